@@ -1,0 +1,1 @@
+"""moot: internal democracy and discipline for membership organisations."""
