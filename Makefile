@@ -1,0 +1,41 @@
+# moot — two commands do all set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export MOOT_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: run test lint bench install install-test clean-db
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: install, migrate, seed the demo organisation if the database is empty, serve.
+run: $(VENV)/.installed
+	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot migrate --noinput
+	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot demo --if-empty
+	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot collectstatic --noinput --verbosity 0
+	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot demo --banner --port $(PORT)
+	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot serve --port $(PORT)
+
+## make test: test dependencies, Chromium, a throwaway PostgreSQL, lint, the suite on SQLite and PostgreSQL.
+test: $(VENV)/.installed-test
+	bash scripts/test.sh
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+bench: $(VENV)/.installed-test
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/count_500k.py

@@ -1,0 +1,30 @@
+"""The `moot` command.
+
+``moot count ...`` runs the pure counting engine without loading Django. Every other
+sub-command is a Django management command (``moot migrate``, ``moot demo``, ``moot serve``,
+``moot audit verify``, ``moot import_members``, ``moot createsuperuser``, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "count":
+        from moot.counting.cli import main as count_main  # noqa: PLC0415 - no Django for counts
+
+        return count_main(args[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moot.site.settings")
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
+
+    if not args:
+        args = ["help"]
+    execute_from_command_line(["moot", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

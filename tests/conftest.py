@@ -1,0 +1,35 @@
+"""Project-wide test settings. Database tests run on SQLite by default and on PostgreSQL when
+DATABASE_URL points at one (scripts/test.sh starts a throwaway server)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MOOT_HTTPS", "0")
+os.environ.setdefault("MOOT_TASKS", "immediate")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings) -> None:  # noqa: ANN001 - pytest-django fixture
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared; missing data fails under CI and skips elsewhere."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing: CI must have ../shared beside the checkout")
+        pytest.skip(f"{path} is not available on this machine")
+    return path
