@@ -16,7 +16,7 @@ SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings) -> None:  # noqa: ANN001 - pytest-django fixture
+def _test_settings(settings) -> None:
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -14,11 +14,11 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "count":
-        from moot.counting.cli import main as count_main  # noqa: PLC0415 - no Django for counts
+        from moot.counting.cli import main as count_main
 
         return count_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moot.site.settings")
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.core.management import execute_from_command_line
 
     if not args:
         args = ["help"]

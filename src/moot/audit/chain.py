@@ -11,8 +11,19 @@ from typing import Any
 GENESIS = "0" * 64
 
 HASHED_FIELDS = (
-    "seq", "occurred_at", "actor_id", "actor_label", "verb", "object_type", "object_id",
-    "object_repr", "before", "after", "clause", "reason", "prev_hash",
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "verb",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "clause",
+    "reason",
+    "prev_hash",
 )
 
 
@@ -24,7 +35,10 @@ def stamp(moment: datetime) -> str:
 def canonical(fields: Mapping[str, Any]) -> bytes:
     return json.dumps(
         {name: fields[name] for name in HASHED_FIELDS},
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
     ).encode()
 
 

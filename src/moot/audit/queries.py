@@ -57,31 +57,45 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
     for event in _in_storage_order(batch_size):
         checked += 1
         if event_hash(_fields(event)) != event.hash:
-            problems.append(ChainProblem(
-                event.seq, "edited",
-                f"event #{event.seq} ({event.verb} {event.object_type}:{event.object_id}) was "
-                "edited after it was written: its content no longer matches its hash",
-            ))
+            problems.append(
+                ChainProblem(
+                    event.seq,
+                    "edited",
+                    f"event #{event.seq} ({event.verb} {event.object_type}:{event.object_id}) was "
+                    "edited after it was written: its content no longer matches its hash",
+                )
+            )
         if event.seq > expected_seq:
             missing = (
-                f"#{expected_seq}" if event.seq == expected_seq + 1
+                f"#{expected_seq}"
+                if event.seq == expected_seq + 1
                 else f"#{expected_seq}–#{event.seq - 1}"
             )
-            problems.append(ChainProblem(
-                event.seq, "missing",
-                f"event {missing} is missing (deleted) before event #{event.seq}",
-            ))
+            problems.append(
+                ChainProblem(
+                    event.seq,
+                    "missing",
+                    f"event {missing} is missing (deleted) before event #{event.seq}",
+                )
+            )
         elif event.seq < expected_seq:
-            problems.append(ChainProblem(
-                event.seq, "reordered",
-                f"event #{event.seq} is stored after event #{expected_seq - 1}: events were reordered",
-            ))
+            problems.append(
+                ChainProblem(
+                    event.seq,
+                    "reordered",
+                    f"event #{event.seq} is stored after event #{expected_seq - 1}: "
+                    "events were reordered",
+                )
+            )
         if event.prev_hash != expected_prev and event.seq == expected_seq:
-            problems.append(ChainProblem(
-                event.seq, "broken-link",
-                f"event #{event.seq} does not follow the event stored before it "
-                "(its link to the previous hash is broken)",
-            ))
+            problems.append(
+                ChainProblem(
+                    event.seq,
+                    "broken-link",
+                    f"event #{event.seq} does not follow the event stored before it "
+                    "(its link to the previous hash is broken)",
+                )
+            )
         expected_prev = event.hash
         expected_seq = max(expected_seq, event.seq) + 1
     return checked, problems

@@ -1,9 +1,10 @@
 """Settings, all from the environment, with safe defaults for the one-command start.
 
 Environment variables (documented in README.md):
-  DATABASE_URL          sqlite:///var/moot.sqlite3 (default) or postgres://user:pass@host:5432/name
+  DATABASE_URL          sqlite:///var/moot.sqlite3 (default) or
+                        postgres://user:pass@host:5432/name
   SECRET_KEY            generated into $MOOT_VAR_DIR/secret_key on first run when unset
-  MOOT_VAR_DIR          where the SQLite file, the secret key and collected static files live (./var)
+  MOOT_VAR_DIR          where the SQLite file, secret key and collected static files live (./var)
   MOOT_DEBUG            1 to turn debug on (never in production)
   MOOT_ALLOWED_HOSTS    comma-separated host names (127.0.0.1,localhost)
   MOOT_HTTPS            1 (default) marks cookies Secure and sends HSTS; `make run` sets 0 for loopback
@@ -186,8 +187,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -271,10 +274,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(VAR_DIR / "media")}},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-                    if not DEBUG else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "media")},
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from moot.site.dashboard import dashboard_context  # noqa: PLC0415 - keeps imports light
+    from moot.site.dashboard import dashboard_context
 
     return render(request, "site/dashboard.html", dashboard_context(request))
 
@@ -21,7 +21,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     return render(
-        request, "site/error.html", {"title": title, "message": message, "status": status},
+        request,
+        "site/error.html",
+        {"title": title, "message": message, "status": status},
         status=status,
     )
 
@@ -33,7 +35,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     detail = str(exception) if exception and str(exception) else ""
     return _error(
-        request, 403, "Not allowed",
+        request,
+        403,
+        "Not allowed",
         detail or "Your roles do not allow this. Ask your unit secretary or national staff.",
     )
 
@@ -44,6 +48,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
-        request, 500, "Something went wrong",
+        request,
+        500,
+        "Something went wrong",
         "The error has been logged. Nothing was half-saved: try again, or tell the administrators.",
     )

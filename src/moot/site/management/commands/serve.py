@@ -22,23 +22,41 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
+        )
         parser.add_argument("--threads", type=int, default=4)
         parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
         bind = f"{options['host']}:{options['port']}"
         gunicorn = [
-            sys.executable, "-m", "gunicorn", "moot.site.wsgi:application",
-            "--bind", bind, "--workers", str(options["workers"]), "--threads", str(options["threads"]),
-            "--worker-class", "gthread", "--access-logfile", "-", "--log-level", "warning",
-            "--graceful-timeout", "5",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "moot.site.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--worker-class",
+            "gthread",
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+            "--graceful-timeout",
+            "5",
         ]
         children = [subprocess.Popen(gunicorn)]
         if not options["no_worker"] and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
-            children.append(subprocess.Popen(
-                [sys.executable, "-m", "moot.cli", "db_worker", "--queue-name", "*"]
-            ))
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "moot.cli", "db_worker", "--queue-name", "*"]
+                )
+            )
         self.stdout.write(f"moot is serving on http://{bind}/  (Ctrl-C stops it)")
 
         def stop(*_: object) -> None:
