@@ -7,7 +7,7 @@ Environment variables (documented in README.md):
   MOOT_VAR_DIR          where the SQLite file, secret key and collected static files live (./var)
   MOOT_DEBUG            1 to turn debug on (never in production)
   MOOT_ALLOWED_HOSTS    comma-separated host names (127.0.0.1,localhost)
-  MOOT_HTTPS            1 (default) marks cookies Secure and sends HSTS; `make run` sets 0 for loopback
+  MOOT_HTTPS            1 (default): Secure cookies and HSTS; `make run` sets 0 for loopback
   MOOT_EMAIL_BACKEND    console (default), smtp, locmem or a dotted backend path
   EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
   MOOT_TASKS            db (default: background worker) or immediate (run tasks inline)
