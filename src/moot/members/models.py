@@ -1,0 +1,181 @@
+"""Members and their membership history.
+
+Membership is a history of status intervals (``MembershipPeriod``), contiguous and
+non-overlapping, with at most one open interval per member. ``Member.status`` is a denormalised
+copy of the open interval's status, kept in sync by the actions in ``members.actions``, so lists
+can filter by status with one index.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Gender(models.TextChoices):
+    """Self-described; used only for the gender-balance rules and shown only to roles that
+    need it (permission ``members.view_member_sensitive``)."""
+
+    UNSTATED = "", "not stated"
+    WOMAN = "woman", "woman"
+    MAN = "man", "man"
+    NON_BINARY = "non_binary", "non-binary"
+    OTHER = "other", "other"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "prefer not to say"
+
+
+class MemberStatus(models.TextChoices):
+    APPLIED = "applied", "applied"
+    ACTIVE = "active", "active"
+    IN_ARREARS = "in_arrears", "in arrears"
+    LAPSED = "lapsed", "lapsed"
+    SUSPENDED = "suspended", "suspended pending investigation"
+    EXPELLED = "expelled", "expelled"
+    RESIGNED = "resigned", "resigned"
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_for_search(text: str) -> str:
+    """Lower case, accents removed, anything but letters and digits turned into one space:
+    "Zoë O'Brien-Hart" → "zoe o brien hart". Searches normalise the query the same way."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_ALNUM.sub(" ", plain).strip()
+
+
+def search_keys(first_name: str, last_name: str) -> tuple[str, str]:
+    """The two indexed search columns: "last first" and "first last"."""
+    first, last = normalise_for_search(first_name), normalise_for_search(last_name)
+    return f"{last} {first}".strip(), f"{first} {last}".strip()
+
+
+class Member(models.Model):
+    number = models.CharField(max_length=20, unique=True)  # "M0001234"
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    # Stored in lower case so the prefix search can use a plain index.
+    email = models.EmailField(blank=True, db_index=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=12, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=20, choices=Gender.choices, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    constituency = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="constituency_members"
+    )
+    branch = models.ForeignKey(
+        "units.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="branch_members",
+    )
+    joined_on = models.DateField(db_index=True)
+    status = models.CharField(max_length=20, choices=MemberStatus.choices, db_index=True)
+    # Normalised "last first" and "first last" (see normalise_for_search): case- and
+    # accent-insensitive prefix search over an ordinary B-tree index on SQLite and PostgreSQL.
+    search_name = models.CharField(max_length=210, db_index=True, editable=False)
+    search_name_reversed = models.CharField(max_length=210, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["search_name", "id"]
+        indexes = [
+            models.Index(fields=["status", "search_name"], name="member_status_name"),
+            models.Index(fields=["constituency", "search_name"], name="member_clp_name"),
+            models.Index(fields=["constituency", "status"], name="member_clp_status"),
+            models.Index(fields=["branch", "search_name"], name="member_branch_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.number})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_search_keys()
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def fill_search_keys(self) -> None:
+        """Set the normalised columns (bulk_create skips save(), so importers call this)."""
+        self.search_name, self.search_name_reversed = search_keys(self.first_name, self.last_name)
+        self.email = self.email.strip().lower()
+        self.number = self.number.strip().upper()
+
+
+class MembershipPeriod(models.Model):
+    """One interval of a member's status history. ``end`` is exclusive; null while open."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
+    status = models.CharField(max_length=20, choices=MemberStatus.choices)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    reference = models.CharField(max_length=120, blank=True)  # e.g. "case:17", "import:3"
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["member_id", "start"]
+        indexes = [models.Index(fields=["member", "start"], name="period_member_start")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(end__isnull=True), name="period_one_open"
+            ),
+            models.UniqueConstraint(fields=["member", "start"], name="period_unique_start"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
+                name="period_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = f" to {self.end}" if self.end else ""
+        return f"{self.get_status_display()} from {self.start}{until}"
+
+
+class ResignationKind(models.TextChoices):
+    OFFICE = "office", "from an office"
+    MEMBERSHIP = "membership", "from membership"
+
+
+class Resignation(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="resignations")
+    kind = models.CharField(max_length=20, choices=ResignationKind.choices)
+    holding = models.ForeignKey(
+        "units.OfficeHolding",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resignations",
+    )
+    effective_on = models.DateField()
+    letter = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member} resigned {self.get_kind_display()} on {self.effective_on}"
