@@ -1,0 +1,491 @@
+"""BLT ballot files: reading (every common variant) and writing.
+
+The format (Hill, Wichmann & Woodall, Algorithm 123; extended by OpenSTV, Droop, OpenTally)::
+
+    <ncand> <nseats>
+    [-k ...]                  withdrawn candidates as negative numbers
+    [withdrawn k ...] [tie k ...] [nick a b ...] [droop ...] [undeclared ...]
+    <weight> <pref> ... 0     one line per (multiplied) ballot
+    (<id>) <pref> ... 0       a ballot id instead of a weight (weight 1)
+    0                         end of ballots
+    "Candidate name"          ncand quoted names, in number order
+    "Title"
+    ["source"] ["comment"]    optional
+
+A preference is a candidate number 1..ncand or a ``[nick]`` nickname; ``a=b`` ranks several
+candidates equally. Names are double-quoted; ``\\"`` and ``\\\\`` escape a quote and a backslash.
+Files may be gzip-compressed (``.gz``, or detected by their magic bytes) and may start with a
+UTF-8 byte-order mark.
+
+Conventions kept so that counts match the published reference implementations:
+
+* Ballot lines: each ballot ends with its own ``0`` on the same line; a ballot that runs onto
+  the next line is reported as a missing terminator (the usual mistake) rather than silently
+  merged with the next ballot.
+* ``[tie a b c]`` (Droop, STV-rs): when a tie has to be settled by lot, the candidate listed
+  **first** is the one picked to lose. Without a ``[tie]`` line, ballot order is used the same
+  way (the earlier candidate loses). ``Election.tie_order`` is "most favoured first", so the
+  reader stores the reverse of the ``[tie]`` list (or of ballot order).
+* Withdrawn candidates stay in the rankings as cast (so writing the file back loses nothing);
+  every counting method skips them.
+* ``[droop ...]`` and ``[undeclared ...]`` options are accepted and recorded in
+  ``Election.comment`` as ignored: the count's rule set comes from ``moot count --method``.
+
+Errors are :class:`~moot.counting.model.CountError` with source, line and column.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from moot.counting._packed import PackedBallots, aggregate_matrix
+from moot.counting.model import Ballots, Candidate, CountError, Election, Level, Ranking
+
+_TOKEN = re.compile(
+    r'"(?P<q>(?:[^"\\\n]|\\.)*)"'  # quoted string, escapes allowed, one line
+    r"|(?P<open>\[)|(?P<close>\])"
+    r"|(?P<word>[^\s\[\]\"]+)"
+    r'|(?P<bad>")'  # an unterminated quote
+)
+_CandidateOf = Callable[[str, int], int]
+_END_OF_BALLOTS = re.compile(r"^[ \t]*0[ \t]*\r?$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "q", "open", "close", "word", "bad"
+    text: str
+    offset: int
+
+
+class _Source:
+    """The text with its line starts, to turn offsets into line and column numbers."""
+
+    def __init__(self, text: str, name: str) -> None:
+        self.text = text
+        self.name = name
+        self._line_starts: list[int] | None = None
+
+    @property
+    def line_starts(self) -> list[int]:
+        # Built on first use: the fast path never needs line numbers.
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return self._line_starts
+
+    def where(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def error(self, offset: int, message: str) -> CountError:
+        line, column = self.where(offset)
+        return CountError(message, source=self.name, line=line, column=column)
+
+    def tokens(self, start: int, end: int | None = None) -> Iterator[_Token]:
+        for m in _TOKEN.finditer(self.text, start, len(self.text) if end is None else end):
+            kind = m.lastgroup or "word"
+            text = m.group("q") if kind == "q" else m.group(0)
+            yield _Token(kind, text, m.start())
+
+
+def _read_bytes(source: str | Path | TextIO) -> tuple[str, str]:
+    """Return (text, display name); gzip is recognised by its magic bytes."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise CountError(f"cannot read the file: {exc.strerror}", source=str(path)) from exc
+        name = str(path)
+    else:
+        name = getattr(source, "name", "<input>")
+        data = source.read()
+        if isinstance(data, str):
+            return data.removeprefix("\ufeff"), str(name)
+        raw = data
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise CountError(f"the gzip data is damaged ({exc})", source=name) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CountError(
+            f"byte {exc.start} is not valid UTF-8; save the file as UTF-8", source=name
+        ) from exc
+    return text.removeprefix("\ufeff"), name
+
+
+def read_blt(source: str | Path | TextIO, *, name: str | None = None) -> Election:
+    """Read a BLT file (path, or an open text/binary file) into an :class:`Election`."""
+    text, display = _read_bytes(source)
+    return parse_blt(text, source=name or display)
+
+
+def _int_token(src: _Source, tok: _Token | None, what: str, at: int) -> int:
+    if tok is None:
+        raise src.error(at, f"expected {what}, found the end of the file")
+    if tok.kind != "word" or not re.fullmatch(r"-?\d+", tok.text):
+        raise src.error(tok.offset, f"expected {what}, found {tok.text!r}")
+    return int(tok.text)
+
+
+def parse_blt(text: str, *, source: str = "<input>") -> Election:
+    """Parse BLT text. See the module docstring for the accepted variants."""
+    src = _Source(text, source)
+    tokens = src.tokens(0)
+    first = next(tokens, None)
+    if first is None:
+        raise CountError(
+            "the file is empty; a BLT file starts with '<candidates> <seats>'", source=source
+        )
+    ncand = _int_token(src, first, "the number of candidates (header '<candidates> <seats>')", 0)
+    seats_tok = next(tokens, None)
+    seats = _int_token(src, seats_tok, "the number of seats after the number of candidates", 0)
+    if ncand < 1:
+        raise src.error(first.offset, f"the election has no candidates (header says {ncand})")
+    assert seats_tok is not None
+    if seats < 1:
+        raise src.error(seats_tok.offset, f"the number of seats must be at least 1, got {seats}")
+    if ncand > 10_000:
+        raise src.error(first.offset, f"{ncand} candidates is not plausible for a BLT file")
+
+    withdrawn: set[int] = set()
+    nick: dict[str, int] = {}
+    tie: list[int] | None = None
+    notes: list[str] = []
+    pending_options: list[tuple[str, list[_Token], int]] = []
+
+    # Header options: negative ids and [bracketed] options, until the first ballot token.
+    tok = next(tokens, None)
+    while tok is not None:
+        if tok.kind == "word" and re.fullmatch(r"-\d+", tok.text):
+            number = -int(tok.text)
+            if not 1 <= number <= ncand:
+                raise src.error(
+                    tok.offset, f"withdrawn candidate {tok.text} is not between -1 and -{ncand}"
+                )
+            withdrawn.add(number - 1)
+            tok = next(tokens, None)
+            continue
+        if tok.kind == "open":
+            opened = tok.offset
+            head = next(tokens, None)
+            if head is None or head.kind != "word":
+                raise src.error(opened, "expected an option name after '['")
+            args: list[_Token] = []
+            tok = next(tokens, None)
+            while tok is not None and tok.kind != "close":
+                if tok.kind in ("open", "bad"):
+                    raise src.error(tok.offset, f"expected ']' to close the [{head.text} option")
+                args.append(tok)
+                tok = next(tokens, None)
+            if tok is None:
+                raise src.error(opened, f"the [{head.text} option is never closed with ']'")
+            pending_options.append((head.text.lower(), args, head.offset))
+            tok = next(tokens, None)
+            continue
+        break
+    if tok is None:
+        raise src.error(len(text), "expected ballots after the header, found the end of the file")
+    ballots_start = tok.offset
+
+    # [nick] first: the other options may use nicknames.
+    for option, args, at in pending_options:
+        if option == "nick":
+            if len(args) != ncand:
+                raise src.error(at, f"[nick] gives {len(args)} nicknames for {ncand} candidates")
+            for i, a in enumerate(args):
+                if a.text in nick:
+                    raise src.error(a.offset, f"nickname {a.text!r} is used twice")
+                nick[a.text] = i
+
+    def candidate_of(word: str, offset: int) -> int:
+        if word.isdigit():
+            number = int(word)
+            if not 1 <= number <= ncand:
+                raise src.error(offset, f"preference {word} is out of range: expected 1..{ncand}")
+            return number - 1
+        if word in nick:
+            return nick[word]
+        raise src.error(
+            offset,
+            f"unknown candidate {word!r}: expected a number 1..{ncand}"
+            + (" or a [nick] nickname" if nick else ""),
+        )
+
+    for option, args, at in pending_options:
+        if option == "nick":
+            continue
+        if option == "withdrawn":
+            for a in args:
+                withdrawn.add(candidate_of(a.text, a.offset))
+        elif option == "tie":
+            order = [candidate_of(a.text, a.offset) for a in args]
+            if len(set(order)) != len(order):
+                raise src.error(at, "[tie] names a candidate twice")
+            tie = order
+        elif option in ("droop", "undeclared"):
+            shown = " ".join(a.text for a in args)
+            notes.append(f"[{option} {shown}] ignored: the rule set is chosen by --method")
+        else:
+            raise src.error(
+                at,
+                f"unknown option [{option} ...]; expected [withdrawn], [tie], [nick], [droop] "
+                "or [undeclared]",
+            )
+
+    ballots, end_offset = _parse_ballots(src, ballots_start, ncand, nick, candidate_of)
+    if ballots.total == 0:
+        raise src.error(ballots_start, "the election has no ballots (empty election)")
+
+    # Names, title, optional source and comment.
+    strings: list[_Token] = []
+    for t in src.tokens(end_offset):
+        if t.kind == "bad":
+            raise src.error(t.offset, "a quoted name is not closed with '\"' on the same line")
+        if t.kind != "q":
+            if len(strings) <= ncand:
+                raise src.error(
+                    t.offset,
+                    f"expected {ncand} quoted candidate names and a quoted title after the "
+                    f'end-of-ballots 0; found {t.text!r} (put each name in "double quotes")',
+                )
+            notes.append("text after the title ignored")
+            break
+        strings.append(t)
+    if len(strings) < ncand + 1:
+        raise src.error(
+            len(text),
+            f"expected {ncand} candidate names and a title after the ballots, found "
+            f"{len(strings)} quoted string(s): the header says {ncand} candidates",
+        )
+    names = [_unescape(t.text) for t in strings[:ncand]]
+    extra = [_unescape(t.text) for t in strings[ncand + 1 :]]
+    inverse_nick = {i: n for n, i in nick.items()}
+    candidates = [
+        Candidate(names[i], nickname=inverse_nick.get(i), withdrawn=i in withdrawn)
+        for i in range(ncand)
+    ]
+    standing = ncand - len(withdrawn)
+    if seats > standing:
+        raise src.error(
+            seats_tok.offset,
+            f"{seats} seats but only {standing} candidates standing; fix the header",
+        )
+    favoured = list(reversed(tie)) if tie is not None else list(range(ncand - 1, -1, -1))
+    if tie is not None:
+        # Candidates missing from [tie] lose ties to those listed? Droop lists all; keep the
+        # unlisted ones after the listed ones in reverse ballot order (least favoured last).
+        listed = set(tie)
+        favoured = favoured + [i for i in range(ncand - 1, -1, -1) if i not in listed]
+    comment_parts = extra + notes
+    return Election(
+        candidates=candidates,
+        seats=seats,
+        ballots=ballots,
+        title=_unescape(strings[ncand].text),
+        tie_order=tuple(favoured),
+        source=source,
+        comment="; ".join(comment_parts) if comment_parts else None,
+    )
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _parse_ballots(
+    src: _Source, start: int, ncand: int, nick: dict[str, int], candidate_of: _CandidateOf
+) -> tuple[Ballots, int]:
+    """Parse ballot lines from ``start`` to the end-of-ballots ``0``; returns the ballots and
+    the offset just after that ``0``. Tries the numpy fast path for plain numeric files."""
+    text = src.text
+    if not nick:
+        # The end-of-ballots line is nearly always exactly "0"; str.find beats a regex scan.
+        found = text.find("\n0\n", max(start - 1, 0))
+        if found >= 0:
+            region_end, after = found + 1, found + 2
+        else:
+            end_match = _END_OF_BALLOTS.search(text, start)
+            region_end, after = (end_match.start(), end_match.end()) if end_match else (-1, -1)
+        if region_end >= start:
+            try:
+                region = text[start:region_end].encode("ascii")
+            except UnicodeEncodeError:
+                region = b"x"
+            if not region.translate(None, b"0123456789 \t\r\n"):
+                packed = _fast_ballots(region, ncand)
+                if packed is not None:
+                    return packed, after
+    return _slow_ballots(src, start, ncand, candidate_of)
+
+
+def _fast_ballots(region: bytes, ncand: int) -> PackedBallots | None:
+    """Vectorised parse of lines of plain integers ``w c c ... 0`` (one ballot per line, no
+    blank lines). Returns None whenever anything is unusual, so that the careful parser finds
+    and reports the problem with its line and column."""
+    data = np.frombuffer(region, dtype=np.uint8)
+    if data.size == 0 or data[-1] != 10:
+        return None
+    is_digit = data >= 48
+    starts = np.flatnonzero(is_digit[1:] & ~is_digit[:-1]) + 1
+    if is_digit[0]:
+        starts = np.concatenate(([0], starts))
+    if starts.size == 0:
+        return None
+    # Token values, one digit position at a time (ballot files have short numbers).
+    values = (data[starts] - 48).astype(np.int64)
+    live = np.flatnonzero(is_digit[starts + 1])
+    digits = 1
+    while live.size:
+        digits += 1
+        if digits > 15:
+            return None
+        pos = starts[live] + digits - 1
+        values[live] = values[live] * 10 + (data[pos] - 48)
+        live = live[is_digit[pos + 1]]
+    # Terminators: the only zeros; each must end its line, and there must be one per line.
+    zeros = np.flatnonzero(values == 0)
+    if zeros.size != np.count_nonzero(data == 10):
+        return None
+    after = starts[zeros] + 1
+    while True:
+        spaces = (data[after] == 32) | (data[after] == 9) | (data[after] == 13)
+        if not spaces.any():
+            break
+        after = after + spaces
+    if np.any(data[after] != 10):
+        return None
+    first = np.concatenate(([0], zeros[:-1] + 1))  # weight token of each ballot
+    lengths = zeros - first - 1
+    if np.any(lengths < 0):
+        return None
+    inner_max = values.max()
+    weights = values[first]
+    if inner_max > ncand and np.any(np.delete(values, first) > ncand):
+        return None
+    width = int(lengths.max())
+    dtype = np.uint8 if ncand < 255 else np.int32
+    prefs = np.zeros((first.size, width), dtype=dtype)
+    for j in range(width):
+        rows = np.flatnonzero(lengths > j)
+        prefs[rows, j] = values[first[rows] + 1 + j]
+    # Duplicate preference inside a ballot: count distinct candidates per row.
+    if ncand <= 62:
+        masks = np.zeros(first.size, dtype=np.uint64)
+        one = np.uint64(1)
+        for j in range(width):
+            col = prefs[:, j].astype(np.uint64)
+            masks |= np.where(col > 0, one << col, np.uint64(0))
+        if np.any(np.bitwise_count(masks) != lengths):
+            return None
+    else:
+        ordered = np.sort(prefs, axis=1)
+        if np.any((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] > 0)):
+            return None
+    return aggregate_matrix(prefs, weights, ncand)
+
+
+def _slow_ballots(
+    src: _Source, start: int, ncand: int, candidate_of: _CandidateOf
+) -> tuple[Ballots, int]:
+    """Token-by-token ballot parser with exact error positions."""
+    items: dict[Ranking, int] = {}
+    tokens = src.tokens(start)
+    for tok in tokens:
+        if tok.kind != "word":
+            if tok.kind == "q":
+                raise src.error(
+                    tok.offset,
+                    "expected the end-of-ballots line '0' before the candidate names",
+                )
+            raise src.error(tok.offset, f"expected a ballot weight, found {tok.text!r}")
+        line, _ = src.where(tok.offset)
+        if tok.text == "0":
+            return Ballots(list(items), list(items.values())), tok.offset + 1
+        if re.fullmatch(r"\(\S*\)", tok.text):
+            weight = 1
+        elif tok.text.isdigit():
+            weight = int(tok.text)
+        else:
+            raise src.error(
+                tok.offset,
+                f"expected a ballot weight (a whole number) or a ballot id '(id)', "
+                f"found {tok.text!r}",
+            )
+        levels: list[Level] = []
+        seen: set[int] = set()
+        for pref in tokens:
+            if src.where(pref.offset)[0] != line or pref.kind != "word":
+                raise src.error(
+                    pref.offset if src.where(pref.offset)[0] == line else tok.offset,
+                    f"the ballot on line {line} has no terminating 0 at the end of its line",
+                )
+            if pref.text == "0":
+                break
+            level: list[int] = []
+            column_offset = pref.offset
+            for part in pref.text.split("="):
+                if part == "":
+                    raise src.error(column_offset, f"empty preference in {pref.text!r}")
+                candidate = candidate_of(part, column_offset)
+                if candidate in seen:
+                    raise src.error(
+                        column_offset,
+                        f"duplicate preference: candidate {part} appears twice in this ballot",
+                    )
+                seen.add(candidate)
+                level.append(candidate)
+                column_offset += len(part) + 1
+            levels.append(tuple(sorted(level)))
+        else:
+            raise src.error(
+                tok.offset,
+                f"the ballot on line {line} has no terminating 0 and the file ends",
+            )
+        ranking = tuple(levels)
+        items[ranking] = items.get(ranking, 0) + weight
+    raise src.error(
+        len(src.text),
+        "missing the end-of-ballots line '0' (and the candidate names after it)",
+    )
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_blt(election: Election) -> str:
+    """The election as BLT text (withdrawn as ``[withdrawn]``, ``[tie]`` when the tie order
+    is not the BLT default, equal rankings as ``a=b``). Reading it back gives the same
+    election."""
+    out = io.StringIO()
+    n = len(election.candidates)
+    out.write(f"{n} {election.seats}\n")
+    withdrawn = sorted(election.withdrawn)
+    if withdrawn:
+        out.write("[withdrawn " + " ".join(str(i + 1) for i in withdrawn) + "]\n")
+    # BLT's default (no [tie] line) favours later candidates; write [tie] for anything else.
+    favoured = tuple(election.tie_order) if election.tie_order is not None else tuple(range(n))
+    if favoured != tuple(range(n - 1, -1, -1)):
+        out.write("[tie " + " ".join(str(i + 1) for i in reversed(favoured)) + "]\n")
+    ballots = election.ballots
+    for ranking, weight in zip(ballots.rankings, ballots.weights, strict=True):
+        prefs = " ".join("=".join(str(c + 1) for c in level) for level in ranking)
+        out.write(f"{weight} {prefs} 0\n" if prefs else f"{weight} 0\n")
+    out.write("0\n")
+    for c in election.candidates:
+        out.write(_quote(c.name) + "\n")
+    out.write(_quote(election.title) + "\n")
+    return out.getvalue()
