@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +43,7 @@ class MemberStatus(models.TextChoices):
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=65536)
 def normalise_for_search(text: str) -> str:
     """Lower case, accents removed, anything but letters and digits turned into one space:
     "Zoë O'Brien-Hart" → "zoe o brien hart". Searches normalise the query the same way."""
@@ -74,8 +76,12 @@ class Member(models.Model):
         on_delete=models.SET_NULL,
         related_name="member",
     )
+    # Indexed by the composite indexes in Meta (constituency/branch first), not separately.
     constituency = models.ForeignKey(
-        "units.Unit", on_delete=models.PROTECT, related_name="constituency_members"
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="constituency_members",
+        db_index=False,
     )
     branch = models.ForeignKey(
         "units.Unit",
@@ -83,9 +89,11 @@ class Member(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="branch_members",
+        db_index=False,
     )
     joined_on = models.DateField(db_index=True)
-    status = models.CharField(max_length=20, choices=MemberStatus.choices, db_index=True)
+    # Indexed by member_status_name (status first).
+    status = models.CharField(max_length=20, choices=MemberStatus.choices)
     # Normalised "last first" and "first last" (see normalise_for_search): case- and
     # accent-insensitive prefix search over an ordinary B-tree index on SQLite and PostgreSQL.
     search_name = models.CharField(max_length=210, db_index=True, editable=False)
@@ -98,7 +106,6 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["status", "search_name"], name="member_status_name"),
             models.Index(fields=["constituency", "search_name"], name="member_clp_name"),
-            models.Index(fields=["constituency", "status"], name="member_clp_status"),
             models.Index(fields=["branch", "search_name"], name="member_branch_name"),
         ]
 
@@ -123,7 +130,10 @@ class Member(models.Model):
 class MembershipPeriod(models.Model):
     """One interval of a member's status history. ``end`` is exclusive; null while open."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
+    # Indexed by the unique constraint on (member, start).
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="periods", db_index=False
+    )
     status = models.CharField(max_length=20, choices=MemberStatus.choices)
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
@@ -135,7 +145,6 @@ class MembershipPeriod(models.Model):
 
     class Meta:
         ordering = ["member_id", "start"]
-        indexes = [models.Index(fields=["member", "start"], name="period_member_start")]
         constraints = [
             models.UniqueConstraint(
                 fields=["member"], condition=Q(end__isnull=True), name="period_one_open"
