@@ -285,8 +285,7 @@ def parse_blt(text: str, *, source: str = "<input>") -> Election:
         )
     favoured = list(reversed(tie)) if tie is not None else list(range(ncand - 1, -1, -1))
     if tie is not None:
-        # Candidates missing from [tie] lose ties to those listed? Droop lists all; keep the
-        # unlisted ones after the listed ones in reverse ballot order (least favoured last).
+        # Real files list every candidate; any left out lose ties before those listed.
         listed = set(tie)
         favoured = favoured + [i for i in range(ncand - 1, -1, -1) if i not in listed]
     comment_parts = extra + notes
