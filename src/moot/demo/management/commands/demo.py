@@ -1,0 +1,80 @@
+"""`moot demo`: seed the demo organisation (the Commonweal Party) and print how to sign in.
+
+moot demo                 seed (refuses when the register already has members)
+moot demo --if-empty      seed only when the register has no members (used by `make run`)
+moot demo --reset         empty the whole database, then seed afresh
+moot demo --banner --port 8000   print the address and the demo sign-ins (no seeding)
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from moot.demo import seed
+
+
+class Command(BaseCommand):
+    help = "Seed the demo organisation (invented people) and print the demo sign-ins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="seed only into an empty register"
+        )
+        parser.add_argument("--reset", action="store_true", help="empty the database first")
+        parser.add_argument(
+            "--banner", action="store_true", help="print how to sign in; no seeding"
+        )
+        parser.add_argument("--port", type=int, default=8000, help="port shown by --banner")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["banner"]:
+            self.stdout.write(banner(options["port"]))
+            return
+        if options["reset"]:
+            self.stdout.write("Emptying the database ...")
+            call_command("flush", interactive=False, verbosity=0)
+        elif seed.has_members():
+            if options["if_empty"]:
+                self.stdout.write("The register already has members: demo not seeded.")
+                return
+            raise CommandError(
+                "the register already has members; use --reset to start afresh (this deletes "
+                "everything) or --if-empty to skip seeding"
+            )
+        started = time.perf_counter()
+        org = seed.seed_foundation()
+        from moot.members.models import Member
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {org.national.name}: {len(org.constituencies)} constituency parties, "
+                f"{Member.objects.count():,} members, {len(org.organisations)} organisations "
+                f"in {time.perf_counter() - started:.1f} s."
+            )
+        )
+
+
+def banner(port: int) -> str:
+    from moot.accounts.models import User
+
+    emails = {f"{local}@{seed.DEMO_DOMAIN}" for _, local, _ in seed.DEMO_ACCOUNTS}
+    present = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    lines = [
+        "",
+        f"  moot is running at http://127.0.0.1:{port}/",
+        "",
+        "  Demo sign-ins (the Commonweal Party; every person is invented):",
+    ]
+    width = max(len(e) for e in emails)
+    for _role, local, description in seed.DEMO_ACCOUNTS:
+        email = f"{local}@{seed.DEMO_DOMAIN}"
+        missing = "" if email in present else "   (not created: run `moot demo --reset`)"
+        lines.append(
+            f"    {email.ljust(width)}  password {seed.DEMO_PASSWORD}  {description}{missing}"
+        )
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,99 @@
+"""Fetch-and-authorise for members (DESIGN.md): views and the API call these instead of
+``Member.objects.get``. Single objects are checked with the permission rules
+(``user.has_perm("members.view_member", member)``, predicates in moot.accounts.permissions);
+lists use :func:`member_scope_q`, the same scope expressed as one database filter."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from moot.members.models import Member, MembershipPeriod
+
+# Staff roles (accounts.StaffAssignment) that see every member of their scope.
+LIST_ALL_ROLES = ("national_staff", "auditor")
+
+
+def _staff_scopes(user: Any) -> list[Any] | None:
+    """Units (None = national) where the user has a staff role that sees members; None when
+    the StaffAssignment model is not installed."""
+    try:
+        from moot.accounts.models import StaffAssignment  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    rows = StaffAssignment.objects.filter(user=user, role__in=LIST_ALL_ROLES).select_related("unit")
+    return [row.unit for row in rows]
+
+
+def officer_units(user: Any, on: datetime.date | None = None) -> list[Any]:
+    """Units where the user's member record holds an office on ``on`` (today by default)."""
+    from moot.units.queries import units_where_member_holds_office
+
+    member_id = Member.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+    if member_id is None:
+        return []
+    return units_where_member_holds_office(member_id, on or timezone.localdate())
+
+
+def member_scope_q(user: Any) -> Q:
+    """The members ``user`` may see in a list: their own record; every member for superusers,
+    national staff and auditors; the members of each unit (and the units under it) where they
+    hold an office."""
+    from moot.units.queries import member_in_unit_q
+
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    scope = Q(user_id=user.pk)
+    for unit in _staff_scopes(user) or []:
+        if unit is None:
+            return Q()
+        scope |= member_in_unit_q(unit)
+    for unit in officer_units(user):
+        scope |= member_in_unit_q(unit)
+    return scope
+
+
+def access_member(member_id: int | str, user: Any, *, for_write: bool = False) -> Member:
+    """The member, if ``user`` may see it (and change it, ``for_write``). A member the user
+    may not see is reported as not found, so its existence is not revealed."""
+    try:
+        member = Member.objects.select_related("constituency", "branch", "user").get(
+            pk=int(member_id)
+        )
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such member.") from None
+    if not user.has_perm("members.view_member", member):
+        raise Http404("No such member.")
+    if for_write and not user.has_perm("members.change_member", member):
+        raise PermissionDenied("You may see this member but not change their record.")
+    return member
+
+
+def access_member_by_number(number: str, user: Any, *, for_write: bool = False) -> Member:
+    pk = Member.objects.filter(number=number.strip().upper()).values_list("pk", flat=True).first()
+    if pk is None:
+        raise Http404("No such member.")
+    return access_member(pk, user, for_write=for_write)
+
+
+def access_period(period_id: int | str, user: Any) -> MembershipPeriod:
+    """A status interval, if the user may see the member it belongs to."""
+    try:
+        period = MembershipPeriod.objects.select_related("member").get(pk=int(period_id))
+    except (MembershipPeriod.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such status record.") from None
+    access_member(period.member_id, user)
+    return period
+
+
+def can_see_sensitive(user: Any, member: Member) -> bool:
+    """Whether the self-described gender may be shown (RULES.md §14: special-category-like
+    data, used only for balance rules)."""
+    return bool(user.has_perm("members.view_member_sensitive", member))

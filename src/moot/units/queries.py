@@ -1,0 +1,174 @@
+"""Reads about units, organisations, affiliations, posts, office holdings and rulebook editions."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from moot import rulebook
+from moot.units.models import (
+    AdoptedEdition,
+    Affiliation,
+    OfficeHolding,
+    Organisation,
+    Post,
+    Unit,
+)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+@lru_cache(maxsize=32)
+def _parse_adopted(source_text: str, digest: str, label: str) -> rulebook.Edition:
+    # ``digest`` is part of the key only so two editions with equal text share one parse.
+    return rulebook.parse_edition(source_text, source=label)
+
+
+def parse_adopted_edition(adopted: AdoptedEdition) -> rulebook.Edition:
+    """The parsed rules of an adopted edition (cached per process by content)."""
+    digest = hashlib.sha256(adopted.source_text.encode()).hexdigest()
+    return _parse_adopted(
+        adopted.source_text, digest, f"adopted edition {adopted.edition_name!r} (id {adopted.pk})"
+    )
+
+
+def adopted_edition_on(on: datetime.date) -> AdoptedEdition | None:
+    """The adoption in force on ``on``: the latest with ``effective_from`` on or before it."""
+    return AdoptedEdition.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+
+
+def edition_in_force(on: datetime.date | None = None) -> rulebook.Edition:
+    """The rulebook edition in force on ``on`` (today when omitted): the latest edition adopted
+    with ``effective_from`` on or before that date, else the configured preset ("party")."""
+    from django.conf import settings
+
+    adopted = adopted_edition_on(on or today())
+    if adopted is None:
+        return rulebook.preset(getattr(settings, "MOOT_RULEBOOK_PRESET", "party"))
+    return parse_adopted_edition(adopted)
+
+
+def is_proscribed(org: Organisation, on: datetime.date | None = None) -> bool:
+    """Whether the edition in force on ``on`` proscribes ``org`` (matched by slug)."""
+    return proscription_of(org, on) is not None
+
+
+def proscription_of(
+    org: Organisation, on: datetime.date | None = None
+) -> rulebook.Proscription | None:
+    """The rulebook entry proscribing ``org`` on ``on``, with its clause, or None."""
+    edition = edition_in_force(on)
+    for entry in edition.proscribed:
+        if entry.slug == org.slug:
+            return entry
+    return None
+
+
+def proscribed_slugs(on: datetime.date | None = None) -> set[str]:
+    return {entry.slug for entry in edition_in_force(on).proscribed}
+
+
+def unit_tree() -> list[Unit]:
+    """Every unit in tree order (parents before children; siblings by primary key)."""
+    return list(Unit.objects.order_by("path"))
+
+
+def children_of(unit: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(parent=unit).order_by("name")
+
+
+def units_under(unit: Unit, *, kind: str | None = None) -> QuerySet[Unit]:
+    qs = unit.descendants()
+    return qs.filter(kind=kind) if kind else qs
+
+
+def affiliations_of(unit: Unit, on: datetime.date | None = None) -> QuerySet[Affiliation]:
+    """Affiliations of ``unit`` in force on ``on`` (all, past and present, when on is None)."""
+    qs = Affiliation.objects.filter(unit=unit).select_related("organisation")
+    if on is not None:
+        qs = qs.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
+    return qs.order_by("organisation__name", "start")
+
+
+def current_affiliation(
+    unit: Unit, organisation: Organisation, on: datetime.date | None = None
+) -> Affiliation | None:
+    on = on or today()
+    return (
+        Affiliation.objects.filter(unit=unit, organisation=organisation, start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gt=on))
+        .first()
+    )
+
+
+def holdings_on(unit: Unit, on: datetime.date | None = None) -> QuerySet[OfficeHolding]:
+    """Office holdings of ``unit`` current on ``on``, in post order."""
+    on = on or today()
+    return (
+        OfficeHolding.objects.filter(post__unit=unit, start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gt=on))
+        .select_related("post", "member")
+        .order_by("post__order", "start", "id")
+    )
+
+
+def holdings_of_member(member_id: int, on: datetime.date | None = None) -> QuerySet[OfficeHolding]:
+    """A member's office holdings; only those current on ``on`` when given."""
+    qs = OfficeHolding.objects.filter(member_id=member_id).select_related("post", "post__unit")
+    if on is not None:
+        qs = qs.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
+    return qs.order_by("-start", "-id")
+
+
+def post_holders(post: Post, on: datetime.date | None = None) -> QuerySet[OfficeHolding]:
+    on = on or today()
+    return (
+        OfficeHolding.objects.filter(post=post, start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gt=on))
+        .select_related("member")
+    )
+
+
+def units_where_member_holds_office(member_id: int, on: datetime.date | None = None) -> list[Unit]:
+    """The units in which the member holds any office on ``on`` (today by default)."""
+    holdings = holdings_of_member(member_id, on or today())
+    seen: dict[int, Unit] = {}
+    for holding in holdings:
+        seen.setdefault(holding.post.unit_id, holding.post.unit)
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    members: int
+    active: int
+    branches: int
+
+
+def unit_counts(unit: Unit) -> UnitCounts:
+    """Member counts for a unit's page (members of the unit and everything under it)."""
+    from moot.members.models import Member
+
+    members = Member.objects.filter(member_in_unit_q(unit))
+    return UnitCounts(
+        members=members.count(),
+        active=members.filter(status="active").count(),
+        branches=Unit.objects.filter(path__startswith=unit.path, kind="branch").count(),
+    )
+
+
+def member_in_unit_q(unit: Unit, prefix: str = "") -> Q:
+    """A filter on Member for "belongs to ``unit``": a branch by branch, a constituency by
+    constituency, a region or the national party by the constituency's place in the tree."""
+    if unit.kind == "branch":
+        return Q(**{f"{prefix}branch_id": unit.pk})
+    if unit.kind == "constituency":
+        return Q(**{f"{prefix}constituency_id": unit.pk})
+    return Q(**{f"{prefix}constituency__path__startswith": unit.path})
