@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from moot import rulebook
 from moot.members.models import Member, MembershipPeriod, MemberStatus, normalise_for_search
+
+if TYPE_CHECKING:
+    from moot import rulebook
 
 
 def today() -> datetime.date:
@@ -25,6 +27,8 @@ def status_history(member: Member) -> list[MembershipPeriod]:
 
 
 def intervals_of(periods: Iterable[MembershipPeriod]) -> tuple[rulebook.StatusInterval, ...]:
+    from moot import rulebook
+
     return tuple(rulebook.StatusInterval(p.status, p.start, p.end) for p in periods)
 
 
@@ -52,6 +56,7 @@ def eligibility(
     answer carries its reasons and clauses, e.g. "joined 5 weeks before the meeting; clause 7.2
     needs 8".
     """
+    from moot import rulebook
     from moot.units.queries import edition_in_force
 
     at = at or today()
@@ -71,6 +76,7 @@ def assess_members(
 ) -> dict[int, rulebook.Assessment]:
     """Eligibility of many members at once: one query for all their intervals, then the pure
     rulebook function per member. All are taken to be in the unit asked about."""
+    from moot import rulebook
     from moot.units.queries import edition_in_force
 
     edition = edition_in_force(at)

@@ -6,11 +6,11 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from moot import rulebook
 from moot.units.models import (
     AdoptedEdition,
     Affiliation,
@@ -20,6 +20,9 @@ from moot.units.models import (
     Unit,
 )
 
+if TYPE_CHECKING:
+    from moot import rulebook
+
 
 def today() -> datetime.date:
     return timezone.localdate()
@@ -28,6 +31,8 @@ def today() -> datetime.date:
 @lru_cache(maxsize=32)
 def _parse_adopted(source_text: str, digest: str, label: str) -> rulebook.Edition:
     # ``digest`` is part of the key only so two editions with equal text share one parse.
+    from moot import rulebook
+
     return rulebook.parse_edition(source_text, source=label)
 
 
@@ -48,6 +53,8 @@ def edition_in_force(on: datetime.date | None = None) -> rulebook.Edition:
     """The rulebook edition in force on ``on`` (today when omitted): the latest edition adopted
     with ``effective_from`` on or before that date, else the configured preset ("party")."""
     from django.conf import settings
+
+    from moot import rulebook
 
     adopted = adopted_edition_on(on or today())
     if adopted is None:
@@ -166,9 +173,16 @@ def unit_counts(unit: Unit) -> UnitCounts:
 
 def member_in_unit_q(unit: Unit, prefix: str = "") -> Q:
     """A filter on Member for "belongs to ``unit``": a branch by branch, a constituency by
-    constituency, a region or the national party by the constituency's place in the tree."""
+    constituency, a region by the constituencies under it, the national party: everyone."""
     if unit.kind == "branch":
         return Q(**{f"{prefix}branch_id": unit.pk})
     if unit.kind == "constituency":
         return Q(**{f"{prefix}constituency_id": unit.pk})
-    return Q(**{f"{prefix}constituency__path__startswith": unit.path})
+    if unit.parent_id is None:
+        return Q()
+    constituency_ids = list(
+        Unit.objects.filter(path__startswith=unit.path, kind="constituency").values_list(
+            "pk", flat=True
+        )
+    )
+    return Q(**{f"{prefix}constituency_id__in": constituency_ids})
