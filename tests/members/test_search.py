@@ -83,3 +83,13 @@ def test_anonymous_sees_nothing():
 
     MemberFactory()
     assert list(search_members(AnonymousUser())) == []
+
+
+def test_national_officer_sees_everyone():
+    clp = UnitFactory()
+    national = clp.parent.parent
+    user = UserFactory()
+    me = MemberFactory(constituency=clp, user=user)
+    others = {MemberFactory(), MemberFactory()}
+    OfficeHoldingFactory(post=PostFactory(unit=national, slug="gs"), member=me)
+    assert set(search_members(user)) == {me, *others}

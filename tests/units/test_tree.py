@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from factories import UnitFactory
 
+from factories import UnitFactory
 from moot.units.models import Unit
 
 pytestmark = pytest.mark.django_db

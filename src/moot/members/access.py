@@ -51,12 +51,12 @@ def member_scope_q(user: Any) -> Q:
     if user.is_superuser:
         return Q()
     scope = Q(user_id=user.pk)
-    for unit in _staff_scopes(user) or []:
-        if unit is None:
-            return Q()
-        scope |= member_in_unit_q(unit)
-    for unit in officer_units(user):
-        scope |= member_in_unit_q(unit)
+    units = [*(_staff_scopes(user) or []), *officer_units(user)]
+    for unit in units:
+        unit_q = Q() if unit is None else member_in_unit_q(unit)
+        if not unit_q:
+            return Q()  # the whole party (an empty Q would vanish from an OR)
+        scope |= unit_q
     return scope
 
 

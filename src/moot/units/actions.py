@@ -4,12 +4,11 @@ rulebook editions: one transaction and one audit event each."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
 
-from moot import rulebook
 from moot.audit.actions import record
 from moot.members.errors import ActionError
 from moot.units.models import (
@@ -24,6 +23,9 @@ from moot.units.models import (
     UnitKind,
 )
 from moot.units.queries import edition_in_force, proscription_of, today
+
+if TYPE_CHECKING:
+    from moot import rulebook
 
 
 def _reasons_text(reasons: Any) -> tuple[str, str]:
@@ -117,6 +119,8 @@ def do_create_organisation(
 def check_affiliation(unit: Unit, organisation: Organisation, start: datetime.date) -> str:
     """Refuse an affiliation the rulebook in force on ``start`` does not allow; return the
     clause that allows it. A proscribed organisation is refused citing the proscription."""
+    from moot import rulebook
+
     edition = edition_in_force(start)
     proscription = proscription_of(organisation, start)
     if proscription is not None:
@@ -202,6 +206,8 @@ def do_end_affiliation(
 
 def _slate_on(unit: Unit, on: datetime.date, *, adding: Any = None) -> list[Any]:
     """The unit's officers on ``on`` as the rulebook's slate entries (plus a proposed one)."""
+    from moot import rulebook
+
     entries = [
         rulebook.SlateEntry(
             post=h.post.slug,
@@ -226,6 +232,7 @@ def check_appointment(post: Post, member: Any, start: datetime.date, *, job_shar
     job shares); then the whole resulting slate against the edition's officer constraints
     (reserved posts, gender balance, exclusive posts) via ``rulebook.check_officer_slate``.
     """
+    from moot import rulebook
     from moot.members.queries import member_belongs_to
 
     if not member_belongs_to(member, post.unit):
@@ -335,6 +342,8 @@ def do_adopt_edition(
     """Adopt a rulebook edition from ``effective_from``. The TOML is validated first (errors
     name the key path and the fix) and stored verbatim; decisions before that date keep citing
     the edition that was in force then."""
+    from moot import rulebook
+
     try:
         edition = rulebook.parse_edition(source_text, source=source_name or "uploaded edition")
     except rulebook.RulebookError as exc:
