@@ -39,3 +39,5 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) bench/count_500k.py
+	$(PY) bench/import_members.py
+	$(PY) bench/members_page.py
