@@ -13,6 +13,7 @@ from moot.audit.queries import history_of, verify_chain
 from moot.members.actions import (
     do_change_member_status,
     do_create_member,
+    do_link_account,
     do_resign,
     do_update_member,
 )
@@ -204,3 +205,14 @@ def test_resign_refusals(officer):
     with pytest.raises(ActionError, match="choose the office"):
         do_resign(stranger, kind="office", effective_on=TODAY, acting_user=officer)
     assert Resignation.objects.count() == 0
+
+
+def test_link_account(officer):
+    member = MemberFactory()
+    other = MemberFactory()
+    user = UserFactory()
+    do_link_account(member, user, acting_user=officer)
+    assert Member.objects.get(user=user) == member
+    with pytest.raises(ActionError, match="already belongs to another member"):
+        do_link_account(other, user, acting_user=officer)
+    assert history_of(member)[0].verb == "members.link_account"

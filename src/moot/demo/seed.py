@@ -207,9 +207,8 @@ def _assign_staff_role(user: Any, role: str, admin: Any) -> None:
 @transaction.atomic
 def seed_foundation(*, today: datetime.date | None = None) -> DemoOrg:
     """Create the demo organisation (into an empty register) and return its key objects."""
-    from moot.members.actions import do_update_member
+    from moot.members.actions import do_link_account, do_update_member
     from moot.members.imports import import_members
-    from moot.members.models import Member
     from moot.units.actions import (
         do_appoint_officer,
         do_create_affiliation,
@@ -329,9 +328,7 @@ def seed_foundation(*, today: datetime.date | None = None) -> DemoOrg:
         accounts[role] = user
         if member is not None:
             member = do_update_member(member, acting_user=admin, email=email)
-            Member.objects.filter(pk=member.pk).update(user=user)
-            member.user = user
-            members[role] = member
+            members[role] = do_link_account(member, user, acting_user=admin)
         else:
             _assign_staff_role(user, role, admin)
     return DemoOrg(

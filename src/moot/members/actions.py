@@ -238,6 +238,25 @@ def do_update_member(
     return member
 
 
+@transaction.atomic
+def do_link_account(member: Member, user: Any, *, acting_user: Any) -> Member:
+    """Link a sign-in account to a member record (an invitation claimed, or set by staff)."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if user is not None and Member.objects.filter(user=user).exclude(pk=member.pk).exists():
+        raise ActionError(f"the account {user.email} already belongs to another member")
+    before = {"user": member.user_id}
+    member.user = user
+    member.save(update_fields=["user", "updated_at"])
+    record(
+        actor=acting_user,
+        verb="members.link_account",
+        obj=member,
+        before=before,
+        after={"user": getattr(user, "pk", None)},
+    )
+    return member
+
+
 def _status_clause(status: str, on: datetime.date) -> str:
     """The rulebook clause governing a status, when the edition in force names one."""
     from moot.units.queries import edition_in_force
