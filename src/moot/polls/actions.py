@@ -1,0 +1,546 @@
+"""Every write to polls: create, open, cast, enter teller counts, close. One transaction and one
+audit event each; nothing is half-recorded."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.contrib.humanize.templatetags.humanize import apnumber
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from moot.audit.actions import record
+from moot.counting.model import CountError
+from moot.polls.models import (
+    Entitlement,
+    NamedVote,
+    Participation,
+    Poll,
+    PollKind,
+    PollOption,
+    PollState,
+    SecretBallot,
+    TellerCount,
+    Voting,
+)
+from moot.polls.queries import (
+    YES_NO_CODES,
+    YES_NO_METHOD,
+    ballot_kind,
+    eligible_count,
+    voter_standing,
+)
+
+ALREADY_VOTED = "You have already voted in this poll."
+
+
+class PollError(ValueError):
+    """A refusal a person can act on: the message says why, ``clause`` which rule."""
+
+    def __init__(self, message: str, *, clause: str = "", field: str | None = None) -> None:
+        self.message = message
+        self.clause = clause
+        self.field = field
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return f"{self.message} (rule {self.clause})" if self.clause else self.message
+
+
+def _when(moment: Any) -> str:
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+def snapshot(poll: Poll) -> dict[str, Any]:
+    return {
+        "title": poll.title,
+        "kind": poll.kind,
+        "method": poll.method,
+        "seats": poll.seats,
+        "secret": poll.secret,
+        "voting": poll.voting,
+        "state": poll.state,
+        "majority": poll.majority,
+        "majority_basis": poll.majority_basis,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Creating and opening
+
+
+def check_poll_spec(
+    *, method: str, seats: int, options: Sequence[Any], voting: str, kind: str
+) -> None:
+    """Refuse a poll that cannot be counted: unknown method, more seats than candidates, a
+    ranked ballot by show of hands."""
+    from moot.counting.registry import get_method
+
+    try:
+        get_method(method)
+    except CountError as exc:
+        raise PollError(str(exc), field="method") from exc
+    if kind not in PollKind.values:
+        raise PollError(f"Unknown poll kind {kind!r}; use one of {', '.join(PollKind.values)}.")
+    if voting not in Voting.values:
+        raise PollError(f"Unknown voting {voting!r}; use one of {', '.join(Voting.values)}.")
+    if seats < 1:
+        raise PollError("A poll fills at least one seat.", field="seats")
+    if method != YES_NO_METHOD:
+        if not options:
+            raise PollError("Add the candidates or answers to choose from.", field="options")
+        if seats > len(options):
+            raise PollError(
+                f"{seats} seats but only {len(options)} candidates: reduce the seats or add "
+                "candidates.",
+                field="seats",
+            )
+    if voting != Voting.ELECTRONIC and ballot_kind(method) not in {"yes_no", "single"}:
+        raise PollError(
+            "Tellers can count only yes/no or single-choice votes; use electronic voting "
+            "for a ranked or multiple-choice ballot.",
+            field="voting",
+        )
+
+
+@transaction.atomic
+def do_create_poll(
+    *,
+    title: str,
+    kind: str,
+    method: str,
+    options: Sequence[str | tuple[str, Any]] = (),
+    seats: int = 1,
+    secret: bool = True,
+    voting: str = Voting.ELECTRONIC,
+    question: str = "",
+    unit: Any = None,
+    meeting: Any = None,
+    agenda_item: Any = None,
+    majority: str = "simple",
+    majority_basis: str = "cast",
+    tie_break: str = "backwards",
+    seed: int | None = None,
+    returning_officer: Any = None,
+    acting_user: Any,
+) -> Poll:
+    """Create a draft poll with its options (a yes/no poll gets Yes, No and Abstain).
+
+    ``options`` are labels or (label, member) pairs for candidates."""
+    title = title.strip()
+    if not title:
+        raise PollError("Give the poll a title.", field="title")
+    check_poll_spec(method=method, seats=seats, options=options, voting=voting, kind=kind)
+    extra: dict[str, Any] = {}
+    if meeting is not None:
+        extra["meeting"] = meeting
+    if agenda_item is not None:
+        extra["agenda_item"] = agenda_item
+    poll = Poll.objects.create(
+        title=title,
+        question=question,
+        kind=kind,
+        method=method,
+        seats=seats,
+        secret=secret,
+        voting=voting,
+        unit=unit if unit is not None else getattr(meeting, "unit", None),
+        majority=majority,
+        majority_basis=majority_basis,
+        tie_break=tie_break,
+        seed=seed,
+        returning_officer=returning_officer,
+        created_by=acting_user,
+        **extra,
+    )
+    if method == YES_NO_METHOD:
+        labels: list[tuple[str, Any, str]] = [
+            (code.capitalize(), None, code) for code in YES_NO_CODES
+        ]
+    else:
+        labels = [
+            (item, None, "") if isinstance(item, str) else (item[0], item[1], "")
+            for item in options
+        ]
+    PollOption.objects.bulk_create(
+        PollOption(poll=poll, label=label, member=member, code=code, order=i)
+        for i, (label, member, code) in enumerate(labels, start=1)
+    )
+    record(actor=acting_user, verb="poll.create", obj=poll, after=snapshot(poll))
+    return poll
+
+
+def _frozen_electorate(poll: Poll, electorate: Iterable[Any] | None) -> list[Entitlement]:
+    """Entitlement rows for a poll with no meeting: the given members, or every member of the
+    poll's unit assessed by the rulebook for "ballot" on the opening date (those refused are
+    kept with the reason and clause, so a refusal can cite them)."""
+    if electorate is not None:
+        ids = {getattr(m, "pk", m) for m in electorate}
+        return [Entitlement(poll=poll, member_id=member_id) for member_id in sorted(ids)]
+    if poll.unit_id is None:
+        raise PollError(
+            "A poll outside a meeting needs an electorate: choose its unit or list the voters."
+        )
+    from moot.members.models import Member
+    from moot.members.queries import assess_members
+    from moot.units.queries import member_in_unit_q
+
+    member_ids = Member.objects.filter(member_in_unit_q(poll.unit)).values_list("pk", flat=True)
+    verdicts = assess_members(member_ids, "ballot", timezone.localdate())
+    rows = []
+    for member_id, verdict in verdicts.items():
+        reasons = list(getattr(verdict, "reasons", ()) or ())
+        rows.append(
+            Entitlement(
+                poll=poll,
+                member_id=member_id,
+                eligible=bool(verdict.allowed),
+                reason="" if verdict.allowed else "; ".join(r.text for r in reasons),
+                clause="" if verdict.allowed else next((r.clause for r in reasons if r.clause), ""),
+            )
+        )
+    return rows
+
+
+def do_open_poll(poll: Poll, *, acting_user: Any, electorate: Iterable[Any] | None = None) -> Poll:
+    """Open a draft poll for voting. A poll not at a meeting freezes its electorate now."""
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if poll.state != PollState.DRAFT:
+            raise PollError(f"This poll is already {poll.get_state_display().lower()}.")
+        if getattr(poll, "meeting_id", None) is None:
+            rows = _frozen_electorate(poll, electorate)
+            Entitlement.objects.bulk_create(rows, batch_size=2000)
+            poll.electorate_size = sum(1 for row in rows if row.eligible)
+        poll.state = PollState.OPEN
+        poll.opened_at = timezone.now()
+        poll.opened_by = acting_user
+        poll.save(update_fields=["state", "opened_at", "opened_by", "electorate_size"])
+        record(
+            actor=acting_user,
+            verb="poll.open",
+            obj=poll,
+            before={"state": PollState.DRAFT},
+            after={"state": poll.state, "electorate": poll.electorate_size},
+        )
+    return poll
+
+
+# ---------------------------------------------------------------------------------------------
+# Casting
+
+
+def _option_by_ref(options: Sequence[PollOption], ref: Any, *, place: str) -> PollOption:
+    for option in options:
+        if str(ref) in (str(option.pk), option.code) and str(ref) != "":
+            return option
+    raise PollError(f"{place}: {ref!r} is not one of the choices on this ballot.")
+
+
+def check_choice(poll: Poll, options: Sequence[PollOption], choice: Any) -> list[int]:
+    """Validate a choice and return it as option ids (most preferred first).
+
+    Yes/no: "yes", "no", "abstain" or the option id. Single choice: one option id.
+    Multiple choice (approval, block): a list of option ids, at most ``seats`` for a block vote.
+    Ranked: a list of option ids in order of preference, or a mapping option id → rank (1 = first
+    choice) as the voting form sends it; ranks must run 1, 2, 3 … without repeats or gaps.
+    """
+    kind = ballot_kind(poll.method)
+    label = {option.pk: option.label for option in options}
+    if kind in {"yes_no", "single"}:
+        if isinstance(choice, list | tuple):
+            if len(choice) != 1:
+                raise PollError("Choose exactly one answer.")
+            choice = choice[0]
+        if choice in (None, ""):
+            raise PollError("Choose one answer before you submit your vote.")
+        return [_option_by_ref(options, choice, place="Your choice").pk]
+    if kind == "multi":
+        refs = list(choice) if isinstance(choice, list | tuple | set) else [choice]
+        chosen = [_option_by_ref(options, ref, place="Your choice").pk for ref in refs if ref]
+        if len(set(chosen)) != len(chosen):
+            raise PollError("You chose the same candidate twice.")
+        if not chosen:
+            raise PollError("Choose at least one candidate.")
+        if poll.method == "block" and len(chosen) > poll.seats:
+            raise PollError(
+                f"You chose {len(chosen)} candidates; this ballot allows at most {poll.seats}."
+            )
+        return sorted(chosen, key=lambda pk: next(o.order for o in options if o.pk == pk))
+    # Ranked.
+    if isinstance(choice, Mapping):
+        ranks: dict[int, int] = {}
+        for ref, rank in choice.items():
+            if rank in (None, ""):
+                continue
+            option = _option_by_ref(options, ref, place="Ranking")
+            try:
+                number = int(rank)
+            except (TypeError, ValueError):
+                raise PollError(
+                    f"The rank for {option.label} must be a number, not {rank!r}."
+                ) from None
+            if not 1 <= number <= len(options):
+                raise PollError(
+                    f"The rank for {option.label} must be between 1 and {len(options)}."
+                )
+            ranks[option.pk] = number
+        by_rank: dict[int, list[int]] = {}
+        for option_pk, number in ranks.items():
+            by_rank.setdefault(number, []).append(option_pk)
+        for number in sorted(by_rank):
+            if len(by_rank[number]) > 1:
+                names = " and ".join(label[pk] for pk in by_rank[number])
+                raise PollError(
+                    f"You gave rank {number} to {apnumber(len(by_rank[number]))} candidates "
+                    f"({names}); "
+                    "give each rank to one candidate only."
+                )
+        for expected, number in enumerate(sorted(by_rank), start=1):
+            if number != expected:
+                raise PollError(
+                    f"You gave rank {number} but no rank {expected}; number your choices "
+                    "1, 2, 3 … without gaps."
+                )
+        ordered = [by_rank[number][0] for number in sorted(by_rank)]
+    else:
+        refs = list(choice) if isinstance(choice, list | tuple) else [choice]
+        ordered = [_option_by_ref(options, ref, place="Ranking").pk for ref in refs]
+        if len(set(ordered)) != len(ordered):
+            raise PollError("You ranked the same candidate twice; rank each one once.")
+    if not ordered:
+        raise PollError("Rank at least one candidate: put 1 beside your first choice.")
+    return ordered
+
+
+def check_open(poll: Poll) -> None:
+    if poll.state == PollState.DRAFT:
+        raise PollError("This poll is not open yet.")
+    if poll.state == PollState.CLOSED:
+        raise PollError(f"This poll closed at {_when(poll.closed_at)}; votes are no longer taken.")
+    if poll.voting != Voting.ELECTRONIC:
+        raise PollError(
+            "This vote is taken by "
+            + ("show of hands" if poll.voting == Voting.SHOW_OF_HANDS else "paper ballot")
+            + "; the tellers enter the counts."
+        )
+
+
+def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) -> None:
+    """Record one member's vote: their Participation and, in the same transaction, either an
+    anonymous SecretBallot or their NamedVote.
+
+    One ballot per eligible member is enforced by the database: the poll row is locked
+    (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE transactions serialise writers) and
+    ``Participation(poll, member)`` is unique, so a second vote fails even if two arrive at once.
+    A vote is always the voter's own: ``acting_user`` must be the member's account.
+    """
+    if acting_user is None or member is None or member.user_id != acting_user.pk:
+        raise PollError("You can cast only your own vote.")
+    try:
+        with transaction.atomic():
+            locked = Poll.objects.select_for_update().get(pk=poll.pk)
+            check_open(locked)
+            standing = voter_standing(locked, member)
+            if not standing.allowed:
+                raise PollError(standing.reason, clause=standing.clause)
+            if Participation.objects.filter(poll=locked, member=member).exists():
+                raise PollError(ALREADY_VOTED)
+            content = json.dumps(
+                check_choice(locked, list(locked.options.all()), choice), separators=(",", ":")
+            )
+            Participation.objects.create(poll=locked, member=member)
+            if locked.secret:
+                SecretBallot.objects.create(poll=locked, content=content)
+                # The audit event names neither the voter nor the vote: who voted is in
+                # Participation (no time), what was voted in SecretBallot (no voter).
+                record(actor=None, verb="poll.ballot_cast", obj=locked, object_repr=str(locked))
+            else:
+                NamedVote.objects.create(poll=locked, member=member, content=content)
+                record(
+                    actor=acting_user,
+                    verb="poll.named_vote_cast",
+                    obj=locked,
+                    after={"member": member.number, "choice": json.loads(content)},
+                )
+    except IntegrityError as exc:
+        # Only reachable when the lock is not honoured (a database without row locks): the
+        # unique constraint is the last word.
+        if Participation.objects.filter(poll=poll, member=member).exists():
+            raise PollError(ALREADY_VOTED) from exc
+        raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Tellers
+
+
+def do_enter_teller_counts(
+    poll: Poll, counts: Mapping[Any, Any], *, acting_user: Any, present: int | None = None
+) -> list[TellerCount]:
+    """Record the tellers' counts for a show-of-hands or paper vote (replacing earlier entries).
+
+    Each count is a whole number ≥ 0, and together they cannot exceed the eligible members
+    present (``present``, else the meeting's or the electorate's count)."""
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if poll.voting == Voting.ELECTRONIC:
+            raise PollError("This poll is electronic: the tellers do not enter counts.")
+        if poll.state != PollState.OPEN:
+            raise PollError(
+                "Enter the counts while the vote is open."
+                if poll.state == PollState.DRAFT
+                else f"This poll closed at {_when(poll.closed_at)}; its counts are final."
+            )
+        options = list(poll.options.all())
+        parsed: dict[int, int] = {}
+        for ref, raw in counts.items():
+            option = _option_by_ref(options, ref, place="Teller count")
+            try:
+                number = int(str(raw).strip())
+            except ValueError:
+                raise PollError(
+                    f"The count for {option.label} must be a whole number, not {raw!r}.",
+                    field=str(option.pk),
+                ) from None
+            if number < 0:
+                raise PollError(
+                    f"The count for {option.label} cannot be negative.", field=str(option.pk)
+                )
+            parsed[option.pk] = number
+        limit = present if present is not None else eligible_count(poll)
+        total = sum(parsed.values())
+        if total > limit:
+            raise PollError(
+                f"The counts add up to {total}, but only {limit} eligible members are present; "
+                "count again."
+            )
+        before = dict(TellerCount.objects.filter(poll=poll).values_list("option_id", "count"))
+        rows = []
+        for option_pk, number in parsed.items():
+            row, _ = TellerCount.objects.update_or_create(
+                poll=poll,
+                option_id=option_pk,
+                defaults={"count": number, "entered_by": acting_user},
+            )
+            rows.append(row)
+        record(
+            actor=acting_user,
+            verb="poll.teller_counts",
+            obj=poll,
+            before={str(k): v for k, v in before.items()},
+            after={str(k): v for k, v in parsed.items()},
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Closing
+
+
+def _reshuffle_secret_ballots(poll: Poll) -> int:
+    """Re-insert the poll's ballots in a random order with fresh random keys, so that not even
+    the physical order of rows on disk follows the order in which they were cast."""
+    contents = list(SecretBallot.objects.filter(poll=poll).values_list("content", flat=True))
+    random.SystemRandom().shuffle(contents)
+    if connection.vendor == "sqlite":
+        # Overwrite deleted cells with zeros instead of leaving them in free pages.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+    SecretBallot.objects.filter(poll=poll).delete()
+    SecretBallot.objects.bulk_create(
+        (SecretBallot(poll=poll, content=content) for content in contents), batch_size=2000
+    )
+    return len(contents)
+
+
+def _vacuum_ballots() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM polls_secretballot")
+
+
+def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
+    """Close an open poll, count it through moot.counting and store the result, its report and
+    chart. Results are hidden until this point. For a motion the result says whether it was
+    carried by the majority the rulebook requires."""
+    from moot.polls.counting import count_poll
+
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        if poll.state != PollState.OPEN:
+            raise PollError(
+                "This poll is not open yet."
+                if poll.state == PollState.DRAFT
+                else f"This poll already closed at {_when(poll.closed_at)}."
+            )
+        present = eligible_count(poll)
+        participations = Participation.objects.filter(poll=poll).count()
+        if poll.voting == Voting.ELECTRONIC and poll.secret:
+            ballots = _reshuffle_secret_ballots(poll)
+        elif poll.voting == Voting.ELECTRONIC:
+            ballots = NamedVote.objects.filter(poll=poll).count()
+        else:
+            ballots = sum(TellerCount.objects.filter(poll=poll).values_list("count", flat=True))
+        if poll.voting == Voting.ELECTRONIC and ballots != participations:
+            raise PollError(
+                f"{participations} members voted but {ballots} ballots are stored; the poll was "
+                "left open so that the discrepancy can be investigated."
+            )
+        poll.state = PollState.CLOSED
+        poll.closed_at = timezone.now()
+        poll.closed_by = acting_user
+        poll.present_at_close = present
+        summary: dict[str, Any] = {
+            "ballots": ballots,
+            "participations": participations if poll.voting == Voting.ELECTRONIC else None,
+            "eligible": present,
+            "method": poll.method,
+            "seats": poll.seats,
+            "options": [o.label for o in poll.options.all()],
+        }
+        if ballots == 0:
+            summary.update(count=None, elected=[], carried=None, note="No votes were cast.")
+        else:
+            try:
+                counted = count_poll(poll, present=present)
+            except CountError as exc:
+                raise PollError(f"The count could not be completed: {exc}") from exc
+            summary.update(
+                count=counted.json,
+                elected=list(counted.result.elected_names),
+                carried=counted.result.carried,
+            )
+            poll.result_text = counted.text
+            poll.result_chart_svg = counted.chart_svg
+        poll.result = summary
+        poll.save(
+            update_fields=[
+                "state",
+                "closed_at",
+                "closed_by",
+                "present_at_close",
+                "result",
+                "result_text",
+                "result_chart_svg",
+            ]
+        )
+        record(
+            actor=acting_user,
+            verb="poll.close",
+            obj=poll,
+            before={"state": PollState.OPEN},
+            after={
+                "state": poll.state,
+                "ballots": ballots,
+                "eligible": present,
+                "elected": summary["elected"],
+                "carried": summary["carried"],
+            },
+        )
+        transaction.on_commit(_vacuum_ballots)
+    return poll

@@ -1,0 +1,82 @@
+"""From a poll's stored ballots (or the tellers' counts) to a ``moot.counting`` Election, and
+the count itself. The engine is pure; this module is the only bridge to it from polls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from moot.counting.model import (
+    Ballots,
+    Candidate,
+    CountOptions,
+    Election,
+    Ranking,
+    Result,
+    TieBreakSpec,
+)
+from moot.polls.models import Poll, TellerCount, Voting
+from moot.polls.queries import ballot_contents, ballot_kind, options_of
+
+ELECTION_KIND = {"yes_no": "single", "single": "single", "multi": "approval", "ranked": "ranked"}
+
+
+def _ranking(kind: str, content: list[int], index_of: dict[int, int]) -> Ranking:
+    indices = [index_of[option_id] for option_id in content]
+    if kind == "multi":
+        return (tuple(sorted(indices)),) if indices else ()
+    return tuple((i,) for i in indices)
+
+
+def election_for(poll: Poll) -> Election:
+    """The poll as a counting Election: candidates are the options in order; each stored ballot
+    (or each teller-counted vote) becomes a weighted ranking."""
+    options = options_of(poll)
+    index_of = {option.pk: i for i, option in enumerate(options)}
+    kind = ballot_kind(poll.method)
+    if poll.voting == Voting.ELECTRONIC:
+        items = [(_ranking(kind, content, index_of), 1) for content in ballot_contents(poll)]
+    else:
+        counts = TellerCount.objects.filter(poll=poll).values_list("option_id", "count")
+        items = [(((index_of[option_id],),), count) for option_id, count in counts if count]
+    return Election(
+        candidates=[Candidate(option.label) for option in options],
+        seats=poll.seats,
+        ballots=Ballots.aggregate(items),
+        title=poll.title,
+        kind=ELECTION_KIND[kind],  # type: ignore[arg-type]
+        source=f"poll {poll.pk}",
+    )
+
+
+def count_options(poll: Poll, *, present: int) -> CountOptions:
+    extra: dict[str, Any] = {}
+    if poll.method == "yes-no":
+        extra = {"majority": poll.majority, "basis": poll.majority_basis, "present": present}
+    return CountOptions(
+        seats=poll.seats,
+        tie_break=TieBreakSpec(name=poll.tie_break, seed=poll.seed),
+        extra=extra,
+    )
+
+
+@dataclass(frozen=True)
+class Counted:
+    result: Result
+    json: dict[str, Any]
+    text: str
+    chart_svg: str
+
+
+def count_poll(poll: Poll, *, present: int) -> Counted:
+    """Count the poll by its method from the registry and render the report, JSON and chart."""
+    from moot.counting import registry, reports
+
+    election = election_for(poll)
+    result = registry.count(election, poll.method, count_options(poll, present=present))
+    return Counted(
+        result=result,
+        json=reports.render_json(result),
+        text=reports.render_text(result),
+        chart_svg=reports.render_chart_svg(result),
+    )

@@ -1,0 +1,220 @@
+"""Reads about polls: who may vote, turnout, results (hidden until close) and the anonymised
+ballots for a recount."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from moot.polls.models import (
+    Entitlement,
+    NamedVote,
+    Participation,
+    Poll,
+    PollOption,
+    SecretBallot,
+    TellerCount,
+    Voting,
+)
+
+# How each counting method takes its ballots. Methods not named here take rankings when the
+# registry says they accept ranked ballots.
+SINGLE_CHOICE_METHODS = frozenset({"plurality"})
+MULTI_CHOICE_METHODS = frozenset({"approval", "block"})
+YES_NO_METHOD = "yes-no"
+YES_NO_CODES = ("yes", "no", "abstain")
+
+
+def ballot_kind(method: str) -> str:
+    """ "yes_no", "single", "multi" or "ranked": what the voting page asks for."""
+    if method == YES_NO_METHOD:
+        return "yes_no"
+    if method in SINGLE_CHOICE_METHODS:
+        return "single"
+    if method in MULTI_CHOICE_METHODS:
+        return "multi"
+    return "ranked"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether a member may vote in a poll now, and if not, why (with the rule's clause)."""
+
+    allowed: bool
+    reason: str = ""
+    clause: str = ""
+
+
+def meetings_queries() -> Any | None:
+    """``moot.meetings.queries`` once the meetings app provides it (polls → meetings is the
+    allowed direction of dependency; meetings never imports polls)."""
+    try:
+        module = importlib.import_module("moot.meetings.queries")
+    except ModuleNotFoundError:
+        return None
+    return module if hasattr(module, "is_present_and_eligible") else None
+
+
+def _standing_from_meeting(verdict: Any) -> Standing:
+    """Normalise what ``meetings.queries.is_present_and_eligible`` answers: a bool, or an object
+    with ``allowed``/``eligible`` and ``reason``/``reasons`` and ``clause``."""
+    if isinstance(verdict, bool):
+        return Standing(
+            verdict,
+            "" if verdict else "You are not checked in as an eligible voter at this meeting.",
+        )
+    allowed = bool(getattr(verdict, "allowed", getattr(verdict, "eligible", False)))
+    reason = getattr(verdict, "reason", "") or getattr(verdict, "explanation", "")
+    clause = getattr(verdict, "clause", "") or ""
+    reasons = getattr(verdict, "reasons", None)
+    if not reason and reasons:
+        reason = "; ".join(getattr(r, "text", str(r)) for r in reasons)
+        clause = clause or next((r.clause for r in reasons if getattr(r, "clause", "")), "")
+    if not allowed and not reason:
+        reason = "You are not checked in as an eligible voter at this meeting."
+    return Standing(allowed, reason, clause)
+
+
+def voter_standing(poll: Poll, member: Any) -> Standing:
+    """May ``member`` vote in ``poll``? The one place eligibility to cast is decided.
+
+    A poll at a meeting: the member must be present and eligible (meetings.queries, which holds
+    the rulebook's verdict at check-in). Any other poll: the electorate frozen when the poll
+    opened (``Entitlement``), with the rulebook's reason and clause for those refused.
+    """
+    if member is None:
+        return Standing(False, "Your account is not linked to a membership record.")
+    meeting_id = getattr(poll, "meeting_id", None)
+    if meeting_id is not None:
+        module = meetings_queries()
+        if module is None:
+            return Standing(False, "This poll belongs to a meeting, and attendance is unavailable.")
+        return _standing_from_meeting(module.is_present_and_eligible(poll.meeting, member))
+    row = (
+        Entitlement.objects.filter(poll=poll, member=member)
+        .values("eligible", "reason", "clause")
+        .first()
+    )
+    if row is None:
+        when = timezone.localtime(poll.opened_at).strftime("%d %B %Y") if poll.opened_at else ""
+        return Standing(
+            False,
+            "You are not in the electorate of this poll"
+            + (f" (frozen when it opened on {when})." if when else "."),
+        )
+    if not row["eligible"]:
+        return Standing(False, row["reason"] or "You are not eligible to vote.", row["clause"])
+    return Standing(True)
+
+
+def eligible_count(poll: Poll) -> int:
+    """Members who may vote: present and eligible at the meeting, or the frozen electorate."""
+    meeting_id = getattr(poll, "meeting_id", None)
+    if meeting_id is not None:
+        module = meetings_queries()
+        if module is None:
+            return 0
+        return len(module.present_eligible_member_ids(poll.meeting))
+    return Entitlement.objects.filter(poll=poll, eligible=True).count()
+
+
+def has_voted(poll: Poll, member: Any) -> bool:
+    return member is not None and Participation.objects.filter(poll=poll, member=member).exists()
+
+
+@dataclass(frozen=True)
+class Turnout:
+    voted: int
+    eligible: int
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.voted / self.eligible, 1) if self.eligible else 0.0
+
+
+def turnout(poll: Poll) -> Turnout:
+    """How many have voted, of how many may. For show of hands and paper polls: the votes the
+    tellers counted."""
+    if poll.voting != Voting.ELECTRONIC:
+        voted = sum(TellerCount.objects.filter(poll=poll).values_list("count", flat=True))
+    else:
+        voted = Participation.objects.filter(poll=poll).count()
+    eligible = (
+        poll.present_at_close
+        if poll.is_closed and poll.present_at_close is not None
+        else eligible_count(poll)
+    )
+    return Turnout(voted, eligible)
+
+
+def result_for(poll: Poll, user: Any) -> dict[str, Any]:
+    """The stored result of a closed poll. Before close nobody sees anything — not managers,
+    not voters: "Results hidden until close" (issue 4, item 6)."""
+    if not poll.is_closed or poll.result is None:
+        raise PermissionDenied("The result is hidden until the poll closes.")
+    if not user.has_perm("polls.view_poll", poll):
+        raise PermissionDenied("You may not see this poll.")
+    return poll.result
+
+
+def options_of(poll: Poll) -> list[PollOption]:
+    return list(poll.options.all())
+
+
+def ballot_contents(poll: Poll) -> list[list[int]]:
+    """Every ballot's choice as option ids, in key order (random: says nothing about time)."""
+    if poll.secret:
+        rows = (
+            SecretBallot.objects.filter(poll=poll).order_by("id").values_list("content", flat=True)
+        )
+    else:
+        rows = NamedVote.objects.filter(poll=poll).order_by("?").values_list("content", flat=True)
+    return [json.loads(content) for content in rows]
+
+
+def _download_allowed(poll: Poll) -> None:
+    if not poll.is_closed:
+        raise PermissionDenied("The ballots can be downloaded only after the poll closes.")
+    if poll.voting != Voting.ELECTRONIC:
+        raise PermissionDenied(
+            "This poll was counted by the tellers: there are no individual ballots to download."
+        )
+
+
+def ballots_as_blt(poll: Poll) -> str:
+    """The anonymised ballots as BLT (one line per distinct ballot with its weight), which
+    ``moot count`` recounts to the same result."""
+    from moot.counting.formats.blt import write_blt
+    from moot.polls.counting import election_for
+
+    _download_allowed(poll)
+    return write_blt(election_for(poll))
+
+
+def ballots_as_csv(poll: Poll) -> str:
+    """The anonymised ballots as CSV: one row per ballot, ``preference_1`` first; for yes/no
+    and single-choice polls the one column is the answer chosen."""
+    _download_allowed(poll)
+    labels = {option.pk: option.label for option in options_of(poll)}
+    contents = ballot_contents(poll)
+    width = max((len(content) for content in contents), default=1) or 1
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["ballot", *(f"preference_{i}" for i in range(1, width + 1))])
+    for number, content in enumerate(contents, start=1):
+        names = [labels[option_id] for option_id in content]
+        writer.writerow([number, *names, *([""] * (width - len(names)))])
+    return out.getvalue()
+
+
+def polls_visible_to(user: Any) -> list[Poll]:
+    """The polls the user may see, newest first."""
+    polls = Poll.objects.select_related("unit").order_by("-created_at", "-id")[:200]
+    return [poll for poll in polls if user.has_perm("polls.view_poll", poll)]
