@@ -16,7 +16,9 @@ api = NinjaAPI(
 )
 
 # (url prefix, module with a `router`)
-ROUTERS: list[tuple[str, str]] = []
+ROUTERS: list[tuple[str, str]] = [
+    ("/polls", "moot.polls.api"),
+]
 
 for prefix, module_name in ROUTERS:
     api.add_router(prefix, import_module(module_name).router)

@@ -41,10 +41,15 @@ ALREADY_VOTED = "You have already voted in this poll."
 class PollError(ValueError):
     """A refusal a person can act on: the message says why, ``clause`` which rule."""
 
-    def __init__(self, message: str, *, clause: str = "", field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, clause: str = "", field: str | None = None, code: str = "invalid"
+    ) -> None:
         self.message = message
         self.clause = clause
         self.field = field
+        # "invalid" (fix the input), "state" (not open / closed), "ineligible", "not_yours",
+        # "already_voted": lets the API answer 400, 409 or 403.
+        self.code = code
         super().__init__(message)
 
     def __str__(self) -> str:
@@ -319,14 +324,18 @@ def check_choice(poll: Poll, options: Sequence[PollOption], choice: Any) -> list
 
 def check_open(poll: Poll) -> None:
     if poll.state == PollState.DRAFT:
-        raise PollError("This poll is not open yet.")
+        raise PollError("This poll is not open yet.", code="state")
     if poll.state == PollState.CLOSED:
-        raise PollError(f"This poll closed at {_when(poll.closed_at)}; votes are no longer taken.")
+        raise PollError(
+            f"This poll closed at {_when(poll.closed_at)}; votes are no longer taken.",
+            code="state",
+        )
     if poll.voting != Voting.ELECTRONIC:
         raise PollError(
             "This vote is taken by "
             + ("show of hands" if poll.voting == Voting.SHOW_OF_HANDS else "paper ballot")
-            + "; the tellers enter the counts."
+            + "; the tellers enter the counts.",
+            code="state",
         )
 
 
@@ -340,16 +349,16 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
     A vote is always the voter's own: ``acting_user`` must be the member's account.
     """
     if acting_user is None or member is None or member.user_id != acting_user.pk:
-        raise PollError("You can cast only your own vote.")
+        raise PollError("You can cast only your own vote.", code="not_yours")
     try:
         with transaction.atomic():
             locked = Poll.objects.select_for_update().get(pk=poll.pk)
             check_open(locked)
             standing = voter_standing(locked, member)
             if not standing.allowed:
-                raise PollError(standing.reason, clause=standing.clause)
+                raise PollError(standing.reason, clause=standing.clause, code="ineligible")
             if Participation.objects.filter(poll=locked, member=member).exists():
-                raise PollError(ALREADY_VOTED)
+                raise PollError(ALREADY_VOTED, code="already_voted")
             content = json.dumps(
                 check_choice(locked, list(locked.options.all()), choice), separators=(",", ":")
             )
@@ -371,7 +380,7 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
         # Only reachable when the lock is not honoured (a database without row locks): the
         # unique constraint is the last word.
         if Participation.objects.filter(poll=poll, member=member).exists():
-            raise PollError(ALREADY_VOTED) from exc
+            raise PollError(ALREADY_VOTED, code="already_voted") from exc
         raise
 
 
@@ -468,7 +477,7 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
     """Close an open poll, count it through moot.counting and store the result, its report and
     chart. Results are hidden until this point. For a motion the result says whether it was
     carried by the majority the rulebook requires."""
-    from moot.polls.counting import count_poll
+    from moot.polls.counting import count_poll, round_table
 
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
@@ -512,6 +521,7 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
                 raise PollError(f"The count could not be completed: {exc}") from exc
             summary.update(
                 count=counted.json,
+                table=round_table(counted.result),
                 elected=list(counted.result.elected_names),
                 carried=counted.result.carried,
             )

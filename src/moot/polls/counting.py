@@ -4,6 +4,7 @@ the count itself. The engine is pure; this module is the only bridge to it from 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from moot.counting.model import (
@@ -58,6 +59,33 @@ def count_options(poll: Poll, *, present: int) -> CountOptions:
         tie_break=TieBreakSpec(name=poll.tie_break, seed=poll.seed),
         extra=extra,
     )
+
+
+def _format(value: Fraction, precision: int | None) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    places = precision if precision is not None else 2
+    scaled = (
+        value.numerator * 10**places // value.denominator
+    )  # truncated, as fixed-point rules show
+    sign = "-" if scaled < 0 else ""
+    whole, part = divmod(abs(scaled), 10**places)
+    return f"{sign}{whole}.{part:0{places}d}"
+
+
+def round_table(result: Result) -> dict[str, Any]:
+    """The votes of each candidate in each round, as display strings, for the result page."""
+    rows = []
+    for index, name in enumerate(result.candidates):
+        values = [
+            _format(r.tallies[index], result.precision) if index in r.tallies else "–"
+            for r in result.rounds
+        ]
+        rows.append({"name": name, "values": values})
+    exhausted = [_format(r.exhausted, result.precision) for r in result.rounds]
+    if any(value != "0" for value in exhausted):
+        rows.append({"name": "Exhausted", "values": exhausted})
+    return {"actions": [r.action for r in result.rounds], "rows": rows}
 
 
 @dataclass(frozen=True)

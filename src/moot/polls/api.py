@@ -1,0 +1,193 @@
+"""Polls in the JSON API: list, detail, open, close, cast, result.
+
+Casting is always the caller's own vote: the member is the authenticated account's member
+record (browser session with CSRF, or the caller's personal API token); there is no field for
+"on behalf of"."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from moot.polls import queries
+from moot.polls.access import access_poll
+from moot.polls.actions import PollError, do_cast_ballot, do_close_poll, do_open_poll
+from moot.polls.models import Poll
+from moot.polls.permissions import member_of
+
+
+def _authenticators() -> list[Any]:
+    """The session (with CSRF), and the personal API token when the accounts app provides
+    one (``moot.accounts.api_auth.token_auth``)."""
+    auths: list[Any] = [django_auth]
+    try:
+        module = importlib.import_module("moot.accounts.api_auth")
+    except ModuleNotFoundError:
+        return auths
+    token_auth = getattr(module, "token_auth", None)
+    return [token_auth, *auths] if token_auth is not None else auths
+
+
+router = Router(tags=["polls"], auth=_authenticators())
+
+STATUS_FOR_CODE = {
+    "invalid": 400,
+    "state": 409,
+    "already_voted": 409,
+    "ineligible": 403,
+    "not_yours": 403,
+}
+
+
+def _user(request: HttpRequest) -> Any:
+    auth = getattr(request, "auth", None)
+    return auth if getattr(auth, "is_authenticated", False) else request.user
+
+
+class OptionOut(Schema):
+    id: int
+    label: str
+    order: int
+    code: str
+
+
+class TurnoutOut(Schema):
+    voted: int
+    eligible: int
+
+
+class PollOut(Schema):
+    id: int
+    title: str
+    question: str
+    kind: str
+    method: str
+    seats: int
+    secret: bool
+    voting: str
+    state: str
+    majority: str
+    majority_basis: str
+    opened_at: str | None
+    closed_at: str | None
+    options: list[OptionOut]
+    turnout: TurnoutOut
+    ballot: str  # what a cast takes: yes_no, single, multi, ranked
+
+
+def _poll_out(poll: Poll) -> dict[str, Any]:
+    turnout = queries.turnout(poll)
+    return {
+        "id": poll.pk,
+        "title": poll.title,
+        "question": poll.question,
+        "kind": poll.kind,
+        "method": poll.method,
+        "seats": poll.seats,
+        "secret": poll.secret,
+        "voting": poll.voting,
+        "state": poll.state,
+        "majority": poll.majority,
+        "majority_basis": poll.majority_basis,
+        "opened_at": poll.opened_at.isoformat() if poll.opened_at else None,
+        "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
+        "options": [
+            {"id": o.pk, "label": o.label, "order": o.order, "code": o.code}
+            for o in poll.options.all()
+        ],
+        "turnout": {"voted": turnout.voted, "eligible": turnout.eligible},
+        "ballot": queries.ballot_kind(poll.method),
+    }
+
+
+class CastIn(Schema):
+    """yes/no: "yes", "no" or "abstain"; single choice: an option id; multiple choice: a list
+    of option ids; ranked: option ids most preferred first, or {option id: rank}."""
+
+    choice: int | str | list[int] | dict[str, int]
+
+
+class Message(Schema):
+    detail: str
+    clause: str = ""
+
+
+def _access(request: HttpRequest, poll_id: int, *, for_write: bool = False) -> Poll:
+    from django.http import Http404
+
+    try:
+        return access_poll(poll_id, _user(request), for_write=for_write)
+    except Http404 as exc:
+        raise HttpError(404, "No such poll.") from exc
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc) or "Not allowed.") from exc
+
+
+def _refuse(exc: PollError) -> HttpError:
+    return HttpError(STATUS_FOR_CODE.get(exc.code, 400), str(exc))
+
+
+@router.get("/", response=list[PollOut], summary="Polls you can see")
+def list_polls(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_poll_out(poll) for poll in queries.polls_visible_to(_user(request))]
+
+
+@router.get("/{poll_id}", response=PollOut, summary="One poll with its options and turnout")
+def get_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
+    return _poll_out(_access(request, poll_id))
+
+
+@router.post("/{poll_id}/open", response=PollOut, summary="Open a draft poll (managers)")
+def open_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
+    poll = _access(request, poll_id, for_write=True)
+    try:
+        poll = do_open_poll(poll, acting_user=_user(request))
+    except PollError as exc:
+        raise _refuse(exc) from exc
+    return _poll_out(poll)
+
+
+@router.post("/{poll_id}/close", response=PollOut, summary="Close and count a poll (managers)")
+def close_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
+    poll = _access(request, poll_id, for_write=True)
+    try:
+        poll = do_close_poll(poll, acting_user=_user(request))
+    except PollError as exc:
+        raise _refuse(exc) from exc
+    return _poll_out(poll)
+
+
+@router.post(
+    "/{poll_id}/cast",
+    response={201: Message},
+    summary="Cast your own vote",
+    description="Always the authenticated member's own vote. 409 when you have already voted "
+    "or the poll is not open, 403 when you may not vote (with the rule), 400 for a bad choice.",
+)
+def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> tuple[int, dict[str, str]]:
+    user = _user(request)
+    poll = _access(request, poll_id)
+    try:
+        do_cast_ballot(poll, member_of(user), payload.choice, acting_user=user)
+    except PollError as exc:
+        raise _refuse(exc) from exc
+    return 201, {"detail": "Your vote has been recorded."}
+
+
+@router.get(
+    "/{poll_id}/result",
+    summary="The result of a closed poll",
+    description="403 until the poll closes: results are hidden while voting is open.",
+)
+def result(request: HttpRequest, poll_id: int) -> dict[str, Any]:
+    poll = _access(request, poll_id)
+    try:
+        return queries.result_for(poll, _user(request))
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
