@@ -69,7 +69,7 @@ def cast_together(
             outcome = "cast"
         except PollError as exc:
             outcome = exc.message
-        except Exception as exc:  # noqa: BLE001 - every other outcome is reported by the test
+        except Exception as exc:  # every other outcome is reported by the test
             outcome = f"{type(exc).__name__}: {exc}"
         finally:
             connections.close_all()

@@ -79,7 +79,8 @@ def test_primary_key_is_random_not_a_sequence(model: Any) -> None:
         if connection.vendor == "sqlite":
             cursor.execute(f"PRAGMA table_info({table})")
             pk = [(row[1], row[2].lower()) for row in cursor.fetchall() if row[5]]
-            # Exactly "integer" (any case): the rowid alias, so there is no hidden insertion-ordered rowid.
+            # Exactly "integer" (any case): the rowid alias, so there is no hidden
+            # insertion-ordered rowid.
             assert pk == [("id", "integer")]
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
             assert "AUTOINCREMENT" not in cursor.fetchone()[0].upper()
@@ -115,7 +116,8 @@ def test_stored_order_says_nothing_about_the_order_of_voting(
             .get()
         )
     keys = [key for key, _ in cast_order]
-    assert keys != sorted(keys) and keys != sorted(keys, reverse=True)
+    assert keys != sorted(keys)
+    assert keys != sorted(keys, reverse=True)
     assert max(keys) > 2**40  # drawn from 63 bits, not counted up from 1
     participation_keys = list(Participation.objects.filter(poll=poll).values_list("pk", flat=True))
     assert max(participation_keys) > 2**40
