@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -170,14 +170,14 @@ def close_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
     description="Always the authenticated member's own vote. 409 when you have already voted "
     "or the poll is not open, 403 when you may not vote (with the rule), 400 for a bad choice.",
 )
-def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> tuple[int, dict[str, str]]:
+def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Status:
     user = _user(request)
     poll = _access(request, poll_id)
     try:
         do_cast_ballot(poll, member_of(user), payload.choice, acting_user=user)
     except PollError as exc:
         raise _refuse(exc) from exc
-    return 201, {"detail": "Your vote has been recorded."}
+    return Status(201, {"detail": "Your vote has been recorded."})
 
 
 @router.get(
