@@ -13,3 +13,107 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+
+class StaffRole(models.TextChoices):
+    NATIONAL_STAFF = "national_staff", "national staff (governance)"
+    COMPLAINTS_STAFF = "complaints_staff", "complaints staff"
+    AUDITOR = "auditor", "auditor (read-only)"
+
+
+class StaffAssignment(models.Model):
+    """A staff role given to an account. ``unit`` null means the whole organisation; a unit
+    limits the role to that unit and the units under it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_assignments")
+    role = models.CharField(max_length=30, choices=StaffRole.choices, db_index=True)
+    unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["user_id", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"], name="staff_assignment_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(unit__isnull=True),
+                name="staff_assignment_unique_national",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.unit.name if self.unit_id else "national"
+        return f"{self.user} — {self.get_role_display()} ({scope})"
+
+
+class Invitation(models.Model):
+    """An invitation for a member to claim an account. Only the SHA-256 of the claim token is
+    stored; the token itself exists only in the e-mail sent to the member."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    # Empty until the mail task has generated the token and sent it.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"invitation for {self.email} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        from django.utils import timezone
+
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending" if self.sent_at else "queued"
+
+
+class ApiToken(models.Model):
+    """A personal API token (``Authorization: Bearer <token>``). Only the SHA-256 of the token
+    is stored; ``prefix`` (its first characters) lets its owner recognise it in a list."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        from django.utils import timezone
+
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or self.expires_at > timezone.now()

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages land
+from django.urls import path
+
+from moot.accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("accounts/invite/", views.invite, name="invite"),
+    path("accounts/claim/<str:token>/", views.claim, name="claim"),
+    path("accounts/tokens/", views.tokens, name="tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", views.revoke_token, name="token_revoke"),
+]

@@ -207,6 +207,22 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "moot"
+# Passkeys (WebAuthn) are opt-in: browsers refuse an IP address such as 127.0.0.1 as the
+# relying-party id, so they cannot work on the loopback demo; serve on https://<name> (or
+# http://localhost) and set MOOT_PASSKEYS=1. allauth ships its WebAuthn scripts as static files.
+if env_flag("MOOT_PASSKEYS", default=False):
+    MFA_SUPPORTED_TYPES = [*MFA_SUPPORTED_TYPES, "webauthn"]
+    MFA_PASSKEY_LOGIN_ENABLED = True
+    MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
+# allauth's rate limits are on (stored in the cache; per process with the default local-memory
+# cache, so use a shared cache with several app servers). Its defaults apply; sign-in is stated
+# here so the limit is visible: 30 attempts a minute per IP, and after 5 failures for one
+# account within 5 minutes that account is refused for the rest of the window.
+ACCOUNT_RATE_LIMITS = {"login": "30/m/ip", "login_failed": "10/m/ip,5/300s/key"}
+ACCOUNT_PREVENT_ENUMERATION = True
+# The public address of the site, for links in e-mails sent by background tasks (invitations);
+# the inviting page's own address is used when it is known.
+MOOT_SITE_URL = os.environ.get("MOOT_SITE_URL", "")
 
 # Security headers and cookies. Cookies are Secure unless MOOT_HTTPS=0 (loopback demo only).
 SESSION_COOKIE_SECURE = HTTPS

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils import timezone
+
+
+class ClaimForm(forms.Form):
+    """Set the password of the account an invitation creates."""
+
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ; type the same one twice.")
+        return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What will use it, e.g. “branch spreadsheet sync”.",
+    )
+    expires_on = forms.DateField(
+        label="Expires on (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for a token that lasts until you revoke it.",
+    )
+
+    def clean_expires_on(self) -> datetime.date | None:
+        value = self.cleaned_data.get("expires_on")
+        today = timezone.localdate()
+        if value is not None and value <= today:
+            raise forms.ValidationError(f"Choose a date after today ({today:%d %B %Y}).")
+        return value

@@ -1,0 +1,198 @@
+"""Who may do what: ``rules`` predicates over the roles of :mod:`moot.accounts.roles`, checked
+with ``user.has_perm(name, obj)`` on every read and write (views, the API and the access
+functions). The names are the shared contract (notes/foundation-contract.md).
+
+Scope is the unit tree: an office in a unit reaches that unit and every unit under it; a staff
+role is national unless limited to a unit. Superusers pass every check (Django's
+``User.has_perm`` answers True for active superusers before asking any backend).
+
+* members.list_members: unit officers, national staff, auditors;
+* members.view_member (Member): the member, officers of their unit or a unit above, national
+  staff, auditors;
+* members.view_member_contact (Member): the member, officers over them, national staff;
+* members.view_member_sensitive (Member): the member, a secretary or chair over them, national
+  staff;
+* members.change_member, members.invite_member (Member): secretaries over them, national staff;
+* members.import_members, members.export_members (Unit or None): secretaries of the unit or a
+  unit above, national staff;
+* units.view_unit, rulebook.view: any signed-in member, any staff role;
+* units.change_unit, rulebook.adopt: national staff;
+* units.manage_affiliations, units.manage_offices (Unit): secretaries of the unit or a unit
+  above, national staff;
+* audit.view_trail: national staff, auditors;
+* audit.view_history (any object): whoever may change the object, auditors, national staff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from moot.accounts.roles import (
+    AUDITOR,
+    BALANCE_POSTS,
+    NATIONAL_STAFF,
+    SECRETARY_POSTS,
+    roles_of,
+)
+
+
+def _member_unit(member: Any) -> Any:
+    """The most specific unit a member belongs to: their branch, else their constituency."""
+    return member.branch if member.branch_id else member.constituency
+
+
+def _is_self(user: Any, member: Any) -> bool:
+    return member is not None and member.user_id is not None and member.user_id == user.pk
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def is_national_staff(user: Any, obj: Any = None) -> bool:
+    return roles_of(user).is_national(NATIONAL_STAFF)
+
+
+@rules.predicate
+def is_auditor(user: Any, obj: Any = None) -> bool:
+    return AUDITOR in roles_of(user)
+
+
+@rules.predicate
+def is_unit_officer(user: Any, obj: Any = None) -> bool:
+    return roles_of(user).holds_office()
+
+
+@rules.predicate
+def has_member_record(user: Any) -> bool:
+    return roles_of(user).member_id is not None
+
+
+@rules.predicate
+def has_staff_role(user: Any) -> bool:
+    return bool(roles_of(user).staff)
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_the_member(user: Any, member: Any) -> bool:
+    return _is_self(user, member)
+
+
+@rules.predicate
+def is_officer_over_member(user: Any, member: Any) -> bool:
+    return member is not None and roles_of(user).holds_office_over(_member_unit(member))
+
+
+@rules.predicate
+def is_balance_officer_over_member(user: Any, member: Any) -> bool:
+    return member is not None and roles_of(user).holds_office_over(
+        _member_unit(member), BALANCE_POSTS
+    )
+
+
+@rules.predicate
+def is_secretary_over_member(user: Any, member: Any) -> bool:
+    return member is not None and roles_of(user).holds_office_over(
+        _member_unit(member), SECRETARY_POSTS
+    )
+
+
+@rules.predicate
+def is_staff_over_member(user: Any, member: Any) -> bool:
+    """National staff, or staff whose assignment is limited to a unit above the member."""
+    return member is not None and roles_of(user).has_staff_role(
+        NATIONAL_STAFF, _member_unit(member)
+    )
+
+
+@rules.predicate
+def is_auditor_over_member(user: Any, member: Any) -> bool:
+    return member is not None and roles_of(user).has_staff_role(AUDITOR, _member_unit(member))
+
+
+# --- units ----------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_secretary_over_unit(user: Any, unit: Any = None) -> bool:
+    """A secretary of ``unit`` or of a unit above it; with no unit, a secretary anywhere."""
+    roleset = roles_of(user)
+    if unit is None:
+        return roleset.holds_office(SECRETARY_POSTS)
+    return roleset.holds_office_over(unit, SECRETARY_POSTS)
+
+
+@rules.predicate
+def is_staff_over_unit(user: Any, unit: Any = None) -> bool:
+    """National staff (with no unit), or staff whose assignment covers ``unit``."""
+    roleset = roles_of(user)
+    if unit is None:
+        return roleset.is_national(NATIONAL_STAFF)
+    return roleset.has_staff_role(NATIONAL_STAFF, unit)
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+# Which permission lets a person change each kind of object, for audit.view_history.
+_CHANGE_PERMISSION = {
+    "members.member": ("members.change_member", lambda obj: obj),
+    "members.membershipperiod": ("members.change_member", lambda obj: obj.member),
+    "members.resignation": ("members.change_member", lambda obj: obj.member),
+    "units.unit": ("units.manage_offices", lambda obj: obj),
+    "units.affiliation": ("units.manage_affiliations", lambda obj: obj.unit),
+    "units.post": ("units.manage_offices", lambda obj: obj.unit),
+    "units.officeholding": ("units.manage_offices", lambda obj: obj.post.unit),
+    "units.organisation": ("units.change_unit", lambda obj: None),
+}
+
+
+@rules.predicate
+def may_change_object(user: Any, obj: Any = None) -> bool:
+    """Whether ``user`` may change ``obj`` (the rule behind audit.view_history). Objects of
+    other apps answer with their own ``<app>.change_<model>`` permission."""
+    if obj is None:
+        return False
+    label = obj._meta.label_lower
+    permission, target = _CHANGE_PERMISSION.get(label, (f"{label.replace('.', '.change_')}", None))
+    return bool(user.has_perm(permission, target(obj) if target else obj))
+
+
+# --- the contract ---------------------------------------------------------------------------
+
+PERMISSIONS: dict[str, Any] = {
+    "members.list_members": is_unit_officer | is_national_staff | is_auditor,
+    "members.view_member": is_the_member
+    | is_officer_over_member
+    | is_staff_over_member
+    | is_auditor_over_member,
+    "members.view_member_contact": is_the_member | is_officer_over_member | is_staff_over_member,
+    "members.view_member_sensitive": is_the_member
+    | is_balance_officer_over_member
+    | is_staff_over_member,
+    "members.change_member": is_secretary_over_member | is_staff_over_member,
+    "members.invite_member": is_secretary_over_member | is_staff_over_member,
+    "members.import_members": is_secretary_over_unit | is_staff_over_unit,
+    "members.export_members": is_secretary_over_unit | is_staff_over_unit,
+    "units.view_unit": is_signed_in & (has_member_record | has_staff_role),
+    "units.change_unit": is_national_staff,
+    "units.manage_affiliations": is_secretary_over_unit | is_staff_over_unit,
+    "units.manage_offices": is_secretary_over_unit | is_staff_over_unit,
+    "audit.view_trail": is_national_staff | is_auditor,
+    "audit.view_history": is_auditor | is_national_staff | may_change_object,
+    "rulebook.view": is_signed_in & (has_member_record | has_staff_role),
+    "rulebook.adopt": is_national_staff,
+    "accounts.manage_own_tokens": is_signed_in,
+}
+
+for _name, _predicate in PERMISSIONS.items():
+    rules.set_perm(_name, _predicate)
