@@ -322,6 +322,26 @@ def check_choice(poll: Poll, options: Sequence[PollOption], choice: Any) -> list
     return ordered
 
 
+# The options of open polls, by poll id: they cannot change once a poll is open, and reading
+# them is on the hot path of every vote.
+# Keyed by (id, opening time) so that a reused id (a rolled-back test, a restored backup) never
+# finds another poll's options.
+_OPEN_POLL_OPTIONS: dict[tuple[int, Any], list[PollOption]] = {}
+
+
+def open_poll_options(poll: Poll) -> list[PollOption]:
+    if poll.state != PollState.OPEN:
+        return list(poll.options.all())
+    key = (poll.pk, poll.opened_at)
+    options = _OPEN_POLL_OPTIONS.get(key)
+    if options is None:
+        options = list(poll.options.all())
+        if len(_OPEN_POLL_OPTIONS) > 256:
+            _OPEN_POLL_OPTIONS.clear()
+        _OPEN_POLL_OPTIONS[key] = options
+    return options
+
+
 def check_open(poll: Poll) -> None:
     if poll.state == PollState.DRAFT:
         raise PollError("This poll is not open yet.", code="state")
@@ -357,11 +377,10 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
             standing = voter_standing(locked, member)
             if not standing.allowed:
                 raise PollError(standing.reason, clause=standing.clause, code="ineligible")
-            if Participation.objects.filter(poll=locked, member=member).exists():
-                raise PollError(ALREADY_VOTED, code="already_voted")
             content = json.dumps(
-                check_choice(locked, list(locked.options.all()), choice), separators=(",", ":")
+                check_choice(locked, open_poll_options(locked), choice), separators=(",", ":")
             )
+            # A second vote fails here, on the unique constraint (handled below).
             Participation.objects.create(poll=locked, member=member)
             if locked.secret:
                 SecretBallot.objects.create(poll=locked, content=content)
@@ -377,8 +396,8 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
                     after={"member": member.number, "choice": json.loads(content)},
                 )
     except IntegrityError as exc:
-        # Only reachable when the lock is not honoured (a database without row locks): the
-        # unique constraint is the last word.
+        # The unique constraint on Participation(poll, member) is the last word on a second
+        # vote; the whole transaction was rolled back, so nothing of it remains.
         if Participation.objects.filter(poll=poll, member=member).exists():
             raise PollError(ALREADY_VOTED, code="already_voted") from exc
         raise

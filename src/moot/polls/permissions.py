@@ -1,8 +1,9 @@
 """Who may do what with a poll, as ``rules`` predicates (checked with ``user.has_perm``).
 
 * ``polls.manage_poll`` (obj Poll, or None for "may create polls at all"): the chair or
-  secretary of the poll's meeting, a chair or secretary of the poll's unit or a unit above it,
-  the poll's returning officer or creator, national staff, superusers.
+  secretary of the poll's meeting, a chair, vice-chair or secretary of the poll's unit or a unit
+  above it, the poll's returning officer or creator, national staff (or staff assigned to the
+  unit), superusers. Roles come from moot.accounts.roles.
 * ``polls.view_poll`` (obj Poll): managers, and members of the poll's unit (or its units below).
 * ``polls.vote`` (obj Poll): the signed-in member may cast a vote in it now.
 """
@@ -12,9 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.apps import apps
-from django.db.models import Q
-from django.utils import timezone
+from django.core.exceptions import ObjectDoesNotExist
 
 # Offices whose holders run the unit's votes (rulebook post slugs).
 MANAGING_POSTS = frozenset({"chair", "secretary", "vice-chair"})
@@ -25,55 +24,37 @@ def member_of(user: Any) -> Any | None:
         return None
     try:
         return user.member
-    except Exception:
+    except ObjectDoesNotExist:  # the account has no membership record
         return None
 
 
-def _is_national_staff(user: Any) -> bool:
-    try:
-        model = apps.get_model("accounts", "StaffAssignment")
-    except LookupError:
-        return False
-    return model.objects.filter(user=user, role="national_staff").exists()
-
-
-def _officer_unit_ids(member: Any) -> set[int]:
-    from moot.units.models import OfficeHolding
-
-    today = timezone.localdate()
-    return set(
-        OfficeHolding.objects.filter(member=member, post__slug__in=MANAGING_POSTS, start__lte=today)
-        .filter(Q(end__isnull=True) | Q(end__gt=today))
-        .values_list("post__unit_id", flat=True)
-    )
-
-
-def _chairs_meeting(member: Any, poll: Any) -> bool:
+def _chairs_meeting(member_id: int | None, poll: Any) -> bool:
     meeting = getattr(poll, "meeting", None) if getattr(poll, "meeting_id", None) else None
-    if meeting is None:
+    if meeting is None or member_id is None:
         return False
-    return member.pk in {getattr(meeting, "chair_id", None), getattr(meeting, "secretary_id", None)}
+    return member_id in {getattr(meeting, "chair_id", None), getattr(meeting, "secretary_id", None)}
 
 
 @rules.predicate
 def can_manage_poll(user: Any, poll: Any = None) -> bool:
-    if not getattr(user, "is_authenticated", False):
+    from moot.accounts.roles import NATIONAL_STAFF, roles_of
+
+    roles = roles_of(user)
+    if roles.user_id is None:
         return False
-    if user.is_superuser or _is_national_staff(user):
+    if roles.is_superuser or roles.is_national(NATIONAL_STAFF):
         return True
-    member = member_of(user)
     if poll is None:
-        return member is not None and bool(_officer_unit_ids(member))
+        return roles.holds_office(MANAGING_POSTS)
     if user.pk in {poll.returning_officer_id, poll.created_by_id}:
         return True
-    if member is None:
-        return False
-    if _chairs_meeting(member, poll):
+    if _chairs_meeting(roles.member_id, poll):
         return True
     if poll.unit_id is None:
         return False
-    officer_units = _officer_unit_ids(member)
-    return bool(officer_units & {poll.unit_id, *poll.unit.ancestor_ids()})
+    return roles.has_staff_role(NATIONAL_STAFF, poll.unit) or roles.holds_office_over(
+        poll.unit, MANAGING_POSTS
+    )
 
 
 @rules.predicate

@@ -1,0 +1,533 @@
+"""Live secret vote over HTTP (issue 4, item 11).
+
+    .venv/bin/python bench/live_vote.py --voters 2000 [--clients 50] [--db postgresql|sqlite|both]
+
+Starts everything it needs and stops it again, even on failure or Ctrl-C: a throwaway
+PostgreSQL server (scripts/pg.sh, in a temporary directory) or a SQLite file, `moot migrate`,
+then a real gunicorn server (.venv/bin/gunicorn moot.site.wsgi:application, gthread workers).
+It makes N present eligible voters in bulk (members, accounts and signed-in sessions), opens a
+secret poll (an STV election for one seat), and has every voter cast one ballot through
+POST /api/polls/<id>/cast from at least 50 concurrent clients (threads with http.client, one
+keep-alive connection each). It then re-sends 50 votes from voters who have voted (each must be
+refused with 409), closes the poll over the API (which counts it through moot.counting), and
+checks the database: one participation and one ballot per voter.
+
+The last line is
+    voters=2000 counted=2000 duplicates=0 errors=0 p95_ms=<n> wall_s=<n>
+for PostgreSQL (or for SQLite with --db sqlite). p95_ms is the 95th percentile of the cast
+requests' round trip; wall_s runs from the first cast to the stored count. counted is the number
+of ballots the count used; duplicates is ballots beyond one per voter plus any repeat vote the
+server accepted; errors is every cast that did not answer 201.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import queue
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+VENV_BIN = REPO / ".venv" / "bin"
+CANDIDATES = ["Asha Patel", "Ben Okafor", "Carys Evans", "Dev Sharma", "Erin Walsh"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Inside the server's environment (run as subprocesses so each database gets its own settings)
+
+
+def _django() -> None:
+    sys.path.insert(0, str(REPO / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moot.site.settings")
+    import django
+
+    django.setup()
+
+
+def internal_setup(voters: int) -> None:
+    """Create the voters (members with accounts and signed-in sessions) in bulk, and an open
+    secret poll whose electorate they are. Prints JSON for the driver."""
+    _django()
+    import datetime
+
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.db import transaction
+    from django.utils import timezone
+
+    from moot.accounts.models import User
+    from moot.members.models import Member
+    from moot.polls.actions import do_create_poll, do_open_poll
+    from moot.units.models import Unit
+
+    started = time.perf_counter()
+    backend = "django.contrib.auth.backends.ModelBackend"
+    store = SessionStore()
+    expires = timezone.now() + datetime.timedelta(hours=4)
+
+    def session_for(user: Any) -> tuple[str, Session]:
+        key = secrets.token_hex(16)
+        data = store.encode(
+            {
+                "_auth_user_id": str(user.pk),
+                "_auth_user_backend": backend,
+                "_auth_user_hash": user.get_session_auth_hash(),
+            }
+        )
+        return key, Session(session_key=key, session_data=data, expire_date=expires)
+
+    with transaction.atomic():
+        manager = User.objects.create(
+            email="returning.officer@bench.example.org",
+            username="returning.officer@bench.example.org",
+            password=make_password(None),
+            is_superuser=True,
+        )
+        national = Unit.objects.create(name="Bench Party", slug="bench-party", kind="national")
+        region = Unit.objects.create(
+            name="Bench Region", slug="bench-region", kind="region", parent=national
+        )
+        unit = Unit.objects.create(
+            name="Bench CLP", slug="bench-clp", kind="constituency", parent=region
+        )
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=f"voter{i}@bench.example.org",
+                    username=f"voter{i}@bench.example.org",
+                    password=make_password(None),
+                )
+                for i in range(voters)
+            ],
+            batch_size=1000,
+        )
+        joined = timezone.localdate() - datetime.timedelta(days=400)
+        members = []
+        for i, user in enumerate(users):
+            member = Member(
+                number=f"B{i:07d}",
+                first_name=f"Voter{i}",
+                last_name="Bench",
+                email=user.email,
+                constituency=unit,
+                joined_on=joined,
+                status="active",
+                user=user,
+            )
+            member.fill_search_keys()
+            members.append(member)
+        Member.objects.bulk_create(members, batch_size=1000)
+        keys, sessions = zip(*(session_for(user) for user in [manager, *users]), strict=True)
+        Session.objects.bulk_create(sessions, batch_size=1000)
+    poll = do_create_poll(
+        title="Election of the chair (benchmark)",
+        kind="election",
+        method="scottish-stv",
+        options=CANDIDATES,
+        seats=1,
+        unit=unit,
+        acting_user=manager,
+    )
+    poll = do_open_poll(poll, electorate=[m.pk for m in members], acting_user=manager)
+    print(
+        json.dumps(
+            {
+                "poll": poll.pk,
+                "options": list(poll.options.values_list("pk", flat=True)),
+                "manager_session": keys[0],
+                "voter_sessions": list(keys[1:]),
+                "setup_s": round(time.perf_counter() - started, 2),
+            }
+        )
+    )
+
+
+def internal_check(poll_id: int) -> None:
+    """Count what the database holds for the poll, independently of the API."""
+    _django()
+    from django.db.models import Count
+
+    from moot.polls.models import Participation, Poll, SecretBallot
+
+    poll = Poll.objects.get(pk=poll_id)
+    participations = Participation.objects.filter(poll=poll)
+    repeated = participations.values("member_id").annotate(n=Count("id")).filter(n__gt=1).count()
+    print(
+        json.dumps(
+            {
+                "state": poll.state,
+                "participations": participations.count(),
+                "distinct_voters": participations.values("member_id").distinct().count(),
+                "repeated_voters": repeated,
+                "ballots": SecretBallot.objects.filter(poll=poll).count(),
+                "counted": (poll.result or {}).get("ballots"),
+                "elected": (poll.result or {}).get("elected"),
+            }
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The driver
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(cmd: list[str], env: dict[str, str], what: str) -> str:
+    done = subprocess.run(cmd, env=env, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+@dataclass
+class Services:
+    """What one run started, so that it can all be stopped whatever happens."""
+
+    tmp: Path
+    pg_dir: Path | None = None
+    server: subprocess.Popen[bytes] | None = None
+    log: Any = None
+
+    def stop(self) -> None:
+        if self.server is not None and self.server.poll() is None:
+            try:
+                os.killpg(self.server.pid, signal.SIGTERM)
+                self.server.wait(timeout=15)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.server.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if self.log is not None:
+            self.log.close()
+        if self.pg_dir is not None:
+            subprocess.run(
+                ["bash", "scripts/pg.sh", "stop", str(self.pg_dir)], cwd=REPO, check=False
+            )
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def start_database(db: str, services: Services) -> str:
+    if db == "sqlite":
+        return f"sqlite:///{services.tmp / 'bench.sqlite3'}"
+    services.pg_dir = services.tmp / "pg"
+    url = run(
+        ["bash", "scripts/pg.sh", "start", str(services.pg_dir), str(free_port())],
+        dict(os.environ),
+        "starting PostgreSQL (scripts/pg.sh)",
+    ).strip()
+    import psycopg
+
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("CREATE DATABASE moot")
+    return url + "?conn_max_age=600"
+
+
+def start_server(env: dict[str, str], services: Services, args: argparse.Namespace) -> int:
+    port = free_port()
+    services.log = open(services.tmp / "gunicorn.log", "wb")  # noqa: SIM115 - closed by stop()
+    services.server = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "moot.site.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--worker-class",
+            "gthread",
+            "--backlog",
+            "2048",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=services.log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if services.server.poll() is not None:
+            raise RuntimeError(
+                "gunicorn exited:\n" + (services.tmp / "gunicorn.log").read_text()[-3000:]
+            )
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+            if conn.getresponse().status == 200:
+                return port
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+@dataclass
+class Outcome:
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, status: int, seconds: float, detail: str = "") -> None:
+        with self.lock:
+            self.latencies.append(seconds)
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+            if detail and len(self.failures) < 5:
+                self.failures.append(detail)
+
+
+def cast_all(port: int, poll_id: int, jobs: list[tuple[str, list[int]]], clients: int) -> Outcome:
+    """Every job (session key, ranking) POSTed once, by ``clients`` threads."""
+    work: queue.SimpleQueue[tuple[str, list[int]]] = queue.SimpleQueue()
+    for job in jobs:
+        work.put(job)
+    outcome = Outcome()
+    start = threading.Barrier(clients)
+    path = f"/api/polls/{poll_id}/cast"
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        start.wait()
+        while True:
+            try:
+                session, ranking = work.get_nowait()
+            except queue.Empty:
+                break
+            csrf = secrets.token_hex(16)
+            headers = {
+                "Host": "127.0.0.1",
+                "Content-Type": "application/json",
+                "Cookie": f"sessionid={session}; csrftoken={csrf}",
+                "X-CSRFToken": csrf,
+            }
+            body = json.dumps({"choice": ranking})
+            began = time.perf_counter()
+            try:
+                conn.request("POST", path, body, headers)
+                response = conn.getresponse()
+                text = response.read().decode(errors="replace")
+                status = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                status, text = -1, f"{type(exc).__name__}: {exc}"
+            outcome.add(status, time.perf_counter() - began, "" if status == 201 else text[:300])
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcome
+
+
+def api_call(port: int, method: str, path: str, session: str) -> tuple[int, Any]:
+    csrf = secrets.token_hex(16)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    conn.request(
+        method,
+        path,
+        headers={
+            "Host": "127.0.0.1",
+            "Cookie": f"sessionid={session}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+        },
+    )
+    response = conn.getresponse()
+    body = response.read().decode(errors="replace")
+    conn.close()
+    try:
+        return response.status, json.loads(body)
+    except json.JSONDecodeError:
+        return response.status, body
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def bench_once(db: str, args: argparse.Namespace) -> dict[str, Any]:
+    services = Services(Path(tempfile.mkdtemp(prefix=f"moot-live-vote-{db}-")))
+    try:
+        # The PostgreSQL server runs as its own user (as root: `postgres`) and must reach pg/.
+        os.chmod(services.tmp, 0o711)
+        database_url = start_database(db, services)
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "MOOT_VAR_DIR": str(services.tmp / "var"),
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "MOOT_HTTPS": "0",
+            "MOOT_DEBUG": "0",
+            "MOOT_TASKS": "immediate",
+            "MOOT_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "MOOT_LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "moot.site.settings",
+        }
+        run([str(VENV_BIN / "moot"), "migrate", "--noinput"], env, "moot migrate")
+        setup = json.loads(
+            run(
+                [sys.executable, __file__, "--internal-setup", str(args.voters)],
+                env,
+                "creating the voters",
+            ).splitlines()[-1]
+        )
+        port = start_server(env, services, args)
+        rng = random.Random(20261123)
+        options = setup["options"]
+        jobs = []
+        for session in setup["voter_sessions"]:
+            ranking = rng.sample(options, k=rng.randint(1, len(options)))
+            jobs.append((session, ranking))
+        began = time.perf_counter()
+        outcome = cast_all(port, setup["poll"], jobs, args.clients)
+        voting_s = time.perf_counter() - began
+        print(
+            f"[{db}] {len(outcome.latencies)} casts in {voting_s:.1f} s: "
+            f"p50={percentile(outcome.latencies, 0.5) * 1000:.0f} ms "
+            f"p95={percentile(outcome.latencies, 0.95) * 1000:.0f} ms, statuses {outcome.statuses}",
+            flush=True,
+        )
+        # Voters who have voted try again: every repeat must be refused (409).
+        repeats = cast_all(port, setup["poll"], jobs[: args.clients], args.clients)
+        close_began = time.perf_counter()
+        status, closed = api_call(
+            port, "POST", f"/api/polls/{setup['poll']}/close", setup["manager_session"]
+        )
+        close_s = time.perf_counter() - close_began
+        wall_s = voting_s + close_s  # the repeat probe in between is not part of the vote
+        if status != 200:
+            raise RuntimeError(f"closing the poll answered {status}: {closed}")
+        check = json.loads(
+            run(
+                [sys.executable, __file__, "--internal-check", str(setup["poll"])],
+                env,
+                "checking the database",
+            ).splitlines()[-1]
+        )
+        accepted_repeats = repeats.statuses.get(201, 0)
+        duplicates = (
+            check["repeated_voters"]
+            + max(0, check["ballots"] - check["distinct_voters"])
+            + accepted_repeats
+        )
+        errors = sum(n for code, n in outcome.statuses.items() if code != 201)
+        errors += sum(n for code, n in repeats.statuses.items() if code not in {201, 409})
+        return {
+            "db": db,
+            "voters": args.voters,
+            "counted": check["counted"],
+            "duplicates": duplicates,
+            "errors": errors,
+            "p95_ms": round(percentile(outcome.latencies, 0.95) * 1000),
+            "p50_ms": round(percentile(outcome.latencies, 0.50) * 1000),
+            "max_ms": round(max(outcome.latencies) * 1000),
+            "wall_s": round(wall_s, 1),
+            "voting_s": round(voting_s, 1),
+            "close_s": round(close_s, 2),
+            "throughput": round(len(outcome.latencies) / voting_s),
+            "setup_s": setup["setup_s"],
+            "statuses": outcome.statuses,
+            "repeat_statuses": repeats.statuses,
+            "failures": outcome.failures,
+            "elected": check["elected"],
+        }
+    finally:
+        services.stop()
+
+
+def summary_line(figures: dict[str, Any]) -> str:
+    return (
+        f"voters={figures['voters']} counted={figures['counted']} "
+        f"duplicates={figures['duplicates']} errors={figures['errors']} "
+        f"p95_ms={figures['p95_ms']} wall_s={figures['wall_s']}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--voters", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=50, help="concurrent HTTP clients (≥ 50)")
+    parser.add_argument("--db", choices=["postgresql", "sqlite", "both"], default="postgresql")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--internal-setup", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--internal-check", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.internal_setup is not None:
+        internal_setup(args.internal_setup)
+        return 0
+    if args.internal_check is not None:
+        internal_check(args.internal_check)
+        return 0
+    if not (VENV_BIN / "gunicorn").exists():
+        parser.error(f"{VENV_BIN / 'gunicorn'} is missing: run `make run` (or `make install`)")
+    if args.voters < 1:
+        parser.error("--voters must be at least 1")
+
+    # A Ctrl-C or kill still stops the servers: the finally blocks run on SystemExit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    order = {"postgresql": ["postgresql"], "sqlite": ["sqlite"], "both": ["sqlite", "postgresql"]}
+    results = []
+    for db in order[args.db]:
+        figures = bench_once(db, args)
+        results.append(figures)
+        print(
+            f"[{db}] cast p50={figures['p50_ms']} ms p95={figures['p95_ms']} ms "
+            f"max={figures['max_ms']} ms, {figures['throughput']} votes/s over "
+            f"{figures['voting_s']} s with {args.clients} clients "
+            f"({args.workers} gunicorn workers x {args.threads} threads); close and count "
+            f"{figures['close_s']} s; setup {figures['setup_s']} s; "
+            f"statuses {figures['statuses']}, "
+            f"repeat votes {figures['repeat_statuses']}; elected {figures['elected']}"
+        )
+        for failure in figures["failures"]:
+            print(f"[{db}] failure: {failure}")
+        print(f"[{db}] {summary_line(figures)}")
+    print(
+        "quorum panel: not measured — the meetings app (helper H) has no quorum view in this "
+        "checkout yet"
+    )
+    print(summary_line(results[-1]))
+    ok = all(
+        r["counted"] == r["voters"] and r["duplicates"] == 0 and r["errors"] == 0 for r in results
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
