@@ -1,0 +1,445 @@
+"""Members in the JSON API: list with filters and pages, detail, the caller's own record,
+eligibility checks and CSV import. Thin: reads go through ``members.access`` and
+``members.queries``, writes through ``members.actions``; every endpoint checks permissions.
+
+Contact details (e-mail, phone, address, postcode) are included only for callers with
+``members.view_member_contact`` and the date of birth and self-described gender only with
+``members.view_member_sensitive``; otherwise they are null and named in ``hidden_fields``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import math
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import File, Form, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from moot.accounts.roles import NATIONAL_STAFF, roles_of
+from moot.members import queries
+from moot.members.access import access_member
+from moot.members.models import Member
+
+router = Router(tags=["members"])
+
+StatusName = Literal[
+    "applied", "active", "in_arrears", "lapsed", "suspended", "expelled", "resigned"
+]
+CONTACT_FIELDS = ("email", "phone", "address", "postcode")
+SENSITIVE_FIELDS = ("date_of_birth", "gender")
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+
+
+# --- schemas --------------------------------------------------------------------------------
+
+
+class UnitRef(Schema):
+    id: int
+    slug: str
+    name: str
+    kind: str
+
+
+class MemberOut(Schema):
+    id: int
+    number: str
+    first_name: str
+    last_name: str
+    status: str
+    joined_on: datetime.date
+    constituency: UnitRef
+    branch: UnitRef | None
+    has_account: bool
+    email: str | None
+    phone: str | None
+    address: str | None
+    postcode: str | None
+    date_of_birth: datetime.date | None
+    gender: str | None
+    hidden_fields: list[str] = Field(
+        description="Fields left null because the caller's roles may not see them."
+    )
+
+
+class PeriodOut(Schema):
+    status: str
+    start: datetime.date
+    end: datetime.date | None = Field(description="Exclusive; null while current.")
+    reason: str
+    reference: str
+
+
+class OfficeOut(Schema):
+    post: str
+    title: str
+    unit: UnitRef
+    start: datetime.date
+    end: datetime.date | None
+    job_share: bool
+
+
+class MemberDetailOut(MemberOut):
+    periods: list[PeriodOut]
+    offices: list[OfficeOut]
+
+
+class MemberPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    results: list[MemberOut]
+
+
+class MemberFilters(Schema):
+    q: str = Field("", max_length=200, description="Name, member number or e-mail (prefix).")
+    status: StatusName | None = None
+    unit: str | None = Field(None, description="Unit id or slug: members of it and below.")
+    eligible_for: str | None = Field(
+        None, max_length=40, description="A purpose such as 'meeting' or 'vote'."
+    )
+    at: datetime.date | None = Field(None, description="Date for eligible_for (today).")
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class ReasonOut(Schema):
+    clause: str
+    text: str
+
+
+class EligibilityOut(Schema):
+    member: int
+    number: str
+    purpose: str
+    unit: UnitRef | None
+    at: datetime.date
+    allowed: bool
+    reasons: list[ReasonOut]
+
+
+class EligibilityQuery(Schema):
+    purpose: str = Field(..., min_length=1, max_length=40, description="e.g. meeting, vote")
+    unit: str | None = Field(None, description="Unit id or slug (default: no unit condition).")
+    at: datetime.date | None = Field(None, description="The date asked about (today).")
+
+
+class RowErrorOut(Schema):
+    row: int = Field(description="As a spreadsheet numbers it: the header is row 1.")
+    column: str
+    value: str
+    message: str
+
+
+class ImportOut(Schema):
+    ok: bool
+    summary: str
+    dry_run: bool
+    partial: bool
+    total_rows: int
+    valid_rows: int
+    created: int
+    skipped: int
+    sha256: str
+    errors: list[RowErrorOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def unit_ref(unit: Any) -> dict[str, Any] | None:
+    if unit is None:
+        return None
+    return {"id": unit.pk, "slug": unit.slug, "name": unit.name, "kind": unit.kind}
+
+
+def find_unit(value: str | None, parameter: str = "unit") -> Any:
+    """A unit by id or slug, or a 422 naming the parameter."""
+    from moot.units.models import Unit
+
+    if value is None or value.strip() == "":
+        return None
+    text = value.strip()
+    unit = (
+        Unit.objects.filter(pk=int(text)).first()
+        if text.isdigit()
+        else Unit.objects.filter(slug=text).first()
+    )
+    if unit is None:
+        raise HttpError(
+            422,
+            f"query parameter '{parameter}': no unit has the id or slug '{text}'; list the "
+            "units with GET /api/units/",
+        )
+    return unit
+
+
+def member_out(member: Member, user: Any) -> dict[str, Any]:
+    """A member as the caller may see it."""
+    hidden: list[str] = []
+    data: dict[str, Any] = {
+        "id": member.pk,
+        "number": member.number,
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "status": member.status,
+        "joined_on": member.joined_on,
+        "constituency": unit_ref(member.constituency),
+        "branch": unit_ref(member.branch),
+        "has_account": member.user_id is not None,
+    }
+    show_contact = user.has_perm("members.view_member_contact", member)
+    for name in CONTACT_FIELDS:
+        data[name] = getattr(member, name) if show_contact else None
+        if not show_contact:
+            hidden.append(name)
+    show_sensitive = user.has_perm("members.view_member_sensitive", member)
+    for name in SENSITIVE_FIELDS:
+        data[name] = getattr(member, name) if show_sensitive else None
+        if not show_sensitive:
+            hidden.append(name)
+    data["hidden_fields"] = hidden
+    return data
+
+
+# --- endpoints ------------------------------------------------------------------------------
+
+
+@router.get("/", response={200: MemberPage, 403: ErrorOut, 422: ErrorOut}, summary="List members")
+def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
+    """Members the caller may see, filtered, in name order, one page at a time."""
+    user = request.user
+    if not user.has_perm("members.list_members"):
+        raise PermissionDenied(
+            "your roles do not include the members list; your own record is at GET /api/members/me"
+        )
+    unit = find_unit(filters.unit)
+    try:
+        qs = queries.search_members(
+            user,
+            q=filters.q,
+            unit_id=unit.pk if unit else None,
+            status=filters.status,
+            eligible_for=filters.eligible_for,
+            at=filters.at,
+        )
+        count = qs.count()
+        start = (filters.page - 1) * filters.page_size
+        rows = list(qs[start : start + filters.page_size])
+    except queries.ListTooLargeError as error:
+        raise HttpError(422, f"query parameter 'eligible_for': {error}") from None
+    except (KeyError, ValueError) as error:
+        if filters.eligible_for:
+            raise HttpError(
+                422,
+                f"query parameter 'eligible_for': {error}; use a purpose the rulebook knows, "
+                "such as 'meeting'",
+            ) from None
+        raise
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "pages": max(1, math.ceil(count / filters.page_size)),
+        "results": [member_out(member, user) for member in rows],
+    }
+
+
+def _detail(member: Member, user: Any) -> dict[str, Any]:
+    from moot.units.queries import holdings_of_member
+
+    data = member_out(member, user)
+    data["periods"] = [
+        {
+            "status": p.status,
+            "start": p.start,
+            "end": p.end,
+            "reason": p.reason,
+            "reference": p.reference,
+        }
+        for p in queries.status_history(member)
+    ]
+    data["offices"] = [
+        {
+            "post": h.post.slug,
+            "title": h.post.title,
+            "unit": unit_ref(h.post.unit),
+            "start": h.start,
+            "end": h.end,
+            "job_share": h.job_share,
+        }
+        for h in holdings_of_member(member.pk)
+    ]
+    return data
+
+
+@router.get("/me", response={200: MemberDetailOut, 404: ErrorOut}, summary="Your own record")
+def my_record(request: HttpRequest) -> Any:
+    member_id = Member.objects.filter(user_id=request.user.pk).values_list("pk", flat=True).first()
+    if member_id is None:
+        raise HttpError(404, "your account is not linked to a member record")
+    return _detail(access_member(member_id, request.user), request.user)
+
+
+@router.get(
+    "/{member_id}",
+    response={200: MemberDetailOut, 404: ErrorOut},
+    summary="A member, with status history and offices",
+)
+def member_detail(request: HttpRequest, member_id: int) -> Any:
+    return _detail(access_member(member_id, request.user), request.user)
+
+
+@router.get(
+    "/{member_id}/eligibility",
+    response={200: EligibilityOut, 404: ErrorOut, 422: ErrorOut},
+    summary="May this member take part (vote, attend) in a unit on a date? With reasons",
+)
+def member_eligibility(request: HttpRequest, member_id: int, query: Query[EligibilityQuery]) -> Any:
+    """The rulebook's answer, with the reasons and the clause each rests on (e.g. "joined 5
+    weeks before the meeting; clause 7.2 needs 8")."""
+    member = access_member(member_id, request.user)
+    unit = find_unit(query.unit)
+    at = query.at or queries.today()
+    try:
+        verdict = queries.eligibility(member, query.purpose.strip(), unit, at=at)
+    except (KeyError, ValueError) as error:
+        raise HttpError(
+            422,
+            f"query parameter 'purpose': {error}; use a purpose the rulebook edition in force on "
+            f"{at} defines, such as 'meeting'",
+        ) from None
+    return {
+        "member": member.pk,
+        "number": member.number,
+        "purpose": query.purpose.strip(),
+        "unit": unit_ref(unit),
+        "at": at,
+        "allowed": bool(verdict.allowed),
+        "reasons": [
+            {"clause": str(getattr(r, "clause", "") or ""), "text": str(getattr(r, "text", r))}
+            for r in verdict.reasons
+        ],
+    }
+
+
+def rows_outside_unit(csv_text: str, unit: Any) -> list[dict[str, Any]]:
+    """Rows whose ``constituency`` cell names another constituency than ``unit``: a secretary
+    may import only into their own constituency party."""
+    reader = csv.reader(io.StringIO(csv_text))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "constituency" not in header:
+        return []
+    index = header.index("constituency")
+    allowed = {unit.slug.lower(), (unit.code or unit.slug).lower()}
+    problems = []
+    for row_no, cells in enumerate(reader, start=2):
+        value = cells[index].strip() if index < len(cells) else ""
+        if value and value.lower() not in allowed:
+            problems.append(
+                {
+                    "row": row_no,
+                    "column": "constituency",
+                    "value": value,
+                    "message": f"you may import only into {unit.name}; leave the cell empty or "
+                    f"write '{unit.slug}'",
+                }
+            )
+    return problems
+
+
+@router.post(
+    "/import",
+    response={200: ImportOut, 403: ErrorOut, 413: ErrorOut, 422: ImportOut | ErrorOut},
+    summary="Import members from CSV (dry run by default)",
+)
+def import_members(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = True,
+    unit: Form[str | None] = None,
+    partial: Form[bool] = False,
+) -> Any:
+    """Upload a CSV in the import format (docs/members-import.md). With ``dry_run`` (the
+    default) every row is checked and nothing is written. Problems come back with status 422,
+    one entry per cell (row, column, value, message). All-or-nothing unless ``partial``."""
+    from moot.members.actions import do_import_members
+
+    user = request.user
+    default_unit = find_unit(unit)
+    if not user.has_perm("members.import_members", default_unit):
+        raise PermissionDenied("your roles do not allow importing members here")
+    national = user.is_superuser or roles_of(user).is_national(NATIONAL_STAFF)
+    if default_unit is None and not national:
+        raise HttpError(
+            422,
+            "form field 'unit': give your constituency party's slug; only national staff may "
+            "import into several constituencies at once",
+        )
+    if file.size is not None and file.size > MAX_IMPORT_BYTES:
+        raise HttpError(
+            413, f"the file is {file.size:,} bytes; split it into files under {MAX_IMPORT_BYTES:,}"
+        )
+    raw = file.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise HttpError(
+            422,
+            f"file '{file.name}': byte {error.start} is not UTF-8; save the file as CSV UTF-8 "
+            "and upload it again",
+        ) from None
+    report_base = {
+        "dry_run": dry_run,
+        "partial": partial,
+        "created": 0,
+        "sha256": "",
+    }
+    if default_unit is not None and not national:
+        outside = rows_outside_unit(text, default_unit)
+        if outside:
+            return 422, {
+                **report_base,
+                "ok": False,
+                "summary": f"nothing was imported: {len(outside)} rows name another "
+                "constituency party",
+                "total_rows": 0,
+                "valid_rows": 0,
+                "skipped": 0,
+                "errors": outside,
+            }
+    report = do_import_members(
+        text,
+        unit_default=default_unit,
+        dry_run=dry_run,
+        acting_user=user,
+        partial=partial,
+        source_name=file.name or "",
+    )
+    body = {
+        "ok": report.ok,
+        "summary": report.summary(),
+        "dry_run": report.dry_run,
+        "partial": report.partial,
+        "total_rows": report.total_rows,
+        "valid_rows": report.valid_rows,
+        "created": report.created,
+        "skipped": report.skipped,
+        "sha256": report.sha256,
+        "errors": [
+            {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
+            for e in report.errors
+        ],
+    }
+    return (200 if report.ok or report.created else 422), body
