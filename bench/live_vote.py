@@ -215,10 +215,8 @@ class Services:
                 os.killpg(self.server.pid, signal.SIGTERM)
                 self.server.wait(timeout=15)
             except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.server.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
         if self.log is not None:
             self.log.close()
         if self.pg_dir is not None:
@@ -384,7 +382,7 @@ def bench_once(db: str, args: argparse.Namespace) -> dict[str, Any]:
     services = Services(Path(tempfile.mkdtemp(prefix=f"moot-live-vote-{db}-")))
     try:
         # The PostgreSQL server runs as its own user (as root: `postgres`) and must reach pg/.
-        os.chmod(services.tmp, 0o711)
+        os.chmod(services.tmp, 0o711)  # noqa: S103 - traverse only, nothing readable
         database_url = start_database(db, services)
         env = {
             **os.environ,

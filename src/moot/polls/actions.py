@@ -364,41 +364,51 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
     anonymous SecretBallot or their NamedVote.
 
     One ballot per eligible member is enforced by the database: the poll row is locked
-    (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE transactions serialise writers) and
-    ``Participation(poll, member)`` is unique, so a second vote fails even if two arrive at once.
-    A vote is always the voter's own: ``acting_user`` must be the member's account.
+    (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE transactions serialise writers), so no vote
+    is written while the poll is being closed, and ``Participation(poll, member)`` is unique, so
+    a second vote fails even when two arrive at the same instant. A vote is always the voter's
+    own: ``acting_user`` must be the member's account.
+
+    Eligibility and the ballot are checked before the lock is taken (neither can change while
+    the poll is open), so the locked part is only: re-read the state, two inserts, the audit
+    event.
     """
     if acting_user is None or member is None or member.user_id != acting_user.pk:
         raise PollError("You can cast only your own vote.", code="not_yours")
+    if poll.state != PollState.OPEN:
+        check_open(Poll.objects.get(pk=poll.pk))  # says why (not open yet / closed at …)
+    standing = voter_standing(poll, member)
+    if not standing.allowed:
+        raise PollError(standing.reason, clause=standing.clause, code="ineligible")
+    content = json.dumps(check_choice(poll, open_poll_options(poll), choice), separators=(",", ":"))
     try:
         with transaction.atomic():
-            locked = Poll.objects.select_for_update().get(pk=poll.pk)
-            check_open(locked)
-            standing = voter_standing(locked, member)
-            if not standing.allowed:
-                raise PollError(standing.reason, clause=standing.clause, code="ineligible")
-            content = json.dumps(
-                check_choice(locked, open_poll_options(locked), choice), separators=(",", ":")
+            locked = (
+                Poll.objects.select_for_update()
+                .only("state", "closed_at", "voting", "secret", "title")
+                .get(pk=poll.pk)
             )
+            check_open(locked)
             # A second vote fails here, on the unique constraint (handled below).
-            Participation.objects.create(poll=locked, member=member)
+            Participation.objects.create(poll_id=locked.pk, member=member)
             if locked.secret:
-                SecretBallot.objects.create(poll=locked, content=content)
+                SecretBallot.objects.create(poll_id=locked.pk, content=content)
                 # The audit event names neither the voter nor the vote: who voted is in
                 # Participation (no time), what was voted in SecretBallot (no voter).
-                record(actor=None, verb="poll.ballot_cast", obj=locked, object_repr=str(locked))
+                record(actor=None, verb="poll.ballot_cast", obj=locked, object_repr=locked.title)
             else:
-                NamedVote.objects.create(poll=locked, member=member, content=content)
+                NamedVote.objects.create(poll_id=locked.pk, member=member, content=content)
                 record(
                     actor=acting_user,
                     verb="poll.named_vote_cast",
                     obj=locked,
+                    object_repr=locked.title,
                     after={"member": member.number, "choice": json.loads(content)},
                 )
     except IntegrityError as exc:
         # The unique constraint on Participation(poll, member) is the last word on a second
         # vote; the whole transaction was rolled back, so nothing of it remains.
-        if Participation.objects.filter(poll=poll, member=member).exists():
+        if Participation.objects.filter(poll_id=poll.pk, member=member).exists():
             raise PollError(ALREADY_VOTED, code="already_voted") from exc
         raise
 
