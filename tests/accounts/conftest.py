@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from accounts.world import World, build_world
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    """Run tasks inline whatever MOOT_TASKS the settings were imported with."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
