@@ -154,7 +154,9 @@ ASGI_APPLICATION = "moot.site.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # First, so moot's sign-in and two-factor templates override allauth's (an app listed
+        # after allauth in INSTALLED_APPS could not).
+        "DIRS": [Path(__file__).resolve().parents[1] / "accounts" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
