@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -256,6 +256,120 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
     }
 
 
+def rows_outside_unit(csv_text: str, unit: Any) -> list[dict[str, Any]]:
+    """Rows whose ``constituency`` cell names another constituency than ``unit``: a secretary
+    may import only into their own constituency party."""
+    reader = csv.reader(io.StringIO(csv_text))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "constituency" not in header:
+        return []
+    index = header.index("constituency")
+    allowed = {unit.slug.lower(), (unit.code or unit.slug).lower()}
+    problems = []
+    for row_no, cells in enumerate(reader, start=2):
+        value = cells[index].strip() if index < len(cells) else ""
+        if value and value.lower() not in allowed:
+            problems.append(
+                {
+                    "row": row_no,
+                    "column": "constituency",
+                    "value": value,
+                    "message": f"you may import only into {unit.name}; leave the cell empty or "
+                    f"write '{unit.slug}'",
+                }
+            )
+    return problems
+
+
+@router.post(
+    "/import",
+    response={200: ImportOut, 403: ErrorOut, 413: ErrorOut, 422: ImportOut | ErrorOut},
+    summary="Import members from CSV (dry run by default)",
+)
+def import_members(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = True,
+    unit: Form[str | None] = None,
+    partial: Form[bool] = False,
+) -> Any:
+    """Upload a CSV in the import format (docs/members-import.md). With ``dry_run`` (the
+    default) every row is checked and nothing is written. Problems come back with status 422,
+    one entry per cell (row, column, value, message). All-or-nothing unless ``partial``."""
+    from moot.members.actions import do_import_members
+
+    user = request.user
+    default_unit = find_unit(unit)
+    if not user.has_perm("members.import_members", default_unit):
+        raise PermissionDenied("your roles do not allow importing members here")
+    national = user.is_superuser or roles_of(user).is_national(NATIONAL_STAFF)
+    if default_unit is None and not national:
+        raise HttpError(
+            422,
+            "form field 'unit': give your constituency party's slug; only national staff may "
+            "import into several constituencies at once",
+        )
+    if file.size is not None and file.size > MAX_IMPORT_BYTES:
+        raise HttpError(
+            413, f"the file is {file.size:,} bytes; split it into files under {MAX_IMPORT_BYTES:,}"
+        )
+    raw = file.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise HttpError(
+            422,
+            f"file '{file.name}': byte {error.start} is not UTF-8; save the file as CSV UTF-8 "
+            "and upload it again",
+        ) from None
+    report_base = {
+        "dry_run": dry_run,
+        "partial": partial,
+        "created": 0,
+        "sha256": "",
+    }
+    if default_unit is not None and not national:
+        outside = rows_outside_unit(text, default_unit)
+        if outside:
+            return Status(
+                422,
+                {
+                    **report_base,
+                    "ok": False,
+                    "summary": f"nothing was imported: {len(outside)} rows name another "
+                    "constituency party",
+                    "total_rows": 0,
+                    "valid_rows": 0,
+                    "skipped": 0,
+                    "errors": outside,
+                },
+            )
+    report = do_import_members(
+        text,
+        unit_default=default_unit,
+        dry_run=dry_run,
+        acting_user=user,
+        partial=partial,
+        source_name=file.name or "",
+    )
+    body = {
+        "ok": report.ok,
+        "summary": report.summary(),
+        "dry_run": report.dry_run,
+        "partial": report.partial,
+        "total_rows": report.total_rows,
+        "valid_rows": report.valid_rows,
+        "created": report.created,
+        "skipped": report.skipped,
+        "sha256": report.sha256,
+        "errors": [
+            {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
+            for e in report.errors
+        ],
+    }
+    return Status(200 if report.ok or report.created else 422, body)
+
+
 def _detail(member: Member, user: Any) -> dict[str, Any]:
     from moot.units.queries import holdings_of_member
 
@@ -332,114 +446,3 @@ def member_eligibility(request: HttpRequest, member_id: int, query: Query[Eligib
             for r in verdict.reasons
         ],
     }
-
-
-def rows_outside_unit(csv_text: str, unit: Any) -> list[dict[str, Any]]:
-    """Rows whose ``constituency`` cell names another constituency than ``unit``: a secretary
-    may import only into their own constituency party."""
-    reader = csv.reader(io.StringIO(csv_text))
-    header = [h.strip().lower() for h in next(reader, [])]
-    if "constituency" not in header:
-        return []
-    index = header.index("constituency")
-    allowed = {unit.slug.lower(), (unit.code or unit.slug).lower()}
-    problems = []
-    for row_no, cells in enumerate(reader, start=2):
-        value = cells[index].strip() if index < len(cells) else ""
-        if value and value.lower() not in allowed:
-            problems.append(
-                {
-                    "row": row_no,
-                    "column": "constituency",
-                    "value": value,
-                    "message": f"you may import only into {unit.name}; leave the cell empty or "
-                    f"write '{unit.slug}'",
-                }
-            )
-    return problems
-
-
-@router.post(
-    "/import",
-    response={200: ImportOut, 403: ErrorOut, 413: ErrorOut, 422: ImportOut | ErrorOut},
-    summary="Import members from CSV (dry run by default)",
-)
-def import_members(
-    request: HttpRequest,
-    file: File[UploadedFile],
-    dry_run: Form[bool] = True,
-    unit: Form[str | None] = None,
-    partial: Form[bool] = False,
-) -> Any:
-    """Upload a CSV in the import format (docs/members-import.md). With ``dry_run`` (the
-    default) every row is checked and nothing is written. Problems come back with status 422,
-    one entry per cell (row, column, value, message). All-or-nothing unless ``partial``."""
-    from moot.members.actions import do_import_members
-
-    user = request.user
-    default_unit = find_unit(unit)
-    if not user.has_perm("members.import_members", default_unit):
-        raise PermissionDenied("your roles do not allow importing members here")
-    national = user.is_superuser or roles_of(user).is_national(NATIONAL_STAFF)
-    if default_unit is None and not national:
-        raise HttpError(
-            422,
-            "form field 'unit': give your constituency party's slug; only national staff may "
-            "import into several constituencies at once",
-        )
-    if file.size is not None and file.size > MAX_IMPORT_BYTES:
-        raise HttpError(
-            413, f"the file is {file.size:,} bytes; split it into files under {MAX_IMPORT_BYTES:,}"
-        )
-    raw = file.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise HttpError(
-            422,
-            f"file '{file.name}': byte {error.start} is not UTF-8; save the file as CSV UTF-8 "
-            "and upload it again",
-        ) from None
-    report_base = {
-        "dry_run": dry_run,
-        "partial": partial,
-        "created": 0,
-        "sha256": "",
-    }
-    if default_unit is not None and not national:
-        outside = rows_outside_unit(text, default_unit)
-        if outside:
-            return 422, {
-                **report_base,
-                "ok": False,
-                "summary": f"nothing was imported: {len(outside)} rows name another "
-                "constituency party",
-                "total_rows": 0,
-                "valid_rows": 0,
-                "skipped": 0,
-                "errors": outside,
-            }
-    report = do_import_members(
-        text,
-        unit_default=default_unit,
-        dry_run=dry_run,
-        acting_user=user,
-        partial=partial,
-        source_name=file.name or "",
-    )
-    body = {
-        "ok": report.ok,
-        "summary": report.summary(),
-        "dry_run": report.dry_run,
-        "partial": report.partial,
-        "total_rows": report.total_rows,
-        "valid_rows": report.valid_rows,
-        "created": report.created,
-        "skipped": report.skipped,
-        "sha256": report.sha256,
-        "errors": [
-            {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
-            for e in report.errors
-        ],
-    }
-    return (200 if report.ok or report.created else 422), body

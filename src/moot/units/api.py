@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -321,7 +321,7 @@ def create_affiliation(request: HttpRequest, payload: AffiliationIn) -> Any:
         decision_ref=payload.decision_ref,
         acting_user=request.user,
     )
-    return 201, affiliation_out(affiliation)
+    return Status(201, affiliation_out(affiliation))
 
 
 @affiliations_router.post(
