@@ -86,7 +86,9 @@ class ConstraintGuard:
         self.seats = seats
         self.candidate_count = candidate_count
         self.names = (
-            list(names) if names is not None else [f"#{i + 1}" for i in range(candidate_count)]
+            list(names)
+            if names is not None
+            else [f"candidate {i + 1}" for i in range(candidate_count)]
         )
         groups = list(constraints.groups)
         for g in groups:
@@ -264,7 +266,16 @@ class ConstraintGuard:
             spec[k] = (key, 1, size)
             if seats_left <= 0 or not self._feasible(spec, seats_left, lower, upper):
                 doomed.update(members)
-                notes.append(self._doom_reason(members, key, elected, seats_left, lower, upper))
+                notes.append(
+                    self._doom_reason(
+                        members,
+                        key=key,
+                        elected=elected,
+                        seats_left=seats_left,
+                        lower=lower,
+                        upper=upper,
+                    )
+                )
                 continue
             # Guarded: every feasible result elects the whole cell.
             spec = list(full)
@@ -280,6 +291,7 @@ class ConstraintGuard:
     def _doom_reason(
         self,
         members: list[int],
+        *,
         key: tuple[int, ...],
         elected: Set[int],
         seats_left: int,
@@ -378,7 +390,8 @@ def _candidate(token: str, election: Election, source: str, line: int, column: i
         number = int(token)
         if not 1 <= number <= len(election.candidates):
             raise CountError(
-                f"candidate number {number} is out of range; expected 1..{len(election.candidates)}",
+                f"candidate number {number} is out of range; "
+                f"expected 1..{len(election.candidates)}",
                 source=source,
                 line=line,
                 column=column,
