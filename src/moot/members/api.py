@@ -408,7 +408,7 @@ def my_record(request: HttpRequest) -> Any:
 
 @router.get(
     "/{member_id}",
-    response={200: MemberDetailOut, 404: ErrorOut},
+    response={200: MemberDetailOut, 404: ErrorOut, 422: ErrorOut},
     summary="A member, with status history and offices",
 )
 def member_detail(request: HttpRequest, member_id: int) -> Any:

@@ -174,7 +174,9 @@ def list_units(request: HttpRequest) -> Any:
 
 
 @router.get(
-    "/{unit_id}", response={200: UnitDetailOut, 403: ErrorOut, 404: ErrorOut}, summary="A unit"
+    "/{unit_id}",
+    response={200: UnitDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="A unit",
 )
 def unit_detail(request: HttpRequest, unit_id: int) -> Any:
     """A unit with its place in the tree, its posts and current holders, member counts and
@@ -235,7 +237,9 @@ def organisation_out(org: Organisation, on: datetime.date) -> dict[str, Any]:
 
 
 @organisations_router.get(
-    "/", response={200: list[OrganisationOut], 403: ErrorOut}, summary="Outside organisations"
+    "/",
+    response={200: list[OrganisationOut], 403: ErrorOut, 422: ErrorOut},
+    summary="Outside organisations",
 )
 def list_organisations(request: HttpRequest, on: datetime.date | None = None) -> Any:
     """Every outside organisation, with whether the rulebook in force on ``on`` (today)
@@ -247,7 +251,7 @@ def list_organisations(request: HttpRequest, on: datetime.date | None = None) ->
 
 @organisations_router.get(
     "/{organisation_id}",
-    response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="An outside organisation",
 )
 def organisation_detail(
@@ -288,7 +292,7 @@ def list_affiliations(request: HttpRequest, filters: Query[AffiliationFilters]) 
 
 @affiliations_router.get(
     "/{affiliation_id}",
-    response={200: AffiliationOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: AffiliationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="An affiliation",
 )
 def affiliation_detail(request: HttpRequest, affiliation_id: int) -> Any:
