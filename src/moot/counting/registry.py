@@ -14,6 +14,7 @@ from moot.counting.model import CountError, CountOptions, Election, Result
 
 _MODULES = (
     "moot.counting.methods.wigm",
+    "moot.counting.methods.meek",
 )
 
 
