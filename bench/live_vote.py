@@ -59,7 +59,7 @@ def _django() -> None:
     django.setup()
 
 
-def internal_setup(voters: int) -> None:
+def internal_setup(voters: int, auth: str) -> None:
     """Create the voters (members with accounts and signed-in sessions) in bulk, and an open
     secret poll whose electorate they are. Prints JSON for the driver."""
     _django()
@@ -81,7 +81,8 @@ def internal_setup(voters: int) -> None:
     store = SessionStore()
     expires = timezone.now() + datetime.timedelta(hours=4)
 
-    def session_for(user: Any) -> tuple[str, Session]:
+    def session_for(user: Any) -> tuple[str, Any]:
+        """A signed-in browser session (used when the accounts app has no API tokens)."""
         key = secrets.token_hex(16)
         data = store.encode(
             {
@@ -90,7 +91,23 @@ def internal_setup(voters: int) -> None:
                 "_auth_user_hash": user.get_session_auth_hash(),
             }
         )
-        return key, Session(session_key=key, session_data=data, expire_date=expires)
+        return f"session:{key}", Session(session_key=key, session_data=data, expire_date=expires)
+
+    def token_for(user: Any) -> tuple[str, Any]:
+        """A personal API token (moot.accounts), as a voter's app would hold."""
+        from moot.accounts.models import ApiToken
+        from moot.accounts.tokens import digest, new_api_token
+
+        token = new_api_token()
+        return f"token:{token}", ApiToken(
+            user=user, name="live vote benchmark", token_hash=digest(token), prefix=token[:12]
+        )
+
+    try:
+        from moot.accounts.models import ApiToken  # noqa: F401 - is the token model there?
+    except ImportError:
+        auth = "session"
+    credential_for = token_for if auth == "token" else session_for
 
     with transaction.atomic():
         manager = User.objects.create(
@@ -133,8 +150,8 @@ def internal_setup(voters: int) -> None:
             member.fill_search_keys()
             members.append(member)
         Member.objects.bulk_create(members, batch_size=1000)
-        keys, sessions = zip(*(session_for(user) for user in [manager, *users]), strict=True)
-        Session.objects.bulk_create(sessions, batch_size=1000)
+        keys, rows = zip(*(credential_for(user) for user in [manager, *users]), strict=True)
+        type(rows[0]).objects.bulk_create(rows, batch_size=1000)
     poll = do_create_poll(
         title="Election of the chair (benchmark)",
         kind="election",
@@ -150,8 +167,8 @@ def internal_setup(voters: int) -> None:
             {
                 "poll": poll.pk,
                 "options": list(poll.options.values_list("pk", flat=True)),
-                "manager_session": keys[0],
-                "voter_sessions": list(keys[1:]),
+                "manager_credential": keys[0],
+                "voter_credentials": list(keys[1:]),
                 "setup_s": round(time.perf_counter() - started, 2),
             }
         )
@@ -313,19 +330,19 @@ def cast_all(port: int, poll_id: int, jobs: list[tuple[str, list[int]]], clients
     path = f"/api/polls/{poll_id}/cast"
 
     def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         start.wait()
         while True:
             try:
-                session, ranking = work.get_nowait()
+                credential, ranking = work.get_nowait()
             except queue.Empty:
                 break
-            csrf = secrets.token_hex(16)
+            # Each vote is a different voter's device: a new connection, as a phone would open.
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             headers = {
                 "Host": "127.0.0.1",
                 "Content-Type": "application/json",
-                "Cookie": f"sessionid={session}; csrftoken={csrf}",
-                "X-CSRFToken": csrf,
+                "Connection": "close",
+                **credential_headers(credential),
             }
             body = json.dumps({"choice": ranking})
             began = time.perf_counter()
@@ -335,11 +352,10 @@ def cast_all(port: int, poll_id: int, jobs: list[tuple[str, list[int]]], clients
                 text = response.read().decode(errors="replace")
                 status = response.status
             except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 status, text = -1, f"{type(exc).__name__}: {exc}"
+            finally:
+                conn.close()
             outcome.add(status, time.perf_counter() - began, "" if status == 201 else text[:300])
-        conn.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
@@ -349,18 +365,19 @@ def cast_all(port: int, poll_id: int, jobs: list[tuple[str, list[int]]], clients
     return outcome
 
 
-def api_call(port: int, method: str, path: str, session: str) -> tuple[int, Any]:
+def credential_headers(credential: str) -> dict[str, str]:
+    """Headers that sign a request in: ``token:<api token>`` or ``session:<session key>``
+    (with a matching CSRF cookie and header, as a browser sends them)."""
+    kind, _, value = credential.partition(":")
+    if kind == "token":
+        return {"Authorization": f"Bearer {value}"}
     csrf = secrets.token_hex(16)
+    return {"Cookie": f"sessionid={value}; csrftoken={csrf}", "X-CSRFToken": csrf}
+
+
+def api_call(port: int, method: str, path: str, credential: str) -> tuple[int, Any]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-    conn.request(
-        method,
-        path,
-        headers={
-            "Host": "127.0.0.1",
-            "Cookie": f"sessionid={session}; csrftoken={csrf}",
-            "X-CSRFToken": csrf,
-        },
-    )
+    conn.request(method, path, headers={"Host": "127.0.0.1", **credential_headers(credential)})
     response = conn.getresponse()
     body = response.read().decode(errors="replace")
     conn.close()
@@ -399,7 +416,14 @@ def bench_once(db: str, args: argparse.Namespace) -> dict[str, Any]:
         run([str(VENV_BIN / "moot"), "migrate", "--noinput"], env, "moot migrate")
         setup = json.loads(
             run(
-                [sys.executable, __file__, "--internal-setup", str(args.voters)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--internal-setup",
+                    str(args.voters),
+                    "--auth",
+                    args.auth,
+                ],
                 env,
                 "creating the voters",
             ).splitlines()[-1]
@@ -408,9 +432,9 @@ def bench_once(db: str, args: argparse.Namespace) -> dict[str, Any]:
         rng = random.Random(20261123)
         options = setup["options"]
         jobs = []
-        for session in setup["voter_sessions"]:
+        for credential in setup["voter_credentials"]:
             ranking = rng.sample(options, k=rng.randint(1, len(options)))
-            jobs.append((session, ranking))
+            jobs.append((credential, ranking))
         began = time.perf_counter()
         outcome = cast_all(port, setup["poll"], jobs, args.clients)
         voting_s = time.perf_counter() - began
@@ -424,7 +448,7 @@ def bench_once(db: str, args: argparse.Namespace) -> dict[str, Any]:
         repeats = cast_all(port, setup["poll"], jobs[: args.clients], args.clients)
         close_began = time.perf_counter()
         status, closed = api_call(
-            port, "POST", f"/api/polls/{setup['poll']}/close", setup["manager_session"]
+            port, "POST", f"/api/polls/{setup['poll']}/close", setup["manager_credential"]
         )
         close_s = time.perf_counter() - close_began
         wall_s = voting_s + close_s  # the repeat probe in between is not part of the vote
@@ -483,11 +507,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=["postgresql", "sqlite", "both"], default="postgresql")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--auth",
+        choices=["token", "session"],
+        default="token",
+        help="how voters sign in: personal API tokens (default) or browser sessions with CSRF",
+    )
     parser.add_argument("--internal-setup", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--internal-check", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.internal_setup is not None:
-        internal_setup(args.internal_setup)
+        internal_setup(args.internal_setup, args.auth)
         return 0
     if args.internal_check is not None:
         internal_check(args.internal_check)

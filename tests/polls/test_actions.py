@@ -36,9 +36,9 @@ def test_cast_writes_participation_and_anonymous_ballot(open_poll: Any, voters: 
     assert json.loads(ballot.content) == ids(poll, "Ben", "Ada")
     assert turnout(poll).voted == 1
     assert turnout(poll).eligible == len(voters)
-    event = AuditEvent.objects.filter(verb="poll.ballot_cast").get()
-    assert event.actor_id is None
-    assert voters[0].number not in json.dumps([event.before, event.after, event.object_repr])
+    # A dated audit event per secret vote would time each participation: there is none.
+    assert not AuditEvent.objects.filter(verb__contains="cast").exists()
+    assert not AuditEvent.objects.filter(actor=voters[0].user).exists()
 
 
 def test_second_vote_is_refused_and_nothing_is_half_recorded(

@@ -359,6 +359,27 @@ def check_open(poll: Poll) -> None:
         )
 
 
+def _lock_poll_for_cast(poll_id: int) -> Poll:
+    """The poll row, locked for the rest of the transaction.
+
+    PostgreSQL: ``FOR SHARE`` — casts hold the lock together (they need not wait for each other:
+    the unique constraint separates the voters), while ``do_close_poll``'s ``FOR UPDATE``
+    waits for every cast in flight and blocks new ones until the count is stored. No ballot
+    can therefore be written after, or during, the count. SQLite: the IMMEDIATE transaction
+    already holds the database's write lock.
+    """
+    fields = ("id", "state", "closed_at", "voting", "secret", "title")
+    if connection.vendor == "postgresql":
+        rows = list(
+            Poll.objects.raw(
+                f"SELECT {', '.join(fields)} FROM polls_poll WHERE id = %s FOR SHARE",  # noqa: S608 - fixed column names
+                [poll_id],
+            )
+        )
+        return rows[0]
+    return Poll.objects.select_for_update().only(*fields).get(pk=poll_id)
+
+
 def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) -> None:
     """Record one member's vote: their Participation and, in the same transaction, either an
     anonymous SecretBallot or their NamedVote.
@@ -383,19 +404,17 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
     content = json.dumps(check_choice(poll, open_poll_options(poll), choice), separators=(",", ":"))
     try:
         with transaction.atomic():
-            locked = (
-                Poll.objects.select_for_update()
-                .only("state", "closed_at", "voting", "secret", "title")
-                .get(pk=poll.pk)
-            )
+            locked = _lock_poll_for_cast(poll.pk)
             check_open(locked)
             # A second vote fails here, on the unique constraint (handled below).
             Participation.objects.create(poll_id=locked.pk, member=member)
             if locked.secret:
+                # No audit event for a secret ballot: a dated event per vote would give each
+                # participation a time (its position in the chain matches the order of the
+                # rows until close), which is exactly what the schema refuses to store. The
+                # chain records the opening (electorate) and the close (participations,
+                # ballots — which must be equal — and the result).
                 SecretBallot.objects.create(poll_id=locked.pk, content=content)
-                # The audit event names neither the voter nor the vote: who voted is in
-                # Participation (no time), what was voted in SecretBallot (no voter).
-                record(actor=None, verb="poll.ballot_cast", obj=locked, object_repr=locked.title)
             else:
                 NamedVote.objects.create(poll_id=locked.pk, member=member, content=content)
                 record(
@@ -481,25 +500,34 @@ def do_enter_teller_counts(
 
 
 def _reshuffle_secret_ballots(poll: Poll) -> int:
-    """Re-insert the poll's ballots in a random order with fresh random keys, so that not even
-    the physical order of rows on disk follows the order in which they were cast."""
+    """Re-insert the poll's ballots — and its participations — in a random order with fresh
+    random keys, so that not even the physical order of rows on disk follows the order in
+    which votes were cast (on PostgreSQL a heap keeps insertion order until rows move)."""
+    shuffle = random.SystemRandom().shuffle
     contents = list(SecretBallot.objects.filter(poll=poll).values_list("content", flat=True))
-    random.SystemRandom().shuffle(contents)
+    voters = list(Participation.objects.filter(poll=poll).values_list("member_id", flat=True))
+    shuffle(contents)
+    shuffle(voters)
     if connection.vendor == "sqlite":
         # Overwrite deleted cells with zeros instead of leaving them in free pages.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")
     SecretBallot.objects.filter(poll=poll).delete()
+    Participation.objects.filter(poll=poll).delete()
     SecretBallot.objects.bulk_create(
         (SecretBallot(poll=poll, content=content) for content in contents), batch_size=2000
+    )
+    Participation.objects.bulk_create(
+        (Participation(poll=poll, member_id=member_id) for member_id in voters), batch_size=2000
     )
     return len(contents)
 
 
 def _vacuum_ballots() -> None:
+    """Let PostgreSQL reclaim the dead, insertion-ordered copies of the rows just shuffled."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM polls_secretballot")
+            cursor.execute("VACUUM polls_secretballot, polls_participation")
 
 
 def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
