@@ -1,0 +1,593 @@
+"""Reports of a count: text result sheet, our JSON, RCTab summary JSON, CSV and charts.
+
+Every figure comes from the :class:`~moot.counting.model.Result` (ints and Fractions) and is
+printed as a decimal string by :func:`decimal_text`: at the result's precision, truncated
+(as fixed-point rules display their figures), or exactly when the result has no precision
+and the number has a finite decimal expansion (else truncated to 9 places, marked nowhere
+else: the JSON ``precision`` key says which).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from xml.sax.saxutils import escape
+
+from moot.counting.model import Result, Round
+
+_FALLBACK_PLACES = 9
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+_BLUE, _GREEN, _GREY, _VERMILLION, _INK = "#0072B2", "#009E73", "#999999", "#D55E00", "#1a1a1a"
+
+
+# -- numbers ---------------------------------------------------------------------------------
+def _terminates(value: Fraction) -> bool:
+    d = value.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d == 1
+
+
+def decimal_text(value: int | Fraction | None, places: int | None, *, sign: bool = False) -> str:
+    """``value`` as a decimal string: truncated to ``places``; exact when ``places`` is None
+    and the expansion is finite (else truncated to 9 places)."""
+    if value is None:
+        return ""
+    value = Fraction(value)
+    if places is None:
+        if value.denominator == 1:
+            text = str(value.numerator)
+            return ("+" + text) if sign and value > 0 else text
+        places = _FALLBACK_PLACES
+        if _terminates(value):
+            d, places = value.denominator, 0
+            while d != 1:
+                places += 1
+                d = (value * 10**places).denominator
+    negative = value < 0
+    scaled = math.floor(abs(value) * 10**places)  # truncation toward zero
+    whole, rest = divmod(scaled, 10**places)
+    text = f"{whole}.{rest:0{places}d}" if places else str(whole)
+    if negative and scaled:
+        return "-" + text
+    return ("+" + text) if sign and scaled else text
+
+
+def _places(result: Result) -> int | None:
+    return result.precision
+
+
+def _name(result: Result, index: int | None) -> str:
+    return "exhausted" if index is None else result.candidates[index]
+
+
+# -- our JSON --------------------------------------------------------------------------------
+def render_json(result: Result) -> dict[str, object]:
+    """Our JSON (documented in docs/counting.md): ``elected`` names in order of election,
+    ``rounds`` beside it; numbers are decimal strings (see :func:`decimal_text`)."""
+    places = _places(result)
+
+    def num(value: int | Fraction | None) -> str | None:
+        return None if value is None else decimal_text(value, places)
+
+    def names(indices: Iterable[int]) -> list[str]:
+        return [result.candidates[i] for i in indices]
+
+    rounds = []
+    for rnd in result.rounds:
+        rounds.append(
+            {
+                "round": rnd.number,
+                "action": rnd.action,
+                "tallies": {result.candidates[c]: num(v) for c, v in rnd.tallies.items()},
+                "exhausted": num(rnd.exhausted),
+                "loss": num(rnd.loss),
+                "quota": num(rnd.quota),
+                "elected": names(rnd.elected),
+                "excluded": names(rnd.excluded),
+                "transfer_value": num(rnd.transfer_value),
+                "transfers": [
+                    {
+                        "from": None if t.source is None else result.candidates[t.source],
+                        "to": _name(result, t.target),
+                        "votes": num(t.votes),
+                    }
+                    for t in rnd.transfers
+                ],
+                "keep_factors": None
+                if rnd.keep_factors is None
+                else {result.candidates[c]: num(k) for c, k in rnd.keep_factors.items()},
+                "notes": list(rnd.notes),
+            }
+        )
+    return {
+        "title": result.title,
+        "method": result.method,
+        "rule": result.rule,
+        "seats": result.seats,
+        "candidates": list(result.candidates),
+        "withdrawn": names(result.withdrawn),
+        "valid": num(result.valid),
+        "invalid": result.invalid,
+        "quota": num(result.quota),
+        "precision": result.precision,
+        "elected": names(result.elected),
+        "rounds": rounds,
+        "ties": [
+            {
+                "round": t.round,
+                "purpose": t.purpose,
+                "tied": names(t.tied),
+                "chosen": result.candidates[t.chosen],
+                "method": t.method,
+                "detail": t.detail,
+            }
+            for t in result.ties
+        ],
+        "ranking": None if result.ranking is None else [names(level) for level in result.ranking],
+        "carried": result.carried,
+        "options": {str(k): _jsonable(v) for k, v in result.options.items()},
+        "notes": list(result.notes),
+    }
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, Fraction):
+        return decimal_text(value, None)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+# -- RCTab summary JSON ----------------------------------------------------------------------
+def render_rctab_summary(result: Result) -> dict[str, object]:
+    """RCTab's "Universal RCV Tabulator" summary (schema: rcvformats universaltabulator).
+
+    Round ``k`` has the tallies at the end of our stage ``k``; its ``tallyResults`` are the
+    candidates elected at stage ``k`` and those excluded at stage ``k+1``, each with the
+    votes that stage ``k+1`` moved from them ("exhausted" for papers with no next
+    preference, "residual surplus" for votes lost to rounding).
+    """
+    places = _places(result)
+
+    def num(value: Fraction) -> str:
+        return decimal_text(max(value, Fraction(0)), places)
+
+    def transfers_from(rnd: Round | None, source: int) -> dict[str, str]:
+        moved: dict[str, Fraction] = {}
+        if rnd is None:
+            return {}
+        for t in rnd.transfers:
+            if t.source == source and t.votes:
+                key = _name(result, t.target)
+                moved[key] = moved.get(key, Fraction(0)) + t.votes
+        return {k: num(v) for k, v in moved.items()}
+
+    results = []
+    rounds = result.rounds
+    for k, rnd in enumerate(rounds):
+        following = rounds[k + 1] if k + 1 < len(rounds) else None
+        entries: list[dict[str, object]] = []
+        for c in rnd.elected:
+            entry: dict[str, object] = {"elected": result.candidates[c]}
+            moved = transfers_from(following, c)
+            if moved:
+                entry["transfers"] = moved
+            entries.append(entry)
+        if following is not None:
+            for c in following.excluded:
+                entries.append(
+                    {"eliminated": result.candidates[c], "transfers": transfers_from(following, c)}
+                )
+            # A surplus transferred later than the stage its candidate was elected at.
+            already = {e.get("elected") for e in entries}
+            for source in dict.fromkeys(t.source for t in following.transfers):
+                if (
+                    source is not None
+                    and source not in following.excluded
+                    and result.candidates[source] not in already
+                ):
+                    entries.append(
+                        {
+                            "elected": result.candidates[source],
+                            "transfers": transfers_from(following, source),
+                        }
+                    )
+        results.append(
+            {
+                "round": rnd.number,
+                "tally": {result.candidates[c]: num(v) for c, v in rnd.tallies.items()},
+                "tallyResults": entries,
+            }
+        )
+    config: dict[str, object] = {"contest": result.title or "Count"}
+    if result.quota is not None:
+        config["threshold"] = num(result.quota)
+    return {"config": config, "results": results}
+
+
+# -- CSV -------------------------------------------------------------------------------------
+def render_csv(result: Result) -> str:
+    """One row per stage: stage, action, every candidate's votes, exhausted, loss, total,
+    quota, elected and excluded at the stage."""
+    places = _places(result)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "stage",
+            "action",
+            *result.candidates,
+            "exhausted",
+            "loss",
+            "total",
+            "quota",
+            "elected",
+            "excluded",
+        ]
+    )
+    for rnd in result.rounds:
+        total = sum(rnd.tallies.values(), Fraction(0)) + rnd.exhausted + rnd.loss
+        writer.writerow(
+            [
+                rnd.number,
+                rnd.action,
+                *(
+                    decimal_text(rnd.tallies[c], places) if c in rnd.tallies else ""
+                    for c in range(len(result.candidates))
+                ),
+                decimal_text(rnd.exhausted, places),
+                decimal_text(rnd.loss, places),
+                decimal_text(total, places),
+                decimal_text(rnd.quota, places),
+                "; ".join(result.candidates[c] for c in rnd.elected),
+                "; ".join(result.candidates[c] for c in rnd.excluded),
+            ]
+        )
+    return out.getvalue()
+
+
+# -- text result sheet -----------------------------------------------------------------------
+def render_text(result: Result) -> str:
+    """A round-by-round result sheet: one column per stage (votes, and the change with its
+    sign beneath), elected/excluded markers, exhausted, rounding loss, totals, the actions,
+    the ties and how they were broken."""
+    places = _places(result)
+    lines = [result.title or "Count", "=" * max(5, len(result.title or "Count"))]
+    lines.append(f"Method: {result.method} — {result.rule}")
+    facts = [f"Seats: {result.seats}", f"Valid papers: {decimal_text(result.valid, places)}"]
+    facts.append(f"Invalid papers: {result.invalid}")
+    if result.quota is not None:
+        facts.append(f"Quota: {decimal_text(result.quota, places)}")
+    if result.precision is not None:
+        facts.append(f"Figures to {result.precision} decimal places (truncated)")
+    lines.append("   ".join(facts))
+    if result.withdrawn:
+        lines.append("Withdrawn: " + ", ".join(result.candidates[c] for c in result.withdrawn))
+    lines.append("")
+    if result.rounds:
+        lines.extend(_stage_table(result, places))
+        lines.append("")
+        lines.append("Stages:")
+        for rnd in result.rounds:
+            lines.append(f"  {rnd.number:>3}  {rnd.action}")
+            if rnd.elected:
+                elected = ", ".join(result.candidates[c] for c in rnd.elected)
+                lines.append(f"       elected: {elected}")
+            if rnd.quota is not None and rnd.quota != result.quota:
+                lines.append(f"       quota: {decimal_text(rnd.quota, places)}")
+            lines.extend(f"       note: {note}" for note in rnd.notes)
+    if result.ties:
+        lines.append("")
+        lines.append("Ties:")
+        for tie in result.ties:
+            tied = ", ".join(result.candidates[c] for c in tie.tied)
+            lines.append(
+                f"  stage {tie.round} ({tie.purpose}): {tied} -> {result.candidates[tie.chosen]} "
+                f"[{tie.method}] {tie.detail}"
+            )
+    if result.ranking is not None:
+        lines.append("")
+        lines.append(
+            "Ranking: "
+            + " > ".join(
+                " = ".join(result.candidates[c] for c in level) for level in result.ranking
+            )
+        )
+    if result.carried is not None:
+        lines.append("")
+        lines.append("Result: " + ("CARRIED" if result.carried else "NOT CARRIED"))
+    lines.append("")
+    lines.append("Elected: " + (", ".join(result.elected_names) or "none"))
+    for note in result.notes:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines) + "\n"
+
+
+def _stage_table(result: Result, places: int | None) -> list[str]:
+    rounds = result.rounds
+    elected_at: dict[int, int] = {}
+    excluded_at: dict[int, int] = {}
+    for rnd in rounds:
+        for c in rnd.elected:
+            elected_at.setdefault(c, rnd.number)
+        for c in rnd.excluded:
+            excluded_at.setdefault(c, rnd.number)
+    label_width = max([len(n) for n in result.candidates] + [len("Non-transferable: rounding")])
+    cells: list[list[str]] = []  # per stage: the strings of that column, row by row
+    row_labels: list[str] = []
+    for c, name in enumerate(result.candidates):
+        if c in result.withdrawn:
+            continue
+        row_labels.extend([name, ""])
+    row_labels.extend(["Exhausted", "Non-transferable: rounding", "Total"])
+    previous: Mapping[int, Fraction] = {}
+    for rnd in rounds:
+        column: list[str] = []
+        for c in range(len(result.candidates)):
+            if c in result.withdrawn:
+                continue
+            mark = ""
+            if elected_at.get(c) == rnd.number:
+                mark = " ELECTED"
+            elif excluded_at.get(c) == rnd.number:
+                mark = " EXCLUDED"
+            if c in rnd.tallies:
+                value = rnd.tallies[c]
+                column.append(decimal_text(value, places) + mark)
+                change = value - previous.get(c, value if rnd.number == 1 else Fraction(0))
+                column.append(decimal_text(change, places, sign=True) if change else "")
+            else:
+                was = previous.get(c)
+                column.append("-" + mark)
+                column.append(decimal_text(-was, places) if was else "")
+        column.append(decimal_text(rnd.exhausted, places))
+        column.append(decimal_text(rnd.loss, places))
+        total = sum(rnd.tallies.values(), Fraction(0)) + rnd.exhausted + rnd.loss
+        column.append(decimal_text(total, places))
+        previous = rnd.tallies
+        cells.append(column)
+    widths = [
+        max(len(f"Stage {r.number}"), *(len(s) for s in col))
+        for r, col in zip(rounds, cells, strict=False)
+    ]
+    header = " " * label_width + "".join(
+        f"  {('Stage ' + str(r.number)):>{w}}" for r, w in zip(rounds, widths, strict=True)
+    )
+    lines = [header, "-" * len(header)]
+    for i, label in enumerate(row_labels):
+        row = f"{label:<{label_width}}" + "".join(
+            f"  {col[i]:>{w}}" for col, w in zip(cells, widths, strict=True)
+        )
+        lines.append(row.rstrip())
+        if label == "Non-transferable: rounding":
+            lines.append("-" * len(header))
+    return lines
+
+
+# -- charts ----------------------------------------------------------------------------------
+def _chart_layout(result: Result) -> dict[str, object]:
+    """Shared geometry: one small panel per stage, a bar per candidate, the quota line."""
+    shown = [c for c in range(len(result.candidates)) if c not in result.withdrawn]
+    rounds = list(result.rounds) or []
+    top = max(
+        [max(r.tallies.values(), default=Fraction(0)) for r in rounds]
+        + [result.quota or Fraction(0), Fraction(1)]
+    )
+    columns = min(3, max(1, len(rounds)))
+    label_w = min(180, 12 + 7 * max((len(result.candidates[c]) for c in shown), default=4))
+    bar_w = 240
+    panel_w = label_w + bar_w + 90
+    bar_h, gap = 16, 6
+    panel_h = 46 + len(shown) * (bar_h + gap)
+    header_h = 86
+    legend_h = 30
+    rows = math.ceil(len(rounds) / columns) if rounds else 1
+    return {
+        "shown": shown,
+        "rounds": rounds,
+        "top": top,
+        "columns": columns,
+        "label_w": label_w,
+        "bar_w": bar_w,
+        "panel_w": panel_w,
+        "panel_h": panel_h,
+        "bar_h": bar_h,
+        "gap": gap,
+        "header_h": header_h,
+        "width": 20 + columns * panel_w,
+        "height": header_h + rows * panel_h + legend_h + 10,
+    }
+
+
+def _status(result: Result, c: int, stage: int) -> str:
+    """'elected', 'excluded' or 'continuing' for candidate c at the end of ``stage``."""
+    for rnd in result.rounds[:stage]:
+        if c in rnd.elected:
+            return "elected"
+        if c in rnd.excluded:
+            return "excluded"
+    return "continuing"
+
+
+def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple]:
+    """Yield drawing items: ('text', x, y, text, colour, bold, anchor), ('rect', x, y, w, h,
+    colour), ('line', x1, y1, x2, y2, colour, dashed)."""
+    g = geometry
+    places = result.precision
+    top: Fraction = g["top"]  # type: ignore[assignment]
+    label_w: int = g["label_w"]  # type: ignore[assignment]
+    bar_w: int = g["bar_w"]  # type: ignore[assignment]
+    bar_h: int = g["bar_h"]  # type: ignore[assignment]
+    gap: int = g["gap"]  # type: ignore[assignment]
+    columns: int = g["columns"]  # type: ignore[assignment]
+    yield ("text", 10, 24, result.title or "Count", _INK, True, "start")
+    summary = f"{result.method}: {result.seats} seat(s), valid {decimal_text(result.valid, places)}"
+    if result.quota is not None:
+        summary += f", quota {decimal_text(result.quota, places)}"
+    yield ("text", 10, 44, summary, _INK, False, "start")
+    yield (
+        "text",
+        10,
+        64,
+        "Elected: " + (", ".join(result.elected_names) or "none"),
+        _INK,
+        True,
+        "start",
+    )
+    for index, rnd in enumerate(g["rounds"]):  # type: ignore[attr-defined]
+        px = 10 + (index % columns) * g["panel_w"]  # type: ignore[operator]
+        py = g["header_h"] + (index // columns) * g["panel_h"]  # type: ignore[operator]
+        action = rnd.action if len(rnd.action) <= 52 else rnd.action[:51] + "…"
+        yield ("text", px, py + 14, f"Stage {rnd.number}: {action}", _INK, True, "start")
+        x0 = px + label_w
+        quota = rnd.quota if rnd.quota is not None else result.quota
+        for row, c in enumerate(g["shown"]):  # type: ignore[attr-defined]
+            y = py + 26 + row * (bar_h + gap)
+            status = _status(result, c, rnd.number)
+            colour = {"elected": _GREEN, "excluded": _GREY}.get(status, _BLUE)
+            yield ("text", x0 - 6, y + bar_h - 4, result.candidates[c], _INK, False, "end")
+            value = rnd.tallies.get(c)
+            if value is None:
+                yield ("text", x0 + 4, y + bar_h - 4, "out", _GREY, False, "start")
+                continue
+            width = int(bar_w * value / top) if top else 0
+            yield ("rect", x0, y, max(width, 1), bar_h, colour)
+            label = decimal_text(value, min(places, 2) if places is not None else 2)
+            if status == "elected":
+                label += " ✓ elected"
+            elif status == "excluded":
+                label += " ✗ excluded"
+            yield ("text", x0 + max(width, 1) + 4, y + bar_h - 4, label, _INK, False, "start")
+        if quota:
+            qx = x0 + int(bar_w * quota / top)
+            y_end = py + 26 + len(g["shown"]) * (bar_h + gap)  # type: ignore[arg-type]
+            yield ("line", qx, py + 20, qx, y_end, _VERMILLION, True)
+    legend_y = g["height"] - 22  # type: ignore[operator]
+    x = 10
+    for colour, text in (
+        (_BLUE, "continuing"),
+        (_GREEN, "elected"),
+        (_GREY, "excluded"),
+    ):
+        yield ("rect", x, legend_y - 11, 14, 14, colour)
+        yield ("text", x + 20, legend_y, text, _INK, False, "start")
+        x += 120
+    yield ("line", x, legend_y - 12, x, legend_y + 3, _VERMILLION, True)
+    yield ("text", x + 8, legend_y, "quota", _INK, False, "start")
+
+
+def _description(result: Result) -> str:
+    places = result.precision
+    parts = [
+        (
+            f"{result.method} count of {result.title or 'the election'}, {result.seats} seat(s), "
+            f"{len(result.rounds)} stage(s)."
+        )
+    ]
+    if result.quota is not None:
+        parts.append(f"Quota {decimal_text(result.quota, places)}.")
+    for rnd in result.rounds:
+        parts.append(f"Stage {rnd.number}: {rnd.action}.")
+    parts.append("Elected: " + (", ".join(result.elected_names) or "none") + ".")
+    return " ".join(parts)
+
+
+def render_chart_svg(result: Result) -> str:
+    """An SVG of the stages: one panel per stage with a bar per candidate, the quota as a
+    dashed line, elected (green, ✓) and excluded (grey, ✗) marked in words as well as colour;
+    <title> and <desc> for screen readers; Okabe–Ito colours."""
+    g = _chart_layout(result)
+    out = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{g["width"]}" height="{g["height"]}" '
+            f'viewBox="0 0 {g["width"]} {g["height"]}" role="img" '
+            'aria-labelledby="chart-title chart-desc" '
+            'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">'
+        ),
+        f'<title id="chart-title">{escape(result.title or "Count")}: stage by stage</title>',
+        f'<desc id="chart-desc">{escape(_description(result))}</desc>',
+        f'<rect width="{g["width"]}" height="{g["height"]}" fill="#ffffff"/>',
+    ]
+    for item in _bars(result, g):
+        kind = item[0]
+        if kind == "text":
+            _, x, y, text, colour, bold, anchor = item
+            weight = ' font-weight="bold"' if bold else ""
+            out.append(
+                f'<text x="{x}" y="{y}" fill="{colour}" text-anchor="{anchor}"{weight}>'
+                f"{escape(text)}</text>"
+            )
+        elif kind == "rect":
+            _, x, y, w, h, colour = item
+            out.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{colour}"/>')
+        else:
+            _, x1, y1, x2, y2, colour, dashed = item
+            dash = ' stroke-dasharray="4 3"' if dashed else ""
+            out.append(
+                f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" '
+                f'stroke-width="2"{dash}/>'
+            )
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def render_chart_png(result: Result) -> bytes:
+    """The same chart as :func:`render_chart_svg`, drawn with Pillow."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    g = _chart_layout(result)
+    image = Image.new("RGB", (int(g["width"]), int(g["height"])), "#ffffff")  # type: ignore[call-overload]
+    draw = ImageDraw.Draw(image)
+    fonts = {}
+    for bold in (False, True):
+        path = (
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+            if bold
+            else "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+        )
+        try:
+            fonts[bold] = ImageFont.truetype(path, 12)
+        except OSError:  # no DejaVu on this machine: Pillow's own font
+            fonts[bold] = ImageFont.load_default(size=12)
+    for item in _bars(result, g):
+        kind = item[0]
+        if kind == "text":
+            _, x, y, text, colour, bold, anchor = item
+            draw.text(
+                (x, y),
+                text,
+                fill=colour,
+                font=fonts[bold],
+                anchor="rs" if anchor == "end" else "ls",
+            )
+        elif kind == "rect":
+            _, x, y, w, h, colour = item
+            draw.rectangle([x, y, x + w - 1, y + h - 1], fill=colour)
+        else:
+            _, x1, y1, x2, y2, colour, _dashed = item
+            for start in range(int(y1), int(y2), 7):  # dashed: 4 on, 3 off
+                draw.line([(x1, start), (x2, min(start + 4, y2))], fill=colour, width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+__all__ = [
+    "decimal_text",
+    "render_chart_png",
+    "render_chart_svg",
+    "render_csv",
+    "render_json",
+    "render_rctab_summary",
+    "render_text",
+]
