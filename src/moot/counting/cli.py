@@ -1,0 +1,218 @@
+"""``moot count``: count an election file from the command line.
+
+    moot count FILE [--input-format auto|blt|rctab-csv|cdf|ess-xlsx|ranked-vote|debian]
+                    [--method NAME] [--seats N] [--constraints FILE] [--tie-break NAME]
+                    [--seed N] [--output text|json|rctab|csv] [--chart FILE]
+    moot count --list-methods
+
+Extra options: ``--precision N``, ``--quota droop|hare|exact-droop`` (where the method lets
+them vary), ``--tie-order NAMES`` (comma-separated, most favoured first), ``--lot NAMES``
+(decisions already made by lot, in the order the ties arise), ``--write-blt FILE`` (the
+ballots as read, in BLT), ``--output-file FILE``.
+
+Default method: ``irv`` for one seat and ``scottish-stv`` for more (ranked ballots);
+``approval`` for approval ballots and ``plurality`` for single-choice ballots.
+
+Bad input (a malformed file, an unknown option value, a missing file) prints one line,
+``moot count: <source>:<line>:<column>: <what was expected>``, and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from moot.counting.model import CountError, CountOptions, Election, TieBreakSpec
+
+INPUT_FORMATS = ("auto", "blt", "rctab-csv", "cdf", "ess-xlsx", "ranked-vote", "debian")
+OUTPUTS = ("text", "json", "rctab", "csv")
+TIE_BREAKS = ("backwards", "forwards", "candidate-order", "random", "lot")
+CONSTRAINED_METHODS = frozenset(
+    {"scottish-stv", "wigm", "ers97", "gregory", "meek", "meek-nz", "meek-parametric"}
+)
+
+
+class _UsageError(Exception):
+    """A bad command line (reported in one line, exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]  # raise, don't exit
+        raise _UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="moot count",
+        description="Count an election file by a named method and print the result.",
+    )
+    parser.add_argument("file", nargs="?", help="ballot file (BLT, RCTab CSV, CDF JSON, ...)")
+    parser.add_argument("--list-methods", action="store_true", help="list the methods and exit")
+    parser.add_argument("--input-format", choices=INPUT_FORMATS, default="auto")
+    parser.add_argument("--method", help="counting method (see --list-methods)")
+    parser.add_argument("--seats", type=int, help="seats to fill (default: from the file)")
+    parser.add_argument("--constraints", help="constraints file (OpenTally CON, TOML or JSON)")
+    parser.add_argument("--tie-break", choices=TIE_BREAKS, help="how ties are broken")
+    parser.add_argument("--seed", type=int, help="published seed for random tie-breaks")
+    parser.add_argument("--tie-order", help="candidates most favoured first, comma-separated")
+    parser.add_argument("--lot", help="candidates chosen by lot, comma-separated, in order")
+    parser.add_argument("--precision", type=int, help="decimal places, where configurable")
+    parser.add_argument("--quota", choices=("droop", "hare", "exact-droop"))
+    parser.add_argument("--output", choices=OUTPUTS, default="text")
+    parser.add_argument("--output-file", help="write the output here instead of stdout")
+    parser.add_argument("--chart", help="also draw a chart of the rounds (.svg or .png)")
+    parser.add_argument("--write-blt", help="also write the ballots as read, in BLT")
+    return parser
+
+
+def _read(path: str, input_format: str) -> Election:
+    if not Path(path).exists():
+        raise CountError("file not found; check the path", source=path)
+    if Path(path).is_dir():
+        raise CountError("is a folder, expected a ballot file", source=path)
+    try:
+        from moot.counting.formats import read_election  # type: ignore[attr-defined]
+    except ImportError:  # only the BLT reader is installed
+        read_election = None
+    if read_election is not None:
+        return read_election(path, input_format)
+    if input_format not in ("auto", "blt"):
+        raise CountError(f"input format {input_format!r} is not available", source=path)
+    from moot.counting.formats.blt import read_blt
+
+    return read_blt(path)
+
+
+def _names_to_indices(text: str, election: Election, option: str) -> tuple[int, ...]:
+    out = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            out.append(election.index_of(item))
+        except CountError as error:
+            raise CountError(f"{option}: {error.message}") from None
+    return tuple(out)
+
+
+def _default_method(election: Election, seats: int) -> str:
+    from moot.counting.registry import methods
+
+    if election.kind == "approval":
+        return "approval"
+    if election.kind == "single":
+        return "plurality"
+    if seats == 1 and "irv" in methods():
+        return "irv"
+    return "scottish-stv"
+
+
+def _list_methods() -> str:
+    from moot.counting.registry import methods
+
+    table = methods()
+    width = max(len(name) for name in table)
+    return "".join(f"{name:<{width}}  {table[name].summary}\n" for name in sorted(table))
+
+
+def _run(args: argparse.Namespace) -> str:
+    from moot.counting import reports
+    from moot.counting.registry import get_method
+
+    if args.list_methods:
+        return _list_methods()
+    if not args.file:
+        raise _UsageError("expected a ballot FILE (or --list-methods)")
+    if args.chart and Path(args.chart).suffix.lower() not in (".svg", ".png"):
+        raise _UsageError(f"--chart {args.chart}: expected a file name ending .svg or .png")
+    election = _read(args.file, args.input_format)
+    if args.seats is not None and args.seats < 1:
+        raise _UsageError(f"--seats must be at least 1, got {args.seats}")
+    seats = args.seats if args.seats is not None else election.seats
+    method = args.method or _default_method(election, seats)
+    spec = get_method(method)
+    if election.kind not in spec.kinds:
+        raise CountError(
+            f"method {method!r} counts {', '.join(spec.kinds)} ballots; "
+            f"this file has {election.kind} ballots"
+        )
+    tie_break = TieBreakSpec()
+    if args.tie_break or args.seed is not None or args.tie_order or args.lot:
+        tie_break = TieBreakSpec(
+            name=args.tie_break or ("lot" if args.lot and args.seed is None else "backwards"),
+            seed=args.seed,
+            order=_names_to_indices(args.tie_order, election, "--tie-order")
+            if args.tie_order
+            else None,
+            decisions=_names_to_indices(args.lot, election, "--lot") if args.lot else (),
+        )
+        if tie_break.name == "random" and tie_break.seed is None:
+            raise _UsageError("--tie-break random needs --seed N (the published seed)")
+    constraints = None
+    if args.constraints:
+        if method not in CONSTRAINED_METHODS:
+            raise _UsageError(
+                f"method {method!r} does not take constraints; use one of "
+                + ", ".join(sorted(CONSTRAINED_METHODS))
+            )
+        from moot.counting.constraints import read_constraints
+
+        constraints = read_constraints(Path(args.constraints), election)
+    options = CountOptions(
+        seats=args.seats,
+        tie_break=tie_break,
+        constraints=constraints,
+        precision=args.precision,
+        quota=args.quota,
+    )
+    result = spec.count(election, options)
+    if args.chart:
+        chart = Path(args.chart)
+        if chart.suffix.lower() == ".svg":
+            chart.write_text(reports.render_chart_svg(result), encoding="utf-8")
+        else:
+            chart.write_bytes(reports.render_chart_png(result))
+    if args.write_blt:
+        from moot.counting.formats.blt import write_blt
+
+        Path(args.write_blt).write_text(write_blt(election), encoding="utf-8")
+    if args.output == "json":
+        return json.dumps(reports.render_json(result), indent=2, ensure_ascii=False) + "\n"
+    if args.output == "rctab":
+        return json.dumps(reports.render_rctab_summary(result), indent=2, ensure_ascii=False) + "\n"
+    if args.output == "csv":
+        return reports.render_csv(result)
+    return reports.render_text(result)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``moot count`` with ``argv`` (without the program name); returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _parser().parse_args(argv)
+        output = _run(args)
+        if args.output_file:
+            Path(args.output_file).write_text(output, encoding="utf-8")
+        else:
+            sys.stdout.write(output)
+    except SystemExit as stop:  # --help
+        return int(stop.code or 0)
+    except (_UsageError, CountError) as error:
+        print(f"moot count: {error}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeError) as error:
+        where = getattr(error, "filename", None)
+        detail = getattr(error, "strerror", None) or str(error)
+        print(f"moot count: {where + ': ' if where else ''}{detail}", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print("moot count: the input is nested too deeply to read", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
