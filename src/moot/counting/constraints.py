@@ -431,7 +431,7 @@ def _groups_from_con(text: str, election: Election, source: str) -> list[GroupCo
                 cursor = max(cursor, column - 1 + len(token))
         except ValueError:
             raise CountError(
-                "unclosed quotation mark", source=source, line=line_no, column=raw.find('"') + 1
+                "unclosed quotation mark", source=source, line=line_no, column=raw.rfind('"') + 1
             ) from None
         if len(tokens) < 4:
             end = len(raw.rstrip()) + 1
