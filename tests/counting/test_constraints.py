@@ -33,7 +33,7 @@ def _election(names: str, seats: int, ballots: list[tuple[str, int]]) -> Electio
     )
 
 
-def _group(category: str, group: str, low: int, high: int, members: str, names: str):
+def _group(category: str, group: str, low: int, high: int, members: str, names: str):  # noqa: PLR0917 - a table row
     return GroupConstraint(category, group, low, high, frozenset(names.index(m) for m in members))
 
 
@@ -69,7 +69,8 @@ def test_minimum_women(method: str) -> None:
     assert _names(result) == {"A", "D"}
     assert result.elected_names[0] == "A"
     excluded = [result.candidates[c] for r in result.rounds for c in r.excluded]
-    assert "B" in excluded and "C" in excluded
+    assert "B" in excluded
+    assert "C" in excluded
 
 
 # -- a maximum -------------------------------------------------------------------------------
@@ -123,13 +124,15 @@ def test_two_categories_verdicts() -> None:
     C (not South) are doomed — neither category alone says so, only both together (the grid)."""
     guard = ConstraintGuard(TWO_RULE, 2, 4)
     start = guard.assess(set(), set())
-    assert start.guarded == frozenset() and start.doomed == frozenset()
+    assert start.guarded == frozenset()
+    assert start.doomed == frozenset()
     after_a = guard.assess({0}, set())
     assert after_a.guarded == frozenset({3})
     assert after_a.doomed == frozenset({1, 2})
     # If D is excluded instead, {B, C} is the only conformant pair: both guarded.
     without_d = guard.assess(set(), {3})
-    assert without_d.guarded == frozenset({1, 2}) and without_d.doomed == frozenset({0})
+    assert without_d.guarded == frozenset({1, 2})
+    assert without_d.doomed == frozenset({0})
 
 
 @pytest.mark.parametrize("method", STV_METHODS)
@@ -151,7 +154,8 @@ def test_single_category_rules() -> None:
     guard = ConstraintGuard(rule, 4, 9)
     # Two men elected: both remaining seats are needed for women -> all men doomed.
     verdict = guard.assess({1, 3}, set())
-    assert verdict.doomed == frozenset({5, 7, 8}) and verdict.guarded == frozenset()
+    assert verdict.doomed == frozenset({5, 7, 8})
+    assert verdict.guarded == frozenset()
     # ... and with only two women left standing they are guarded as well.
     verdict = guard.assess({1, 3}, {0, 2})
     assert verdict.guarded == frozenset({4, 6})
@@ -168,7 +172,7 @@ def test_infeasible_constraints_are_refused_before_counting() -> None:
             _group("Gender", "Men", 0, 4, "ABC", "ABCDE"),
         )
     )
-    with pytest.raises(CountError, match="Women .Gender. needs at least 3 seats but only 2"):
+    with pytest.raises(CountError, match=r"Women .Gender. needs at least 3 seats but only 2"):
         count(election, "scottish-stv", CountOptions(constraints=rule))
     with pytest.raises(CountError, match="cannot be met"):
         count(election, "meek", CountOptions(constraints=rule))

@@ -374,11 +374,14 @@ class _MeekCount:
         no more hopefuls than seats (elect them all), or only the guarded can fill them."""
         hopeful = self.hopeful()
         left = self.seats - len(self.elected)
+        tallies = self._tallies()  # the state on which the decision is taken
         if left <= 0:
             if hopeful:
                 for c in hopeful:
                     self._defeat(c)
-                self._record("Defeat remaining: " + self._names(hopeful), excluded=hopeful)
+                self._record(
+                    "Defeat remaining: " + self._names(hopeful), excluded=hopeful, tallies=tallies
+                )
             return True
         guarded, doomed, notes = self._verdict()
         candidates = [c for c in hopeful if c not in doomed]
@@ -396,6 +399,7 @@ class _MeekCount:
                 elected=order,
                 excluded=rest,
                 notes=notes if rest else (),
+                tallies=tallies,
             )
             return True
         return False
