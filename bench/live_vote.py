@@ -505,8 +505,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--voters", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=50, help="concurrent HTTP clients (≥ 50)")
     parser.add_argument("--db", choices=["postgresql", "sqlite", "both"], default="postgresql")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=12, help="threads per gunicorn worker")
     parser.add_argument(
         "--auth",
         choices=["token", "session"],

@@ -14,11 +14,11 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
+from moot.members.models import Member
 from moot.polls import queries
 from moot.polls.access import access_poll
 from moot.polls.actions import PollError, do_cast_ballot, do_close_poll, do_open_poll
 from moot.polls.models import Poll
-from moot.polls.permissions import member_of
 
 # A personal API token or the browser session (with CSRF), as everywhere in the API.
 router = Router(tags=["polls"], auth=API_AUTH)
@@ -161,11 +161,15 @@ def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Status:
     user = _user(request)
     # No view-permission check here: do_cast_ballot's eligibility test (present and eligible,
     # or in the frozen electorate) is the stricter rule, and this is the hot path of a vote.
-    poll = Poll.objects.filter(pk=poll_id).first()
+    poll = Poll.objects.defer("result", "result_text", "result_chart_svg").filter(pk=poll_id)
+    poll = poll.order_by().first()
     if poll is None:
         raise HttpError(404, "No such poll.")
+    member = (
+        Member.objects.only("id", "user_id", "number").filter(user_id=user.pk).order_by().first()
+    )
     try:
-        do_cast_ballot(poll, member_of(user), payload.choice, acting_user=user)
+        do_cast_ballot(poll, member, payload.choice, acting_user=user)
     except PollError as exc:
         raise _refuse(exc) from exc
     return Status(201, {"detail": "Your vote has been recorded."})
