@@ -19,6 +19,7 @@ from moot.polls.actions import (
 )
 from moot.polls.models import NamedVote, Participation, SecretBallot, TellerCount
 from moot.polls.queries import turnout
+from polls.conftest import require_method
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +176,7 @@ def test_close_with_no_votes(open_poll: Any, manager: Any) -> None:
 
 
 def test_show_of_hands_counts_are_validated(unit: Any, voters: list[Any], manager: Any) -> None:
+    require_method("plurality")
     poll = do_create_poll(
         title="Adopt the report",
         kind="motion",
