@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages land
+from django.urls import path
+
+from moot.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("audit/", views.trail, name="trail"),
+    path("audit/verify/", views.verify, name="verify"),
+]

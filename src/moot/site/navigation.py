@@ -8,6 +8,11 @@ from django.urls import NoReverseMatch, reverse
 
 NAV: list[tuple[str, str, str | None]] = [
     ("dashboard", "Dashboard", None),
+    ("members:list", "Members", "members.list_members"),
+    ("units:list", "Units", "units.view_unit"),
+    ("units:organisations", "Organisations", "units.view_unit"),
+    ("rulebook:current", "Rulebook", "rulebook.view"),
+    ("audit:trail", "Audit trail", "audit.view_trail"),
 ]
 
 

@@ -1,0 +1,471 @@
+"""The member pages: the list (search, filters, keyset pages, CSV export), a member's page
+(details, status history, offices, eligibility, actions, audit history) and the CSV import.
+
+Thin: reads go through ``members.access`` / ``members.queries``, writes through the forms,
+which call the actions. Every form works without JavaScript; htmx only swaps regions in place.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from moot.members import queries
+from moot.members.access import access_member
+from moot.members.errors import ActionError
+from moot.members.forms import DateInput, ImportForm, ResignationForm, StatusChangeForm
+from moot.members.models import Member, MemberStatus
+from moot.site.paging import BadCursorError, bounded_count, keyset_page
+
+PAGE_SIZE = 50
+# What eligibility can be asked about: (purpose passed to the rulebook, label).
+DEFAULT_PURPOSES = (("meeting", "vote at a meeting"), ("ballot", "vote in a ballot"))
+
+
+def _units_in_scope(user: Any) -> Any:
+    """Units whose members the user may list: all for national roles, else the units under
+    the user's offices and unit-limited staff roles (for the unit filter's choices)."""
+    from django.db.models import Q
+
+    from moot.accounts.roles import AUDITOR, NATIONAL_STAFF, roles_of
+    from moot.units.models import Unit
+
+    units = Unit.objects.exclude(kind="national").order_by("path")
+    roleset = roles_of(user)
+    if user.is_superuser or roleset.is_national(NATIONAL_STAFF) or roleset.is_national(AUDITOR):
+        return units
+    paths = {o.unit_path for o in roleset.offices}
+    paths |= {s.unit_path for s in roleset.staff if s.role in (NATIONAL_STAFF, AUDITOR)}
+    if "" in paths:
+        return units
+    scope = Q(pk__in=[])
+    for path in paths:
+        scope |= Q(path__startswith=path)
+    return units.filter(scope)
+
+
+def _purposes() -> list[tuple[str, str]]:
+    """The purposes offered by the eligibility filter and panel. The rulebook judges each;
+    one it does not define is reported to the user (KeyError/ValueError), never a crash."""
+    return list(DEFAULT_PURPOSES)
+
+
+class MemberFilterForm(forms.Form):
+    """The list's filters (GET). Invalid values are reported beside their field."""
+
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        max_length=100,
+        help_text="Name, member number or e-mail address (the start of it is enough).",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    unit = forms.ModelChoiceField(queryset=None, required=False, empty_label="All units")
+    status = forms.ChoiceField(required=False)
+    eligible_for = forms.ChoiceField(required=False, label="Eligible to")
+    at = forms.DateField(
+        required=False,
+        label="On",
+        widget=DateInput(),
+        help_text="The date eligibility is judged on (today when empty).",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units_in_scope(user)
+        self.fields["unit"].label_from_instance = lambda u: (
+            f"{'— ' if u.kind == 'branch' else ''}{u.name}"
+        )
+        self.fields["status"].choices = [("", "Any status"), *MemberStatus.choices]
+        self.fields["eligible_for"].choices = [("", "No eligibility filter"), *_purposes()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("at") and not data.get("eligible_for"):
+            self.add_error("eligible_for", "Choose what members must be eligible for on that date.")
+        return data
+
+
+def _filtered(request: HttpRequest, form: MemberFilterForm) -> Any:
+    data = form.cleaned_data
+    unit = data.get("unit")
+    return queries.search_members(
+        request.user,
+        q=data.get("q") or "",
+        unit_id=unit.pk if unit else None,
+        status=data.get("status") or None,
+        eligible_for=data.get("eligible_for") or None,
+        at=data.get("at") or None,
+    )
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    """GET /members/: search and filter the members the user may see, 50 at a time."""
+    if not request.user.has_perm("members.list_members"):
+        raise PermissionDenied(
+            "Only unit officers, national staff and auditors may list members. "
+            "Your own record is on your dashboard."
+        )
+    # Bound even without parameters, so the first visit lists members straight away.
+    form = MemberFilterForm(request.GET, user=request.user)
+    page = None
+    count: tuple[int, bool] | None = None
+    problem = ""
+    unit = None
+    if form.is_valid():
+        unit = form.cleaned_data.get("unit")
+        try:
+            qs = _filtered(request, form)
+            page = keyset_page(
+                qs,
+                ("search_name", "id"),
+                size=PAGE_SIZE,
+                after=request.GET.get("after", ""),
+                before=request.GET.get("before", ""),
+            )
+            count = bounded_count(qs)
+        except queries.ListTooLargeError as exc:
+            problem = f"The eligibility filter cannot run on this list: {exc}."
+        except BadCursorError:
+            problem = "The page link is damaged. Start again from the first page."
+    context = {
+        "form": form,
+        "page": page,
+        "count": count,
+        "problem": problem,
+        "paging_query": _query_without(request, "after", "before"),
+        "may_export": request.user.has_perm("members.export_members", unit),
+        "may_import": request.user.has_perm("members.import_members", unit),
+        "export_query": _query_without(request, "after", "before"),
+    }
+    template = "members/list.html"
+    if request.htmx and request.htmx.target == "member-results":
+        template = "members/list.html#results"
+    return render(request, template, context)
+
+
+@login_required
+def member_export(request: HttpRequest) -> HttpResponse:
+    """GET /members/export.csv: the filtered list as CSV in the import format."""
+    form = MemberFilterForm(request.GET or {}, user=request.user)
+    if not form.is_valid():
+        return render(request, "members/list.html", {"form": form, "page": None}, status=400)
+    unit = form.cleaned_data.get("unit")
+    if not request.user.has_perm("members.export_members", unit):
+        raise PermissionDenied(
+            "Exporting members is for secretaries (of their own units) and national staff."
+        )
+    try:
+        qs = _filtered(request, form)
+    except queries.ListTooLargeError as exc:
+        return render(
+            request,
+            "members/list.html",
+            {"form": form, "page": None, "problem": f"Nothing exported: {exc}."},
+            status=400,
+        )
+    from moot.accounts.roles import NATIONAL_STAFF, roles_of
+    from moot.members.actions import export_members_csv
+
+    # The self-described gender leaves the system only with national staff's exports.
+    include_sensitive = request.user.is_superuser or roles_of(request.user).is_national(
+        NATIONAL_STAFF
+    )
+    body = export_members_csv(qs, include_sensitive=include_sensitive)
+    stamp = timezone.localdate().isoformat()
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
+    return response
+
+
+def _eligibility_context(request: HttpRequest, member: Member) -> dict[str, Any]:
+    """The "May they vote?" panel: a purpose and a date (next week by default)."""
+    default_at = timezone.localdate() + datetime.timedelta(days=7)
+    raw_at = request.GET.get("at", "")
+    error = ""
+    at = default_at
+    if raw_at:
+        try:
+            at = datetime.date.fromisoformat(raw_at)
+        except ValueError:
+            error = f"'{raw_at}' is not a date; write it as YYYY-MM-DD, e.g. {default_at}."
+    purposes = _purposes()
+    purpose = request.GET.get("purpose") or purposes[0][0]
+    if purpose not in dict(purposes):
+        error = error or f"'{purpose}' is not something the rulebook judges eligibility for."
+        purpose = purposes[0][0]
+    verdict = None
+    if not error:
+        try:
+            verdict = queries.eligibility(member, purpose, at=at)
+        except (KeyError, ValueError) as exc:
+            error = f"The rulebook in force on {at} cannot answer this: {exc}."
+    return {
+        "eligibility_at": at,
+        "eligibility_purpose": purpose,
+        "eligibility_purpose_label": dict(purposes)[purpose],
+        "eligibility_purposes": purposes,
+        "eligibility_error": error,
+        "verdict": verdict,
+    }
+
+
+def _member_context(request: HttpRequest, member: Member, **forms_: Any) -> dict[str, Any]:
+    from moot.members.access import can_see_sensitive
+    from moot.units.queries import holdings_of_member
+
+    user = request.user
+    may_change = user.has_perm("members.change_member", member)
+    context: dict[str, Any] = {
+        "member": member,
+        "show_sensitive": can_see_sensitive(user, member),
+        "show_contact": user.has_perm("members.view_member_contact", member),
+        "periods": queries.status_history(member),
+        "holdings": list(holdings_of_member(member.pk)),
+        "today": timezone.localdate(),
+        "may_change": may_change,
+        "may_invite": member.user_id is None and user.has_perm("members.invite_member", member),
+        "may_see_history": user.has_perm("audit.view_history", member),
+        "resignations": list(member.resignations.select_related("holding__post")),
+        **_eligibility_context(request, member),
+    }
+    if may_change:
+        context["status_form"] = forms_.get("status_form") or StatusChangeForm(member=member)
+        context["resign_form"] = forms_.get("resign_form") or ResignationForm(member=member)
+    if context["may_see_history"]:
+        from moot.audit.queries import history_of
+
+        context["history"] = list(history_of(member).order_by("-seq")[:100])
+    return context
+
+
+@login_required
+def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    """GET /members/<id>/: the member's record as far as the viewer may see it."""
+    member = access_member(member_id, request.user)
+    context = _member_context(request, member)
+    template = "members/detail.html"
+    if request.htmx and request.htmx.target == "eligibility":
+        template = "members/detail.html#eligibility"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_change_status(request: HttpRequest, member_id: int) -> HttpResponse:
+    """POST /members/<id>/status/: close the current status interval and open another."""
+    member = access_member(member_id, request.user, for_write=True)
+    form = StatusChangeForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = form.save(acting_user=request.user)
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"{member.full_name} is {period.get_status_display()} "
+                f"from {period.start:%-d %B %Y}.",
+            )
+            return redirect(reverse("members:detail", args=[member.pk]) + "#history")
+    return render(
+        request,
+        "members/action_form.html",
+        {
+            "member": member,
+            "form": form,
+            "title": f"Change the status of {member.full_name}",
+            "action": reverse("members:change_status", args=[member.pk]),
+            "submit": "Record the status change",
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_resign(request: HttpRequest, member_id: int) -> HttpResponse:
+    """POST /members/<id>/resign/: record a resignation from an office or from membership."""
+    member = access_member(member_id, request.user, for_write=True)
+    form = ResignationForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resignation = form.save(acting_user=request.user)
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Recorded: {member.full_name} resigned {resignation.get_kind_display()} "
+                f"from {resignation.effective_on:%-d %B %Y}.",
+            )
+            return redirect(reverse("members:detail", args=[member.pk]) + "#history")
+    return render(
+        request,
+        "members/action_form.html",
+        {
+            "member": member,
+            "form": form,
+            "title": f"Record a resignation by {member.full_name}",
+            "action": reverse("members:resign", args=[member.pk]),
+            "submit": "Record the resignation",
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+class ImportPageForm(ImportForm):
+    """D's import form plus the constituency party the rows go into by default."""
+
+    unit = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Constituency party",
+        empty_label="Named in each row (national staff only)",
+        help_text="Rows with an empty 'constituency' cell go here.",
+    )
+    field_order = ("file", "unit", "dry_run", "partial")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units_in_scope(user).filter(kind="constituency")
+
+
+def _stash_path(user: Any, digest: str) -> str:
+    return f"member-imports/{user.pk}-{digest}.csv"
+
+
+def _is_national(user: Any) -> bool:
+    from moot.accounts.roles import NATIONAL_STAFF, roles_of
+
+    return user.is_superuser or roles_of(user).is_national(NATIONAL_STAFF)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_import(request: HttpRequest) -> HttpResponse:
+    """GET/POST /members/import/: upload a CSV, see the dry run's per-cell problems, confirm.
+
+    The checked file is kept (under the media storage, by its SHA-256) so that confirming
+    imports exactly the bytes that were checked, without a second upload."""
+    user = request.user
+    if not user.has_perm("members.import_members", None):
+        raise PermissionDenied("Importing members is for secretaries and national staff.")
+    context: dict[str, Any] = {}
+    if request.method == "POST" and request.POST.get("confirm"):
+        return _confirm_import(request)
+    form = ImportPageForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data.get("unit")
+        text = form.cleaned_data["file"]
+        problem = _import_scope_problem(user, unit, text)
+        if problem:
+            form.add_error("unit", problem["message"])
+            context["outside_rows"] = problem["rows"]
+        else:
+            report = form.save(acting_user=user)
+            context["report"] = report
+            if report.dry_run and report.valid_rows:
+                digest = hashlib.sha256(text.encode()).hexdigest()
+                path = _stash_path(user, digest)
+                if not default_storage.exists(path):
+                    default_storage.save(path, ContentFile(text.encode()))
+                context["confirm"] = {
+                    "digest": digest,
+                    "unit": unit.pk if unit else "",
+                    "partial": "1" if form.cleaned_data["partial"] else "",
+                    "name": getattr(request.FILES.get("file"), "name", ""),
+                }
+    context["form"] = form
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "members/import.html", context, status=status)
+
+
+def _import_scope_problem(user: Any, unit: Any, text: str) -> dict[str, Any] | None:
+    """A secretary imports only into their own constituency party (members.api does the same
+    for the API)."""
+    if _is_national(user):
+        return None
+    if unit is None:
+        return {
+            "message": "Choose your constituency party; only national staff may import into "
+            "several constituencies at once.",
+            "rows": [],
+        }
+    if not user.has_perm("members.import_members", unit):
+        return {"message": f"You may not import members into {unit}.", "rows": []}
+    from moot.members.api import rows_outside_unit
+
+    rows = rows_outside_unit(text, unit)
+    if rows:
+        return {
+            "message": f"{len(rows)} rows name another constituency party than {unit}; "
+            "nothing was checked further.",
+            "rows": rows,
+        }
+    return None
+
+
+def _confirm_import(request: HttpRequest) -> HttpResponse:
+    from moot.members.actions import do_import_members
+    from moot.units.models import Unit
+
+    user = request.user
+    digest = request.POST.get("confirm", "")
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise PermissionDenied("The confirmation does not name a checked file.")
+    path = _stash_path(user, digest)
+    if not default_storage.exists(path):
+        messages.error(
+            request,
+            "That checked file is no longer here (it was imported or expired). Upload it again.",
+        )
+        return redirect("members:import")
+    with default_storage.open(path, "rb") as handle:
+        text = handle.read().decode("utf-8")
+    if hashlib.sha256(text.encode()).hexdigest() != digest:
+        raise PermissionDenied("The checked file has changed since the dry run. Upload it again.")
+    unit = None
+    if request.POST.get("unit"):
+        unit = Unit.objects.filter(pk=request.POST["unit"], kind="constituency").first()
+    problem = _import_scope_problem(user, unit, text)
+    if problem:
+        raise PermissionDenied(problem["message"])
+    report = do_import_members(
+        text,
+        unit_default=unit,
+        dry_run=False,
+        partial=bool(request.POST.get("partial")),
+        acting_user=user,
+        source_name=request.POST.get("name", ""),
+    )
+    if report.created:
+        default_storage.delete(path)
+        messages.success(request, f"Import finished: {report.summary()}.")
+        return redirect("members:list")
+    form = ImportPageForm(user=user)
+    return render(request, "members/import.html", {"form": form, "report": report}, status=400)
