@@ -140,3 +140,22 @@ def test_outsiders_cannot_see_a_poll(client: Any, open_poll: Any, make_voter: An
     assert client.get(reverse("polls:vote", args=[poll.pk])).status_code == 403
     assert client.get(reverse("polls:detail", args=[poll.pk])).status_code == 403
     assert client.get(reverse("polls:detail", args=[999_999])).status_code == 404
+
+
+def test_dashboard_panel_lists_open_votes_until_voted(
+    client: Any, rf: Any, open_poll: Any, voters: list[Any]
+) -> None:
+    from moot.polls.dashboard import open_votes_panel
+
+    poll = open_poll(title="Election of the treasurer")
+    request = rf.get("/")
+    request.user = voters[0].user
+    panel = open_votes_panel(request)
+    assert panel is not None
+    assert panel["title"] == "Votes open to you"
+    assert panel["polls"] == [poll]
+    client.force_login(voters[0].user)
+    page = client.get(reverse("polls:list")).content.decode()
+    assert f'<a href="{reverse("polls:list")}" aria-current="page">Polls</a>' in page
+    client.post(reverse("polls:vote", args=[poll.pk]), {rank_field(poll, "Ada"): "1"})
+    assert open_votes_panel(request) is None

@@ -9,3 +9,9 @@ class PollsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the rules predicates "polls.manage_poll", "polls.view_poll", "polls.vote".
         from moot.polls import permissions  # noqa: F401
+        from moot.polls.dashboard import open_votes_panel
+        from moot.site.dashboard import PANELS
+        from moot.site.navigation import NAV
+
+        NAV.append(("polls:list", "Polls", None))
+        PANELS.append(open_votes_panel)
