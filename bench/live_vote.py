@@ -262,11 +262,20 @@ def start_database(db: str, services: Services) -> str:
 
 def start_server(env: dict[str, str], services: Services, args: argparse.Namespace) -> int:
     port = free_port()
+    # A short GIL switch interval in each worker: a thread back from the database gets the GIL
+    # sooner instead of waiting out another thread's 5 ms slice (it shortens queueing).
+    config = services.tmp / "gunicorn.conf.py"
+    config.write_text(
+        "import sys\n\n\ndef post_fork(server, worker):\n"
+        f"    sys.setswitchinterval({args.switch_interval})\n"
+    )
     services.log = open(services.tmp / "gunicorn.log", "wb")  # noqa: SIM115 - closed by stop()
     services.server = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
             "moot.site.wsgi:application",
+            "--config",
+            str(config),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -507,6 +516,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=["postgresql", "sqlite", "both"], default="postgresql")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=12, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=0.005,
+        help="sys.setswitchinterval in the gunicorn workers (Python's default is 0.005 s)",
+    )
     parser.add_argument(
         "--auth",
         choices=["token", "session"],
