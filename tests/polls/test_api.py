@@ -88,3 +88,24 @@ def test_open_close_need_a_manager_and_result_waits_for_close(
     result = client.get(f"/api/polls/{poll.pk}/result").json()
     assert result["elected"] == ["Cal"]
     assert result["ballots"] == 1
+
+
+def test_cast_with_a_personal_api_token(client: Any, open_poll: Any, voters: list[Any]) -> None:
+    from moot.accounts.models import ApiToken
+    from moot.accounts.tokens import digest, new_api_token
+
+    poll = open_poll()
+    token = new_api_token()
+    ApiToken.objects.create(
+        user=voters[4].user, name="phone", token_hash=digest(token), prefix=token[:12]
+    )
+    url = f"/api/polls/{poll.pk}/cast"
+    choice = {"choice": [poll.options.get(label="Cal").pk]}
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    response = client.post(url, json.dumps(choice), content_type="application/json", **bearer)
+    assert response.status_code == 201
+    assert Participation.objects.get(poll=poll).member == voters[4]
+    wrong = {"HTTP_AUTHORIZATION": "Bearer moot_not-a-real-token"}
+    refused = client.post(url, json.dumps(choice), content_type="application/json", **wrong)
+    assert refused.status_code == 401
+    assert Participation.objects.filter(poll=poll).count() == 1
