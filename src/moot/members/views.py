@@ -387,6 +387,7 @@ def member_import(request: HttpRequest) -> HttpResponse:
             form.add_error("unit", problem["message"])
             context["outside_rows"] = problem["rows"]
         else:
+            form.unit_default = unit
             report = form.save(acting_user=user)
             context["report"] = report
             if report.dry_run and report.valid_rows:
