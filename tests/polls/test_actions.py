@@ -236,3 +236,31 @@ def test_ranked_ballot_cannot_be_taken_by_show_of_hands(unit: Any, manager: Any)
             unit=unit,
             acting_user=manager,
         )
+
+
+def test_unit_electorate_is_frozen_with_the_rulebooks_reasons(
+    unit: Any, make_voter: Any, manager: Any
+) -> None:
+    pytest.importorskip("moot.rulebook", reason="the rulebook package is not in this checkout")
+    member = make_voter(unit)
+    newcomer = make_voter(unit, joined_weeks_ago=1)
+    suspended = make_voter(unit, suspended=True)
+    poll = do_create_poll(
+        title="Policy officer",
+        kind="election",
+        method="scottish-stv",
+        options=["A", "B"],
+        unit=unit,
+        acting_user=manager,
+    )
+    poll = do_open_poll(poll, acting_user=manager)
+    rows = {e.member_id: e for e in poll.entitlements.all()}
+    assert rows[member.pk].eligible
+    assert not rows[suspended.pk].eligible
+    assert rows[suspended.pk].reason
+    assert poll.electorate_size == sum(1 for e in rows.values() if e.eligible)
+    with pytest.raises(PollError) as refused:
+        do_cast_ballot(poll, suspended, ids(poll, "A"), acting_user=suspended.user)
+    assert refused.value.message == rows[suspended.pk].reason
+    assert refused.value.clause == rows[suspended.pk].clause
+    assert newcomer.pk in rows

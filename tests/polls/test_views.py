@@ -159,3 +159,27 @@ def test_dashboard_panel_lists_open_votes_until_voted(
     assert f'<a href="{reverse("polls:list")}" aria-current="page">Polls</a>' in page
     client.post(reverse("polls:vote", args=[poll.pk]), {rank_field(poll, "Ada"): "1"})
     assert open_votes_panel(request) is None
+
+
+def test_draft_poll_page_waits_and_says_so(
+    client: Any, unit: Any, voters: list[Any], manager: Any
+) -> None:
+    from moot.polls.actions import do_create_poll, do_open_poll
+
+    poll = do_create_poll(
+        title="Chair",
+        kind="election",
+        method="scottish-stv",
+        options=["Ada", "Ben"],
+        unit=unit,
+        acting_user=manager,
+    )
+    client.force_login(voters[0].user)
+    page = client.get(reverse("polls:vote", args=[poll.pk])).content.decode()
+    assert "This poll is not open yet." in page
+    assert f'hx-get="{reverse("polls:vote_status", args=[poll.pk])}"' in page
+    assert "<fieldset" not in page
+    do_open_poll(poll, electorate=voters, acting_user=manager)
+    status = client.get(reverse("polls:vote_status", args=[poll.pk]), HTTP_HX_REQUEST="true")
+    assert status.status_code == 286  # htmx stops polling
+    assert "The poll is open." in status.content.decode()
