@@ -105,6 +105,12 @@ class Message(Schema):
     clause: str = ""
 
 
+# Answers other than success, each {"detail": "..."}: 403 not allowed (with the rule where one
+# applies), 404 no such poll, 409 the poll's state does not allow it (or you have voted),
+# 422 a malformed id or body.
+REFUSALS: dict[int, Any] = {403: Message, 404: Message, 409: Message, 422: Message}
+
+
 def _access(request: HttpRequest, poll_id: int, *, for_write: bool = False) -> Poll:
     from django.http import Http404
 
@@ -125,12 +131,18 @@ def list_polls(request: HttpRequest) -> list[dict[str, Any]]:
     return [_poll_out(poll) for poll in queries.polls_visible_to(_user(request))]
 
 
-@router.get("/{poll_id}", response=PollOut, summary="One poll with its options and turnout")
+@router.get(
+    "/{poll_id}",
+    response={200: PollOut, 403: Message, 404: Message, 422: Message},
+    summary="One poll with its options and turnout",
+)
 def get_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
     return _poll_out(_access(request, poll_id))
 
 
-@router.post("/{poll_id}/open", response=PollOut, summary="Open a draft poll (managers)")
+@router.post(
+    "/{poll_id}/open", response={200: PollOut, **REFUSALS}, summary="Open a draft poll (managers)"
+)
 def open_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
     poll = _access(request, poll_id, for_write=True)
     try:
@@ -140,7 +152,11 @@ def open_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
     return _poll_out(poll)
 
 
-@router.post("/{poll_id}/close", response=PollOut, summary="Close and count a poll (managers)")
+@router.post(
+    "/{poll_id}/close",
+    response={200: PollOut, **REFUSALS},
+    summary="Close and count a poll (managers)",
+)
 def close_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
     poll = _access(request, poll_id, for_write=True)
     try:
@@ -152,7 +168,7 @@ def close_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
 
 @router.post(
     "/{poll_id}/cast",
-    response={201: Message},
+    response={201: Message, 400: Message, **REFUSALS},
     summary="Cast your own vote",
     description="Always the authenticated member's own vote. 409 when you have already voted "
     "or the poll is not open, 403 when you may not vote (with the rule), 400 for a bad choice.",
@@ -177,6 +193,7 @@ def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Status:
 
 @router.get(
     "/{poll_id}/result",
+    response={200: dict[str, Any], 403: Message, 404: Message, 422: Message},
     summary="The result of a closed poll",
     description="403 until the poll closes: results are hidden while voting is open.",
 )
