@@ -4,6 +4,7 @@ errors, only declared statuses, bodies that match their schemas (open and closed
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,7 +32,22 @@ def load_poll_reads() -> Any:
 
 
 @pytest.fixture
-def token(open_poll: Any, voters: list[Any], manager: Any) -> str:
+def keep_test_connection() -> Iterator[None]:
+    """Called through raw WSGI, Django would close the database connection at the end of each
+    request — inside the test's transaction (PostgreSQL). Django's test client avoids that the
+    same way: by not listening for the request signals meanwhile."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(open_poll: Any, voters: list[Any], manager: Any, keep_test_connection: Any) -> str:
     open_poll()
     closed = open_poll(title="Closed poll")
     do_cast_ballot(closed, voters[0], [closed.options.first().pk], acting_user=voters[0].user)
