@@ -226,6 +226,26 @@ def test_ranked_ballot_cannot_be_taken_by_show_of_hands(unit: Any, manager: Any)
             unit=unit,
             acting_user=manager,
         )
+    with pytest.raises(PollError, match="Unknown tie-break 'coin'"):
+        do_create_poll(
+            title="Chair",
+            kind="election",
+            method="scottish-stv",
+            options=["A", "B"],
+            tie_break="coin",
+            unit=unit,
+            acting_user=manager,
+        )
+    with pytest.raises(PollError, match="A random tie-break needs a published seed"):
+        do_create_poll(
+            title="Chair",
+            kind="election",
+            method="scottish-stv",
+            options=["A", "B"],
+            tie_break="random",
+            unit=unit,
+            acting_user=manager,
+        )
     with pytest.raises(PollError, match="2 seats but only 1 candidates"):
         do_create_poll(
             title="Chair",

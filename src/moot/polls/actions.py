@@ -17,6 +17,7 @@ from moot.audit.actions import record
 from moot.counting.model import CountError
 from moot.polls.models import (
     Entitlement,
+    MajorityBasis,
     NamedVote,
     Participation,
     Poll,
@@ -78,11 +79,34 @@ def snapshot(poll: Poll) -> dict[str, Any]:
 # Creating and opening
 
 
+TIE_BREAKS = ("backwards", "forwards", "candidate-order", "random", "lot")
+
+
 def check_poll_spec(
-    *, method: str, seats: int, options: Sequence[Any], voting: str, kind: str
+    *,
+    method: str,
+    seats: int,
+    options: Sequence[Any],
+    voting: str,
+    kind: str,
+    tie_break: str = "backwards",
+    seed: int | None = None,
+    majority_basis: str = "cast",
 ) -> None:
-    """Refuse a poll that cannot be counted: unknown method, more seats than candidates, a
-    ranked ballot by show of hands."""
+    """Refuse, when it is created, a poll that could not be counted when it closes: unknown
+    method or tie-break, more seats than candidates, a ranked ballot by show of hands."""
+    if tie_break not in TIE_BREAKS:
+        raise PollError(
+            f"Unknown tie-break {tie_break!r}; use one of {', '.join(TIE_BREAKS)}.",
+            field="tie_break",
+        )
+    if tie_break == "random" and seed is None:
+        raise PollError("A random tie-break needs a published seed.", field="seed")
+    if majority_basis not in MajorityBasis.values:
+        raise PollError(
+            f"Unknown majority basis {majority_basis!r}; use {' or '.join(MajorityBasis.values)}.",
+            field="majority_basis",
+        )
     from moot.counting.registry import get_method
 
     try:
@@ -139,7 +163,16 @@ def do_create_poll(
     title = title.strip()
     if not title:
         raise PollError("Give the poll a title.", field="title")
-    check_poll_spec(method=method, seats=seats, options=options, voting=voting, kind=kind)
+    check_poll_spec(
+        method=method,
+        seats=seats,
+        options=options,
+        voting=voting,
+        kind=kind,
+        tie_break=tie_break,
+        seed=seed,
+        majority_basis=majority_basis,
+    )
     extra: dict[str, Any] = {}
     if meeting is not None:
         extra["meeting"] = meeting
