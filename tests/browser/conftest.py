@@ -1,0 +1,138 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server,
+with axe-core (bundled in axe-playwright-python, no CDN) checking WCAG 2.2 A/AA.
+
+The live server needs a transactional database (pytest-django flushes it after each test), so
+each module seeds the demo organisation once inside its single walk and checks several pages in
+that one test; failures name the page.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses database calls from
+# a thread with a running loop unless told that this is deliberate (tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SCREENSHOTS = (
+    Path(os.environ.get("MOOT_SCREENSHOTS", "")) if os.environ.get("MOOT_SCREENSHOTS") else None
+)
+HAS_RULEBOOK = importlib.util.find_spec("moot.rulebook") is not None
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (make test does)")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    # A CSP violation (an inline script or style) or a script error fails the test.
+    page.on("console", lambda m: record_console_error(errors, m))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+def record_console_error(errors: list[str], message: Any) -> None:
+    """Keep console errors, except the browser's own request for /favicon.ico."""
+    if message.type == "error" and "favicon.ico" not in (message.location or {}).get("url", ""):
+        errors.append(message.text)
+
+
+@pytest.fixture
+def demo(live_server: Any) -> Any:
+    """The demo organisation, seeded into the live server's (transactional) database."""
+    if not HAS_RULEBOOK:
+        pytest.skip("moot.rulebook is not in this checkout yet: the demo seed needs it")
+    from moot.demo.seed import seed_foundation
+
+    return seed_foundation()
+
+
+class AxeChecker:
+    """Runs axe on the current page and keeps every page's violations for one report."""
+
+    def __init__(self) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.failures: dict[str, str] = {}
+        self.checked: list[str] = []
+
+    def check(self, page: Any, label: str) -> None:
+        results = self.axe.run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                "resultTypes": ["violations"],
+            },
+        )
+        self.checked.append(label)
+        if results.violations_count:
+            self.failures[label] = results.generate_report()
+        if SCREENSHOTS:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            name = "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-")
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def assert_clean(self) -> None:
+        report = "\n\n".join(f"== {label} ==\n{text}" for label, text in self.failures.items())
+        assert not self.failures, f"axe found WCAG 2.2 A/AA violations:\n{report}"
+
+
+@pytest.fixture
+def axe() -> AxeChecker:
+    return AxeChecker()
+
+
+def sign_in(page: Any, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def have_chromium() -> bool:
+    return shutil.which("chromium") is not None or Path(CHROMIUM).exists()
