@@ -45,6 +45,9 @@ class TrailFilterForm(forms.Form):
             )
         return value
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+
 
 def filtered_events(data: dict[str, Any]) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.all()

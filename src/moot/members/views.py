@@ -84,7 +84,7 @@ class MemberFilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["unit"].queryset = _units_in_scope(user)
         self.fields["unit"].label_from_instance = lambda u: (
             f"{'— ' if u.kind == 'branch' else ''}{u.name}"
@@ -351,7 +351,7 @@ class ImportPageForm(ImportForm):
     field_order = ("file", "unit", "dry_run", "partial")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["unit"].queryset = _units_in_scope(user).filter(kind="constituency")
 
 
