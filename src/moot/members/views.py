@@ -31,6 +31,10 @@ from moot.members.models import Member, MemberStatus
 from moot.site.paging import BadCursorError, bounded_count, keyset_page
 
 PAGE_SIZE = 50
+RULEBOOK_MISSING = (
+    "Eligibility cannot be judged: the rulebook package (moot.rulebook) is not installed on "
+    "this server. Ask the administrators to install moot completely."
+)
 # What eligibility can be asked about: (purpose passed to the rulebook, label).
 DEFAULT_PURPOSES = (("meeting", "vote at a meeting"), ("ballot", "vote in a ballot"))
 
@@ -221,6 +225,9 @@ def _eligibility_context(request: HttpRequest, member: Member) -> dict[str, Any]
             verdict = queries.eligibility(member, purpose, at=at)
         except (KeyError, ValueError) as exc:
             error = f"The rulebook in force on {at} cannot answer this: {exc}."
+        except ImportError:
+            # The rest of the record is still worth showing when the rules engine is absent.
+            error = RULEBOOK_MISSING
     return {
         "eligibility_at": at,
         "eligibility_purpose": purpose,

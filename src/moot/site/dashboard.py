@@ -42,12 +42,19 @@ def own_record_panel(request: HttpRequest) -> dict[str, object] | None:
     if member is None:
         return None
     next_week = timezone.localdate() + datetime.timedelta(days=7)
+    try:
+        verdict, problem = eligibility(member, "meeting", at=next_week), ""
+    except ImportError:
+        from moot.members.views import RULEBOOK_MISSING
+
+        verdict, problem = None, RULEBOOK_MISSING
     return {
         "title": "Your membership",
         "template": "site/panels/own_record.html",
         "member": member,
         "at": next_week,
-        "verdict": eligibility(member, "meeting", at=next_week),
+        "verdict": verdict,
+        "problem": problem,
     }
 
 
@@ -100,7 +107,10 @@ def national_staff_panel(request: HttpRequest) -> dict[str, object] | None:
     if not (request.user.is_superuser or _roles(request).is_national(NATIONAL_STAFF)):
         return None
     today = timezone.localdate()
-    edition = edition_in_force(today)
+    try:
+        edition = edition_in_force(today)
+    except ImportError:
+        edition = None
     units_by_kind = dict.fromkeys(("region", "constituency", "branch"), 0)
     for kind in units_by_kind:
         units_by_kind[kind] = Unit.objects.filter(kind=kind).count()
@@ -109,7 +119,7 @@ def national_staff_panel(request: HttpRequest) -> dict[str, object] | None:
         "template": "site/panels/national_staff.html",
         "units_by_kind": units_by_kind,
         "organisations": Organisation.objects.count(),
-        "proscribed": len(getattr(edition, "proscribed", ()) or ()),
+        "proscribed": len(getattr(edition, "proscribed", ()) or ()) if edition else None,
         "edition": getattr(edition, "title", "") or getattr(edition, "name", ""),
         "next_edition": AdoptedEdition.objects.filter(effective_from__gt=today)
         .order_by("effective_from")
