@@ -63,7 +63,7 @@ def test_form_errors_name_the_problem_and_keep_the_ballot(
         {rank_field(poll, "Ada"): "2", rank_field(poll, "Ben"): "2", rank_field(poll, "Cal"): ""},
     )
     page = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 200  # the form again, with the problem named
     assert 'role="alert"' in page
     assert "You gave rank 2 to two candidates (Ada and Ben)" in page
     assert '<option value="2" selected>2</option>' in page  # what the voter chose is kept

@@ -82,8 +82,7 @@ def vote(request: HttpRequest, poll_id: int) -> HttpResponse:
         and standing.allowed
         and not voted,
     }
-    status = 400 if error is not None else 200
-    return render(request, "polls/vote.html", context, status=status)
+    return render(request, "polls/vote.html", context)
 
 
 @login_required
@@ -187,7 +186,7 @@ def teller_counts(request: HttpRequest, poll_id: int) -> HttpResponse:
         "teller_form": form,
         **_result_context(poll),
     }
-    return render(request, "polls/detail.html", context, status=400)
+    return render(request, "polls/detail.html", context)
 
 
 @login_required

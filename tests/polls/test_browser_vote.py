@@ -1,0 +1,94 @@
+"""The voting page in a real browser (Debian's Chromium, Playwright) at phone size, with axe
+(WCAG 2.2 A/AA): a voter ranks candidates and votes; another votes with JavaScript off; a
+mistake is announced; the manager's page and the projector pass axe after close."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS, AxeChecker, record_console_error
+from moot.polls.actions import do_close_poll
+from moot.polls.models import Participation, SecretBallot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def signed_in_page(chromium: Any, live_server: Any, user: Any, *, javascript: bool = True) -> Any:
+    client = Client()
+    client.force_login(user)
+    context = chromium.new_context(
+        viewport=PHONE, locale="en-GB", java_script_enabled=javascript, is_mobile=True
+    )
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: record_console_error(page.console_errors, m))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    return page
+
+
+def test_voting_on_a_phone(
+    chromium: Any, live_server: Any, open_poll: Any, voters: list[Any], manager: Any
+) -> None:
+    axe = AxeChecker()
+    poll = open_poll()
+    vote_url = f"{live_server.url}/polls/{poll.pk}/vote/"
+
+    page = signed_in_page(chromium, live_server, voters[0].user)
+    page.goto(vote_url)
+    axe.check(page, "ballot (phone)")
+    assert page.get_by_role("group", name="Rank the candidates").is_visible()
+    # A mistake is announced and names the problem.
+    page.get_by_label("Ada").select_option("2")
+    page.get_by_label("Ben").select_option("2")
+    page.get_by_role("button", name="Cast my vote").click()
+    alert = page.get_by_role("alert")
+    assert "You gave rank 2 to two candidates (Ada and Ben)" in alert.inner_text()
+    axe.check(page, "ballot with an error")
+    page.get_by_label("Ben").select_option("1")
+    page.get_by_role("button", name="Cast my vote").click()
+    page.wait_for_url(f"{live_server.url}/polls/{poll.pk}/voted/")
+    assert page.get_by_role("heading", name="Your vote has been recorded").is_visible()
+    assert "Ada" not in page.locator("main").inner_text()
+    axe.check(page, "confirmation")
+    assert page.console_errors == []
+
+    # No JavaScript: the plain form post works the same.
+    no_js = signed_in_page(chromium, live_server, voters[1].user, javascript=False)
+    no_js.goto(vote_url)
+    no_js.get_by_label("Cal").select_option("1")
+    no_js.get_by_role("button", name="Cast my vote").click()
+    no_js.wait_for_url(f"{live_server.url}/polls/{poll.pk}/voted/")
+    assert Participation.objects.filter(poll=poll).count() == 2
+    assert SecretBallot.objects.filter(poll=poll).count() == 2
+
+    do_close_poll(poll, acting_user=manager)
+    chair = signed_in_page(chromium, live_server, manager)
+    chair.goto(f"{live_server.url}/polls/{poll.pk}/")
+    assert chair.get_by_role("heading", name="Result").is_visible()
+    axe.check(chair, "poll page with result")
+    chair.goto(f"{live_server.url}/polls/{poll.pk}/projector/")
+    axe.check(chair, "projector")
+    assert chair.console_errors == []
+    axe.assert_clean()
