@@ -43,11 +43,17 @@ def child(rows: int, runs: int, csv_path: str) -> dict[str, object]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moot.site.settings")
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.core.paginator import Paginator
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
+    # Static files are not collected for the benchmark: plain storage, no manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     call_command("migrate", verbosity=0)
     from import_members import BRANCHES_PER_CLP, CLPS
     from moot.accounts.models import User
