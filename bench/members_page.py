@@ -137,7 +137,12 @@ def main() -> None:
     try:
         csv_path = tmp / "members.csv"
         generate(args.rows, csv_path)
-        env = {**os.environ, "MOOT_VAR_DIR": str(tmp / "var"), "MOOT_HTTPS": "0"}
+        env = {
+            **os.environ,
+            "MOOT_VAR_DIR": str(tmp / "var"),
+            "MOOT_HTTPS": "0",
+            "MOOT_ALLOWED_HOSTS": "testserver",
+        }
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
         if args.pg:
             pg_dir = Path(tempfile.mkdtemp(prefix="moot-bench-pg-"))
