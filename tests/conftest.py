@@ -15,6 +15,14 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # WhiteNoise warns (an error under -W error) when STATIC_ROOT does not exist yet; some test
+    # modules build the WSGI application while they are collected, before any fixture runs.
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings) -> None:
     settings.STORAGES = {

@@ -87,7 +87,13 @@ def test_cookies_are_secure_by_default(tmp_path: Path) -> None:
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
         " s.SECURE_HSTS_SECONDS > 0, s.DEBUG)"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOOT_")}
+    # The browser tests' conftest allows Django's sync ORM under Playwright's event loop for the
+    # test process only; a deployment never sets it (check --deploy flags it as async.E001).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MOOT_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(DJANGO_SETTINGS_MODULE="moot.site.settings", SECRET_KEY=secrets.token_urlsafe(60))
     env["MOOT_VAR_DIR"] = str(tmp_path)
     out = subprocess.run(
@@ -106,7 +112,13 @@ def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
     W008 (SECURE_SSL_REDIRECT): moot runs behind a reverse proxy that redirects to HTTPS (set
     MOOT_SSL_REDIRECT=1 to redirect in Django as well); W021 (HSTS preload): submitting a
     domain to the browsers' preload list is its owner's decision, not the application's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOOT_")}
+    # The browser tests' conftest allows Django's sync ORM under Playwright's event loop for the
+    # test process only; a deployment never sets it (check --deploy flags it as async.E001).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MOOT_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="moot.site.settings",
         SECRET_KEY=secrets.token_urlsafe(60),

@@ -37,8 +37,6 @@ SCREENSHOTS = (
 )
 HAS_RULEBOOK = importlib.util.find_spec("moot.rulebook") is not None
 
-pytestmark = pytest.mark.browser
-
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
