@@ -20,6 +20,8 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 
 install: $(VENV)/.installed
 
+install-test: $(VENV)/.installed-test
+
 ## make run: install, migrate, seed the demo organisation if the database is empty, serve.
 run: $(VENV)/.installed
 	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot migrate --noinput
