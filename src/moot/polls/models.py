@@ -49,6 +49,16 @@ class Poll(models.Model):
     unit = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="polls"
     )
+    meeting = models.ForeignKey(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="polls"
+    )
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="polls",
+    )
     # A moot.counting registry name ("yes-no", "plurality", "irv", "scottish-stv", "meek", ...).
     method = models.CharField(max_length=40)
     seats = models.PositiveSmallIntegerField(default=1)
