@@ -229,6 +229,8 @@ class Result:
     notes: tuple[str, ...] = ()
     # For yes/no motions: the majority test and its outcome.
     carried: bool | None = None
+    # Condorcet methods: pairwise[a][b] = weight of the papers preferring a to b.
+    pairwise: tuple[tuple[int, ...], ...] | None = None
 
     @property
     def elected_names(self) -> list[str]:
