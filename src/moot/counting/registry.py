@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from moot.counting.model import CountError, CountOptions, Election, Result
 
 _MODULES = (
+    "moot.counting.methods.plurality",
+    "moot.counting.methods.irv",
     "moot.counting.methods.wigm",
     "moot.counting.methods.meek",
+    "moot.counting.methods.condorcet",
+    "moot.counting.methods.motion",
 )
 
 
@@ -46,9 +50,7 @@ def methods() -> dict[str, MethodSpec]:
 def get_method(name: str) -> MethodSpec:
     table = methods()
     if name not in table:
-        raise CountError(
-            f"unknown method {name!r}; choose one of: {', '.join(sorted(table))}"
-        )
+        raise CountError(f"unknown method {name!r}; choose one of: {', '.join(sorted(table))}")
     return table[name]
 
 
