@@ -155,11 +155,15 @@ def do_create_poll(
     tie_break: str = "backwards",
     seed: int | None = None,
     returning_officer: Any = None,
+    constraints: str | None = None,
     acting_user: Any,
 ) -> Poll:
     """Create a draft poll with its options (a yes/no poll gets Yes, No and Abstain).
 
-    ``options`` are labels or (label, member) pairs for candidates."""
+    ``options`` are labels or (label, member) pairs for candidates. ``constraints`` (STV
+    only): minimum and maximum seats per group in OpenTally's CON format, candidates numbered
+    from 1 in the order of ``options`` (``moot.counting.constraints``); the count applies
+    them (guard/doom)."""
     title = title.strip()
     if not title:
         raise PollError("Give the poll a title.", field="title")
@@ -192,6 +196,7 @@ def do_create_poll(
         tie_break=tie_break,
         seed=seed,
         returning_officer=returning_officer,
+        constraints=constraints or None,
         created_by=acting_user,
         **extra,
     )

@@ -3,6 +3,7 @@ the count itself. The engine is pure; this module is the only bridge to it from 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -50,13 +51,23 @@ def election_for(poll: Poll) -> Election:
     )
 
 
-def count_options(poll: Poll, *, present: int) -> CountOptions:
+def count_options(poll: Poll, *, present: int, election: Election | None = None) -> CountOptions:
     extra: dict[str, Any] = {}
     if poll.method == "yes-no":
         extra = {"majority": poll.majority, "basis": poll.majority_basis, "present": present}
+    constraints = None
+    if poll.constraints and election is not None:
+        # Stored as CON text (or a JSON group mapping); numbered like the poll's options.
+        from moot.counting.constraints import read_constraints
+
+        text = (
+            poll.constraints if isinstance(poll.constraints, str) else json.dumps(poll.constraints)
+        )
+        constraints = read_constraints(text, election)
     return CountOptions(
         seats=poll.seats,
         tie_break=TieBreakSpec(name=poll.tie_break, seed=poll.seed),
+        constraints=constraints,
         extra=extra,
     )
 
@@ -101,7 +112,9 @@ def count_poll(poll: Poll, *, present: int) -> Counted:
     from moot.counting import registry, reports
 
     election = election_for(poll)
-    result = registry.count(election, poll.method, count_options(poll, present=present))
+    result = registry.count(
+        election, poll.method, count_options(poll, present=present, election=election)
+    )
     return Counted(
         result=result,
         json=reports.render_json(result),
