@@ -1,0 +1,224 @@
+"""ES&S cast-vote-record exports (``.xlsx``), as RCTab reads them.
+
+One row per paper on the first worksheet; row 1 is the header. The rank columns hold, for
+choice 1, 2, 3, ..., the candidate's name, ``overvote`` (more than one mark at that rank),
+``undervote`` or an empty cell (nothing marked at that rank), or the undeclared write-in label
+(``UWI``). Other columns (cast vote record id, precinct, ballot style) are ignored, except a
+column headed ``Count``, which gives how many identical papers the row stands for.
+
+Without an RCTab contest config the rank columns are found from the header: the first
+column whose header reads like a choice (``1st Choice``, ``Choice 2``, ``For Mayor Choice 1
+(45)``, ``2``) and the columns that follow it while their headers still do. Candidates are
+taken in the order they first appear. With a config (:mod:`moot.counting.formats.rctab`),
+``firstVoteRowIndex``, ``firstVoteColumnIndex`` and ``maxRankingsAllowed`` place the columns,
+the labels come from the config, and a name the config does not list is an error.
+
+Cells are named in errors as the spreadsheet does (``D17``) with their row and column.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from moot.counting.formats._common import (
+    OVERVOTE,
+    RankRules,
+    Roster,
+    Tally,
+    build_election,
+    column_letter,
+    interpret,
+    read_bytes,
+)
+from moot.counting.model import CountError, Election, Ranking
+
+_CHOICE_HEADER = re.compile(
+    r"choice|rank|pref|^\s*\d+\s*(st|nd|rd|th)?\b|\b\d+\s*(st|nd|rd|th)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class EssLayout:
+    first_row: int = 2  # 1-based row of the first paper
+    first_column: int | None = None  # 1-based; None = found from the header
+    ranks: int | None = None  # number of rank columns; None = found from the header
+    overvote_labels: frozenset[str] = frozenset({"overvote"})
+    skipped_labels: frozenset[str] = frozenset({"undervote"})
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _rows(raw: bytes, source: str) -> Iterable[tuple[object, ...]]:
+    """Rows of the first worksheet as value tuples; a damaged workbook is a CountError."""
+    import openpyxl  # imported here: only this reader needs it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not raw.startswith(b"PK\x03\x04"):
+        raise CountError(
+            "not an xlsx workbook (it does not start like a zip file); "
+            "export the cast vote records as .xlsx",
+            source=source,
+        )
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        TypeError,
+        OSError,
+        EOFError,
+        IndexError,
+        AttributeError,
+        SyntaxError,
+    ) as exc:
+        # openpyxl reports a damaged workbook with many exception types; all mean the same.
+        raise CountError(
+            f"the xlsx workbook cannot be read ({type(exc).__name__}: {exc}); "
+            "re-export it from the tabulation system",
+            source=source,
+        ) from None
+    if not book.worksheets:
+        raise CountError("the workbook has no worksheet", source=source)
+    try:
+        yield from book.worksheets[0].iter_rows(values_only=True)
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        TypeError,
+        OSError,
+        EOFError,
+        IndexError,
+        AttributeError,
+        SyntaxError,
+    ) as exc:
+        raise CountError(
+            f"the worksheet is damaged ({type(exc).__name__}: {exc}); re-export it",
+            source=source,
+        ) from None
+    finally:
+        book.close()
+
+
+def _find_columns(header: tuple[object, ...], source: str) -> tuple[int, int]:
+    """(first rank column, number of rank columns), 1-based, from the header row."""
+    texts = [_cell_text(v) for v in header]
+    for i, text in enumerate(texts):
+        if text and _CHOICE_HEADER.search(text) and text.lower() != "count":
+            n = 1
+            while i + n < len(texts) and texts[i + n] and _CHOICE_HEADER.search(texts[i + n]):
+                n += 1
+            return i + 1, n
+    raise CountError(
+        "row 1 has no column headed like a choice ('1st Choice', 'Choice 1', ...); "
+        "expected the ES&S header row with one column per rank",
+        source=source,
+        line=1,
+    )
+
+
+def ess_papers(
+    path: str | Path, roster: Roster, rules: RankRules, layout: EssLayout, tally: Tally
+) -> list[tuple[Ranking, int]]:
+    """The papers of one ES&S export, interpreted under ``rules``."""
+    source = str(path)
+    numbered = enumerate(_rows(read_bytes(path), source), start=1)
+    header: tuple[object, ...] = ()
+    if layout.first_row > 1:
+        for number, row in numbered:
+            if number == layout.first_row - 1:
+                header = row
+                break
+        else:
+            raise CountError(
+                "the worksheet is empty; expected a header row and then one row per paper",
+                source=source,
+            )
+    if layout.first_column is None:
+        first, ranks = _find_columns(header, source)
+    else:
+        first = layout.first_column
+        ranks = layout.ranks if layout.ranks is not None else max(len(header) - first + 1, 0)
+    rank_columns = range(first - 1, first - 1 + ranks)
+    count_column = next(
+        (
+            i
+            for i, v in enumerate(header)
+            if _cell_text(v).lower() == "count" and i not in rank_columns
+        ),
+        None,
+    )
+    papers: list[tuple[Ranking, int]] = []
+    for number, row in numbered:
+        if not any(v is not None and _cell_text(v) != "" for v in row):
+            continue
+        positions: list[list[int]] = []
+        for col in range(first, first + ranks):
+            value = row[col - 1] if col - 1 < len(row) else None
+            text = _cell_text(value)
+            low = text.lower()
+            if not text or low in layout.skipped_labels:
+                positions.append([])
+            elif low in layout.overvote_labels:
+                positions.append([OVERVOTE])
+            else:
+                index = roster.index(text)
+                if index is None:
+                    raise CountError(
+                        f"cell {column_letter(col)}{number}: unknown candidate {text!r}; "
+                        f"expected one of the config's candidates ({roster.known()}), "
+                        f"or a label for overvote/undervote/write-in",
+                        source=source,
+                        line=number,
+                        column=col,
+                    )
+                positions.append([index])
+        weight = 1
+        if count_column is not None:
+            value = row[count_column] if count_column < len(row) else None
+            text = _cell_text(value)
+            if not text.isdigit():
+                raise CountError(
+                    f"cell {column_letter(count_column + 1)}{number}: expected a whole number "
+                    f"of papers in the Count column, found {text!r}",
+                    source=source,
+                    line=number,
+                    column=count_column + 1,
+                )
+            weight = int(text)
+        papers.append((interpret(positions, rules, tally), weight))
+    return papers
+
+
+def read_ess_xlsx(
+    path: str | Path, *, rules: RankRules | None = None, seats: int = 1, title: str | None = None
+) -> Election:
+    """An ES&S export on its own (no RCTab config): rank columns from the header, candidates
+    in order of first appearance, ``UWI`` = undeclared write-in, ``overvote`` exhausts the
+    paper at that rank, skipped ranks are passed over (see :class:`RankRules`)."""
+    rules = rules or RankRules()
+    roster = Roster(undeclared=("UWI",))
+    tally = Tally()
+    papers = ess_papers(path, roster, rules, EssLayout(), tally)
+    return build_election(
+        names=roster.names,
+        papers=papers,
+        seats=seats,
+        title=title or Path(path).stem,
+        source=str(path),
+        withdrawn=roster.withdrawn,
+        comment=f"ES&S export; {rules.describe()}; {tally.note()}",
+    )
