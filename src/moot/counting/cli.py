@@ -1,9 +1,14 @@
 """``moot count``: count an election file from the command line.
 
-    moot count FILE [--input-format auto|blt|rctab-csv|cdf|ess-xlsx|ranked-vote|debian]
+    moot count FILE [--input-format auto|blt|rctab-csv|cdf|ess-xlsx|ranked-vote|debian
+                                    |rctab-config]
                     [--method NAME] [--seats N] [--constraints FILE] [--tie-break NAME]
                     [--seed N] [--output text|json|rctab|csv] [--chart FILE]
     moot count --list-methods
+
+``--input-format auto`` (the default) recognises each format by its content, then its
+extension (:func:`moot.counting.formats.detect_format`); ``rctab-config`` reads an RCTab
+contest config JSON and the cast-vote-record files it names, under its ballot rules.
 
 Extra options: ``--precision N``, ``--quota droop|hare|exact-droop`` (where the method lets
 them vary), ``--tie-order NAMES`` (comma-separated, most favoured first), ``--lot NAMES``
@@ -25,9 +30,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from moot.counting.model import CountError, CountOptions, Election, TieBreakSpec
+from moot.counting.model import CountError, CountOptions, Election, TieBreakSpec, check_seats
 
-INPUT_FORMATS = ("auto", "blt", "rctab-csv", "cdf", "ess-xlsx", "ranked-vote", "debian")
+INPUT_FORMATS = (
+    "auto",
+    "blt",
+    "rctab-csv",
+    "rctab-config",
+    "cdf",
+    "ess-xlsx",
+    "ranked-vote",
+    "debian",
+)
 OUTPUTS = ("text", "json", "rctab", "csv")
 TIE_BREAKS = ("backwards", "forwards", "candidate-order", "random", "lot")
 CONSTRAINED_METHODS = frozenset(
@@ -69,21 +83,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read(path: str, input_format: str) -> Election:
+    from moot.counting.formats import read_election
+
     if not Path(path).exists():
         raise CountError("file not found; check the path", source=path)
     if Path(path).is_dir():
         raise CountError("is a folder, expected a ballot file", source=path)
-    try:
-        from moot.counting.formats import read_election  # type: ignore[attr-defined]
-    except ImportError:  # only the BLT reader is installed
-        read_election = None
-    if read_election is not None:
-        return read_election(path, input_format)
-    if input_format not in ("auto", "blt"):
-        raise CountError(f"input format {input_format!r} is not available", source=path)
-    from moot.counting.formats.blt import read_blt
-
-    return read_blt(path)
+    return read_election(path, input_format)
 
 
 def _names_to_indices(text: str, election: Election, option: str) -> tuple[int, ...]:
@@ -132,6 +138,7 @@ def _run(args: argparse.Namespace) -> str:
     if args.seats is not None and args.seats < 1:
         raise _UsageError(f"--seats must be at least 1, got {args.seats}")
     seats = args.seats if args.seats is not None else election.seats
+    check_seats(election, seats)
     method = args.method or _default_method(election, seats)
     spec = get_method(method)
     if election.kind not in spec.kinds:
