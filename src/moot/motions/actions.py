@@ -109,7 +109,7 @@ class Figures:
     text: str
 
 
-def figures_of(poll: Any) -> Figures:
+def figures_of(poll: Any, decision: str) -> Figures:
     """For, against and abstaining in a closed yes/no poll, whether it carried (as counted by
     moot.counting with the rulebook's majority), and a sentence for the record."""
     from moot import rulebook
@@ -129,13 +129,15 @@ def figures_of(poll: Any) -> Figures:
             tally[code_of[option_id]] += count
     result = poll.result or {}
     carried = bool(result.get("carried"))
-    majority = rulebook.majority(queries.edition_for(poll.meeting), poll.majority)
+    majority = rulebook.majority(queries.edition_for(poll.meeting), decision)
     how = poll.get_voting_display().lower()
     if poll.voting == "electronic":
         how = "electronic secret ballot" if poll.secret else "electronic named vote"
+    basis = "of those present" if majority.basis == "present" else "of the votes cast"
+    present = f", {poll.present_at_close} present" if majority.basis == "present" else ""
     text = (
-        f"{tally['yes']} for, {tally['no']} against, {tally['abstain']} abstaining "
-        f"({how}); {majority.text} required (clause {majority.clause}): "
+        f"{tally['yes']} for, {tally['no']} against, {tally['abstain']} abstaining{present} "
+        f"({how}); a {majority.title} {basis} was required (clause {majority.clause}): "
         + ("carried." if carried else "lost.")
     )
     return Figures(tally["yes"], tally["no"], tally["abstain"], carried, text)
@@ -495,7 +497,7 @@ def do_close_challenge(ruling: Ruling, *, acting_user: Any) -> Ruling:
     if ruling.challenge != ChallengeOutcome.PENDING or ruling.challenge_poll is None:
         raise MotionError("There is no challenge to this ruling being voted on.")
     poll = _close(ruling.challenge_poll, acting_user)
-    figures = figures_of(poll)
+    figures = figures_of(poll, "overturn_chair")
     motion = _lock(ruling.motion)
     before = {"challenge": ruling.challenge, "motion_state": motion.state}
     ruling.challenge = ChallengeOutcome.OVERTURNED if figures.carried else ChallengeOutcome.UPHELD
@@ -730,7 +732,7 @@ def do_close_amendment_vote(amendment: Amendment, *, acting_user: Any) -> Amendm
         raise MotionError(f"Amendment {amendment.number} is not being voted on.")
     motion = _lock(amendment.motion)
     poll = _close(amendment.poll, acting_user)
-    figures = figures_of(poll)
+    figures = figures_of(poll, "amendment")
     amendment.votes_yes, amendment.votes_no = figures.yes, figures.no
     amendment.votes_abstain, amendment.outcome_text = figures.abstain, figures.text
     amendment.save(update_fields=["votes_yes", "votes_no", "votes_abstain", "outcome_text"])
@@ -914,7 +916,7 @@ def do_record_motion_outcome(motion: Motion, *, acting_user: Any) -> Motion:
     poll.refresh_from_db()
     if poll.state != "closed":
         raise MotionError("The vote is still open; close it first.")
-    figures = figures_of(poll)
+    figures = figures_of(poll, "motion")
     motion.outcome = "carried" if figures.carried else "lost"
     motion.state = MotionState.CARRIED if figures.carried else MotionState.LOST
     motion.votes_yes, motion.votes_no, motion.votes_abstain = (

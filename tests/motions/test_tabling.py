@@ -1,0 +1,108 @@
+"""Tabling: the deadline, who may propose, mover and seconder, the audit event."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from factories import MemberFactory, OrganisationFactory, UnitFactory
+from moot.audit.models import AuditEvent
+from moot.motions.actions import MotionError, do_table_motion
+from moot.motions.models import Motion, MotionState, ProposerKind
+from motions.conftest import make_meeting, make_person
+
+
+def test_a_motion_tabled_in_time_is_numbered_and_audited(world: Any, table: Any) -> None:
+    first = table()
+    second = table(title="Second motion", text="This meeting resolves to meet monthly.")
+    assert (first.number, second.number) == (1, 2)
+    assert first.state == MotionState.TABLED
+    assert first.proposer_kind == ProposerKind.MEMBER
+    assert first.proposer_member == world.mover
+    event = AuditEvent.objects.get(verb="motions.table", object_id=str(first.pk))
+    assert event.after["text"] == first.text
+    assert event.clause  # the deadline clause it was checked against
+
+
+def test_a_late_motion_is_refused_with_the_rule(world: Any) -> None:
+    meeting = make_meeting(world.clp, days_ahead=3, chair=world.chair)
+    with pytest.raises(MotionError) as caught:
+        do_table_motion(
+            meeting,
+            title="Late",
+            text="This meeting resolves something.",
+            mover=world.mover,
+            seconder=world.seconder,
+            acting_user=world.mover.user,
+        )
+    assert "Too late to table this motion" in caught.value.text
+    assert caught.value.clause == "7.5.4"
+    assert not Motion.objects.exists()
+
+
+def test_tabled_on_the_deadline_day_is_in_time(world: Any) -> None:
+    meeting = make_meeting(world.clp, days_ahead=20, chair=world.chair)
+    day = timezone.localtime(meeting.starts_at).date() - datetime.timedelta(days=14)
+    motion = do_table_motion(
+        meeting,
+        title="Just in time",
+        text="This meeting resolves something.",
+        mover=world.mover,
+        seconder=world.seconder,
+        tabled_on=day,
+        acting_user=world.mover.user,
+    )
+    assert motion.tabled_on == day
+    with pytest.raises(MotionError, match="Too late"):
+        do_table_motion(
+            meeting,
+            title="A day late",
+            text="This meeting resolves something.",
+            mover=world.mover,
+            seconder=world.seconder,
+            tabled_on=day + datetime.timedelta(days=1),
+            acting_user=world.mover.user,
+        )
+
+
+def test_a_branch_and_an_affiliate_may_propose(world: Any, table: Any) -> None:
+    by_branch = table(proposer_kind="branch", proposer=world.branch)
+    by_union = table(proposer_kind="affiliate", proposer=world.union)
+    assert by_branch.proposer_label == "Hollow Ward"
+    assert by_union.proposer_label == "Allied Riverworkers Union"
+
+
+def test_a_branch_of_another_party_or_an_unaffiliated_organisation_may_not(
+    world: Any, table: Any
+) -> None:
+    elsewhere = UnitFactory(kind="branch")
+    with pytest.raises(MotionError, match="must come from a branch of Riverside"):
+        table(proposer_kind="branch", proposer=elsewhere)
+    stranger = OrganisationFactory(name="Unaffiliated Anglers")
+    with pytest.raises(MotionError, match="Unaffiliated Anglers is not affiliated"):
+        table(proposer_kind="affiliate", proposer=stranger)
+
+
+def test_mover_and_seconder_must_be_eligible_members_of_the_unit(world: Any, table: Any) -> None:
+    newcomer = make_person(world.clp, joined_weeks_ago=1)
+    with pytest.raises(MotionError) as caught:
+        table(mover=newcomer, proposer=None)
+    assert caught.value.field == "mover"
+    assert caught.value.clause
+    outsider = MemberFactory()
+    with pytest.raises(MotionError, match="is not a member of Riverside"):
+        table(seconder=outsider)
+    with pytest.raises(MotionError, match="someone other than the mover"):
+        table(seconder=world.mover)
+    with pytest.raises(MotionError, match="Name the seconder"):
+        table(seconder=None)
+
+
+def test_title_and_text_are_required(table: Any) -> None:
+    with pytest.raises(MotionError, match="title"):
+        table(title="  ")
+    with pytest.raises(MotionError, match="Write the text"):
+        table(text="\n")
