@@ -163,7 +163,7 @@ class CountOptions:
     constraints: Constraints | None = None
     precision: int | None = None  # decimal places, for rule sets where it is configurable
     quota: str | None = None  # "droop", "hare", "exact-droop" where configurable
-    extra: Mapping[str, object] = field(default_factory=dict)  # method-specific, documented per method
+    extra: Mapping[str, object] = field(default_factory=dict)  # per method, see its docstring
 
 
 @dataclass(frozen=True)
