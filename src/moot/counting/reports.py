@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 from moot.counting.model import Result, Round
 
 _FALLBACK_PLACES = 9
+_CELL_W, _CELL_H = 52, 20  # a cell of the pairwise matrix in the chart
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 _BLUE, _GREEN, _GREY, _VERMILLION, _INK = "#0072B2", "#009E73", "#999999", "#D55E00", "#1a1a1a"
@@ -130,10 +131,36 @@ def render_json(result: Result) -> dict[str, object]:
             for t in result.ties
         ],
         "ranking": None if result.ranking is None else [names(level) for level in result.ranking],
+        "pairwise": _pairwise_json(result),
         "carried": result.carried,
         "options": {str(k): _jsonable(v) for k, v in result.options.items()},
         "notes": list(result.notes),
     }
+
+
+def _standing(result: Result) -> list[int]:
+    return [c for c in range(len(result.candidates)) if c not in result.withdrawn]
+
+
+def _pairwise_json(result: Result) -> dict[str, dict[str, int]] | None:
+    """``{a: {b: papers preferring a to b}}`` over the standing candidates (Condorcet)."""
+    if result.pairwise is None:
+        return None
+    shown = _standing(result)
+    return {
+        result.candidates[a]: {
+            result.candidates[b]: int(result.pairwise[a][b]) for b in shown if b != a
+        }
+        for a in shown
+    }
+
+
+def _quota_label(result: Result) -> str:
+    if result.method == "yes-no":
+        return "Yes votes needed"
+    if result.method == "irv":
+        return "Majority (last round)"
+    return "Quota"
 
 
 def _jsonable(value: object) -> object:
@@ -267,7 +294,7 @@ def render_text(result: Result) -> str:
     facts = [f"Seats: {result.seats}", f"Valid papers: {decimal_text(result.valid, places)}"]
     facts.append(f"Invalid papers: {result.invalid}")
     if result.quota is not None:
-        facts.append(f"Quota: {decimal_text(result.quota, places)}")
+        facts.append(f"{_quota_label(result)}: {decimal_text(result.quota, places)}")
     if result.precision is not None:
         facts.append(f"Figures to {result.precision} decimal places (truncated)")
     lines.append("   ".join(facts))
@@ -284,7 +311,8 @@ def render_text(result: Result) -> str:
                 elected = ", ".join(result.candidates[c] for c in rnd.elected)
                 lines.append(f"       elected: {elected}")
             if rnd.quota is not None and rnd.quota != result.quota:
-                lines.append(f"       quota: {decimal_text(rnd.quota, places)}")
+                label = "majority" if result.method == "irv" else "quota"
+                lines.append(f"       {label}: {decimal_text(rnd.quota, places)}")
             lines.extend(f"       note: {note}" for note in rnd.notes)
     if result.ties:
         lines.append("")
@@ -303,14 +331,52 @@ def render_text(result: Result) -> str:
                 " = ".join(result.candidates[c] for c in level) for level in result.ranking
             )
         )
-    if result.carried is not None:
+    if result.pairwise is not None:
         lines.append("")
-        lines.append("Result: " + ("CARRIED" if result.carried else "NOT CARRIED"))
+        lines.extend(_pairwise_table(result))
     lines.append("")
-    lines.append("Elected: " + (", ".join(result.elected_names) or "none"))
+    if result.carried is not None:
+        lines.append("Result: " + ("CARRIED" if result.carried else "NOT CARRIED"))
+    else:
+        lines.append("Elected: " + (", ".join(result.elected_names) or "none"))
     for note in result.notes:
         lines.append(f"Note: {note}")
     return "\n".join(lines) + "\n"
+
+
+def _pairwise_table(result: Result) -> list[str]:
+    """The pairwise matrix: row a, column b = papers preferring a to b; columns are numbered
+    by the rows' numbers so that long names fit."""
+    assert result.pairwise is not None
+    shown = _standing(result)
+    d = result.pairwise
+    label_width = max(len(result.candidates[c]) for c in shown) + 5
+    cells = [[("-" if a == b else str(d[a][b])) for b in shown] for a in shown]
+    width = max([len(str(len(shown)))] + [len(x) for row in cells for x in row]) + 1
+    lines = [
+        "Pairwise comparisons (row over column: papers ranking the row's candidate higher):",
+        " " * label_width + "".join(f" {j + 1!s:>{width}}" for j in range(len(shown))),
+    ]
+    for i, a in enumerate(shown):
+        label = f"{i + 1:>3}. {result.candidates[a]}"
+        lines.append(f"{label:<{label_width}}" + "".join(f" {x:>{width}}" for x in cells[i]))
+    beats = []
+    for a in shown:
+        for b in shown:
+            if a < b and d[a][b] != d[b][a]:
+                win, lose = (a, b) if d[a][b] > d[b][a] else (b, a)
+                beats.append(
+                    f"{result.candidates[win]} beats {result.candidates[lose]} "
+                    f"{d[win][lose]}–{d[lose][win]}"
+                )
+            elif a < b:
+                beats.append(
+                    f"{result.candidates[a]} and {result.candidates[b]} tie {d[a][b]}–{d[b][a]}"
+                )
+    if len(shown) <= 12:
+        lines.append("Head to head:")
+        lines.extend(f"  {line}" for line in beats)
+    return lines
 
 
 def _stage_table(result: Result, places: int | None) -> list[str]:
@@ -389,9 +455,14 @@ def _chart_layout(result: Result) -> dict[str, object]:
     panel_w = label_w + bar_w + 90
     bar_h, gap = 16, 6
     panel_h = 46 + len(shown) * (bar_h + gap)
-    header_h = 86
+    header_h = 106 if (result.ranking is not None or result.carried is not None) else 86
     legend_h = 30
     rows = math.ceil(len(rounds) / columns) if rounds else 1
+    matrix_h = 0
+    matrix_w = 0
+    if result.pairwise is not None:
+        matrix_h = 60 + (len(shown) + 1) * _CELL_H
+        matrix_w = label_w + 40 + len(shown) * _CELL_W
     return {
         "shown": shown,
         "rounds": rounds,
@@ -404,8 +475,9 @@ def _chart_layout(result: Result) -> dict[str, object]:
         "bar_h": bar_h,
         "gap": gap,
         "header_h": header_h,
-        "width": 20 + columns * panel_w,
-        "height": header_h + rows * panel_h + legend_h + 10,
+        "matrix_y": header_h + rows * panel_h,
+        "width": max(20 + columns * panel_w, 20 + matrix_w, 680),
+        "height": header_h + rows * panel_h + matrix_h + legend_h + 10,
     }
 
 
@@ -435,15 +507,26 @@ def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple]:
     if result.quota is not None:
         summary += f", quota {decimal_text(result.quota, places)}"
     yield ("text", 10, 44, summary, _INK, False, "start")
-    yield (
-        "text",
-        10,
-        64,
-        "Elected: " + (", ".join(result.elected_names) or "none"),
-        _INK,
-        True,
-        "start",
-    )
+    if result.carried is not None:
+        outcome = "Carried" if result.carried else "Not carried"
+        yield ("text", 10, 64, f"Result: {outcome}", _INK, True, "start")
+        if result.notes:
+            yield ("text", 10, 84, result.notes[0], _INK, False, "start")
+    else:
+        yield (
+            "text",
+            10,
+            64,
+            "Elected: " + (", ".join(result.elected_names) or "none"),
+            _INK,
+            True,
+            "start",
+        )
+    if result.ranking is not None:
+        ranking = " > ".join(
+            " = ".join(result.candidates[c] for c in level) for level in result.ranking
+        )
+        yield ("text", 10, 84, f"Ranking: {ranking}", _INK, False, "start")
     for index, rnd in enumerate(g["rounds"]):  # type: ignore[attr-defined]
         px = 10 + (index % columns) * g["panel_w"]  # type: ignore[operator]
         py = g["header_h"] + (index // columns) * g["panel_h"]  # type: ignore[operator]
@@ -462,7 +545,10 @@ def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple]:
                 continue
             width = int(bar_w * value / top) if top else 0
             yield ("rect", x0, y, max(width, 1), bar_h, colour)
-            label = decimal_text(value, min(places, 2) if places is not None else 2)
+            if places is None and Fraction(value).denominator == 1:
+                label = decimal_text(value, None)  # whole votes: no decimal places
+            else:
+                label = decimal_text(value, min(places, 2) if places is not None else 2)
             if status == "elected":
                 label += " ✓ elected"
             elif status == "excluded":
@@ -472,6 +558,8 @@ def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple]:
             qx = x0 + int(bar_w * quota / top)
             y_end = py + 26 + len(g["shown"]) * (bar_h + gap)  # type: ignore[arg-type]
             yield ("line", qx, py + 20, qx, y_end, _VERMILLION, True)
+    if result.pairwise is not None:
+        yield from _matrix(result, g)
     legend_y = g["height"] - 22  # type: ignore[operator]
     x = 10
     for colour, text in (
@@ -482,8 +570,46 @@ def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple]:
         yield ("rect", x, legend_y - 11, 14, 14, colour)
         yield ("text", x + 20, legend_y, text, _INK, False, "start")
         x += 120
+    if result.quota is None and all(r.quota is None for r in result.rounds):
+        return
     yield ("line", x, legend_y - 12, x, legend_y + 3, _VERMILLION, True)
-    yield ("text", x + 8, legend_y, "quota", _INK, False, "start")
+    quota_word = {"yes-no": "yes votes needed", "irv": "majority"}.get(result.method, "quota")
+    yield ("text", x + 8, legend_y, quota_word, _INK, False, "start")
+
+
+def _matrix(result: Result, g: Mapping[str, object]) -> Iterable[tuple]:
+    """The pairwise matrix as a grid: each cell the papers preferring the row's candidate to
+    the column's, green where the row wins, vermillion where it loses, grey for a tie (the
+    words "wins"/"loses" are not needed: the numbers show it, the colour only helps)."""
+    assert result.pairwise is not None
+    d = result.pairwise
+    shown = _standing(result)
+    label_w: int = g["label_w"]  # type: ignore[assignment]
+    top: int = g["matrix_y"] + 10  # type: ignore[operator]
+    yield (
+        "text",
+        10,
+        top + 14,
+        "Pairwise: papers ranking the row above the column (green: row wins)",
+        _INK,
+        True,
+        "start",
+    )
+    x0 = 10 + label_w
+    y0 = top + 26
+    for j, _b in enumerate(shown):
+        yield ("text", x0 + j * _CELL_W + _CELL_W // 2, y0 + 14, str(j + 1), _INK, True, "middle")
+    for i, a in enumerate(shown):
+        y = y0 + (i + 1) * _CELL_H
+        yield ("text", x0 - 6, y + 14, f"{i + 1}. {result.candidates[a]}", _INK, False, "end")
+        for j, b in enumerate(shown):
+            x = x0 + j * _CELL_W
+            if a == b:
+                yield ("text", x + _CELL_W // 2, y + 14, "–", _GREY, False, "middle")
+                continue
+            colour = _GREEN if d[a][b] > d[b][a] else _VERMILLION if d[a][b] < d[b][a] else _GREY
+            yield ("rect", x + 1, y + 1, _CELL_W - 2, _CELL_H - 2, colour)
+            yield ("text", x + _CELL_W // 2, y + 14, str(d[a][b]), "#ffffff", True, "middle")
 
 
 def _description(result: Result) -> str:
@@ -568,7 +694,7 @@ def render_chart_png(result: Result) -> bytes:
                 text,
                 fill=colour,
                 font=fonts[bold],
-                anchor="rs" if anchor == "end" else "ls",
+                anchor={"end": "rs", "middle": "ms"}.get(anchor, "ls"),
             )
         elif kind == "rect":
             _, x, y, w, h, colour = item

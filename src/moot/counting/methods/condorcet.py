@@ -301,7 +301,7 @@ class _Condorcet:
             self.notes.append(f"{self.blank} blank papers not counted")
         rnd = Round(
             number=1,
-            action="First preferences (for information: the pairwise comparisons decide)",
+            action="First preferences (information only)",
             tallies={c: self.first[c] for c in self.standing},
             elected=tuple(elected),
         )
