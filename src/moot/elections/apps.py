@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ElectionsConfig(AppConfig):
     name = "moot.elections"
     label = "elections"
+    verbose_name = "Elections"
+
+    def ready(self) -> None:
+        # Registers the rules predicates "elections.*".
+        from moot.elections import permissions  # noqa: F401
+        from moot.elections.queries import item_links, minutes_section
+        from moot.meetings import hooks
+
+        hooks.register_minutes_section("elections", 70, minutes_section)
+        hooks.register_item_links(item_links)
