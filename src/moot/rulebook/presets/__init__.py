@@ -1,0 +1,1 @@
+"""Preset rulebook editions shipped with moot, one TOML file each."""
