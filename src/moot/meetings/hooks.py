@@ -5,6 +5,8 @@ meetings, and register here in their ``AppConfig.ready()``).
   section to the drafted minutes (``None``: nothing to say for this meeting).
 * ``register_item_links(fn)``: ``fn(item, user) -> list[(label, url)]`` adds links shown with an
   agenda item ("Vote now", "Motion text", "Ballot papers").
+* ``register_projector_fragments(fn)``: ``fn(item, user) -> list[url]`` adds HTML fragments the
+  meeting's projector loads with htmx for the current item (e.g. a poll's live turnout).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ ItemLinksFn = Callable[[Any, Any], "list[tuple[str, str]]"]
 # typically 50-80.
 _MINUTES_SECTIONS: dict[str, tuple[int, MinutesFn]] = {}
 _ITEM_LINKS: list[ItemLinksFn] = []
+_PROJECTOR_FRAGMENTS: list[Callable[[Any, Any], list[str]]] = []
 
 
 def register_minutes_section(key: str, order: int, fn: MinutesFn) -> None:
@@ -50,6 +53,12 @@ def register_item_links(fn: ItemLinksFn) -> None:
         _ITEM_LINKS.append(fn)
 
 
+def register_projector_fragments(fn: Callable[[Any, Any], list[str]]) -> None:
+    """Add a provider of fragment URLs the projector shows for the current item."""
+    if fn not in _PROJECTOR_FRAGMENTS:
+        _PROJECTOR_FRAGMENTS.append(fn)
+
+
 def minutes_sections() -> list[tuple[str, int, MinutesFn]]:
     """The registered sections, in order."""
     return sorted(
@@ -61,6 +70,17 @@ def minutes_sections() -> list[tuple[str, int, MinutesFn]]:
 def item_links(item: Any, user: Any) -> list[tuple[str, str]]:
     """Every registered provider's links for ``item`` as seen by ``user``."""
     links: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for fn in _ITEM_LINKS:
-        links.extend(fn(item, user) or [])
+        for label, url in fn(item, user) or []:
+            if url not in seen:  # two apps may link the same page (e.g. a poll's ballot)
+                seen.add(url)
+                links.append((label, url))
     return links
+
+
+def projector_fragments(item: Any, user: Any) -> list[str]:
+    urls: list[str] = []
+    for fn in _PROJECTOR_FRAGMENTS:
+        urls.extend(url for url in fn(item, user) or [] if url not in urls)
+    return urls

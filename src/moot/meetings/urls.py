@@ -1,4 +1,41 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages land
+from django.urls import path
+
+from moot.meetings import views
 
 app_name = "meetings"
-urlpatterns: list = []
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="list"),
+    path("meetings/new/", views.schedule, name="schedule"),
+    path("meetings/<int:meeting_id>/", views.detail, name="detail"),
+    path("meetings/<int:meeting_id>/live/", views.live_fragment, name="live"),
+    path("meetings/<int:meeting_id>/quorum/", views.quorum_fragment, name="quorum"),
+    path("meetings/<int:meeting_id>/meeting.ics", views.calendar, name="ics"),
+    path("meetings/<int:meeting_id>/notice/", views.send_notice, name="send_notice"),
+    path("meetings/<int:meeting_id>/agenda/", views.agenda, name="agenda"),
+    path("meetings/items/<int:item_id>/move/", views.move_item, name="move_item"),
+    path("meetings/items/<int:item_id>/remove/", views.remove_item, name="remove_item"),
+    path("meetings/<int:meeting_id>/chair/", views.chair, name="chair"),
+    path("meetings/<int:meeting_id>/chair/move/", views.chair_move, name="chair_move"),
+    path("meetings/<int:meeting_id>/check-in/", views.check_in_page, name="check_in"),
+    path(
+        "meetings/<int:meeting_id>/check-in/member/", views.check_in_member, name="check_in_member"
+    ),
+    path("meetings/<int:meeting_id>/check-in/guest/", views.check_in_guest, name="check_in_guest"),
+    path("meetings/<int:meeting_id>/check-in/qr.svg", views.qr_code, name="qr"),
+    path("meetings/attendance/<int:attendance_id>/leave/", views.check_out, name="check_out"),
+    path("meetings/<int:meeting_id>/join/", views.join, name="join"),
+    path("meetings/<int:meeting_id>/attendance/", views.attendance_register, name="attendance"),
+    path("meetings/<int:meeting_id>/projector/", views.projector, name="projector"),
+    path(
+        "meetings/<int:meeting_id>/projector/fragment/",
+        views.projector_fragment,
+        name="projector_fragment",
+    ),
+    path("meetings/<int:meeting_id>/minutes/", views.minutes_page, name="minutes"),
+    path("meetings/<int:meeting_id>/minutes/draft/", views.draft_minutes, name="draft_minutes"),
+    path("meetings/<int:meeting_id>/minutes/edit/", views.edit_minutes, name="edit_minutes"),
+    path(
+        "meetings/<int:meeting_id>/minutes/approve/", views.approve_minutes, name="approve_minutes"
+    ),
+    path("meetings/<int:meeting_id>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+]

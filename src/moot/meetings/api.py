@@ -1,0 +1,385 @@
+"""Meetings in the JSON API: list, detail and schedule meetings; the agenda (list, add, set
+the current item); check-in; the live quorum. Authentication and error shapes as everywhere in
+the API (moot.api): a personal API token or the browser session with CSRF; errors are
+``{"detail": "...", "clause": "..."}``."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from moot.accounts.api_auth import API_AUTH
+from moot.meetings import queries
+from moot.meetings.access import access_meeting
+from moot.meetings.actions import (
+    MeetingError,
+    do_add_agenda_item,
+    do_check_in,
+    do_check_in_with_code,
+    do_create_meeting,
+    do_set_current_item,
+)
+from moot.meetings.models import AgendaItem, Attendance, Meeting
+from moot.meetings.permissions import member_of
+
+router = Router(tags=["meetings"], auth=API_AUTH)
+
+STATUS_FOR_CODE = {"invalid": 400, "state": 409, "already": 409, "rule": 422}
+
+
+def _user(request: HttpRequest) -> Any:
+    auth = getattr(request, "auth", None)
+    return auth if getattr(auth, "is_authenticated", False) else request.user
+
+
+class Message(Schema):
+    detail: str
+    clause: str = ""
+
+
+# 403 not allowed, 404 no such meeting, 409 the meeting's state does not allow it (or already
+# done), 422 a malformed request or a refusal by the rulebook (with the clause).
+REFUSALS: dict[int, Any] = {403: Message, 404: Message, 409: Message, 422: Message}
+
+
+class QuorumOut(Schema):
+    present_eligible: int
+    eligible_total: int
+    required: int
+    quorate: bool
+    text: str
+    clause: str
+    roll_on: datetime.date | None
+    refused: int
+    observers: int
+    guests: int
+
+
+class ItemOut(Schema):
+    id: int
+    position: int
+    kind: str
+    title: str
+    body: str
+    speaker: str
+    speaker_organisation: str
+    topic: str
+    state: str
+
+
+class MeetingOut(Schema):
+    id: int
+    unit: str  # the unit's slug
+    kind: str
+    title: str
+    starts_at: datetime.datetime
+    location: str
+    online_url: str
+    attendance_mode: str
+    state: str
+    chair: str | None  # member number
+    secretary: str | None
+    notice_sent_on: datetime.date | None
+    edition: str
+    current_item: int | None
+
+
+class MeetingDetailOut(MeetingOut):
+    agenda: list[ItemOut]
+    quorum: QuorumOut
+
+
+def _item_out(item: AgendaItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "position": item.position,
+        "kind": item.kind,
+        "title": item.title,
+        "body": item.body,
+        "speaker": item.speaker,
+        "speaker_organisation": item.speaker_organisation,
+        "topic": item.topic,
+        "state": item.state,
+    }
+
+
+def _quorum_out(meeting: Meeting) -> dict[str, Any]:
+    state = queries.quorum_state(meeting)
+    return {
+        "present_eligible": state.present_eligible,
+        "eligible_total": state.eligible_total,
+        "required": state.required,
+        "quorate": state.quorate,
+        "text": state.text,
+        "clause": state.clause,
+        "roll_on": state.roll_on,
+        "refused": state.refused,
+        "observers": state.observers,
+        "guests": state.guests,
+    }
+
+
+def _meeting_out(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "id": meeting.pk,
+        "unit": meeting.unit.slug,
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "location": meeting.location,
+        "online_url": meeting.online_url,
+        "attendance_mode": meeting.attendance_mode,
+        "state": meeting.state,
+        "chair": meeting.chair.number if meeting.chair_id else None,
+        "secretary": meeting.secretary.number if meeting.secretary_id else None,
+        "notice_sent_on": meeting.notice_sent_on,
+        "edition": meeting.edition_name,
+        "current_item": meeting.current_item_id,
+    }
+
+
+def _detail_out(meeting: Meeting) -> dict[str, Any]:
+    return {
+        **_meeting_out(meeting),
+        "agenda": [_item_out(item) for item in queries.agenda(meeting)],
+        "quorum": _quorum_out(meeting),
+    }
+
+
+def _access(
+    request: HttpRequest, meeting_id: int, *, for_write: bool = False, for_check_in: bool = False
+) -> Meeting:
+    try:
+        return access_meeting(
+            meeting_id, _user(request), for_write=for_write, for_check_in=for_check_in
+        )
+    except Http404 as exc:
+        raise HttpError(404, "No such meeting.") from exc
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc) or "Not allowed.") from exc
+
+
+def _refuse(exc: MeetingError) -> Status:
+    return Status(STATUS_FOR_CODE.get(exc.code, 400), {"detail": str(exc), "clause": exc.clause})
+
+
+@router.get("/", response=list[MeetingOut], summary="Meetings you can see")
+def list_meetings(request: HttpRequest, unit: str | None = None) -> list[dict[str, Any]]:
+    """Newest first; ``unit`` (a unit's slug) limits the list to one unit."""
+    from moot.units.models import Unit
+
+    user = _user(request)
+    if not user.has_perm("meetings.list_meetings"):
+        raise HttpError(403, "Meetings are for members and staff.")
+    chosen = Unit.objects.filter(slug=unit).first() if unit else None
+    if unit and chosen is None:
+        return []
+    qs = queries.meetings_visible_to(user, chosen).select_related("chair", "secretary")
+    return [_meeting_out(meeting) for meeting in qs.order_by("-starts_at", "-id")[:200]]
+
+
+class MeetingIn(Schema):
+    unit: str = Field(description="The unit's slug")
+    kind: str = Field(description="A meeting kind of the rulebook, e.g. agm, general, branch")
+    starts_at: datetime.datetime = Field(description="With a time zone, e.g. 2026-12-01T19:00Z")
+    title: str = ""
+    location: str = ""
+    online_url: str = ""
+    attendance_mode: Literal["in_person", "online", "hybrid"] = "in_person"
+    chair: str | None = Field(None, description="Member number")
+    secretary: str | None = Field(None, description="Member number")
+    notice_sent_on: datetime.date | None = None
+
+
+@router.post(
+    "/",
+    response={201: MeetingDetailOut, 400: Message, **REFUSALS},
+    summary="Schedule a meeting",
+    description="Checked against the rulebook's notice periods: a date too soon is refused (422) "
+    "naming the clause.",
+)
+def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
+    from moot.members.models import Member
+    from moot.units.models import Unit
+
+    user = _user(request)
+    unit = Unit.objects.filter(slug=payload.unit).first()
+    if unit is None:
+        return Status(404, {"detail": f"No unit has the slug {payload.unit!r}."})
+    if not user.has_perm("meetings.manage_meeting", unit):
+        return Status(403, {"detail": "Only the unit's officers or national staff can do this."})
+    people: dict[str, Any] = {}
+    for role in ("chair", "secretary"):
+        number = getattr(payload, role)
+        people[role] = None
+        if number:
+            people[role] = Member.objects.filter(number=number.strip().upper()).first()
+            if people[role] is None:
+                return Status(400, {"detail": f"{role}: no member is numbered {number}."})
+    try:
+        meeting = do_create_meeting(
+            unit=unit,
+            kind=payload.kind,
+            starts_at=payload.starts_at,
+            title=payload.title,
+            location=payload.location,
+            online_url=payload.online_url,
+            attendance_mode=payload.attendance_mode,
+            notice_sent_on=payload.notice_sent_on,
+            acting_user=user,
+            **people,
+        )
+    except MeetingError as exc:
+        return _refuse(exc)
+    return Status(201, _detail_out(meeting))
+
+
+@router.get(
+    "/{meeting_id}",
+    response={200: MeetingDetailOut, **REFUSALS},
+    summary="One meeting with its agenda and quorum",
+)
+def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    return _detail_out(_access(request, meeting_id))
+
+
+@router.get(
+    "/{meeting_id}/agenda",
+    response={200: list[ItemOut], **REFUSALS},
+    summary="The agenda, in order",
+)
+def list_agenda(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+    return [_item_out(item) for item in queries.agenda(_access(request, meeting_id))]
+
+
+class ItemIn(Schema):
+    kind: Literal[
+        "apologies",
+        "minutes",
+        "report",
+        "motion",
+        "election",
+        "speaker",
+        "training",
+        "any_other_business",
+    ]
+    title: str
+    body: str = ""
+    speaker: str = ""
+    speaker_organisation: str = ""
+    topic: str = ""
+    position: int | None = Field(None, ge=1, description="1 = first; omitted: at the end")
+
+
+@router.post(
+    "/{meeting_id}/agenda",
+    response={201: ItemOut, 400: Message, **REFUSALS},
+    summary="Add an agenda item (managers)",
+)
+def add_item(request: HttpRequest, meeting_id: int, payload: ItemIn) -> Status:
+    meeting = _access(request, meeting_id, for_write=True)
+    try:
+        item = do_add_agenda_item(meeting, acting_user=_user(request), **payload.dict())
+    except MeetingError as exc:
+        return _refuse(exc)
+    return Status(201, _item_out(item))
+
+
+class CurrentIn(Schema):
+    item: int = Field(description="The agenda item's id")
+
+
+@router.post(
+    "/{meeting_id}/current",
+    response={200: MeetingDetailOut, 400: Message, **REFUSALS},
+    summary="Set the current agenda item (the chair)",
+    description="Refused (422, with the clause) when the meeting is inquorate and the rulebook "
+    "does not let an inquorate meeting take this kind of business.",
+)
+def set_current(request: HttpRequest, meeting_id: int, payload: CurrentIn) -> Any:
+    meeting = _access(request, meeting_id, for_write=True)
+    item = meeting.items.filter(pk=payload.item).first()
+    if item is None:
+        return Status(404, {"detail": "No such item on this meeting's agenda."})
+    try:
+        meeting = do_set_current_item(meeting, item, acting_user=_user(request))
+    except MeetingError as exc:
+        return _refuse(exc)
+    return _detail_out(meeting)
+
+
+class CheckInIn(Schema):
+    member: str | None = Field(None, description="Member number (the secretary checks a member in)")
+    code: str | None = Field(None, description="The meeting code (a member checks themself in)")
+    capacity: Literal["voter", "observer"] = "voter"
+
+
+class AttendanceOut(Schema):
+    id: int
+    member: str | None
+    capacity: str
+    eligible: bool
+    reason: str
+    clause: str
+    method: str
+    checked_in_at: datetime.datetime
+
+
+def _attendance_out(attendance: Attendance) -> dict[str, Any]:
+    return {
+        "id": attendance.pk,
+        "member": attendance.member.number if attendance.member_id else None,
+        "capacity": attendance.capacity,
+        "eligible": attendance.eligible,
+        "reason": attendance.reason,
+        "clause": attendance.clause,
+        "method": attendance.method,
+        "checked_in_at": attendance.checked_in_at,
+    }
+
+
+@router.post(
+    "/{meeting_id}/check-in",
+    response={201: AttendanceOut, 400: Message, **REFUSALS},
+    summary="Check in a member (secretary) or yourself (with the meeting code)",
+    description="A member who may not vote is still recorded (201, eligible false, with the "
+    "reason and clause). 409 when already checked in.",
+)
+def check_in(request: HttpRequest, meeting_id: int, payload: CheckInIn) -> Status:
+    from moot.members.models import Member
+
+    user = _user(request)
+    if payload.member:
+        meeting = _access(request, meeting_id, for_check_in=True)
+        member = Member.objects.filter(number=payload.member.strip().upper()).first()
+        if member is None:
+            return Status(400, {"detail": f"No member is numbered {payload.member}."})
+        try:
+            attendance = do_check_in(meeting, member, acting_user=user, capacity=payload.capacity)
+        except MeetingError as exc:
+            return _refuse(exc)
+        return Status(201, _attendance_out(attendance))
+    if not payload.code:
+        return Status(400, {"detail": "Send either member (a member number) or code."})
+    meeting = _access(request, meeting_id)
+    try:
+        attendance = do_check_in_with_code(
+            meeting, member_of(user), code=payload.code, acting_user=user
+        )
+    except MeetingError as exc:
+        return _refuse(exc)
+    return Status(201, _attendance_out(attendance))
+
+
+@router.get(
+    "/{meeting_id}/quorum",
+    response={200: QuorumOut, **REFUSALS},
+    summary="The live quorum: eligible members present against the rulebook's requirement",
+)
+def quorum(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+    return _quorum_out(_access(request, meeting_id))

@@ -1,0 +1,154 @@
+"""Forms for meetings: schedule, agenda item, guest, meeting code, minutes. Plain HTML
+controls with labels and help text; the actions validate the rules and name the field."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from moot.meetings.models import AttendanceMode, Capacity, ItemKind, Minutes
+
+
+class _Form(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class MemberNumberField(forms.CharField):
+    """A member given by number (M0001234), resolved in the form's clean."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+def _member_by_number(number: str, unit: Any) -> Any:
+    from moot.members.models import Member
+    from moot.members.queries import member_belongs_to
+
+    member = Member.objects.filter(number=number.strip().upper()).first()
+    if member is None:
+        raise forms.ValidationError(f"No member is numbered {number}: check the number.")
+    if unit is not None and not member_belongs_to(member, unit):
+        raise forms.ValidationError(f"{member} ({member.number}) is not a member of {unit.name}.")
+    return member
+
+
+class ScheduleForm(_Form):
+    unit = forms.ModelChoiceField(queryset=None, label="Unit", empty_label=None)
+    kind = forms.ChoiceField(label="Kind of meeting", help_text="From the rulebook in force.")
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Leave empty for e.g. “Annual general meeting of …”.",
+    )
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), initial="19:00")
+    attendance_mode = forms.ChoiceField(
+        choices=AttendanceMode.choices, label="Attendance", initial=AttendanceMode.IN_PERSON
+    )
+    location = forms.CharField(
+        max_length=300, required=False, help_text="The hall or room (in person and hybrid)."
+    )
+    online_url = forms.URLField(
+        max_length=500,
+        required=False,
+        label="Online link",
+        help_text="The video-call link (online and hybrid).",
+        assume_scheme="https",
+    )
+    chair_number = MemberNumberField(label="Chair (member number)")
+    secretary_number = MemberNumberField(label="Secretary (member number)")
+    notice_sent_on = forms.DateField(
+        required=False,
+        label="Notice already sent on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Only if notice went out another way (post, an earlier system). Otherwise "
+        "send the notice from the meeting's page.",
+    )
+
+    def __init__(self, *args: Any, units: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["kind"].choices = kinds
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        unit = data.get("unit")
+        for role in ("chair", "secretary"):
+            number = (data.get(f"{role}_number") or "").strip()
+            data[role] = None
+            if number:
+                try:
+                    data[role] = _member_by_number(number, unit)
+                except forms.ValidationError as exc:
+                    self.add_error(f"{role}_number", exc)
+        if data.get("date") and data.get("time"):
+            data["starts_at"] = timezone.make_aware(
+                datetime.datetime.combine(data["date"], data["time"])
+            )
+        return data
+
+
+class AgendaItemForm(_Form):
+    kind = forms.ChoiceField(choices=ItemKind.choices, label="Kind of item")
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Details (optional)"
+    )
+    speaker = forms.CharField(
+        max_length=200, required=False, help_text="For an invited speaker or training session."
+    )
+    speaker_organisation = forms.CharField(
+        max_length=200, required=False, label="Speaker's organisation"
+    )
+    topic = forms.CharField(max_length=300, required=False)
+
+
+class GuestForm(_Form):
+    guest_name = forms.CharField(max_length=200, label="Name")
+    capacity = forms.ChoiceField(
+        choices=[(Capacity.GUEST, "Guest"), (Capacity.OBSERVER, "Observer")],
+        initial=Capacity.GUEST,
+    )
+
+
+class CodeForm(_Form):
+    code = forms.CharField(
+        max_length=12,
+        label="Meeting code",
+        help_text="Shown in the room and on the projector (six letters and digits).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class MinutesForm(_Form):
+    """One text area per section of the minutes; paragraphs separated by a blank line."""
+
+    note = forms.CharField(
+        max_length=300, required=False, label="What you changed (kept with this version)"
+    )
+
+    def __init__(self, *args: Any, minutes: Minutes, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.minutes = minutes
+        for section in minutes.sections:
+            self.fields[f"section-{section['key']}"] = forms.CharField(
+                label=section["title"],
+                required=False,
+                widget=forms.Textarea(attrs={"rows": max(3, len(section["paragraphs"]) * 2)}),
+                initial="\n\n".join(section["paragraphs"]),
+                help_text=section.get("source_note", ""),
+            )
+
+    def texts(self) -> dict[str, str]:
+        return {
+            name.removeprefix("section-"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("section-")
+        }

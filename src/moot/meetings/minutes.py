@@ -1,0 +1,240 @@
+"""Drafting minutes from the records. Minutes record what was done, not what was said
+(RULES.md §13): the meeting, who chaired, notice, attendance figures, the quorum at the start,
+at each item and at the close, the agenda as taken, invited speakers, then the sections motions
+and elections register (rulings with reasons, votes and results), then the close. Every figure
+names the record it comes from ("quorum check 12", "attendance register"), and each section
+links to those records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from moot.meetings import hooks, queries
+from moot.meetings.models import SPEAKER_KINDS, Meeting, QuorumCheck
+
+
+def _time(moment: Any) -> str:
+    return date_format(timezone.localtime(moment), "H:i") if moment else ""
+
+
+def _date(moment: Any) -> str:
+    return date_format(timezone.localtime(moment), "l j F Y")
+
+
+def _person(member: Any) -> str:
+    return f"{member.first_name} {member.last_name}" if member is not None else "not recorded"
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def _urls(meeting: Meeting) -> dict[str, str]:
+    return {
+        "meeting": reverse("meetings:detail", args=[meeting.pk]),
+        "register": reverse("meetings:attendance", args=[meeting.pk]),
+        "audit": reverse("audit:trail") + f"?object=meetings.meeting:{meeting.pk}",
+    }
+
+
+def _section(
+    key: str, title: str, paragraphs: list[str], source_note: str, refs: list[tuple[str, str]]
+) -> dict[str, Any]:
+    return {
+        "key": key,
+        "title": title,
+        "paragraphs": paragraphs,
+        "source_note": source_note,
+        "refs": [list(ref) for ref in refs],
+    }
+
+
+def opening_section(meeting: Meeting) -> dict[str, Any]:
+    urls = _urls(meeting)
+    kind = queries.meeting_kind_of(meeting)
+    where = {
+        "in_person": meeting.location,
+        "online": f"online ({meeting.online_url})",
+        "hybrid": f"{meeting.location} and online",
+    }.get(meeting.attendance_mode, meeting.location)
+    paragraphs = [
+        (
+            f"{kind.name[:1].upper()}{kind.name[1:]} of {meeting.unit.name}, held on "
+            f"{_date(meeting.starts_at)} at {where}. Called for {_time(meeting.starts_at)}; "
+            f"opened at {_time(meeting.opened_at)}."
+        ),
+        f"Chair: {_person(meeting.chair)}. Secretary: {_person(meeting.secretary)}.",
+    ]
+    if meeting.notice_sent_on:
+        days = (timezone.localdate(meeting.starts_at) - meeting.notice_sent_on).days
+        paragraphs.append(
+            f"Notice was sent on {date_format(meeting.notice_sent_on, 'j F Y')}, {days} days "
+            f"before the meeting (notice periods: {kind.notice_days_units} days to units, "
+            f"{kind.notice_days_members} days to members; clause "
+            f"{getattr(kind, 'notice_clause', kind.clause)})."
+        )
+    paragraphs.append(f"Rules in force: the rulebook edition {meeting.edition_name}.")
+    return _section(
+        "opening",
+        "The meeting",
+        paragraphs,
+        f"From meeting record {meeting.pk} and its audit events (meeting.create, "
+        "meeting.send_notice, meeting.start).",
+        [("Meeting record", urls["meeting"]), ("Audit events of the meeting", urls["audit"])],
+    )
+
+
+def attendance_section(meeting: Meeting) -> dict[str, Any]:
+    urls = _urls(meeting)
+    counts = queries.attendance_counts(meeting)
+    paragraphs = [
+        f"{_n(counts['voters'], 'member', 'members')} checked in as eligible voters; "
+        f"{_n(counts['refused'], 'member was', 'members were')} refused a vote; "
+        f"{_n(counts['observers'], 'observer', 'observers')} and "
+        f"{_n(counts['guests'], 'guest', 'guests')} attended without a vote."
+        + (
+            f" {_n(counts['left'], 'person', 'people')} left before the close."
+            if counts["left"]
+            else ""
+        )
+    ]
+    for reason, clause, count in queries.refusal_reasons(meeting):
+        paragraphs.append(
+            f"Refused a vote ({count}): {reason}"
+            + (f" (clause {clause})." if clause and clause not in reason else ".")
+        )
+    return _section(
+        "attendance",
+        "Attendance",
+        paragraphs,
+        "Counted from the attendance register: one record per person, with the rulebook's "
+        "reason and clause for each refusal.",
+        [("Attendance register", urls["register"])],
+    )
+
+
+def _occasion(check: QuorumCheck) -> str:
+    if check.occasion == "start":
+        return "At the opening"
+    if check.occasion == "close":
+        return "At the close"
+    if check.agenda_item is not None:
+        return f"When item {check.agenda_item.position} ({check.agenda_item.title}) was taken"
+    return "During the meeting"
+
+
+def quorum_section(meeting: Meeting) -> dict[str, Any]:
+    urls = _urls(meeting)
+    paragraphs = []
+    checks = list(meeting.quorum_checks.select_related("agenda_item").order_by("at", "id"))
+    for check in checks:
+        verdict = "quorate" if check.quorate else "NOT quorate"
+        paragraphs.append(
+            f"{_occasion(check)} ({_time(check.at)}): {check.present_eligible:,} eligible "
+            f"members present of a roll of {check.eligible_roll:,}; quorum {check.required:,} "
+            f"({check.text}; clause {check.clause}): {verdict}. [quorum check {check.pk}]"
+        )
+    if not paragraphs:
+        paragraphs.append("No quorum was recorded.")
+    roll_note = ""
+    if meeting.eligible_roll_on:
+        roll_note = (
+            f" The roll of eligible members was counted on "
+            f"{date_format(meeting.eligible_roll_on, 'j F Y')}."
+        )
+    return _section(
+        "quorum",
+        "Quorum",
+        paragraphs,
+        "From the quorum checks recorded at the opening, at each agenda item and at the close."
+        + roll_note,
+        [("Quorum checks", urls["register"] + "#quorum-checks")],
+    )
+
+
+def agenda_section(meeting: Meeting) -> dict[str, Any]:
+    urls = _urls(meeting)
+    paragraphs = []
+    for item in queries.agenda(meeting):
+        taken = f"taken at {_time(item.started_at)}" if item.started_at else "not reached"
+        paragraphs.append(f"{item.position}. {item.title} ({item.get_kind_display()}): {taken}.")
+    if not paragraphs:
+        paragraphs.append("The agenda was empty.")
+    return _section(
+        "agenda",
+        "Agenda",
+        paragraphs,
+        "From the agenda items and the times the chair took each.",
+        [("Agenda", urls["meeting"] + "#agenda")],
+    )
+
+
+def speakers_section(meeting: Meeting) -> dict[str, Any] | None:
+    items = [item for item in queries.agenda(meeting) if item.kind in SPEAKER_KINDS]
+    if not items:
+        return None
+    paragraphs = []
+    for item in items:
+        who = item.speaker + (
+            f" ({item.speaker_organisation})" if item.speaker_organisation else ""
+        )
+        what = "gave a training session" if item.kind == "training" else "addressed the meeting"
+        when = f" at {_time(item.started_at)}" if item.started_at else " (not reached)"
+        paragraphs.append(f"Item {item.position}: {who} {what} on {item.topic}{when}.")
+    return _section(
+        "speakers",
+        "Invited speakers and training",
+        paragraphs,
+        "From the speaker and training items of the agenda.",
+        [("Agenda", _urls(meeting)["meeting"] + "#agenda")],
+    )
+
+
+def closing_section(meeting: Meeting) -> dict[str, Any]:
+    return _section(
+        "close",
+        "Close",
+        [f"The chair closed the meeting at {_time(meeting.closed_at)}."],
+        "From the meeting record (meeting.close).",
+        [("Audit events of the meeting", _urls(meeting)["audit"])],
+    )
+
+
+OWN_SECTIONS: list[tuple[int, Callable[[Meeting], dict[str, Any] | None]]] = [
+    (10, opening_section),
+    (20, attendance_section),
+    (30, quorum_section),
+    (40, agenda_section),
+    (45, speakers_section),
+    (90, closing_section),
+]
+
+
+def _registered(key: str, section: hooks.MinutesSection) -> dict[str, Any]:
+    return _section(
+        key,
+        section.title,
+        [str(p) for p in section.paragraphs],
+        section.source_note,
+        [(str(label), str(url)) for label, url in section.refs],
+    )
+
+
+def draft_sections(meeting: Meeting) -> list[dict[str, Any]]:
+    """The minutes' sections, drafted from the records, in order."""
+    ordered: list[tuple[int, str, dict[str, Any]]] = []
+    for order, build in OWN_SECTIONS:
+        section = build(meeting)
+        if section is not None:
+            ordered.append((order, section["key"], section))
+    for key, order, fn in hooks.minutes_sections():
+        registered = fn(meeting)
+        if registered is not None:
+            ordered.append((order, key, _registered(key, registered)))
+    ordered.sort(key=lambda entry: (entry[0], entry[1]))
+    return [section for _, _, section in ordered]
