@@ -11,6 +11,7 @@ NAV: list[tuple[str, str, str | None]] = [
     ("members:list", "Members", "members.list_members"),
     ("units:list", "Units", "units.view_unit"),
     ("units:organisations", "Organisations", "units.view_unit"),
+    ("meetings:list", "Meetings", "meetings.list_meetings"),
     ("rulebook:current", "Rulebook", "rulebook.view"),
     ("audit:trail", "Audit trail", "audit.view_trail"),
 ]
