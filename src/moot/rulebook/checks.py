@@ -349,10 +349,16 @@ def _balance(
         total = len(filled) + vacant
         need = _ceil(total, share.numerator, share.denominator)
         share_text = "half" if share == 1 / 2 else f"{share.numerator}/{share.denominator}"
-        text = f"{women_of(women, len(filled))}{still}; clause {clause} needs at least {share_text} of all officers"
+        text = (
+            f"{women_of(women, len(filled))}{still}; clause {clause} needs at least "
+            f"{share_text} of all officers"
+        )
         (approved if women + vacant >= need else refused).append(Reason(text, clause))
     if rules.min_women:
-        text = f"{women_of(women, len(filled))}{still}; clause {clause} needs at least {rules.min_women}"
+        text = (
+            f"{women_of(women, len(filled))}{still}; clause {clause} needs at least "
+            f"{rules.min_women}"
+        )
         (approved if women + vacant >= rules.min_women else refused).append(Reason(text, clause))
     if rules.first_posts and rules.min_women_in_first_posts:
         first = rules.posts[: rules.first_posts]
@@ -395,7 +401,10 @@ def check_affiliation(
     rule = next((r for r in general.by_kind if r.organisation_kind == org_kind), None)
     label = org_kind.replace("_", " ")
     if rule is None:
-        text = f"an organisation of kind {label!r} may not affiliate to any unit; clause {general.clause} lists who may"
+        text = (
+            f"an organisation of kind {label!r} may not affiliate to any unit; clause "
+            f"{general.clause} lists who may"
+        )
         return Assessment(False, (Reason(text, general.clause),))
     if unit_kind not in rule.unit_kinds:
         places = _listing(

@@ -16,7 +16,7 @@ def _day(value: datetime.date) -> str:
 
 def _span(days: int) -> str:
     """ "3 days", "1 week", "5 weeks" (whole weeks, rounded down)."""
-    if days < 7:  # noqa: PLR2004 - a week
+    if days < 7:
         return f"{days} day{'s' if days != 1 else ''}"
     weeks = days // 7
     return f"{weeks} week{'s' if weeks != 1 else ''}"

@@ -25,8 +25,8 @@ from moot.rulebook.model import (
     AffiliationRules,
     CompetenceCategory,
     Decision,
-    EligibilityRule,
     Edition,
+    EligibilityRule,
     Majority,
     MeetingKind,
     MembershipRules,
@@ -118,7 +118,8 @@ class _Table:
         if not SLUG.match(value):
             raise self.error(
                 key,
-                f'expected a slug of lower-case letters, digits and - or _ (e.g. "iron-lantern"), got {_show(value)}',
+                'expected a slug of lower-case letters, digits and - or _ (e.g. "iron-lantern"), '
+                f"got {_show(value)}",
             )
         return value
 
@@ -176,13 +177,15 @@ class _Table:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.error(
                 key,
-                f"expected an array of text such as {json.dumps(list(allowed[:2]))}, got {_show(value)}",
+                f"expected an array of text such as {json.dumps(list(allowed[:2]))}, got "
+                f"{_show(value)}",
             )
         for index, item in enumerate(value, start=1):
             if item not in allowed:
                 raise self.error(
                     f"{key}[{index}]",
-                    f"{_show(item)} is not one of {', '.join(allowed)}{_did_you_mean(item, allowed)}",
+                    f"{_show(item)} is not one of "
+                    f"{', '.join(allowed)}{_did_you_mean(item, allowed)}",
                 )
         if len(set(value)) != len(value):
             duplicate = next(v for v in value if value.count(v) > 1)
@@ -241,7 +244,8 @@ class _Table:
                 known = sorted(self.used)
                 raise self.error(
                     key,
-                    f"unknown key{_did_you_mean(key, known)}; the keys here are {', '.join(known) or 'none'}",
+                    f"unknown key{_did_you_mean(key, known)}; the keys here are "
+                    f"{', '.join(known) or 'none'}",
                 )
 
 
@@ -334,7 +338,8 @@ def _vocabulary(head: _Table, key: str, default: tuple[str, ...]) -> tuple[str, 
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise head.error(
             key,
-            f"expected a non-empty array of slugs such as {json.dumps(list(default[:2]))}, got {_show(value)}",
+            f"expected a non-empty array of slugs such as {json.dumps(list(default[:2]))}, got "
+            f"{_show(value)}",
         )
     for index, item in enumerate(value, start=1):
         if not SLUG.match(item):
@@ -355,7 +360,8 @@ def _membership(table: _Table) -> MembershipRules:
         if status not in MEMBER_STATUSES:
             raise entry.error_at(
                 entry.path,
-                f"{_show(status)} is not a membership status moot records; use one of {', '.join(MEMBER_STATUSES)}{_did_you_mean(status, MEMBER_STATUSES)}",
+                f"{_show(status)} is not a membership status moot records; use one of "
+                f"{', '.join(MEMBER_STATUSES)}{_did_you_mean(status, MEMBER_STATUSES)}",
             )
         standing = entry.flag("standing")
         statuses.append(
@@ -374,7 +380,8 @@ def _membership(table: _Table) -> MembershipRules:
     if missing:
         raise table.error_at(
             f"{table.path}.statuses",
-            f"missing [membership.statuses.{missing[0]}]; every status moot records needs a rule ({', '.join(MEMBER_STATUSES)})",
+            f"missing [membership.statuses.{missing[0]}]; every status moot records needs a rule "
+            f"({', '.join(MEMBER_STATUSES)})",
         )
     table.done()
     return MembershipRules(
@@ -409,12 +416,14 @@ def _eligibility(root: _Table) -> tuple[EligibilityRule, ...]:
         if freeze and not rule.freeze_clause:
             raise entry.error_at(
                 entry.path,
-                'missing key "freeze_clause"; a rule with freeze_date = true cites the clause of the freeze date, e.g. freeze_clause = "7.3.2"',
+                'missing key "freeze_clause"; a rule with freeze_date = true cites the clause of '
+                'the freeze date, e.g. freeze_clause = "7.3.2"',
             )
         if not freeze and "freeze_clause" in entry.data:
             raise entry.error(
                 "freeze_clause",
-                "freeze_clause is only read when freeze_date = true; set freeze_date = true or remove it",
+                "freeze_clause is only read when freeze_date = true; set freeze_date = true or "
+                "remove it",
             )
         entry.done()
         rules.append(rule)
@@ -423,7 +432,8 @@ def _eligibility(root: _Table) -> tuple[EligibilityRule, ...]:
         if purpose not in present:
             raise root.error_at(
                 "eligibility",
-                f"missing [eligibility.{purpose}]; moot asks about {', '.join(REQUIRED_PURPOSES)}, so each needs a rule",
+                f"missing [eligibility.{purpose}]; moot asks about "
+                f"{', '.join(REQUIRED_PURPOSES)}, so each needs a rule",
             )
     return tuple(rules)
 
@@ -482,7 +492,8 @@ def _majorities(root: _Table) -> tuple[Majority, ...]:
         if numerator > denominator:
             raise entry.error(
                 "numerator",
-                f"the numerator ({numerator}) exceeds the denominator ({denominator}); a majority is a share of the votes, e.g. 2 and 3 for two thirds",
+                f"the numerator ({numerator}) exceeds the denominator ({denominator}); a majority "
+                "is a share of the votes, e.g. 2 and 3 for two thirds",
             )
         rules.append(
             Majority(
@@ -557,7 +568,8 @@ def _officers(root: _Table, unit_kinds: tuple[str, ...]) -> tuple[OfficerRules, 
         if unit_kind not in unit_kinds:
             raise entry.error_at(
                 entry.path,
-                f"{_show(unit_kind)} is not a kind of unit of this edition ({', '.join(unit_kinds)}){_did_you_mean(unit_kind, unit_kinds)}",
+                f"{_show(unit_kind)} is not a kind of unit of this edition "
+                f"({', '.join(unit_kinds)}){_did_you_mean(unit_kind, unit_kinds)}",
             )
         clause = entry.clause()
         posts = []
@@ -580,12 +592,14 @@ def _officers(root: _Table, unit_kinds: tuple[str, ...]) -> tuple[OfficerRules, 
             if job_share and post.max_sharers < 2:
                 raise post_table.error(
                     "max_sharers",
-                    "a post that allows job shares needs max_sharers of at least 2; or set job_share_allowed = false",
+                    "a post that allows job shares needs max_sharers of at least 2; or set "
+                    "job_share_allowed = false",
                 )
             if not job_share and "max_sharers" in post_table.data and post.max_sharers != 1:
                 raise post_table.error(
                     "max_sharers",
-                    "max_sharers is only read when job_share_allowed = true; set it or remove max_sharers",
+                    "max_sharers is only read when job_share_allowed = true; set it or remove "
+                    "max_sharers",
                 )
             post_table.done()
             posts.append(post)
@@ -602,7 +616,8 @@ def _officers(root: _Table, unit_kinds: tuple[str, ...]) -> tuple[OfficerRules, 
         if in_first > first_posts:
             raise entry.error(
                 "min_women_in_first_posts",
-                f"{in_first} women cannot be found in the first {first_posts} posts; lower it or raise first_posts",
+                f"{in_first} women cannot be found in the first {first_posts} posts; lower it or "
+                "raise first_posts",
             )
         if min_women > sum(p.seats * p.max_sharers for p in posts):
             raise entry.error(
@@ -610,7 +625,6 @@ def _officers(root: _Table, unit_kinds: tuple[str, ...]) -> tuple[OfficerRules, 
             )
         has_balance = share is not None or min_women or in_first
         has_exclusive = any(p.exclusive_group for p in posts)
-        has_job_share = any(p.job_share_allowed for p in posts)
         result.append(
             OfficerRules(
                 unit_kind=unit_kind,
@@ -630,7 +644,6 @@ def _officers(root: _Table, unit_kinds: tuple[str, ...]) -> tuple[OfficerRules, 
                 job_share_text=entry.text("job_share_text", ""),
             )
         )
-        del has_job_share
         entry.done()
     return tuple(result)
 
@@ -639,7 +652,8 @@ def _required_clause(entry: _Table, key: str, needed: Any, default: str) -> str:
     if needed and key not in entry.data:
         raise entry.error_at(
             entry.path,
-            f'missing key "{key}"; the rule it names is in force here, so cite its clause, e.g. {key} = "7.7.2"',
+            f'missing key "{key}"; the rule it names is in force here, so cite its clause, e.g. '
+            f'{key} = "7.7.2"',
         )
     return entry.clause(key, default) or default
 
@@ -654,7 +668,8 @@ def _affiliation(
         if org_kind not in organisation_kinds:
             raise entry.error_at(
                 entry.path,
-                f"{_show(org_kind)} is not a kind of organisation of this edition ({', '.join(organisation_kinds)}){_did_you_mean(org_kind, organisation_kinds)}",
+                f"{_show(org_kind)} is not a kind of organisation of this edition "
+                f"({', '.join(organisation_kinds)}){_did_you_mean(org_kind, organisation_kinds)}",
             )
         rules.append(
             _finish(
