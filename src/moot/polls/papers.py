@@ -1,0 +1,110 @@
+"""Printable ballot papers, the paper fallback for a vote at a meeting (the tellers count the
+papers and enter the figures as TellerCount), and the links and projector fragments polls adds
+to a meeting's agenda items through ``moot.meetings.hooks`` (polls → meetings is the allowed
+direction; meetings never imports polls)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from moot.polls import queries
+from moot.polls.access import access_poll
+from moot.polls.models import Poll, PollState, Voting
+
+MAX_PAPERS = 5000
+
+INSTRUCTIONS = {
+    "yes_no": "Put a cross (X) in ONE box.",
+    "single": "Put a cross (X) in the box next to ONE candidate.",
+    "multi": "Put a cross (X) next to each candidate you support.",
+    "ranked": "Write 1 next to your first choice, 2 next to your second, and so on. Rank as "
+    "many or as few as you like; use each number once.",
+}
+
+
+def papers_count(poll: Poll, requested: str | None) -> int:
+    """How many papers to print: as asked (1 to 5,000), else one per eligible voter."""
+    if requested:
+        try:
+            return max(1, min(MAX_PAPERS, int(requested)))
+        except ValueError:
+            pass
+    return max(1, min(MAX_PAPERS, queries.eligible_count(poll)))
+
+
+@login_required
+@require_GET
+def ballot_papers(request: HttpRequest, poll_id: int) -> HttpResponse:
+    """A PDF of ballot papers for the poll (``?count=n``; default one per eligible voter), two
+    to a page, with the options in the poll's order and the instructions for its ballot kind."""
+    from weasyprint import CSS, HTML
+
+    poll = access_poll(poll_id, request.user, for_write=True)
+    kind = queries.ballot_kind(poll.method)
+    count = papers_count(poll, request.GET.get("count"))
+    instructions = INSTRUCTIONS[kind]
+    if kind == "multi" and poll.method == "block":
+        instructions = f"Put a cross (X) next to up to {poll.seats} candidates."
+    html = render_to_string(
+        "polls/papers.html",
+        {
+            "poll": poll,
+            "meeting": getattr(poll, "meeting", None),
+            "options": list(poll.options.all()),
+            "instructions": instructions,
+            "papers": range(count),
+            "ranked": kind == "ranked",
+        },
+    )
+    stylesheet = CSS(filename=finders.find("polls/papers.css"))
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+        stylesheets=[stylesheet]
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="poll-{poll.pk}-ballot-papers.pdf"'
+    return response
+
+
+def _polls_of(item: Any) -> list[Poll]:
+    return list(Poll.objects.filter(agenda_item_id=item.pk).order_by("created_at", "id"))
+
+
+def agenda_item_links(item: Any, user: Any) -> list[tuple[str, str]]:
+    """For each poll of the agenda item: the ballot while it is open (for those who may
+    vote), the poll's page, and the ballot papers for those who run it."""
+    links: list[tuple[str, str]] = []
+    for poll in _polls_of(item):
+        if not user.has_perm("polls.view_poll", poll):
+            continue
+        if poll.is_open and poll.voting == Voting.ELECTRONIC and user.has_perm("polls.vote", poll):
+            links.append((f"Vote now: {poll.title}", reverse("polls:vote", args=[poll.pk])))
+        label = "Result" if poll.is_closed else "Poll"
+        links.append((f"{label}: {poll.title}", reverse("polls:detail", args=[poll.pk])))
+        if poll.state != PollState.CLOSED and user.has_perm("polls.manage_poll", poll):
+            links.append(
+                (f"Ballot papers (PDF): {poll.title}", reverse("polls:papers", args=[poll.pk]))
+            )
+    return links
+
+
+def projector_fragments(item: Any, user: Any) -> list[str]:
+    """The live turnout (and, after close, the result) of the item's polls on the projector."""
+    return [
+        reverse("polls:projector_fragment", args=[poll.pk])
+        for poll in _polls_of(item)
+        if poll.state != PollState.DRAFT and user.has_perm("polls.view_poll", poll)
+    ]
+
+
+def register_meeting_hooks() -> None:
+    from moot.meetings import hooks
+
+    hooks.register_item_links(agenda_item_links)
+    hooks.register_projector_fragments(projector_fragments)
