@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moot.polls import views
+from moot.polls import papers, views
 
 app_name = "polls"
 urlpatterns = [
@@ -21,4 +21,5 @@ urlpatterns = [
     ),
     path("polls/<int:poll_id>/chart.svg", views.chart, name="chart"),
     path("polls/<int:poll_id>/ballots/", views.download, name="download"),
+    path("polls/<int:poll_id>/papers.pdf", papers.ballot_papers, name="papers"),
 ]
