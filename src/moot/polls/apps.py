@@ -10,8 +10,10 @@ class PollsConfig(AppConfig):
         # Registers the rules predicates "polls.manage_poll", "polls.view_poll", "polls.vote".
         from moot.polls import permissions  # noqa: F401
         from moot.polls.dashboard import open_votes_panel
+        from moot.polls.papers import register_meeting_hooks
         from moot.site.dashboard import PANELS
         from moot.site.navigation import NAV
 
         NAV.append(("polls:list", "Polls", None))
         PANELS.append(open_votes_panel)
+        register_meeting_hooks()  # links and projector fragments on meeting agenda items
