@@ -88,11 +88,20 @@ class _Table:
     def error(self, key: str, message: str) -> RulebookError:
         return self.error_at(self.key_path(key), message)
 
+    def _near_miss(self, key: str) -> None:
+        """A required key is missing: if a key written here looks like a misspelling of it,
+        report that key (the likelier mistake) rather than the missing one."""
+        others = [k for k in self.data if k != key and k not in self.used]
+        close = difflib.get_close_matches(key, others, n=1, cutoff=0.8)
+        if close:
+            raise self.error(close[0], f'unknown key; did you mean "{key}"?')
+
     def _get(self, key: str, default: Any, example: str) -> Any:
         self.used.add(key)
         if key in self.data:
             return self.data[key]
         if default is _MISSING:
+            self._near_miss(key)
             raise self.error_at(self.path, f'missing key "{key}"; add it, e.g. {key} = {example}')
         return default
 
@@ -113,8 +122,8 @@ class _Table:
             )
         return value
 
-    def slug(self, key: str, default: Any = _MISSING) -> str:
-        value = self.text(key, default, example='"iron-lantern"')
+    def slug(self, key: str, default: Any = _MISSING, *, example: str = '"iron-lantern"') -> str:
+        value = self.text(key, default, example=example)
         if not SLUG.match(value):
             raise self.error(
                 key,
@@ -123,11 +132,21 @@ class _Table:
             )
         return value
 
-    def whole(self, key: str, default: Any = _MISSING, *, unit: str = "", minimum: int = 0) -> int:
+    def whole(
+        self,
+        key: str,
+        default: Any = _MISSING,
+        *,
+        unit: str = "",
+        minimum: int = 0,
+        example: int = 14,
+    ) -> int:
         what = f"a whole number of {unit}" if unit else "a whole number"
-        value = self._get(key, default, "14")
+        value = self._get(key, default, str(example))
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(key, f"expected {what}, got {_show(value)}; write a number such as 14")
+            raise self.error(
+                key, f"expected {what}, got {_show(value)}; write a number such as {example}"
+            )
         if value < minimum:
             raise self.error(key, f"expected {what} of at least {minimum}, got {value}")
         return value
@@ -205,6 +224,7 @@ class _Table:
         self.used.add(key)
         if key not in self.data:
             if required:
+                self._near_miss(key)
                 where = f"[{self.key_path(key)}]"
                 raise self.error_at(
                     self.path, f"missing table {where}; add it (see docs/rulebook.md)"
@@ -290,7 +310,7 @@ def parse_edition(text: str, source: str = "edition") -> Edition:
 
 def _edition(root: _Table, source: str, text: str) -> Edition:
     head = root.table("edition")
-    name = head.slug("name")
+    name = head.slug("name", example='"party-2027"')
     title = head.text("title", "")
     version = head.text("version", "")
     effective_from = head.date("effective_from", None)
@@ -406,7 +426,7 @@ def _eligibility(root: _Table) -> tuple[EligibilityRule, ...]:
             purpose=purpose,
             title=entry.text("title", purpose),
             event=entry.text("event", f"the {purpose}", example='"the meeting"'),
-            min_weeks=entry.whole("min_weeks", unit="weeks"),
+            min_weeks=entry.whole("min_weeks", unit="weeks", example=8),
             in_unit=entry.flag("in_unit", True),
             freeze_date=freeze,
             clause=entry.clause(),
@@ -451,7 +471,7 @@ def _meetings(root: _Table, unit_kinds: tuple[str, ...]) -> tuple[MeetingKind, .
         quorum = QuorumRule(
             share=share if share is not None else Fraction(0),
             share_text=share_text,
-            minimum=quorum_table.whole("minimum", 0, unit="members"),
+            minimum=quorum_table.whole("minimum", 0, unit="members", example=5),
             clause=quorum_table.clause(),
             text=quorum_table.text("text", ""),
         )
@@ -487,8 +507,8 @@ def _majorities(root: _Table) -> tuple[Majority, ...]:
     for name, entry in root.subtables("majorities"):
         if not SLUG.match(name):
             raise entry.error_at(entry.path, f"expected a slug for the majority, got {_show(name)}")
-        numerator = entry.whole("numerator", minimum=1)
-        denominator = entry.whole("denominator", minimum=1)
+        numerator = entry.whole("numerator", minimum=1, example=2)
+        denominator = entry.whole("denominator", minimum=1, example=3)
         if numerator > denominator:
             raise entry.error(
                 "numerator",
@@ -582,9 +602,9 @@ def _officers(root: _Table, unit_kinds: tuple[str, ...]) -> tuple[OfficerRules, 
                 exclusive_group=post_table.text("exclusive_group", ""),
                 job_share_allowed=job_share,
                 max_sharers=post_table.whole(
-                    "max_sharers", 2 if job_share else 1, unit="people", minimum=1
+                    "max_sharers", 2 if job_share else 1, unit="people", minimum=1, example=2
                 ),
-                seats=post_table.whole("seats", 1, unit="seats", minimum=1),
+                seats=post_table.whole("seats", 1, unit="seats", minimum=1, example=1),
                 clause=post_table.clause("clause", clause) or clause,
                 text=post_table.text("text", ""),
                 note=post_table.text("note", ""),
@@ -605,9 +625,9 @@ def _officers(root: _Table, unit_kinds: tuple[str, ...]) -> tuple[OfficerRules, 
             posts.append(post)
         _unique(posts, lambda p: p.slug, entry, "the post", f"{entry.path}.posts")
         share, _ = entry.share("min_women_share", None)
-        first_posts = entry.whole("first_posts", 0, unit="posts")
-        in_first = entry.whole("min_women_in_first_posts", 0, unit="women")
-        min_women = entry.whole("min_women", 0, unit="women")
+        first_posts = entry.whole("first_posts", 0, unit="posts", example=6)
+        in_first = entry.whole("min_women_in_first_posts", 0, unit="women", example=3)
+        min_women = entry.whole("min_women", 0, unit="women", example=2)
         if first_posts > len(posts):
             raise entry.error(
                 "first_posts",
