@@ -21,8 +21,9 @@ The rule implemented (docs/elections.md, "Balance"):
    many women in the seats pass) and given to the count as a constraint (guard/doom), so the
    count itself elects enough women when enough stand. The declaration checks the slate again;
    if it still fails (e.g. too few women stood), the lowest-placed elected candidate is swapped
-   for the highest-placed unelected candidate that makes it pass, and failing that, seats are
-   left vacant from the lowest-placed upwards, each step named in the account.
+   for the highest-placed unelected candidate that makes it pass, and failing that, as few
+   seats as possible are left vacant, keeping the best-placed of those elected; each step is
+   named in the account.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import combinations
 from typing import Any
 
 from moot.units.models import Post
@@ -273,14 +275,18 @@ def _decide_several(
                 )
                 trial.sort(key=ranked.index)
                 return Decision(trial, seats - len(trial), account, [verdict.clause])
-    # Leave seats vacant, lowest-placed first, until the officers pass.
-    kept = list(elected)
-    while kept:
-        dropped = kept.pop()
-        account.append(
-            f"{dropped.label}, placed {_ordinal(ranked.index(dropped) + 1)}, cannot be "
-            "declared under that rule; the seat is left vacant."
-        )
-        if check_slate(post, on, kept).allowed:
-            break
-    return Decision(kept, seats - len(kept), account, [verdict.clause])
+    # Leave as few seats vacant as possible, keeping the best-placed of those elected: the
+    # first combination (in order of placing) of the most candidates with which the officers
+    # pass.
+    for size in range(len(elected) - 1, -1, -1):
+        for kept in combinations(elected, size):
+            if size and not check_slate(post, on, list(kept)).allowed:
+                continue
+            for dropped in elected:
+                if dropped not in kept:
+                    account.append(
+                        f"{dropped.label}, placed {_ordinal(ranked.index(dropped) + 1)}, cannot "
+                        "be declared under that rule; the seat is left vacant."
+                    )
+            return Decision(list(kept), seats - size, account, [verdict.clause])
+    return Decision([], seats, account, [verdict.clause])  # pragma: no cover - size 0 returns

@@ -1,0 +1,342 @@
+"""Election pages: the list, creating an election, the election (candidates, statements,
+nominations, the vote, the result and the declaration), the nomination form, the nominee's
+consent page and the candidates' page beside the ballot. Thin: access, actions and queries do
+the work; every refusal is shown with its reason and clause."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from moot.elections import queries
+from moot.elections.access import access_election, access_nomination
+from moot.elections.actions import (
+    LIVE_NOMINATIONS,
+    ElectionError,
+    do_answer_nomination,
+    do_close_election,
+    do_create_election,
+    do_declare_result,
+    do_nominate,
+    do_open_election,
+    do_second_nomination,
+    do_withdraw_nomination,
+)
+from moot.elections.forms import AnswerForm, ElectionForm, NominationForm, WithdrawForm
+from moot.elections.models import Election
+from moot.polls.permissions import member_of
+
+
+def _result_context(election: Election) -> dict[str, Any]:
+    """What polls' result partial (polls/_result.html) reads, from the poll's stored result."""
+    poll = election.poll
+    result = (poll.result if poll is not None else None) or {}
+    table = result.get("table") or {}
+    return {
+        "poll": poll,
+        "result": result,
+        "round_actions": table.get("actions") or [],
+        "round_rows": table.get("rows") or [],
+        "elected": result.get("elected") or [],
+        "carried": result.get("carried"),
+    }
+
+
+def _add_error(form: Any, exc: ElectionError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc))
+
+
+@login_required
+@require_GET
+def election_list(request: HttpRequest) -> HttpResponse:
+    """Elections the user may see — of one meeting (?meeting=) or unit (?unit=) — and the
+    nominations waiting for them."""
+    from moot.meetings.models import Meeting
+    from moot.units.models import Unit
+
+    meeting = unit = None
+    if request.GET.get("meeting", "").isdigit():
+        meeting = Meeting.objects.filter(pk=int(request.GET["meeting"])).first()
+        if meeting is None or not request.user.has_perm("meetings.view_meeting", meeting):
+            raise Http404("No such meeting.")
+    elif request.GET.get("unit", "").isdigit():
+        unit = Unit.objects.filter(pk=int(request.GET["unit"])).first()
+        if unit is None:
+            raise Http404("No such unit.")
+    elections = queries.elections_visible_to(request.user, meeting=meeting, unit=unit)
+    scope = meeting.unit if meeting is not None else unit
+    return render(
+        request,
+        "elections/list.html",
+        {
+            "elections": elections,
+            "meeting": meeting,
+            "unit": unit,
+            "awaiting": queries.awaiting(request.user),
+            "may_create": scope is not None
+            and request.user.has_perm("elections.manage_election", scope),
+            "scope": scope,
+        },
+    )
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    """A manager sets up an election for a unit (``?unit=``), optionally at a meeting."""
+    from moot.units.models import Unit
+
+    unit_id = request.GET.get("unit") or request.POST.get("unit")
+    unit = Unit.objects.filter(pk=int(unit_id)).first() if str(unit_id).isdigit() else None
+    if unit is None:
+        raise Http404("Choose the unit that holds the election (?unit=).")
+    if not request.user.has_perm("elections.manage_election", unit):
+        raise PermissionDenied(
+            "Only the chair, the secretary or national staff can set up an election."
+        )
+    initial = {}
+    if str(request.GET.get("meeting", "")).isdigit():
+        initial["meeting"] = int(request.GET["meeting"])
+    form = ElectionForm(request.POST or None, unit=unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            election = do_create_election(
+                post=data["post"],
+                method=data["method"],
+                seats=data["seats"],
+                meeting=data["meeting"],
+                agenda_item=data["agenda_item"],
+                election_date=data["election_date"],
+                nominations_open_on=data["nominations_open_on"],
+                nominations_close_on=data["nominations_close_on"],
+                statement_limit=data["statement_limit"],
+                returning_officer=request.user,
+                acting_user=request.user,
+            )
+        except ElectionError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, f"{election.title}: nominations are set up.")
+            return redirect("elections:detail", election_id=election.pk)
+    return render(request, "elections/create.html", {"form": form, "unit": unit})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, election_id: int) -> HttpResponse:
+    election = access_election(election_id, request.user)
+    user = request.user
+    can_manage = user.has_perm("elections.manage_election", election)
+    member = member_of(user)
+    rows = []
+    for nomination in queries.nominations(election):
+        mine = member is not None and member.pk in {
+            nomination.nominee_id,
+            nomination.partner_id,
+            nomination.nominator_id,
+            nomination.seconder_id,
+        }
+        if not (can_manage or mine or nomination.state == "standing"):
+            continue
+        rows.append(
+            {
+                "nomination": nomination,
+                "needs": queries.needs_from(nomination, member),
+                "refusal_visible": bool(nomination.refusal)
+                and user.has_perm("elections.view_refusal", nomination),
+            }
+        )
+    poll = election.poll
+    context = {
+        "election": election,
+        "can_manage": can_manage,
+        "can_nominate": user.has_perm("elections.nominate", election),
+        "candidates": queries.candidates(election),
+        "rows": rows,
+        "turnout": _turnout(poll),
+        "declaration": election.declaration or {},
+        **_result_context(election),
+    }
+    return render(request, "elections/detail.html", context)
+
+
+def _turnout(poll: Any) -> Any:
+    if poll is None:
+        return None
+    from moot.polls.queries import turnout
+
+    return turnout(poll)
+
+
+@login_required
+@require_GET
+def ballot(request: HttpRequest, election_id: int) -> HttpResponse:
+    """The candidates and their statements, with the way to the ballot while it is open."""
+    election = access_election(election_id, request.user)
+    return render(
+        request,
+        "elections/ballot.html",
+        {"election": election, "candidates": queries.candidates(election), "poll": election.poll},
+    )
+
+
+@login_required
+def nominate(request: HttpRequest, election_id: int) -> HttpResponse:
+    election = access_election(election_id, request.user)
+    if not request.user.has_perm("elections.nominate", election):
+        raise PermissionDenied(
+            f"Nominations for this election are closed, or you are not a member of {election.unit}."
+        )
+    manager = request.user.has_perm("elections.manage_election", election)
+    form = NominationForm(
+        request.POST or None, election=election, own=member_of(request.user), manager=manager
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            nomination = do_nominate(
+                election,
+                nominee=data["nominee"],
+                partner=data.get("partner"),
+                nominator=data["nominator"],
+                seconder=data["seconder"],
+                acting_user=request.user,
+            )
+        except ElectionError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Nomination of {nomination.label} recorded: "
+                f"{nomination.get_state_display().lower()}.",
+            )
+            return redirect("elections:detail", election_id=election.pk)
+    return render(
+        request,
+        "elections/nominate.html",
+        {"election": election, "form": form, "manager": manager},
+    )
+
+
+@login_required
+def nomination(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    """The nominee's page: accept (with a statement) or decline; the seconder's: second."""
+    nomination = access_nomination(nomination_id, request.user)
+    user = request.user
+    is_nominee = user.has_perm("elections.answer_nomination", nomination)
+    is_manager = user.has_perm("elections.manage_election", nomination.election)
+    if not (is_nominee or is_manager or user.has_perm("elections.second_nomination", nomination)):
+        raise PermissionDenied(
+            "This page is for the nominee, the seconder and the returning officer."
+        )
+    form = AnswerForm(
+        request.POST or None,
+        limit=nomination.election.statement_limit,
+        initial={"statement": nomination.statement},
+    )
+    if request.method == "POST" and is_nominee and form.is_valid():
+        accept = request.POST.get("answer") == "accept"
+        try:
+            nomination = do_answer_nomination(
+                nomination,
+                accept=accept,
+                statement=form.cleaned_data["statement"] if accept else None,
+                acting_user=user,
+            )
+        except ElectionError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(
+                request,
+                "You accepted the nomination." if accept else "You declined the nomination.",
+            )
+            return redirect("elections:nomination", nomination_id=nomination.pk)
+    member = member_of(user)
+    return render(
+        request,
+        "elections/nomination.html",
+        {
+            "nomination": nomination,
+            "election": nomination.election,
+            "form": form,
+            "is_nominee": is_nominee,
+            "is_manager": is_manager,
+            "needs": queries.needs_from(nomination, member),
+            "refusal_visible": bool(nomination.refusal)
+            and user.has_perm("elections.view_refusal", nomination),
+            "withdraw_form": WithdrawForm(),
+            "reserved": nomination.election.post.reserved_for_women,
+            "live": nomination.state in LIVE_NOMINATIONS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def second(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    nomination = access_nomination(nomination_id, request.user)
+    try:
+        do_second_nomination(nomination, acting_user=request.user)
+    except ElectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "You seconded the nomination.")
+    return redirect("elections:nomination", nomination_id=nomination.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    nomination = access_nomination(nomination_id, request.user)
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        do_withdraw_nomination(nomination, reason=reason, acting_user=request.user)
+    except ElectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The nomination is withdrawn.")
+    return redirect("elections:detail", election_id=nomination.election_id)
+
+
+def _manager_post(request: HttpRequest, election_id: int, action: Any, done: str) -> HttpResponse:
+    election = access_election(election_id, request.user, for_write=True)
+    try:
+        action(election, acting_user=request.user)
+    except ElectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("elections:detail", election_id=election.pk)
+
+
+@login_required
+@require_POST
+def open_vote(request: HttpRequest, election_id: int) -> HttpResponse:
+    return _manager_post(
+        request, election_id, do_open_election, "Nominations are closed and the vote is open."
+    )
+
+
+@login_required
+@require_POST
+def close_vote(request: HttpRequest, election_id: int) -> HttpResponse:
+    election = access_election(election_id, request.user, for_write=True)
+    if election.poll is not None and not request.user.has_perm("polls.manage_poll", election.poll):
+        raise PermissionDenied("Only the returning officer or the chair can close the vote.")
+    return _manager_post(request, election_id, do_close_election, "The vote is closed and counted.")
+
+
+@login_required
+@require_POST
+def declare(request: HttpRequest, election_id: int) -> HttpResponse:
+    return _manager_post(
+        request, election_id, do_declare_result, "The result is declared and the offices updated."
+    )
