@@ -8,4 +8,12 @@ class MotionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the rules predicates "motions.*" (see moot.motions.permissions).
+        from moot.meetings.hooks import register_item_links, register_minutes_section
         from moot.motions import permissions  # noqa: F401
+        from moot.motions.hooks import item_links, minutes_section
+        from moot.site.navigation import NAV
+
+        register_item_links(item_links)
+        register_minutes_section("motions", 60, minutes_section)
+        if not any(entry[0] == "motions:index" for entry in NAV):
+            NAV.append(("motions:index", "Motions", None))

@@ -175,7 +175,11 @@ def chair_flags(motion: Motion, user: Any) -> list[Warning]:
 
     Computed on every read and stored nowhere: a motion that names a member under a disciplinary
     process is "likely not competent". The warning says nothing about who, or about any case."""
-    if not user.has_perm("motions.see_chair_flags", motion):
+    from moot.motions.permissions import can_see_chair_flags
+
+    # The predicate itself, not user.has_perm: Django lets a superuser pass every has_perm,
+    # and this warning is for the chair and national staff only.
+    if not can_see_chair_flags(user, motion):
         return []
     if not motion.is_open:
         return []

@@ -1,0 +1,188 @@
+"""Forms for motions. They collect input; the actions decide (and their refusals are shown on
+the field they name). Members are given by membership number, as on a membership card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from moot.motions.models import AmendmentAction, ProposerKind, RulingDecision
+
+VOTING_CHOICES = [
+    ("show_of_hands", "Counted show of hands (the tellers enter the counts)"),
+    ("paper", "Paper ballot (the tellers enter the counts)"),
+    ("electronic", "Electronic vote on members' phones"),
+]
+
+
+class MemberNumberField(forms.CharField):
+    """A membership number (e.g. M0001234), cleaned to the Member."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("help_text", "Membership number, as on the membership card.")
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        from moot.members.models import Member
+
+        number = (super().clean(value) or "").strip().upper()
+        if not number:
+            return None
+        member = Member.objects.filter(number=number).first()
+        if member is None:
+            raise forms.ValidationError(
+                f"No member has the number {number}; check the membership card."
+            )
+        return member
+
+
+class TableMotionForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Leave a blank line between paragraphs. Lines are numbered when it is shown, "
+        "so that amendments can refer to them.",
+    )
+    proposer_kind = forms.ChoiceField(
+        label="Proposed by",
+        choices=[c for c in ProposerKind.choices if c[0] != ProposerKind.COMPOSITE],
+        widget=forms.RadioSelect,
+        initial=ProposerKind.MEMBER,
+    )
+    branch = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="When a branch proposes the motion."
+    )
+    organisation = forms.ModelChoiceField(
+        label="Affiliated organisation",
+        queryset=None,
+        required=False,
+        help_text="When an affiliated organisation proposes the motion.",
+    )
+    mover = MemberNumberField(label="Mover")
+    seconder = MemberNumberField(label="Seconder")
+    affiliate_to = forms.ModelChoiceField(
+        label="Motion to affiliate to",
+        queryset=None,
+        required=False,
+        help_text="Only for a motion that this party affiliates to an outside organisation: "
+        "carried, it creates the affiliation.",
+    )
+
+    def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from moot.units.models import Organisation, Unit
+        from moot.units.queries import affiliations_of
+
+        unit = meeting.unit
+        self.fields["branch"].queryset = Unit.objects.filter(parent=unit, kind="branch")
+        affiliated = affiliations_of(unit).filter(end__isnull=True).values("organisation_id")
+        self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=affiliated)
+        self.fields["affiliate_to"].queryset = Organisation.objects.order_by("name")
+
+    def proposer(self) -> Any:
+        kind = self.cleaned_data["proposer_kind"]
+        if kind == ProposerKind.BRANCH:
+            return self.cleaned_data.get("branch")
+        if kind == ProposerKind.AFFILIATE:
+            return self.cleaned_data.get("organisation")
+        return None  # the mover
+
+
+class RulingForm(forms.Form):
+    decision = forms.ChoiceField(choices=RulingDecision.choices, widget=forms.RadioSelect)
+    category = forms.ChoiceField(
+        label="Category of business that is not competent",
+        required=False,
+        help_text="From the rulebook; its clause is cited unless you give another.",
+    )
+    clause = forms.CharField(
+        max_length=120,
+        required=False,
+        help_text="The clause the ruling rests on (e.g. 15.6.1).",
+    )
+    referred_to = forms.CharField(
+        label="Referred to", max_length=200, required=False, help_text="For a referral only."
+    )
+    # Not required here: the action refuses a ruling without reasons, saying why.
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="Required: why the motion is (or is not) competent business.",
+    )
+
+    def __init__(self, *args: Any, categories: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "— none —")] + [
+            (c.slug, f"{c.title} (clause {c.clause})") for c in categories
+        ]
+
+
+class AmendmentForm(forms.Form):
+    action = forms.ChoiceField(
+        label="Change", choices=AmendmentAction.choices, widget=forms.RadioSelect
+    )
+    line_from = forms.IntegerField(
+        label="Line",
+        min_value=0,
+        help_text="The first line to replace or delete, or the line after which to insert "
+        "(0: before the first line). Line numbers of the motion as tabled.",
+    )
+    line_to = forms.IntegerField(
+        label="To line", min_value=1, required=False, help_text="The last line, when several."
+    )
+    text = forms.CharField(
+        label="New text",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="The words to put in (not needed to delete).",
+    )
+    mover = MemberNumberField(label="Mover")
+    seconder = MemberNumberField(label="Seconder", required=False)
+
+
+class VoteForm(forms.Form):
+    voting = forms.ChoiceField(
+        label="How the vote is taken",
+        choices=VOTING_CHOICES,
+        widget=forms.RadioSelect,
+        initial="show_of_hands",
+    )
+    secret = forms.BooleanField(
+        label="Secret ballot (electronic votes only)", required=False, initial=True
+    )
+
+
+class ChallengeForm(VoteForm):
+    moved_by = MemberNumberField(label="Challenge moved by", required=False)
+
+
+class CompositeForm(forms.Form):
+    motions = forms.ModelMultipleChoiceField(
+        label="Motions to composite", queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    title = forms.CharField(max_length=300)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}))
+    mover = MemberNumberField(label="Mover")
+    seconder = MemberNumberField(label="Seconder")
+
+    def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from moot.motions.models import Motion
+
+        self.fields["motions"].queryset = Motion.objects.filter(
+            meeting=meeting, state__in=["tabled", "admitted"]
+        ).order_by("number")
+        self.fields["motions"].label_from_instance = lambda m: f"{m.number}. {m.title}"
+
+
+class RemitForm(forms.Form):
+    to = forms.CharField(
+        label="Remit to", max_length=200, initial="the executive committee", required=False
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(max_length=300, required=False)

@@ -1,0 +1,506 @@
+"""Motion pages: a meeting's motions, tabling, the motion (numbered text, amendments, rulings,
+vote and outcome, history), the ruling form, amendments, composites, forwarding and a unit's
+received motions. Thin: access, actions and queries do the work; every page works without
+JavaScript, and htmx refreshes the live turnout of an open vote."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from moot.motions import queries
+from moot.motions.access import (
+    MANAGE_REFUSED,
+    access_amendment,
+    access_meeting,
+    access_motion,
+    access_received,
+    access_ruling,
+)
+from moot.motions.actions import (
+    MotionError,
+    do_accept_amendment,
+    do_challenge_ruling,
+    do_close_amendment_vote,
+    do_close_challenge,
+    do_close_motion_vote,
+    do_composite_motions,
+    do_forward_motion,
+    do_open_amendment_vote,
+    do_open_motion_vote,
+    do_propose_amendment,
+    do_record_motion_outcome,
+    do_remit_motion,
+    do_rule_on_motion,
+    do_table_motion,
+    do_withdraw_amendment,
+    do_withdraw_motion,
+)
+from moot.motions.forms import (
+    AmendmentForm,
+    ChallengeForm,
+    CompositeForm,
+    RemitForm,
+    RulingForm,
+    TableMotionForm,
+    VoteForm,
+    WithdrawForm,
+)
+from moot.motions.models import Motion
+from moot.polls.queries import turnout as poll_turnout
+
+# What the history shows for each audit verb.
+VERBS = {
+    "motions.table": "Tabled",
+    "motions.rule": "Competence ruling",
+    "motions.challenge_ruling": "Ruling challenged",
+    "motions.challenge_result": "Challenge decided",
+    "motions.propose_amendment": "Amendment proposed",
+    "motions.accept_amendment": "Amendment accepted by the mover",
+    "motions.withdraw_amendment": "Amendment withdrawn",
+    "motions.amendment_vote": "Amendment put to the vote",
+    "motions.amendment_result": "Amendment vote closed",
+    "motions.composited": "Composited",
+    "motions.composite": "Composite motion made",
+    "motions.open_vote": "Put to the vote",
+    "motions.outcome": "Outcome recorded",
+    "motions.forward": "Forwarded",
+    "motions.withdraw": "Withdrawn",
+    "motions.remit": "Remitted",
+}
+
+
+def _apply_error(form: Any, exc: MotionError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.text)
+
+
+def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, "motions/form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    motions = queries.motions_visible_to(request.user)
+    return render(request, "motions/index.html", {"motions": motions})
+
+
+@login_required
+@require_GET
+def meeting_motions(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting(meeting_id, request.user)
+    motions = list(queries.motions_of(meeting))
+    can_manage = request.user.has_perm("motions.manage_motion", Motion(meeting=meeting))
+    context = {
+        "meeting": meeting,
+        "motions": motions,
+        "can_table": request.user.has_perm("motions.table_motion", meeting),
+        "can_manage": can_manage,
+    }
+    return render(request, "motions/meeting_motions.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def table_motion(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting(meeting_id, request.user, for_tabling=True)
+    member = getattr(request.user, "member", None)
+    initial = {"mover": member.number} if member is not None else {}
+    form = TableMotionForm(request.POST or None, meeting=meeting, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            motion = do_table_motion(
+                meeting,
+                title=data["title"],
+                text=data["text"],
+                mover=data["mover"],
+                seconder=data["seconder"],
+                proposer_kind=data["proposer_kind"],
+                proposer=form.proposer(),
+                affiliate_to=data.get("affiliate_to"),
+                acting_user=request.user,
+            )
+        except MotionError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, f"Motion {motion.number} is tabled.")
+            for warning in queries.public_warnings(motion):
+                messages.warning(request, warning.text)
+            return redirect("motions:detail", motion_id=motion.pk)
+    return _form_page(
+        request,
+        {
+            "title": f"Table a motion for {meeting.title}",
+            "form": form,
+            "submit": "Table the motion",
+            "back": ("motions:meeting", meeting.pk),
+            "meeting": meeting,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = access_motion(motion_id, request.user)
+    user = request.user
+    can_manage = user.has_perm("motions.manage_motion", motion)
+    amendments = list(motion.amendments.select_related("mover", "seconder", "poll"))
+    history = [
+        (event, VERBS.get(event.verb, event.verb.removeprefix("motions.")))
+        for event in queries.history(motion)
+    ]
+    context = {
+        "motion": motion,
+        "lines": queries.lines_of(motion),
+        "amended": any(a.is_applied for a in amendments),
+        "amended_lines": queries.amended_lines(motion),
+        "amendments": amendments,
+        "rulings": list(motion.rulings.select_related("challenge_poll", "challenged_by")),
+        "ruling": queries.current_ruling(motion),
+        "warnings": queries.public_warnings(motion),
+        # The chair's private flag: computed now, for this user only (empty for everyone else).
+        "chair_flags": queries.chair_flags(motion, user),
+        "history": history,
+        "can_manage": can_manage,
+        "can_rule": user.has_perm("motions.rule_on_motion", motion),
+        "can_amend": user.has_perm("motions.propose_amendment", motion)
+        and motion.state in {"tabled", "admitted"},
+        "is_mover": can_manage or user.has_perm("motions.accept_amendment", _probe(motion)),
+        "vote_form": VoteForm(prefix="vote") if can_manage else None,
+        "challenge_form": ChallengeForm(prefix="challenge") if can_manage else None,
+        "composited_from": list(motion.composited_from.order_by("number")),
+        "turnout": poll_turnout(motion.poll) if motion.poll is not None else None,
+    }
+    return render(request, "motions/detail.html", context)
+
+
+def _probe(motion: Motion) -> Any:
+    """An unsaved amendment of ``motion``, to ask "may this user accept its amendments?"."""
+    from moot.motions.models import Amendment
+
+    return Amendment(motion=motion)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = access_motion(motion_id, request.user, permission="motions.rule_on_motion")
+    categories = queries.competence_categories(motion.meeting)
+    form = RulingForm(request.POST or None, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            do_rule_on_motion(
+                motion,
+                decision=data["decision"],
+                reasons=data["reasons"],
+                clause=data["clause"],
+                category=data["category"],
+                referred_to=data["referred_to"],
+                acting_user=request.user,
+            )
+        except MotionError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, "The ruling is recorded.")
+            return redirect("motions:detail", motion_id=motion.pk)
+    return _form_page(
+        request,
+        {
+            "title": f"Rule on motion {motion.number}: {motion.title}",
+            "form": form,
+            "submit": "Record the ruling",
+            "back": ("motions:detail", motion.pk),
+            "motion": motion,
+            "categories": categories,
+            "chair_flags": queries.chair_flags(motion, request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amend(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = access_motion(motion_id, request.user, permission="motions.propose_amendment")
+    member = getattr(request.user, "member", None)
+    initial = {"mover": member.number} if member is not None else {}
+    form = AmendmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            amendment = do_propose_amendment(
+                motion,
+                action=data["action"],
+                line_from=data["line_from"],
+                line_to=data.get("line_to"),
+                text=data.get("text") or "",
+                mover=data["mover"],
+                seconder=data.get("seconder"),
+                acting_user=request.user,
+            )
+        except MotionError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, f"Amendment {amendment.number} is proposed.")
+            return redirect("motions:detail", motion_id=motion.pk)
+    return _form_page(
+        request,
+        {
+            "title": f"Amend motion {motion.number}: {motion.title}",
+            "form": form,
+            "submit": "Propose the amendment",
+            "back": ("motions:detail", motion.pk),
+            "motion": motion,
+            "lines": queries.lines_of(motion),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def composite(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting(meeting_id, request.user)
+    if not request.user.has_perm("motions.manage_motion", Motion(meeting=meeting)):
+        raise PermissionDenied(MANAGE_REFUSED)
+    form = CompositeForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            motion = do_composite_motions(
+                list(data["motions"]),
+                title=data["title"],
+                text=data["text"],
+                mover=data["mover"],
+                seconder=data["seconder"],
+                acting_user=request.user,
+            )
+        except MotionError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, f"Composite motion {motion.number} is made.")
+            return redirect("motions:detail", motion_id=motion.pk)
+    return _form_page(
+        request,
+        {
+            "title": f"Composite motions for {meeting.title}",
+            "form": form,
+            "submit": "Make the composite motion",
+            "back": ("motions:meeting", meeting.pk),
+            "meeting": meeting,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _post_action(
+    request: HttpRequest, motion: Motion, fn: Callable[[], Any], done: str
+) -> HttpResponse:
+    try:
+        fn()
+    except MotionError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, done)
+    return redirect("motions:detail", motion_id=motion.pk)
+
+
+@login_required
+@require_POST
+def open_vote(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = access_motion(motion_id, request.user, permission="motions.manage_motion")
+    form = VoteForm(request.POST, prefix="vote")
+    if not form.is_valid():
+        messages.error(request, "Choose how the vote is taken.")
+        return redirect("motions:detail", motion_id=motion.pk)
+    data = form.cleaned_data
+    return _post_action(
+        request,
+        motion,
+        lambda: do_open_motion_vote(
+            motion, voting=data["voting"], secret=data["secret"], acting_user=request.user
+        ),
+        "The motion is put to the vote.",
+    )
+
+
+@login_required
+@require_POST
+def close_vote(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = access_motion(motion_id, request.user, permission="motions.manage_motion")
+    return _post_action(
+        request,
+        motion,
+        lambda: do_close_motion_vote(motion, acting_user=request.user),
+        "The vote is closed and the outcome recorded.",
+    )
+
+
+@login_required
+@require_POST
+def record_outcome(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = access_motion(motion_id, request.user, permission="motions.manage_motion")
+    return _post_action(
+        request,
+        motion,
+        lambda: do_record_motion_outcome(motion, acting_user=request.user),
+        "The outcome is recorded.",
+    )
+
+
+@login_required
+@require_POST
+def forward(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = access_motion(motion_id, request.user, permission="motions.manage_motion")
+    return _post_action(
+        request,
+        motion,
+        lambda: do_forward_motion(motion, acting_user=request.user),
+        "The motion is forwarded to the parent unit.",
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = access_motion(motion_id, request.user)
+    member = getattr(request.user, "member", None)
+    is_mover = member is not None and member.pk == motion.mover_id
+    if not is_mover:
+        motion = access_motion(motion_id, request.user, permission="motions.manage_motion")
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _post_action(
+        request,
+        motion,
+        lambda: do_withdraw_motion(motion, reason=reason, acting_user=request.user),
+        "The motion is withdrawn.",
+    )
+
+
+@login_required
+@require_POST
+def remit(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = access_motion(motion_id, request.user, permission="motions.manage_motion")
+    form = RemitForm(request.POST)
+    to = form.cleaned_data["to"] if form.is_valid() else ""
+    return _post_action(
+        request,
+        motion,
+        lambda: do_remit_motion(motion, to=to or "", acting_user=request.user),
+        "The motion is remitted.",
+    )
+
+
+@login_required
+@require_POST
+def accept_amendment(request: HttpRequest, amendment_id: int) -> HttpResponse:
+    amendment = access_amendment(amendment_id, request.user, permission="motions.accept_amendment")
+    return _post_action(
+        request,
+        amendment.motion,
+        lambda: do_accept_amendment(amendment, acting_user=request.user),
+        f"Amendment {amendment.number} is accepted and is now part of the motion.",
+    )
+
+
+@login_required
+@require_POST
+def withdraw_amendment(request: HttpRequest, amendment_id: int) -> HttpResponse:
+    amendment = access_amendment(amendment_id, request.user)
+    member = getattr(request.user, "member", None)
+    if member is None or member.pk != amendment.mover_id:
+        amendment = access_amendment(amendment_id, request.user, permission="motions.manage_motion")
+    return _post_action(
+        request,
+        amendment.motion,
+        lambda: do_withdraw_amendment(amendment, acting_user=request.user),
+        f"Amendment {amendment.number} is withdrawn.",
+    )
+
+
+@login_required
+@require_POST
+def amendment_vote(request: HttpRequest, amendment_id: int) -> HttpResponse:
+    amendment = access_amendment(amendment_id, request.user, permission="motions.manage_motion")
+    form = VoteForm(request.POST, prefix="vote")
+    data = form.cleaned_data if form.is_valid() else {"voting": "show_of_hands", "secret": False}
+    return _post_action(
+        request,
+        amendment.motion,
+        lambda: do_open_amendment_vote(
+            amendment, voting=data["voting"], secret=data["secret"], acting_user=request.user
+        ),
+        f"Amendment {amendment.number} is put to the vote.",
+    )
+
+
+@login_required
+@require_POST
+def close_amendment_vote(request: HttpRequest, amendment_id: int) -> HttpResponse:
+    amendment = access_amendment(amendment_id, request.user, permission="motions.manage_motion")
+    return _post_action(
+        request,
+        amendment.motion,
+        lambda: do_close_amendment_vote(amendment, acting_user=request.user),
+        f"The vote on amendment {amendment.number} is closed.",
+    )
+
+
+@login_required
+@require_POST
+def challenge(request: HttpRequest, ruling_id: int) -> HttpResponse:
+    ruling = access_ruling(ruling_id, request.user, permission="motions.manage_motion")
+    form = ChallengeForm(request.POST, prefix="challenge")
+    if not form.is_valid():
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, f"The challenge was not put: {errors}")
+        return redirect("motions:detail", motion_id=ruling.motion_id)
+    data = form.cleaned_data
+    return _post_action(
+        request,
+        ruling.motion,
+        lambda: do_challenge_ruling(
+            ruling,
+            moved_by=data.get("moved_by"),
+            voting=data["voting"],
+            secret=data["secret"],
+            acting_user=request.user,
+        ),
+        "The challenge to the chair's ruling is put to the vote.",
+    )
+
+
+@login_required
+@require_POST
+def close_challenge(request: HttpRequest, ruling_id: int) -> HttpResponse:
+    ruling = access_ruling(ruling_id, request.user, permission="motions.manage_motion")
+    return _post_action(
+        request,
+        ruling.motion,
+        lambda: do_close_challenge(ruling, acting_user=request.user),
+        "The challenge vote is closed.",
+    )
+
+
+@login_required
+@require_GET
+def received(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = access_received(unit_id, request.user)
+    return render(
+        request,
+        "motions/received.html",
+        {"unit": unit, "motions": list(queries.received_motions(unit))},
+    )

@@ -1,0 +1,103 @@
+"""The chair's private "likely not competent" flag for a motion that names a member under a
+disciplinary process: the chair and national staff see it; the member, the mover and the
+secretary do not — not on the page, not in the API, not in the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from factories import UserFactory
+from moot.audit.models import AuditEvent
+from moot.motions import queries
+from motions.conftest import make_person
+
+FLAG = "Likely not competent: it appears to concern an individual disciplinary case"
+
+
+@pytest.fixture
+def suspended(world: Any) -> Any:
+    return make_person(
+        world.clp, first_name="Zoë", last_name="O'Brien-Hart", suspended=True, status_weeks_ago=2
+    )
+
+
+@pytest.fixture
+def motion(world: Any, table: Any, suspended: Any) -> Any:
+    return table(
+        title="Solidarity with a comrade",
+        text="This meeting expresses its full support for ZOE O BRIEN HART and calls for her "
+        "immediate reinstatement.",
+    )
+
+
+def test_the_chair_and_national_staff_see_the_flag_with_the_clause(world: Any, motion: Any) -> None:
+    for user in (world.chair.user, world.staff):
+        flags = queries.chair_flags(motion, user)
+        assert [f.clause for f in flags] == ["15.6.1"]
+        assert flags[0].text.startswith(FLAG)
+
+
+@pytest.mark.parametrize("who", ["member", "mover", "secretary", "superuser"])
+def test_nobody_else_sees_it(world: Any, motion: Any, who: str) -> None:
+    user = (
+        UserFactory(is_superuser=True, email="root@example.org")
+        if who == "superuser"
+        else getattr(world, who).user
+    )
+    assert queries.chair_flags(motion, user) == []
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/motions/{motion.pk}/")
+    if who != "superuser":  # a superuser without a staff role may not see motions at all
+        assert page.status_code == 200
+    assert "not competent" not in page.content.decode()
+    assert "disciplinary" not in page.content.decode()
+    api = client.get(f"/api/motions/{motion.pk}")
+    assert "disciplinary" not in api.content.decode()
+
+
+def test_the_flag_says_nothing_about_who_or_which_case(world: Any, motion: Any) -> None:
+    text = queries.chair_flags(motion, world.chair.user)[0].text
+    for secret in ("Zoë", "Brien", "suspended", "investigation", "Hart"):
+        assert secret not in text
+
+
+def test_the_flag_is_on_the_chairs_page_and_stored_nowhere(world: Any, motion: Any) -> None:
+    client = Client()
+    client.force_login(world.chair.user)
+    page = client.get(f"/motions/{motion.pk}/").content.decode()
+    assert FLAG in page
+    assert not AuditEvent.objects.filter(after__icontains="disciplinary").exists()
+    assert "disciplinary" not in str(list(AuditEvent.objects.values("after", "reason")))
+
+
+def test_no_flag_for_names_of_members_in_good_standing_or_partial_names(
+    world: Any, table: Any, suspended: Any
+) -> None:
+    clean = table(
+        title="Thanks to our officers",
+        text=f"This meeting thanks {world.member.first_name} {world.member.last_name} and "
+        "Zoë for their work, and welcomes O'Brien-Hartley Street's new bus stop.",
+    )
+    assert queries.chair_flags(clean, world.chair.user) == []
+
+
+def test_reversed_name_order_and_an_amendment_naming_them_are_caught(
+    world: Any, table: Any, suspended: Any
+) -> None:
+    from moot.motions.actions import do_propose_amendment
+
+    motion = table(title="Housing", text="This meeting resolves to campaign for council homes.")
+    assert queries.chair_flags(motion, world.chair.user) == []
+    do_propose_amendment(
+        motion,
+        action="insert",
+        line_from=1,
+        text="It thanks O'Brien-Hart, Zoe for her leadership.",
+        mover=world.member,
+        acting_user=world.member.user,
+    )
+    assert queries.chair_flags(motion, world.chair.user)
