@@ -36,6 +36,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/affiliations", "moot.units.api:affiliations_router"),
     ("/polls", "moot.polls.api"),
     ("/meetings", "moot.meetings.api"),
+    ("/elections", "moot.elections.api"),
 ]
 
 for prefix, target in ROUTERS:
