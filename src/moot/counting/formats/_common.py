@@ -174,11 +174,11 @@ def build_election(
     invalid: int = 0,
 ) -> Election:
     """The election, with the checks every reader needs (no candidates, no papers, seats)."""
-    if not names:
-        raise CountError("the election has no candidates", source=source)
     ballots = Ballots.aggregate(papers)
     if ballots.total == 0:
         raise CountError("the election has no ballots (empty election)", source=source)
+    if not names:
+        raise CountError("the election has no candidates", source=source)
     out = set(withdrawn)
     candidates = [Candidate(name, withdrawn=i in out) for i, name in enumerate(names)]
     standing = len(candidates) - len(out)

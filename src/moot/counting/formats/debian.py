@@ -84,7 +84,7 @@ def read_debian(path: str | Path, *, title: str | None = None) -> Election:
             if ch == "-":
                 continue
             rank = _RANKS.find(ch.upper())
-            if rank < 0:
+            if rank < 0 or rank >= max(9, len(names)):
                 raise CountError(
                     f"expected a rank 1-9 (A-Z for 10-35) or '-' for option {i + 1}, found {ch!r}",
                     source=source,

@@ -183,9 +183,9 @@ def read_rctab_config(path: str | Path, data: Any = None) -> Election:
                 roster,
                 rules,
                 tally,
-                first_column=_int(
-                    cvr.get("firstVoteColumnIndex"), f"{where}.firstVoteColumnIndex", source
-                ),
+                first_column=None
+                if cvr.get("firstVoteColumnIndex") in (None, "")
+                else _int(cvr["firstVoteColumnIndex"], f"{where}.firstVoteColumnIndex", source),
                 first_row=_int(
                     cvr.get("firstVoteRowIndex", 2), f"{where}.firstVoteRowIndex", source
                 )
