@@ -135,6 +135,11 @@ class TieBreaker:
     def _order_text(self) -> str:
         return "most favoured first: " + ", ".join(self.names[i] for i in self.order)
 
+    def favoured_first(self, candidates: Sequence[int]) -> list[int]:
+        """``candidates`` in the tie order, most favoured first: the order in which equal
+        candidates who are all elected anyway are listed (nothing is decided by it)."""
+        return sorted(candidates, key=self._rank.__getitem__)
+
     # -- choosing ------------------------------------------------------------------------
     def choose(
         self,

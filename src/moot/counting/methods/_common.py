@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
+from moot.counting._packed import PackedBallots, pack_rankings
 from moot.counting.model import CountError, CountOptions, Election, Number, Ranking
 from moot.counting.tiebreak import TieBreaker
 
@@ -45,7 +48,7 @@ def top_n(
     round_number: int = 1,
 ) -> list[int]:
     """The ``seats`` candidates with the most votes, most votes first. Candidates with equal
-    votes who all fit in the seats are taken in candidate order (the order among the elected
+    votes who all fit in the seats are listed in the tie order (the order among the elected
     decides nothing); a group that does not fit is decided by ``breaker`` one seat at a
     time, each choice recorded."""
     elected: list[int] = []
@@ -55,7 +58,7 @@ def top_n(
         if room <= 0:
             break
         if len(group) <= room:
-            elected.extend(group)
+            elected.extend(breaker.favoured_first(group))
             continue
         while room > 0:
             chosen = breaker.choose(
@@ -83,7 +86,7 @@ def top_n_levels(
             break
         group = sorted(level)
         if len(group) <= room:
-            elected.extend(group)
+            elected.extend(breaker.favoured_first(group))
             continue
         while room > 0:
             chosen = breaker.choose(
@@ -93,3 +96,33 @@ def top_n_levels(
             group.remove(chosen)
             room -= 1
     return elected
+
+
+def strict_matrix(election: Election) -> tuple[np.ndarray, np.ndarray] | None:
+    """The papers as a matrix of 1-based preferences (rows padded with 0) and their counts,
+    when no paper ranks two candidates equally; else None (the caller counts level by level).
+    """
+    ballots = election.ballots
+    if isinstance(ballots, PackedBallots):
+        return np.asarray(ballots.prefs), np.asarray(ballots.counts, dtype=np.int64)
+    if ballots.has_equal_rankings():
+        return None
+    packed = pack_rankings(ballots.rankings, ballots.weights)
+    return np.asarray(packed.prefs), np.asarray(packed.counts, dtype=np.int64)
+
+
+def live_lookup(election: Election) -> np.ndarray:
+    """``lookup[k]`` is True when 1-based candidate number ``k`` stands (``lookup[0]`` False)."""
+    lookup = np.zeros(len(election.candidates) + 1, dtype=bool)
+    for c in range(len(election.candidates)):
+        lookup[c + 1] = c not in election.withdrawn
+    return lookup
+
+
+def exact_sum(values: np.ndarray) -> int:
+    """Sum of an int64 array as a Python int, exact even if the total would pass 2**63."""
+    if values.size == 0:
+        return 0
+    if int(np.abs(values).max()) * values.size < 2**62:
+        return int(values.sum(dtype=np.int64))
+    return sum(int(v) for v in values.tolist())

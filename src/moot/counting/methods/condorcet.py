@@ -45,7 +45,14 @@ from fractions import Fraction
 
 import numpy as np
 
-from moot.counting.methods._common import seats_of, standing_levels, top_n_levels
+from moot.counting.methods._common import (
+    exact_sum,
+    live_lookup,
+    seats_of,
+    standing_levels,
+    strict_matrix,
+    top_n_levels,
+)
 from moot.counting.model import (
     CountError,
     CountOptions,
@@ -61,37 +68,60 @@ Matrix = list[list[int]]
 
 
 def pairwise_matrix(
-    election: Election, unranked: str = "last"
+    election: Election, unranked: str = "last", *, use_matrix: bool = True
 ) -> tuple[Matrix, int, int, dict[int, Fraction]]:
-    """``(d, valid, blank, first_preferences)`` over all candidates (withdrawn rows are 0)."""
+    """``(d, valid, blank, first_preferences)`` over all candidates (withdrawn rows are 0).
+    Strict rankings are read from the preference matrix unless ``use_matrix`` is False (the
+    level-by-level reading, kept for papers with equal rankings; the tests compare both)."""
     if unranked not in ("last", "ignore"):
         raise CountError(f"option unranked must be 'last' or 'ignore', got {unranked!r}")
     n = len(election.candidates)
     withdrawn = election.withdrawn
     standing = [c for c in range(n) if c not in withdrawn]
-    rows: list[list[int]] = []
-    weights: list[int] = []
-    blank = 0
     first: dict[int, Fraction] = dict.fromkeys(standing, Fraction(0))
-    missing = n + 1  # the level of an unranked candidate under "last"
-    for ranking, weight in zip(election.ballots.rankings, election.ballots.weights, strict=True):
-        levels = standing_levels(ranking, withdrawn)
-        if not levels:
-            blank += weight
-            continue
-        position = [missing] * n
-        for depth, level in enumerate(levels):
-            for c in level:
-                position[c] = depth
-        rows.append(position)
-        weights.append(weight)
-        for c in levels[0]:
-            first[c] += Fraction(weight, len(levels[0]))
-    valid = sum(weights)
-    d = [[0] * n for _ in range(n)]
-    if rows:
-        pos = np.asarray(rows, dtype=np.int64)
+    matrix = strict_matrix(election) if use_matrix else None
+    if matrix is not None:
+        # No equal rankings: positions straight from the preference matrix.
+        prefs, counts = matrix
+        live = live_lookup(election)[prefs]
+        has = live.any(axis=1)
+        blank = exact_sum(counts[~has])
+        prefs, counts, live = prefs[has], counts[has], live[has]
+        width = prefs.shape[1]
+        missing = width + 1
+        pos = np.full((prefs.shape[0], n), missing, dtype=np.int64)
+        r_idx, j_idx = np.nonzero(live)
+        pos[r_idx, prefs[r_idx, j_idx] - 1] = j_idx
+        w = counts
+        top = prefs[np.arange(prefs.shape[0]), live.argmax(axis=1)] if prefs.size else prefs
+        tally = np.zeros(n + 1, dtype=np.int64)
+        np.add.at(tally, top, counts)
+        first = {c: Fraction(int(tally[c + 1])) for c in standing}
+    else:
+        rows: list[list[int]] = []
+        weights: list[int] = []
+        blank = 0
+        missing = n + 1  # the level of an unranked candidate under "last"
+        for ranking, weight in zip(
+            election.ballots.rankings, election.ballots.weights, strict=True
+        ):
+            levels = standing_levels(ranking, withdrawn)
+            if not levels:
+                blank += weight
+                continue
+            position = [missing] * n
+            for depth, level in enumerate(levels):
+                for c in level:
+                    position[c] = depth
+            rows.append(position)
+            weights.append(weight)
+            for c in levels[0]:
+                first[c] += Fraction(weight, len(levels[0]))
+        pos = np.asarray(rows, dtype=np.int64).reshape(len(rows), n)
         w = np.asarray(weights, dtype=np.int64)
+    valid = exact_sum(w)
+    d = [[0] * n for _ in range(n)]
+    if w.size:
         big = valid >= 2**62
         for a in standing:
             above = pos[:, a][:, None] < pos  # this paper ranks a above each candidate

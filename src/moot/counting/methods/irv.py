@@ -40,7 +40,15 @@ import math
 from collections import defaultdict
 from fractions import Fraction
 
-from moot.counting.methods._common import one_seat, standing_levels
+import numpy as np
+
+from moot.counting.methods._common import (
+    exact_sum,
+    live_lookup,
+    one_seat,
+    standing_levels,
+    strict_matrix,
+)
 from moot.counting.model import (
     CountError,
     CountOptions,
@@ -82,6 +90,15 @@ class _IRV:
         self.batch = _flag(extra, "batch_elimination", False)
         withdrawn = election.withdrawn
         self.continuing = {c for c in range(len(election.candidates)) if c not in withdrawn}
+        self.breaker = TieBreaker(options.tie_break, election)
+        self.rounds: list[Round] = []
+        self.history: list[dict[int, Fraction]] = []
+        self._load()
+
+    def _load(self) -> None:
+        """Read the papers into groups of identical rankings, each with its allocation."""
+        election = self.election
+        withdrawn = election.withdrawn
         self.groups: list[tuple[tuple[tuple[int, ...], ...], int]] = []
         self.blank = 0
         widest = 1
@@ -99,7 +116,6 @@ class _IRV:
             raise CountError("no valid papers to count", source=election.source)
         # Every share is a multiple of 1/unit (a weight split among at most `widest`).
         self.unit = math.lcm(*range(1, widest + 1)) if self.mode == "split" else 1
-        self.breaker = TieBreaker(options.tie_break, election)
         self.alloc: list[Allocation] = [self._allocate(levels, w) for levels, w in self.groups]
         self.holders: dict[int, set[int]] = defaultdict(set)  # candidate -> groups
         for g, alloc in enumerate(self.alloc):
@@ -112,8 +128,6 @@ class _IRV:
                 self.exhausted += self.groups[g][1]
             for c, share in alloc.items():
                 self.tally[c] += share
-        self.rounds: list[Round] = []
-        self.history: list[dict[int, Fraction]] = []
 
     def _allocate(self, levels: tuple[tuple[int, ...], ...], weight: int) -> Allocation:
         for level in levels:
@@ -275,7 +289,80 @@ class _IRV:
         )
 
 
+class _MatrixIRV(_IRV):
+    """The same count for papers without equal rankings, on a numpy matrix of preferences:
+    every paper sits with one candidate (or is exhausted) and carries a whole vote, so
+    every figure is an integer (int64 sums, converted to exact Python ints)."""
+
+    def _load(self) -> None:
+        prefs, counts = strict_matrix(self.election)  # type: ignore[misc]
+        n = len(self.election.candidates)
+        live = live_lookup(self.election)
+        has = live[prefs].any(axis=1) if prefs.size else np.zeros(len(counts), dtype=bool)
+        self.blank = exact_sum(counts[~has])
+        prefs, self.counts = prefs[has], counts[has]
+        self.valid = exact_sum(self.counts)
+        if self.valid == 0:
+            raise CountError("no valid papers to count", source=self.election.source)
+        if self.valid >= 2**62:
+            raise CountError("more than 2**62 papers: too many to count")
+        # A sentinel column of 0 after the last preference: "advance past the end" = exhausted.
+        self.prefs = np.zeros((prefs.shape[0], prefs.shape[1] + 1), dtype=np.int32)
+        self.prefs[:, : prefs.shape[1]] = prefs
+        self.live = live.copy()  # 1-based: continuing candidates
+        self.pos = np.full(prefs.shape[0], -1, dtype=np.int64)
+        self.top = np.zeros(prefs.shape[0], dtype=np.int64)
+        self.unit = 1
+        self.groups = []
+        self._advance(np.arange(prefs.shape[0]))
+        self.bucket = np.zeros(n + 1, dtype=np.int64)  # bucket[0] = exhausted
+        np.add.at(self.bucket, self.top, self.counts)
+        self._sync()
+
+    def _sync(self) -> None:
+        self.tally = {c: Fraction(int(self.bucket[c + 1])) for c in sorted(self.continuing)}
+        self.exhausted = Fraction(int(self.bucket[0]))
+
+    def _advance(self, rows: np.ndarray) -> None:
+        if rows.size == 0:
+            return
+        sub = self.prefs[rows]
+        at = np.arange(rows.size)
+        p = self.pos[rows].copy()
+        moving = np.ones(rows.size, dtype=bool)
+        while moving.any():
+            p[moving] += 1
+            candidate = sub[at, p]
+            moving = (candidate != 0) & ~self.live[candidate]
+        self.pos[rows] = p
+        self.top[rows] = sub[at, p]
+
+    def exclude(self, out: list[int]) -> tuple[Transfer, ...]:
+        numbers = np.asarray([c + 1 for c in out], dtype=np.int64)
+        self.continuing -= set(out)
+        self.live[numbers] = False
+        rows = np.flatnonzero(np.isin(self.top, numbers))
+        old = self.top[rows].copy()
+        self._advance(rows)
+        new = self.top[rows]
+        n = len(self.election.candidates)
+        moved = np.zeros((n + 1, n + 1), dtype=np.int64)
+        np.add.at(moved, (old, new), self.counts[rows])
+        self.bucket[numbers] = 0
+        np.add.at(self.bucket, new, self.counts[rows])
+        self._sync()
+        transfers = []
+        for source in sorted(out):
+            for target in [None, *range(n)]:
+                votes = int(moved[source + 1, 0 if target is None else target + 1])
+                if votes:
+                    transfers.append(Transfer(source, target, Fraction(votes)))
+        return tuple(transfers)
+
+
 def count_irv(election: Election, options: CountOptions) -> Result:
+    if strict_matrix(election) is not None:
+        return _MatrixIRV(election, options).run()
     return _IRV(election, options).run()
 
 

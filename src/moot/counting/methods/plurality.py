@@ -34,7 +34,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from moot.counting.methods._common import seats_of, standing_levels, top_n
+import numpy as np
+
+from moot.counting.methods._common import (
+    exact_sum,
+    live_lookup,
+    seats_of,
+    standing_levels,
+    strict_matrix,
+    top_n,
+)
 from moot.counting.model import (
     CountError,
     CountOptions,
@@ -80,16 +89,32 @@ def _count(election: Election, options: CountOptions, method: str) -> Result:
     standing = [c for c in range(len(election.candidates)) if c not in withdrawn]
     votes = dict.fromkeys(standing, 0)
     valid = blank = spoilt = 0
-    for ranking, weight in zip(election.ballots.rankings, election.ballots.weights, strict=True):
-        marks = _marks(method, standing_levels(ranking, withdrawn), seats, election.kind)
-        if marks is None:
-            spoilt += weight
-        elif not marks:
-            blank += weight
-        else:
-            valid += weight
-            for c in marks:
-                votes[c] += weight
+    matrix = strict_matrix(election)
+    if matrix is not None:
+        # No equal rankings: every rule above reads "the first k standing preferences"
+        # (k = 1 plurality, N block, all approval); counted on the matrix at once.
+        prefs, counts = matrix
+        live = live_lookup(election)[prefs]
+        has = live.any(axis=1)
+        blank, valid = exact_sum(counts[~has]), exact_sum(counts[has])
+        limit = {"plurality": 1, "block": seats, "approval": prefs.shape[1]}[method]
+        marked = live & (np.cumsum(live, axis=1) <= limit)
+        tally = np.zeros(len(election.candidates) + 1, dtype=np.int64)
+        np.add.at(tally, prefs[marked], np.broadcast_to(counts[:, None], prefs.shape)[marked])
+        votes = {c: int(tally[c + 1]) for c in standing}
+    else:
+        for ranking, weight in zip(
+            election.ballots.rankings, election.ballots.weights, strict=True
+        ):
+            marks = _marks(method, standing_levels(ranking, withdrawn), seats, election.kind)
+            if marks is None:
+                spoilt += weight
+            elif not marks:
+                blank += weight
+            else:
+                valid += weight
+                for c in marks:
+                    votes[c] += weight
     if valid == 0:
         raise CountError("no valid papers to count", source=election.source)
     breaker = TieBreaker(options.tie_break, election)
