@@ -12,7 +12,7 @@ import jsonschema_rs
 import pytest
 from PIL import Image
 
-from moot.counting import count
+from moot.counting import Ballots, Candidate, CountOptions, Election, count
 from moot.counting.formats.blt import read_blt
 from moot.counting.reports import (
     decimal_text,
@@ -101,3 +101,127 @@ def test_png_decodes(calton) -> None:
     assert image.format == "PNG"
     assert image.width > 600
     assert image.height > 400
+
+
+# -- every method added beside STV: each report renders, the RCTab summary stays valid ---------
+def _small(kind: str = "ranked") -> Election:
+    """Five candidates, one withdrawn, 30 papers with truncated and equal rankings."""
+    names = ["Ash", "Birch", "Cedar", "Damson", "Elm"]
+    papers = [
+        (((0,), (1,), (2,)), 9),
+        (((1,), (0,)), 6),
+        (((2, 3), (1,)), 5),
+        (((3,), (2,)), 4),
+        (((4,), (3,)), 3),
+        (((2,),), 2),
+        ((), 1),
+    ]
+    if kind == "approval":
+        papers = [((tuple(sorted(c for level in r for c in level)),), w) for r, w in papers if r]
+    candidates = [Candidate(n, withdrawn=(n == "Elm")) for n in names]
+    return Election(candidates, 2, Ballots.aggregate(papers), title="Small example", kind=kind)  # type: ignore[arg-type]
+
+
+NEW_METHODS = [
+    ("plurality", "ranked", 2),
+    ("block", "ranked", 2),
+    ("approval", "approval", 2),
+    ("irv", "ranked", 1),
+    ("schulze", "ranked", 2),
+    ("schulze-margins", "ranked", 2),
+    ("ranked-pairs", "ranked", 2),
+]
+
+
+@pytest.fixture(params=NEW_METHODS, ids=[m for m, _, _ in NEW_METHODS])
+def small_result(request):
+    method, kind, seats = request.param
+    return count(_small(kind), method, CountOptions(seats=seats))
+
+
+@pytest.fixture
+def motion_result():
+    papers = [(((0,),), 81), (((1,),), 39), (((2,),), 7)]
+    election = Election(
+        [Candidate("Yes"), Candidate("No"), Candidate("Abstain")],
+        1,
+        Ballots.aggregate(papers),
+        title="Motion 2",
+        kind="single",
+    )
+    return count(election, "yes-no", CountOptions(extra={"majority": "two-thirds"}))
+
+
+def test_every_new_method_renders(small_result, motion_result, elections_data) -> None:
+    schema = json.loads(
+        elections_data("rcvformats", "universaltabulator.schema.json").read_text(encoding="utf-8")
+    )
+    validator = jsonschema_rs.validator_for(schema)
+    for result in (small_result, motion_result):
+        text = render_text(result)
+        assert result.title in text
+        assert "Stage 1" in text
+        data = json.loads(json.dumps(render_json(result)))
+        assert data["method"] == result.method
+        assert data["elected"] == result.elected_names
+        assert len(data["rounds"]) == len(result.rounds)
+        validator.validate(render_rctab_summary(result))
+        rows = list(csv.DictReader(io.StringIO(render_csv(result))))
+        assert len(rows) == len(result.rounds)
+        root = ET.fromstring(render_chart_svg(result))  # noqa: S314 - our own output
+        assert root.find("{http://www.w3.org/2000/svg}desc") is not None
+        image = Image.open(io.BytesIO(render_chart_png(result)))
+        image.load()
+        assert image.format == "PNG"
+    # Withdrawn Elm appears nowhere in the stage table, and the text names the withdrawal.
+    assert "Withdrawn: Elm" in render_text(small_result)
+
+
+def test_condorcet_reports_show_the_pairwise_matrix() -> None:
+    result = count(_small(), "schulze", CountOptions(seats=2))
+    text = render_text(result)
+    assert "Pairwise comparisons" in text
+    assert "Ranking: " in text
+    assert "Head to head:" in text
+    data = render_json(result)
+    names = result.candidates
+    for a, row in data["pairwise"].items():
+        for b, value in row.items():
+            assert value == result.pairwise[names.index(a)][names.index(b)]
+    assert "Elm" not in data["pairwise"]
+    assert data["ranking"][0] == [names[c] for c in result.ranking[0]]
+    svg = render_chart_svg(result)
+    assert "Pairwise: papers ranking the row above the column" in svg
+    assert str(result.pairwise[0][1]) in svg
+    # Methods without a pairwise matrix say so with null.
+    assert render_json(count(_small(), "irv", CountOptions(seats=1)))["pairwise"] is None
+
+
+def test_irv_rctab_summary_moves_excluded_votes() -> None:
+    result = count(_small(), "irv", CountOptions(seats=1))
+    summary = render_rctab_summary(result)
+    eliminated = [
+        entry
+        for rnd in summary["results"]
+        for entry in rnd["tallyResults"]
+        if "eliminated" in entry
+    ]
+    assert [e["eliminated"] for e in eliminated] == [
+        result.candidates[c] for rnd in result.rounds for c in rnd.excluded
+    ]
+    for rnd in result.rounds[1:]:
+        (out,) = rnd.excluded
+        entry = next(e for e in eliminated if e["eliminated"] == result.candidates[out])
+        assert sum(Fraction(v) for v in entry["transfers"].values()) == sum(
+            t.votes for t in rnd.transfers
+        )
+
+
+def test_motion_reports_say_carried(motion_result) -> None:
+    text = render_text(motion_result)
+    assert "Result: CARRIED" in text
+    assert "Elected:" not in text
+    svg = render_chart_svg(motion_result)
+    assert "Result: Carried" in svg
+    assert "81 of 120 needed 80" in svg
+    assert "yes votes needed" in svg

@@ -504,8 +504,10 @@ def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple]:
     columns: int = g["columns"]  # type: ignore[assignment]
     yield ("text", 10, 24, result.title or "Count", _INK, True, "start")
     summary = f"{result.method}: {result.seats} seat(s), valid {decimal_text(result.valid, places)}"
+    if result.carried is not None:
+        summary = f"{result.method}: valid papers {decimal_text(result.valid, places)}"
     if result.quota is not None:
-        summary += f", quota {decimal_text(result.quota, places)}"
+        summary += f", {_quota_label(result).lower()} {decimal_text(result.quota, places)}"
     yield ("text", 10, 44, summary, _INK, False, "start")
     if result.carried is not None:
         outcome = "Carried" if result.carried else "Not carried"
@@ -624,7 +626,16 @@ def _description(result: Result) -> str:
         parts.append(f"Quota {decimal_text(result.quota, places)}.")
     for rnd in result.rounds:
         parts.append(f"Stage {rnd.number}: {rnd.action}.")
-    parts.append("Elected: " + (", ".join(result.elected_names) or "none") + ".")
+    if result.carried is not None:
+        parts.append(f"Result: {'carried' if result.carried else 'not carried'}.")
+        parts.extend(f"{note}." for note in result.notes[:1])
+    else:
+        parts.append("Elected: " + (", ".join(result.elected_names) or "none") + ".")
+    if result.ranking is not None:
+        ranking = " > ".join(
+            " = ".join(result.candidates[c] for c in level) for level in result.ranking
+        )
+        parts.append(f"Ranking: {ranking}.")
     return " ".join(parts)
 
 
