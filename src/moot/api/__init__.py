@@ -35,6 +35,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/organisations", "moot.units.api:organisations_router"),
     ("/affiliations", "moot.units.api:affiliations_router"),
     ("/polls", "moot.polls.api"),
+    ("/motions", "moot.motions.api"),
     ("/meetings", "moot.meetings.api"),
     ("/elections", "moot.elections.api"),
 ]
