@@ -226,3 +226,12 @@ def motions_visible_to(user: Any) -> list[Motion]:
         "-meeting__starts_at", "number"
     )[:500]
     return [m for m in qs if user.has_perm("motions.view_motion", m)]
+
+
+def member_by_number(number: str | None) -> Any | None:
+    """The member with this membership number (case and spaces ignored), or None."""
+    from moot.members.models import Member
+
+    if not number or not number.strip():
+        return None
+    return Member.objects.filter(number=number.strip().upper()).first()

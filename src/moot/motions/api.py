@@ -1,0 +1,423 @@
+"""Motions in the JSON API: list, detail, table; competence rulings and challenges; amendments;
+putting a motion to the vote and closing it. Votes themselves are cast through ``/polls``.
+
+Refusals by the rules (a late motion, a ruling without reasons, a proscribed organisation …) are
+answered 422 with ``detail`` (what and how to fix it) and ``clause`` (which rule); 403 when the
+caller may not do it, 404 when there is no such thing. The chair's private "likely not competent"
+note (``chair_flags``) is empty for everyone but the chair of the meeting and national staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from moot.accounts.api_auth import API_AUTH
+from moot.motions import queries
+from moot.motions.access import access_amendment, access_meeting, access_motion, access_ruling
+from moot.motions.actions import (
+    do_accept_amendment,
+    do_challenge_ruling,
+    do_close_challenge,
+    do_close_motion_vote,
+    do_forward_motion,
+    do_open_motion_vote,
+    do_propose_amendment,
+    do_rule_on_motion,
+    do_table_motion,
+)
+from moot.motions.models import Amendment, Motion, Ruling
+
+router = Router(tags=["motions"], auth=API_AUTH)
+
+
+def _user(request: HttpRequest) -> Any:
+    auth = getattr(request, "auth", None)
+    return auth if getattr(auth, "is_authenticated", False) else request.user
+
+
+class Message(Schema):
+    detail: str
+    clause: str = ""
+
+
+REFUSALS: dict[int, Any] = {403: Message, 404: Message, 422: Message}
+
+
+class LineOut(Schema):
+    number: int
+    text: str
+    starts_paragraph: bool
+
+
+class NoteOut(Schema):
+    text: str
+    clause: str
+
+
+class AmendmentOut(Schema):
+    id: int
+    number: int
+    action: str
+    line_from: int
+    line_to: int | None
+    text: str
+    summary: str
+    state: str
+    mover: str | None
+    poll_id: int | None
+    votes_yes: int | None
+    votes_no: int | None
+    votes_abstain: int | None
+    outcome_text: str
+
+
+class RulingOut(Schema):
+    id: int
+    by: str
+    decision: str
+    category: str
+    clause: str
+    reasons: str
+    referred_to: str
+    ruled_at: str
+    challenge: str
+    challenge_poll_id: int | None
+    challenge_yes: int | None
+    challenge_no: int | None
+    challenge_text: str
+
+
+class MotionSummary(Schema):
+    id: int
+    meeting_id: int
+    number: int
+    title: str
+    state: str
+    proposer_kind: str
+    proposer: str
+
+
+class MotionOut(MotionSummary):
+    text: str
+    lines: list[LineOut]
+    text_as_amended: str
+    mover: str | None
+    seconder: str | None
+    tabled_on: str
+    affiliate_to: str | None
+    affiliation_id: int | None
+    affiliation_refusal: str
+    composited_into_id: int | None
+    poll_id: int | None
+    outcome: str
+    votes_yes: int | None
+    votes_no: int | None
+    votes_abstain: int | None
+    outcome_text: str
+    forwarded_to_id: int | None
+    warnings: list[NoteOut]
+    chair_flags: list[NoteOut]
+    amendments: list[AmendmentOut]
+    rulings: list[RulingOut]
+
+
+def _summary(motion: Motion) -> dict[str, Any]:
+    return {
+        "id": motion.pk,
+        "meeting_id": motion.meeting_id,
+        "number": motion.number,
+        "title": motion.title,
+        "state": motion.state,
+        "proposer_kind": motion.proposer_kind,
+        "proposer": motion.proposer_label,
+    }
+
+
+def _amendment_out(a: Amendment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "number": a.number,
+        "action": a.action,
+        "line_from": a.line_from,
+        "line_to": a.line_to,
+        "text": a.text,
+        "summary": a.summary,
+        "state": a.state,
+        "mover": a.mover.number if a.mover else None,
+        "poll_id": a.poll_id,
+        "votes_yes": a.votes_yes,
+        "votes_no": a.votes_no,
+        "votes_abstain": a.votes_abstain,
+        "outcome_text": a.outcome_text,
+    }
+
+
+def _ruling_out(r: Ruling) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "by": r.by,
+        "decision": r.decision,
+        "category": r.category,
+        "clause": r.clause,
+        "reasons": r.reasons,
+        "referred_to": r.referred_to,
+        "ruled_at": r.ruled_at.isoformat(),
+        "challenge": r.challenge,
+        "challenge_poll_id": r.challenge_poll_id,
+        "challenge_yes": r.challenge_yes,
+        "challenge_no": r.challenge_no,
+        "challenge_text": r.challenge_text,
+    }
+
+
+def _notes(items: list[Any]) -> list[dict[str, str]]:
+    return [{"text": item.text, "clause": item.clause} for item in items]
+
+
+def _motion_out(motion: Motion, user: Any) -> dict[str, Any]:
+    motion = Motion.objects.select_related(
+        "meeting__unit", "mover", "seconder", "affiliate_to", "proposer_member"
+    ).get(pk=motion.pk)
+    return {
+        **_summary(motion),
+        "text": motion.text,
+        "lines": [
+            {"number": n.number, "text": n.text, "starts_paragraph": n.starts_paragraph}
+            for n in queries.lines_of(motion)
+        ],
+        "text_as_amended": queries.text_as_amended(motion),
+        "mover": motion.mover.number if motion.mover else None,
+        "seconder": motion.seconder.number if motion.seconder else None,
+        "tabled_on": motion.tabled_on.isoformat(),
+        "affiliate_to": motion.affiliate_to.slug if motion.affiliate_to else None,
+        "affiliation_id": motion.affiliation_id,
+        "affiliation_refusal": motion.affiliation_refusal,
+        "composited_into_id": motion.composited_into_id,
+        "poll_id": motion.poll_id,
+        "outcome": motion.outcome,
+        "votes_yes": motion.votes_yes,
+        "votes_no": motion.votes_no,
+        "votes_abstain": motion.votes_abstain,
+        "outcome_text": motion.outcome_text,
+        "forwarded_to_id": motion.forwarded_to_id,
+        "warnings": _notes(queries.public_warnings(motion)),
+        "chair_flags": _notes(queries.chair_flags(motion, user)),
+        "amendments": [_amendment_out(a) for a in motion.amendments.select_related("mover")],
+        "rulings": [_ruling_out(r) for r in motion.rulings.all()],
+    }
+
+
+def _member(number: str | None, field: str) -> Any:
+    if not number:
+        return None
+    member = queries.member_by_number(number)
+    if member is None:
+        raise HttpError(422, f"{field}: no member has the number {number}")
+    return member
+
+
+@router.get("/", response={200: list[MotionSummary], **REFUSALS}, summary="Motions you can see")
+def list_motions(request: HttpRequest, meeting: int | None = None) -> list[dict[str, Any]]:
+    user = _user(request)
+    if meeting is not None:
+        return [_summary(m) for m in queries.motions_of(access_meeting(meeting, user))]
+    return [_summary(m) for m in queries.motions_visible_to(user)]
+
+
+@router.get("/{motion_id}", response={200: MotionOut, **REFUSALS}, summary="One motion")
+def get_motion(request: HttpRequest, motion_id: int) -> dict[str, Any]:
+    user = _user(request)
+    return _motion_out(access_motion(motion_id, user), user)
+
+
+class TableIn(Schema):
+    meeting: int
+    title: str
+    text: str
+    mover: str  # membership number
+    seconder: str
+    proposer_kind: str = "member"
+    proposer_id: int | None = None  # the branch (unit id) or the affiliated organisation's id
+    affiliate_to: str | None = None  # an organisation's slug, for a motion to affiliate
+
+
+@router.post("/", response={201: MotionOut, **REFUSALS}, summary="Table a motion")
+def table_motion(request: HttpRequest, payload: TableIn) -> Status:
+    from moot.units.models import Organisation, Unit
+
+    user = _user(request)
+    meeting = access_meeting(payload.meeting, user, for_tabling=True)
+    proposer: Any = None
+    if payload.proposer_kind == "branch" and payload.proposer_id is not None:
+        proposer = Unit.objects.filter(pk=payload.proposer_id).first()
+    elif payload.proposer_kind == "affiliate" and payload.proposer_id is not None:
+        proposer = Organisation.objects.filter(pk=payload.proposer_id).first()
+    affiliate_to = None
+    if payload.affiliate_to:
+        affiliate_to = Organisation.objects.filter(slug=payload.affiliate_to).first()
+        if affiliate_to is None:
+            raise HttpError(
+                422, f"affiliate_to: no organisation has the slug {payload.affiliate_to}"
+            )
+    motion = do_table_motion(
+        meeting,
+        title=payload.title,
+        text=payload.text,
+        mover=_member(payload.mover, "mover"),
+        seconder=_member(payload.seconder, "seconder"),
+        proposer_kind=payload.proposer_kind,
+        proposer=proposer,
+        affiliate_to=affiliate_to,
+        acting_user=user,
+    )
+    return Status(201, _motion_out(motion, user))
+
+
+class RulingIn(Schema):
+    decision: str  # competent | not_competent | referred
+    reasons: str
+    clause: str = ""
+    category: str = ""  # a slug of the rulebook's not_competent categories
+    referred_to: str = ""
+
+
+@router.post(
+    "/{motion_id}/rulings",
+    response={201: RulingOut, **REFUSALS},
+    summary="Rule on competence (the chair, or national office)",
+    description="422 when the reasons are missing, the clause is not cited or the category is "
+    "unknown; the motion's state follows the ruling.",
+)
+def create_ruling(request: HttpRequest, motion_id: int, payload: RulingIn) -> Status:
+    user = _user(request)
+    motion = access_motion(motion_id, user, permission="motions.rule_on_motion")
+    ruling = do_rule_on_motion(
+        motion,
+        decision=payload.decision,
+        reasons=payload.reasons,
+        clause=payload.clause,
+        category=payload.category,
+        referred_to=payload.referred_to,
+        acting_user=user,
+    )
+    return Status(201, _ruling_out(ruling))
+
+
+class VoteIn(Schema):
+    voting: str = "show_of_hands"  # show_of_hands | paper | electronic
+    secret: bool = False  # electronic votes only
+
+
+class ChallengeIn(VoteIn):
+    moved_by: str | None = None  # membership number
+
+
+@router.post(
+    "/rulings/{ruling_id}/challenge",
+    response={200: RulingOut, **REFUSALS},
+    summary="Challenge the chair's ruling (opens a two-thirds vote)",
+)
+def challenge_ruling(request: HttpRequest, ruling_id: int, payload: ChallengeIn) -> dict[str, Any]:
+    user = _user(request)
+    ruling = access_ruling(ruling_id, user, permission="motions.manage_motion")
+    ruling = do_challenge_ruling(
+        ruling,
+        moved_by=_member(payload.moved_by, "moved_by"),
+        voting=payload.voting,
+        secret=payload.secret,
+        acting_user=user,
+    )
+    return _ruling_out(ruling)
+
+
+@router.post(
+    "/rulings/{ruling_id}/challenge/close",
+    response={200: RulingOut, **REFUSALS},
+    summary="Close the challenge vote and apply its result",
+)
+def close_challenge(request: HttpRequest, ruling_id: int) -> dict[str, Any]:
+    user = _user(request)
+    ruling = access_ruling(ruling_id, user, permission="motions.manage_motion")
+    return _ruling_out(do_close_challenge(ruling, acting_user=user))
+
+
+class AmendmentIn(Schema):
+    action: str  # replace | insert | delete
+    line_from: int  # for insert: the line after which (0: before the first)
+    line_to: int | None = None
+    text: str = ""
+    mover: str  # membership number
+    seconder: str | None = None
+
+
+@router.post(
+    "/{motion_id}/amendments",
+    response={201: AmendmentOut, **REFUSALS},
+    summary="Propose an amendment to lines of the motion as tabled",
+)
+def propose_amendment(request: HttpRequest, motion_id: int, payload: AmendmentIn) -> Status:
+    user = _user(request)
+    motion = access_motion(motion_id, user, permission="motions.propose_amendment")
+    amendment = do_propose_amendment(
+        motion,
+        action=payload.action,
+        line_from=payload.line_from,
+        line_to=payload.line_to,
+        text=payload.text,
+        mover=_member(payload.mover, "mover"),
+        seconder=_member(payload.seconder, "seconder"),
+        acting_user=user,
+    )
+    return Status(201, _amendment_out(amendment))
+
+
+@router.post(
+    "/amendments/{amendment_id}/accept",
+    response={200: AmendmentOut, **REFUSALS},
+    summary="The mover accepts an amendment (it becomes part of the text)",
+)
+def accept_amendment(request: HttpRequest, amendment_id: int) -> dict[str, Any]:
+    user = _user(request)
+    amendment = access_amendment(amendment_id, user, permission="motions.accept_amendment")
+    return _amendment_out(do_accept_amendment(amendment, acting_user=user))
+
+
+@router.post(
+    "/{motion_id}/vote",
+    response={200: MotionOut, **REFUSALS},
+    summary="Put the motion (as amended) to the vote",
+    description="Opens a yes/no poll at the meeting with the rulebook's majority for a motion; "
+    "members vote through /polls/{poll_id}/cast, tellers enter counts for a show of hands.",
+)
+def open_vote(request: HttpRequest, motion_id: int, payload: VoteIn) -> dict[str, Any]:
+    user = _user(request)
+    motion = access_motion(motion_id, user, permission="motions.manage_motion")
+    motion = do_open_motion_vote(
+        motion, voting=payload.voting, secret=payload.secret, acting_user=user
+    )
+    return _motion_out(motion, user)
+
+
+@router.post(
+    "/{motion_id}/vote/close",
+    response={200: MotionOut, **REFUSALS},
+    summary="Close the vote and record the outcome",
+)
+def close_vote(request: HttpRequest, motion_id: int) -> dict[str, Any]:
+    user = _user(request)
+    motion = access_motion(motion_id, user, permission="motions.manage_motion")
+    return _motion_out(do_close_motion_vote(motion, acting_user=user), user)
+
+
+@router.post(
+    "/{motion_id}/forward",
+    response={200: MotionOut, **REFUSALS},
+    summary="Forward a carried motion to the parent unit",
+)
+def forward(request: HttpRequest, motion_id: int) -> dict[str, Any]:
+    user = _user(request)
+    motion = access_motion(motion_id, user, permission="motions.manage_motion")
+    return _motion_out(do_forward_motion(motion, acting_user=user), user)

@@ -1,0 +1,214 @@
+"""Pages and their permissions by role: a member of the unit, a member elsewhere, the mover, the
+secretary, the chair, national staff; forms show the actions' refusals on the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from factories import MemberFactory, UnitFactory, UserFactory
+from moot.meetings.models import AgendaItem
+from moot.motions.actions import do_propose_amendment, do_rule_on_motion
+from moot.motions.hooks import item_links, minutes_section
+from moot.motions.models import Motion, Ruling
+from motions.conftest import make_person
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def outsider(db: Any) -> Any:
+    other = UnitFactory(kind="constituency", name="Far Hills CLP")
+    return make_person(other)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world: Any, table: Any) -> None:
+    motion = table()
+    for url in (f"/meetings/{world.meeting.pk}/motions/", f"/motions/{motion.pk}/"):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_a_member_of_another_unit_sees_nothing(world: Any, table: Any, outsider: Any) -> None:
+    motion = table()
+    client = client_for(outsider.user)
+    assert client.get(f"/meetings/{world.meeting.pk}/motions/").status_code == 403
+    assert client.get(f"/motions/{motion.pk}/").status_code == 403
+    assert client.get(f"/meetings/{world.meeting.pk}/motions/new/").status_code == 403
+    assert client.get(f"/api/motions/{motion.pk}").status_code == 403
+
+
+def test_a_member_tables_a_motion_and_sees_numbered_lines(world: Any) -> None:
+    client = client_for(world.mover.user)
+    page = client.get(f"/meetings/{world.meeting.pk}/motions/new/")
+    assert page.status_code == 200
+    assert world.mover.number in page.content.decode()  # the mover defaults to oneself
+    response = client.post(
+        f"/meetings/{world.meeting.pk}/motions/new/",
+        {
+            "title": "Library opening hours",
+            "text": "This meeting resolves to campaign to keep Hollow library open on Saturdays.",
+            "proposer_kind": "member",
+            "mover": world.mover.number,
+            "seconder": world.seconder.number.lower(),
+        },
+    )
+    motion = Motion.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/motions/{motion.pk}/"
+    detail = client.get(response["Location"]).content.decode()
+    assert '<li value="1"' in detail
+    assert "Library opening hours" in detail
+    listing = client.get(f"/meetings/{world.meeting.pk}/motions/").content.decode()
+    assert "Library opening hours" in listing
+
+
+def test_the_form_shows_the_refusal_of_a_late_motion_and_unknown_numbers(world: Any) -> None:
+    from motions.conftest import make_meeting
+
+    late = make_meeting(world.clp, days_ahead=2, chair=world.chair)
+    client = client_for(world.mover.user)
+    response = client.post(
+        f"/meetings/{late.pk}/motions/new/",
+        {
+            "title": "Late",
+            "text": "Text.",
+            "proposer_kind": "member",
+            "mover": world.mover.number,
+            "seconder": world.seconder.number,
+        },
+    )
+    assert response.status_code == 400
+    assert "Too late to table this motion" in response.content.decode()
+    response = client.post(
+        f"/meetings/{world.meeting.pk}/motions/new/",
+        {"title": "X", "text": "Y", "proposer_kind": "member", "mover": "Z999", "seconder": ""},
+    )
+    assert "No member has the number Z999" in response.content.decode()
+    assert not Motion.objects.exists()
+
+
+def test_only_the_chair_and_national_staff_may_rule(world: Any, table: Any) -> None:
+    motion = table()
+    for user in (world.member.user, world.mover.user, world.secretary.user):
+        assert client_for(user).get(f"/motions/{motion.pk}/rule/").status_code == 403
+    assert client_for(world.chair.user).get(f"/motions/{motion.pk}/rule/").status_code == 200
+    assert client_for(world.staff).get(f"/motions/{motion.pk}/rule/").status_code == 200
+
+
+def test_a_ruling_without_reasons_is_refused_on_the_page_then_recorded(
+    world: Any, table: Any
+) -> None:
+    motion = table()
+    client = client_for(world.chair.user)
+    data = {"decision": "not_competent", "category": "individual_disciplinary_case"}
+    response = client.post(f"/motions/{motion.pk}/rule/", {**data, "reasons": ""})
+    assert response.status_code == 400
+    assert "A ruling needs written reasons" in response.content.decode()
+    assert not Ruling.objects.exists()
+    response = client.post(
+        f"/motions/{motion.pk}/rule/", {**data, "reasons": "It concerns one member's case."}
+    )
+    assert response.status_code == 302
+    page = client_for(world.member.user).get(f"/motions/{motion.pk}/").content.decode()
+    assert "Ruled not competent" in page
+    assert "clause 15.6.1" in page
+    assert "It concerns one member&#x27;s case." in page
+
+
+def test_managing_is_for_the_chair_secretary_and_staff(world: Any, table: Any) -> None:
+    motion = table()
+    for user in (world.member.user, world.mover.user):
+        client = client_for(user)
+        assert (
+            client.post(f"/motions/{motion.pk}/vote/", {"vote-voting": "paper"}).status_code == 403
+        )
+        assert client.get(f"/meetings/{world.meeting.pk}/motions/composite/").status_code == 403
+        assert client.post(f"/motions/{motion.pk}/forward/").status_code == 403
+    secretary = client_for(world.secretary.user)
+    assert secretary.get(f"/meetings/{world.meeting.pk}/motions/composite/").status_code == 200
+    response = secretary.post(f"/motions/{motion.pk}/vote/", {"vote-voting": "show_of_hands"})
+    assert response.status_code == 302
+    motion.refresh_from_db()
+    assert motion.state == "debated"
+    assert motion.poll.voting == "show_of_hands"
+
+
+def test_the_mover_accepts_an_amendment_another_member_may_not(world: Any, table: Any) -> None:
+    motion = table()
+    amendment = do_propose_amendment(
+        motion,
+        action="insert",
+        line_from=0,
+        text="Preamble.",
+        mover=world.member,
+        acting_user=world.member.user,
+    )
+    assert (
+        client_for(world.seconder.user)
+        .post(f"/motions/amendments/{amendment.pk}/accept/")
+        .status_code
+        == 403
+    )
+    response = client_for(world.mover.user).post(f"/motions/amendments/{amendment.pk}/accept/")
+    assert response.status_code == 302
+    amendment.refresh_from_db()
+    assert amendment.state == "accepted"
+    page = client_for(world.member.user).get(f"/motions/{motion.pk}/").content.decode()
+    assert "The motion as amended" in page
+    assert "Amendment accepted by the mover" in page  # the history, from the audit trail
+
+
+def test_the_amendment_form_names_a_bad_line(world: Any, table: Any) -> None:
+    motion = table()
+    response = client_for(world.member.user).post(
+        f"/motions/{motion.pk}/amend/",
+        {"action": "delete", "line_from": 99, "mover": world.member.number},
+    )
+    assert response.status_code == 400
+    assert "are not in the motion" in response.content.decode()
+
+
+def test_received_motions_page_by_unit(world: Any, outsider: Any) -> None:
+    assert (
+        client_for(world.member.user).get(f"/units/{world.region.pk}/received-motions/").status_code
+        == 200
+    )
+    assert (
+        client_for(outsider.user).get(f"/units/{world.region.pk}/received-motions/").status_code
+        == 403
+    )
+
+
+def test_item_links_and_minutes_section(world: Any, table: Any) -> None:
+    item = AgendaItem.objects.create(
+        meeting=world.meeting, position=1, kind="motion", title="Motions"
+    )
+    motion = table(agenda_item=item)
+    do_rule_on_motion(
+        motion,
+        decision="competent",
+        clause="7.1.1",
+        reasons="Local transport is the party's business.",
+        acting_user=world.chair.user,
+    )
+    links = item_links(item, world.member.user)
+    assert links == [(f"Motion 1: {motion.title}", f"/motions/{motion.pk}/")]
+    stranger = MemberFactory()
+    stranger.user = UserFactory()
+    stranger.save()
+    assert item_links(item, stranger.user) == []
+    section = minutes_section(world.meeting)
+    assert section.title == "Motions"
+    assert (
+        "ruled it competent (clause 7.1.1): Local transport is the party's business."
+        in (section.paragraphs[0])
+    )
+    assert section.refs == [("Motion 1", f"/motions/{motion.pk}/")]
