@@ -208,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help
         return int(stop.code or 0)
     except (_UsageError, CountError) as error:
-        print(f"moot count: {error}", file=sys.stderr)
+        print("moot count: " + " ".join(str(error).split()), file=sys.stderr)
         return 2
     except (OSError, UnicodeError) as error:
         where = getattr(error, "filename", None)

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +61,29 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+# What openpyxl, zipfile and zlib raise on a damaged workbook: all mean "cannot be read".
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    struct.error,
+    KeyError,
+    ValueError,
+    TypeError,
+    OSError,
+    EOFError,
+    IndexError,
+    AttributeError,
+    SyntaxError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else ""
+
+
 def _rows(raw: bytes, source: str) -> Iterable[tuple[object, ...]]:
     """Rows of the first worksheet as value tuples; a damaged workbook is a CountError."""
     import openpyxl  # imported here: only this reader needs it
@@ -72,21 +97,10 @@ def _rows(raw: bytes, source: str) -> Iterable[tuple[object, ...]]:
         )
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        ValueError,
-        TypeError,
-        OSError,
-        EOFError,
-        IndexError,
-        AttributeError,
-        SyntaxError,
-    ) as exc:
+    except (InvalidFileException, *_DAMAGED) as exc:
         # openpyxl reports a damaged workbook with many exception types; all mean the same.
         raise CountError(
-            f"the xlsx workbook cannot be read ({type(exc).__name__}: {exc}); "
+            f"the xlsx workbook cannot be read ({type(exc).__name__}: {_first_line(exc)}); "
             "re-export it from the tabulation system",
             source=source,
         ) from None
@@ -94,19 +108,9 @@ def _rows(raw: bytes, source: str) -> Iterable[tuple[object, ...]]:
         raise CountError("the workbook has no worksheet", source=source)
     try:
         yield from book.worksheets[0].iter_rows(values_only=True)
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        TypeError,
-        OSError,
-        EOFError,
-        IndexError,
-        AttributeError,
-        SyntaxError,
-    ) as exc:
+    except _DAMAGED as exc:
         raise CountError(
-            f"the worksheet is damaged ({type(exc).__name__}: {exc}); re-export it",
+            f"the worksheet is damaged ({type(exc).__name__}: {_first_line(exc)}); re-export it",
             source=source,
         ) from None
     finally:
