@@ -1,0 +1,95 @@
+"""A poll at a meeting: only members present and eligible may vote (polls asks meetings), the
+agenda item links to the ballot and the papers, the projector loads the poll's turnout, and
+the ballot papers print as a PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from factories import UserFactory
+from moot.meetings import hooks
+from moot.meetings.actions import do_add_agenda_item, do_check_in, do_start_meeting
+from moot.polls.actions import PollError, do_cast_ballot, do_create_poll, do_open_poll
+from moot.polls.papers import papers_count
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def poll_at_meeting(world: Any, meeting: Any) -> Any:
+    from moot.counting.registry import methods
+
+    if "yes-no" not in methods():
+        pytest.skip("the yes-no counting method is not registered in this checkout")
+    item = do_add_agenda_item(meeting, kind="motion", title="Motions", acting_user=None)
+    poll = do_create_poll(
+        title="Motion 1: affiliate to the Riverside Tenants' Union",
+        kind="motion",
+        method="yes-no",
+        meeting=meeting,
+        agenda_item=item,
+        acting_user=world.users["secretary"],
+    )
+    return poll, item
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_only_present_eligible_members_vote(world: Any, meeting: Any, poll_at_meeting: Any) -> None:
+    poll, _item = poll_at_meeting
+    for member in world.members["member"], world.members["chair"], world.members["secretary"]:
+        do_check_in(meeting, member, acting_user=None)
+    do_check_in(meeting, world.target, acting_user=None)
+    do_start_meeting(meeting, acting_user=None)
+    poll = do_open_poll(poll, acting_user=world.users["secretary"])
+    yes = poll.options.get(code="yes").pk
+    do_cast_ballot(poll, world.members["member"], yes, acting_user=world.users["member"])
+    target = world.target
+    target.user = UserFactory(email="recent.joiner@example.org")
+    target.save(update_fields=["user"])
+    with pytest.raises(PollError) as refused:
+        do_cast_ballot(poll, target, yes, acting_user=target.user)
+    assert refused.value.code == "ineligible"
+    assert refused.value.clause == "7.2"
+    absent = world.members["branch_secretary"]
+    with pytest.raises(PollError) as not_here:
+        do_cast_ballot(poll, absent, yes, acting_user=absent.user)
+    assert "not checked in" in not_here.value.message
+
+
+def test_item_links_and_projector_fragment(world: Any, meeting: Any, poll_at_meeting: Any) -> None:
+    poll, item = poll_at_meeting
+    do_check_in(meeting, world.members["member"], acting_user=None)
+    meeting = do_start_meeting(meeting, acting_user=None)
+    do_open_poll(poll, acting_user=world.users["secretary"])
+    member_links = {url: label for label, url in hooks.item_links(item, world.users["member"])}
+    assert reverse("polls:vote", args=[poll.pk]) in member_links
+    assert reverse("polls:papers", args=[poll.pk]) not in member_links
+    secretary_links = [url for _, url in hooks.item_links(item, world.users["secretary"])]
+    assert reverse("polls:papers", args=[poll.pk]) in secretary_links
+    assert hooks.projector_fragments(item, world.users["member"]) == [
+        reverse("polls:projector_fragment", args=[poll.pk])
+    ]
+    page = client_for(world.users["member"]).get(reverse("meetings:detail", args=[meeting.pk]))
+    assert reverse("polls:vote", args=[poll.pk]) in page.content.decode()
+
+
+def test_ballot_papers_pdf(world: Any, meeting: Any, poll_at_meeting: Any) -> None:
+    poll, _item = poll_at_meeting
+    url = reverse("polls:papers", args=[poll.pk])
+    response = client_for(world.users["secretary"]).get(url, {"count": "3"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert client_for(world.users["member"]).get(url).status_code == 403
+    assert papers_count(poll, "7") == 7
+    assert papers_count(poll, "0") == 1
+    assert papers_count(poll, "many") == 1  # nobody present yet: one paper
