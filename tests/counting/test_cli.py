@@ -90,3 +90,119 @@ def test_subprocess_no_traceback(tmp_path) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("moot count: ")
+
+
+# --- every input format -------------------------------------------------------------------
+
+RCTAB = ("elections-data", "rctab")
+
+
+@pytest.mark.parametrize(
+    ("parts", "input_format", "argv", "expected"),
+    [
+        # References: RCTab's expected report, ranked.vote/pyrankvote, Debian's announcement.
+        ((*RCTAB, "generic_csv_test", "generic_csv_test_config.json"), "auto", [], ["Cucumber"]),
+        (
+            (*RCTAB, "generic_csv_test", "generic_csv_test_config.json"),
+            "rctab-config",
+            [],
+            ["Cucumber"],
+        ),
+        (
+            (
+                "elections-data",
+                "ranked-vote-burlington2009",
+                "us_vt_btv_2009_03_mayor.normalized.csv",
+            ),
+            "ranked-vote",
+            [],
+            ["Bob Kiss"],
+        ),
+        (
+            ("elections-data", "debian-condorcet", "leader2007_tally.txt"),
+            "debian",
+            ["--method", "schulze"],
+            ["Sam Hocevar"],
+        ),
+        (
+            (
+                *RCTAB,
+                "test_set_multi_winner_whole_threshold",
+                "test_set_multi_winner_whole_threshold_config.json",
+            ),
+            "auto",
+            ["--method", "wigm", "--quota", "droop"],
+            ["Candidate C Name", "Candidate A Name", "Candidate B Name"],
+        ),
+        # The CVR files on their own (the reader's default rules): checked against the library.
+        ((*RCTAB, "generic_csv_test", "generic_csv_test_cvr.csv"), "rctab-csv", [], None),
+        (
+            (
+                *RCTAB,
+                "test_set_7_duplicate_skip_to_next",
+                "test_set_7_duplicate_skip_to_next" + "_cvr.json",
+            ),
+            "cdf",
+            [],
+            None,
+        ),
+        ((*RCTAB, "2015_portland_mayor", "2015_portland_mayor_cvr.xlsx"), "ess-xlsx", [], None),
+        (
+            (
+                *RCTAB,
+                "test_set_multi_winner_whole_threshold",
+                "test_set_multi_winner_whole_threshold_cvr.json",
+            ),
+            "auto",
+            ["--seats", "3"],
+            None,
+        ),
+    ],
+)
+def test_each_format_json_elected_in_order_and_rounds(
+    capsys, parts, input_format, argv, expected
+) -> None:
+    from tests.conftest import shared_path
+
+    from moot.counting import CountOptions, count
+    from moot.counting.formats import read_election
+
+    path = shared_path(*parts)
+    assert main([str(path), "--input-format", input_format, *argv, "--output", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rounds"]
+    if expected is None:
+        election = read_election(path, input_format)
+        seats = int(argv[argv.index("--seats") + 1]) if "--seats" in argv else election.seats
+        method = "irv" if seats == 1 else "scottish-stv"
+        result = count(election, method, CountOptions(seats=seats))
+        expected = result.elected_names
+        assert len(data["rounds"]) == len(result.rounds)
+    assert data["elected"] == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "argv", "expected"),
+    [
+        (
+            "b.normalized.csv",
+            "ballot_id,rank,choice\nb1,1,Ann\nb2,1,Bob\n",
+            ["--seats", "3"],
+            "3 seats but only 2 candidates",
+        ),
+        ("b.normalized.csv", "ballot_id,rank,choice\n", [], "no ballots (empty election)"),
+        ("b.normalized.csv", "ballot_id,rank,choice\nb1,x,Ann\n", [], ":2:4: expected a rank"),
+        ("t_tally.txt", "Option 1-->: Ann\nV: 1 h\n", ["--input-format", "rctab-csv"], "no vote"),
+        ("x.dat", "hello\n", [], "cannot tell the format"),
+        ("x.json", "{\n  [\n", [], ":2:3: invalid JSON"),
+        ("x.xlsx", "not a workbook", [], "not an xlsx workbook"),
+    ],
+)
+def test_bad_input_in_any_format_exit_2(tmp_path, capsys, *, name, content, argv, expected) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    assert main([str(path), *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"moot count: {path}")
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1
