@@ -1,0 +1,127 @@
+"""The demo AGM of Riverside & Hollow CLP, seeded on top of ``seed.seed_foundation()``.
+
+Tonight at 19:00 in the Hollow Community Hall (hybrid), called with proper notice (sent 30
+days ago, recorded), chaired and minuted by the demo chair and secretary. The agenda runs from
+apologies to any other business, with an invited speaker's training session. About 120 eligible
+members are checked in at the door (by the secretary or with the meeting code); a few are
+refused for good reasons the rulebook gives (joined too recently, in arrears, suspended), an
+invited speaker is a guest. The demo "member" account is left for you to check in with the code.
+Motions and elections add their part through ``moot.motions.demo.seed_demo`` and
+``moot.elections.demo.seed_demo`` when those modules exist. Everything goes through the real
+actions, so the audit trail is real.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import random
+from typing import Any
+
+from django.utils import timezone
+
+from moot.demo.seed import SEED, DemoOrg
+
+PRESENT = 120
+NOTICE_DAYS_AGO = 30
+
+SPEAKER = "Dana Okoye"
+SPEAKER_ORGANISATION = "Community Organisers Trust"
+TOPIC = "Listening on the doorstep: a training session for canvassers"
+
+AGENDA = (
+    ("apologies", "Apologies for absence", {}),
+    ("minutes", "Minutes of the last annual general meeting", {}),
+    ("report", "Secretary's and treasurer's reports", {}),
+    ("motion", "Motions", {}),
+    ("election", "Election of officers", {}),
+    (
+        "training",
+        "Training session: the doorstep conversation",
+        {"speaker": SPEAKER, "speaker_organisation": SPEAKER_ORGANISATION, "topic": TOPIC},
+    ),
+    ("any_other_business", "Any other business", {}),
+)
+
+# Extensions of the demo by other apps: module name → its seed_demo(meeting, org).
+EXTENSIONS = ("moot.motions.demo", "moot.elections.demo")
+
+
+def seed_agm(org: DemoOrg) -> Any:
+    """Schedule the AGM with its agenda and attendance, then let motions and elections add
+    theirs. Returns the meeting."""
+    from moot.meetings.actions import (
+        do_add_agenda_item,
+        do_check_in,
+        do_check_in_guest,
+        do_create_meeting,
+    )
+
+    secretary_user = org.accounts["secretary"]
+    today = org.today
+    starts_at = timezone.make_aware(datetime.datetime.combine(today, datetime.time(19, 0)))
+    meeting = do_create_meeting(
+        unit=org.riverside,
+        kind="agm",
+        title=f"Annual general meeting {today.year} of Riverside & Hollow CLP",
+        starts_at=starts_at,
+        location="Hollow Community Hall, 4 Weir Lane",
+        online_url="https://meet.example.org/riverside-agm",
+        attendance_mode="hybrid",
+        chair=org.members["chair"],
+        secretary=org.members["secretary"],
+        notice_sent_on=today - datetime.timedelta(days=NOTICE_DAYS_AGO),
+        acting_user=secretary_user,
+    )
+    for kind, title, extra in AGENDA:
+        do_add_agenda_item(meeting, kind=kind, title=title, acting_user=secretary_user, **extra)
+
+    present, refused = _arrivals(org)
+    for member in present:
+        do_check_in(meeting, member, acting_user=secretary_user)
+    for member in refused:
+        do_check_in(meeting, member, acting_user=secretary_user)
+    do_check_in_guest(meeting, name=SPEAKER, acting_user=secretary_user)
+    do_check_in_guest(
+        meeting, name="Priya Lanworth (press)", capacity="observer", acting_user=secretary_user
+    )
+
+    for module_name in EXTENSIONS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        seed = getattr(module, "seed_demo", None)
+        if seed is not None:
+            seed(meeting, org)
+    return meeting
+
+
+def _arrivals(org: DemoOrg) -> tuple[list[Any], list[Any]]:
+    """About 120 members eligible on the day (the chair and secretary among them, the demo
+    member left out to check in live), and a few who will be refused at the door: two who
+    joined within the last eight weeks, one in arrears, one suspended."""
+    from moot.members.models import Member
+    from moot.members.queries import eligible_member_ids
+
+    today = org.today
+    unit = org.riverside
+    keep_out = {org.members["member"].pk} if "member" in org.members else set()
+    officers = [org.members[role] for role in ("chair", "secretary") if role in org.members]
+    eligible = sorted(eligible_member_ids(unit, "meeting", at=today) - keep_out)
+    rng = random.Random(SEED + 4)
+    chosen = set(rng.sample(eligible, min(PRESENT, len(eligible))))
+    chosen |= {m.pk for m in officers}
+    chosen -= keep_out
+    present = list(Member.objects.filter(pk__in=chosen).order_by("search_name", "pk"))
+    ineligible = Member.objects.filter(constituency=unit).exclude(pk__in=eligible)
+    recent = list(
+        ineligible.filter(
+            status="active", joined_on__gt=today - datetime.timedelta(weeks=8)
+        ).order_by("number")[:2]
+    )
+    arrears = list(ineligible.filter(status="in_arrears").order_by("number")[:1])
+    suspended = list(ineligible.filter(status="suspended").order_by("number")[:1])
+    return present, recent + arrears + suspended
