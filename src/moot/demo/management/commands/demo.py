@@ -47,12 +47,16 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         org = seed.seed_foundation()
+        from moot.demo.agm import seed_agm
         from moot.members.models import Member
+
+        meeting = seed_agm(org)
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {org.national.name}: {len(org.constituencies)} constituency parties, "
                 f"{Member.objects.count():,} members, {len(org.organisations)} organisations "
+                f"and the AGM “{meeting.title}” (/meetings/{meeting.pk}/) "
                 f"in {time.perf_counter() - started:.1f} s."
             )
         )
