@@ -1,12 +1,14 @@
 """yes-no: the required majorities at their exact boundaries, and the explanation given.
 
-Definitions (docs/counting.md, moot.counting.methods.motion): "simple" = more than half of
-yes+no; "absolute" = more than half of all papers including abstentions; "two-thirds" = at
-least two-thirds of yes+no; with basis "present" the denominator is the number present.
+Definitions (docs/counting.md, moot.counting.methods.motion): "simple" and "absolute" = more
+than half, "two-thirds" = at least two-thirds, of yes+no (basis "cast": abstentions are not
+votes) or of the number present (basis "present"); the same as the rulebook's
+``Majority.is_met`` for the same name and basis.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -69,12 +71,34 @@ def test_simple_majority_a_tie_falls() -> None:
     assert carried(1, 0, 99) is True
 
 
-def test_absolute_majority_counts_abstentions() -> None:
-    # Papers yes+no+abstain: 61+40+20 = 121 needs 61 -> carried; 60+40+20 = 120 needs 61 ->
-    # not carried although yes beats no.
-    assert carried(61, 40, 20, majority="absolute") is True
-    assert carried(60, 40, 20, majority="absolute") is False
+def test_absolute_majority_of_those_present_counts_abstentions_against() -> None:
+    # The rulebook's absolute majority is of those present: 61+40+20 papers, 121 present,
+    # needs 61 -> carried; 60+40+20, 120 present, needs 61 -> not carried, although yes
+    # beats no (which is enough for a simple majority of the votes cast).
+    assert carried(61, 40, 20, majority="absolute", basis="present", present=121) is True
+    assert carried(60, 40, 20, majority="absolute", basis="present", present=120) is False
     assert carried(60, 40, 20, majority="simple") is True
+    # On the basis of votes cast it is reckoned like the rulebook reckons it: of yes+no.
+    assert carried(60, 40, 20, majority="absolute") is True
+    assert carried(50, 50, 20, majority="absolute") is False
+
+
+@pytest.mark.parametrize("name", ["simple", "absolute", "two-thirds"])
+@pytest.mark.parametrize("basis", ["cast", "present"])
+def test_same_verdict_as_the_rulebook(name, basis) -> None:
+    # The rulebook (moot.rulebook, preset "party") decides motions; the count must agree with
+    # its Majority.is_met for every name and basis, here on every split of up to 13 papers.
+    from moot import rulebook
+
+    rule = rulebook.majority(rulebook.preset("party"), name)
+    rule = dataclasses.replace(rule, basis=basis)
+    for yes in range(13):
+        for no in range(13 - yes):
+            for abstain in (0, 2):
+                for extra_present in (0, 3):
+                    present = yes + no + abstain + extra_present
+                    got = carried(yes, no, abstain, majority=name, basis=basis, present=present)
+                    assert got is rule.is_met(yes, no, present), (yes, no, abstain, present)
 
 
 def test_majorities_of_those_present() -> None:

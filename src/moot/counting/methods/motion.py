@@ -19,11 +19,16 @@ majority      basis ``cast``                              basis ``present`` (P p
 ============  =========================================  =========================================
 simple        more than half of Y + N (abstentions are    more than half of P (abstaining or not
               not votes): ``2Y > Y + N``, i.e. Y > N      voting counts like No): ``2Y > P``
-absolute      more than half of all papers, abstentions   more than half of P: ``2Y > P``
-              included: ``2Y > Y + N + A``
+absolute      more than half of Y + N: ``2Y > Y + N``     more than half of P: ``2Y > P``
+              (reckoned as the rulebook does; an
+              absolute majority is normally asked of
+              those present)
 two-thirds    at least two-thirds of Y + N:               at least two-thirds of P: ``3Y >= 2P``
               ``3Y >= 2(Y + N)``
 ============  =========================================  =========================================
+
+These are exactly the rulebook's ``Majority.is_met(yes, no, present)`` for the same name and
+basis (tested against the preset rulebook); the names are the rulebook's.
 
 "More than half" needs ``floor(B/2) + 1`` votes and "at least two-thirds" ``ceil(2B/3)``
 (B the basis): with 120 votes cast, a simple majority needs 61 and two-thirds needs 80 (80 of
@@ -60,7 +65,7 @@ def _describe(majority: str, basis: str) -> str:
     if majority == "simple":
         return "simple majority of votes cast (yes+no, abstentions not counted)"
     if majority == "absolute":
-        return "absolute majority of papers cast (yes+no+abstain)"
+        return "absolute majority of votes cast (yes+no, abstentions not counted)"
     return "two-thirds of votes cast (yes+no, abstentions not counted)"
 
 
@@ -112,7 +117,7 @@ def count_yes_no(election: Election, options: CountOptions) -> Result:
             )
         base = present
     else:
-        base = yes + no + abstain if majority == "absolute" else yes + no
+        base = yes + no
     needed = majority_needed(majority, base)
     carried = base > 0 and yes >= needed
     test = f"{_describe(majority, basis)}: {yes} of {base} needed {needed} — " + (
