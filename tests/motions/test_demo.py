@@ -1,0 +1,49 @@
+"""The demo's motions, seeded into a small organisation shaped like the demo's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from factories import OrganisationFactory
+from moot.demo.seed import DemoOrg
+from moot.meetings.models import AgendaItem
+from moot.motions import queries
+from moot.motions.demo import seed_demo
+from moot.units.models import Affiliation
+from motions.conftest import make_person
+
+
+def test_seed_demo(world: Any, check_in: Any) -> None:
+    AgendaItem.objects.create(meeting=world.meeting, position=1, kind="motion", title="Motions")
+    check_in(world.meeting, 20)
+    check_in(world.meeting, members=[world.chair, world.secretary])
+    make_person(world.clp, first_name="Morwenna", last_name="Quayle", suspended=True)
+    rivers = OrganisationFactory(
+        name="Clean Rivers Now", slug="clean-rivers-now", kind="campaign_group"
+    )
+    org = DemoOrg(
+        national=world.region.parent,
+        regions={"east": world.region},
+        constituencies={world.clp.slug: world.clp},
+        riverside=world.clp,
+        branches={world.clp.slug: [world.branch]},
+        organisations={"clean-rivers-now": rivers, "utdw": world.union},
+        accounts={"chair": world.chair.user, "secretary": world.secretary.user},
+        members={"chair": world.chair, "secretary": world.secretary},
+    )
+    affiliate, disciplinary, policy = seed_demo(world.meeting, org)
+
+    assert affiliate.state == "carried"
+    assert affiliate.votes_yes > affiliate.votes_no
+    assert Affiliation.objects.get(organisation=rivers).decision_ref == f"motion:{affiliate.pk}"
+
+    disciplinary.refresh_from_db()
+    assert disciplinary.state == "not_competent"
+    ruling = queries.current_ruling(disciplinary)
+    assert (ruling.clause, ruling.category) == ("15.6.1", "individual_disciplinary_case")
+    assert "Morwenna Quayle" in disciplinary.text
+
+    assert policy.state == "tabled"
+    assert [a.state for a in policy.amendments.all()] == ["accepted", "proposed"]
+    assert "Hollow Road parents' group" in queries.text_as_amended(policy)
+    assert policy.proposer_label == world.union.name
