@@ -11,6 +11,8 @@ class ElectionsConfig(AppConfig):
         from moot.elections import permissions  # noqa: F401
         from moot.elections.queries import item_links, minutes_section
         from moot.meetings import hooks
+        from moot.site.navigation import NAV
 
+        NAV.append(("elections:list", "Elections", None))
         hooks.register_minutes_section("elections", 70, minutes_section)
         hooks.register_item_links(item_links)
