@@ -206,3 +206,24 @@ def test_bad_input_in_any_format_exit_2(tmp_path, capsys, *, name, content, argv
     assert err.startswith(f"moot count: {path}")
     assert expected in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_rctab_config_rules_apply_without_flags(capsys) -> None:
+    """``moot count CONFIG`` counts by the config's rules: multi-winner STV at 4 places with
+    RCTab's fractional threshold, candidate-order ties; a mode moot lacks is refused."""
+    from tests.conftest import shared_path
+
+    name = "test_set_multi_winner_fractional_threshold"
+    config = shared_path("elections-data", "rctab", name, f"{name}_config.json")
+    assert main([str(config), "--output", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    expected = json.loads(
+        (config.parent / f"{name}_expected_detailed_report.json").read_text(encoding="utf-8")
+    )
+    assert data["method"] == "wigm"
+    assert data["elected"] == ["Candidate C Name", "Candidate A Name", "Candidate B Name"]
+    assert data["quota"] == expected["results"][0]["threshold"] == "7.2501"
+    name = "2013_minneapolis_park_sequential"
+    config = shared_path("elections-data", "rctab", name, f"{name}_config.json")
+    assert main([str(config)]) == 2
+    assert "'multiPassIrv' has no moot method" in capsys.readouterr().err

@@ -18,7 +18,6 @@ Cases not reproduced, and why (checked by ``test_every_case_is_accounted_for``):
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 from fractions import Fraction
@@ -88,9 +87,6 @@ def _count(config: Path):
     plan = rctab_plan(config)
     assert plan.method is not None, plan.why
     options = plan.options
-    rules = json.loads(config.read_text(encoding="utf-8"))["rules"]
-    if rules.get("batchElimination") in (True, "true"):
-        options = dataclasses.replace(options, extra={**options.extra, "batch_elimination": True})
     return election, count(election, plan.method, options)
 
 

@@ -29,8 +29,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from moot.counting.model import CountError, CountOptions, Election, TieBreakSpec, check_seats
+
+if TYPE_CHECKING:
+    from moot.counting.formats.rctab import RctabPlan
 
 INPUT_FORMATS = (
     "auto",
@@ -82,14 +86,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read(path: str, input_format: str) -> Election:
-    from moot.counting.formats import read_election
+def _read(path: str, input_format: str) -> tuple[Election, RctabPlan | None]:
+    """The election, and for an RCTab contest config the count its rules ask for."""
+    from moot.counting.formats import detect_format, read_election
 
     if not Path(path).exists():
         raise CountError("file not found; check the path", source=path)
     if Path(path).is_dir():
         raise CountError("is a folder, expected a ballot file", source=path)
-    return read_election(path, input_format)
+    if input_format == "auto":
+        input_format = detect_format(path)
+    election = read_election(path, input_format)
+    if input_format != "rctab-config":
+        return election, None
+    from moot.counting.formats.rctab import rctab_plan
+
+    return election, rctab_plan(path)
 
 
 def _names_to_indices(text: str, election: Election, option: str) -> tuple[int, ...]:
@@ -134,19 +146,25 @@ def _run(args: argparse.Namespace) -> str:
         raise _UsageError("expected a ballot FILE (or --list-methods)")
     if args.chart and Path(args.chart).suffix.lower() not in (".svg", ".png"):
         raise _UsageError(f"--chart {args.chart}: expected a file name ending .svg or .png")
-    election = _read(args.file, args.input_format)
+    election, plan = _read(args.file, args.input_format)
     if args.seats is not None and args.seats < 1:
         raise _UsageError(f"--seats must be at least 1, got {args.seats}")
     seats = args.seats if args.seats is not None else election.seats
     check_seats(election, seats)
-    method = args.method or _default_method(election, seats)
+    if plan is not None and plan.method is None and not args.method:
+        raise CountError(f"{plan.why}; choose a method with --method", source=args.file)
+    method = args.method or (plan.method if plan is not None else None)
+    method = method or _default_method(election, seats)
+    # An RCTab config's rules (tie-break, decimal places, threshold, batch elimination) apply
+    # when its method is used, unless the command line says otherwise.
+    planned = plan.options if plan is not None and plan.method == method else CountOptions()
     spec = get_method(method)
     if election.kind not in spec.kinds:
         raise CountError(
             f"method {method!r} counts {', '.join(spec.kinds)} ballots; "
             f"this file has {election.kind} ballots"
         )
-    tie_break = TieBreakSpec()
+    tie_break = planned.tie_break
     if args.tie_break or args.seed is not None or args.tie_order or args.lot:
         tie_break = TieBreakSpec(
             name=args.tie_break or ("lot" if args.lot and args.seed is None else "backwards"),
@@ -172,8 +190,9 @@ def _run(args: argparse.Namespace) -> str:
         seats=args.seats,
         tie_break=tie_break,
         constraints=constraints,
-        precision=args.precision,
-        quota=args.quota,
+        precision=args.precision if args.precision is not None else planned.precision,
+        quota=args.quota or planned.quota,
+        extra=planned.extra,
     )
     result = spec.count(election, options)
     if args.chart:

@@ -248,7 +248,11 @@ def rctab_plan(path: str | Path, data: Any = None) -> RctabPlan:
             if rules.get(key) in (True, "true")
         ]
         why = ("moot's irv does not have " + ", ".join(unsupported)) if unsupported else ""
-        return RctabPlan("irv", CountOptions(tie_break=tie, precision=places), why, random_ties)
+        batch = rules.get("batchElimination") in (True, "true")
+        options = CountOptions(
+            tie_break=tie, precision=places, extra={"batch_elimination": True} if batch else {}
+        )
+        return RctabPlan("irv", options, why, random_ties)
     if mode in ("multiWinnerAllowMultipleWinnersPerRound", "multiWinnerAllowOnlyOneWinnerPerRound"):
         if rules.get("hareQuota") in (True, "true"):
             quota = "hare"
