@@ -40,6 +40,8 @@ def _amendment_sentence(amendment: Any) -> str:
         return f"{what}, was accepted by the mover."
     if amendment.state in {AmendmentState.CARRIED, AmendmentState.LOST}:
         return f"{what}, was {amendment.state}: {amendment.outcome_text}"
+    if amendment.state in {AmendmentState.PROPOSED, AmendmentState.VOTING}:
+        return f"{what}, was not decided."
     return f"{what}, was {amendment.get_state_display()}."
 
 
@@ -67,7 +69,7 @@ def motion_paragraph(motion: Motion) -> str:
     if motion.state == MotionState.COMPOSITED and motion.composited_into:
         parts.append(f"It was composited into motion {motion.composited_into.number}.")
     elif motion.outcome:
-        parts.append(f"The motion was {motion.outcome}: {motion.outcome_text}")
+        parts.append(f"Vote: {motion.outcome_text}")
     elif motion.state in {MotionState.WITHDRAWN, MotionState.REMITTED}:
         parts.append(f"The motion was {motion.get_state_display()}.")
     if motion.affiliation_id:
