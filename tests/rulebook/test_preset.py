@@ -131,3 +131,20 @@ def test_the_rulebook_page_can_walk_the_edition(party):
             assert isinstance(value, scalars) or type(value).__name__ == "Fraction", path
 
     walk(party, "edition")
+
+
+def test_the_documented_minimal_edition_parses():
+    """docs/rulebook.md's example is a complete edition: keep the documentation true."""
+    docs = Path(__file__).resolve().parents[2] / "docs" / "rulebook.md"
+    text = docs.read_text()
+    example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    edition = rulebook.parse_edition(example, source="rulebook.md")
+    assert edition.name == "small-party-2026"
+    assert (
+        rulebook.quorum_for(edition, "agm", 120).text
+        == "10% of 120 eligible members, at least 5: 12"
+    )
+    assert edition.posts_for("constituency") == ()
+    assert not rulebook.check_affiliation(
+        edition, unit_kind="branch", org_kind="trade_union"
+    ).allowed
