@@ -1,0 +1,64 @@
+"""The demo AGM's elections, seeded on the real demo organisation: three elections with
+consented candidates and statements, the chair's ready to open, and the walk the demo
+promises — the chair opens the vote, a member checks in and votes, the chair closes and
+declares, and the office holdings follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from moot.elections.models import Election, ElectionState, NominationState
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_agm_elections_and_the_live_walk() -> None:
+    from moot.demo import agm, seed
+    from moot.elections.actions import do_close_election, do_declare_result, do_open_election
+    from moot.meetings.actions import do_check_in_with_code, do_start_meeting
+    from moot.polls.actions import do_cast_ballot
+    from moot.units.models import OfficeHolding
+
+    org = seed.seed_foundation()
+    meeting = agm.seed_agm(org)
+    chair, secretary, policy = (
+        Election.objects.get(meeting=meeting, post__slug=slug)
+        for slug in ("chair", "secretary", "policy-officer")
+    )
+    assert chair.method == "plurality"
+    assert policy.method == "irv"
+    for election, count in ((chair, 3), (secretary, 1), (policy, 3)):
+        standing = election.nominations.filter(state=NominationState.STANDING)
+        assert standing.count() == count
+        assert all(n.statement for n in standing)
+        assert election.agenda_item.kind == "election"
+    assert secretary.nominations.get().is_joint
+
+    # The walk: the chair starts the meeting and opens the vote; the demo member checks in
+    # with the code and votes; the chair votes; the chair closes and declares.
+    chair_user, member = org.accounts["chair"], org.members["member"]
+    do_start_meeting(meeting, acting_user=chair_user)
+    chair = do_open_election(chair, acting_user=chair_user)
+    do_check_in_with_code(meeting, member, code=meeting.check_in_code, acting_user=member.user)
+    options = {n.nominee_id: n.poll_option_id for n in chair.nominations.all()}
+    outgoing = org.members["chair"]
+    do_cast_ballot(chair.poll, member, options[outgoing.pk], acting_user=member.user)
+    do_cast_ballot(chair.poll, outgoing, options[outgoing.pk], acting_user=chair_user)
+    chair = do_close_election(chair, acting_user=chair_user)
+    chair = do_declare_result(chair, acting_user=chair_user)
+    assert chair.state == ElectionState.DECLARED
+    holder = OfficeHolding.objects.get(
+        post__unit=org.riverside, post__slug="chair", end__isnull=True
+    )
+    assert holder.member_id == outgoing.pk
+    assert holder.elected_ref == f"election:{chair.pk}"
+    secretary = do_declare_result(secretary, acting_user=chair_user)
+    assert secretary.declaration["basis"] == "unopposed"
+    assert (
+        OfficeHolding.objects.filter(
+            post__unit=org.riverside, post__slug="secretary", end__isnull=True, job_share=True
+        ).count()
+        == 2
+    )
