@@ -5,8 +5,6 @@ declares, and the office holdings follow."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from moot.elections.models import Election, ElectionState, NominationState
