@@ -18,8 +18,10 @@ extension; when neither decides it says so and names ``--input-format``.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,50 +95,83 @@ _READERS: dict[str, Callable[[Path], Election]] = {
 }
 
 
+def _head(path: Path, size: int = 65536) -> tuple[bytes, bool]:
+    """The first ``size`` bytes (decompressed when gzip) and whether that is the whole file."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(size + 1)
+    except FileNotFoundError:
+        raise CountError("file not found; check the path", source=str(path)) from None
+    except IsADirectoryError:
+        raise CountError("is a folder, expected a ballot file", source=str(path)) from None
+    except OSError as exc:
+        raise CountError(f"cannot read the file: {exc.strerror}", source=str(path)) from None
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as handle:
+                raw = handle.read(size + 1)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise CountError(f"the gzip data is damaged ({exc})", source=str(path)) from None
+    return raw[:size], len(raw) <= size
+
+
 def detect_format(path: str | Path) -> str:
     """The format name of ``path`` (see the module docstring), or a CountError saying why
-    it cannot tell."""
+    it cannot tell. Reads the first 64 KiB only (a JSON file is parsed whole when its start
+    does not say which kind it is)."""
     path = Path(path)
-    raw = read_bytes(path)
+    raw, whole = _head(path)
     if raw.startswith(b"PK\x03\x04"):
         return "ess-xlsx"
-    head = raw[:65536].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    head = raw.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     suffix = path.suffix.lower()
     if head.startswith(("{", "[")) or suffix == ".json":
-        try:
-            data = json.loads(decode(raw, str(path)))
-        except json.JSONDecodeError as exc:
-            raise CountError(
-                f"invalid JSON: {exc.msg} (expected an RCTab config or a NIST CDF report)",
-                source=str(path),
-                line=exc.lineno,
-                column=exc.colno,
-            ) from None
-        except RecursionError:
-            raise CountError("the JSON is nested too deeply to read", source=str(path)) from None
-        if isinstance(data, dict) and "cvrFileSources" in data:
+        if '"cvrFileSources"' in head:
             return "rctab-config"
-        if isinstance(data, dict) and (
-            "CVR" in data or "CastVoteRecordReport" in str(data.get("@type", ""))
-        ):
+        if '"CVR"' in head or "CastVoteRecordReport" in head:
             return "cdf"
-        raise CountError(
-            "a JSON file that is neither an RCTab contest config ('cvrFileSources') nor a NIST "
-            "CDF cast vote record report ('CVR'); give --input-format",
-            source=str(path),
-        )
+        return _detect_json(path)
     if _DEBIAN_VOTE.search(head) and _DEBIAN_OPTION.search(head):
         return "debian"
     if _RANKED_VOTE_HEAD.match(head):
         return "ranked-vote"
-    if raw[:2] == b"\x1f\x8b" or _BLT_HEAD.match(head) or suffix in _EXTENSIONS:
+    if (
+        _BLT_HEAD.match(head)
+        or suffix in _EXTENSIONS
+        or (whole and re.fullmatch(r"\s*\d+\s+\d+\s*", head))
+    ):
         return _EXTENSIONS.get(suffix, "blt")
     first_line = head.split("\n", 1)[0]
     if suffix == ".csv" or "," in first_line:
         return "rctab-csv"
     raise CountError(
         "cannot tell the format of this file; name it with --input-format "
-        "(blt, rctab-csv, cdf, ess-xlsx, ranked-vote, debian)",
+        "(blt, rctab-csv, rctab-config, cdf, ess-xlsx, ranked-vote, debian)",
+        source=str(path),
+    )
+
+
+def _detect_json(path: Path) -> str:
+    try:
+        data = json.loads(decode(read_bytes(path), str(path)))
+    except json.JSONDecodeError as exc:
+        raise CountError(
+            f"invalid JSON: {exc.msg} (expected an RCTab config or a NIST CDF report)",
+            source=str(path),
+            line=exc.lineno,
+            column=exc.colno,
+        ) from None
+    except RecursionError:
+        raise CountError("the JSON is nested too deeply to read", source=str(path)) from None
+    if isinstance(data, dict) and "cvrFileSources" in data:
+        return "rctab-config"
+    if isinstance(data, dict) and (
+        "CVR" in data or "CastVoteRecordReport" in str(data.get("@type", ""))
+    ):
+        return "cdf"
+    raise CountError(
+        "a JSON file that is neither an RCTab contest config ('cvrFileSources') nor a NIST "
+        "CDF cast vote record report ('CVR'); give --input-format",
         source=str(path),
     )
 
