@@ -73,6 +73,8 @@ def _flag(extra: object, key: str, default: bool) -> bool:
             return False
     if isinstance(value, bool):
         return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
     raise CountError(f"option {key} must be true or false, got {value!r}")
 
 
