@@ -167,7 +167,9 @@ class TieBreaker:
         if method in ("backwards", "forwards"):
             remaining = self._walk(remaining, want, history, method == "backwards", steps)
             if len(remaining) > 1:
-                steps.append("equal at every earlier stage")
+                steps.append(
+                    "equal at every earlier stage" if history else "no earlier stage to look at"
+                )
                 method_used = self._fallback_name()
             else:
                 method_used = method
