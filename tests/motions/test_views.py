@@ -85,7 +85,7 @@ def test_the_form_shows_the_refusal_of_a_late_motion_and_unknown_numbers(world: 
             "seconder": world.seconder.number,
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Too late to table this motion" in response.content.decode()
     response = client.post(
         f"/meetings/{world.meeting.pk}/motions/new/",
@@ -110,7 +110,7 @@ def test_a_ruling_without_reasons_is_refused_on_the_page_then_recorded(
     client = client_for(world.chair.user)
     data = {"decision": "not_competent", "category": "individual_disciplinary_case"}
     response = client.post(f"/motions/{motion.pk}/rule/", {**data, "reasons": ""})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "A ruling needs written reasons" in response.content.decode()
     assert not Ruling.objects.exists()
     response = client.post(
@@ -172,7 +172,7 @@ def test_the_amendment_form_names_a_bad_line(world: Any, table: Any) -> None:
         f"/motions/{motion.pk}/amend/",
         {"action": "delete", "line_from": 99, "mover": world.member.number},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "are not in the motion" in response.content.decode()
 
 

@@ -82,8 +82,10 @@ def _apply_error(form: Any, exc: MotionError) -> None:
     form.add_error(field, exc.text)
 
 
-def _form_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    return render(request, "motions/form.html", context, status=status)
+def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """A form page; shown again with the problems named (status 200, as the browser expects
+    for a form it posted) when the input or an action's rule refuses it."""
+    return render(request, "motions/form.html", context)
 
 
 @login_required
@@ -145,7 +147,6 @@ def table_motion(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "back": ("motions:meeting", meeting.pk),
             "meeting": meeting,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -226,7 +227,6 @@ def rule(request: HttpRequest, motion_id: int) -> HttpResponse:
             "categories": categories,
             "chair_flags": queries.chair_flags(motion, request.user),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -265,7 +265,6 @@ def amend(request: HttpRequest, motion_id: int) -> HttpResponse:
             "motion": motion,
             "lines": queries.lines_of(motion),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -301,7 +300,6 @@ def composite(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "back": ("motions:meeting", meeting.pk),
             "meeting": meeting,
         },
-        status=400 if form.errors else 200,
     )
 
 

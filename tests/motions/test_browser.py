@@ -1,0 +1,103 @@
+"""Motion pages in a real browser (Debian's Chromium, Playwright) with axe (WCAG 2.2 A/AA):
+a member tables a motion and proposes an amendment; the chair sees the private note, is told a
+ruling needs reasons, rules; the mover accepts the amendment; the meeting's list and the motion
+with its numbered lines, ruling and history pass axe. No console errors (no inline script)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS, AxeChecker, record_console_error
+from moot.motions.models import Motion
+from motions.conftest import make_person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def signed_in(chromium: Any, live_server: Any, user: Any, *, phone: bool = False) -> Any:
+    client = Client()
+    client.force_login(user)
+    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+    context = chromium.new_context(viewport=viewport, locale="en-GB")
+    context.set_default_timeout(15_000)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: record_console_error(page.console_errors, m))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    return page
+
+
+def test_motion_pages(chromium: Any, live_server: Any, world: Any) -> None:
+    axe = AxeChecker()
+    make_person(world.clp, first_name="Ines", last_name="Calloway", suspended=True)
+    base = live_server.url
+
+    member = signed_in(chromium, live_server, world.mover.user, phone=True)
+    member.goto(f"{base}/meetings/{world.meeting.pk}/motions/new/")
+    axe.check(member, "table a motion (phone)")
+    member.get_by_label("Title").fill("Support for a comrade")
+    member.get_by_label("Text").fill(
+        "This meeting supports Ines Calloway.\n\nThis meeting resolves to write to the "
+        "general secretary about her case."
+    )
+    member.get_by_label("Seconder").fill(world.seconder.number)
+    member.get_by_role("button", name="Table the motion").click()
+    motion = Motion.objects.get()
+    member.wait_for_url(f"{base}/motions/{motion.pk}/")
+    assert "For the chair only" not in member.locator("main").inner_text()
+    assert member.get_by_role("list", name="The motion as tabled, numbered lines").is_visible()
+    axe.check(member, "motion (member, phone)")
+    member.get_by_role("link", name="Propose an amendment").click()
+    member.get_by_label("Insert after a line").check()
+    member.locator("input[name=line_from]").fill("1")
+    member.get_by_label("New text").fill("She has served this party for years.")
+    axe.check(member, "amendment form")
+    member.get_by_role("button", name="Propose the amendment").click()
+    member.wait_for_url(f"{base}/motions/{motion.pk}/")
+    assert member.console_errors == []
+
+    chair = signed_in(chromium, live_server, world.chair.user)
+    chair.goto(f"{base}/motions/{motion.pk}/")
+    note = chair.get_by_role("region", name="For the chair only")
+    assert "Likely not competent" in note.inner_text()
+    axe.check(chair, "motion (chair, with the private note)")
+    chair.get_by_role("link", name="Rule on competence").click()
+    chair.get_by_label("not competent", exact=True).check()
+    chair.get_by_label("Category of business that is not competent").select_option(
+        "individual_disciplinary_case"
+    )
+    chair.get_by_role("button", name="Record the ruling").click()
+    alert = chair.get_by_role("alert")
+    assert "A ruling needs written reasons" in alert.inner_text()
+    axe.check(chair, "ruling form with the refusal")
+    chair.get_by_label("Reasons").fill("It concerns one member's disciplinary case.")
+    chair.get_by_role("button", name="Record the ruling").click()
+    chair.wait_for_url(f"{base}/motions/{motion.pk}/")
+    main = chair.locator("main").inner_text()
+    assert "Ruled not competent" in main
+    assert "clause 15.6.1" in main
+    axe.check(chair, "motion with ruling and history")
+    chair.goto(f"{base}/meetings/{world.meeting.pk}/motions/")
+    axe.check(chair, "meeting's motions")
+    assert chair.console_errors == []
+    axe.assert_clean()
