@@ -410,7 +410,11 @@ def do_nominate(
     a job share only on a post that allows one. A post reserved for women is checked here when
     the person entering the nomination may see the nominee's self-described gender, and
     otherwise when the nominee consents (so a nominator never learns it)."""
-    election = Election.objects.select_for_update().select_related("post__unit").get(pk=election.pk)
+    election = (
+        Election.objects.select_for_update(of=("self",))
+        .select_related("post__unit")
+        .get(pk=election.pk)
+    )
     on = on or today()
     clause = _check_taking_nominations(election, on)
     is_manager = _may(acting_user, "elections.manage_election", election)
@@ -487,7 +491,7 @@ def do_nominate(
 
 def _locked_nomination(nomination: Nomination) -> Nomination:
     return (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("election__post__unit", "nominee", "partner", "seconder")
         .get(pk=nomination.pk)
     )
@@ -683,7 +687,11 @@ def do_open_election(
     For several seats, the rulebook's minimum of women becomes a counting constraint."""
     from moot.polls.actions import PollError, do_create_poll, do_open_poll
 
-    election = Election.objects.select_for_update().select_related("post__unit").get(pk=election.pk)
+    election = (
+        Election.objects.select_for_update(of=("self",))
+        .select_related("post__unit")
+        .get(pk=election.pk)
+    )
     on = on or today()
     if election.state != ElectionState.NOMINATIONS:
         raise ElectionError("The vote for this election has already been opened.", code="state")
@@ -858,7 +866,7 @@ def do_declare_result(
     from moot.units.models import OfficeHolding
 
     election = (
-        Election.objects.select_for_update()
+        Election.objects.select_for_update(of=("self",))
         .select_related("post__unit", "poll")
         .get(pk=election.pk)
     )
