@@ -212,3 +212,21 @@ def test_item_links_and_minutes_section(world: Any, table: Any) -> None:
         in (section.paragraphs[0])
     )
     assert section.refs == [("Motion 1", f"/motions/{motion.pk}/")]
+
+
+def test_item_links_offer_vote_now_while_an_electronic_vote_is_open(
+    world: Any, table: Any, check_in: Any
+) -> None:
+    from moot.motions.actions import do_close_motion_vote, do_open_motion_vote
+
+    check_in(world.meeting, 2)
+    item = AgendaItem.objects.create(
+        meeting=world.meeting, position=1, kind="motion", title="Motions"
+    )
+    motion = do_open_motion_vote(
+        table(agenda_item=item), voting="electronic", secret=True, acting_user=world.chair.user
+    )
+    links = dict(item_links(item, world.member.user))
+    assert links["Vote now: motion 1"] == f"/polls/{motion.poll_id}/vote/"
+    do_close_motion_vote(motion, acting_user=world.chair.user)
+    assert "Vote now: motion 1" not in dict(item_links(item, world.member.user))

@@ -20,16 +20,26 @@ def item_links(item: Any, user: Any) -> list[tuple[str, str]]:
         links.append(
             (f"Motion {motion.number}: {motion.title}", reverse("motions:detail", args=[motion.pk]))
         )
-        poll = motion.poll
-        if poll is not None and poll.is_open and poll.voting == "electronic":
-            links.append(
-                (f"Vote now on motion {motion.number}", reverse("polls:vote", args=[poll.pk]))
-            )
+        links.extend(
+            (f"Vote now: {label}", reverse("polls:vote", args=[poll.pk]))
+            for label, poll in _open_votes(motion)
+            if poll.voting == "electronic"
+        )
     if not motions and getattr(item, "kind", "") == "motion":
         meeting = item.meeting
         if user.has_perm("motions.view_meeting_motions", meeting):
             links.append(("Motions", reverse("motions:meeting", args=[meeting.pk])))
     return links
+
+
+def _open_votes(motion: Motion) -> list[tuple[str, Any]]:
+    """The motion's polls open now: its own, an amendment's, a challenge to a ruling."""
+    votes = [(f"motion {motion.number}", motion.poll)] if motion.poll else []
+    for amendment in motion.amendments.filter(state=AmendmentState.VOTING).select_related("poll"):
+        votes.append((f"amendment {amendment.number} to motion {motion.number}", amendment.poll))
+    for ruling in motion.rulings.filter(challenge="pending").select_related("challenge_poll"):
+        votes.append((f"challenge to the ruling on motion {motion.number}", ruling.challenge_poll))
+    return [(label, poll) for label, poll in votes if poll is not None and poll.is_open]
 
 
 def _amendment_sentence(amendment: Any) -> str:
