@@ -242,6 +242,11 @@ def test_cdf_errors_name_the_json_path(tmp_path: Path, mutate, expected) -> None
 def test_cdf_several_contests_must_be_named(tmp_path: Path) -> None:
     path = _write(tmp_path, "cvr.json", json.dumps(_cdf([[("cs-a", 1)]], contests=2)))
     assert "2 candidate contests" in _error(path, "cdf").message
+    election = read_election(path, contest="Contest 0")
+    assert _pairs(election) == {((0,),): 1}
+    assert read_election(path, contest="k1").title == "Contest 1"
+    with pytest.raises(CountError, match="no contest named 'Mayor'"):
+        read_election(path, contest="Mayor")
 
 
 def test_json_syntax_error_has_line_and_column(tmp_path: Path) -> None:

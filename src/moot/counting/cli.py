@@ -10,10 +10,11 @@
 extension (:func:`moot.counting.formats.detect_format`); ``rctab-config`` reads an RCTab
 contest config JSON and the cast-vote-record files it names, under its ballot rules.
 
-Extra options: ``--precision N``, ``--quota droop|hare|exact-droop`` (where the method lets
-them vary), ``--tie-order NAMES`` (comma-separated, most favoured first), ``--lot NAMES``
-(decisions already made by lot, in the order the ties arise), ``--write-blt FILE`` (the
-ballots as read, in BLT), ``--output-file FILE``.
+Extra options: ``--contest NAME`` (a CDF report with several contests), ``--precision N``,
+``--quota droop|hare|exact-droop`` (where the method lets them vary), ``--tie-order NAMES``
+(comma-separated, most favoured first), ``--lot NAMES`` (decisions already made by lot, in
+the order the ties arise), ``--write-blt FILE`` (the ballots as read, in BLT),
+``--output-file FILE``.
 
 Default method: ``irv`` for one seat and ``scottish-stv`` for more (ranked ballots);
 ``approval`` for approval ballots and ``plurality`` for single-choice ballots.
@@ -70,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("file", nargs="?", help="ballot file (BLT, RCTab CSV, CDF JSON, ...)")
     parser.add_argument("--list-methods", action="store_true", help="list the methods and exit")
     parser.add_argument("--input-format", choices=INPUT_FORMATS, default="auto")
+    parser.add_argument("--contest", help="the contest to count, in a CDF file with several")
     parser.add_argument("--method", help="counting method (see --list-methods)")
     parser.add_argument("--seats", type=int, help="seats to fill (default: from the file)")
     parser.add_argument("--constraints", help="constraints file (OpenTally CON, TOML or JSON)")
@@ -86,7 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read(path: str, input_format: str) -> tuple[Election, RctabPlan | None]:
+def _read(
+    path: str, input_format: str, contest: str | None = None
+) -> tuple[Election, RctabPlan | None]:
     """The election, and for an RCTab contest config the count its rules ask for."""
     from moot.counting.formats import detect_format, read_election
 
@@ -96,7 +100,7 @@ def _read(path: str, input_format: str) -> tuple[Election, RctabPlan | None]:
         raise CountError("is a folder, expected a ballot file", source=path)
     if input_format == "auto":
         input_format = detect_format(path)
-    election = read_election(path, input_format)
+    election = read_election(path, input_format, contest=contest)
     if input_format != "rctab-config":
         return election, None
     from moot.counting.formats.rctab import rctab_plan
@@ -146,7 +150,7 @@ def _run(args: argparse.Namespace) -> str:
         raise _UsageError("expected a ballot FILE (or --list-methods)")
     if args.chart and Path(args.chart).suffix.lower() not in (".svg", ".png"):
         raise _UsageError(f"--chart {args.chart}: expected a file name ending .svg or .png")
-    election, plan = _read(args.file, args.input_format)
+    election, plan = _read(args.file, args.input_format, args.contest)
     if args.seats is not None and args.seats < 1:
         raise _UsageError(f"--seats must be at least 1, got {args.seats}")
     seats = args.seats if args.seats is not None else election.seats

@@ -176,8 +176,12 @@ def _detect_json(path: Path) -> str:
     )
 
 
-def read_election(path: str | Path, input_format: str = "auto") -> Election:
+def read_election(
+    path: str | Path, input_format: str = "auto", *, contest: str | None = None
+) -> Election:
     """Read a ballot file into an :class:`~moot.counting.model.Election`.
+
+    ``contest`` names the contest (``Name`` or ``@id``) of a CDF report holding several.
 
     Bad input raises :class:`~moot.counting.model.CountError` naming the file, the line (or
     row and cell, or JSON path), the column and what was expected.
@@ -193,6 +197,15 @@ def read_election(path: str | Path, input_format: str = "auto") -> Election:
         )
     if not path.exists():
         raise CountError("file not found; check the path", source=str(path))
+    if contest is not None:
+        if input_format != "cdf":
+            raise CountError(
+                f"a contest is named only for a CDF report; this is {input_format}",
+                source=str(path),
+            )
+        from moot.counting.formats.cdf import read_cdf
+
+        return read_cdf(path, contest=contest)
     return reader(path)
 
 

@@ -105,7 +105,7 @@ def _contest(data: dict[str, Any], wanted: str | None, source: str) -> tuple[dic
         raise CountError(
             f"the file has {len(candidate)} candidate contests; name one ("
             + ", ".join(repr(c.get("Name") or c.get("@id")) for c, _ in candidate)
-            + ") in the RCTab config's contestId",
+            + ") with moot count --contest, or in the RCTab config's contestId",
             source=source,
         )
     return candidate[0]
