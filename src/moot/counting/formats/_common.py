@@ -20,8 +20,6 @@ from moot.counting.model import Ballots, Candidate, CountError, Election, Level,
 
 OVERVOTE: Final = -1  # an explicit overvote mark (ES&S "overvote", ranked.vote "$OVERVOTE")
 
-MAX_FILE_BYTES = 1 << 31
-
 
 @dataclass(frozen=True)
 class RankRules:
