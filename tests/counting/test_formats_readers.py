@@ -423,3 +423,12 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
 def test_empty_files(tmp_path: Path) -> None:
     assert "no ballots" in _error(_write(tmp_path, "x.csv", "ballot_id,rank,choice\n")).message
     assert "empty" in _error(_write(tmp_path, "e.csv", "")).message
+
+
+def test_every_blt_in_the_data_set_is_detected_as_blt() -> None:
+    """Droop, STV-rs, Tideman (.HIL) and the synthetic gzip file: withdrawn lines, options,
+    nicknames and ballot ids do not mislead the detection."""
+    root = shared_path("elections-data")
+    files = [p for p in root.rglob("*") if p.suffix.lower() in (".blt", ".hil", ".gz")]
+    assert len(files) >= 60
+    assert {p.name: detect_format(p) for p in files} == {p.name: "blt" for p in files}
