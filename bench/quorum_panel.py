@@ -170,6 +170,15 @@ def child(present: int, runs: int) -> dict[str, object]:
     return results
 
 
+def _create_database(url: str) -> None:
+    """scripts/pg.sh starts a bare cluster; make the database its URL names."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--present", type=int, default=2000)
@@ -192,7 +201,7 @@ def main() -> None:
             "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
         }
         if args.pg:
-            pg_dir = tmp / "pg"
+            pg_dir = Path(tempfile.mkdtemp(prefix="moot-bench-pg-"))
             url = subprocess.run(
                 ["bash", "scripts/pg.sh", "start", str(pg_dir), PG_PORT],
                 cwd=REPO,
@@ -200,6 +209,7 @@ def main() -> None:
                 text=True,
                 check=True,
             ).stdout.strip()
+            _create_database(url)
             env["DATABASE_URL"] = url
         out = subprocess.run(
             [

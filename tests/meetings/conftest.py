@@ -23,6 +23,14 @@ def tonight(days: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(19, 0)))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_editions() -> None:
+    """The quorum's short edition cache never carries one test's rulebook into the next."""
+    from moot.meetings.queries import forget_editions
+
+    forget_editions()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()

@@ -71,3 +71,18 @@ def test_check_in_candidates(meeting: Any, world: Any) -> None:
     assert queries.check_in_candidates(meeting, "x") == []
     # A member of another unit is not offered.
     assert queries.check_in_candidates(meeting, world.members["stranger"].number) == []
+
+
+def test_adopting_an_edition_clears_the_quorum_edition_cache(meeting: Any) -> None:
+    from moot.meetings.queries import _editions
+    from moot.rulebook import preset_source
+    from moot.units.models import AdoptedEdition
+
+    queries.quorum_state(meeting)
+    assert _editions
+    AdoptedEdition.objects.create(
+        edition_name="test",
+        effective_from=meeting.starts_at.date(),
+        source_text=preset_source("party"),
+    )
+    assert not _editions

@@ -9,4 +9,12 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # Registers "meetings.manage_meeting", "meetings.view_meeting", "meetings.check_in",
         # "meetings.list_meetings".
+        from django.db.models.signals import post_delete, post_save
+
         from moot.meetings import permissions  # noqa: F401
+        from moot.meetings.queries import forget_editions
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_editions, sender="units.AdoptedEdition", dispatch_uid="meetings-editions"
+            )

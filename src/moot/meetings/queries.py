@@ -5,6 +5,7 @@ before a member may vote at a meeting."""
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,30 @@ def edition_on(on: datetime.date) -> rulebook.Edition:
     from moot.units.queries import edition_in_force
 
     return edition_in_force(on)
+
+
+# The edition for the live quorum, kept a few seconds: the quorum panel is polled by every
+# participant's page, and the edition in force on a date changes only when national staff
+# adopt one (which clears this at once: see MeetingsConfig.ready).
+EDITION_TTL_SECONDS = 10.0
+_editions: dict[datetime.date, tuple[float, Any]] = {}
+
+
+def forget_editions(**_signal: Any) -> None:
+    _editions.clear()
+
+
+def _edition_for_quorum(meeting: Meeting) -> rulebook.Edition:
+    on = timezone.localdate(meeting.starts_at)
+    now = time.monotonic()
+    cached = _editions.get(on)
+    if cached is not None and now - cached[0] < EDITION_TTL_SECONDS:
+        return cached[1]
+    edition = edition_on(on)
+    if len(_editions) > 64:
+        _editions.clear()
+    _editions[on] = (now, edition)
+    return edition
 
 
 def edition_of(meeting: Meeting) -> rulebook.Edition:
@@ -164,7 +189,7 @@ def _quorum(meeting: Meeting, present: int, counts: dict[str, int]) -> QuorumSta
     from moot import rulebook
 
     roll, roll_on = eligible_roll(meeting)
-    quorum = rulebook.quorum_for(edition_of(meeting), meeting.kind, roll)
+    quorum = rulebook.quorum_for(_edition_for_quorum(meeting), meeting.kind, roll)
     return QuorumState(
         present_eligible=present,
         eligible_total=roll,

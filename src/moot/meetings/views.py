@@ -75,6 +75,13 @@ def _live_context(meeting: Meeting, user: Any) -> dict[str, Any]:
     }
 
 
+def _fragment(template: str, context: dict[str, Any]) -> HttpResponse:
+    """An htmx fragment polled every few seconds: rendered without the request's context
+    processors (the main navigation's permission checks), since it holds no form and no
+    navigation. Keeps the quorum panel cheap with thousands present."""
+    return HttpResponse(render_to_string(template, context))
+
+
 def _say(request: HttpRequest, exc: MeetingError) -> None:
     messages.error(request, str(exc))
 
@@ -193,15 +200,14 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def live_fragment(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The current item and the quorum, polled by the meeting page every few seconds."""
     meeting = access_meeting(meeting_id, request.user)
-    return render(request, "meetings/_live.html", _live_context(meeting, request.user))
+    return _fragment("meetings/_live.html", _live_context(meeting, request.user))
 
 
 @login_required
 @require_GET
 def quorum_fragment(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(meeting_id, request.user)
-    return render(
-        request,
+    return _fragment(
         "meetings/_quorum.html",
         {"meeting": meeting, "quorum": queries.quorum_state(meeting), "refresh": REFRESH_SECONDS},
     )
@@ -531,7 +537,7 @@ def projector(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_GET
 def projector_fragment(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(meeting_id, request.user)
-    return render(request, "meetings/_projector.html", _live_context(meeting, request.user))
+    return _fragment("meetings/_projector.html", _live_context(meeting, request.user))
 
 
 # ---------------------------------------------------------------------------------------------
