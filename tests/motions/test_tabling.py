@@ -106,3 +106,11 @@ def test_title_and_text_are_required(table: Any) -> None:
         table(title="  ")
     with pytest.raises(MotionError, match="Write the text"):
         table(text="\n")
+
+
+def test_a_motion_goes_on_the_meetings_motions_item_by_default(world: Any, table: Any) -> None:
+    from moot.meetings.models import AgendaItem
+
+    AgendaItem.objects.create(meeting=world.meeting, position=1, kind="apologies", title="A")
+    item = AgendaItem.objects.create(meeting=world.meeting, position=2, kind="motion", title="M")
+    assert table().agenda_item == item

@@ -72,6 +72,13 @@ def _lock(motion: Motion) -> Motion:
     return Motion.objects.select_for_update().select_related("meeting__unit").get(pk=motion.pk)
 
 
+def _lock_meeting(meeting: Any) -> None:
+    """Lock the meeting's row, so that two motions tabled at once get different numbers."""
+    from moot.meetings.models import Meeting
+
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk").first()
+
+
 def _reasons(verdict: Any) -> tuple[str, str]:
     texts = [r.text for r in verdict.reasons]
     clauses = [r.clause for r in verdict.reasons if getattr(r, "clause", "")]
@@ -302,6 +309,9 @@ def do_table_motion(
         raise MotionError("The seconder must be someone other than the mover.", field="seconder")
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise MotionError("That agenda item belongs to another meeting.", field="agenda_item")
+    if agenda_item is None:
+        agenda_item = meeting.items.filter(kind="motion").order_by("position").first()
+    _lock_meeting(meeting)  # numbers are given out one at a time
     motion = Motion.objects.create(
         meeting=meeting,
         agenda_item=agenda_item,
@@ -797,6 +807,7 @@ def do_composite_motions(
     check_mover(meeting, seconder, "seconder")
     if mover.pk == seconder.pk:
         raise MotionError("The seconder must be someone other than the mover.", field="seconder")
+    _lock_meeting(meeting)
     composite = Motion.objects.create(
         meeting=meeting,
         agenda_item=locked[0].agenda_item,
