@@ -201,7 +201,7 @@ class AnswerIn(Schema):
     statement: str | None = None
 
 
-@router.get("/", response=list[ElectionOut], summary="Elections you can see")
+@router.get("/", response={200: list[ElectionOut], 422: Message}, summary="Elections you can see")
 def list_elections(
     request: HttpRequest, meeting: int | None = None, unit: int | None = None
 ) -> list[dict[str, Any]]:
