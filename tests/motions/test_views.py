@@ -230,3 +230,20 @@ def test_item_links_offer_vote_now_while_an_electronic_vote_is_open(
     assert links["Vote now: motion 1"] == f"/polls/{motion.poll_id}/vote/"
     do_close_motion_vote(motion, acting_user=world.chair.user)
     assert "Vote now: motion 1" not in dict(item_links(item, world.member.user))
+
+
+def test_the_index_links_the_received_motions_and_ruling_a_closed_motion_is_refused(
+    world: Any, table: Any
+) -> None:
+    from moot.motions.actions import do_withdraw_motion
+
+    motion = table()
+    client = client_for(world.chair.user)
+    assert "received by" not in client.get("/motions/").content.decode()
+    Motion.objects.filter(pk=motion.pk).update(state="forwarded", forwarded_to=world.region)
+    index = client.get("/motions/").content.decode()
+    assert f'href="/units/{world.region.pk}/received-motions/"' in index
+    other = table(title="Other")
+    do_withdraw_motion(other, acting_user=world.mover.user)
+    response = client.get(f"/motions/{other.pk}/rule/", follow=True)
+    assert "it can be ruled on only before it is put to the vote" in response.content.decode()

@@ -51,6 +51,14 @@ def received_motions(unit: Any) -> QuerySet[Motion]:
     )
 
 
+def receiving_units_for(user: Any) -> list[Any]:
+    """Units that have received forwarded motions and whose list the user may see."""
+    from moot.units.models import Unit
+
+    units = Unit.objects.filter(received_motions__isnull=False).distinct().order_by("path")
+    return [unit for unit in units if user.has_perm("motions.view_received", unit)]
+
+
 def next_number(meeting: Any) -> int:
     last = Motion.objects.filter(meeting=meeting).order_by("-number").values("number").first()
     return (last["number"] + 1) if last else 1

@@ -92,7 +92,8 @@ def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     motions = queries.motions_visible_to(request.user)
-    return render(request, "motions/index.html", {"motions": motions})
+    receiving = queries.receiving_units_for(request.user)
+    return render(request, "motions/index.html", {"motions": motions, "receiving": receiving})
 
 
 @login_required
@@ -197,6 +198,13 @@ def _probe(motion: Motion) -> Any:
 @require_http_methods(["GET", "POST"])
 def rule(request: HttpRequest, motion_id: int) -> HttpResponse:
     motion = access_motion(motion_id, request.user, permission="motions.rule_on_motion")
+    if not motion.is_open or motion.state == "debated":
+        messages.error(
+            request,
+            f"Motion {motion.number} is {motion.get_state_display()}; it can be ruled on only "
+            "before it is put to the vote.",
+        )
+        return redirect("motions:detail", motion_id=motion.pk)
     categories = queries.competence_categories(motion.meeting)
     form = RulingForm(request.POST or None, categories=categories)
     if request.method == "POST" and form.is_valid():
