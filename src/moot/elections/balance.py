@@ -20,10 +20,10 @@ The rule implemented (docs/elections.md, "Balance"):
    worked out from ``check_officer_slate`` (the smallest number that lets a slate with this
    many women in the seats pass) and given to the count as a constraint (guard/doom), so the
    count itself elects enough women when enough stand. The declaration checks the slate again;
-   if it still fails (e.g. too few women stood), the lowest-placed elected candidate is swapped
-   for the highest-placed unelected candidate that makes it pass, and failing that, as few
-   seats as possible are left vacant, keeping the best-placed of those elected; each step is
-   named in the account.
+   if it still fails (too few women stood, or the count missed the constraint), the best-placed
+   set of candidates the rule allows is declared — the lowest-placed winners replaced by the
+   highest-placed candidates that make the slate pass — filling as many seats as the rule
+   allows; any seat left is vacant. Each replacement is named in the account.
 """
 
 from __future__ import annotations
@@ -252,41 +252,35 @@ def _decide_several(
     post: Post, on: datetime.date, seats: int, ranked: list[Any], *, title: str
 ) -> Decision:
     elected = ranked[:seats]
-    waiting = ranked[seats:]
     verdict = check_slate(post, on, elected)
     if verdict.allowed:
         return Decision(list(elected), seats - len(elected))
     account = [
-        "Declaring "
-        + ", ".join(n.label for n in elected)
-        + f" as {title} would break the rulebook: {verdict.text}{_clause_text(verdict)}."
+        (
+            "Declaring "
+            + ", ".join(n.label for n in elected)
+            + f" as {title} would break the rulebook: {verdict.text}{_clause_text(verdict)}."
+        )
     ]
-    # Swap the lowest-placed elected candidate for the highest-placed one waiting that makes
-    # the slate pass; one swap at a time, best placed first.
-    for out_index in range(len(elected) - 1, -1, -1):
-        for candidate in waiting:
-            trial = elected[:out_index] + elected[out_index + 1 :] + [candidate]
-            if check_slate(post, on, trial).allowed:
-                account.append(
-                    f"{candidate.label}, placed {_ordinal(ranked.index(candidate) + 1)}, is "
-                    f"elected in place of {elected[out_index].label}, placed "
-                    f"{_ordinal(ranked.index(elected[out_index]) + 1)}, the lowest-placed "
-                    "candidate whose replacement meets that rule."
-                )
-                trial.sort(key=ranked.index)
-                return Decision(trial, seats - len(trial), account, [verdict.clause])
-    # Leave as few seats vacant as possible, keeping the best-placed of those elected: the
-    # first combination (in order of placing) of the most candidates with which the officers
-    # pass.
-    for size in range(len(elected) - 1, -1, -1):
-        for kept in combinations(elected, size):
-            if size and not check_slate(post, on, list(kept)).allowed:
+    # The best-placed set the rule allows, filling as many seats as it can: combinations come
+    # in order of placing, so the first that passes keeps the best-placed candidates and
+    # replaces the lowest-placed ones.
+    for size in range(min(seats, len(ranked)), -1, -1):
+        for chosen in combinations(ranked, size):
+            if size and not check_slate(post, on, list(chosen)).allowed:
                 continue
-            for dropped in elected:
-                if dropped not in kept:
-                    account.append(
-                        f"{dropped.label}, placed {_ordinal(ranked.index(dropped) + 1)}, cannot "
-                        "be declared under that rule; the seat is left vacant."
-                    )
-            return Decision(list(kept), seats - size, account, [verdict.clause])
-    return Decision([], seats, account, [verdict.clause])  # pragma: no cover - size 0 returns
+            added = [n for n in chosen if n not in elected]
+            removed = [n for n in reversed(elected) if n not in chosen]
+            for new, old in zip(added, removed, strict=False):
+                account.append(
+                    f"{new.label}, placed {_ordinal(ranked.index(new) + 1)}, is elected in "
+                    f"place of {old.label}, placed {_ordinal(ranked.index(old) + 1)}."
+                )
+            for old in removed[len(added) :]:
+                account.append(
+                    f"{old.label}, placed {_ordinal(ranked.index(old) + 1)}, cannot be "
+                    "declared under that rule, and no other candidate can take the seat; it is "
+                    "left vacant."
+                )
+            return Decision(list(chosen), seats - size, account, [verdict.clause])
+    return Decision([], seats, account, [verdict.clause])  # pragma: no cover - size 0 passes
