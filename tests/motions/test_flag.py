@@ -70,6 +70,13 @@ def test_the_flag_is_on_the_chairs_page_and_stored_nowhere(world: Any, motion: A
     client.force_login(world.chair.user)
     page = client.get(f"/motions/{motion.pk}/").content.decode()
     assert FLAG in page
+    listing = client.get(f"/meetings/{world.meeting.pk}/motions/").content.decode()
+    assert "Note for the chair" in listing
+    for user in (world.member.user, world.mover.user, world.secretary.user):
+        other = Client()
+        other.force_login(user)
+        listing = other.get(f"/meetings/{world.meeting.pk}/motions/").content.decode()
+        assert "Note for the chair" not in listing
     assert not AuditEvent.objects.filter(after__icontains="disciplinary").exists()
     assert "disciplinary" not in str(list(AuditEvent.objects.values("after", "reason")))
 

@@ -102,9 +102,14 @@ def meeting_motions(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(meeting_id, request.user)
     motions = list(queries.motions_of(meeting))
     can_manage = request.user.has_perm("motions.manage_motion", Motion(meeting=meeting))
+    # The chair's private notes, worked out now for this user (empty for everyone else).
+    noted = {m.pk for m in motions if queries.chair_flags(m, request.user)}
+    warned = {m.pk for m in motions if m.is_open and queries.public_warnings(m)}
     context = {
         "meeting": meeting,
         "motions": motions,
+        "noted": noted,
+        "warned": warned,
         "can_table": request.user.has_perm("motions.table_motion", meeting),
         "can_manage": can_manage,
     }
