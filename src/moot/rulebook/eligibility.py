@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import lru_cache
 
 from moot.rulebook.errors import RulebookError
 from moot.rulebook.model import Assessment, Edition, Reason, StatusInterval
 
 
+@lru_cache(maxsize=8192)
 def _day(value: datetime.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
@@ -36,8 +38,19 @@ def continuous_since(
     """The day the member's current period of continuous membership began, as at ``on``; None
     when the status on ``on`` does not count as membership. Gaps (statuses that do not count,
     or no record) of at most the edition's ``lapse_grace_days`` do not break it."""
+    return _continuous_since(edition, sorted(history, key=_start), on)
+
+
+def _start(interval: StatusInterval) -> datetime.date:
+    return interval.start
+
+
+def _continuous_since(
+    edition: Edition, ordered: list[StatusInterval], on: datetime.date
+) -> datetime.date | None:
+    """``continuous_since`` over intervals already in start order."""
     grace = datetime.timedelta(days=edition.membership.lapse_grace_days)
-    intervals = sorted((i for i in history if i.start <= on), key=lambda i: i.start)
+    intervals = [i for i in ordered if i.start <= on]
     current = _covering(intervals, on)
     if current is None or not _counts(edition, current.status):
         return None
@@ -58,10 +71,8 @@ def continuous_since(
 
 
 def _counts(edition: Edition, status: str) -> bool:
-    try:
-        return edition.status_rule(status).continuous
-    except RulebookError:
-        return False
+    rule = edition.membership.by_status.get(status)
+    return rule is not None and rule.continuous
 
 
 def assess_eligibility(
@@ -89,7 +100,7 @@ def assess_eligibility(
             source=edition.source,
             path=f"eligibility.{purpose}",
         )
-    intervals = sorted(history, key=lambda i: i.start)
+    intervals = sorted(history, key=_start)
     refused: list[Reason] = []
     allowed: list[Reason] = []
     membership = edition.membership
@@ -132,7 +143,7 @@ def assess_eligibility(
                 )
             )
 
-    since = continuous_since(edition, intervals, on)
+    since = _continuous_since(edition, intervals, on)
     if since is not None:
         first = intervals[0].start if intervals else since
         verb = "joined" if since <= first else "rejoined"

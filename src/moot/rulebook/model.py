@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from moot.rulebook.errors import RulebookError
 
@@ -99,6 +100,10 @@ class MembershipRules:
     unit_clause: str
     unit_text: str
     statuses: tuple[StatusRule, ...]
+
+    @cached_property
+    def by_status(self) -> dict[str, StatusRule]:
+        return {rule.status: rule for rule in self.statuses}
 
 
 @dataclass(frozen=True)
@@ -351,10 +356,14 @@ class Edition:
             path=path,
         )
 
+    @cached_property
+    def _eligibility_by_purpose(self) -> dict[str, EligibilityRule]:
+        return {rule.purpose: rule for rule in self.eligibility}
+
     def eligibility_rule(self, purpose: str) -> EligibilityRule:
-        for rule in self.eligibility:
-            if rule.purpose == purpose:
-                return rule
+        rule = self._eligibility_by_purpose.get(purpose)
+        if rule is not None:
+            return rule
         raise self._unknown(
             "purpose", purpose, [r.purpose for r in self.eligibility], f"eligibility.{purpose}"
         )
@@ -364,9 +373,9 @@ class Edition:
         return tuple(r.purpose for r in self.eligibility)
 
     def status_rule(self, status: str) -> StatusRule:
-        for rule in self.membership.statuses:
-            if rule.status == status:
-                return rule
+        rule = self.membership.by_status.get(status)
+        if rule is not None:
+            return rule
         raise self._unknown(
             "membership status",
             status,
