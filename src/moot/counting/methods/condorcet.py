@@ -81,60 +81,120 @@ def pairwise_matrix(
     first: dict[int, Fraction] = dict.fromkeys(standing, Fraction(0))
     matrix = strict_matrix(election) if use_matrix else None
     if matrix is not None:
-        # No equal rankings: positions straight from the preference matrix.
+        # No equal rankings: counted straight from the preference matrix.
         prefs, counts = matrix
         live = live_lookup(election)[prefs]
         has = live.any(axis=1)
         blank = exact_sum(counts[~has])
         prefs, counts, live = prefs[has], counts[has], live[has]
-        width = prefs.shape[1]
-        missing = width + 1
-        pos = np.full((prefs.shape[0], n), missing, dtype=np.int64)
-        r_idx, j_idx = np.nonzero(live)
-        pos[r_idx, prefs[r_idx, j_idx] - 1] = j_idx
-        w = counts
         top = prefs[np.arange(prefs.shape[0]), live.argmax(axis=1)] if prefs.size else prefs
         tally = np.zeros(n + 1, dtype=np.int64)
         np.add.at(tally, top, counts)
         first = {c: Fraction(int(tally[c + 1])) for c in standing}
-    else:
-        rows: list[list[int]] = []
-        weights: list[int] = []
-        blank = 0
-        missing = n + 1  # the level of an unranked candidate under "last"
-        for ranking, weight in zip(
-            election.ballots.rankings, election.ballots.weights, strict=True
-        ):
-            levels = standing_levels(ranking, withdrawn)
-            if not levels:
-                blank += weight
-                continue
-            position = [missing] * n
-            for depth, level in enumerate(levels):
-                for c in level:
-                    position[c] = depth
-            rows.append(position)
-            weights.append(weight)
-            for c in levels[0]:
-                first[c] += Fraction(weight, len(levels[0]))
-        pos = np.asarray(rows, dtype=np.int64).reshape(len(rows), n)
-        w = np.asarray(weights, dtype=np.int64)
+        d = _pairs_from_prefs(np.where(live, prefs, 0), counts, standing, n, unranked)
+        return d, exact_sum(counts), blank, first
+    rows: list[list[int]] = []
+    weights: list[int] = []
+    blank = 0
+    missing = n + 1  # the level of an unranked candidate under "last"
+    for ranking, weight in zip(election.ballots.rankings, election.ballots.weights, strict=True):
+        levels = standing_levels(ranking, withdrawn)
+        if not levels:
+            blank += weight
+            continue
+        position = [missing] * n
+        for depth, level in enumerate(levels):
+            for c in level:
+                position[c] = depth
+        rows.append(position)
+        weights.append(weight)
+        for c in levels[0]:
+            first[c] += Fraction(weight, len(levels[0]))
+    pos = np.asarray(rows, dtype=np.int64).reshape(len(rows), n)
+    w = np.asarray(weights, dtype=np.int64)
     valid = exact_sum(w)
     d = [[0] * n for _ in range(n)]
     if w.size:
-        big = valid >= 2**62
+        if missing < 127:
+            pos = pos.astype(np.int8)  # smaller rows: the comparisons below run faster
+        # Papers sorted by weight: each run of equal weights is counted (bool counts, exact)
+        # and multiplied by its weight in Python ints, so no sum can overflow.
+        order = np.argsort(w, kind="stable")
+        pos, w = pos[order], w[order]
+        starts = np.flatnonzero(np.concatenate(([True], w[1:] != w[:-1])))
+        runs = [
+            (int(w[s]), int(s), int(e)) for s, e in zip(starts, [*starts[1:], w.size], strict=True)
+        ]
+        by_candidate = np.ascontiguousarray(pos.T)  # row c: every paper's level of c
         for a in standing:
-            above = pos[:, a][:, None] < pos  # this paper ranks a above each candidate
+            # above[b, r]: paper r ranks a above b.
+            above = by_candidate[a] < by_candidate
             if unranked == "ignore":
-                above &= (pos[:, a] != missing)[:, None] & (pos != missing)
-            if big:
-                sums = [sum(int(x) for x in w[above[:, b]]) for b in range(n)]
+                above &= (by_candidate[a] != missing) & (by_candidate != missing)
+            if len(runs) <= 64:
+                sums = [0] * n
+                for weight, s, e in runs:
+                    counted = np.count_nonzero(above[:, s:e], axis=1).tolist()
+                    sums = [x + weight * int(y) for x, y in zip(sums, counted, strict=True)]
+            elif valid < 2**62:
+                sums = (above * w).sum(axis=1).tolist()
             else:
-                sums = (w[:, None] * above).sum(axis=0).tolist()
+                sums = [sum(int(x) for x in w[above[b]]) for b in range(n)]
             for b in standing:
                 if b != a:
                     d[a][b] = int(sums[b])
     return d, valid, blank, first
+
+
+def _pairs_from_prefs(
+    prefs: np.ndarray, counts: np.ndarray, standing: Sequence[int], n: int, unranked: str
+) -> Matrix:
+    """The pairwise matrix of strict rankings (1-based, 0 = no candidate), exactly.
+
+    ``both[a][b]``: papers ranking a before b, both ranked (every pair of columns j < k).
+    Under "ignore", ``d[a][b] = both[a][b]``. Under "last" a paper ranking a also puts a above
+    every candidate it leaves unranked, so ``d[a][b] = ranked[a] - both[b][a]`` (the papers
+    ranking a, less those ranking b before a). Papers are taken in runs of equal weight: each
+    run is counted with ``bincount`` (integer counts) and multiplied by its weight as Python
+    ints, so nothing can overflow or round.
+    """
+    size = n + 1
+    width = prefs.shape[1]
+    key_type = np.int16 if size * size < 2**15 else np.int64
+    order = np.argsort(counts, kind="stable")
+    prefs, counts = prefs[order], counts[order]
+    starts = np.flatnonzero(np.concatenate(([True], counts[1:] != counts[:-1])))
+    ends = [*starts[1:].tolist(), int(counts.size)]
+    runs = [(int(counts[a]), int(a), b) for a, b in zip(starts.tolist(), ends, strict=True)]
+    both = [0] * (size * size)
+    ranked = [0] * size
+
+    def add(total: list[int], values: np.ndarray, weight: int) -> None:
+        if values.size:
+            for index, hits in enumerate(np.bincount(values, minlength=len(total)).tolist()):
+                if hits:
+                    total[index] += weight * hits
+
+    marked = prefs != 0
+    for weight, a, b in runs:
+        add(ranked, prefs[a:b][marked[a:b]], weight)
+    for j in range(width - 1):
+        first = prefs[:, j].astype(key_type) * key_type(size)
+        later = prefs[:, j + 1 :].astype(key_type)
+        keys = first[:, None] + later
+        mask = (later != 0) & (first != 0)[:, None]
+        for weight, a, b in runs:
+            add(both, keys[a:b][mask[a:b]], weight)
+    d = [[0] * n for _ in range(n)]
+    for a in standing:
+        for b in standing:
+            if a != b:
+                d[a][b] = (
+                    ranked[a + 1] - both[(b + 1) * size + a + 1]
+                    if unranked == "last"
+                    else both[(a + 1) * size + b + 1]
+                )
+    return d
 
 
 def _levels(standing: Sequence[int], above: Matrix | list[list[bool]]) -> list[tuple[int, ...]]:
