@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from moot.elections.actions import (
+    ElectionError,
     do_close_election,
     do_create_election,
     do_declare_result,
@@ -62,6 +63,8 @@ def test_an_election_at_the_agm_from_agenda_to_minutes(unit: Any, officer: Any) 
         "Political education and policy officer: candidates"
     ]
 
+    with pytest.raises(ElectionError, match="start the meeting, then open the vote"):
+        do_open_election(election, acting_user=officer)
     do_start_meeting(meeting, acting_user=officer)
     voters = [make_member(unit) for _ in range(3)]
     for voter in voters:

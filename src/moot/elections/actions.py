@@ -701,6 +701,13 @@ def do_open_election(
             "can open once they have closed.",
             code="state",
         )
+    if election.meeting_id is not None and election.meeting.state != "open":
+        raise ElectionError(
+            "The meeting is not in progress: start the meeting, then open the vote."
+            if election.meeting.state == "scheduled"
+            else "The meeting has closed; the vote can no longer be held at it.",
+            code="state",
+        )
     nominations = list(
         election.nominations.filter(state=NominationState.STANDING).select_related(
             "nominee", "partner"
