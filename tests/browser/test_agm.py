@@ -419,3 +419,89 @@ def test_the_agm_from_check_in_to_minutes(
     assert chair.console_errors == [], chair.console_errors
     assert phone.console_errors == [], phone.console_errors
     phone.context.close()
+
+
+def test_the_demo_agm_from_the_code_to_the_minutes(
+    live_server: Any, demo: Any, page: Any, browser: Any, axe: Any
+) -> None:
+    """The issue's "Done when" walk on the demo AGM itself (``moot.demo.agm``, as `moot demo`
+    seeds it): the member checks in on the phone with the meeting code, the chair opens the
+    meeting and the contested election of the chair, the member votes, the chair closes,
+    declares and closes the meeting, and every figure in the drafted minutes is the one in the
+    records (attendance register, ballots)."""
+    from moot.demo.agm import seed_agm
+    from moot.demo.seed import DEMO_PASSWORD
+    from moot.elections.models import Election
+    from moot.meetings.models import Attendance
+    from moot.polls.models import Participation, SecretBallot
+
+    meeting = seed_agm(demo)
+    member = demo.members["member"]
+    election = Election.objects.get(meeting=meeting, post__slug="chair")
+    base = live_server.url
+    chair = page
+
+    # The member types in the code shown in the room (here: the QR code's link fills it in).
+    phone = phone_page(browser)
+    sign_in(phone, base, "member@example.org", DEMO_PASSWORD)
+    phone.goto(f"{base}/meetings/{meeting.pk}/join/?code={meeting.check_in_code}")
+    axe.check(phone, "demo: self check-in with the code (phone)")
+    phone.get_by_role("button", name="Check me in").click()
+    expect(phone.locator("main")).to_contain_text("You are checked in and may vote")
+    axe.check(phone, "demo: meeting page after check-in (phone)")
+
+    sign_in(chair, base, "chair@example.org", DEMO_PASSWORD)
+    chair.goto(f"{base}/meetings/{meeting.pk}/chair/")
+    chair.get_by_role("button", name="Open the meeting").click()
+    take_item(chair, "Election of officers")
+    axe.check(chair, "demo: chair's console (elections)")
+    chair.goto(f"{base}/elections/{election.pk}/")
+    chair.get_by_role("button", name="Close nominations and open the vote").click()
+    expect(chair.get_by_role("button", name="Close the vote and count")).to_be_visible()
+
+    phone.goto(f"{base}/meetings/{meeting.pk}/")
+    live = phone.locator("#live")
+    expect(live.locator(".current-item__title")).to_contain_text("Election of officers")
+    live.get_by_role("link", name=re.compile(r"^Vote now")).first.click()
+    if "/polls/" not in phone.url:
+        phone.get_by_role("link", name="Go to the ballot").click()
+    ballot = phone.get_by_role("group", name="Choose one")
+    expect(ballot).to_be_visible()
+    axe.check(phone, "demo: ballot for the chair (phone)")
+    ballot.get_by_role("radio").first.check()
+    phone.get_by_role("button", name="Cast my vote").click()
+    expect(phone.get_by_role("heading", name="Your vote has been recorded")).to_be_visible()
+
+    chair.reload()
+    chair.get_by_role("button", name="Close the vote and count").click()
+    expect(chair.locator("#result")).to_contain_text("1 vote")
+    chair.get_by_role("button", name="Declare the result").click()
+    expect(chair.locator("#declaration .outcome")).to_contain_text("Elected:")
+    axe.check(chair, "demo: chair's election declared")
+
+    chair.goto(f"{base}/meetings/{meeting.pk}/chair/")
+    chair.get_by_role("button", name="Close the meeting").click()
+    chair.goto(f"{base}/meetings/{meeting.pk}/minutes/")
+    chair.get_by_role("button", name="Draft the minutes from the records").click()
+    minutes = chair.locator("main")
+    # Every figure is the one in the records.
+    rows = Attendance.objects.filter(meeting=meeting)
+    voters = rows.filter(capacity="voter", eligible=True).count()
+    refused = rows.filter(capacity="voter", eligible=False).count()
+    assert refused >= 1  # the demo turns some away at the door, with the rulebook's reasons
+    expect(minutes).to_contain_text(f"{voters:,} members checked in as eligible voters")
+    expect(minutes).to_contain_text(f"{refused} members were refused a vote")
+    poll = Election.objects.get(pk=election.pk).poll
+    cast = SecretBallot.objects.filter(poll=poll).count()
+    assert cast == Participation.objects.filter(poll=poll).count() == 1
+    assert Participation.objects.filter(poll=poll, member=member).exists()
+    expect(minutes).to_contain_text(f"{cast} ballot")
+    axe.check(chair, "demo: minutes")
+    pdf = chair.context.request.get(f"{base}/meetings/{meeting.pk}/minutes.pdf")
+    assert pdf.status == 200, pdf.status
+    assert pdf.body().startswith(b"%PDF")
+
+    axe.assert_clean()
+    assert chair.console_errors == [], chair.console_errors
+    assert phone.console_errors == [], phone.console_errors
+    phone.context.close()
