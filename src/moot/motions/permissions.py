@@ -8,6 +8,8 @@
 * ``motions.manage_motion`` (obj Motion): the chair or secretary of the meeting, a chair,
   vice-chair or secretary of the unit or a unit above it, national staff (or staff assigned to
   the unit), superusers. They record amendments, put questions to the vote, composite, forward.
+* ``motions.manage_meeting_motions`` (obj Meeting): the same people, for the meeting as a whole
+  (compositing its motions).
 * ``motions.rule_on_motion`` (obj Motion): the chair of the meeting (a chair of the unit when
   the meeting has none), or national staff ("national office"). Not the secretary.
 * ``motions.see_chair_flags`` (obj Motion): the same people — the chair and national staff —
@@ -99,6 +101,11 @@ def can_manage_motion(user: Any, motion: Any = None) -> bool:
 
 
 @rules.predicate
+def can_manage_meeting_motions(user: Any, meeting: Any = None) -> bool:
+    return meeting is not None and manages_meeting(user, meeting)
+
+
+@rules.predicate
 def can_view_motion(user: Any, motion: Any = None) -> bool:
     if motion is None or not getattr(user, "is_authenticated", False):
         return False
@@ -149,6 +156,7 @@ rules.add_perm("motions.view_meeting_motions", can_view_meeting_motions)
 rules.add_perm("motions.table_motion", can_table_motion)
 rules.add_perm("motions.view_motion", can_view_motion)
 rules.add_perm("motions.manage_motion", can_manage_motion)
+rules.add_perm("motions.manage_meeting_motions", can_manage_meeting_motions)
 rules.add_perm("motions.rule_on_motion", can_rule_on_motion)
 rules.add_perm("motions.see_chair_flags", can_see_chair_flags)
 rules.add_perm("motions.propose_amendment", can_propose_amendment)

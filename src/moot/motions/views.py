@@ -101,7 +101,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def meeting_motions(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(meeting_id, request.user)
     motions = list(queries.motions_of(meeting))
-    can_manage = request.user.has_perm("motions.manage_motion", Motion(meeting=meeting))
+    can_manage = request.user.has_perm("motions.manage_meeting_motions", meeting)
     # The chair's private notes, worked out now for this user (empty for everyone else).
     noted = {m.pk for m in motions if queries.chair_flags(m, request.user)}
     warned = {m.pk for m in motions if m.is_open and queries.public_warnings(m)}
@@ -285,7 +285,7 @@ def amend(request: HttpRequest, motion_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def composite(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(meeting_id, request.user)
-    if not request.user.has_perm("motions.manage_motion", Motion(meeting=meeting)):
+    if not request.user.has_perm("motions.manage_meeting_motions", meeting):
         raise PermissionDenied(MANAGE_REFUSED)
     form = CompositeForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
