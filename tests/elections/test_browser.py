@@ -1,0 +1,115 @@
+"""Election pages in a real browser (Debian's Chromium, Playwright) at phone size, with axe
+(WCAG 2.2 A/AA): the nominee accepts on the consent page, a member reads the candidates and
+nominates (with a mistake announced), the officer opens the vote, closes and declares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS, AxeChecker, record_console_error
+from moot.elections.actions import do_nominate
+from moot.elections.models import Election
+from moot.polls.actions import do_cast_ballot
+
+from .conftest import make_member, stand, today
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def signed_in_page(chromium: Any, live_server: Any, user: Any) -> Any:
+    client = Client()
+    client.force_login(user)
+    context = chromium.new_context(viewport=PHONE, locale="en-GB", is_mobile=True)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: record_console_error(page.console_errors, m))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    return page
+
+
+def test_an_election_on_a_phone(
+    chromium: Any, live_server: Any, election_factory: Any, unit: Any, officer: Any
+) -> None:
+    axe = AxeChecker()
+    election: Election = election_factory(
+        "policy-officer", method="irv", nominations_close_on=today()
+    )
+    base = f"{live_server.url}/elections/{election.pk}/"
+    stand(
+        election, make_member(unit, first_name="Rowan"), officer=officer, statement="Rivers first."
+    )
+    nominee = make_member(unit, first_name="Sefton")
+    pending = do_nominate(
+        election,
+        nominee=nominee,
+        nominator=make_member(unit),
+        seconder=make_member(unit),
+        on=today(),
+        acting_user=officer,
+    )
+
+    # The nominee accepts and writes a statement.
+    page = signed_in_page(chromium, live_server, nominee.user)
+    page.goto(f"{live_server.url}/elections/nominations/{pending.pk}/")
+    axe.check(page, "consent page")
+    page.get_by_label("Your statement to the members").fill("Buses and bikes.")
+    page.get_by_role("button", name="I accept and will stand").click()
+    assert "You accepted the nomination." in page.locator("main").inner_text()
+
+    # A member reads the candidates, then tries to nominate with a wrong number.
+    member = make_member(unit)
+    page = signed_in_page(chromium, live_server, member.user)
+    page.goto(base)
+    axe.check(page, "election page (member)")
+    assert "Buses and bikes." in page.locator("#candidates").inner_text()
+    page.get_by_role("link", name="Nominate a candidate").click()
+    page.get_by_label("Nominee's membership number").fill("Z404")
+    page.get_by_label("Seconder's membership number").fill(make_member(unit).number)
+    page.get_by_role("button", name="Nominate").click()
+    alert = page.get_by_role("alert")
+    assert "has the number Z404" in alert.inner_text()
+    axe.check(page, "nomination form with an error")
+
+    # The officer opens the vote (the window closed today, the day of the vote).
+    chair = signed_in_page(chromium, live_server, officer)
+    chair.goto(base)
+    chair.get_by_role("button", name="Close nominations and open the vote").click()
+    assert "the vote is open" in chair.locator("main").inner_text()
+    axe.check(chair, "election page, vote open (officer)")
+    election.refresh_from_db()
+    page.goto(f"{base}ballot/")
+    axe.check(page, "candidates beside the ballot")
+    assert page.get_by_role("link", name="Go to the ballot").is_visible()
+    options = dict(election.nominations.values_list("nominee_id", "poll_option_id"))
+    do_cast_ballot(election.poll, member, [options[nominee.pk]], acting_user=member.user)
+
+    chair.get_by_role("button", name="Close the vote and count").click()
+    chair.get_by_role("button", name="Declare the result").click()
+    assert chair.get_by_role("heading", name="Declaration").is_visible()
+    assert chair.get_by_role("heading", name="Result").is_visible()
+    axe.check(chair, "election page, declared (officer)")
+    assert page.console_errors == []
+    assert chair.console_errors == []
+    axe.assert_clean()
