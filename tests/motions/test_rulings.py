@@ -71,6 +71,10 @@ def test_competent_and_referred_need_a_clause(world: Any, table: Any) -> None:
             reasons="x",
             acting_user=world.chair.user,
         )
+    with pytest.raises(MotionError, match="Say to whom the motion is referred"):
+        do_rule_on_motion(
+            motion, decision="referred", clause="15.6.2", reasons="x", acting_user=world.staff
+        )
     ruling = do_rule_on_motion(
         motion,
         decision="referred",
@@ -169,3 +173,20 @@ def test_a_national_office_ruling_cannot_be_challenged_by_the_meeting(
     )
     with pytest.raises(MotionError, match="Only the chair's ruling can be challenged"):
         do_challenge_ruling(ruling, acting_user=world.chair.user)
+
+
+def test_the_motion_is_not_put_while_a_challenge_is_pending(
+    world: Any, table: Any, check_in: Any
+) -> None:
+    check_in(world.meeting, 3)
+    motion = table()
+    ruling = do_rule_on_motion(
+        motion, decision="competent", clause="7.1", reasons="Local.", acting_user=world.chair.user
+    )
+    do_challenge_ruling(ruling, acting_user=world.chair.user)
+    with pytest.raises(MotionError, match="being voted on; close it first"):
+        do_open_motion_vote(motion, acting_user=world.chair.user)
+    with pytest.raises(MotionError, match="close it first"):
+        do_rule_on_motion(
+            motion, decision="competent", clause="7.1", reasons="x", acting_user=world.chair.user
+        )

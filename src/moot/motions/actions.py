@@ -395,6 +395,11 @@ def do_rule_on_motion(
             "Cite the clause the ruling rests on (or choose a category from the rulebook).",
             field="clause",
         )
+    if decision == RulingDecision.REFERRED and not referred_to.strip():
+        raise MotionError(
+            "Say to whom the motion is referred (e.g. the national executive).",
+            field="referred_to",
+        )
     if by is None:
         by = RulingBy.CHAIR if chairs_meeting(acting_user, meeting) else RulingBy.NATIONAL_OFFICE
     if by not in RulingBy.values:
@@ -859,6 +864,11 @@ def do_open_motion_vote(
     if motion.state not in {MotionState.TABLED, MotionState.ADMITTED}:
         raise MotionError(
             f"Motion {motion.number} is {motion.get_state_display()}; it cannot be put to the vote."
+        )
+    current = queries.current_ruling(motion)
+    if current is not None and current.challenge == ChallengeOutcome.PENDING:
+        raise MotionError(
+            "A challenge to the chair's ruling on this motion is being voted on; close it first."
         )
     pending = list(
         motion.amendments.filter(
