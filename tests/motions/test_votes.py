@@ -149,3 +149,14 @@ def test_withdrawn_motions_cannot_be_voted(world: Any, table: Any) -> None:
     motion = do_withdraw_motion(table(), reason="the mover withdrew", acting_user=world.mover.user)
     with pytest.raises(MotionError, match="withdrawn; it cannot be put to the vote"):
         do_open_motion_vote(motion, acting_user=world.chair.user)
+
+
+def test_nothing_is_put_to_the_vote_of_a_closed_meeting(world: Any, table: Any) -> None:
+    motion = table()
+    world.meeting.state = "closed"
+    world.meeting.save(update_fields=["state"])
+    motion.refresh_from_db()
+    with pytest.raises(MotionError, match="The meeting has closed"):
+        do_open_motion_vote(motion, acting_user=world.chair.user)
+    motion.refresh_from_db()
+    assert (motion.state, motion.poll) == (MotionState.TABLED, None)

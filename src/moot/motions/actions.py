@@ -164,6 +164,8 @@ def _put_to_vote(
 ) -> Any:
     from moot.polls.actions import PollError, do_create_poll, do_open_poll
 
+    if meeting.state == "closed":
+        raise MotionError("The meeting has closed; nothing more can be put to its vote.")
     majority = majority_for(meeting, decision)
     try:
         poll = do_create_poll(
