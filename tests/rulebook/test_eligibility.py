@@ -342,3 +342,17 @@ def test_splitting_an_interval_changes_nothing(case, data):
     assert rulebook.continuous_since(party, history, on) == rulebook.continuous_since(
         party, split, on
     )
+
+
+def test_an_adopted_edition_changes_the_answer_and_the_clause():
+    """Nothing about the weeks or the clause is built in: another edition, another answer."""
+    stricter = variant(
+        (r"^min_weeks = 8  # \[S\] eight weeks.*$", "min_weeks = 12"),
+        (r'^clause = "7\.2"$', 'clause = "9.1"'),
+    )
+    history = active_since(MEETING - 10 * WEEK)
+    assert assess(rulebook.preset("party"), history).allowed
+    verdict = assess(stricter, history)
+    assert not verdict.allowed
+    assert texts(verdict) == ["joined 10 weeks before the meeting; clause 9.1 needs 12"]
+    assert verdict.reasons[0].clause == "9.1"
