@@ -11,7 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moot.counting import Ballots, Candidate, CountOptions, Election, TieBreakSpec, count
+from moot.counting import (
+    Ballots,
+    Candidate,
+    CountError,
+    CountOptions,
+    Election,
+    TieBreakSpec,
+    count,
+)
 from moot.counting.methods import irv
 from moot.counting.methods.condorcet import pairwise_matrix
 
@@ -147,10 +155,14 @@ def test_pairwise_counts_every_paper_once_per_pair(election, unranked) -> None:
             assert d[a][b] + d[b][a] + undecided == valid
 
 
-@settings(max_examples=100, deadline=None)
-@given(elections(equal=False))
-def test_pairwise_matrix_and_level_readings_agree(election) -> None:
-    assert pairwise_matrix(election) == pairwise_matrix(election, use_matrix=False)
+@settings(max_examples=150, deadline=None)
+@given(elections(equal=False), st.sampled_from(["last", "ignore"]), st.booleans())
+def test_pairwise_matrix_and_level_readings_agree(election, unranked, withdraw) -> None:
+    if withdraw:
+        election.candidates[0] = Candidate("C0", withdrawn=True)
+    assert pairwise_matrix(election, unranked) == pairwise_matrix(
+        election, unranked, use_matrix=False
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -209,3 +221,20 @@ def test_random_ties_depend_on_the_seed_only() -> None:
     seed = rng.randint(0, 10**6)
     options = CountOptions(tie_break=TieBreakSpec(name="random", seed=seed))
     assert len({count(e, "irv", options).elected for _ in range(3)}) == 1  # ... one seed, one
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["plurality", "block", "approval", "irv", "schulze", "schulze-margins", "ranked-pairs"],
+)
+@pytest.mark.parametrize("withdrawn", [False, True])
+def test_only_blank_papers_is_a_clear_error(method, withdrawn) -> None:
+    # Every paper blank, or marking only a withdrawn candidate: a CountError, never a crash.
+    papers = [(((1,),), 3)] if withdrawn else [((), 3)]
+    e = Election(
+        [Candidate("A"), Candidate("B", withdrawn=withdrawn), Candidate("C")],
+        1,
+        Ballots.aggregate(papers),
+    )
+    with pytest.raises(CountError, match="no valid papers"):
+        count(e, method)

@@ -87,9 +87,9 @@ def pairwise_matrix(
         has = live.any(axis=1)
         blank = exact_sum(counts[~has])
         prefs, counts, live = prefs[has], counts[has], live[has]
-        top = prefs[np.arange(prefs.shape[0]), live.argmax(axis=1)] if prefs.size else prefs
         tally = np.zeros(n + 1, dtype=np.int64)
-        np.add.at(tally, top, counts)
+        if prefs.shape[0]:
+            np.add.at(tally, prefs[np.arange(prefs.shape[0]), live.argmax(axis=1)], counts)
         first = {c: Fraction(int(tally[c + 1])) for c in standing}
         d = _pairs_from_prefs(np.where(live, prefs, 0), counts, standing, n, unranked)
         return d, exact_sum(counts), blank, first
@@ -163,6 +163,8 @@ def _pairs_from_prefs(
     key_type = np.int16 if size * size < 2**15 else np.int64
     order = np.argsort(counts, kind="stable")
     prefs, counts = prefs[order], counts[order]
+    if counts.size == 0:
+        return [[0] * n for _ in range(n)]
     starts = np.flatnonzero(np.concatenate(([True], counts[1:] != counts[:-1])))
     ends = [*starts[1:].tolist(), int(counts.size)]
     runs = [(int(counts[a]), int(a), b) for a, b in zip(starts.tolist(), ends, strict=True)]
