@@ -20,7 +20,7 @@ from moot.counting import (
     TieBreakSpec,
     count,
 )
-from moot.counting.methods import irv
+from moot.counting.methods import irv, plurality
 from moot.counting.methods.condorcet import pairwise_matrix
 
 pytestmark = pytest.mark.pure
@@ -238,3 +238,27 @@ def test_only_blank_papers_is_a_clear_error(method, withdrawn) -> None:
     )
     with pytest.raises(CountError, match="no valid papers"):
         count(e, method)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    elections(equal=False),
+    st.sampled_from(["plurality", "block", "approval"]),
+    st.integers(1, 3),
+    st.booleans(),
+)
+def test_single_round_matrix_and_paper_readings_agree(election, method, seats, withdraw) -> None:
+    if withdraw:
+        election.candidates[0] = Candidate("C0", withdrawn=True)
+    seats = min(seats, len(election.candidates) - withdraw)
+    options = CountOptions(seats=seats)
+    try:
+        fast = plurality._count(election, options, method)
+    except CountError as error:
+        with pytest.raises(CountError, match=str(error.message)):
+            plurality._count(election, options, method, use_matrix=False)
+        return
+    assert fast == plurality._count(election, options, method, use_matrix=False)
+    r = fast.rounds[0]
+    if method == "plurality":
+        assert sum(r.tallies.values(), Fraction(0)) == fast.valid

@@ -82,14 +82,18 @@ def _marks(method: str, levels: tuple[tuple[int, ...], ...], seats: int, kind: s
     return marked if len(marked) <= seats else None
 
 
-def _count(election: Election, options: CountOptions, method: str) -> Result:
+def _count(
+    election: Election, options: CountOptions, method: str, *, use_matrix: bool = True
+) -> Result:
+    """Count by ``method``; ``use_matrix=False`` forces the paper-by-paper reading (the tests
+    compare it with the matrix reading)."""
     seats = seats_of(election, options)
     check_seats(election, seats)
     withdrawn = election.withdrawn
     standing = [c for c in range(len(election.candidates)) if c not in withdrawn]
     votes = dict.fromkeys(standing, 0)
     valid = blank = spoilt = 0
-    matrix = strict_matrix(election)
+    matrix = strict_matrix(election) if use_matrix else None
     if matrix is not None:
         # No equal rankings: every rule above reads "the first k standing preferences"
         # (k = 1 plurality, N block, all approval); counted on the matrix at once.
