@@ -99,5 +99,12 @@ def test_motion_pages(chromium: Any, live_server: Any, world: Any) -> None:
     axe.check(chair, "motion with ruling and history")
     chair.goto(f"{base}/meetings/{world.meeting.pk}/motions/")
     axe.check(chair, "meeting's motions")
+    assert "Note for the chair" not in chair.locator("main").inner_text()  # ruled: closed
+    chair.goto(f"{base}/meetings/{world.meeting.pk}/motions/composite/")
+    axe.check(chair, "composite form")
+    chair.goto(f"{base}/motions/")
+    axe.check(chair, "motions index")
+    chair.goto(f"{base}/units/{world.region.pk}/received-motions/")
+    axe.check(chair, "received motions")
     assert chair.console_errors == []
     axe.assert_clean()
