@@ -91,6 +91,9 @@ def test_a_member_nominates_the_seconder_seconds_and_the_nominee_consents(
     client.force_login(seconder.user)
     client.post(reverse("elections:second", args=[nomination.pk]))
     client.force_login(nominee.user)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "Nominations waiting for you" in dashboard
+    assert reverse("elections:nomination", args=[nomination.pk]) in dashboard
     page = client.get(reverse("elections:nomination", args=[nomination.pk])).content.decode()
     assert "Do you accept the nomination?" in page
     too_long = client.post(

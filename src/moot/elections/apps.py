@@ -9,10 +9,13 @@ class ElectionsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the rules predicates "elections.*".
         from moot.elections import permissions  # noqa: F401
+        from moot.elections.dashboard import nominations_panel
         from moot.elections.queries import item_links, minutes_section
         from moot.meetings import hooks
+        from moot.site.dashboard import PANELS
         from moot.site.navigation import NAV
 
         NAV.append(("elections:list", "Elections", None))
+        PANELS.append(nominations_panel)
         hooks.register_minutes_section("elections", 70, minutes_section)
         hooks.register_item_links(item_links)
