@@ -247,3 +247,35 @@ def test_the_index_links_the_received_motions_and_ruling_a_closed_motion_is_refu
     do_withdraw_motion(other, acting_user=world.mover.user)
     response = client.get(f"/motions/{other.pk}/rule/", follow=True)
     assert "it can be ruled on only before it is put to the vote" in response.content.decode()
+
+
+def test_a_forwarded_motion_is_visible_to_the_receiving_units_officers(
+    world: Any, table: Any, outsider: Any
+) -> None:
+    from factories import OfficeHoldingFactory, PostFactory
+
+    # A regional treasurer: an office in the region, but not one that runs the CLP's meetings.
+    regional = OfficeHoldingFactory(post=PostFactory(unit=world.region, slug="treasurer"))
+    regional.member.user = UserFactory(email="region.treasurer@example.org")
+    regional.member.save(update_fields=["user"])
+    motion = table()
+    regional_client = client_for(regional.member.user)
+    assert regional_client.get(f"/motions/{motion.pk}/").status_code == 403
+    Motion.objects.filter(pk=motion.pk).update(state="forwarded", forwarded_to=world.region)
+    assert regional_client.get(f"/motions/{motion.pk}/").status_code == 200
+    assert client_for(outsider.user).get(f"/motions/{motion.pk}/").status_code == 403
+    page = regional_client.get(f"/units/{world.region.pk}/received-motions/").content.decode()
+    assert motion.title in page
+
+
+def test_members_see_that_a_proscribed_affiliation_cannot_take_effect(
+    world: Any, table: Any
+) -> None:
+    from factories import OrganisationFactory
+
+    lantern = OrganisationFactory(name="The Iron Lantern Network", slug="iron-lantern")
+    motion = table(title="Affiliate", text="This party affiliates.", affiliate_to=lantern)
+    page = client_for(world.member.user).get(f"/motions/{motion.pk}/").content.decode()
+    assert "If carried, this motion cannot take effect" in page
+    assert "proscribed" in page
+    assert "clause 1.5.2" in page
