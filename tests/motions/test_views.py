@@ -279,3 +279,26 @@ def test_members_see_that_a_proscribed_affiliation_cannot_take_effect(
     assert "If carried, this motion cannot take effect" in page
     assert "proscribed" in page
     assert "clause 1.5.2" in page
+
+
+def test_the_chair_runs_a_show_of_hands_from_the_pages(
+    world: Any, table: Any, check_in: Any
+) -> None:
+    check_in(world.meeting, 7)
+    motion = table()
+    chair = client_for(world.chair.user)
+    chair.post(f"/motions/{motion.pk}/vote/", {"vote-voting": "show_of_hands"})
+    motion.refresh_from_db()
+    page = chair.get(f"/motions/{motion.pk}/").content.decode()
+    assert "the tellers enter their counts there" in page
+    counts = {
+        f"option-{o.pk}": n for o, n in zip(motion.poll.options.all(), (4, 2, 1), strict=True)
+    }
+    assert chair.post(f"/polls/{motion.poll_id}/tellers/", counts).status_code == 302
+    chair.post(f"/motions/{motion.pk}/vote/close/")
+    page = chair.get(f"/motions/{motion.pk}/").content.decode()
+    assert "<strong>Carried.</strong> 4 for, 2 against, 1 abstaining" in page
+    assert "Outcome recorded" in page
+    assert f"/polls/{motion.poll_id}/" in page
+    minutes = minutes_section(world.meeting).paragraphs[0]
+    assert "Vote: 4 for, 2 against, 1 abstaining (counted show of hands)" in minutes
