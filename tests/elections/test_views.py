@@ -173,6 +173,9 @@ def test_the_officer_runs_the_election_from_creation_to_declaration(
     detail = reverse("elections:detail", args=[election.pk])
     client.post(reverse("elections:open", args=[election.pk]))
     election.refresh_from_db()
+    status = client.get(reverse("elections:ballot_status", args=[election.pk]))
+    assert status.status_code == 286  # htmx stops polling: the ballot is open
+    assert "Go to the ballot" in status.content.decode()
     assert election.state == ElectionState.BALLOT
     assert election.poll.is_open
     page = client.get(detail).content.decode()

@@ -31,6 +31,7 @@ from moot.elections.actions import (
 from moot.elections.forms import AnswerForm, ElectionForm, NominationForm, WithdrawForm
 from moot.elections.models import Election
 from moot.polls.permissions import member_of
+from moot.polls.views import HTMX_STOP_POLLING
 
 
 def _result_context(election: Election) -> dict[str, Any]:
@@ -185,6 +186,19 @@ def ballot(request: HttpRequest, election_id: int) -> HttpResponse:
         "elections/ballot.html",
         {"election": election, "candidates": queries.candidates(election), "poll": election.poll},
     )
+
+
+@login_required
+@require_GET
+def ballot_status(request: HttpRequest, election_id: int) -> HttpResponse:
+    """Fragment polled by the candidates' page until the vote opens (htmx only)."""
+    election = access_election(election_id, request.user)
+    response = render(
+        request, "elections/_ballot_status.html", {"election": election, "poll": election.poll}
+    )
+    if election.poll is not None and election.poll.state != "draft":
+        response.status_code = HTMX_STOP_POLLING
+    return response
 
 
 @login_required
