@@ -146,3 +146,24 @@ def test_demo_organisations_may_affiliate_where_the_demo_affiliates_them(party):
     constituency parties; the preset must allow each of those kinds there."""
     for kind in ("trade_union", "socialist_society", "cooperative"):
         assert rulebook.check_affiliation(party, unit_kind="constituency", org_kind=kind).allowed
+
+
+@given(
+    st.sampled_from(["simple", "absolute", "two-thirds"]),
+    st.sampled_from(["cast", "present"]),
+    st.integers(0, 3000),
+    st.integers(0, 3000),
+    st.integers(0, 3000),
+)
+def test_the_counting_method_agrees_with_the_rulebook(name, basis, yes, no, extra):
+    """A poll stores the majority's name and basis; moot.counting's yes-no method decides with
+    them. Both must carry exactly the same motions."""
+    from moot.counting.methods.motion import majority_needed
+
+    party = rulebook.preset("party")
+    rule = rulebook.majority(party, name)
+    rule = rule.with_basis(basis, rule.clause, rule.text)
+    present = yes + no + extra
+    base = yes + no if basis == "cast" else present
+    counted = base > 0 and yes >= majority_needed(name, base)
+    assert rule.is_met(yes, no, present) == counted
