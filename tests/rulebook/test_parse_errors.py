@@ -232,6 +232,17 @@ CASES = [
         'party.toml: eligibility.stand.title: expected text in quotes, got 52; write title = "..."',
     ),
     case(
+        "a kind of unit moot records left out",
+        [
+            (
+                r'^unit_kinds = \["national", "region", "constituency", "branch"\]$',
+                'unit_kinds = ["national", "constituency", "branch"]',
+            )
+        ],
+        'party.toml: edition.unit_kinds: "region" is missing; moot records national, region, '
+        "constituency, branch, so list each (you may add others)",
+    ),
+    case(
         "a meeting kind held by no kind of unit",
         [(r'^unit_kinds = \["branch"\]$', "unit_kinds = []")],
         "party.toml: meetings.branch.unit_kinds: list at least one kind of unit that holds "

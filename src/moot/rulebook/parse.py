@@ -366,6 +366,13 @@ def _vocabulary(head: _Table, key: str, default: tuple[str, ...]) -> tuple[str, 
             raise head.error(f"{key}[{index}]", f"expected a slug, got {_show(item)}")
     if len(set(value)) != len(value):
         raise head.error(key, "a kind is listed twice; list each once")
+    missing = [kind for kind in default if kind not in value]
+    if missing:
+        raise head.error(
+            key,
+            f"{_show(missing[0])} is missing; moot records {', '.join(default)}, so list each "
+            "(you may add others)",
+        )
     return tuple(value)
 
 
