@@ -273,7 +273,15 @@ def test_the_agm_from_check_in_to_minutes(
     # The disciplinary motion: ruled not competent, with the category, clause and reasons.
     disciplinary = agm["disciplinary"]
     chair.goto(f"{base}/motions/{disciplinary.pk}/")
+    # The chair alone is told that the motion names someone under a disciplinary process.
+    flag = chair.get_by_role("region", name="For the chair only")
+    expect(flag).to_contain_text("not competent")
     axe.check(chair, "motion page (disciplinary, with the chair's flag)")
+    phone.goto(f"{base}/motions/{disciplinary.pk}/")
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(disciplinary.title)
+    expect(phone.locator(".chair-only")).to_have_count(0)
+    axe.check(phone, "motion page on the phone (no flag)")
+    phone.goto(f"{base}/meetings/{meeting.pk}/")
     chair.get_by_role("link", name="Rule on competence").click()
     axe.check(chair, "ruling form")
     chair.get_by_label("not competent", exact=True).check()
