@@ -66,9 +66,13 @@ def test_an_election_at_the_agm_from_agenda_to_minutes(unit: Any, officer: Any) 
     with pytest.raises(ElectionError, match="start the meeting, then open the vote"):
         do_open_election(election, acting_user=officer)
     do_start_meeting(meeting, acting_user=officer)
-    voters = [make_member(unit) for _ in range(3)]
-    for voter in voters:
+    voters = [make_member(unit) for _ in range(5)]
+    for voter in voters[:4]:
         do_check_in(meeting, voter, acting_user=officer)
+    with pytest.raises(ElectionError, match="not quorate") as inquorate:
+        do_open_election(election, acting_user=officer)
+    assert inquorate.value.clause
+    do_check_in(meeting, voters[4], acting_user=officer)
     election = do_open_election(election, acting_user=officer)
     assert election.poll.meeting_id == meeting.pk
     assert election.poll.agenda_item_id == item.pk
@@ -76,7 +80,7 @@ def test_an_election_at_the_agm_from_agenda_to_minutes(unit: Any, officer: Any) 
     assert "Vote now: Political education and policy officer" in labels
 
     options = dict(election.nominations.values_list("pk", "poll_option_id"))
-    for voter, choice in zip(voters, [0, 0, 1], strict=True):
+    for voter, choice in zip(voters, [0, 0, 1, 0, 1], strict=True):
         do_cast_ballot(election.poll, voter, options[candidates[choice].pk], acting_user=voter.user)
     absent = make_member(unit)
     with pytest.raises(PollError) as refused:
@@ -89,9 +93,11 @@ def test_an_election_at_the_agm_from_agenda_to_minutes(unit: Any, officer: Any) 
     text = " ".join(section.paragraphs)
     assert section.title == "Elections"
     assert "first past the post" in text
-    assert "3 ballots cast by 3 eligible members present" in text
-    assert f"{candidates[0].label} 2" in text
-    assert f"{candidates[1].label} 1" in text
+    assert "When the vote opened the meeting was " in text
+    assert "the meeting was quorate: 5 eligible members present" in text
+    assert "5 ballots cast by 5 eligible members present" in text
+    assert f"{candidates[0].label} 3" in text
+    assert f"{candidates[1].label} 2" in text
     assert f"Declared elected: {candidates[0].label}." in text
     assert any(url.endswith(f"/elections/{election.pk}/") for _label, url in section.refs)
     labels = [label for label, _url in item_links(item, voters[0].user)]

@@ -678,6 +678,30 @@ def constraints_text(minimum: int, seats: int, women: list[int], others: list[in
     return "\n".join(lines) + "\n"
 
 
+def _check_quorate(election: Election) -> None:
+    """An inquorate meeting may hold an election only if the rulebook lets it take election
+    business without a quorum."""
+    from moot import rulebook
+    from moot.meetings.queries import quorum_state
+
+    quorum = quorum_state(election.meeting)
+    if quorum.quorate:
+        return
+    verdict = rulebook.check_inquorate_business(
+        balance.edition_on(election.election_date), election.meeting.kind, "election"
+    )
+    if verdict.allowed:
+        return
+    text, clause = _reasons(verdict)
+    raise ElectionError(
+        f"The meeting is not quorate ({quorum.present_eligible} eligible members present, "
+        f"{quorum.required} required: {quorum.text}), and {text}. Wait for more members to "
+        "check in.",
+        clause=clause or quorum.clause,
+        code="state",
+    )
+
+
 @transaction.atomic
 def do_open_election(
     election: Election, *, on: datetime.date | None = None, acting_user: Any
@@ -708,6 +732,8 @@ def do_open_election(
             else "The meeting has closed; the vote can no longer be held at it.",
             code="state",
         )
+    if election.meeting_id is not None:
+        _check_quorate(election)
     nominations = list(
         election.nominations.filter(state=NominationState.STANDING).select_related(
             "nominee", "partner"

@@ -163,6 +163,19 @@ def minutes_section(meeting: Any) -> Any:
     )
 
 
+def _quorum_when_opened(election: Election) -> str:
+    """The quorum as it stood when the vote opened (meetings.queries.quorum_at)."""
+    from moot.meetings.queries import quorum_at
+
+    quorum = quorum_at(election.meeting, election.poll.opened_at)
+    state = "quorate" if quorum.quorate else "not quorate"
+    clause = f", clause {quorum.clause}" if quorum.clause else ""
+    return (
+        f"When the vote opened the meeting was {state}: {quorum.present_eligible} eligible "
+        f"members present, {quorum.required} required ({quorum.text}{clause})."
+    )
+
+
 def _minutes_paragraph(election: Election) -> str:
     method = METHOD_WORDS.get(election.method, election.method)
     seats = f"{election.seats} seats, " if election.seats > 1 else ""
@@ -185,6 +198,8 @@ def _minutes_paragraph(election: Election) -> str:
         names = ", ".join(o.label for o in poll.options.all())
         parts.append(f"Candidates: {names}. Voting is {poll.get_state_display().lower()}.")
     else:
+        if poll.opened_at is not None:
+            parts.append(_quorum_when_opened(election))
         result = poll.result or {}
         ballots = result.get("ballots", 0)
         eligible = result.get("eligible")
