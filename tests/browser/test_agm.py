@@ -284,10 +284,16 @@ def test_the_agm_from_check_in_to_minutes(
     phone.goto(f"{base}/meetings/{meeting.pk}/")
     chair.get_by_role("link", name="Rule on competence").click()
     axe.check(chair, "ruling form")
+    category = chair.get_by_label("Category of business that is not competent")
     chair.get_by_label("not competent", exact=True).check()
-    chair.get_by_label("Category of business that is not competent").select_option(
-        "individual_disciplinary_case"
-    )
+    category.select_option("individual_disciplinary_case")
+    # A ruling without reasons is refused, saying what is missing; nothing is recorded.
+    chair.locator("form.stacked").get_by_role("button").click()
+    expect(chair.locator("main")).to_contain_text("A ruling needs written reasons")
+    assert not disciplinary.rulings.exists()
+    axe.check(chair, "ruling refused without reasons")
+    chair.get_by_label("not competent", exact=True).check()
+    category.select_option("individual_disciplinary_case")
     reasons = (
         "The motion asks this meeting to take a view on a complaint about one named member; "
         "individual disciplinary cases are for the national disciplinary process alone."
@@ -330,6 +336,10 @@ def test_the_agm_from_check_in_to_minutes(
     phone.get_by_role("button", name="Cast my vote").click()
     expect(phone.get_by_role("heading", name="Your vote has been recorded")).to_be_visible()
     axe.check(phone, "vote recorded (motion)")
+    phone.go_back()  # a second vote from the same phone is not offered, and would be refused
+    phone.reload()
+    expect(phone.locator("main")).to_contain_text("You have voted in this poll")
+    assert SecretBallot.objects.filter(poll=poll).count() == 1
     assert Participation.objects.filter(poll=poll, member=member).count() == 1
     assert SecretBallot.objects.filter(poll=poll).count() == 1
     yes, no = (poll.options.get(code=code).pk for code in ("yes", "no"))
