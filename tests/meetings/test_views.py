@@ -293,3 +293,40 @@ def test_draft_minutes_refused_before_close(world: Any, meeting: Meeting) -> Non
     )
     assert "once the meeting has closed" in response.content.decode()
     assert tonight()  # the fixture's meeting is tonight
+
+
+def test_edit_page_moves_the_date_within_the_notice(world: Any, meeting: Meeting) -> None:
+    client = signed_in(world, "secretary")
+    url = reverse("meetings:edit", args=[meeting.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert_clean(page)
+    later = datetime.date.today() + datetime.timedelta(days=3)
+    data = {
+        "title": "AGM (moved)",
+        "date": later.isoformat(),
+        "time": "18:30",
+        "attendance_mode": "in_person",
+        "location": "Lockside Library",
+        "chair_number": world.members["chair"].number,
+        "secretary_number": world.members["stranger"].number,
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "is not a member of Riverside" in refused.content.decode()
+    data["secretary_number"] = world.members["secretary"].number
+    assert client.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "AGM (moved)"
+    assert meeting.location == "Lockside Library"
+    assert meeting.starts_at.date() == later
+    assert signed_in(world, "member").get(url).status_code == 403
+
+
+def test_dashboard_panel_lists_todays_meeting(world: Any, meeting: Meeting) -> None:
+    member = signed_in(world, "member").get(reverse("dashboard")).content.decode()
+    assert reverse("meetings:join", args=[meeting.pk]) in member
+    chair = signed_in(world, "chair").get(reverse("dashboard")).content.decode()
+    assert reverse("meetings:chair", args=[meeting.pk]) in chair
+    outsider = signed_in(world, "outsider").get(reverse("dashboard")).content.decode()
+    assert meeting.title not in outsider

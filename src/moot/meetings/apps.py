@@ -12,7 +12,12 @@ class MeetingsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from moot.meetings import permissions  # noqa: F401
+        from moot.meetings.dashboard import meetings_panel
         from moot.meetings.queries import forget_editions
+        from moot.site.dashboard import PANELS
+
+        if meetings_panel not in PANELS:
+            PANELS.append(meetings_panel)
 
         for signal in (post_save, post_delete):
             signal.connect(

@@ -95,6 +95,75 @@ class ScheduleForm(_Form):
         return data
 
 
+class EditMeetingForm(_Form):
+    """Change a scheduled meeting: a new date is checked against the notice already sent."""
+
+    title = forms.CharField(max_length=200)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}))
+    attendance_mode = forms.ChoiceField(choices=AttendanceMode.choices, label="Attendance")
+    location = forms.CharField(max_length=300, required=False)
+    online_url = forms.URLField(
+        max_length=500, required=False, label="Online link", assume_scheme="https"
+    )
+    chair_number = MemberNumberField(label="Chair (member number)")
+    secretary_number = MemberNumberField(label="Secretary (member number)")
+
+    def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
+        local = timezone.localtime(meeting.starts_at)
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": meeting.title,
+                "date": local.date(),
+                "time": local.time().replace(second=0, microsecond=0),
+                "attendance_mode": meeting.attendance_mode,
+                "location": meeting.location,
+                "online_url": meeting.online_url,
+                "chair_number": meeting.chair.number if meeting.chair_id else "",
+                "secretary_number": meeting.secretary.number if meeting.secretary_id else "",
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for role in ("chair", "secretary"):
+            number = (data.get(f"{role}_number") or "").strip()
+            data[role] = None
+            if number:
+                try:
+                    data[role] = _member_by_number(number, self.meeting.unit)
+                except forms.ValidationError as exc:
+                    self.add_error(f"{role}_number", exc)
+        if data.get("date") and data.get("time"):
+            data["starts_at"] = timezone.make_aware(
+                datetime.datetime.combine(data["date"], data["time"])
+            )
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        """The fields that differ from the meeting as it is."""
+        data = self.cleaned_data
+        wanted = {
+            name: data[name]
+            for name in (
+                "title",
+                "starts_at",
+                "attendance_mode",
+                "location",
+                "online_url",
+                "chair",
+                "secretary",
+            )
+            if name in data
+        }
+        return {
+            name: value for name, value in wanted.items() if getattr(self.meeting, name) != value
+        }
+
+
 class AgendaItemForm(_Form):
     kind = forms.ChoiceField(choices=ItemKind.choices, label="Kind of item")
     title = forms.CharField(max_length=200)

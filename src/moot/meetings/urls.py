@@ -7,6 +7,7 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="list"),
     path("meetings/new/", views.schedule, name="schedule"),
     path("meetings/<int:meeting_id>/", views.detail, name="detail"),
+    path("meetings/<int:meeting_id>/edit/", views.edit, name="edit"),
     path("meetings/<int:meeting_id>/live/", views.live_fragment, name="live"),
     path("meetings/<int:meeting_id>/quorum/", views.quorum_fragment, name="quorum"),
     path("meetings/<int:meeting_id>/meeting.ics", views.calendar, name="ics"),

@@ -44,8 +44,16 @@ from moot.meetings.actions import (
     do_send_notice,
     do_set_current_item,
     do_start_meeting,
+    do_update_meeting,
 )
-from moot.meetings.forms import AgendaItemForm, CodeForm, GuestForm, MinutesForm, ScheduleForm
+from moot.meetings.forms import (
+    AgendaItemForm,
+    CodeForm,
+    EditMeetingForm,
+    GuestForm,
+    MinutesForm,
+    ScheduleForm,
+)
 from moot.meetings.ics import meeting_calendar
 from moot.meetings.models import Capacity, Meeting, MinutesState
 from moot.meetings.permissions import member_of
@@ -222,6 +230,29 @@ def calendar(request: HttpRequest, meeting_id: int) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Change a scheduled meeting (date, place, chair, secretary); a new date is checked
+    against the notice already sent."""
+    meeting = access_meeting(meeting_id, request.user, for_write=True)
+    if not meeting.is_scheduled:
+        messages.error(request, "Only a meeting that has not started can be changed.")
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    form = EditMeetingForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_meeting(meeting, changes=form.changes(), acting_user=request.user)
+        except MeetingError as exc:
+            field = {"starts_at": "date", "chair": "chair_number", "secretary": "secretary_number"}
+            target = field.get(exc.field or "", exc.field)
+            form.add_error(target if target in form.fields else None, str(exc))
+        else:
+            messages.success(request, "The meeting is changed.")
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render(request, "meetings/edit.html", {"meeting": meeting, "form": form})
 
 
 @login_required
