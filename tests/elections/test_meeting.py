@@ -58,6 +58,8 @@ def test_an_election_at_the_agm_from_agenda_to_minutes(unit: Any, officer: Any) 
         stand(election, make_member(unit, first_name=name), officer=officer, on=today() - 20 * DAYS)
         for name in ("Ines", "Jory")
     ]
+    create_links = [url for label, url in item_links(item, officer) if label.startswith("Set up")]
+    assert create_links == [f"/elections/new/?unit={unit.pk}&meeting={meeting.pk}&item={item.pk}"]
     member = make_member(unit)
     assert [label for label, _url in item_links(item, member.user)] == [
         "Political education and policy officer: candidates"

@@ -130,6 +130,15 @@ def item_links(item: Any, user: Any) -> list[tuple[str, str]]:
             )
         if poll is not None and poll.is_closed:
             links.append((f"Result: {election.post.title}", page + "#result"))
+    meeting = item.meeting
+    if not meeting.is_closed and user.has_perm("elections.manage_election", meeting.unit):
+        create = reverse("elections:create")
+        links.append(
+            (
+                "Set up an election for this item",
+                f"{create}?unit={meeting.unit_id}&meeting={meeting.pk}&item={item.pk}",
+            )
+        )
     return links
 
 

@@ -102,8 +102,9 @@ def create(request: HttpRequest) -> HttpResponse:
             "Only the chair, the secretary or national staff can set up an election."
         )
     initial = {}
-    if str(request.GET.get("meeting", "")).isdigit():
-        initial["meeting"] = int(request.GET["meeting"])
+    for key, field in (("meeting", "meeting"), ("item", "agenda_item")):
+        if str(request.GET.get(key, "")).isdigit():
+            initial[field] = int(request.GET[key])
     form = ElectionForm(request.POST or None, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
