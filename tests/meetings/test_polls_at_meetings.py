@@ -93,3 +93,29 @@ def test_ballot_papers_pdf(world: Any, meeting: Any, poll_at_meeting: Any) -> No
     assert papers_count(poll, "7") == 7
     assert papers_count(poll, "0") == 1
     assert papers_count(poll, "many") == 1  # nobody present yet: one paper
+
+
+def test_minutes_state_the_quorum_at_each_vote(
+    world: Any, meeting: Any, poll_at_meeting: Any
+) -> None:
+    from moot.meetings.actions import do_close_meeting, do_draft_minutes
+    from moot.polls.actions import do_close_poll
+
+    poll, _item = poll_at_meeting
+    for role in ("member", "chair", "secretary", "branch_secretary"):
+        do_check_in(meeting, world.members[role], acting_user=None)
+    meeting = do_start_meeting(meeting, acting_user=None)
+    poll = do_open_poll(poll, acting_user=world.users["secretary"])
+    yes = poll.options.get(code="yes").pk
+    for role in ("member", "chair", "secretary"):
+        do_cast_ballot(poll, world.members[role], yes, acting_user=world.users[role])
+    do_close_poll(poll, acting_user=world.users["secretary"])
+    meeting = do_close_meeting(meeting, acting_user=None)
+    minutes = do_draft_minutes(meeting, acting_user=None)
+    votes = next(s for s in minutes.sections if s["key"] == "votes")
+    text = votes["paragraphs"][0]
+    assert "with 4 eligible members present (quorum 5, clause 7.6.1: NOT quorate)" in text
+    assert "3 votes of 4 eligible present; carried" in text
+    assert text.endswith(f"[poll {poll.pk}]")
+    assert votes["refs"] == [[f"Poll {poll.pk}", reverse("polls:detail", args=[poll.pk])]]
+    assert [s["key"] for s in minutes.sections][-2:] == ["votes", "close"]

@@ -103,8 +103,71 @@ def projector_fragments(item: Any, user: Any) -> list[str]:
     ]
 
 
+def _when(moment: Any) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+def _outcome(poll: Poll) -> str:
+    result = poll.result or {}
+    if result.get("note"):
+        return str(result["note"]).rstrip(".")
+    if result.get("carried") is True:
+        return "carried"
+    if result.get("carried") is False:
+        return "not carried"
+    elected = result.get("elected") or []
+    return "elected: " + ", ".join(elected) if elected else "no one elected"
+
+
+def votes_minutes_section(meeting: Any) -> Any:
+    """For the minutes: every vote at the meeting, with the quorum when it opened (from the
+    attendance record) and the figures at the close, each naming its poll record."""
+    from moot.meetings.hooks import MinutesSection
+    from moot.meetings.queries import quorum_at
+
+    polls = list(
+        Poll.objects.filter(meeting=meeting)
+        .exclude(state=PollState.DRAFT)
+        .order_by("opened_at", "id")
+    )
+    if not polls:
+        return None
+    paragraphs = []
+    refs = []
+    for poll in polls:
+        how = "secret ballot" if poll.secret else "named vote"
+        line = f"{poll.title} ({how}, {poll.get_voting_display().lower()}, {poll.method})"
+        if poll.opened_at:
+            quorum = quorum_at(meeting, poll.opened_at)
+            verdict = "quorate" if quorum.quorate else "NOT quorate"
+            line += (
+                f": opened at {_when(poll.opened_at)} with {quorum.present_eligible:,} eligible "
+                f"members present (quorum {quorum.required:,}, clause {quorum.clause}: {verdict})"
+            )
+        if poll.is_closed and poll.result is not None:
+            ballots = (poll.result or {}).get("ballots", 0)
+            line += (
+                f"; closed at {_when(poll.closed_at)}: {ballots:,} votes of "
+                f"{poll.present_at_close or 0:,} eligible present; {_outcome(poll)}"
+            )
+        elif poll.is_open:
+            line += "; still open when the minutes were drafted"
+        paragraphs.append(f"{line}. [poll {poll.pk}]")
+        refs.append((f"Poll {poll.pk}", reverse("polls:detail", args=[poll.pk])))
+    return MinutesSection(
+        "Votes and the quorum at each vote",
+        paragraphs,
+        "From the poll records (opening and closing times, ballots counted, eligible present at "
+        "the close) and the attendance register (who was present when each vote opened).",
+        refs,
+    )
+
+
 def register_meeting_hooks() -> None:
     from moot.meetings import hooks
 
     hooks.register_item_links(agenda_item_links)
     hooks.register_projector_fragments(projector_fragments)
+    hooks.register_minutes_section("votes", 85, votes_minutes_section)
