@@ -206,3 +206,22 @@ def test_voting_matters_12_from_blt(elections_data) -> None:
         # listed first is least favoured), which decides nothing.
         assert result.elected_names == ["B", "A", "X"]
         assert result.ties == ()
+
+
+def test_counts_stay_exact_past_int64() -> None:
+    # 2**62 papers each of A>B, A and B: 3 * 2**62 papers, more than int64 holds.
+    # d[A][B] = 2 * 2**62 = 2**63 (one more than the largest int64), d[B][A] = 2**62.
+    big = 2**62
+    e = Election(
+        [Candidate("A"), Candidate("B")],
+        1,
+        Ballots(rankings=[((0,), (1,)), ((0,),), ((1,),)], weights=[big, big, big]),
+    )
+    result = count(e, "schulze")
+    assert result.pairwise == ((0, 2 * big), (big, 0))
+    assert result.valid == 3 * big
+    assert result.rounds[0].tallies == {0: 2 * big, 1: big}
+    assert result.elected_names == ["A"]
+    approval = count(e, "approval")
+    assert approval.rounds[0].tallies == {0: 2 * big, 1: 2 * big}
+    assert count(e, "plurality").rounds[0].tallies == {0: 2 * big, 1: big}

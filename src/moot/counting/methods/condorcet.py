@@ -87,7 +87,7 @@ def pairwise_matrix(
         has = live.any(axis=1)
         blank = exact_sum(counts[~has])
         prefs, counts, live = prefs[has], counts[has], live[has]
-        tally = np.zeros(n + 1, dtype=np.int64)
+        tally = np.zeros(n + 1, dtype=np.int64 if exact_sum(counts) < 2**62 else object)
         if prefs.shape[0]:
             np.add.at(tally, prefs[np.arange(prefs.shape[0]), live.argmax(axis=1)], counts)
         first = {c: Fraction(int(tally[c + 1])) for c in standing}
@@ -155,8 +155,8 @@ def _pairs_from_prefs(
     Under "ignore", ``d[a][b] = both[a][b]``. Under "last" a paper ranking a also puts a above
     every candidate it leaves unranked, so ``d[a][b] = ranked[a] - both[b][a]`` (the papers
     ranking a, less those ranking b before a). Papers are taken in runs of equal weight: each
-    run is counted with ``bincount`` (integer counts) and multiplied by its weight as Python
-    ints, so nothing can overflow or round.
+    run is counted with ``bincount`` (integer counts) and multiplied by its weight, in int64
+    below 2**62 papers and in Python ints above, so nothing can overflow or round.
     """
     size = n + 1
     width = prefs.shape[1]
@@ -168,14 +168,16 @@ def _pairs_from_prefs(
     starts = np.flatnonzero(np.concatenate(([True], counts[1:] != counts[:-1])))
     ends = [*starts[1:].tolist(), int(counts.size)]
     runs = [(int(counts[a]), int(a), b) for a, b in zip(starts.tolist(), ends, strict=True)]
-    both = [0] * (size * size)
-    ranked = [0] * size
+    # Every entry is at most the number of valid papers: int64 is exact below 2**62, and
+    # Python ints (object arrays) are used above.
+    exact_type = np.int64 if exact_sum(counts) < 2**62 else object
+    both = np.zeros(size * size, dtype=exact_type)
+    ranked = np.zeros(size, dtype=exact_type)
 
-    def add(total: list[int], values: np.ndarray, weight: int) -> None:
+    def add(total: np.ndarray, values: np.ndarray, weight: int) -> None:
         if values.size:
-            for index, hits in enumerate(np.bincount(values, minlength=len(total)).tolist()):
-                if hits:
-                    total[index] += weight * hits
+            hits = np.bincount(values, minlength=total.size).astype(exact_type)
+            total += hits * weight
 
     marked = prefs != 0
     for weight, a, b in runs:
@@ -191,7 +193,7 @@ def _pairs_from_prefs(
     for a in standing:
         for b in standing:
             if a != b:
-                d[a][b] = (
+                d[a][b] = int(
                     ranked[a + 1] - both[(b + 1) * size + a + 1]
                     if unranked == "last"
                     else both[(a + 1) * size + b + 1]

@@ -103,8 +103,11 @@ def _count(
         blank, valid = exact_sum(counts[~has]), exact_sum(counts[has])
         limit = {"plurality": 1, "block": seats, "approval": prefs.shape[1]}[method]
         marked = live & (np.cumsum(live, axis=1) <= limit)
-        tally = np.zeros(len(election.candidates) + 1, dtype=np.int64)
-        np.add.at(tally, prefs[marked], np.broadcast_to(counts[:, None], prefs.shape)[marked])
+        # A candidate's votes are at most the valid papers: int64 is exact below 2**62.
+        exact_type = np.int64 if valid < 2**62 else object
+        tally = np.zeros(len(election.candidates) + 1, dtype=exact_type)
+        weights = np.broadcast_to(counts.astype(exact_type)[:, None], prefs.shape)
+        np.add.at(tally, prefs[marked], weights[marked])
         votes = {c: int(tally[c + 1]) for c in standing}
     else:
         for ranking, weight in zip(
