@@ -210,3 +210,18 @@ def test_irv_on_tideman_data_conserves_votes(elections_data, name) -> None:
     final = result.rounds[-1]
     (winner,) = result.elected
     assert final.tallies[winner] > sum(final.tallies.values()) / 2 or len(final.tallies) == 1
+
+
+def test_irv_counts_past_int64() -> None:
+    # 2**62 papers each: A, B>A, C>B. Round 1: A, B, C 2**62 each (3 * 2**62 > int64).
+    # Ties at every stage: candidate order excludes C, whose papers go to B: B 2 * 2**62
+    # of 3 * 2**62 is more than half.
+    big = 2**62
+    e = Election(
+        [Candidate("A"), Candidate("B"), Candidate("C")],
+        1,
+        Ballots(rankings=[((0,),), ((1,), (0,)), ((2,), (1,))], weights=[big, big, big]),
+    )
+    result = count(e, "irv")
+    assert table(result) == [{"A": big, "B": big, "C": big}, {"A": big, "B": 2 * big}]
+    assert result.elected_names == ["B"]
