@@ -395,6 +395,8 @@ def test_the_agm_from_check_in_to_minutes(
         [[options[first]]] * 2 + [[options[second], options[first]]] * 4,
     )
     assert SecretBallot.objects.filter(poll=ballot).count() == OTHER_BALLOTS + 1
+    phone.get_by_role("link", name="Back to the meeting").click()
+    expect(phone.locator("#live .current-item__title")).to_contain_text("Election of officers")
 
     chair.reload()
     chair.get_by_role("button", name="Close the vote and count").click()
