@@ -168,7 +168,11 @@ def _refuse(exc: MeetingError) -> Status:
     return Status(STATUS_FOR_CODE.get(exc.code, 400), {"detail": str(exc), "clause": exc.clause})
 
 
-@router.get("/", response=list[MeetingOut], summary="Meetings you can see")
+@router.get(
+    "/",
+    response={200: list[MeetingOut], 403: Message, 422: Message},
+    summary="Meetings you can see",
+)
 def list_meetings(request: HttpRequest, unit: str | None = None) -> list[dict[str, Any]]:
     """Newest first; ``unit`` (a unit's slug) limits the list to one unit."""
     from moot.units.models import Unit
