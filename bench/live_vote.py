@@ -9,14 +9,15 @@ It makes N members of a constituency party (accounts, status histories, signed-i
 credentials) in bulk, schedules the party's AGM through the meetings actions, checks every
 member in as a present eligible voter (see ``bulk_check_in``), opens the meeting and, on its
 election item, a secret poll (the chair, IRV, one seat) whose voters are those present — as at
-a real AGM, nobody is on a frozen list. Every voter casts one ballot through
-POST /api/polls/<id>/cast from at least 50 concurrent clients (threads with http.client, a new
-connection per vote, as each voter's phone opens its own). It then re-sends 50 votes from
-voters who have voted (each must be refused with 409), closes the poll over the API (which
-counts it through moot.counting), checks the database (one participation and one ballot per
-voter) and times the meeting pages with every voter present: the quorum panel, the meeting
-page, the check-in page and the projector (server time, in-process; target ≤ 100 ms for the
-quorum panel).
+a real AGM, nobody is on a frozen list. After warming the gunicorn workers up (Django loads
+its URLconf and opens database connections on a worker's first requests), every voter casts one
+ballot through POST /api/polls/<id>/cast from at least 50 concurrent clients (threads with
+http.client, a new connection per vote, as each voter's phone opens its own). It then
+re-sends 50 votes from voters who have voted (each must be refused with 409), closes the poll
+over the API (which counts it through moot.counting), checks the database (one participation
+and one ballot per voter) and times the meeting pages with every voter present: the quorum
+panel, the meeting page, the check-in page and the projector (server time, in-process; target
+≤ 100 ms for the quorum panel).
 
 The last line is
     voters=2000 counted=2000 duplicates=0 errors=0 p95_ms=<n> wall_s=<n>
@@ -567,6 +568,35 @@ def api_call(port: int, method: str, path: str, credential: str) -> tuple[int, A
         return response.status, body
 
 
+def warm_up(port: int, poll_id: int, credential: str, requests: int, clients: int) -> None:
+    """Bring every gunicorn worker thread to the state it is in an hour into an AGM: URLconf
+    loaded, API built, a database connection open. Django does these on a worker's first
+    requests, which would otherwise be timed as the first votes' latency. ``requests`` GETs of
+    the poll (token, ORM, JSON: the cast's path without its writes) from ``clients`` threads."""
+    work: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for n in range(requests):
+        work.put(n)
+    refused: list[int] = []
+
+    def client() -> None:
+        while True:
+            try:
+                work.get_nowait()
+            except queue.Empty:
+                break
+            status, _body = api_call(port, "GET", f"/api/polls/{poll_id}", credential)
+            if status != 200:
+                refused.append(status)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if refused:
+        raise RuntimeError(f"warming up: GET /api/polls/{poll_id} answered {sorted(set(refused))}")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -616,6 +646,13 @@ def bench_once(db: str, args: argparse.Namespace) -> dict[str, Any]:
             flush=True,
         )
         port = start_server(env, services, args)
+        warm_up(
+            port,
+            setup["poll"],
+            setup["manager_credential"],
+            requests=4 * args.workers * args.threads,
+            clients=args.clients,
+        )
         rng = random.Random(20261123)
         options = setup["options"]
         jobs = []
