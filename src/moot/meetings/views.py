@@ -63,7 +63,15 @@ REFRESH_SECONDS = 4
 
 
 def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+    """The site's public address: MOOT_SITE_URL when set (behind a proxy, or for phones that
+    cannot reach the address the secretary's browser uses), else this request's."""
+    from django.conf import settings
+
+    return (getattr(settings, "MOOT_SITE_URL", "") or request.build_absolute_uri("/")).rstrip("/")
+
+
+def _public_url(request: HttpRequest, path: str) -> str:
+    return _base_url(request) + path
 
 
 def _items_with_links(meeting: Meeting, user: Any) -> list[tuple[Any, list[tuple[str, str]]]]:
@@ -225,7 +233,7 @@ def quorum_fragment(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_GET
 def calendar(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(meeting_id, request.user)
-    url = request.build_absolute_uri(reverse("meetings:detail", args=[meeting.pk]))
+    url = _public_url(request, reverse("meetings:detail", args=[meeting.pk]))
     body = meeting_calendar(meeting, url=url, host=request.get_host().split(":")[0])
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
@@ -387,8 +395,8 @@ def chair_move(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 def _check_in_context(meeting: Meeting, request: HttpRequest, **extra: Any) -> dict[str, Any]:
     recent = list(queries.attendance_of(meeting)[:15])
-    self_url = request.build_absolute_uri(
-        reverse("meetings:join", args=[meeting.pk]) + f"?code={meeting.check_in_code}"
+    self_url = _public_url(
+        request, reverse("meetings:join", args=[meeting.pk]) + f"?code={meeting.check_in_code}"
     )
     return {
         "meeting": meeting,
@@ -492,8 +500,8 @@ def qr_code(request: HttpRequest, meeting_id: int) -> HttpResponse:
     import qrcode.image.svg
 
     meeting = access_meeting(meeting_id, request.user, for_check_in=True)
-    url = request.build_absolute_uri(
-        reverse("meetings:join", args=[meeting.pk]) + f"?code={meeting.check_in_code}"
+    url = _public_url(
+        request, reverse("meetings:join", args=[meeting.pk]) + f"?code={meeting.check_in_code}"
     )
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     out = io.BytesIO()
