@@ -204,8 +204,11 @@ def test_check_in_search_and_door(world: Any, meeting: Meeting) -> None:
     assert full.status_code == 200
     assert target.number in full.content.decode()
     response = client.post(
-        reverse("meetings:check_in_member", args=[meeting.pk]), {"member": target.pk}, follow=True
+        reverse("meetings:check_in_member", args=[meeting.pk]),
+        {"member": target.pk, "q": "a&b\r\nX: y"},
+        follow=True,
     )
+    assert response.redirect_chain[0][0].endswith("?q=a%26b%0D%0AX%3A+y")
     text = response.content.decode()
     assert "may not vote" in text
     assert "7.2" in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -451,7 +452,8 @@ def check_in_member(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, f"{member} is checked in as an observer.")
-    return redirect(reverse("meetings:check_in", args=[meeting.pk]) + (f"?q={q}" if q else ""))
+    query = f"?{urlencode({'q': q})}" if q else ""
+    return redirect(reverse("meetings:check_in", args=[meeting.pk]) + query)
 
 
 @login_required
