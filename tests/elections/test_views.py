@@ -204,3 +204,15 @@ def test_refusals_are_shown_as_messages(client: Any, election: Election, officer
     client.force_login(officer)
     response = client.post(reverse("elections:declare", args=[election.pk]), follow=True)
     assert "candidates stand for 1 seat(s): open the vote" in response.content.decode()
+
+
+def test_a_secretary_finds_the_button_to_set_up_an_election(client: Any, unit: Any) -> None:
+    from factories import OfficeHoldingFactory
+
+    secretary = make_member(unit)
+    OfficeHoldingFactory(post=post_of(unit, "secretary"), member=secretary)
+    client.force_login(secretary.user)
+    page = client.get(reverse("elections:list")).content.decode()
+    assert f"/elections/new/?unit={unit.pk}" in page
+    client.force_login(make_member(unit).user)
+    assert "/elections/new/" not in client.get(reverse("elections:list")).content.decode()

@@ -73,6 +73,13 @@ def election_list(request: HttpRequest) -> HttpResponse:
             raise Http404("No such unit.")
     elections = queries.elections_visible_to(request.user, meeting=meeting, unit=unit)
     scope = meeting.unit if meeting is not None else unit
+    if scope is None:
+        # The unit whose elections this person runs, if any (the first, for the button).
+        from moot.accounts.roles import roles_of
+        from moot.polls.permissions import MANAGING_POSTS
+
+        unit_ids = roles_of(request.user).office_units(MANAGING_POSTS)
+        scope = Unit.objects.filter(pk__in=unit_ids).order_by("path").first()
     return render(
         request,
         "elections/list.html",
