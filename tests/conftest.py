@@ -4,6 +4,7 @@ DATABASE_URL points at one (scripts/test.sh starts a throwaway server)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,22 @@ def _test_settings(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # WhiteNoise warns (an error under -W error) when STATIC_ROOT does not exist yet.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """For tests that call the raw WSGI application (schemathesis): Django would close the
+    database connection at the end of each request — inside the test's transaction on
+    PostgreSQL. Django's test client avoids that the same way: by not listening for the request
+    signals meanwhile."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def shared_path(*parts: str) -> Path:

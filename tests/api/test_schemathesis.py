@@ -42,7 +42,7 @@ def load_read_schema() -> Any:
 
 
 @pytest.fixture
-def token(db: Any) -> str:
+def token(db: Any, keep_test_connection: Any) -> str:
     world = build_world()
     AffiliationFactory(unit=world.riverside, organisation=OrganisationFactory(slug="union"))
     user = world.users["national_staff"]

@@ -87,6 +87,7 @@ def test_command_if_empty_is_idempotent_and_banner(capsys):
     assert seed.DEMO_PASSWORD in out
 
 
+@pytest.mark.django_db(transaction=True)  # flush truncates: outside a test transaction (PostgreSQL)
 def test_deterministic():
     first = seed.seed_foundation()
     names = list(Member.objects.order_by("number").values_list("first_name", "last_name")[:50])

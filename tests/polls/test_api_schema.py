@@ -4,7 +4,6 @@ errors, only declared statuses, bodies that match their schemas (open and closed
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,21 +28,6 @@ def load_poll_reads() -> Any:
     loaded = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api"))
     loaded.app = application
     return loaded.include(method="GET", path_regex=r"^/api/polls")
-
-
-@pytest.fixture
-def keep_test_connection() -> Iterator[None]:
-    """Called through raw WSGI, Django would close the database connection at the end of each
-    request — inside the test's transaction (PostgreSQL). Django's test client avoids that the
-    same way: by not listening for the request signals meanwhile."""
-    from django.core import signals
-    from django.db import close_old_connections
-
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
