@@ -295,6 +295,8 @@ def do_update_meeting(meeting: Meeting, *, changes: Mapping[str, Any], acting_us
     unknown = set(changes) - allowed
     if unknown:
         raise MeetingError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    if not changes:
+        return meeting
     before = snapshot(meeting)
     for name, value in changes.items():
         setattr(meeting, name, value.strip() if isinstance(value, str) else value)
