@@ -92,8 +92,14 @@ def test_an_election_on_a_phone(
     assert "has the number Z404" in alert.inner_text()
     axe.check(page, "nomination form with an error")
 
-    # The officer opens the vote (the window closed today, the day of the vote).
+    # The officer: the set-up form, then opens the vote (the window closed today, the day of
+    # the vote).
     chair = signed_in_page(chromium, live_server, officer)
+    chair.goto(f"{live_server.url}/elections/new/?unit={unit.pk}")
+    axe.check(chair, "set up an election")
+    chair.get_by_role("button", name="Set up the election").click()
+    assert "Please correct the form" in chair.get_by_role("alert").inner_text()
+    axe.check(chair, "set up an election, with errors")
     chair.goto(base)
     chair.get_by_role("button", name="Close nominations and open the vote").click()
     assert "the vote is open" in chair.locator("main").inner_text()
