@@ -187,13 +187,13 @@ class ElectionIn(Schema):
 
 
 class NominationIn(Schema):
-    """Membership numbers. ``partner`` only for a job share."""
+    """Membership numbers. ``partner`` only for a job share. The statement is the candidate's
+    own: they write it when they consent."""
 
     nominee: str
     nominator: str
     seconder: str
     partner: str | None = None
-    statement: str = ""
 
 
 class AnswerIn(Schema):
@@ -319,7 +319,6 @@ def create_nomination(request: HttpRequest, election_id: int, payload: Nominatio
             partner=_member(payload.partner, field="partner"),
             nominator=_member(payload.nominator, field="nominator"),
             seconder=_member(payload.seconder, field="seconder"),
-            statement=payload.statement,
             acting_user=user,
         )
     except ElectionError as exc:
