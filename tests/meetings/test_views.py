@@ -16,6 +16,7 @@ from django.urls import reverse
 from moot.meetings.actions import (
     do_add_agenda_item,
     do_check_in,
+    do_check_in_guest,
     do_close_meeting,
     do_start_meeting,
 )
@@ -46,6 +47,7 @@ PAGES = [
     ("meetings:check_in", MANAGERS),
     ("meetings:qr", MANAGERS),
     ("meetings:attendance", MANAGERS),
+    ("meetings:attendance_csv", MANAGERS),
 ]
 
 
@@ -333,3 +335,19 @@ def test_dashboard_panel_lists_todays_meeting(world: Any, meeting: Meeting) -> N
     assert reverse("meetings:chair", args=[meeting.pk]) in chair
     outsider = signed_in(world, "outsider").get(reverse("dashboard")).content.decode()
     assert meeting.title not in outsider
+
+
+def test_attendance_csv(world: Any, meeting: Meeting) -> None:
+    do_check_in(meeting, world.members["member"], acting_user=None)
+    do_check_in(meeting, world.target, acting_user=None)
+    do_check_in_guest(meeting, name="=HYPERLINK(1)", acting_user=None)
+    response = signed_in(world, "secretary").get(
+        reverse("meetings:attendance_csv", args=[meeting.pk])
+    )
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("record,member_number,name,capacity,may_vote,reason,clause")
+    assert len(lines) == 4
+    assert ",'=HYPERLINK(1),guest," in lines[3]
+    refused = next(line for line in lines if world.target.number in line)
+    assert ",voter,no," in refused
+    assert ",7.2," in refused

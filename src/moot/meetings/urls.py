@@ -26,6 +26,7 @@ urlpatterns = [
     path("meetings/attendance/<int:attendance_id>/leave/", views.check_out, name="check_out"),
     path("meetings/<int:meeting_id>/join/", views.join, name="join"),
     path("meetings/<int:meeting_id>/attendance/", views.attendance_register, name="attendance"),
+    path("meetings/<int:meeting_id>/attendance.csv", views.attendance_csv, name="attendance_csv"),
     path("meetings/<int:meeting_id>/projector/", views.projector, name="projector"),
     path(
         "meetings/<int:meeting_id>/projector/fragment/",
