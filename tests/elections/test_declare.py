@@ -303,3 +303,30 @@ def test_too_few_women_standing_leaves_a_seat_vacant_with_an_account(
     assert len(declaration["elected"]) == 2
     assert "it is left vacant" in " ".join(declaration["account"])
     assert len(current(executive)) == 2
+
+
+def test_an_unopposed_candidate_who_may_no_longer_stand_is_not_declared(
+    election_factory: Any, unit: Any, officer: Any
+) -> None:
+    """Suspended after consenting: refused (with the rulebook's reason) at the declaration;
+    nobody is declared and the outgoing holder stays in office."""
+    from moot.members.actions import do_change_member_status
+
+    outgoing = hold(unit, "policy-officer", woman=False)
+    election = election_factory("policy-officer")
+    candidate = make_member(unit)
+    nomination = stand(election, candidate, officer=officer)
+    do_change_member_status(
+        candidate,
+        "suspended",
+        today() - datetime.timedelta(days=2),
+        reason="Interim suspension",
+        acting_user=officer,
+    )
+    election = do_declare_result(election, acting_user=officer)
+    nomination.refresh_from_db()
+    assert nomination.state == "refused"
+    assert nomination.refusal
+    assert election.declaration["elected"] == []
+    assert "stays in office until a successor is declared" in election.declaration["account"][0]
+    assert [h.pk for h in current(post_of(unit, "policy-officer"))] == [outgoing.pk]

@@ -702,6 +702,41 @@ def _check_quorate(election: Election) -> None:
     )
 
 
+def _still_standing(election: Election, *, acting_user: Any) -> list[Nomination]:
+    """The standing candidates who may still stand on the day of the vote. Anyone who can no
+    longer stand (lapsed, suspended since) leaves the ballot: marked refused with the
+    rulebook's reason and clause, audited. Runs inside the caller's transaction."""
+    from moot.members.queries import eligibility
+
+    standing: list[Nomination] = []
+    nominations = election.nominations.filter(state=NominationState.STANDING).select_related(
+        "nominee", "partner"
+    )
+    for nomination in nominations:
+        refused = [
+            _reasons(verdict)
+            for person in nomination.people()
+            if not (
+                verdict := eligibility(person, "stand", election.unit, at=election.election_date)
+            ).allowed
+        ]
+        if not refused:
+            standing.append(nomination)
+            continue
+        nomination.state = NominationState.REFUSED
+        nomination.refusal, nomination.refusal_clause = refused[0]
+        nomination.save(update_fields=["state", "refusal", "refusal_clause"])
+        record(
+            actor=acting_user,
+            verb="elections.refuse",
+            obj=nomination,
+            after={"state": nomination.state},
+            clause=nomination.refusal_clause,
+            reason="may no longer stand on the day of the vote",
+        )
+    return standing
+
+
 @transaction.atomic
 def do_open_election(
     election: Election, *, on: datetime.date | None = None, acting_user: Any
@@ -734,37 +769,7 @@ def do_open_election(
         )
     if election.meeting_id is not None:
         _check_quorate(election)
-    nominations = list(
-        election.nominations.filter(state=NominationState.STANDING).select_related(
-            "nominee", "partner"
-        )
-    )
-    # Anyone who can no longer stand (lapsed, suspended since) leaves the ballot, recorded.
-    standing: list[Nomination] = []
-    from moot.members.queries import eligibility
-
-    for nomination in nominations:
-        refused = [
-            _reasons(verdict)
-            for person in nomination.people()
-            if not (
-                verdict := eligibility(person, "stand", election.unit, at=election.election_date)
-            ).allowed
-        ]
-        if refused:
-            nomination.state = NominationState.REFUSED
-            nomination.refusal, nomination.refusal_clause = refused[0]
-            nomination.save(update_fields=["state", "refusal", "refusal_clause"])
-            record(
-                actor=acting_user,
-                verb="elections.refuse",
-                obj=nomination,
-                after={"state": nomination.state},
-                clause=nomination.refusal_clause,
-                reason="may no longer stand on the day of the vote",
-            )
-        else:
-            standing.append(nomination)
+    standing = _still_standing(election, acting_user=acting_user)
     if len(standing) <= election.seats:
         raise ElectionError(
             f"{len(standing)} candidate{'s' if len(standing) != 1 else ''} stand"
@@ -917,7 +922,7 @@ def do_declare_result(
                 "declare after they close.",
                 code="state",
             )
-        count = election.nominations.filter(state=NominationState.STANDING).count()
+        count = len(_still_standing(election, acting_user=acting_user))
         if count > election.seats:
             raise ElectionError(
                 f"{count} candidates stand for {election.seats} seat(s): open the vote.",
@@ -927,11 +932,23 @@ def do_declare_result(
     post = election.post
     decision = balance.decide(post, on, election.seats, ranked, title=post.title)
     ref = f"election:{election.pk}"
-    outgoing = list(
-        OfficeHolding.objects.filter(post=post, start__lte=on)
-        .filter(Q(end__isnull=True) | Q(end__gt=on))
-        .select_related("member")
+    # The outgoing holders' terms end when someone is declared; while nobody is, they stay in
+    # office until a successor is declared.
+    outgoing = (
+        list(
+            OfficeHolding.objects.filter(post=post, start__lte=on)
+            .filter(Q(end__isnull=True) | Q(end__gt=on))
+            .select_related("member")
+        )
+        if decision.elected
+        else []
     )
+    if not decision.elected and not decision.account:
+        decision.account.append(
+            f"No candidate who may stand on the day of the vote stood for {post.title}: the "
+            "post is not filled by this election, and any outgoing holder stays in office until "
+            "a successor is declared."
+        )
     try:
         for holding in outgoing:
             if holding.start >= on:

@@ -242,8 +242,9 @@ def _decide_single(post: Post, on: datetime.date, ranked: list[Any], *, title: s
             )
             return Decision([nomination], 0, account, [verdict.clause])
     account.append(
-        f"No candidate can be declared without breaking that rule, so the post of {title} "
-        "is left vacant; it can be filled at a later election."
+        f"No candidate can be declared without breaking that rule, so the post of {title} is "
+        "not filled by this election; any outgoing holder stays in office until a successor "
+        "is declared at a later election."
     )
     return Decision([], 1, account, [verdict.clause])
 
