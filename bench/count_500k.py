@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -69,17 +70,22 @@ print(json.dumps({{"elected": list(result.elected_as_tuple())}}))
 WRAPPER = """
 import json, resource, subprocess, sys, time
 code, runs = sys.argv[1], int(sys.argv[2])
-walls, outputs, errors = [], [], []
+walls, cpus, outputs, errors = [], [], [], []
 for _ in range(runs):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     walls.append(time.perf_counter() - start)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     if done.returncode != 0:
         errors.append(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed")
         break
     outputs.append(done.stdout.strip().splitlines()[-1])
 peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"walls": walls, "outputs": outputs, "errors": errors, "peak_kb": peak_kb}))
+print(json.dumps(
+    {"walls": walls, "cpus": cpus, "outputs": outputs, "errors": errors, "peak_kb": peak_kb}
+))
 """
 
 
@@ -119,7 +125,15 @@ def main() -> int:
         ("stvpoll ScottishSTV", STVPOLL.format(path=str(DATA)), 1),
     ]
     figures: dict[str, tuple[float, float, list[str] | None]] = {}
-    print(f"{'configuration':<22} {'median s':>9} {'min s':>7} {'peak MB':>8}  elected")
+    if hasattr(os, "getloadavg"):
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(
+            f"load average before: {load} on {os.cpu_count()} CPUs (above the CPU count the "
+            "wall-clock figures include waiting for a CPU; 'cpu s' is less affected)"
+        )
+    print(
+        f"{'configuration':<22} {'median s':>9} {'min s':>7} {'cpu s':>7} {'peak MB':>8}  elected"
+    )
     for label, code, runs in configs:
         out = measure(code, runs)
         if out["errors"]:
@@ -133,8 +147,9 @@ def main() -> int:
         peak_mb = out["peak_kb"] / 1024
         elected = last["elected"]
         figures[label] = (median, peak_mb, elected)
+        cpu = statistics.median(out["cpus"])
         print(
-            f"{label:<22} {median:>9.3f} {min(out['walls']):>7.3f} {peak_mb:>8.1f}  "
+            f"{label:<22} {median:>9.3f} {min(out['walls']):>7.3f} {cpu:>7.3f} {peak_mb:>8.1f}  "
             + ", ".join(elected)
         )
     base = figures.get("moot scottish-stv")
