@@ -80,5 +80,15 @@ def banner(port: int) -> str:
         lines.append(
             f"    {email.ljust(width)}  password {seed.DEMO_PASSWORD}  {description}{missing}"
         )
+    from moot.meetings.models import Meeting
+
+    agm = Meeting.objects.filter(unit__slug=seed.RIVERSIDE_SLUG, kind="agm").order_by("-pk").first()
+    if agm is not None:
+        lines += [
+            "",
+            f"  The demo AGM: http://127.0.0.1:{port}/meetings/{agm.pk}/ — sign in as the chair,",
+            "  open the meeting from the chair's console; on a phone, sign in as the member and",
+            f"  check in with the meeting code {agm.check_in_code}.",
+        ]
     lines.append("")
     return "\n".join(lines)
