@@ -552,15 +552,33 @@ def test_minutes_edited_versioned_and_approved_at_the_next_meeting(
             checked_in_at=timezone.now(),
         )
     do_start_meeting(next_meeting, acting_user=None)
-    minutes = do_approve_minutes(minutes, at_meeting=next_meeting, acting_user=world.users["chair"])
+    minutes = do_approve_minutes(
+        minutes,
+        at_meeting=next_meeting,
+        corrections="Item 2: the trainer's organisation is the Community Organisers Trust.",
+        acting_user=world.users["chair"],
+    )
     assert minutes.state == MinutesState.APPROVED
     assert len(minutes.content_hash) == 64
+    assert minutes.version == 3
+    corrections = minutes.sections[-1]
+    assert corrections["key"] == "corrections"
+    assert corrections["paragraphs"] == [
+        "Item 2: the trainer's organisation is the Community Organisers Trust."
+    ]
+    assert close["paragraphs"] == ["The chair thanked the hall.", "The meeting closed."]
     with pytest.raises(MeetingError):
         do_edit_minutes(minutes, texts={"close": "x"}, acting_user=None)
     with pytest.raises(MeetingError):
         do_draft_minutes(meeting, acting_user=None)
     with pytest.raises(MeetingError):
         do_approve_minutes(minutes, at_meeting=next_meeting, acting_user=None)
+    # The approving meeting's own minutes record the approval, as corrected.
+    next_meeting = do_close_meeting(next_meeting, acting_user=None)
+    later = do_draft_minutes(next_meeting, acting_user=None)
+    approval = next(s for s in later.sections if s["key"] == "previous-minutes")
+    assert "were approved as corrected" in approval["paragraphs"][0]
+    assert minutes.content_hash in approval["paragraphs"][0]
 
 
 def test_inquorate_meeting_may_not_approve_minutes(

@@ -351,3 +351,30 @@ def test_attendance_csv(world: Any, meeting: Meeting) -> None:
     refused = next(line for line in lines if world.target.number in line)
     assert ",voter,no," in refused
     assert ",7.2," in refused
+
+
+def test_next_meeting_approves_the_minutes_from_the_chair_console(
+    world: Any, meeting: Meeting, make_meeting: Any, make_members: Any
+) -> None:
+    do_check_in(meeting, world.members["member"], acting_user=None)
+    do_start_meeting(meeting, acting_user=None)
+    do_close_meeting(meeting, acting_user=None)
+    client = signed_in(world, "chair")
+    client.post(reverse("meetings:draft_minutes", args=[meeting.pk]))
+    later = make_meeting(starts_at=tonight() + datetime.timedelta(hours=2))
+    for member in make_members(5):
+        do_check_in(later, member, acting_user=None)
+    do_start_meeting(later, acting_user=None)
+    console = client.get(reverse("meetings:chair", args=[later.pk])).content.decode()
+    assert "The meeting approves these minutes" in console
+    minutes = meeting.minutes
+    url = reverse("meetings:approve_minutes", args=[later.pk])
+    assert signed_in(world, "member").post(url, {"minutes": minutes.pk}).status_code == 403
+    response = client.post(url, {"minutes": minutes.pk, "corrections": "Spelling of a name."})
+    assert response.status_code == 302
+    minutes.refresh_from_db()
+    assert minutes.state == "approved"
+    assert minutes.approved_at_meeting == later
+    assert minutes.sections[-1]["paragraphs"] == ["Spelling of a name."]
+    page = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert minutes.content_hash in page

@@ -989,10 +989,14 @@ def do_edit_minutes(
 
 
 @transaction.atomic
-def do_approve_minutes(minutes: Minutes, *, at_meeting: Meeting, acting_user: Any) -> Minutes:
+def do_approve_minutes(
+    minutes: Minutes, *, at_meeting: Meeting, corrections: str = "", acting_user: Any
+) -> Minutes:
     """Approve the minutes at the next meeting of the same unit, while it is in progress (and
-    quorate, or allowed by the rulebook to take the minutes while inquorate). The approved text
-    is sealed with its SHA-256 hash and can no longer change."""
+    quorate, or allowed by the rulebook to take the minutes while inquorate), as read or as
+    corrected: ``corrections`` agreed by the meeting are added as a last section (a new version)
+    and the drafted text is left as it was. The approved text is sealed with its SHA-256 hash
+    and can no longer change."""
     from moot import rulebook
 
     minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
@@ -1018,6 +1022,29 @@ def do_approve_minutes(minutes: Minutes, *, at_meeting: Meeting, acting_user: An
         )
         if not verdict.allowed:
             raise _refusal(verdict, "An inquorate meeting may not approve minutes.")
+    corrections = corrections.strip()
+    if corrections:
+        from django.urls import reverse
+
+        paragraphs = [" ".join(p.split()) for p in corrections.replace("\r\n", "\n").split("\n\n")]
+        minutes.sections = [
+            *minutes.sections,
+            {
+                "key": "corrections",
+                "title": "Corrections agreed when the minutes were approved",
+                "paragraphs": [p for p in paragraphs if p],
+                "source_note": f"Agreed by {at_meeting.title} ({_when(timezone.now())}).",
+                "refs": [[at_meeting.title, reverse("meetings:detail", args=[at_meeting.pk])]],
+            },
+        ]
+        minutes.version += 1
+        MinutesVersion.objects.create(
+            minutes=minutes,
+            number=minutes.version,
+            sections=minutes.sections,
+            note="corrections agreed at approval",
+            edited_by=acting_user,
+        )
     minutes.state = MinutesState.APPROVED
     minutes.approved_at_meeting = at_meeting
     minutes.approved_by = acting_user
@@ -1032,6 +1059,7 @@ def do_approve_minutes(minutes: Minutes, *, at_meeting: Meeting, acting_user: An
             "approved_at_meeting": at_meeting.pk,
             "version": minutes.version,
             "hash": minutes.content_hash,
+            "corrections": corrections,
         },
     )
     return minutes

@@ -195,6 +195,38 @@ def speakers_section(meeting: Meeting) -> dict[str, Any] | None:
     )
 
 
+def previous_minutes_section(meeting: Meeting) -> dict[str, Any] | None:
+    """Minutes of earlier meetings approved at this one, as read or as corrected."""
+    from moot.meetings.models import Minutes
+
+    approved = list(Minutes.objects.filter(approved_at_meeting=meeting).select_related("meeting"))
+    if not approved:
+        return None
+    paragraphs = []
+    refs = []
+    for minutes in approved:
+        corrected = any(s["key"] == "corrections" for s in minutes.sections)
+        paragraphs.append(
+            f"The minutes of {minutes.meeting.title} ({_date(minutes.meeting.starts_at)}) were "
+            f"approved {'as corrected' if corrected else 'as read'} at "
+            f"{_time(minutes.approved_at)} (version {minutes.version}, SHA-256 "
+            f"{minutes.content_hash})."
+        )
+        refs.append(
+            (
+                f"Minutes of {minutes.meeting.title}",
+                reverse("meetings:minutes", args=[minutes.meeting_id]),
+            )
+        )
+    return _section(
+        "previous-minutes",
+        "Minutes of the previous meeting",
+        paragraphs,
+        "From the approval records of the earlier minutes (meeting.approve_minutes).",
+        refs,
+    )
+
+
 def closing_section(meeting: Meeting) -> dict[str, Any]:
     return _section(
         "close",
@@ -209,6 +241,7 @@ OWN_SECTIONS: list[tuple[int, Callable[[Meeting], dict[str, Any] | None]]] = [
     (10, opening_section),
     (20, attendance_section),
     (30, quorum_section),
+    (35, previous_minutes_section),
     (40, agenda_section),
     (45, speakers_section),
     (90, closing_section),

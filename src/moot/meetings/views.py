@@ -703,7 +703,12 @@ def approve_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         messages.error(request, "There are no draft minutes of the previous meeting to approve.")
     else:
         try:
-            do_approve_minutes(minutes, at_meeting=meeting, acting_user=request.user)
+            do_approve_minutes(
+                minutes,
+                at_meeting=meeting,
+                corrections=request.POST.get("corrections", ""),
+                acting_user=request.user,
+            )
         except MeetingError as exc:
             _say(request, exc)
         else:
