@@ -242,12 +242,45 @@ def test_stv_with_a_minimum_of_women_through_the_whole_stack(
     assert AuditEvent.objects.filter(verb="units.appoint_officer").count() == 3
 
 
-def test_meek_applies_the_minimum_in_the_count(
-    executive: Any, election_factory: Any, unit: Any, officer: Any
+def test_meek_applies_the_minimum_in_the_count_and_the_downloads_recount_to_it(
+    executive: Any, election_factory: Any, officer: Any, client: Any, tmp_path: Any
 ) -> None:
+    import contextlib
+    import io
+    import json
+
+    from django.urls import reverse
+
+    from moot.counting.cli import main as moot_count
+
     election = election_factory("executive-member", method="meek")
-    election, _men, women = _executive_race(election, unit, officer)
+    election, _men, women = _executive_race(election, executive.unit, officer)
     assert {w.label for w in women} <= set(election.poll.result["elected"])
+    client.force_login(officer)
+    blt = client.get(reverse("polls:download", args=[election.poll_id]) + "?format=blt")
+    con = client.get(reverse("elections:constraints", args=[election.pk]))
+    assert con.status_code == 200
+    (tmp_path / "ballots.blt").write_bytes(blt.content)
+    (tmp_path / "women.con").write_bytes(con.content)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = moot_count(
+            [
+                str(tmp_path / "ballots.blt"),
+                "--method",
+                "meek",
+                "--seats",
+                "3",
+                "--constraints",
+                str(tmp_path / "women.con"),
+                "--output",
+                "json",
+            ]
+        )
+    assert code == 0, out.getvalue()
+    assert json.loads(out.getvalue())["elected"] == election.poll.result["elected"]
+    page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
+    assert "constraints file (CON)" in page
     election = do_declare_result(election, acting_user=officer)
     assert election.declaration["adjusted"] is False
 

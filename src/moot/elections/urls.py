@@ -9,6 +9,7 @@ urlpatterns = [
     path("elections/<int:election_id>/", views.detail, name="detail"),
     path("elections/<int:election_id>/ballot/", views.ballot, name="ballot"),
     path("elections/<int:election_id>/ballot/status/", views.ballot_status, name="ballot_status"),
+    path("elections/<int:election_id>/constraints.con", views.constraints, name="constraints"),
     path("elections/<int:election_id>/nominate/", views.nominate, name="nominate"),
     path("elections/<int:election_id>/open/", views.open_vote, name="open"),
     path("elections/<int:election_id>/close/", views.close_vote, name="close"),

@@ -210,6 +210,26 @@ def ballot_status(request: HttpRequest, election_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def constraints(request: HttpRequest, election_id: int) -> HttpResponse:
+    """The count's constraints (OpenTally CON, candidates numbered as in the ballots' BLT),
+    after close, so that ``moot count --constraints`` recounts to the same result."""
+    election = access_election(election_id, request.user)
+    poll = election.poll
+    if poll is None or not poll.is_closed or not poll.constraints:
+        return HttpResponse(
+            "No constraints: the vote is not closed, or its count had none.",
+            status=404,
+            content_type="text/plain",
+        )
+    response = HttpResponse(poll.constraints, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="election-{election.pk}-constraints.con"'
+    )
+    return response
+
+
+@login_required
 def nominate(request: HttpRequest, election_id: int) -> HttpResponse:
     election = access_election(election_id, request.user)
     if not request.user.has_perm("elections.nominate", election):
