@@ -260,3 +260,18 @@ def test_import_into_another_constituency_is_refused(world, as_role):
 def test_import_page_is_refused_to_the_chair(as_role):
     response = as_role("chair").get(reverse("members:import"))
     assert response.status_code == 403
+
+
+@needs_rulebook
+def test_eligibility_panel_offers_every_purpose_of_the_edition(world, as_role):
+    """The panel and the list's filter offer what the edition in force defines (the preset:
+    meeting, ballot, stand, nominate), and each is judged by its own rule."""
+    client = as_role("secretary")
+    url = reverse("members:detail", args=[world.target.pk])
+    body = client.get(url, {"purpose": "stand"}).content.decode()
+    assert 'value="stand" selected' in body or 'value="stand"  selected' in body
+    assert "stand for office (be nominated)" in body
+    assert "is not something the rulebook judges" not in body
+    listing = client.get(reverse("members:list")).content.decode()
+    for purpose in ("meeting", "ballot", "stand", "nominate"):
+        assert f'value="{purpose}"' in listing

@@ -62,9 +62,15 @@ def _units_in_scope(user: Any) -> Any:
 
 
 def _purposes() -> list[tuple[str, str]]:
-    """The purposes offered by the eligibility filter and panel. The rulebook judges each;
-    one it does not define is reported to the user (KeyError/ValueError), never a crash."""
-    return list(DEFAULT_PURPOSES)
+    """The purposes offered by the eligibility filter and panel: those the edition in force
+    defines (meeting, ballot, stand, nominate in the preset), each with its own title."""
+    try:
+        from moot.units.queries import edition_in_force
+
+        edition = edition_in_force()
+    except ImportError:  # the rulebook package is missing: the page says so elsewhere
+        return list(DEFAULT_PURPOSES)
+    return [(rule.purpose, rule.title[:1].lower() + rule.title[1:]) for rule in edition.eligibility]
 
 
 class MemberFilterForm(forms.Form):
