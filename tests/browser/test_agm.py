@@ -19,9 +19,12 @@ downloads. The projector is checked on the way.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import random
 import re
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -174,6 +177,36 @@ def build_agm(org: Any) -> dict[str, Any]:
     }
 
 
+@pytest.fixture
+def turns(live_server: Any) -> Iterator[Callable[[], Any]]:
+    """``with turns():`` around the test's own database work while pages are open.
+
+    On SQLite, pytest-django's live server shares the test's in-memory database connection
+    with every request thread, and two threads on one SQLite connection can fail with
+    "database table is locked" (a page's htmx poll reading while the chair's click writes).
+    Here requests take turns with each other and with the test's blocks, as one process with a
+    file database (and its busy timeout) would make them. PostgreSQL needs none of this: each
+    thread has its own connection, and the server stays concurrent."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield contextlib.nullcontext
+        return
+    turn = threading.RLock()
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+
+    def one_at_a_time(environ: Any, start_response: Any) -> Any:
+        with turn:
+            return app(environ, start_response)
+
+    httpd.set_app(one_at_a_time)
+    try:
+        yield lambda: turn
+    finally:
+        httpd.set_app(app)
+
+
 def phone_page(browser: Any) -> Any:
     from browser.conftest import record_console_error
 
@@ -215,7 +248,7 @@ def give_accounts(voters: list[Any]) -> None:
 
 
 def test_the_agm_from_check_in_to_minutes(
-    live_server: Any, demo: Any, page: Any, browser: Any, axe: Any
+    live_server: Any, demo: Any, page: Any, axe: Any, turns: Callable[[], Any]
 ) -> None:
     from moot.demo.seed import DEMO_PASSWORD
     from moot.meetings.queries import quorum_state
@@ -246,7 +279,8 @@ def test_the_agm_from_check_in_to_minutes(
     axe.check(chair, "check-in search results")
     button.click()
     expect(chair.locator(".messages")).to_contain_text(f"{member} is checked in and may vote")
-    quorum = quorum_state(meeting)
+    with turns():
+        quorum = quorum_state(meeting)
     assert quorum.present_eligible == PRESENT + 3  # the room, chair and secretary, the member
     panel = chair.locator("#quorum-panel")
     expect(panel.locator(".quorum__figure")).to_contain_text(
@@ -257,7 +291,7 @@ def test_the_agm_from_check_in_to_minutes(
     axe.check(chair, "check-in after a check-in")
 
     # The member follows the meeting on the phone.
-    phone = phone_page(browser)
+    phone = phone_page(chair.context.browser)
     sign_in(phone, base, "member@example.org", DEMO_PASSWORD)
     phone.goto(f"{base}/meetings/{meeting.pk}/")
     live = phone.locator("#live")
@@ -290,7 +324,8 @@ def test_the_agm_from_check_in_to_minutes(
     # A ruling without reasons is refused, saying what is missing; nothing is recorded.
     chair.locator("form.stacked").get_by_role("button").click()
     expect(chair.locator("main")).to_contain_text("A ruling needs written reasons")
-    assert not disciplinary.rulings.exists()
+    with turns():
+        assert not disciplinary.rulings.exists()
     axe.check(chair, "ruling refused without reasons")
     chair.get_by_label("not competent", exact=True).check()
     category.select_option("individual_disciplinary_case")
@@ -305,7 +340,8 @@ def test_the_agm_from_check_in_to_minutes(
     expect(rulings).to_contain_text("Ruled not competent")
     expect(rulings.locator(".clause")).to_contain_text("clause")
     expect(rulings).to_contain_text(reasons)
-    disciplinary.refresh_from_db()
+    with turns():
+        disciplinary.refresh_from_db()
     assert disciplinary.state == "not_competent"
     axe.check(chair, "motion ruled not competent")
 
@@ -319,7 +355,8 @@ def test_the_agm_from_check_in_to_minutes(
         "the result is hidden until the vote closes"
     )
     axe.check(chair, "motion with the vote open")
-    affiliation = Motion.objects.select_related("poll").get(pk=affiliation.pk)
+    with turns():
+        affiliation = Motion.objects.select_related("poll").get(pk=affiliation.pk)
     poll = affiliation.poll
     assert poll.is_open
     assert poll.secret
@@ -339,18 +376,19 @@ def test_the_agm_from_check_in_to_minutes(
     phone.go_back()  # a second vote from the same phone is not offered, and would be refused
     phone.reload()
     expect(phone.locator("main")).to_contain_text("You have voted in this poll")
-    assert SecretBallot.objects.filter(poll=poll).count() == 1
-    assert Participation.objects.filter(poll=poll, member=member).count() == 1
-    assert SecretBallot.objects.filter(poll=poll).count() == 1
-    yes, no = (poll.options.get(code=code).pk for code in ("yes", "no"))
-    cast_for(agm["voters"], poll, [yes, yes, yes, no, yes, no])
+    with turns():
+        assert Participation.objects.filter(poll=poll, member=member).count() == 1
+        assert SecretBallot.objects.filter(poll=poll).count() == 1
+        yes, no = (poll.options.get(code=code).pk for code in ("yes", "no"))
+        cast_for(agm["voters"], poll, [yes, yes, yes, no, yes, no])
 
     # The chair closes the vote: carried (5 for, 2 against), and the affiliation is made.
     chair.reload()
     chair.get_by_role("button", name="Close the vote and record the outcome").click()
     vote = chair.locator("section[aria-labelledby=vote-heading]")
     expect(vote).to_contain_text("Carried.")
-    affiliation.refresh_from_db()
+    with turns():
+        affiliation.refresh_from_db()
     assert affiliation.state == "carried", affiliation.outcome_text
     assert affiliation.affiliation_id is not None
     axe.check(chair, "motion carried")
@@ -372,9 +410,10 @@ def test_the_agm_from_check_in_to_minutes(
     chair.get_by_role("button", name="Close nominations and open the vote").click()
     expect(chair.get_by_role("button", name="Close the vote and count")).to_be_visible()
     axe.check(chair, "election with the vote open")
-    election.refresh_from_db()
-    ballot = election.poll
-    first, second = (c.label for c in election.nominations.order_by("pk"))
+    with turns():
+        election.refresh_from_db()
+        ballot = election.poll
+        first, second = (c.label for c in election.nominations.order_by("pk"))
     vote_link = live.get_by_role("link", name=re.compile(r"^Vote now")).first
     expect(vote_link).to_be_visible(timeout=15_000)
     vote_link.click()
@@ -388,13 +427,14 @@ def test_the_agm_from_check_in_to_minutes(
     phone.get_by_role("button", name="Cast my vote").click()
     expect(phone.get_by_role("heading", name="Your vote has been recorded")).to_be_visible()
     axe.check(phone, "vote recorded (election)")
-    options = {o.label: o.pk for o in ballot.options.all()}
-    cast_for(
-        agm["voters"],
-        ballot,
-        [[options[first]]] * 2 + [[options[second], options[first]]] * 4,
-    )
-    assert SecretBallot.objects.filter(poll=ballot).count() == OTHER_BALLOTS + 1
+    with turns():
+        options = {o.label: o.pk for o in ballot.options.all()}
+        cast_for(
+            agm["voters"],
+            ballot,
+            [[options[first]]] * 2 + [[options[second], options[first]]] * 4,
+        )
+        assert SecretBallot.objects.filter(poll=ballot).count() == OTHER_BALLOTS + 1
     phone.get_by_role("link", name="Back to the meeting").click()
     expect(phone.locator("#live .current-item__title")).to_contain_text("Election of officers")
 
@@ -442,7 +482,7 @@ def test_the_agm_from_check_in_to_minutes(
 
 
 def test_the_demo_agm_from_the_code_to_the_minutes(
-    live_server: Any, demo: Any, page: Any, browser: Any, axe: Any
+    live_server: Any, demo: Any, page: Any, axe: Any, turns: Callable[[], Any]
 ) -> None:
     """The issue's "Done when" walk on the demo AGM itself (``moot.demo.agm``, as `moot demo`
     seeds it): the member checks in on the phone with the meeting code, the chair opens the
@@ -462,7 +502,7 @@ def test_the_demo_agm_from_the_code_to_the_minutes(
     chair = page
 
     # The member types in the code shown in the room (here: the QR code's link fills it in).
-    phone = phone_page(browser)
+    phone = phone_page(chair.context.browser)
     sign_in(phone, base, "member@example.org", DEMO_PASSWORD)
     phone.goto(f"{base}/meetings/{meeting.pk}/join/?code={meeting.check_in_code}")
     axe.check(phone, "demo: self check-in with the code (phone)")
@@ -504,17 +544,19 @@ def test_the_demo_agm_from_the_code_to_the_minutes(
     chair.goto(f"{base}/meetings/{meeting.pk}/minutes/")
     chair.get_by_role("button", name="Draft the minutes from the records").click()
     minutes = chair.locator("main")
+    expect(minutes).to_contain_text("Minutes drafted from the records")
     # Every figure is the one in the records.
-    rows = Attendance.objects.filter(meeting=meeting)
-    voters = rows.filter(capacity="voter", eligible=True).count()
-    refused = rows.filter(capacity="voter", eligible=False).count()
+    with turns():
+        rows = Attendance.objects.filter(meeting=meeting)
+        voters = rows.filter(capacity="voter", eligible=True).count()
+        refused = rows.filter(capacity="voter", eligible=False).count()
+        poll = Election.objects.get(pk=election.pk).poll
+        cast = SecretBallot.objects.filter(poll=poll).count()
+        assert cast == Participation.objects.filter(poll=poll).count() == 1
+        assert Participation.objects.filter(poll=poll, member=member).exists()
     assert refused >= 1  # the demo turns some away at the door, with the rulebook's reasons
     expect(minutes).to_contain_text(f"{voters:,} members checked in as eligible voters")
     expect(minutes).to_contain_text(f"{refused} members were refused a vote")
-    poll = Election.objects.get(pk=election.pk).poll
-    cast = SecretBallot.objects.filter(poll=poll).count()
-    assert cast == Participation.objects.filter(poll=poll).count() == 1
-    assert Participation.objects.filter(poll=poll, member=member).exists()
     expect(minutes).to_contain_text(f"{cast} ballot")
     axe.check(chair, "demo: minutes")
     pdf = chair.context.request.get(f"{base}/meetings/{meeting.pk}/minutes.pdf")
