@@ -23,6 +23,7 @@ import datetime
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -31,7 +32,13 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PG_PORT = "55441"
+
+
+def free_port() -> str:
+    """A port nobody listens on (a fixed one clashes with a developer's own test server)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return str(sock.getsockname()[1])
 
 
 def child(present: int, runs: int) -> dict[str, object]:
@@ -203,7 +210,7 @@ def main() -> None:
         if args.pg:
             pg_dir = Path(tempfile.mkdtemp(prefix="moot-bench-pg-"))
             url = subprocess.run(
-                ["bash", "scripts/pg.sh", "start", str(pg_dir), PG_PORT],
+                ["bash", "scripts/pg.sh", "start", str(pg_dir), free_port()],
                 cwd=REPO,
                 capture_output=True,
                 text=True,
