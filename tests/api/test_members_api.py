@@ -3,6 +3,7 @@ CSV import with a dry run."""
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -175,3 +176,12 @@ def test_session_auth_needs_csrf_for_writes(world: World) -> None:
     refused = browser.post("/api/members/import", {"file": file})
     assert refused.status_code == 403
     assert "X-CSRFToken" in refused.json()["detail"]
+
+
+@pytest.mark.parametrize("value", ["¹", "١", "99999999999999999999"])
+def test_unit_filter_that_only_looks_like_an_id_is_a_clear_422(as_role, value):
+    """Unicode digits and over-long numbers are not ids: a 422 naming the parameter, never a
+    server error (found by schemathesis)."""
+    response = as_role("national_staff").get("/api/members/", {"unit": value})
+    assert response.status_code == 422
+    assert "query parameter 'unit'" in response.json()["detail"]

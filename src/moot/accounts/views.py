@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from moot.accounts import actions
 from moot.accounts.forms import ApiTokenForm, ClaimForm
 from moot.accounts.models import ApiToken
+from moot.ids import parse_id
 from moot.members.errors import ActionError
 
 
@@ -37,8 +38,8 @@ def invite(request: HttpRequest) -> HttpResponse:
     an invitation to claim their account."""
     from moot.members.access import access_member
 
-    member_id = request.POST.get("member", "").strip()
-    if not member_id.isdigit():
+    member_id = parse_id(request.POST.get("member", ""))
+    if member_id is None:
         return HttpResponseBadRequest("The form must send the member's id in the field 'member'.")
     member = access_member(member_id, request.user)
     if not request.user.has_perm("members.invite_member", member):

@@ -30,6 +30,7 @@ from moot.elections.actions import (
 )
 from moot.elections.forms import AnswerForm, ElectionForm, NominationForm, WithdrawForm
 from moot.elections.models import Election
+from moot.ids import parse_id
 from moot.polls.permissions import member_of
 from moot.polls.views import HTMX_STOP_POLLING
 
@@ -63,12 +64,13 @@ def election_list(request: HttpRequest) -> HttpResponse:
     from moot.units.models import Unit
 
     meeting = unit = None
-    if request.GET.get("meeting", "").isdigit():
-        meeting = Meeting.objects.filter(pk=int(request.GET["meeting"])).first()
+    meeting_id, unit_id = parse_id(request.GET.get("meeting")), parse_id(request.GET.get("unit"))
+    if meeting_id is not None:
+        meeting = Meeting.objects.filter(pk=meeting_id).first()
         if meeting is None or not request.user.has_perm("meetings.view_meeting", meeting):
             raise Http404("No such meeting.")
-    elif request.GET.get("unit", "").isdigit():
-        unit = Unit.objects.filter(pk=int(request.GET["unit"])).first()
+    elif unit_id is not None:
+        unit = Unit.objects.filter(pk=unit_id).first()
         if unit is None:
             raise Http404("No such unit.")
     elections = queries.elections_visible_to(request.user, meeting=meeting, unit=unit)
@@ -100,8 +102,8 @@ def create(request: HttpRequest) -> HttpResponse:
     """A manager sets up an election for a unit (``?unit=``), optionally at a meeting."""
     from moot.units.models import Unit
 
-    unit_id = request.GET.get("unit") or request.POST.get("unit")
-    unit = Unit.objects.filter(pk=int(unit_id)).first() if str(unit_id).isdigit() else None
+    unit_id = parse_id(request.GET.get("unit") or request.POST.get("unit"))
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     if unit is None:
         raise Http404("Choose the unit that holds the election (?unit=).")
     if not request.user.has_perm("elections.manage_election", unit):
@@ -110,8 +112,8 @@ def create(request: HttpRequest) -> HttpResponse:
         )
     initial = {}
     for key, field in (("meeting", "meeting"), ("item", "agenda_item")):
-        if str(request.GET.get(key, "")).isdigit():
-            initial[field] = int(request.GET[key])
+        if (value := parse_id(request.GET.get(key))) is not None:
+            initial[field] = value
     form = ElectionForm(request.POST or None, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

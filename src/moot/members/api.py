@@ -23,6 +23,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from moot.accounts.roles import NATIONAL_STAFF, roles_of
+from moot.ids import parse_id
 from moot.members import queries
 from moot.members.access import access_member
 from moot.members.models import Member
@@ -171,9 +172,10 @@ def find_unit(value: str | None, parameter: str = "unit") -> Any:
     if value is None or value.strip() == "":
         return None
     text = value.strip()
+    unit_id = parse_id(text)
     unit = (
-        Unit.objects.filter(pk=int(text)).first()
-        if text.isdigit()
+        Unit.objects.filter(pk=unit_id).first()
+        if unit_id is not None
         else Unit.objects.filter(slug=text).first()
     )
     if unit is None:

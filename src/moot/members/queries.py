@@ -144,9 +144,11 @@ def search_q(q: str) -> Q:
         return prefix_q("email", text.lower())
     upper = text.upper()
     condition = Q()
-    if upper[:1].isalpha() and upper[1:].isdigit() and len(upper) > 1:
+    if not upper.isascii():  # member numbers are ASCII; "¹".isdigit() is True
+        upper = ""
+    if upper[:1].isalpha() and upper[1:].isdigit() and len(upper) > 1:  # "M0001234", "M12"
         condition |= prefix_q("number", upper)
-    elif upper.isdigit():
+    elif upper.isdigit() and len(upper) <= 18:
         # Digits alone: the number without its letter and zeros ("1234" finds M0001234).
         condition |= Q(number=f"M{int(upper):07d}") | prefix_q("number", "M" + upper)
     name = normalise_for_search(text)

@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from moot.ids import parse_id
 from moot.units import queries
 from moot.units.access import access_affiliation, access_organisation, access_unit
 from moot.units.models import Affiliation, Organisation, Unit
@@ -153,9 +154,10 @@ def _require_view(request: HttpRequest) -> None:
 
 def _lookup(model: Any, value: str, place: str, listing: str) -> Any:
     text = value.strip()
+    found_id = parse_id(text)
     found = (
-        model.objects.filter(pk=int(text)).first()
-        if text.isdigit()
+        model.objects.filter(pk=found_id).first()
+        if found_id is not None
         else model.objects.filter(slug=text).first()
     )
     if found is None:
