@@ -156,8 +156,16 @@ class _Count:
         if options.constraints is not None:
             from moot.counting.constraints import ConstraintGuard
 
-            self.guard = ConstraintGuard(options.constraints, self.seats, self.n)
+            self.guard = ConstraintGuard(
+                options.constraints,
+                self.seats,
+                self.n,
+                withdrawn=election.withdrawn,
+                names=election.names,
+            )
         self.notes: list[str] = []
+        self.stage_notes: list[str] = []  # notes for the stage being counted (see _record)
+        self.passed_over: set[int] = set()  # over the quota but doomed (noted once)
 
     # -- helpers -------------------------------------------------------------------------
     def votes(self, units: int) -> Fraction:
@@ -196,6 +204,9 @@ class _Count:
 
     def _record(self, action: str, **fields: object) -> None:
         tallies = self._tallies()
+        if self.stage_notes:
+            fields["notes"] = (*fields.get("notes", ()), *self.stage_notes)  # type: ignore[misc]
+            self.stage_notes = []
         self.history.append(tallies)
         self.rounds.append(
             Round(
@@ -252,13 +263,33 @@ class _Count:
         self._record("First preferences", elected=tuple(elected))
 
     def _elect_reaching_quota(self) -> list[int]:
-        """r.47: every continuing candidate at or over the quota is elected, highest first."""
+        """r.47: every continuing candidate at or over the quota is elected, highest first.
+
+        With constraints they are elected one at a time (highest first, equal votes by the
+        tie rule) and the guard/doom verdict is taken again before each election: electing
+        one candidate can doom others who are also over the quota (e.g. the seats left are
+        all needed for a group's minimum). A doomed candidate is never elected; he stays
+        continuing until :meth:`choose_exclusion` excludes him (doomed first) and his
+        papers go on at their current value.
+        """
         reached = [c for c in self.continuing() if self.tally[c + 1] >= self.quota_units]
-        if self.guard is not None:
-            verdict = self.guard.assess(set(self.elected), self._excluded_set())
-            reached = [c for c in reached if c not in verdict.doomed]
         elected: list[int] = []
         while reached and len(self.elected) < self.seats:
+            if self.guard is not None:
+                verdict = self.guard.assess(set(self.elected), self._excluded_set())
+                doomed = [c for c in reached if c in verdict.doomed]
+                if doomed:
+                    reached = [c for c in reached if c not in verdict.doomed]
+                    new = [c for c in doomed if c not in self.passed_over]
+                    if new:
+                        self.passed_over.update(new)
+                        names = ", ".join(self.election.candidates[c].name for c in new)
+                        self.stage_notes.append(
+                            f"{names} reached the quota but cannot be elected (doomed by the "
+                            "constraints): " + "; ".join(verdict.notes)
+                        )
+                    if not reached:
+                        break
             top_votes = max(self.tally[c + 1] for c in reached)
             tied = [c for c in reached if self.tally[c + 1] == top_votes]
             chosen = self._break(tied, "highest", "elect")
