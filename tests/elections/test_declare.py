@@ -285,12 +285,6 @@ def test_meek_applies_the_minimum_in_the_count_and_the_downloads_recount_to_it(
     assert election.declaration["adjusted"] is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="moot.counting's Gregory STV consults the constraints once per stage, before "
-    "electing everyone over the quota, so three men reaching the quota at stage 1 are all "
-    "elected although electing one dooms the others",
-)
 def test_scottish_stv_applies_the_minimum_in_the_count(
     executive: Any, election_factory: Any, unit: Any, officer: Any
 ) -> None:
