@@ -73,7 +73,7 @@ def test_schulze_winning_votes_on_schulzes_example() -> None:
     # C beats B (29>28) and D (29>28); B beats D (33>28): E > A > C > B > D.
     result = count(make("ABCDE", SCHULZE_EXAMPLE), "schulze")
     p = schulze_paths([list(r) for r in result.pairwise], range(5), margins=False)
-    assert [[p[a][b] for b in range(5) if b != a] for a in range(5)] == [
+    assert [[p[a][b][0] for b in range(5) if b != a] for a in range(5)] == [
         [28, 28, 30, 24],
         [25, 28, 33, 24],
         [25, 29, 29, 24],
@@ -225,3 +225,21 @@ def test_counts_stay_exact_past_int64() -> None:
     approval = count(e, "approval")
     assert approval.rounds[0].tallies == {0: 2 * big, 1: 2 * big}
     assert count(e, "plurality").rounds[0].tallies == {0: 2 * big, 1: big}
+
+
+def test_equal_winning_votes_are_told_apart_by_the_opposition() -> None:
+    # ABC 5 | BCA 5 | CAB 4 | A 1 | C 2 (17 papers, unranked last):
+    #   A>B 10-5, B>C 10-6, C>A 11-6: a cycle whose two weakest links have 10 winning votes.
+    # Schulze 2011 §2.1 compares links by winning votes, then by the smaller opposition:
+    #   A>B (10, 5) is stronger than B>C (10, 6).
+    #   p[A][B] = (10, 5) > p[B][A] = min(B>C, C>A) = (10, 6): A above B;
+    #   p[C][B] = min(C>A, A>B) = (10, 5) > p[B][C] = (10, 6): C above B;
+    #   p[C][A] = (11, 6) > p[A][C] = min(A>B, B>C) = (10, 6): C above A.  C > A > B.
+    # (By winning votes alone A/B and B/C would both tie: B = C > A.)
+    e = make("ABC", [("A>B>C", 5), ("B>C>A", 5), ("C>A>B", 4), ("A", 1), ("C", 2)])
+    result = count(e, "schulze")
+    assert [list(row) for row in result.pairwise] == [[0, 10, 6], [5, 0, 10], [11, 6, 0]]
+    assert ranking(result) == "C > A > B"
+    # Margins (A>B 5, B>C 4, C>A 5) and ranked pairs agree here.
+    assert ranking(count(e, "schulze-margins")) == "C > A > B"
+    assert ranking(count(e, "ranked-pairs")) == "C > A > B"

@@ -9,7 +9,8 @@ candidates are not compared with anyone on that paper). Withdrawn candidates are
 For every pair, ``d[a][b] + d[b][a] + (papers not separating them) = valid papers``.
 
 ``schulze`` / ``schulze-margins`` (Schulze 2011)
-    The link ``a → b`` is defeat-strength ``d[a][b]`` (winning votes) or
+    The link ``a → b`` is defeat-strength ``d[a][b]`` (winning votes; equal winning votes
+    are told apart by the smaller opposition ``d[b][a]``, Schulze 2011 §2.1) or
     ``d[a][b] - d[b][a]`` (margins) when ``d[a][b] > d[b][a]``, else absent. ``p[a][b]`` is
     the strength of the strongest path from ``a`` to ``b`` (a path is as strong as its weakest
     link; Floyd–Warshall widest paths). ``a`` is ranked above ``b`` when
@@ -214,19 +215,27 @@ def _levels(standing: Sequence[int], above: Matrix | list[list[bool]]) -> list[t
     return out
 
 
-def schulze_paths(d: Matrix, standing: Sequence[int], margins: bool) -> Matrix:
+def schulze_paths(d: Matrix, standing: Sequence[int], margins: bool) -> list[list[tuple]]:
+    """Strongest path strengths ``p[a][b]`` (Floyd–Warshall widest paths).
+
+    A link's strength is a tuple compared lexicographically: winning votes ``(d[a][b],
+    -d[b][a])`` (Schulze 2011 §2.1: primarily the winning votes, then the smaller
+    opposition), margins ``(d[a][b] - d[b][a],)``. A missing link is ``(0, 0)`` / ``(0,)``,
+    weaker than any link (a link has at least one winning vote / a margin of at least one).
+    """
     n = len(d)
-    p = [[0] * n for _ in range(n)]
+    none = (0,) if margins else (0, 0)
+    p: list[list[tuple]] = [[none] * n for _ in range(n)]
     for a in standing:
         for b in standing:
             if a != b and d[a][b] > d[b][a]:
-                p[a][b] = d[a][b] - d[b][a] if margins else d[a][b]
+                p[a][b] = (d[a][b] - d[b][a],) if margins else (d[a][b], -d[b][a])
     for i in standing:
         for j in standing:
             if j == i:
                 continue
             pji = p[j][i]
-            if not pji:
+            if pji == none:
                 continue
             row = p[j]
             for k in standing:
