@@ -4,9 +4,9 @@ a phone, in two browser contexts, with axe (WCAG 2.2 A/AA) on every page either 
 The demo organisation (Riverside & Hollow CLP, 2,000 members) is seeded into the live server's
 database; tonight's AGM is built on it through the real actions (notice 30 days ago, an agenda
 with motions and an officer election, 100 eligible members checked in so that the meeting is
-quorate, two motions tabled, two candidates nominated who consented). The demo's own AGM
-(``moot.demo.agm``) is not used because it has already ruled on and voted its motions; here the
-chair does that live:
+quorate, two motions tabled, two candidates nominated who consented). The first test does not
+use the demo's own AGM (``moot.demo.agm``), which has already ruled on and voted its motions;
+here the chair does that live:
 
 chair signs in → opens the meeting → checks the member in by name → the quorum panel shows the
 figures → takes the motions item → rules the disciplinary motion not competent (category,
@@ -15,6 +15,10 @@ on the phone → the chair closes it: carried → the member's screen follows th
 election item → the chair opens the election → the member ranks the candidates → the chair
 closes it and reads the counts → declares → closes the meeting → drafts the minutes → the PDF
 downloads. The projector is checked on the way.
+
+The second test walks the demo AGM itself, as `moot demo` seeds it: the member checks in with
+the meeting code, the chair's election is opened, voted, declared, and the figures in the
+minutes are compared with the attendance register and the ballots.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from browser.conftest import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE = {"width": 390, "height": 844}
-PRESENT = 100  # eligible members checked in before the chair arrives (quorum is about 90)
+PRESENT = 100  # eligible members checked in before the chair arrives (the quorum is 78)
 AFFILIATE_TO = "clean-rivers-now"
 OTHER_BALLOTS = 6  # ballots cast by members in the room besides the one on the phone
 
