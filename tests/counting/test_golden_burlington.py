@@ -6,9 +6,11 @@ first choices Kurt Wright 2951, Bob Kiss 2585, Andy Montroll 2063, Dan Smith 130
 36, James Simpson 35, overvote 4. Interpretation: an overvote exhausts the paper, skipped
 rankings are passed over (the reader's defaults for this format).
 
-The 607 "exhausted" of the reference include the 4 papers whose first choice is an overvote:
-moot reads those as papers with no valid preference (blank, not counted), so it reports 603
-exhausted plus 4 blank.
+The 607 "exhausted" of the reference include the 4 papers whose first choice is an overvote.
+As in official US reports (and RCTab's "exhaust immediately"), moot counts such a paper as
+exhausted from the first round, not as blank: the reader records them
+(``Election.exhausted_at_start``), so the final round shows 607 exhausted directly and every
+round accounts for all 8980 papers.
 """
 
 from __future__ import annotations
@@ -39,14 +41,15 @@ def test_irv_final_round_4313_4060_with_607_exhausted() -> None:
     final = result.rounds[-1]
     by_name = {result.candidates[i]: v for i, v in final.tallies.items() if v}
     assert by_name == {"Bob Kiss": 4313, "Kurt Wright": 4060}
-    blank = sum(
-        w for r, w in zip(election.ballots.rankings, election.ballots.weights, strict=True) if not r
-    )
-    assert blank == 4
-    assert final.exhausted + blank == 607
-    # Conservation in every round: candidates + exhausted + blank = every paper.
+    assert final.exhausted == 607
+    # The 4 papers whose first choice is an overvote: exhausted from round 1, not blank.
+    assert election.exhausted_at_start == 4
+    assert result.rounds[0].exhausted == 4
+    assert result.valid == 8980
+    assert not any("blank" in note for note in result.notes)
+    # Conservation in every round: candidates + exhausted = every paper.
     for r in result.rounds:
-        assert sum(r.tallies.values(), Fraction(0)) + r.exhausted + blank == 8980
+        assert sum(r.tallies.values(), Fraction(0)) + r.exhausted + r.loss == 8980
 
 
 def test_first_choices_plurality() -> None:
@@ -70,3 +73,4 @@ def test_command_line(capsys) -> None:
     assert data["elected"] == ["Bob Kiss"]
     assert len(data["rounds"]) == 5
     assert data["rounds"][-1]["tallies"] == {"Bob Kiss": "4313", "Kurt Wright": "4060"}
+    assert data["rounds"][-1]["exhausted"] == "607"

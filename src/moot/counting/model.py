@@ -91,6 +91,17 @@ class Election:
 
     ``tie_order`` is an explicit candidate order for breaking ties (BLT ``[tie ...]``), most
     favoured first; ``None`` means the order of ``candidates``.
+
+    ``exhausted_at_start``: how many of the papers with an *empty* ranking are not blank but
+    were exhausted before their first valid preference. A cast-vote-record reader sets it for
+    papers that carry marks none of which gives a preference: the first mark that counts is an
+    overvote (US statutes and RCTab's "exhaust immediately": the paper is exhausted there),
+    or the paper stops on too many skipped ranks. Official US reports count such a paper as
+    exhausted (inactive) from the first round, so ``irv`` and the STV methods count it as a
+    valid paper, exhausted from the first round (it is no vote for a candidate, so it does not
+    count towards an STV quota); a truly blank paper (no marks at all) stays blank. The other
+    methods treat these papers as blank. It can be no more than the weight of the empty
+    rankings (:func:`exhausted_at_start` checks).
     """
 
     candidates: list[Candidate]
@@ -102,6 +113,7 @@ class Election:
     source: str | None = None
     comment: str | None = None
     invalid: int = 0  # papers rejected by the reader's rules (counted for turnout only)
+    exhausted_at_start: int = 0  # empty rankings that are exhausted papers, not blank (above)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -255,3 +267,16 @@ def check_seats(election: Election, seats: int) -> None:
 def tallies_sum(tallies: Mapping[int, Fraction] | Sequence[Fraction]) -> Fraction:
     values = tallies.values() if isinstance(tallies, Mapping) else tallies
     return sum(values, Fraction(0))
+
+
+def exhausted_at_start(election: Election, empty: int) -> int:
+    """How many of the ``empty`` papers (total weight of the empty rankings a method found) are
+    exhausted from the first round rather than blank (``Election.exhausted_at_start``)."""
+    claimed = election.exhausted_at_start
+    if claimed < 0 or claimed > empty:
+        raise CountError(
+            f"the election says {claimed} papers were exhausted before their first preference "
+            f"but only {empty} papers have no preference; the reader's count is wrong",
+            source=election.source,
+        )
+    return claimed

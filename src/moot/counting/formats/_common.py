@@ -56,19 +56,31 @@ class Tally:
     papers: int = 0
     blank: int = 0
     stopped: dict[str, int] = field(default_factory=dict)
+    # Papers (by weight) with marks but no preference: exhausted before their first valid
+    # preference, e.g. an overvote at rank 1 (``Election.exhausted_at_start``).
+    exhausted_at_start: int = 0
 
     def note(self) -> str:
         parts = [f"{self.papers} papers", f"{self.blank} blank"]
+        if self.exhausted_at_start:
+            parts.append(f"{self.exhausted_at_start} exhausted before a first preference")
         parts += [f"{n} stop at {why}" for why, n in sorted(self.stopped.items())]
         return ", ".join(parts)
 
 
-def interpret(positions: Sequence[Sequence[int]], rules: RankRules, tally: Tally) -> Ranking:
+def interpret(
+    positions: Sequence[Sequence[int]], rules: RankRules, tally: Tally, *, weight: int = 1
+) -> Ranking:
     """The ranking a paper's rank positions give under ``rules`` (see :class:`RankRules`).
 
     Order of the checks at each marked rank, as in RCTab: too many skipped ranks before it;
     a repeated candidate (when repeats exhaust); an overvote; otherwise the candidate is
     ranked (a candidate already ranked is passed over).
+
+    A paper with no mark at all is blank. A paper with marks whose ranking comes out empty
+    (e.g. an overvote at rank 1 under "exhaust") was exhausted before its first preference:
+    ``tally.exhausted_at_start`` counts it (``weight`` papers), and the reader passes that
+    count on to the :class:`Election` so the counts report it as exhausted, not blank.
     """
     levels: list[Level] = []
     seen: set[int] = set()
@@ -101,6 +113,8 @@ def interpret(positions: Sequence[Sequence[int]], rules: RankRules, tally: Tally
         tally.stopped[stopped] = tally.stopped.get(stopped, 0) + 1
     if not any(positions):
         tally.blank += 1
+    elif not levels:
+        tally.exhausted_at_start += weight
     return tuple(levels)
 
 
@@ -170,6 +184,7 @@ def build_election(
     tie_order: tuple[int, ...] | None = None,
     comment: str | None = None,
     invalid: int = 0,
+    exhausted_at_start: int = 0,
 ) -> Election:
     """The election, with the checks every reader needs (no candidates, no papers, seats)."""
     ballots = Ballots.aggregate(papers)
@@ -193,6 +208,7 @@ def build_election(
         source=source,
         comment=comment,
         invalid=invalid,
+        exhausted_at_start=exhausted_at_start,
     )
 
 

@@ -238,4 +238,5 @@ def read_cdf(
         source=str(path),
         withdrawn=roster.withdrawn,
         comment=f"NIST CDF; {rules.describe()}; {tally.note()}",
+        exhausted_at_start=tally.exhausted_at_start,
     )

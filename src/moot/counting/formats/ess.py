@@ -203,7 +203,7 @@ def ess_papers(
                     column=count_column + 1,
                 )
             weight = int(text)
-        papers.append((interpret(positions, rules, tally), weight))
+        papers.append((interpret(positions, rules, tally, weight=weight), weight))
     return papers
 
 
@@ -225,4 +225,5 @@ def read_ess_xlsx(
         source=str(path),
         withdrawn=roster.withdrawn,
         comment=f"ES&S export; {rules.describe()}; {tally.note()}",
+        exhausted_at_start=tally.exhausted_at_start,
     )

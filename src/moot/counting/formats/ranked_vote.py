@@ -123,4 +123,5 @@ def read_ranked_vote(
         title=title or Path(path).name.removesuffix(".csv").removesuffix(".normalized"),
         source=source,
         comment=f"ranked.vote normalised CSV; {rules.describe()}; {tally.note()}",
+        exhausted_at_start=tally.exhausted_at_start,
     )

@@ -211,6 +211,7 @@ def read_rctab_config(path: str | Path, data: Any = None) -> Election:
         withdrawn=withdrawn,
         tie_order=tuple(range(len(names))),
         comment=f"RCTab config; {rules.describe()}; {tally.note()}",
+        exhausted_at_start=tally.exhausted_at_start,
     )
 
 

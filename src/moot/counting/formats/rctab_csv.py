@@ -173,4 +173,5 @@ def read_rctab_csv(
         source=str(path),
         withdrawn=roster.withdrawn,
         comment=f"RCTab generic CSV; {rules.describe()}; {tally.note()}",
+        exhausted_at_start=tally.exhausted_at_start,
     )

@@ -35,6 +35,7 @@ from moot.counting.model import (
     Round,
     Transfer,
     check_seats,
+    exhausted_at_start,
 )
 from moot.counting.tiebreak import TieBreaker
 
@@ -120,9 +121,15 @@ class _Count:
         nonblank = prefs[:, 0] > 0 if prefs.shape[1] else np.zeros(len(counts), dtype=bool)
         prefs, counts = prefs[nonblank], counts[nonblank]
         self.valid_papers = int(counts.sum()) if counts.size else 0
-        self.blank = packed.total * self.factor - self.valid_papers
+        self.blank = packed.total - self.valid_papers  # counts are already times the factor
         if self.valid_papers == 0:
             raise CountError("no valid ballots to count", source=election.source)
+        # Papers exhausted before their first preference (an overvote at rank 1): valid,
+        # exhausted from the first stage, no part of the quota (Election.exhausted_at_start).
+        self.at_start = exhausted_at_start(election, self.blank // self.factor) * self.factor
+        self.blank -= self.at_start
+        ranked_papers = self.valid_papers
+        self.valid_papers += self.at_start
         total_units = self.valid_papers * self.scale
         big = total_units * self.scale >= 2**62
         self.dtype: type | np.dtype = object if big else np.int64
@@ -141,9 +148,9 @@ class _Count:
             self.state[w + 1] = 3
         self.top = np.zeros(len(counts), dtype=np.int32)  # 1-based candidate or 0 = exhausted
         self.tally = [0] * (self.n + 1)  # units, 1-based; index 0 unused
-        self.exhausted = 0
+        self.exhausted = self.at_start * self.scale
         self.loss = 0
-        quota = quota_votes(rule, Fraction(self.valid_papers, self.factor), self.seats)
+        quota = quota_votes(rule, Fraction(ranked_papers, self.factor), self.seats)
         self.quota_units = int(quota * self.scale * self.factor)
         self.elected: list[int] = []
         self.pending: list[int] = []  # elected, surplus not yet transferred (0-based)
@@ -500,6 +507,12 @@ class _Count:
 
     def result(self) -> Result:
         notes = list(self.notes)
+        if self.at_start:
+            notes.append(
+                f"{self.votes(self.at_start * self.scale)} papers exhausted before their first "
+                "preference (marked, but no mark gives a preference, e.g. an overvote at the "
+                "first rank): counted as exhausted from the first stage, not in the quota"
+            )
         if self.factor != 1:
             notes.append(
                 "equal rankings counted by splitting each such paper equally over every order "

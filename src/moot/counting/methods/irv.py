@@ -30,7 +30,10 @@ earlier round at which the tied candidates had unequal votes; then the recorded 
 decisions, the seeded draw or the candidate order) and recorded.
 
 Withdrawn candidates are struck out of every paper before the count. A paper with no
-candidate still standing is blank: not a valid vote, noted.
+candidate still standing is blank: not a valid vote, noted. Except the papers the reader
+found exhausted before their first preference (``Election.exhausted_at_start``: marks, but the
+first that counts is an overvote): as in official US reports they are valid papers, counted
+in the exhausted figure from the first round.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from moot.counting.model import (
     Round,
     Transfer,
     check_seats,
+    exhausted_at_start,
 )
 from moot.counting.registry import MethodSpec
 from moot.counting.tiebreak import TieBreaker
@@ -116,6 +120,9 @@ class _IRV:
         self.valid = sum(weight for _, weight in self.groups)
         if self.valid == 0:
             raise CountError("no valid papers to count", source=election.source)
+        ballots = election.ballots
+        empty = sum(w for r, w in zip(ballots.rankings, ballots.weights, strict=True) if not r)
+        self.at_start = exhausted_at_start(election, empty)
         # Every share is a multiple of 1/unit (a weight split among at most `widest`).
         self.unit = math.lcm(*range(1, widest + 1)) if self.mode == "split" else 1
         self.alloc: list[Allocation] = [self._allocate(levels, w) for levels, w in self.groups]
@@ -124,7 +131,9 @@ class _IRV:
             for c in alloc:
                 self.holders[c].add(g)
         self.tally: dict[int, Fraction] = dict.fromkeys(self.continuing, Fraction(0))
-        self.exhausted = Fraction(0)
+        self.exhausted = Fraction(self.at_start)
+        self.blank -= self.at_start
+        self.valid += self.at_start
         for g, alloc in enumerate(self.alloc):
             if not alloc:
                 self.exhausted += self.groups[g][1]
@@ -259,6 +268,12 @@ class _IRV:
 
     def result(self, winner: int) -> Result:
         notes = []
+        if self.at_start:
+            notes.append(
+                f"{self.at_start} papers exhausted before their first preference (marked, but no "
+                "mark gives a preference, e.g. an overvote at the first rank): counted as "
+                "exhausted from the first round"
+            )
         if self.blank:
             notes.append(f"{self.blank} blank papers (no candidate still standing) not counted")
         if self.unit != 1 and any(len(lv) > 1 for levels, _ in self.groups for lv in levels):
@@ -302,10 +317,14 @@ class _MatrixIRV(_IRV):
         live = live_lookup(self.election)
         has = live[prefs].any(axis=1) if prefs.size else np.zeros(len(counts), dtype=bool)
         self.blank = exact_sum(counts[~has])
+        empty = ~(prefs > 0).any(axis=1) if prefs.size else np.ones(len(counts), dtype=bool)
+        self.at_start = exhausted_at_start(self.election, exact_sum(counts[empty]))
+        self.blank -= self.at_start
         prefs, self.counts = prefs[has], counts[has]
         self.valid = exact_sum(self.counts)
         if self.valid == 0:
             raise CountError("no valid papers to count", source=self.election.source)
+        self.valid += self.at_start
         # A sentinel column of 0 after the last preference: "advance past the end" = exhausted.
         self.prefs = np.zeros((prefs.shape[0], prefs.shape[1] + 1), dtype=np.int32)
         self.prefs[:, : prefs.shape[1]] = prefs
@@ -321,7 +340,7 @@ class _MatrixIRV(_IRV):
 
     def _sync(self) -> None:
         self.tally = {c: Fraction(int(self.bucket[c + 1])) for c in sorted(self.continuing)}
-        self.exhausted = Fraction(int(self.bucket[0]))
+        self.exhausted = Fraction(int(self.bucket[0]) + self.at_start)
 
     def _advance(self, rows: np.ndarray) -> None:
         if rows.size == 0:

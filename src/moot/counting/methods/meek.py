@@ -67,6 +67,7 @@ from moot.counting.model import (
     Round,
     TieBreakSpec,
     check_seats,
+    exhausted_at_start,
 )
 from moot.counting.registry import MethodSpec
 from moot.counting.tiebreak import TieBreaker
@@ -186,6 +187,11 @@ class _MeekCount:
         self.papers = int(sum(counts.tolist()))  # scaled by factor
         if self.papers == 0:
             raise CountError("no valid ballots to count", source=election.source)
+        # Papers exhausted before their first preference (Election.exhausted_at_start): valid,
+        # exhausted from the first round; they hold no vote, so the quota never counts them.
+        self.at_start = exhausted_at_start(election, self.blank // self.factor) * self.factor
+        self.blank -= self.at_start
+        self.papers += self.at_start
         # int64 is exact while weight*keep (<= scale**2) and every total (<= papers*scale)
         # stay below 2**62; otherwise the same code runs on Python ints.
         self.big = self.papers * self.scale >= 2**62 or self.scale**2 >= 2**62
@@ -284,7 +290,7 @@ class _MeekCount:
             votes[cid] += int(amount)
         votes[0] = 0  # blank positions take nothing
         self.votes = votes
-        self.exhausted = int((weight * counts).sum())
+        self.exhausted = int((weight * counts).sum()) + self.at_start * self.scale
         # Quota: votes held / (seats + 1), truncated to the precision, plus one unit.
         held = sum(votes)
         self.quota = held // (self.factor * (self.seats + 1)) + 1
@@ -496,6 +502,12 @@ class _MeekCount:
 
     def result(self) -> Result:
         notes = [f"{self.iterations} iterations"]
+        if self.at_start:
+            notes.append(
+                f"{Fraction(self.at_start, self.factor)} papers exhausted before their first "
+                "preference (marked, but no mark gives a preference, e.g. an overvote at the "
+                "first rank): counted as exhausted from the first round"
+            )
         if self.factor != 1:
             notes.append(
                 "equal rankings counted by splitting each such paper equally over every order "
