@@ -16,6 +16,7 @@ from moot.counting.model import (
     CountOptions,
     Election,
     GroupConstraint,
+    TieBreakSpec,
 )
 
 pytestmark = pytest.mark.pure
@@ -115,3 +116,30 @@ def test_a_maximum_reached_within_the_stage(method: str) -> None:
     result = count(_election(), method, CountOptions(constraints=at_most_one_man))
     assert result.elected_names[0] == "A"
     assert set(result.elected_names) == {"A", "D", "E"}
+
+
+@pytest.mark.parametrize("method", ALL_STV)
+@pytest.mark.parametrize(("order", "winner"), [((0, 1, 2), "A"), ((1, 0, 2), "B")])
+def test_a_tie_over_the_quota_is_broken_by_the_rule_when_only_one_may_win(
+    method: str, order: tuple[int, ...], winner: str
+) -> None:
+    """2 seats, at least 1 woman: men A 40 and B 40 are both over the quota, woman D has 20.
+    Only one man may be elected, so who goes first decides: the tie rule (here the candidate
+    order given) chooses, the tie is recorded, and the other man is doomed; D takes the
+    second seat."""
+    names = "ABD"
+    election = Election(
+        candidates=[Candidate(n) for n in names],
+        seats=2,
+        ballots=Ballots.aggregate([(((0,),), 40), (((1,),), 40), (((2,),), 20)]),
+    )
+    rule = Constraints(
+        (
+            GroupConstraint("Gender", "Men", 0, 2, frozenset({0, 1})),
+            GroupConstraint("Gender", "Women", 1, 2, frozenset({2})),
+        )
+    )
+    options = CountOptions(constraints=rule, tie_break=TieBreakSpec(order=order))
+    result = count(election, method, options)
+    assert result.elected_names == [winner, "D"]
+    assert [(t.tied, t.purpose) for t in result.ties] == [((0, 1), "elect")]

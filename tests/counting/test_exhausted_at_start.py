@@ -164,3 +164,17 @@ def test_first_round_exhausted_matches_rctab_inactive(name: str) -> None:
     result = count(election, plan.method, plan.options)
     assert result.rounds[0].exhausted == inactive
     assert inactive > 0 or election.exhausted_at_start == 0
+
+
+@pytest.mark.parametrize("method", ["wigm", "meek"])
+def test_blank_papers_are_counted_once_with_equal_rankings(method: str) -> None:
+    """With a paper ranking A=B the Gregory engine splits every paper into 2 orders (factor
+    2); the one blank paper is still one blank paper (it was reported as 9)."""
+    election = Election(
+        candidates=[Candidate("A"), Candidate("B"), Candidate("C")],
+        seats=1,
+        ballots=Ballots.aggregate([(((0, 1),), 3), (((2,),), 4), ((), 1)]),
+    )
+    result = count(election, method)
+    assert result.valid == 7
+    assert any(note.startswith("1 blank papers") for note in result.notes)

@@ -367,6 +367,16 @@ class _MeekCount:
         verdict = self.guard.assess(set(self.elected), self._excluded())
         return verdict.guarded, verdict.doomed, verdict.notes
 
+    def _all_conformant(self, candidates: Sequence[int]) -> bool:
+        """Can the constraints still be met with ``candidates`` elected as well?"""
+        if self.guard is None:
+            return True
+        try:
+            self.guard.assess(set(self.elected) | set(candidates), self._excluded())
+        except CountError:
+            return False
+        return True
+
     def _elect(self, c: int) -> None:
         self.state[c + 1] = ELECTED
         self.elected.append(c)
@@ -461,8 +471,10 @@ class _MeekCount:
         while pending and len(self.elected) < self.seats:
             best = max(self.votes[c + 1] for c in pending)
             tied = [c for c in pending if self.votes[c + 1] == best]
-            if len(pending) <= self.seats - len(self.elected):
+            if len(pending) <= self.seats - len(self.elected) and self._all_conformant(pending):
                 # Everyone reaching the quota is elected: equal votes in ballot order, no tie.
+                # (Under constraints only when electing them all can still meet them; else
+                # whoever is elected first may doom the other, and the tie rule decides.)
                 chosen = min(tied)
             else:
                 chosen = self._break(tied, "highest", "elect")
