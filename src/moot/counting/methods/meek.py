@@ -228,6 +228,9 @@ class _MeekCount:
             )
         self._compressed: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self.iterations = 0
+        # True after a defeat until the papers are distributed again: ``votes`` still holds
+        # the defeated candidate's votes, which a round recorded now would lose.
+        self._stale = False
 
     # -- state ---------------------------------------------------------------------------
     def hopeful(self) -> list[int]:
@@ -290,6 +293,7 @@ class _MeekCount:
             votes[cid] += int(amount)
         votes[0] = 0  # blank positions take nothing
         self.votes = votes
+        self._stale = False
         self.exhausted = int((weight * counts).sum()) + self.at_start * self.scale
         # Quota: votes held / (seats + 1), truncated to the precision, plus one unit.
         held = sum(votes)
@@ -300,6 +304,16 @@ class _MeekCount:
             for c in range(self.n)
             if self.state[c + 1] == ELECTED
         )
+
+    def refresh(self) -> None:
+        """After a defeat, pass the papers once more with the current keep factors, so that a
+        round recorded without iterating (elect or defeat the remaining candidates, a defeat
+        under the constraints) shows the defeated candidates' votes transferred or exhausted
+        (the conservation law) and is decided on them. Not counted as an iteration."""
+        if self._stale:
+            self._compress()
+            self.distribute()
+            self.iterations -= 1
 
     def update_keep_factors(self) -> None:
         """New keep factor = keep * quota / votes, rounded up (NZ Sch.1A cl.10; PRF)."""
@@ -384,15 +398,17 @@ class _MeekCount:
     def _defeat(self, c: int) -> None:
         self.state[c + 1] = DEFEATED
         self.keep[c + 1] = 0
+        self._stale = True
 
     def finish_if_decided(self) -> bool:
         """Fill or close the count without iterating: all seats filled (defeat the rest), or
         no more hopefuls than seats (elect them all), or only the guarded can fill them."""
         hopeful = self.hopeful()
         left = self.seats - len(self.elected)
-        tallies = self._tallies()  # the state on which the decision is taken
         if left <= 0:
             if hopeful:
+                self.refresh()
+                tallies = self._tallies()
                 for c in hopeful:
                     self._defeat(c)
                 self._record(
@@ -404,6 +420,8 @@ class _MeekCount:
         if len([c for c in candidates if c in guarded]) == left:
             candidates = [c for c in candidates if c in guarded]
         if len(candidates) <= left:
+            self.refresh()
+            tallies = self._tallies()  # the state on which the decision is taken
             order = sorted(candidates, key=lambda c: (-self.votes[c + 1], c))
             for c in order:
                 self._elect(c)
@@ -427,6 +445,7 @@ class _MeekCount:
         guarded, doomed, notes = self._verdict()
         doomed_hopeful = [c for c in self.hopeful() if c in doomed]
         if doomed_hopeful:
+            self.refresh()
             tallies = self._tallies()
             for c in doomed_hopeful:
                 self._defeat(c)
