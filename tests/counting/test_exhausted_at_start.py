@@ -133,9 +133,11 @@ def test_a_claim_beyond_the_empty_papers_is_refused() -> None:
 # RCTab reports the inactive ballots of each round. With the overvote-exhausted papers counted
 # as exhausted from the start, moot's first-round exhausted figure is RCTab's (its first tally
 # state: the round after the undeclared write-ins' own round when RCTab gives them one).
-# Left out: the two Minneapolis mayor contests, where irv reads papers ranking only undeclared
-# write-ins as blank (no candidate standing) while RCTab counts them inactive.
+# In the Minneapolis mayor contests papers ranking only undeclared write-ins (a withdrawn
+# candidate) are counted exhausted from round 1, as RCTab counts them inactive.
 RCTAB_ROUND_ONE = (
+    "2013_minneapolis_mayor",
+    "2017_minneapolis_mayor",
     "2013_minneapolis_park",
     "2013_minneapolis_park_hare",
     "2015_portland_mayor",
@@ -164,6 +166,29 @@ def test_first_round_exhausted_matches_rctab_inactive(name: str) -> None:
     result = count(election, plan.method, plan.options)
     assert result.rounds[0].exhausted == inactive
     assert inactive > 0 or election.exhausted_at_start == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "first", "at_start", "withdrawn_only"),
+    [("2013_minneapolis_mayor", 187, 150, 37), ("2017_minneapolis_mayor", 161, 75, 86)],
+)
+def test_minneapolis_mayor_exhausted_equals_rctab_inactive_in_every_round(
+    name: str, first: int, at_start: int, withdrawn_only: int
+) -> None:
+    config = shared_path("elections-data", "rctab", name, f"{name}_config.json")
+    expected = json.loads(
+        (config.parent / f"{name}_expected_detailed_report.json").read_text(encoding="utf-8")
+    )
+    rounds = expected["results"]
+    assert [t.get("eliminated") for t in rounds[0]["tallyResults"]] == ["Undeclared Write-ins"]
+    inactive = [sum(Fraction(v) for v in r["inactiveBallots"].values()) for r in rounds[1:]]
+    election = read_election(config)
+    plan = rctab_plan(config)
+    result = count(election, plan.method, plan.options)
+    assert [r.exhausted for r in result.rounds] == inactive
+    assert result.rounds[0].exhausted == first
+    assert election.exhausted_at_start == at_start
+    assert f"{withdrawn_only} papers rank only withdrawn candidates" in " ".join(result.notes)
 
 
 @pytest.mark.parametrize("method", ["wigm", "meek"])

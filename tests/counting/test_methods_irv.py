@@ -166,13 +166,25 @@ def test_irv_batch_elimination_is_off_by_default() -> None:
 
 
 def test_irv_withdrawn_candidates_and_blank_papers() -> None:
-    # B withdrew: "B>A" counts for A from the start; "B" alone is blank (not valid).
-    e = make("ABC", [("A", 3), ("B>A", 2), ("C", 4), ("B", 1)])
+    # B withdrew: "B>A" counts for A from the start; "B" alone is a valid paper exhausted from
+    # round 1 (as in the STV methods and RCTab); an empty paper is blank (not valid).
+    e = make("ABC", [("A", 3), ("B>A", 2), ("C", 4), ("B", 1), ("", 2)])
     e.candidates[1] = Candidate("B", withdrawn=True)
-    result = count(e, "irv")
-    assert table(result)[0] == {"A": 5, "C": 4}
-    assert result.valid == 9
-    assert any("1 blank" in note for note in result.notes)
+    # With an equal ranking the group-by-group reading counts: the same figures.
+    split = make("ABC", [("A", 3), ("B>A", 2), ("C", 4), ("B", 1), ("", 2), ("B>A=C", 2)])
+    split.candidates[1] = Candidate("B", withdrawn=True)
+    for election, first in ((e, {"A": 5, "C": 4}), (split, {"A": 6, "C": 5})):
+        result = count(election, "irv")
+        assert table(result)[0] == first
+        assert result.rounds[0].exhausted == 1
+        assert result.valid == sum(first.values()) + 1
+        assert any("1 papers rank only withdrawn" in note for note in result.notes)
+        assert any("2 blank" in note for note in result.notes)
+        assert_conserved(result)
+    for method in ("wigm", "meek"):
+        stv = count(e, method)
+        assert stv.valid == 10
+        assert stv.rounds[0].exhausted == 1
 
 
 def test_irv_refuses_several_seats_and_bad_options() -> None:

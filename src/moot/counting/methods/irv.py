@@ -29,9 +29,11 @@ Ties for exclusion are broken by the tie-break chosen (default ``backwards``: th
 earlier round at which the tied candidates had unequal votes; then the recorded lot
 decisions, the seeded draw or the candidate order) and recorded.
 
-Withdrawn candidates are struck out of every paper before the count. A paper with no
-candidate still standing is blank: not a valid vote, noted. Except the papers the reader
-found exhausted before their first preference (``Election.exhausted_at_start``: marks, but the
+Withdrawn candidates are struck out of every paper before the count. A paper that ranks
+only withdrawn candidates (e.g. undeclared write-ins) is a valid paper exhausted from the
+first round, as in the STV methods and in RCTab's reports (inactive). A paper with no
+preference at all is blank: not a valid vote, noted. Except the papers the reader found
+exhausted before their first preference (``Election.exhausted_at_start``: marks, but the
 first that counts is an overvote): as in official US reports they are valid papers, counted
 in the exhausted figure from the first round.
 """
@@ -107,22 +109,24 @@ class _IRV:
         withdrawn = election.withdrawn
         self.groups: list[tuple[tuple[tuple[int, ...], ...], int]] = []
         self.blank = 0
+        self.withdrawn_only = 0  # papers ranking only withdrawn candidates: exhausted
         widest = 1
         for ranking, weight in zip(
             election.ballots.rankings, election.ballots.weights, strict=True
         ):
             levels = standing_levels(ranking, withdrawn)
             if not levels:
-                self.blank += weight
+                if any(ranking):
+                    self.withdrawn_only += weight
+                else:
+                    self.blank += weight
                 continue
             self.groups.append((levels, weight))
             widest = max(widest, *(len(level) for level in levels))
         self.valid = sum(weight for _, weight in self.groups)
         if self.valid == 0:
             raise CountError("no valid papers to count", source=election.source)
-        ballots = election.ballots
-        empty = sum(w for r, w in zip(ballots.rankings, ballots.weights, strict=True) if not r)
-        self.at_start = exhausted_at_start(election, empty)
+        self.at_start = exhausted_at_start(election, self.blank)
         # Every share is a multiple of 1/unit (a weight split among at most `widest`).
         self.unit = math.lcm(*range(1, widest + 1)) if self.mode == "split" else 1
         self.alloc: list[Allocation] = [self._allocate(levels, w) for levels, w in self.groups]
@@ -131,9 +135,9 @@ class _IRV:
             for c in alloc:
                 self.holders[c].add(g)
         self.tally: dict[int, Fraction] = dict.fromkeys(self.continuing, Fraction(0))
-        self.exhausted = Fraction(self.at_start)
+        self.exhausted = Fraction(self.at_start + self.withdrawn_only)
         self.blank -= self.at_start
-        self.valid += self.at_start
+        self.valid += self.at_start + self.withdrawn_only
         for g, alloc in enumerate(self.alloc):
             if not alloc:
                 self.exhausted += self.groups[g][1]
@@ -274,8 +278,13 @@ class _IRV:
                 "mark gives a preference, e.g. an overvote at the first rank): counted as "
                 "exhausted from the first round"
             )
+        if self.withdrawn_only:
+            notes.append(
+                f"{self.withdrawn_only} papers rank only withdrawn candidates: counted as "
+                "exhausted from the first round"
+            )
         if self.blank:
-            notes.append(f"{self.blank} blank papers (no candidate still standing) not counted")
+            notes.append(f"{self.blank} blank papers (no preference) not counted")
         if self.unit != 1 and any(len(lv) > 1 for levels, _ in self.groups for lv in levels):
             notes.append(
                 "equal rankings: a paper ranking several continuing candidates equally is "
@@ -316,15 +325,16 @@ class _MatrixIRV(_IRV):
         n = len(self.election.candidates)
         live = live_lookup(self.election)
         has = live[prefs].any(axis=1) if prefs.size else np.zeros(len(counts), dtype=bool)
-        self.blank = exact_sum(counts[~has])
         empty = ~(prefs > 0).any(axis=1) if prefs.size else np.ones(len(counts), dtype=bool)
-        self.at_start = exhausted_at_start(self.election, exact_sum(counts[empty]))
+        self.blank = exact_sum(counts[empty])
+        self.withdrawn_only = exact_sum(counts[~has & ~empty])
+        self.at_start = exhausted_at_start(self.election, self.blank)
         self.blank -= self.at_start
         prefs, self.counts = prefs[has], counts[has]
         self.valid = exact_sum(self.counts)
         if self.valid == 0:
             raise CountError("no valid papers to count", source=self.election.source)
-        self.valid += self.at_start
+        self.valid += self.at_start + self.withdrawn_only
         # A sentinel column of 0 after the last preference: "advance past the end" = exhausted.
         self.prefs = np.zeros((prefs.shape[0], prefs.shape[1] + 1), dtype=np.int32)
         self.prefs[:, : prefs.shape[1]] = prefs
@@ -340,7 +350,7 @@ class _MatrixIRV(_IRV):
 
     def _sync(self) -> None:
         self.tally = {c: Fraction(int(self.bucket[c + 1])) for c in sorted(self.continuing)}
-        self.exhausted = Fraction(int(self.bucket[0]) + self.at_start)
+        self.exhausted = Fraction(int(self.bucket[0]) + self.at_start + self.withdrawn_only)
 
     def _advance(self, rows: np.ndarray) -> None:
         if rows.size == 0:
