@@ -92,6 +92,34 @@ def test_irv_counts_them_exhausted_from_round_one(tmp_path: Path) -> None:
     assert any("1 blank papers" in n for n in result.notes)
 
 
+@pytest.mark.parametrize("method", ["plurality", "schulze", "schulze-margins", "ranked-pairs"])
+def test_single_round_methods_report_them_exhausted(method: str, tmp_path: Path) -> None:
+    """Plurality and the Condorcet methods (first preferences, for information) read the same
+    8 papers as irv's first round: 7 valid, A 2, B 1, C 2 and 2 exhausted (papers 3 and 6);
+    the blank paper 4 is not counted."""
+    election = _read(tmp_path)
+    result = count(election, method)
+    irv = count(election, "irv").rounds[0]
+    assert result.valid == 7
+    (round_one,) = result.rounds
+    assert dict(round_one.tallies) == dict(irv.tallies) == {0: 2, 1: 1, 2: 2}
+    assert round_one.exhausted == irv.exhausted == 2
+    assert sum(round_one.tallies.values(), Fraction(0)) + round_one.exhausted == result.valid
+    assert any("2 papers exhausted before their first preference" in n for n in result.notes)
+    assert any(n.startswith("1 blank papers") for n in result.notes)
+
+
+@pytest.mark.parametrize("method", ["block", "approval"])
+def test_block_and_approval_report_them_exhausted(method: str, tmp_path: Path) -> None:
+    """Papers that vote for several candidates: the 2 exhausted papers are valid and vote for
+    nobody (A 1+7, B 1+2, C 5+8 under approval; block with 1 seat is plurality)."""
+    election = _read(tmp_path)
+    result = count(election, method)
+    assert result.valid == 7
+    assert result.rounds[0].exhausted == 2
+    assert any("2 papers exhausted before their first preference" in n for n in result.notes)
+
+
 @pytest.mark.parametrize("method", STV)
 def test_stv_counts_them_exhausted_but_not_in_the_quota(method: str, tmp_path: Path) -> None:
     """The same papers with 2 seats: valid 7, exhausted 2 from the first stage; the quota is

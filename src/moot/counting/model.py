@@ -99,9 +99,10 @@ class Election:
     or the paper stops on too many skipped ranks. Official US reports count such a paper as
     exhausted (inactive) from the first round, so ``irv`` and the STV methods count it as a
     valid paper, exhausted from the first round (it is no vote for a candidate, so it does not
-    count towards an STV quota); a truly blank paper (no marks at all) stays blank. The other
-    methods treat these papers as blank. It can be no more than the weight of the empty
-    rankings (:func:`exhausted_at_start` checks).
+    count towards an STV quota); a truly blank paper (no marks at all) stays blank. The
+    single-round methods (plurality, block, approval, the Condorcet methods) count them as
+    valid papers that vote for nobody, in their round's ``exhausted`` figure. It can be no
+    more than the weight of the empty rankings (:func:`exhausted_at_start` checks).
     """
 
     candidates: list[Candidate]

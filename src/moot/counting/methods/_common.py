@@ -126,3 +126,11 @@ def exact_sum(values: np.ndarray) -> int:
     if int(np.abs(values).max()) * values.size < 2**62:
         return int(values.sum(dtype=np.int64))
     return sum(int(v) for v in values.tolist())
+
+
+def exhausted_note(papers: int) -> str:
+    """The note for papers exhausted before their first preference (single-round methods)."""
+    return (
+        f"{papers} papers exhausted before their first preference (marked, but no mark gives "
+        "a preference, e.g. an overvote at the first rank): valid papers, counted as exhausted"
+    )

@@ -6,7 +6,10 @@ at a better level than ``b``; candidates at the same level (``a=b``) are not com
 paper. A candidate the paper does not rank is, by default, below every candidate it does rank
 (``CountOptions.extra["unranked"] = "last"``: Debian's reading; with ``"ignore"`` unranked
 candidates are not compared with anyone on that paper). Withdrawn candidates are left out.
-For every pair, ``d[a][b] + d[b][a] + (papers not separating them) = valid papers``.
+For every pair, ``d[a][b] + d[b][a] + (papers not separating them) = valid papers``. Papers a
+cast-vote-record reader found exhausted before their first preference
+(``Election.exhausted_at_start``) are valid papers that separate no pair: the ``exhausted``
+figure of the (information only) first-preference round, noted.
 
 ``schulze`` / ``schulze-margins`` (Schulze 2011)
     The link ``a → b`` is defeat-strength ``d[a][b]`` (winning votes; equal winning votes
@@ -48,6 +51,7 @@ import numpy as np
 
 from moot.counting.methods._common import (
     exact_sum,
+    exhausted_note,
     live_lookup,
     seats_of,
     standing_levels,
@@ -61,6 +65,7 @@ from moot.counting.model import (
     Result,
     Round,
     check_seats,
+    exhausted_at_start,
 )
 from moot.counting.registry import MethodSpec
 from moot.counting.tiebreak import TieBreaker
@@ -279,6 +284,11 @@ class _Condorcet:
         self.d, self.valid, self.blank, self.first = pairwise_matrix(election, self.unranked)
         if self.valid == 0:
             raise CountError("no valid papers to count", source=election.source)
+        ballots = election.ballots
+        empty = sum(w for r, w in zip(ballots.rankings, ballots.weights, strict=True) if not r)
+        self.at_start = exhausted_at_start(election, empty)
+        self.blank -= self.at_start
+        self.valid += self.at_start
         withdrawn = election.withdrawn
         self.standing = [c for c in range(len(election.candidates)) if c not in withdrawn]
         self.breaker = TieBreaker(options.tie_break, election)
@@ -400,12 +410,15 @@ class _Condorcet:
             self.notes.insert(0, f"Condorcet winner: {names[winners[0]]}")
         else:
             self.notes.insert(0, "no Condorcet winner (no candidate beats every other)")
+        if self.at_start:
+            self.notes.append(exhausted_note(self.at_start))
         if self.blank:
             self.notes.append(f"{self.blank} blank papers not counted")
         rnd = Round(
             number=1,
             action="First preferences (information only)",
             tallies={c: self.first[c] for c in self.standing},
+            exhausted=Fraction(self.at_start),
             elected=tuple(elected),
         )
         return Result(

@@ -4,7 +4,9 @@ Every figure is an integer (a paper's weight); the count is one round. Withdrawn
 are struck out of every paper first (on a ranked paper their place passes to the next
 preference). A paper that marks nobody still standing is *blank*: not counted, noted. A paper
 that marks more candidates than the method allows is *spoilt* (an overvote): not counted,
-added to the invalid papers and noted.
+added to the invalid papers and noted. Papers a cast-vote-record reader found exhausted before
+their first preference (``Election.exhausted_at_start``) are valid papers that vote for nobody:
+the round's ``exhausted`` figure, noted (as in ``irv``'s first round).
 
 ``plurality`` (first past the post; with several seats, the single non-transferable vote)
     Each paper gives one vote to its choice: a single-choice paper's mark, a ranked paper's
@@ -38,6 +40,7 @@ import numpy as np
 
 from moot.counting.methods._common import (
     exact_sum,
+    exhausted_note,
     live_lookup,
     seats_of,
     standing_levels,
@@ -51,6 +54,7 @@ from moot.counting.model import (
     Result,
     Round,
     check_seats,
+    exhausted_at_start,
 )
 from moot.counting.registry import MethodSpec
 from moot.counting.tiebreak import TieBreaker
@@ -124,9 +128,16 @@ def _count(
                     votes[c] += weight
     if valid == 0:
         raise CountError("no valid papers to count", source=election.source)
+    ballots = election.ballots
+    empty = sum(w for r, w in zip(ballots.rankings, ballots.weights, strict=True) if not r)
+    at_start = exhausted_at_start(election, empty)
+    blank -= at_start
+    valid += at_start
     breaker = TieBreaker(options.tie_break, election)
     elected = top_n(votes, seats, breaker)
     notes = []
+    if at_start:
+        notes.append(exhausted_note(at_start))
     if blank:
         notes.append(f"{blank} blank papers (no candidate still standing marked) not counted")
     if spoilt:
@@ -150,6 +161,7 @@ def _count(
         number=1,
         action=action,
         tallies={c: Fraction(v) for c, v in votes.items()},
+        exhausted=Fraction(at_start),
         elected=tuple(elected),
     )
     return Result(
