@@ -608,3 +608,29 @@ def test_another_units_meeting_cannot_approve(
     with pytest.raises(MeetingError) as refused:
         do_approve_minutes(minutes, at_meeting=other, acting_user=None)
     assert refused.value.field == "at_meeting"
+
+
+def test_minutes_give_refusals_as_figures_never_names_or_disciplinary_status(
+    meeting: Any, world: Any, make_members: Any
+) -> None:
+    refused = [
+        MemberFactory(constituency=world.riverside, branch=world.north, suspended=True),
+        MemberFactory(constituency=world.riverside, branch=world.north, expelled=True),
+        MemberFactory(
+            constituency=world.riverside, branch=world.north, in_arrears=True, status_weeks_ago=3
+        ),
+    ]
+    for member in refused:
+        do_check_in(meeting, member, acting_user=None)
+    meeting = _run_meeting(meeting, world, make_members(3))  # also refuses a recent joiner
+    minutes = do_draft_minutes(meeting, acting_user=world.users["secretary"])
+    text = " ".join(p for s in minutes.sections for p in s["paragraphs"]).lower()
+    for word in ("suspend", "investigation", "expel", "arrears", "clause 6.", "since"):
+        assert word not in text, word
+    for member in [*refused, world.target]:
+        assert member.last_name.lower() not in text
+    (attendance,) = [s for s in minutes.sections if s["key"] == "attendance"]
+    assert attendance["paragraphs"][1] == (
+        "4 members were not admitted as voters: 3 were not in good standing on the day of the "
+        "meeting (clause 2.1), 1 had not been members for 8 weeks (clause 7.2)."
+    )

@@ -6,6 +6,7 @@ from typing import Any
 
 from factories import OrganisationFactory
 from moot.demo.seed import DemoOrg
+from moot.meetings.actions import do_check_in
 from moot.meetings.models import AgendaItem
 from moot.motions import queries
 from moot.motions.demo import seed_demo
@@ -17,6 +18,10 @@ def test_seed_demo(world: Any, check_in: Any) -> None:
     AgendaItem.objects.create(meeting=world.meeting, position=1, kind="motion", title="Motions")
     check_in(world.meeting, 20)
     check_in(world.meeting, members=[world.chair, world.secretary])
+    # Refused at the door (suspended): never the member the disciplinary motion names, so the
+    # demo does not tie a name to an investigation (the first suspended member by number).
+    door = make_person(world.clp, first_name="Tamsin", last_name="Orrell", suspended=True)
+    do_check_in(world.meeting, door, acting_user=None)
     make_person(world.clp, first_name="Morwenna", last_name="Quayle", suspended=True)
     rivers = OrganisationFactory(
         name="Clean Rivers Now", slug="clean-rivers-now", kind="campaign_group"
@@ -42,6 +47,7 @@ def test_seed_demo(world: Any, check_in: Any) -> None:
     ruling = queries.current_ruling(disciplinary)
     assert (ruling.clause, ruling.category) == ("15.6.1", "individual_disciplinary_case")
     assert "Morwenna Quayle" in disciplinary.text
+    assert "Orrell" not in disciplinary.text + disciplinary.title
 
     assert policy.state == "tabled"
     assert [a.state for a in policy.amendments.all()] == ["accepted", "proposed"]

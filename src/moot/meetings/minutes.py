@@ -89,6 +89,38 @@ def opening_section(meeting: Meeting) -> dict[str, Any]:
     )
 
 
+def refusal_figures(meeting: Meeting) -> list[tuple[str, str, int]]:
+    """(what, clause, how many) for the members refused a vote, as the minutes state them:
+    figures by category, never names nor the status a member was in. Every refusal for a
+    member's status (in arrears, lapsed, suspended, expelled, ...) is counted as "not in good
+    standing" under the membership clause, so a disciplinary status (whose own clause would
+    name it) is never revealed, not even by a category of one (DESIGN principle 5)."""
+    edition = queries.edition_of(meeting)
+    membership = edition.membership
+    rule = edition.eligibility_rule("meeting")
+    status_clauses = {status.clause for status in membership.statuses if not status.standing}
+    standing = f"were not in good standing on the day of {rule.event}"
+    labels = {
+        "standing": (standing, membership.clause),
+        "unit": (f"were not members of {meeting.unit.name}", membership.unit_clause),
+        "weeks": (f"had not been members for {rule.min_weeks} weeks", rule.clause),
+        "other": ("were not entitled to vote for another reason the rulebook gives", ""),
+    }
+    counts = dict.fromkeys(labels, 0)
+    # The stored clause is the first reason's: the member's status comes first, then the unit,
+    # then the weeks of membership (rulebook.assess_eligibility), so it gives the main reason.
+    for clause, n in queries.refusal_clauses(meeting):
+        if clause in status_clauses or clause == membership.clause:
+            counts["standing"] += n
+        elif clause == membership.unit_clause:
+            counts["unit"] += n
+        elif clause == rule.clause:
+            counts["weeks"] += n
+        else:
+            counts["other"] += n
+    return [(labels[key][0], labels[key][1], n) for key, n in counts.items() if n]
+
+
 def attendance_section(meeting: Meeting) -> dict[str, Any]:
     urls = _urls(meeting)
     counts = queries.attendance_counts(meeting)
@@ -103,17 +135,23 @@ def attendance_section(meeting: Meeting) -> dict[str, Any]:
             else ""
         )
     ]
-    for reason, clause, count in queries.refusal_reasons(meeting):
+    figures = refusal_figures(meeting)
+    if figures:
+        parts = [
+            f"{n:,} {what}" + (f" (clause {clause})" if clause else "")
+            for what, clause, n in figures
+        ]
         paragraphs.append(
-            f"Refused a vote ({count}): {reason}"
-            + (f" (clause {clause})." if clause and clause not in reason else ".")
+            f"{_n(counts['refused'], 'member was', 'members were')} not admitted as "
+            f"{'a voter' if counts['refused'] == 1 else 'voters'}: {', '.join(parts)}."
         )
     return _section(
         "attendance",
         "Attendance",
         paragraphs,
-        "Counted from the attendance register: one record per person, with the rulebook's "
-        "reason and clause for each refusal.",
+        "Counted from the attendance register (one record per person, with the rulebook's "
+        "reason and clause for each refusal, seen only by the meeting's officers); the minutes "
+        "give figures only.",
         [("Attendance register", urls["register"])],
     )
 

@@ -296,6 +296,17 @@ def refusal_reasons(meeting: Meeting) -> list[tuple[str, str, int]]:
     return [(r["reason"], r["clause"], r["n"]) for r in rows]
 
 
+def refusal_clauses(meeting: Meeting) -> list[tuple[str, int]]:
+    """(clause, how many) for members refused a vote: the figures the minutes give."""
+    rows = (
+        Attendance.objects.filter(meeting=meeting, capacity=Capacity.VOTER, eligible=False)
+        .values("clause")
+        .annotate(n=Count("id"))
+        .order_by("clause")
+    )
+    return [(r["clause"], r["n"]) for r in rows]
+
+
 # ---------------------------------------------------------------------------------------------
 # Lists
 

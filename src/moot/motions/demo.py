@@ -13,6 +13,7 @@ Everything goes through the real actions, so each step is in the audit trail.
 from __future__ import annotations
 
 import datetime
+import random
 from typing import Any
 
 AFFILIATE_TO = "clean-rivers-now"
@@ -30,6 +31,7 @@ def _present_voters(meeting: Any, org: Any) -> list[Any]:
 
 def seed_demo(meeting: Any, org: Any) -> list[Any]:
     """Table, rule on, amend and vote on the demo AGM's motions; return the motions."""
+    from moot.demo.seed import SEED
     from moot.members.models import Member
     from moot.motions.actions import (
         do_accept_amendment,
@@ -92,12 +94,16 @@ def seed_demo(meeting: Any, org: Any) -> list[Any]:
     affiliate = do_close_motion_vote(affiliate, acting_user=chair_user)
 
     # 2. An individual's disciplinary case: not competent. The named member is one of the
-    # register's members under a disciplinary process (their status is never shown here).
-    named = (
+    # register's members under a disciplinary process (their status is never shown here),
+    # chosen (seeded) among those who did not come to the meeting, so the demo never ties the
+    # name on this motion to a refusal at the door.
+    at_door = meeting.attendances.filter(member__isnull=False).values_list("member_id", flat=True)
+    suspended = list(
         Member.objects.filter(constituency=org.riverside, status="suspended")
+        .exclude(pk__in=list(at_door))
         .order_by("number")
-        .first()
     )
+    named = random.Random(SEED + 7).choice(suspended) if suspended else None
     name = named.full_name if named is not None else "a named member"
     disciplinary = do_table_motion(
         meeting,
