@@ -3,9 +3,12 @@ DATABASE_URL points at one (scripts/test.sh starts a throwaway server)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,6 +53,55 @@ def keep_test_connection() -> Iterator[None]:
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def live_server_turns(request: pytest.FixtureRequest) -> Iterator[Callable[[], Any]]:
+    """For every test that uses pytest-django's live server on in-memory SQLite: its request
+    threads take turns. There they share the test's single database connection, and two
+    threads on one SQLite connection can fail with "database table is locked" (a page's htmx
+    poll reading while a click writes). ``with live_server_turns():`` lets the test's own
+    database work take its turn too. PostgreSQL (a connection per thread) needs none of this."""
+    if "live_server" not in request.fixturenames:
+        yield contextlib.nullcontext
+        return
+    live_server = request.getfixturevalue("live_server")
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield contextlib.nullcontext
+        return
+    turn = threading.RLock()
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+
+    def one_at_a_time(environ: Any, start_response: Any) -> Any:
+        with turn:
+            return app(environ, start_response)
+
+    httpd.set_app(one_at_a_time)
+    try:
+        yield lambda: turn
+    finally:
+        httpd.set_app(app)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one per test process: Playwright's sync API runs
+    an event loop in this thread, so a second one in the same process would be refused."""
+    from browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (make test does)")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def shared_path(*parts: str) -> Path:

@@ -23,12 +23,10 @@ minutes are compared with the attendance register and the ballots.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import random
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -182,33 +180,10 @@ def build_agm(org: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def turns(live_server: Any) -> Iterator[Callable[[], Any]]:
-    """``with turns():`` around the test's own database work while pages are open.
-
-    On SQLite, pytest-django's live server shares the test's in-memory database connection
-    with every request thread, and two threads on one SQLite connection can fail with
-    "database table is locked" (a page's htmx poll reading while the chair's click writes).
-    Here requests take turns with each other and with the test's blocks, as one process with a
-    file database (and its busy timeout) would make them. PostgreSQL needs none of this: each
-    thread has its own connection, and the server stays concurrent."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield contextlib.nullcontext
-        return
-    turn = threading.RLock()
-    httpd = live_server.thread.httpd
-    app = httpd.get_app()
-
-    def one_at_a_time(environ: Any, start_response: Any) -> Any:
-        with turn:
-            return app(environ, start_response)
-
-    httpd.set_app(one_at_a_time)
-    try:
-        yield lambda: turn
-    finally:
-        httpd.set_app(app)
+def turns(live_server_turns: Callable[[], Any]) -> Callable[[], Any]:
+    """``with turns():`` around the test's own database work while pages are open (see
+    ``live_server_turns`` in tests/conftest.py: on in-memory SQLite, requests take turns)."""
+    return live_server_turns
 
 
 def phone_page(browser: Any) -> Any:

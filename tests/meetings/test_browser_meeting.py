@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.world import build_world
-from browser.conftest import CHROMIUM, CHROMIUM_ARGS, AxeChecker, record_console_error
+from browser.conftest import AxeChecker, record_console_error
 from factories import MemberFactory
 from moot.meetings.actions import do_add_agenda_item, do_check_in, do_create_meeting
 
@@ -30,16 +28,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser: Any) -> Any:
+    """The test process's one Chromium (tests/conftest.py)."""
+    return browser
 
 
 def signed_in_page(chromium: Any, live_server: Any, user: Any, viewport: dict) -> Any:

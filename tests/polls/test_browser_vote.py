@@ -4,14 +4,12 @@ mistake is announced; the manager's page and the projector pass axe after close.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from browser.conftest import CHROMIUM, CHROMIUM_ARGS, AxeChecker, record_console_error
+from browser.conftest import AxeChecker, record_console_error
 from moot.polls.actions import do_close_poll
 from moot.polls.models import Participation, SecretBallot
 
@@ -20,16 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser: Any) -> Any:
+    """The test process's one Chromium (tests/conftest.py)."""
+    return browser
 
 
 def signed_in_page(chromium: Any, live_server: Any, user: Any, *, javascript: bool = True) -> Any:
