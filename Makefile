@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export MOOT_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint bench install install-test clean-db
+.PHONY: run test lint bench install install-test
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,5 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/count_500k.py
 	$(PY) bench/import_members.py
 	$(PY) bench/members_page.py
+	$(PY) bench/quorum_panel.py
+	$(PY) bench/live_vote.py --voters 2000 --db both
