@@ -5,7 +5,7 @@ The demo organisation (Riverside & Hollow CLP, 2,000 members) is seeded into the
 database; tonight's AGM is built on it through the real actions (notice 30 days ago, an agenda
 with motions and an officer election, 100 eligible members checked in so that the meeting is
 quorate, two motions tabled, two candidates nominated who consented). The first test does not
-use the demo's own AGM (``moot.demo.agm``), which has already ruled on and voted its motions;
+use the demo's own AGM (``moot.demo.agm``), which has already ruled on its motions;
 here the chair does that live:
 
 chair signs in → opens the meeting → checks the member in by name → the quorum panel shows the

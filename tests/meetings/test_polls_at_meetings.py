@@ -119,3 +119,70 @@ def test_minutes_state_the_quorum_at_each_vote(
     assert text.endswith(f"[poll {poll.pk}]")
     assert votes["refs"] == [[f"Poll {poll.pk}", reverse("polls:detail", args=[poll.pk])]]
     assert [s["key"] for s in minutes.sections][-2:] == ["votes", "close"]
+
+
+def test_votes_at_a_meeting_only_while_it_is_in_progress(
+    world: Any, meeting: Any, poll_at_meeting: Any
+) -> None:
+    from moot.meetings.actions import MeetingError, do_close_meeting
+    from moot.polls.actions import do_close_poll, do_enter_teller_counts
+
+    poll, item = poll_at_meeting
+    secretary = world.users["secretary"]
+    do_check_in(meeting, world.members["member"], acting_user=None)
+    # Before the chair opens the meeting: no vote opens, no counts are entered.
+    with pytest.raises(PollError, match="The meeting has not been opened: the chair opens it"):
+        do_open_poll(poll, acting_user=secretary)
+    poll.refresh_from_db()
+    assert poll.state == "draft"
+    hands = do_create_poll(
+        title="Motion 2: a show of hands",
+        kind="motion",
+        method="yes-no",
+        voting="show_of_hands",
+        meeting=meeting,
+        agenda_item=item,
+        acting_user=secretary,
+    )
+    # (a poll opened before this rule existed: counts and votes are still refused)
+    type(poll).objects.filter(pk__in=[poll.pk, hands.pk]).update(state="open")
+    poll.refresh_from_db()
+    hands.refresh_from_db()
+    with pytest.raises(PollError, match="the chair opens it first"):
+        do_enter_teller_counts(hands, {"yes": 1}, acting_user=secretary)
+    yes = poll.options.get(code="yes").pk
+    with pytest.raises(PollError, match="the chair opens it first"):
+        do_cast_ballot(poll, world.members["member"], yes, acting_user=world.users["member"])
+    type(poll).objects.filter(pk__in=[poll.pk, hands.pk]).update(state="draft")
+
+    do_start_meeting(meeting, acting_user=None)
+    poll = do_open_poll(poll, acting_user=secretary)
+    hands = do_open_poll(hands, acting_user=secretary)
+    do_enter_teller_counts(hands, {"yes": 1, "no": 0}, acting_user=secretary)
+    do_cast_ballot(poll, world.members["member"], yes, acting_user=world.users["member"])
+    # The meeting does not close while a vote is open, and says which.
+    with pytest.raises(MeetingError) as refused:
+        do_close_meeting(meeting, acting_user=None)
+    assert refused.value.code == "state"
+    assert str(refused.value).startswith(
+        "Close the votes on “Motion 1: affiliate to the Riverside Tenants' Union” and "
+        "“Motion 2: a show of hands” first"
+    )
+    meeting.refresh_from_db()
+    assert meeting.is_open
+    do_close_poll(poll, acting_user=secretary)
+    with pytest.raises(MeetingError, match="Close the vote on “Motion 2: a show of hands” first"):
+        do_close_meeting(meeting, acting_user=None)
+    do_close_poll(hands, acting_user=secretary)
+    meeting = do_close_meeting(meeting, acting_user=None)
+    assert meeting.is_closed
+    late = do_create_poll(
+        title="Motion 3: too late",
+        kind="motion",
+        method="yes-no",
+        meeting=meeting,
+        agenda_item=item,
+        acting_user=secretary,
+    )
+    with pytest.raises(PollError, match="votes are no longer taken"):
+        do_open_poll(late, acting_user=secretary)

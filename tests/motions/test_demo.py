@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from factories import OrganisationFactory
 from moot.demo.seed import DemoOrg
 from moot.meetings.actions import do_check_in
 from moot.meetings.models import AgendaItem
 from moot.motions import queries
+from moot.motions.actions import MotionError, do_close_motion_vote, do_open_motion_vote
 from moot.motions.demo import seed_demo
+from moot.polls.actions import do_enter_teller_counts
+from moot.polls.models import Poll
 from moot.units.models import Affiliation
 from motions.conftest import make_person
 
@@ -38,8 +43,24 @@ def test_seed_demo(world: Any, check_in: Any) -> None:
     )
     affiliate, disciplinary, policy = seed_demo(world.meeting, org)
 
+    # Motion 1 is ruled competent and left for the live meeting: no vote before it opens.
+    affiliate.refresh_from_db()
+    assert affiliate.state == "admitted"
+    assert not Poll.objects.filter(meeting=world.meeting).exists()
+    assert not Affiliation.objects.filter(organisation=rivers).exists()
+    # Live, once the chair has opened the meeting: a counted show of hands carries it.
+    world.meeting.state = "scheduled"
+    world.meeting.save(update_fields=["state"])
+    with pytest.raises(MotionError, match="chair opens it first"):
+        do_open_motion_vote(affiliate, voting="show_of_hands", acting_user=world.chair.user)
+    world.meeting.state = "open"
+    world.meeting.save(update_fields=["state"])
+    affiliate = do_open_motion_vote(affiliate, voting="show_of_hands", acting_user=world.chair.user)
+    do_enter_teller_counts(
+        affiliate.poll, {"yes": 14, "no": 5, "abstain": 2}, acting_user=world.secretary.user
+    )
+    affiliate = do_close_motion_vote(affiliate, acting_user=world.chair.user)
     assert affiliate.state == "carried"
-    assert affiliate.votes_yes > affiliate.votes_no
     assert Affiliation.objects.get(organisation=rivers).decision_ref == f"motion:{affiliate.pk}"
 
     disciplinary.refresh_from_db()

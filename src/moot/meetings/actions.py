@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from moot.audit.actions import record
-from moot.meetings import queries
+from moot.meetings import hooks, queries
 from moot.meetings.models import (
     SPEAKER_KINDS,
     AgendaItem,
@@ -685,6 +685,9 @@ def do_close_meeting(meeting: Meeting, *, acting_user: Any) -> Meeting:
             "The meeting has not started." if meeting.is_scheduled else "The meeting is closed.",
             code="state",
         )
+    problems = hooks.before_close(meeting)  # e.g. polls: a vote still open at the meeting
+    if problems:
+        raise MeetingError(" ".join(problems), code="state")
     if meeting.current_item_id is not None:
         AgendaItem.objects.filter(pk=meeting.current_item_id).update(state=ItemState.DONE)
     check = _record_quorum(meeting, "close")

@@ -7,6 +7,8 @@ meetings, and register here in their ``AppConfig.ready()``).
   agenda item ("Vote now", "Motion text", "Ballot papers").
 * ``register_projector_fragments(fn)``: ``fn(item, user) -> list[url]`` adds HTML fragments the
   meeting's projector loads with htmx for the current item (e.g. a poll's live turnout).
+* ``register_before_close(fn)``: ``fn(meeting) -> list[str]`` says what must be done before the
+  meeting can close ("Close the vote on … first"); any message refuses the close.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ ItemLinksFn = Callable[[Any, Any], "list[tuple[str, str]]"]
 _MINUTES_SECTIONS: dict[str, tuple[int, MinutesFn]] = {}
 _ITEM_LINKS: list[ItemLinksFn] = []
 _PROJECTOR_FRAGMENTS: list[Callable[[Any, Any], list[str]]] = []
+_BEFORE_CLOSE: list[Callable[[Any], list[str]]] = []
 
 
 def register_minutes_section(key: str, order: int, fn: MinutesFn) -> None:
@@ -57,6 +60,21 @@ def register_projector_fragments(fn: Callable[[Any, Any], list[str]]) -> None:
     """Add a provider of fragment URLs the projector shows for the current item."""
     if fn not in _PROJECTOR_FRAGMENTS:
         _PROJECTOR_FRAGMENTS.append(fn)
+
+
+def register_before_close(fn: Callable[[Any], list[str]]) -> None:
+    """Add a check run (inside the close's transaction, the meeting row locked) before a meeting
+    closes. Registering the same function twice is a no-op."""
+    if fn not in _BEFORE_CLOSE:
+        _BEFORE_CLOSE.append(fn)
+
+
+def before_close(meeting: Any) -> list[str]:
+    """What every registered check says must be done before ``meeting`` can close."""
+    problems: list[str] = []
+    for fn in _BEFORE_CLOSE:
+        problems.extend(fn(meeting) or [])
+    return problems
 
 
 def minutes_sections() -> list[tuple[str, int, MinutesFn]]:

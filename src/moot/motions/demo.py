@@ -1,7 +1,9 @@
 """The motions of the demo AGM (called by ``moot.demo.agm.seed_agm``). Invented names only.
 
-1. A branch's motion to affiliate to an outside campaign group: ruled competent, put to a
-   counted show of hands, carried; the affiliation is created from the decision.
+1. A branch's motion to affiliate to an outside campaign group: ruled competent before the
+   meeting and left for the chair to put to a counted show of hands once the meeting is open
+   (a vote at a meeting is taken only while it is in progress); if carried, the affiliation is
+   created from the decision.
 2. A member's motion about an individual's disciplinary case: the chair (who sees the private
    "likely not competent" note) rules it not competent, citing the clause, with reasons.
 3. An affiliated union's policy motion with an amendment the mover accepted; left before the
@@ -30,19 +32,17 @@ def _present_voters(meeting: Any, org: Any) -> list[Any]:
 
 
 def seed_demo(meeting: Any, org: Any) -> list[Any]:
-    """Table, rule on, amend and vote on the demo AGM's motions; return the motions."""
+    """Table, rule on and amend the demo AGM's motions (the votes are for the live meeting);
+    return the motions."""
     from moot.demo.seed import SEED
     from moot.members.models import Member
     from moot.motions.actions import (
         do_accept_amendment,
-        do_close_motion_vote,
-        do_open_motion_vote,
         do_propose_amendment,
         do_rule_on_motion,
         do_table_motion,
     )
     from moot.motions.queries import lines_of, meeting_date
-    from moot.polls.actions import do_enter_teller_counts
 
     chair_user = org.accounts["chair"]
     secretary_user = org.accounts["secretary"]
@@ -83,15 +83,7 @@ def seed_demo(meeting: Any, org: Any) -> list[Any]:
         ),
         acting_user=chair_user,
     )
-    affiliate = do_open_motion_vote(affiliate, voting="show_of_hands", acting_user=chair_user)
-    present = len(_present_ids(meeting))
-    yes = present * 3 // 5
-    no = present // 4
-    abstain = max(0, min(present - yes - no, 9))
-    do_enter_teller_counts(
-        affiliate.poll, {"yes": yes, "no": no, "abstain": abstain}, acting_user=secretary_user
-    )
-    affiliate = do_close_motion_vote(affiliate, acting_user=chair_user)
+    # Put to the vote live: polls open only once the chair has opened the meeting.
 
     # 2. An individual's disciplinary case: not competent. The named member is one of the
     # register's members under a disciplinary process (their status is never shown here),
@@ -178,9 +170,3 @@ def seed_demo(meeting: Any, org: Any) -> list[Any]:
         acting_user=secretary_user,
     )
     return [affiliate, disciplinary, policy]
-
-
-def _present_ids(meeting: Any) -> list[int]:
-    from moot.meetings.queries import present_eligible_member_ids
-
-    return list(present_eligible_member_ids(meeting))

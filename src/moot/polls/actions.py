@@ -249,9 +249,51 @@ def _frozen_electorate(poll: Poll, electorate: Iterable[Any] | None) -> list[Ent
     return rows
 
 
+MEETING_NOT_OPEN = "The meeting has not been opened: the chair opens it first."
+
+
+def check_meeting_in_progress(meeting_id: int | None, *, lock: bool = False) -> None:
+    """A vote at a meeting is taken while the meeting is in progress: not before the chair opens
+    it, not after the close. ``lock`` holds the meeting row, so the meeting cannot close while
+    a vote is being opened (``do_close_meeting`` refuses while a vote is open)."""
+    if meeting_id is None:
+        return
+    from moot.meetings.models import Meeting, MeetingState
+
+    rows = Meeting.objects.filter(pk=meeting_id)
+    if lock:
+        rows = rows.select_for_update()
+    state, closed_at = rows.values_list("state", "closed_at").get()
+    if state == MeetingState.SCHEDULED:
+        raise PollError(MEETING_NOT_OPEN, code="state")
+    if state == MeetingState.CLOSED:
+        raise PollError(
+            f"The meeting closed at {_when(closed_at)}: votes are no longer taken at it.",
+            code="state",
+        )
+
+
+def open_votes_before_close(meeting: Any) -> list[str]:
+    """For ``meetings.hooks.register_before_close``: the votes still open at the meeting."""
+    titles = list(
+        Poll.objects.filter(meeting_id=meeting.pk, state=PollState.OPEN)
+        .order_by("opened_at", "id")
+        .values_list("title", flat=True)
+    )
+    if not titles:
+        return []
+    named = ", ".join(f"“{t}”" for t in titles[:-1])
+    named = f"{named} and “{titles[-1]}”" if named else f"“{titles[-1]}”"
+    votes = "vote" if len(titles) == 1 else "votes"
+    return [f"Close the {votes} on {named} first: a meeting closes once its votes are closed."]
+
+
 def do_open_poll(poll: Poll, *, acting_user: Any, electorate: Iterable[Any] | None = None) -> Poll:
-    """Open a draft poll for voting. A poll not at a meeting freezes its electorate now."""
+    """Open a draft poll for voting. A poll not at a meeting freezes its electorate now; a poll
+    at a meeting opens only while the meeting is in progress."""
     with transaction.atomic():
+        meeting_id = Poll.objects.filter(pk=poll.pk).values_list("meeting_id", flat=True).get()
+        check_meeting_in_progress(meeting_id, lock=True)  # meeting before poll: the close's order
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
         if poll.state != PollState.DRAFT:
             raise PollError(f"This poll is already {poll.get_state_display().lower()}.")
@@ -436,6 +478,7 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
         raise PollError("You can cast only your own vote.", code="not_yours")
     if poll.state != PollState.OPEN:
         check_open(Poll.objects.get(pk=poll.pk))  # says why (not open yet / closed at …)
+    check_meeting_in_progress(getattr(poll, "meeting_id", None))
     standing = voter_standing(poll, member)
     if not standing.allowed:
         raise PollError(standing.reason, clause=standing.clause, code="ineligible")
@@ -485,6 +528,7 @@ def do_enter_teller_counts(
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
         if poll.voting == Voting.ELECTRONIC:
             raise PollError("This poll is electronic: the tellers do not enter counts.")
+        check_meeting_in_progress(poll.meeting_id)
         if poll.state != PollState.OPEN:
             raise PollError(
                 "Enter the counts while the vote is open."
