@@ -634,3 +634,41 @@ def test_minutes_give_refusals_as_figures_never_names_or_disciplinary_status(
         "4 members were not admitted as voters: 3 were not in good standing on the day of the "
         "meeting (clause 2.1), 1 had not been members for 8 weeks (clause 7.2)."
     )
+
+
+@pytest.mark.parametrize(
+    ("opened", "expected"),
+    [
+        (
+            datetime.timedelta(hours=-9, minutes=-52),
+            "Called for 19:00; opened at 09:08, 9 hours 52 minutes before the time called.",
+        ),
+        (
+            datetime.timedelta(minutes=25),
+            "Called for 19:00; opened at 19:25, 25 minutes after the time called.",
+        ),
+        (datetime.timedelta(seconds=20), "Called for 19:00; opened at 19:00."),
+    ],
+)
+def test_minutes_say_plainly_when_the_meeting_opened_early_or_late(
+    meeting: Any, world: Any, make_members: Any, opened: datetime.timedelta, expected: str
+) -> None:
+    from moot.meetings.models import Meeting
+
+    meeting = _run_meeting(meeting, world, make_members(2))
+    Meeting.objects.filter(pk=meeting.pk).update(opened_at=meeting.starts_at + opened)
+    meeting.refresh_from_db()
+    minutes = do_draft_minutes(meeting, acting_user=world.users["secretary"])
+    assert expected in minutes.sections[0]["paragraphs"][0]
+
+
+def test_early_opening_warning(meeting: Any) -> None:
+    from moot.meetings.queries import early_opening_warning
+
+    at = meeting.starts_at
+    assert early_opening_warning(meeting, at - datetime.timedelta(hours=9, minutes=52)) == (
+        "9 hours 52 minutes"
+    )
+    assert early_opening_warning(meeting, at - datetime.timedelta(minutes=31)) == "31 minutes"
+    assert early_opening_warning(meeting, at - datetime.timedelta(minutes=30)) == ""
+    assert early_opening_warning(meeting, at + datetime.timedelta(minutes=5)) == ""

@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from moot.meetings.actions import (
     do_add_agenda_item,
@@ -378,3 +379,19 @@ def test_next_meeting_approves_the_minutes_from_the_chair_console(
     assert minutes.sections[-1]["paragraphs"] == ["Spelling of a name."]
     page = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
     assert minutes.content_hash in page
+
+
+def test_chair_console_warns_before_opening_more_than_30_minutes_early(
+    world: Any, make_meeting: Any
+) -> None:
+    later = make_meeting(starts_at=timezone.now() + datetime.timedelta(hours=5, minutes=10))
+    page = signed_in(world, "chair").get(reverse("meetings:chair", args=[later.pk]))
+    html = page.content.decode()
+    assert 'id="early-warning"' in html
+    assert re.search(r"5 hours (9|10) minutes from now", html)
+    assert "before the time called" in html
+    soon = make_meeting(
+        title="In a moment", starts_at=timezone.now() + datetime.timedelta(minutes=20)
+    )
+    page = signed_in(world, "chair").get(reverse("meetings:chair", args=[soon.pk]))
+    assert 'id="early-warning"' not in page.content.decode()

@@ -66,7 +66,8 @@ def opening_section(meeting: Meeting) -> dict[str, Any]:
         (
             f"{kind.name[:1].upper()}{kind.name[1:]} of {meeting.unit.name}, held on "
             f"{_date(meeting.starts_at)} at {where}. Called for {_time(meeting.starts_at)}; "
-            f"opened at {_time(meeting.opened_at)}."
+            f"opened at {_time(meeting.opened_at)}"
+            + (f", {offset}." if (offset := queries.opening_offset(meeting)) else ".")
         ),
         f"Chair: {_person(meeting.chair)}. Secretary: {_person(meeting.secretary)}.",
     ]

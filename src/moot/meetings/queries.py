@@ -296,6 +296,43 @@ def refusal_reasons(meeting: Meeting) -> list[tuple[str, str, int]]:
     return [(r["reason"], r["clause"], r["n"]) for r in rows]
 
 
+# The chair's console warns before a meeting is opened more than this long before its time.
+EARLY_OPENING_WARNING = datetime.timedelta(minutes=30)
+
+
+def span_in_words(delta: datetime.timedelta) -> str:
+    """ "9 hours 52 minutes", "1 hour", "25 minutes" (whole minutes; the sign is ignored)."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'' if hours == 1 else 's'}")
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'' if minutes == 1 else 's'}")
+    return " ".join(parts)
+
+
+def opening_offset(meeting: Meeting) -> str:
+    """How the opening stood to the time the meeting was called for, for the minutes: "",
+    "9 hours 52 minutes before the time called" or "25 minutes after the time called"."""
+    if meeting.opened_at is None:
+        return ""
+    delta = meeting.opened_at - meeting.starts_at
+    if abs(delta) < datetime.timedelta(minutes=1):
+        return ""
+    side = "after" if delta > datetime.timedelta(0) else "before"
+    return f"{span_in_words(delta)} {side} the time called"
+
+
+def early_opening_warning(meeting: Meeting, now: datetime.datetime | None = None) -> str:
+    """For the chair's console: the time left before the meeting's time, when opening now would
+    be more than ``EARLY_OPENING_WARNING`` early ("" otherwise)."""
+    if not meeting.is_scheduled:
+        return ""
+    ahead = meeting.starts_at - (now or timezone.now())
+    return span_in_words(ahead) if ahead > EARLY_OPENING_WARNING else ""
+
+
 def refusal_clauses(meeting: Meeting) -> list[tuple[str, int]]:
     """(clause, how many) for members refused a vote: the figures the minutes give."""
     rows = (

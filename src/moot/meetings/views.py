@@ -349,6 +349,7 @@ def chair(request: HttpRequest, meeting_id: int) -> HttpResponse:
             **_live_context(meeting, request.user),
             "items": _items_with_links(meeting, request.user),
             "awaiting_approval": queries.minutes_awaiting_approval(meeting),
+            "early_by": queries.early_opening_warning(meeting),
         },
     )
 
