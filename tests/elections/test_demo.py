@@ -34,6 +34,20 @@ def test_the_demo_agm_elections_and_the_live_walk() -> None:
         assert election.agenda_item.kind == "election"
     assert secretary.nominations.get().is_joint
 
+    # Nothing is voted before the chair opens the meeting (the motions' votes are live too),
+    # and the member the disciplinary motion names is not the one refused at the door.
+    from moot.meetings.models import Attendance
+    from moot.motions.models import Motion
+    from moot.polls.models import Poll, TellerCount
+
+    assert meeting.is_scheduled
+    assert not Poll.objects.filter(meeting=meeting).exclude(state="draft").exists()
+    assert not TellerCount.objects.filter(poll__meeting=meeting).exists()
+    refused = Attendance.objects.filter(meeting=meeting, capacity="voter", eligible=False)
+    disciplinary = Motion.objects.get(meeting=meeting, title__startswith="Support for ")
+    for attendance in refused.select_related("member"):
+        assert attendance.member.full_name not in disciplinary.title + disciplinary.text
+
     # The walk: the chair starts the meeting and opens the vote; the demo member checks in
     # with the code and votes; the chair votes; the chair closes and declares.
     chair_user, member = org.accounts["chair"], org.members["member"]
