@@ -186,3 +186,23 @@ def test_draft_poll_page_waits_and_says_so(
     status = client.get(reverse("polls:vote_status", args=[poll.pk]), HTTP_HX_REQUEST="true")
     assert status.status_code == 286  # htmx stops polling
     assert "The poll is open." in status.content.decode()
+
+
+def test_motion_result_says_which_majority_it_met(
+    client: Any, open_poll: Any, voters: list[Any], manager: Any
+) -> None:
+    """After close, a yes/no vote's result page gives the outcome and the majority test in
+    words, from the count itself."""
+    from moot.polls.actions import do_cast_ballot, do_close_poll
+
+    poll = open_poll(
+        title="Suspend standing orders", kind="motion", method="yes-no", majority="two-thirds"
+    )
+    codes = {option.code: option.pk for option in poll.options.all()}
+    for voter, code in zip(voters, ["yes", "yes", "yes", "no", "abstain"], strict=True):
+        do_cast_ballot(poll, voter, [codes[code]], acting_user=voter.user)
+    do_close_poll(poll, acting_user=manager)
+    client.force_login(manager)
+    page = client.get(reverse("polls:detail", args=[poll.pk])).content.decode()
+    assert "Carried — two-thirds" in page
+    assert "3 of 4 needed 3" in page

@@ -285,17 +285,6 @@ def attendance_counts(meeting: Meeting) -> dict[str, int]:
     )
 
 
-def refusal_reasons(meeting: Meeting) -> list[tuple[str, str, int]]:
-    """(reason, clause, how many) for members refused a vote, most frequent first."""
-    rows = (
-        Attendance.objects.filter(meeting=meeting, capacity=Capacity.VOTER, eligible=False)
-        .values("reason", "clause")
-        .annotate(n=Count("id"))
-        .order_by("-n", "reason")
-    )
-    return [(r["reason"], r["clause"], r["n"]) for r in rows]
-
-
 # The chair's console warns before a meeting is opened more than this long before its time.
 EARLY_OPENING_WARNING = datetime.timedelta(minutes=30)
 

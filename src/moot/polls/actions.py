@@ -663,6 +663,11 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
                 table=round_table(counted.result),
                 elected=list(counted.result.elected_names),
                 carried=counted.result.carried,
+                # For a motion, the majority test in words (the count's first note), e.g.
+                # "two-thirds of votes cast (...): 81 of 120 needed 80 — carried".
+                explanation=counted.result.notes[0]
+                if counted.result.carried is not None and counted.result.notes
+                else "",
             )
             poll.result_text = counted.text
             poll.result_chart_svg = counted.chart_svg
