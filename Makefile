@@ -22,11 +22,19 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# Static files are collected (hashed and compressed, about 20 s) only when they or the installed
+# packages changed, so that a second `make run` starts in seconds.
+STATIC_STAMP := $(MOOT_VAR_DIR)/static/.collected
+STATIC_SOURCES := $(shell find src -path '*/static/*' -type f)
+
+$(STATIC_STAMP): $(VENV)/.installed $(STATIC_SOURCES)
+	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot collectstatic --noinput --verbosity 0
+	touch $@
+
 ## make run: install, migrate, seed the demo organisation if the database is empty, serve.
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(STATIC_STAMP)
 	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot migrate --noinput
 	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot demo --if-empty
-	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot collectstatic --noinput --verbosity 0
 	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot demo --banner --port $(PORT)
 	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot serve --port $(PORT)
 
