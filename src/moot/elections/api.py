@@ -17,6 +17,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
+from moot.accounts.api_auth import caller as _user
 from moot.elections import queries
 from moot.elections.access import access_election, access_nomination
 from moot.elections.actions import (
@@ -35,11 +36,6 @@ from moot.members.models import Member
 router = Router(tags=["elections"], auth=API_AUTH)
 
 STATUS_FOR_CODE = {"invalid": 400, "state": 409, "forbidden": 403, "ineligible": 422}
-
-
-def _user(request: HttpRequest) -> Any:
-    auth = getattr(request, "auth", None)
-    return auth if getattr(auth, "is_authenticated", False) else request.user
 
 
 class Message(Schema):

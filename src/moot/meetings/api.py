@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
+from moot.accounts.api_auth import caller as _user
 from moot.meetings import queries
 from moot.meetings.access import access_meeting
 from moot.meetings.actions import (
@@ -30,11 +31,6 @@ from moot.meetings.permissions import member_of
 router = Router(tags=["meetings"], auth=API_AUTH)
 
 STATUS_FOR_CODE = {"invalid": 400, "state": 409, "already": 409, "rule": 422}
-
-
-def _user(request: HttpRequest) -> Any:
-    auth = getattr(request, "auth", None)
-    return auth if getattr(auth, "is_authenticated", False) else request.user
 
 
 class Message(Schema):

@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
+from moot.accounts.api_auth import caller as _user
 from moot.motions import queries
 from moot.motions.access import access_amendment, access_meeting, access_motion, access_ruling
 from moot.motions.actions import (
@@ -31,11 +32,6 @@ from moot.motions.actions import (
 from moot.motions.models import Amendment, Motion, Ruling
 
 router = Router(tags=["motions"], auth=API_AUTH)
-
-
-def _user(request: HttpRequest) -> Any:
-    auth = getattr(request, "auth", None)
-    return auth if getattr(auth, "is_authenticated", False) else request.user
 
 
 class Message(Schema):

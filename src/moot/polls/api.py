@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
+from moot.accounts.api_auth import caller as _user
 from moot.members.models import Member
 from moot.polls import queries
 from moot.polls.access import access_poll
@@ -30,11 +31,6 @@ STATUS_FOR_CODE = {
     "ineligible": 403,
     "not_yours": 403,
 }
-
-
-def _user(request: HttpRequest) -> Any:
-    auth = getattr(request, "auth", None)
-    return auth if getattr(auth, "is_authenticated", False) else request.user
 
 
 class OptionOut(Schema):
