@@ -186,3 +186,12 @@ def test_votes_at_a_meeting_only_while_it_is_in_progress(
     )
     with pytest.raises(PollError, match="votes are no longer taken"):
         do_open_poll(late, acting_user=secretary)
+    # The minutes say how each vote was taken: a show of hands is not a "named vote".
+    from moot.meetings.actions import do_draft_minutes
+
+    minutes = do_draft_minutes(meeting, acting_user=None)
+    votes = next(s for s in minutes.sections if s["key"] == "votes")["paragraphs"]
+    assert votes[0].startswith(
+        "Motion 1: affiliate to the Riverside Tenants' Union (electronic secret ballot, yes-no)"
+    )
+    assert votes[1].startswith("Motion 2: a show of hands (counted show of hands, yes-no)")

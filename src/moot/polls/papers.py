@@ -137,8 +137,11 @@ def votes_minutes_section(meeting: Any) -> Any:
     paragraphs = []
     refs = []
     for poll in polls:
-        how = "secret ballot" if poll.secret else "named vote"
-        line = f"{poll.title} ({how}, {poll.get_voting_display().lower()}, {poll.method})"
+        if poll.voting == Voting.ELECTRONIC:
+            how = "electronic secret ballot" if poll.secret else "electronic named vote"
+        else:  # a show of hands or paper ballots: the tellers' counts, neither named nor stored
+            how = poll.get_voting_display().lower()
+        line = f"{poll.title} ({how}, {poll.method})"
         if poll.opened_at:
             quorum = quorum_at(meeting, poll.opened_at)
             verdict = "quorate" if quorum.quorate else "NOT quorate"
