@@ -27,9 +27,3 @@ session_auth = SessionAuth(csrf=True)
 
 # Tried in order: a request carrying a bearer token never falls back to its cookies.
 API_AUTH: list[Any] = [token_auth, session_auth]
-
-
-def caller(request: HttpRequest) -> Any:
-    """The account making an API request: the token's user, else the session's."""
-    auth = getattr(request, "auth", None)
-    return auth if getattr(auth, "is_authenticated", False) else request.user

@@ -17,7 +17,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
-from moot.accounts.api_auth import caller as _user
+from moot.api_common import Message
+from moot.api_common import caller as _user
 from moot.elections import queries
 from moot.elections.access import access_election, access_nomination
 from moot.elections.actions import (
@@ -36,11 +37,6 @@ from moot.members.models import Member
 router = Router(tags=["elections"], auth=API_AUTH)
 
 STATUS_FOR_CODE = {"invalid": 400, "state": 409, "forbidden": 403, "ineligible": 422}
-
-
-class Message(Schema):
-    detail: str
-    clause: str = ""
 
 
 REFUSALS: dict[int, Any] = {400: Message, 403: Message, 404: Message, 409: Message, 422: Message}

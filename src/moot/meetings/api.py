@@ -14,7 +14,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
-from moot.accounts.api_auth import caller as _user
+from moot.api_common import Message
+from moot.api_common import caller as _user
 from moot.meetings import queries
 from moot.meetings.access import access_meeting
 from moot.meetings.actions import (
@@ -31,11 +32,6 @@ from moot.meetings.permissions import member_of
 router = Router(tags=["meetings"], auth=API_AUTH)
 
 STATUS_FOR_CODE = {"invalid": 400, "state": 409, "already": 409, "rule": 422}
-
-
-class Message(Schema):
-    detail: str
-    clause: str = ""
 
 
 # 403 not allowed, 404 no such meeting, 409 the meeting's state does not allow it (or already

@@ -15,7 +15,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
-from moot.accounts.api_auth import caller as _user
+from moot.api_common import Message
+from moot.api_common import caller as _user
 from moot.motions import queries
 from moot.motions.access import access_amendment, access_meeting, access_motion, access_ruling
 from moot.motions.actions import (
@@ -32,11 +33,6 @@ from moot.motions.actions import (
 from moot.motions.models import Amendment, Motion, Ruling
 
 router = Router(tags=["motions"], auth=API_AUTH)
-
-
-class Message(Schema):
-    detail: str
-    clause: str = ""
 
 
 REFUSALS: dict[int, Any] = {403: Message, 404: Message, 422: Message}

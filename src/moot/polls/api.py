@@ -14,7 +14,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
-from moot.accounts.api_auth import caller as _user
+from moot.api_common import Message
+from moot.api_common import caller as _user
 from moot.members.models import Member
 from moot.polls import queries
 from moot.polls.access import access_poll
@@ -94,11 +95,6 @@ class CastIn(Schema):
     of option ids; ranked: option ids most preferred first, or {option id: rank}."""
 
     choice: int | str | list[int] | dict[str, int]
-
-
-class Message(Schema):
-    detail: str
-    clause: str = ""
 
 
 # Answers other than success, each {"detail": "..."}: 403 not allowed (with the rule where one

@@ -1,0 +1,22 @@
+"""Pieces every app's API router shares (kept out of the ``moot.api`` package, which imports
+the routers to mount them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Schema
+
+
+def caller(request: HttpRequest) -> Any:
+    """The account making an API request: the token's user, else the session's."""
+    auth = getattr(request, "auth", None)
+    return auth if getattr(auth, "is_authenticated", False) else request.user
+
+
+class Message(Schema):
+    """A refusal: what is wrong and how to fix it, with the rule's clause where one applies."""
+
+    detail: str
+    clause: str = ""
