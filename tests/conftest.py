@@ -74,6 +74,11 @@ def live_server_turns(request: pytest.FixtureRequest) -> Iterator[Callable[[], A
     turn = threading.RLock()
     httpd = live_server.thread.httpd
     app = httpd.get_app()
+    # The server (one per session) closes connections after each request. The shared in-memory
+    # connection is the test's: closing it is a no-op, but a request thread that lingers past
+    # its test (a browser's keep-alive socket) fails Django's thread-sharing check while doing
+    # so, and the error lands in a later test's teardown. Nothing is lost by not asking.
+    httpd._close_connections = lambda: None
 
     def one_at_a_time(environ: Any, start_response: Any) -> Any:
         with turn:
