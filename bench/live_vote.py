@@ -4,8 +4,9 @@
 
 Starts everything it needs and stops it again, even on failure or Ctrl-C: a throwaway
 PostgreSQL server (scripts/pg.sh, in a temporary directory) or a SQLite file, `moot migrate`,
-then a real gunicorn server (.venv/bin/gunicorn moot.site.wsgi:application, gthread workers:
-2 x 6 threads by default).
+then a real gunicorn server with the configuration `moot serve` uses (.venv/bin/gunicorn
+moot.site.wsgi:application --config python:moot.site.gunicorn_conf: gthread workers, 2 x 6
+threads by default, each worker holding at most twice its threads' connections).
 It makes N members of a constituency party (accounts, status histories, signed-in
 credentials) in bulk, schedules the party's AGM through the meetings actions, checks every
 member in as a present eligible voter (see ``bulk_check_in``), opens the meeting and, on its
@@ -435,34 +436,23 @@ def start_database(db: str, services: Services) -> str:
 
 def start_server(env: dict[str, str], services: Services, args: argparse.Namespace) -> int:
     port = free_port()
-    # A short GIL switch interval in each worker: a thread back from the database gets the GIL
-    # sooner instead of waiting out another thread's 5 ms slice (it shortens queueing).
-    config = services.tmp / "gunicorn.conf.py"
-    config.write_text(
-        "import sys\n\n\ndef post_fork(server, worker):\n"
-        f"    sys.setswitchinterval({args.switch_interval})\n"
-    )
     services.log = open(services.tmp / "gunicorn.log", "wb")  # noqa: SIM115 - closed by stop()
     services.server = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
             "moot.site.wsgi:application",
+            # The product's configuration, as `moot serve` runs it (worker class, the fair
+            # queue of worker_connections, backlog, keep-alive).
             "--config",
-            str(config),
+            "python:moot.site.gunicorn_conf",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             str(args.workers),
             "--threads",
             str(args.threads),
-            "--worker-class",
-            "gthread",
-            "--backlog",
-            "2048",
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
+            "--worker-connections",
+            str(args.worker_connections or 2 * args.threads),
         ],
         env=env,
         cwd=REPO,
@@ -744,10 +734,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=6, help="threads per gunicorn worker")
     parser.add_argument(
-        "--switch-interval",
-        type=float,
-        default=0.005,
-        help="sys.setswitchinterval in the gunicorn workers (Python's default is 0.005 s)",
+        "--worker-connections",
+        type=int,
+        default=0,
+        help="connections a worker holds at once (default: twice --threads, as moot serve)",
     )
     parser.add_argument(
         "--auth",

@@ -35,8 +35,11 @@ def user_for_token(token: str) -> Any | None:
     token = token.strip()
     if not token.startswith(API_TOKEN_PREFIX) or len(token) > 100:
         return None
-    row = ApiToken.objects.select_related("user").filter(token_hash=digest(token)).first()
-    if row is None or not row.is_usable or not row.user.is_active:
+    try:
+        row = ApiToken.objects.select_related("user").get(token_hash=digest(token))
+    except ApiToken.DoesNotExist:
+        return None
+    if not row.is_usable or not row.user.is_active:
         return None
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -123,16 +124,37 @@ class Verdict:
         return next((r.clause for r in self.reasons if r.clause), "")
 
 
+def _attendance_row(meeting_id: int, member_id: int) -> dict[str, Any] | None:
+    """One member's attendance at one meeting, as ``is_present_and_eligible`` reads it.
+
+    Plain SQL because every vote cast at a meeting asks this (2,000 voters in a minute at a
+    large AGM), and building the ORM query costs three times what running it does; the test
+    suite checks it against the ORM on SQLite and PostgreSQL."""
+    sql = (
+        "SELECT capacity, eligible, reason, clause, left_at IS NOT NULL "  # noqa: S608 - fixed names
+        f"FROM {Attendance._meta.db_table} WHERE meeting_id = %s AND member_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [meeting_id, member_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    capacity, eligible, reason, clause, left = row
+    return {
+        "capacity": capacity,
+        "eligible": bool(eligible),
+        "reason": reason,
+        "clause": clause,
+        "left": bool(left),
+    }
+
+
 def is_present_and_eligible(meeting: Meeting, member: Any) -> Verdict:
     """May ``member`` vote at ``meeting`` now? Present (checked in, not left) as an eligible
     voter, at a meeting in progress. The refusal repeats the rulebook's reason from check-in."""
     if member is None:
         return Verdict(False, (Why("Your account is not linked to a membership record."),))
-    row = (
-        Attendance.objects.filter(meeting=meeting, member=member)
-        .values("capacity", "eligible", "reason", "clause", "left_at")
-        .first()
-    )
+    row = _attendance_row(meeting.pk, member.pk)
     if row is None:
         return Verdict(
             False,
@@ -143,7 +165,7 @@ def is_present_and_eligible(meeting: Meeting, member: Any) -> Verdict:
                 ),
             ),
         )
-    if row["left_at"] is not None:
+    if row["left"]:
         return Verdict(False, (Why("You were recorded as having left the meeting."),))
     if row["capacity"] != Capacity.VOTER:
         return Verdict(False, (Why(f"You attend as {row['capacity']} and cannot vote."),))

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from moot.members.models import Member, MembershipPeriod, MemberStatus, normalise_for_search
+from moot.rows import instance_from_row
 
 if TYPE_CHECKING:
     from moot import rulebook
@@ -19,6 +20,23 @@ if TYPE_CHECKING:
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def member_for_user(user_id: int | None) -> Member | None:
+    """The membership record linked to the account ``user_id`` (only ``id``, ``number`` and
+    ``user_id`` loaded; other fields load when read), else None.
+
+    Plain SQL because the API's vote cast asks it on every request; the test suite checks it
+    against the ORM."""
+    if user_id is None:
+        return None
+    sql = f"SELECT id, number FROM {Member._meta.db_table} WHERE user_id = %s"  # noqa: S608 - fixed names
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return instance_from_row(Member, {"id": row[0], "number": row[1], "user_id": user_id})
 
 
 def status_history(member: Member) -> list[MembershipPeriod]:

@@ -258,12 +258,19 @@ def check_meeting_in_progress(meeting_id: int | None, *, lock: bool = False) -> 
     a vote is being opened (``do_close_meeting`` refuses while a vote is open)."""
     if meeting_id is None:
         return
-    from moot.meetings.models import Meeting, MeetingState
+    from moot.meetings.models import Meeting
 
     rows = Meeting.objects.filter(pk=meeting_id)
     if lock:
         rows = rows.select_for_update()
-    state, closed_at = rows.values_list("state", "closed_at").get()
+    refuse_unless_in_progress(*rows.values_list("state", "closed_at").get())
+
+
+def refuse_unless_in_progress(state: str, closed_at: Any) -> None:
+    """The refusal for a meeting's ``state`` that takes no votes (scheduled, or closed at
+    ``closed_at``)."""
+    from moot.meetings.models import MeetingState
+
     if state == MeetingState.SCHEDULED:
         raise PollError(MEETING_NOT_OPEN, code="state")
     if state == MeetingState.CLOSED:
@@ -472,13 +479,18 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
 
     Eligibility and the ballot are checked before the lock is taken (neither can change while
     the poll is open), so the locked part is only: re-read the state, two inserts, the audit
-    event.
+    event. This is the hot path of a live vote (2,000 voters in a minute): with ``poll`` from
+    ``queries.poll_for_cast`` a secret ballot costs one read (the voter's attendance or
+    entitlement) before the transaction, whose statements are the lock and the two inserts.
     """
     if acting_user is None or member is None or member.user_id != acting_user.pk:
         raise PollError("You can cast only your own vote.", code="not_yours")
     if poll.state != PollState.OPEN:
         check_open(Poll.objects.get(pk=poll.pk))  # says why (not open yet / closed at …)
-    check_meeting_in_progress(getattr(poll, "meeting_id", None))
+    if poll.meeting_id is not None:
+        # Read with the poll by ``queries.poll_for_cast`` (else one query here); the standing
+        # below reuses it.
+        refuse_unless_in_progress(poll.meeting.state, poll.meeting.closed_at)
     standing = voter_standing(poll, member)
     if not standing.allowed:
         raise PollError(standing.reason, clause=standing.clause, code="ineligible")

@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from moot.accounts.api_auth import API_AUTH
 from moot.api_common import Message
 from moot.api_common import caller as _user
-from moot.members.models import Member
+from moot.members.queries import member_for_user
 from moot.polls import queries
 from moot.polls.access import access_poll
 from moot.polls.actions import PollError, do_cast_ballot, do_close_poll, do_open_poll
@@ -169,13 +169,10 @@ def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Status:
     user = _user(request)
     # No view-permission check here: do_cast_ballot's eligibility test (present and eligible,
     # or in the frozen electorate) is the stricter rule, and this is the hot path of a vote.
-    poll = Poll.objects.defer("result", "result_text", "result_chart_svg").filter(pk=poll_id)
-    poll = poll.order_by().first()
+    poll = queries.poll_for_cast(poll_id)
     if poll is None:
         raise HttpError(404, "No such poll.")
-    member = (
-        Member.objects.only("id", "user_id", "number").filter(user_id=user.pk).order_by().first()
-    )
+    member = member_for_user(user.pk)
     try:
         do_cast_ballot(poll, member, payload.choice, acting_user=user)
     except PollError as exc:

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
         )
-        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("MOOT_THREADS", "6")))
         parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,20 +35,19 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "moot.site.wsgi:application",
+            "--config",
+            "python:moot.site.gunicorn_conf",
             "--bind",
             bind,
             "--workers",
             str(options["workers"]),
             "--threads",
             str(options["threads"]),
-            "--worker-class",
-            "gthread",
+            # Twice the threads, whatever --threads says (moot/site/gunicorn_conf.py says why).
+            "--worker-connections",
+            str(2 * options["threads"]),
             "--access-logfile",
             "-",
-            "--log-level",
-            "warning",
-            "--graceful-timeout",
-            "5",
         ]
         children = [subprocess.Popen(gunicorn)]
         if not options["no_worker"] and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
