@@ -73,3 +73,21 @@ def make_members(world: World) -> Callable[..., list[Any]]:
         ]
 
     return make
+
+
+@pytest.fixture
+def make_quorate(make_members: Callable[..., list[Any]]) -> Callable[[Meeting], list[Any]]:
+    """make_quorate(meeting) -> the eligible members of Riverside checked in so that the
+    meeting reaches its quorum (votes open only at a quorate meeting)."""
+    from moot.meetings.actions import do_check_in
+    from moot.meetings.queries import quorum_state
+
+    def make(meeting: Meeting) -> list[Any]:
+        added: list[Any] = []
+        while (shortfall := quorum_state(meeting).shortfall) > 0:
+            for member in make_members(shortfall):
+                do_check_in(meeting, member, acting_user=None)
+                added.append(member)
+        return added
+
+    return make

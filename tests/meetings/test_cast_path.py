@@ -31,11 +31,12 @@ CAST_FIELDS = ("id", "title", "state", "voting", "secret", "method", "seats", "m
 
 
 @pytest.fixture
-def chair_poll(world: Any, meeting: Any) -> Poll:
+def chair_poll(world: Any, meeting: Any, make_quorate: Any) -> Poll:
     """A secret IRV poll for the chair on the AGM's election item, the meeting in progress and
-    the member checked in."""
+    quorate, the member checked in."""
     item = do_add_agenda_item(meeting, kind="election", title="Chair", acting_user=None)
     do_check_in(meeting, world.members["member"], acting_user=None)
+    make_quorate(meeting)
     do_start_meeting(meeting, acting_user=None)
     poll = do_create_poll(
         title="Election of the chair",

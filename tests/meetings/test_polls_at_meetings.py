@@ -43,11 +43,14 @@ def client_for(user: Any) -> Client:
     return client
 
 
-def test_only_present_eligible_members_vote(world: Any, meeting: Any, poll_at_meeting: Any) -> None:
+def test_only_present_eligible_members_vote(
+    world: Any, meeting: Any, poll_at_meeting: Any, make_quorate: Any
+) -> None:
     poll, _item = poll_at_meeting
     for member in world.members["member"], world.members["chair"], world.members["secretary"]:
         do_check_in(meeting, member, acting_user=None)
     do_check_in(meeting, world.target, acting_user=None)
+    make_quorate(meeting)
     do_start_meeting(meeting, acting_user=None)
     poll = do_open_poll(poll, acting_user=world.users["secretary"])
     yes = poll.options.get(code="yes").pk
@@ -65,9 +68,12 @@ def test_only_present_eligible_members_vote(world: Any, meeting: Any, poll_at_me
     assert "not checked in" in not_here.value.message
 
 
-def test_item_links_and_projector_fragment(world: Any, meeting: Any, poll_at_meeting: Any) -> None:
+def test_item_links_and_projector_fragment(
+    world: Any, meeting: Any, poll_at_meeting: Any, make_quorate: Any
+) -> None:
     poll, item = poll_at_meeting
     do_check_in(meeting, world.members["member"], acting_user=None)
+    make_quorate(meeting)
     meeting = do_start_meeting(meeting, acting_user=None)
     do_open_poll(poll, acting_user=world.users["secretary"])
     member_links = {url: label for label, url in hooks.item_links(item, world.users["member"])}
@@ -96,25 +102,29 @@ def test_ballot_papers_pdf(world: Any, meeting: Any, poll_at_meeting: Any) -> No
 
 
 def test_minutes_state_the_quorum_at_each_vote(
-    world: Any, meeting: Any, poll_at_meeting: Any
+    world: Any, meeting: Any, poll_at_meeting: Any, make_quorate: Any
 ) -> None:
-    from moot.meetings.actions import do_close_meeting, do_draft_minutes
+    from moot.meetings.actions import do_check_out, do_close_meeting, do_draft_minutes
     from moot.polls.actions import do_close_poll
 
     poll, _item = poll_at_meeting
     for role in ("member", "chair", "secretary", "branch_secretary"):
         do_check_in(meeting, world.members[role], acting_user=None)
+    (last,) = make_quorate(meeting)  # the fifth: the quorum is 5
     meeting = do_start_meeting(meeting, acting_user=None)
     poll = do_open_poll(poll, acting_user=world.users["secretary"])
     yes = poll.options.get(code="yes").pk
     for role in ("member", "chair", "secretary"):
         do_cast_ballot(poll, world.members[role], yes, acting_user=world.users[role])
+    # One leaves during the vote: the minutes give the quorum when it opened and those present
+    # at the close.
+    do_check_out(meeting.attendances.get(member=last), acting_user=None)
     do_close_poll(poll, acting_user=world.users["secretary"])
     meeting = do_close_meeting(meeting, acting_user=None)
     minutes = do_draft_minutes(meeting, acting_user=None)
     votes = next(s for s in minutes.sections if s["key"] == "votes")
     text = votes["paragraphs"][0]
-    assert "with 4 eligible members present (quorum 5, clause 7.6.1: NOT quorate)" in text
+    assert "with 5 eligible members present (quorum 5, clause 7.6.1: quorate)" in text
     assert "3 votes of 4 eligible present; carried" in text
     assert text.endswith(f"[poll {poll.pk}]")
     assert votes["refs"] == [[f"Poll {poll.pk}", reverse("polls:detail", args=[poll.pk])]]
@@ -122,7 +132,7 @@ def test_minutes_state_the_quorum_at_each_vote(
 
 
 def test_votes_at_a_meeting_only_while_it_is_in_progress(
-    world: Any, meeting: Any, poll_at_meeting: Any
+    world: Any, meeting: Any, poll_at_meeting: Any, make_quorate: Any
 ) -> None:
     from moot.meetings.actions import MeetingError, do_close_meeting
     from moot.polls.actions import do_close_poll, do_enter_teller_counts
@@ -155,6 +165,7 @@ def test_votes_at_a_meeting_only_while_it_is_in_progress(
         do_cast_ballot(poll, world.members["member"], yes, acting_user=world.users["member"])
     type(poll).objects.filter(pk__in=[poll.pk, hands.pk]).update(state="draft")
 
+    make_quorate(meeting)
     do_start_meeting(meeting, acting_user=None)
     poll = do_open_poll(poll, acting_user=secretary)
     hands = do_open_poll(hands, acting_user=secretary)
@@ -195,3 +206,22 @@ def test_votes_at_a_meeting_only_while_it_is_in_progress(
         "Motion 1: affiliate to the Riverside Tenants' Union (electronic secret ballot, yes-no)"
     )
     assert votes[1].startswith("Motion 2: a show of hands (counted show of hands, yes-no)")
+
+
+def test_no_vote_opens_at_an_inquorate_meeting(
+    world: Any, meeting: Any, poll_at_meeting: Any, make_quorate: Any
+) -> None:
+    """Members may leave after the chair moved to the item: the vote itself asks again."""
+    poll, _item = poll_at_meeting
+    do_check_in(meeting, world.members["member"], acting_user=None)
+    do_start_meeting(meeting, acting_user=None)
+    with pytest.raises(PollError) as refused:
+        do_open_poll(poll, acting_user=world.users["secretary"])
+    assert refused.value.code == "state"
+    assert refused.value.clause == "7.6.1"
+    assert "not quorate (1 eligible member present, 5 needed)" in refused.value.message
+    assert "may not take motion business" in refused.value.message
+    poll.refresh_from_db()
+    assert poll.state == "draft"
+    make_quorate(meeting)
+    assert do_open_poll(poll, acting_user=world.users["secretary"]).state == "open"

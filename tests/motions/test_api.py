@@ -114,7 +114,7 @@ def test_rulings_challenge_and_permissions(world: Any, table: Any, check_in: Any
 
 
 def test_amend_vote_and_forward(world: Any, table: Any, check_in: Any) -> None:
-    check_in(world.meeting, 4)
+    check_in(world.meeting, 5)
     motion = table()
     member = as_user(world.member.user)
     proposed = post(

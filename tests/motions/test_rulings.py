@@ -178,7 +178,7 @@ def test_a_national_office_ruling_cannot_be_challenged_by_the_meeting(
 def test_the_motion_is_not_put_while_a_challenge_is_pending(
     world: Any, table: Any, check_in: Any
 ) -> None:
-    check_in(world.meeting, 3)
+    check_in(world.meeting, 5)
     motion = table()
     ruling = do_rule_on_motion(
         motion, decision="competent", clause="7.1", reasons="Local.", acting_user=world.chair.user

@@ -123,7 +123,10 @@ def test_a_ruling_without_reasons_is_refused_on_the_page_then_recorded(
     assert "It concerns one member&#x27;s case." in page
 
 
-def test_managing_is_for_the_chair_secretary_and_staff(world: Any, table: Any) -> None:
+def test_managing_is_for_the_chair_secretary_and_staff(
+    world: Any, table: Any, check_in: Any
+) -> None:
+    check_in(world.meeting, 5)  # a quorum: a vote is opened below
     motion = table()
     for user in (world.member.user, world.mover.user):
         client = client_for(user)
@@ -219,7 +222,7 @@ def test_item_links_offer_vote_now_while_an_electronic_vote_is_open(
 ) -> None:
     from moot.motions.actions import do_close_motion_vote, do_open_motion_vote
 
-    check_in(world.meeting, 2)
+    check_in(world.meeting, 5)
     item = AgendaItem.objects.create(
         meeting=world.meeting, position=1, kind="motion", title="Motions"
     )

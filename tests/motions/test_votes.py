@@ -74,14 +74,14 @@ def test_electronic_secret_vote_and_outcome_read_from_a_poll_closed_elsewhere(
 
 
 def test_named_electronic_vote(world: Any, table: Any, check_in: Any) -> None:
-    voters = check_in(world.meeting, 3)
+    voters = check_in(world.meeting, 5)  # a quorum (5)
     motion = do_open_motion_vote(
         table(), voting="electronic", secret=False, acting_user=world.chair.user
     )
     for voter in voters:
         do_cast_ballot(motion.poll, voter, "no", acting_user=voter.user)
     motion = do_close_motion_vote(motion, acting_user=world.chair.user)
-    assert (motion.state, motion.votes_no) == (MotionState.LOST, 3)
+    assert (motion.state, motion.votes_no) == (MotionState.LOST, 5)
     assert "electronic named vote" in motion.outcome_text
 
 
@@ -132,7 +132,7 @@ def test_a_proscribed_organisation_is_flagged_when_tabled_and_refused_when_carri
 
 
 def test_forwarding_a_carried_motion_to_the_parent(world: Any, table: Any, check_in: Any) -> None:
-    check_in(world.meeting, 3)
+    check_in(world.meeting, 5)
     motion = table()
     with pytest.raises(MotionError, match="only a carried motion can be forwarded"):
         do_forward_motion(motion, acting_user=world.secretary.user)

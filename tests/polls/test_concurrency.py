@@ -114,9 +114,10 @@ def test_fifty_threads_casting_for_one_member_give_one_ballot(
 
 
 @pytest.fixture
-def meeting_poll(unit: Any, manager: Any) -> Callable[..., Any]:
+def meeting_poll(unit: Any, manager: Any, make_voter: Callable[..., Any]) -> Callable[..., Any]:
     """meeting_poll(members, secret=True) -> an open IRV poll at tonight's open AGM of ``unit``
-    where ``members`` were checked in (each one present and eligible by the rulebook)."""
+    where ``members`` were checked in (each one present and eligible by the rulebook), with
+    other members of ``unit`` checked in too if the quorum needs them."""
     import datetime
 
     from django.utils import timezone
@@ -127,6 +128,7 @@ def meeting_poll(unit: Any, manager: Any) -> Callable[..., Any]:
         do_create_meeting,
         do_start_meeting,
     )
+    from moot.meetings.queries import quorum_state
     from moot.polls.actions import do_create_poll, do_open_poll
 
     def make(members: list[Any], *, secret: bool = True) -> Any:
@@ -145,6 +147,8 @@ def meeting_poll(unit: Any, manager: Any) -> Callable[..., Any]:
         for member in members:
             attendance = do_check_in(meeting, member, acting_user=manager)
             assert attendance.eligible, attendance.reason
+        while quorum_state(meeting).shortfall:
+            do_check_in(meeting, make_voter(unit), acting_user=manager)
         meeting = do_start_meeting(meeting, acting_user=manager)
         poll = do_create_poll(
             title="Election of the chair",

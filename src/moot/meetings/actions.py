@@ -597,8 +597,6 @@ def do_set_current_item(meeting: Meeting, item: AgendaItem, *, acting_user: Any)
     """Make ``item`` the business now before the meeting (the previous item is done). An
     inquorate meeting may take only the business the rulebook allows; anything else is
     refused with the clause."""
-    from moot import rulebook
-
     meeting = _lock(meeting)
     if not meeting.is_open:
         raise MeetingError(
@@ -607,20 +605,9 @@ def do_set_current_item(meeting: Meeting, item: AgendaItem, *, acting_user: Any)
         )
     if item.meeting_id != meeting.pk:
         raise MeetingError("That item belongs to another meeting.", field="item")
-    state = queries.quorum_state(meeting)
-    if not state.quorate:
-        verdict = rulebook.check_inquorate_business(
-            queries.edition_of(meeting), meeting.kind, item.kind
-        )
-        if not verdict.allowed:
-            error = _refusal(
-                verdict, f"The meeting is not quorate and may not take {item.get_kind_display()}."
-            )
-            error.message = (
-                f"The meeting is not quorate ({state.present_eligible} eligible members present, "
-                f"{state.required} needed): {error.message}"
-            )
-            raise error
+    refusal = queries.inquorate_refusal(meeting, item.kind)
+    if refusal is not None:
+        raise MeetingError(refusal.text, clause=refusal.clause, code="rule")
     previous = meeting.current_item_id
     if previous is not None and previous != item.pk:
         AgendaItem.objects.filter(pk=previous).update(state=ItemState.DONE)

@@ -178,6 +178,29 @@ def is_present_and_eligible(meeting: Meeting, member: Any) -> Verdict:
     return Verdict(True)
 
 
+def inquorate_refusal(meeting: Meeting, business: str) -> Why | None:
+    """Why ``meeting`` may not take ``business`` (an agenda item kind: "motion", "election" …)
+    now: it is inquorate and the rulebook does not let an inquorate meeting of its kind take
+    that business. None when it may. Asked when the chair moves to an item and when a vote is
+    opened (members may have left since the item began)."""
+    from moot import rulebook
+
+    state = quorum_state(meeting)
+    if state.quorate:
+        return None
+    verdict = rulebook.check_inquorate_business(edition_of(meeting), meeting.kind, business)
+    if verdict.allowed:
+        return None
+    reasons = tuple(verdict.reasons)
+    text = "; ".join(r.text for r in reasons) or f"an inquorate meeting may not take {business}"
+    members = "member" if state.present_eligible == 1 else "members"
+    return Why(
+        f"The meeting is not quorate ({state.present_eligible} eligible {members} present, "
+        f"{state.required} needed): {text}.",
+        next((r.clause for r in reasons if r.clause), state.clause),
+    )
+
+
 @dataclass(frozen=True)
 class QuorumState:
     present_eligible: int

@@ -33,6 +33,7 @@ from moot.polls.queries import (
     YES_NO_METHOD,
     ballot_kind,
     eligible_count,
+    meetings_queries,
     voter_standing,
 )
 
@@ -297,13 +298,16 @@ def open_votes_before_close(meeting: Any) -> list[str]:
 
 def do_open_poll(poll: Poll, *, acting_user: Any, electorate: Iterable[Any] | None = None) -> Poll:
     """Open a draft poll for voting. A poll not at a meeting freezes its electorate now; a poll
-    at a meeting opens only while the meeting is in progress."""
+    at a meeting opens only while the meeting is in progress, and only while it is quorate
+    unless the rulebook lets an inquorate meeting take that business."""
     with transaction.atomic():
         meeting_id = Poll.objects.filter(pk=poll.pk).values_list("meeting_id", flat=True).get()
         check_meeting_in_progress(meeting_id, lock=True)  # meeting before poll: the close's order
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
         if poll.state != PollState.DRAFT:
             raise PollError(f"This poll is already {poll.get_state_display().lower()}.")
+        if meeting_id is not None:
+            _refuse_if_inquorate(poll)
         if getattr(poll, "meeting_id", None) is None:
             rows = _frozen_electorate(poll, electorate)
             Entitlement.objects.bulk_create(rows, batch_size=2000)
@@ -320,6 +324,25 @@ def do_open_poll(poll: Poll, *, acting_user: Any, electorate: Iterable[Any] | No
             after={"state": poll.state, "electorate": poll.electorate_size},
         )
     return poll
+
+
+def _refuse_if_inquorate(poll: Poll) -> None:
+    """The business a vote at a meeting decides is its agenda item's (a challenge to a ruling
+    is the motion's business), else the poll's own kind."""
+    module = meetings_queries()
+    if module is None or not hasattr(module, "inquorate_refusal"):
+        return
+    if poll.agenda_item_id is not None:
+        business = poll.agenda_item.kind
+    else:
+        business = "election" if poll.kind == PollKind.ELECTION else "motion"
+    refusal = module.inquorate_refusal(poll.meeting, business)
+    if refusal is not None:
+        raise PollError(
+            f"{refusal.text} Wait for more members to check in before the vote.",
+            clause=refusal.clause,
+            code="state",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
