@@ -99,9 +99,26 @@ def test_member_for_user_answers_what_the_orm_answers(world: Any) -> None:
 
 
 def test_attendance_reads_capacity_eligibility_and_departure(meeting: Any, world: Any) -> None:
+    from moot.meetings.actions import do_check_out
+    from moot.meetings.models import Attendance
+    from moot.meetings.queries import _attendance_row
+
     do_check_in(meeting, world.members["secretary"], acting_user=None, capacity="observer")
     do_check_in(meeting, world.target, acting_user=None)
+    do_check_in(meeting, world.members["chair"], acting_user=None)
+    do_check_out(do_check_in(meeting, world.members["member"], acting_user=None), acting_user=None)
     meeting = do_start_meeting(meeting, acting_user=None)
+    rows = Attendance.objects.filter(meeting=meeting, member__isnull=False)
+    assert rows.count() == 4
+    for row in rows:
+        assert _attendance_row(meeting.pk, row.member_id) == {
+            "capacity": row.capacity,
+            "eligible": row.eligible,
+            "reason": row.reason,
+            "clause": row.clause,
+            "left": row.left_at is not None,
+        }
+    assert _attendance_row(meeting.pk, world.members["branch_secretary"].pk) is None
     observer = meeting_queries.is_present_and_eligible(meeting, world.members["secretary"])
     assert not observer.allowed
     assert "observer" in observer.reason

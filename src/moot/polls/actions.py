@@ -495,7 +495,8 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
     anonymous SecretBallot or their NamedVote.
 
     One ballot per eligible member is enforced by the database: the poll row is locked
-    (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE transactions serialise writers), so no vote
+    (``SELECT … FOR SHARE``, see ``_lock_poll_for_cast``; SQLite's IMMEDIATE transactions
+    serialise writers), so no vote
     is written while the poll is being closed, and ``Participation(poll, member)`` is unique, so
     a second vote fails even when two arrive at the same instant. A vote is always the voter's
     own: ``acting_user`` must be the member's account.
