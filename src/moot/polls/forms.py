@@ -5,11 +5,13 @@ candidate or answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
 
+from moot.polls.hooks import OptionDetails, option_details
 from moot.polls.models import Poll, PollOption
 from moot.polls.queries import ballot_kind
 
@@ -42,6 +44,14 @@ class Ballot:
                 return f"Choose up to {self.poll.seats} candidates."
             return "Choose every candidate you approve of."
         return "Choose one answer."
+
+    @cached_property
+    def entries(self) -> list[tuple[BallotControl, OptionDetails | None]]:
+        """Each control with what the voter may read about its option (a candidate's
+        statement, from ``polls.hooks``). Looked up only when the page is rendered, not when a
+        posted ballot is read and cast."""
+        details = option_details(self.poll)
+        return [(control, details.get(control.option.pk)) for control in self.controls]
 
 
 def build_ballot(poll: Poll, data: QueryDict | None = None) -> Ballot:

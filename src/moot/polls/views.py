@@ -57,9 +57,8 @@ def vote(request: HttpRequest, poll_id: int) -> HttpResponse:
     standing = queries.voter_standing(poll, member) if poll.is_open else None
     voted = queries.has_voted(poll, member)
     error: PollError | None = None
-    ballot = build_ballot(poll)
+    ballot = build_ballot(poll, request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        ballot = build_ballot(poll, request.POST)
         try:
             do_cast_ballot(
                 poll, member, choice_from_post(ballot, request.POST), acting_user=request.user
