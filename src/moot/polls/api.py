@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
@@ -20,6 +20,7 @@ from moot.members.queries import member_for_user
 from moot.polls import queries
 from moot.polls.access import access_poll
 from moot.polls.actions import PollError, do_cast_ballot, do_close_poll, do_open_poll
+from moot.polls.hooks import option_details
 from moot.polls.models import Poll
 
 # A personal API token or the browser session (with CSRF), as everywhere in the API.
@@ -39,6 +40,10 @@ class OptionOut(Schema):
     label: str
     order: int
     code: str
+    statement: str = Field(
+        description="What the voter may read about this option on the ballot, as plain text "
+        "(for an election, the candidate's own statement); an empty string when there is none.",
+    )
 
 
 class TurnoutOut(Schema):
@@ -67,6 +72,7 @@ class PollOut(Schema):
 
 def _poll_out(poll: Poll) -> dict[str, Any]:
     turnout = queries.turnout(poll)
+    details = option_details(poll)
     return {
         "id": poll.pk,
         "title": poll.title,
@@ -82,7 +88,13 @@ def _poll_out(poll: Poll) -> dict[str, Any]:
         "opened_at": poll.opened_at.isoformat() if poll.opened_at else None,
         "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
         "options": [
-            {"id": o.pk, "label": o.label, "order": o.order, "code": o.code}
+            {
+                "id": o.pk,
+                "label": o.label,
+                "order": o.order,
+                "code": o.code,
+                "statement": details[o.pk].statement if o.pk in details else "",
+            }
             for o in poll.options.all()
         ],
         "turnout": {"voted": turnout.voted, "eligible": turnout.eligible},
