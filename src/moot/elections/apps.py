@@ -19,3 +19,7 @@ class ElectionsConfig(AppConfig):
         PANELS.append(nominations_panel)
         hooks.register_minutes_section("elections", 70, minutes_section)
         hooks.register_item_links(item_links)
+        from moot.elections.providers import ballot_details
+        from moot.polls.hooks import register_option_details
+
+        register_option_details(ballot_details)  # candidates' statements on the ballot

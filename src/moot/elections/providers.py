@@ -1,0 +1,38 @@
+"""What elections supplies through the extension points of the apps it uses: polls never
+imports elections, so the ballot learns about candidates from here (registered in
+``ElectionsConfig.ready()``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moot.elections.models import Nomination
+from moot.polls.hooks import OptionDetails
+
+
+def ballot_details(poll: Any) -> dict[int, OptionDetails]:
+    """For an election's poll, each candidate's statement on the ballot, by poll option: the
+    candidate's own words and, for a job share, who shares the post. Only what every voter may
+    read on the candidates page — never anyone's gender, eligibility or a refusal's reason.
+    Candidates not on the ballot (withdrawn, declined, refused before the vote opened) have no
+    option, so nothing of theirs is shown."""
+    if poll.kind != "election":
+        return {}
+    nominations = list(
+        Nomination.objects.filter(poll_option__poll_id=poll.pk).select_related("nominee", "partner")
+    )
+    names = {n.pk: " and ".join(person.full_name for person in n.people()) for n in nominations}
+    taken = list(names.values())
+    details: dict[int, OptionDetails] = {}
+    for nomination in nominations:
+        name = names[nomination.pk]
+        facts: tuple[str, ...] = ()
+        if nomination.is_joint:
+            facts = (f"A job share: {name} stand together and would share the post.",)
+        details[nomination.poll_option_id] = OptionDetails(
+            # Two candidates of one name: the ballot's label (which tells them apart) instead.
+            name=name if taken.count(name) == 1 else "",
+            statement=nomination.statement.strip(),
+            facts=facts,
+        )
+    return details
