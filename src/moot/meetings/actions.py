@@ -72,6 +72,27 @@ def _refusal(assessment: Any, fallback: str) -> MeetingError:
     return MeetingError(text, clause=clause, code="rule")
 
 
+def _moment(at: datetime.datetime | None) -> datetime.datetime:
+    """When the step happened: now, or ``at`` when the records of a meeting held earlier are
+    entered afterwards (the demo's last AGM, an import from paper). Never in the future; the
+    audit event keeps the time it was recorded and says when the step happened."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        raise MeetingError("Give the time the step happened with its time zone.", field="at")
+    if at > now:
+        raise MeetingError(
+            "A step cannot be recorded as having happened in the future.", field="at"
+        )
+    return at
+
+
+def _happened(after: dict[str, Any], moment: datetime.datetime, at: Any) -> dict[str, Any]:
+    """The audit payload, with the time the step happened when it was recorded later."""
+    return {**after, "happened_at": moment.isoformat()} if at is not None else after
+
+
 def snapshot(meeting: Meeting) -> dict[str, Any]:
     return {
         "unit": meeting.unit_id,
@@ -196,10 +217,12 @@ def do_create_meeting(
     secretary: Any = None,
     notice_sent_on: datetime.date | None = None,
     acting_user: Any,
+    at: datetime.datetime | None = None,
 ) -> Meeting:
     """Schedule a meeting of ``unit``. The notice periods are checked against the date notice
     goes out: ``notice_sent_on`` when the notice was already sent another way (post, an
-    earlier system), else today (it is sent from moot with ``do_send_notice``)."""
+    earlier system), else today (it is sent from moot with ``do_send_notice``). ``at``: when
+    it was scheduled, for a meeting recorded afterwards (checked as on that day)."""
     location, online_url = location.strip(), online_url.strip()
     meeting_kind = check_meeting_details(
         unit=unit,
@@ -209,8 +232,9 @@ def do_create_meeting(
         location=location,
         online_url=online_url,
     )
+    moment = _moment(at)
     meeting_date = timezone.localdate(starts_at)
-    today = timezone.localdate()
+    today = timezone.localdate(moment)
     if meeting_date < today:
         raise MeetingError(
             "The meeting date has passed: choose a date from today.", field="starts_at"
@@ -254,7 +278,7 @@ def do_create_meeting(
         actor=acting_user,
         verb="meeting.create",
         obj=meeting,
-        after=snapshot(meeting),
+        after=_happened(snapshot(meeting), moment, at),
         clause=meeting_kind.clause,
     )
     return meeting
@@ -539,7 +563,13 @@ def do_remove_agenda_item(item: AgendaItem, *, acting_user: Any) -> None:
 # The chair's moves
 
 
-def _record_quorum(meeting: Meeting, occasion: str, item: AgendaItem | None = None) -> QuorumCheck:
+def _record_quorum(
+    meeting: Meeting,
+    occasion: str,
+    item: AgendaItem | None = None,
+    *,
+    at: datetime.datetime | None = None,
+) -> QuorumCheck:
     state = queries.quorum_state(meeting)
     return QuorumCheck.objects.create(
         meeting=meeting,
@@ -551,52 +581,63 @@ def _record_quorum(meeting: Meeting, occasion: str, item: AgendaItem | None = No
         quorate=state.quorate,
         text=state.text[:300],
         clause=state.clause,
-        at=timezone.now(),
+        at=at or timezone.now(),
     )
 
 
 @transaction.atomic
-def do_start_meeting(meeting: Meeting, *, acting_user: Any) -> Meeting:
+def do_start_meeting(
+    meeting: Meeting, *, acting_user: Any, at: datetime.datetime | None = None
+) -> Meeting:
     """Open the meeting: record the quorum at the start. The eligible roll is counted now if no
-    notice was sent from moot. The chair then takes the first item (``do_set_current_item``)."""
+    notice was sent from moot. The chair then takes the first item (``do_set_current_item``).
+    ``at``: when it opened, for a meeting recorded afterwards (on the meeting's day)."""
+    moment = _moment(at)
     meeting = _lock(meeting)
     if not meeting.is_scheduled:
         raise MeetingError(
             "The meeting has already started." if meeting.is_open else "The meeting is closed.",
             code="state",
         )
-    if timezone.localdate(meeting.starts_at) != timezone.localdate():
+    if timezone.localdate(meeting.starts_at) != timezone.localdate(moment):
         raise MeetingError(
             f"The meeting is called for {_when(meeting.starts_at)}: it can be opened on that day "
             "only (move the date if it has changed).",
             code="state",
         )
     if meeting.eligible_roll is None:
-        _count_roll(meeting, timezone.localdate())
+        _count_roll(meeting, timezone.localdate(moment))
     meeting.state = MeetingState.OPEN
-    meeting.opened_at = timezone.now()
+    meeting.opened_at = moment
     meeting.save(update_fields=["state", "opened_at", "updated_at"])
-    check = _record_quorum(meeting, "start")
+    check = _record_quorum(meeting, "start", at=moment)
     record(
         actor=acting_user,
         verb="meeting.start",
         obj=meeting,
-        after={
-            "opened_at": meeting.opened_at,
-            "present_eligible": check.present_eligible,
-            "required": check.required,
-            "quorate": check.quorate,
-        },
+        after=_happened(
+            {
+                "opened_at": meeting.opened_at,
+                "present_eligible": check.present_eligible,
+                "required": check.required,
+                "quorate": check.quorate,
+            },
+            moment,
+            at,
+        ),
         clause=check.clause,
     )
     return meeting
 
 
 @transaction.atomic
-def do_set_current_item(meeting: Meeting, item: AgendaItem, *, acting_user: Any) -> Meeting:
+def do_set_current_item(
+    meeting: Meeting, item: AgendaItem, *, acting_user: Any, at: datetime.datetime | None = None
+) -> Meeting:
     """Make ``item`` the business now before the meeting (the previous item is done). An
     inquorate meeting may take only the business the rulebook allows; anything else is
-    refused with the clause."""
+    refused with the clause. ``at``: when, for a meeting recorded afterwards."""
+    moment = _moment(at)
     meeting = _lock(meeting)
     if not meeting.is_open:
         raise MeetingError(
@@ -605,6 +646,7 @@ def do_set_current_item(meeting: Meeting, item: AgendaItem, *, acting_user: Any)
         )
     if item.meeting_id != meeting.pk:
         raise MeetingError("That item belongs to another meeting.", field="item")
+    _check_not_before_opening(meeting, moment)
     refusal = queries.inquorate_refusal(meeting, item.kind)
     if refusal is not None:
         raise MeetingError(refusal.text, clause=refusal.clause, code="rule")
@@ -614,24 +656,37 @@ def do_set_current_item(meeting: Meeting, item: AgendaItem, *, acting_user: Any)
     item = AgendaItem.objects.get(pk=item.pk)
     item.state = ItemState.CURRENT
     if item.started_at is None:
-        item.started_at = timezone.now()
+        item.started_at = moment
     item.save(update_fields=["state", "started_at"])
     meeting.current_item = item
     meeting.save(update_fields=["current_item", "updated_at"])
-    check = _record_quorum(meeting, "item", item)
+    check = _record_quorum(meeting, "item", item, at=moment)
     record(
         actor=acting_user,
         verb="meeting.set_current_item",
         obj=meeting,
         before={"current_item": previous},
-        after={
-            "current_item": item.pk,
-            "title": item.title,
-            "present_eligible": check.present_eligible,
-            "quorate": check.quorate,
-        },
+        after=_happened(
+            {
+                "current_item": item.pk,
+                "title": item.title,
+                "present_eligible": check.present_eligible,
+                "quorate": check.quorate,
+            },
+            moment,
+            at,
+        ),
     )
     return meeting
+
+
+def _check_not_before_opening(meeting: Meeting, moment: datetime.datetime) -> None:
+    if meeting.opened_at is not None and moment < meeting.opened_at:
+        raise MeetingError(
+            f"The meeting opened at {_when(meeting.opened_at)}: a later step cannot be recorded "
+            "before that.",
+            field="at",
+        )
 
 
 def _neighbour(meeting: Meeting, step: int) -> AgendaItem:
@@ -652,9 +707,11 @@ def _neighbour(meeting: Meeting, step: int) -> AgendaItem:
     return items[target]
 
 
-def do_next_item(meeting: Meeting, *, acting_user: Any) -> Meeting:
+def do_next_item(
+    meeting: Meeting, *, acting_user: Any, at: datetime.datetime | None = None
+) -> Meeting:
     """Move to the next item on the agenda (the first, when none is current)."""
-    return do_set_current_item(meeting, _neighbour(meeting, 1), acting_user=acting_user)
+    return do_set_current_item(meeting, _neighbour(meeting, 1), acting_user=acting_user, at=at)
 
 
 def do_previous_item(meeting: Meeting, *, acting_user: Any) -> Meeting:
@@ -663,30 +720,39 @@ def do_previous_item(meeting: Meeting, *, acting_user: Any) -> Meeting:
 
 
 @transaction.atomic
-def do_close_meeting(meeting: Meeting, *, acting_user: Any) -> Meeting:
+def do_close_meeting(
+    meeting: Meeting, *, acting_user: Any, at: datetime.datetime | None = None
+) -> Meeting:
     """Close the meeting: the current item is done, the quorum at the close is recorded and
-    nobody can check in any more. The minutes can then be drafted."""
+    nobody can check in any more. The minutes can then be drafted. ``at``: when it closed, for
+    a meeting recorded afterwards."""
+    moment = _moment(at)
     meeting = _lock(meeting)
     if not meeting.is_open:
         raise MeetingError(
             "The meeting has not started." if meeting.is_scheduled else "The meeting is closed.",
             code="state",
         )
+    _check_not_before_opening(meeting, moment)
     problems = hooks.before_close(meeting)  # e.g. polls: a vote still open at the meeting
     if problems:
         raise MeetingError(" ".join(problems), code="state")
     if meeting.current_item_id is not None:
         AgendaItem.objects.filter(pk=meeting.current_item_id).update(state=ItemState.DONE)
-    check = _record_quorum(meeting, "close")
+    check = _record_quorum(meeting, "close", at=moment)
     meeting.state = MeetingState.CLOSED
-    meeting.closed_at = timezone.now()
+    meeting.closed_at = moment
     meeting.current_item = None
     meeting.save(update_fields=["state", "closed_at", "current_item", "updated_at"])
     record(
         actor=acting_user,
         verb="meeting.close",
         obj=meeting,
-        after={"closed_at": meeting.closed_at, "present_eligible": check.present_eligible},
+        after=_happened(
+            {"closed_at": meeting.closed_at, "present_eligible": check.present_eligible},
+            moment,
+            at,
+        ),
     )
     return meeting
 
@@ -734,14 +800,17 @@ def do_check_in(
     acting_user: Any,
     method: str = CheckInMethod.SECRETARY,
     capacity: str = Capacity.VOTER,
+    at: datetime.datetime | None = None,
 ) -> Attendance:
     """Record ``member`` as present. As a voter, eligibility is decided by the rulebook as at
     the meeting date (membership length, paid up, not suspended, member of the unit); a member
     who may not vote is still recorded, as refused, with the reason and clause, and may stay as
     an observer. A second check-in of the same member is refused (the database's unique
-    constraint backs this up). A member who left and comes back is checked in again."""
+    constraint backs this up). A member who left and comes back is checked in again. ``at``:
+    when, for a meeting recorded afterwards."""
     from moot.members.queries import eligibility
 
+    now = _moment(at)
     meeting = _lock(meeting)
     _check_attendance_open(meeting)
     if capacity not in (Capacity.VOTER, Capacity.OBSERVER):
@@ -763,7 +832,6 @@ def do_check_in(
             clause = next((r.clause for r in reasons if r.clause), "")
     else:
         reason = "Attends as an observer and does not vote."
-    now = timezone.now()
     if existing is not None:  # came back after leaving
         before = _attendance_snapshot(existing)
         attendance = existing
@@ -799,7 +867,7 @@ def do_check_in(
         verb="meeting.check_in",
         obj=attendance,
         before=before,
-        after=_attendance_snapshot(attendance),
+        after=_happened(_attendance_snapshot(attendance), now, at),
         clause=clause,
         reason=reason,
     )
@@ -808,10 +876,17 @@ def do_check_in(
 
 @transaction.atomic
 def do_check_in_guest(
-    meeting: Meeting, *, name: str, capacity: str = Capacity.GUEST, acting_user: Any
+    meeting: Meeting,
+    *,
+    name: str,
+    capacity: str = Capacity.GUEST,
+    acting_user: Any,
+    at: datetime.datetime | None = None,
 ) -> Attendance:
     """Record a guest or observer who is not a member checked in by number (an invited
-    speaker, a member of the public): present, never a voter, not counted for the quorum."""
+    speaker, a member of the public): present, never a voter, not counted for the quorum.
+    ``at``: when, for a meeting recorded afterwards."""
+    moment = _moment(at)
     meeting = _lock(meeting)
     _check_attendance_open(meeting)
     name = name.strip()
@@ -827,13 +902,13 @@ def do_check_in_guest(
         reason="Not a voting member of this meeting.",
         method=CheckInMethod.SECRETARY,
         checked_in_by=acting_user,
-        checked_in_at=timezone.now(),
+        checked_in_at=moment,
     )
     record(
         actor=acting_user,
         verb="meeting.check_in_guest",
         obj=attendance,
-        after=_attendance_snapshot(attendance),
+        after=_happened(_attendance_snapshot(attendance), moment, at),
     )
     return attendance
 
