@@ -100,6 +100,13 @@ def test_an_election_on_a_phone(
     page.goto(f"{base}ballot/")
     axe.check(page, "candidates beside the ballot")
     assert page.get_by_role("link", name="Go to the ballot").is_visible()
+    # On the ballot itself, a candidate's statement folds open under the name.
+    page.get_by_role("link", name="Go to the ballot").click()
+    statement = page.locator("details", has_text="Read Rowan")
+    assert not statement.get_by_text("Rivers first.").is_visible()
+    statement.locator("summary").click()
+    assert statement.get_by_text("Rivers first.").is_visible()
+    axe.check(page, "ballot with a statement open (phone)")
     options = dict(election.nominations.values_list("nominee_id", "poll_option_id"))
     do_cast_ballot(election.poll, member, [options[nominee.pk]], acting_user=member.user)
 
