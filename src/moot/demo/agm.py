@@ -7,8 +7,9 @@ members are checked in at the door (by the secretary or with the meeting code); 
 refused for good reasons the rulebook gives (joined too recently, in arrears, suspended), an
 invited speaker is a guest. The demo "member" account is left for you to check in with the code.
 Motions and elections add their part through ``moot.motions.demo.seed_demo`` and
-``moot.elections.demo.seed_demo`` when those modules exist. Everything goes through the real
-actions, so the audit trail is real.
+``moot.elections.demo.seed_demo`` when those modules exist. Last year's AGM is recorded first
+(``moot.demo.last_agm``): its minutes wait for approval at item 2 tonight. Everything goes
+through the real actions, so the audit trail is real.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ EXTENSIONS = ("moot.motions.demo", "moot.elections.demo")
 
 
 def seed_agm(org: DemoOrg) -> Any:
-    """Schedule the AGM with its agenda and attendance, then let motions and elections add
-    theirs. Returns the meeting."""
+    """Record last year's AGM (minutes awaiting approval), schedule tonight's with its agenda
+    and attendance, then let motions and elections add theirs. Returns tonight's meeting."""
+    from moot.demo.last_agm import seed_last_agm
     from moot.meetings.actions import (
         do_add_agenda_item,
         do_check_in,
@@ -57,6 +59,7 @@ def seed_agm(org: DemoOrg) -> Any:
         do_create_meeting,
     )
 
+    seed_last_agm(org)
     secretary_user = org.accounts["secretary"]
     today = org.today
     starts_at = timezone.make_aware(datetime.datetime.combine(today, datetime.time(19, 0)))
