@@ -11,13 +11,15 @@ class MeetingsConfig(AppConfig):
         # "meetings.list_meetings".
         from django.db.models.signals import post_delete, post_save
 
-        from moot.meetings import permissions  # noqa: F401
+        from moot.meetings import hooks, permissions  # noqa: F401
         from moot.meetings.dashboard import meetings_panel
+        from moot.meetings.item_links import minutes_item_links
         from moot.meetings.queries import forget_editions
         from moot.site.dashboard import PANELS
 
         if meetings_panel not in PANELS:
             PANELS.append(meetings_panel)
+        hooks.register_item_links(minutes_item_links)
 
         for signal in (post_save, post_delete):
             signal.connect(
