@@ -85,6 +85,8 @@ def test_command_if_empty_is_idempotent_and_banner(capsys):
     assert "http://127.0.0.1:8123/" in out
     assert "secretary@example.org" in out
     assert seed.DEMO_PASSWORD in out
+    assert "Last year's minutes (/meetings/" in out
+    assert "wait for approval at item 2." in out
 
 
 @pytest.mark.django_db(transaction=True)  # flush truncates: outside a test transaction (PostgreSQL)

@@ -81,8 +81,13 @@ def banner(port: int) -> str:
             f"    {email.ljust(width)}  password {seed.DEMO_PASSWORD}  {description}{missing}"
         )
     from moot.meetings.models import Meeting
+    from moot.meetings.queries import minutes_awaiting_approval
 
-    agm = Meeting.objects.filter(unit__slug=seed.RIVERSIDE_SLUG, kind="agm").order_by("-pk").first()
+    agm = (
+        Meeting.objects.filter(unit__slug=seed.RIVERSIDE_SLUG, kind="agm")
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
     if agm is not None:
         lines += [
             "",
@@ -90,5 +95,12 @@ def banner(port: int) -> str:
             "  open the meeting from the chair's console; on a phone, sign in as the member and",
             f"  check in with the meeting code {agm.check_in_code}.",
         ]
+        awaiting = minutes_awaiting_approval(agm)
+        item = agm.items.filter(kind="minutes").order_by("position").first()
+        if awaiting is not None and item is not None:
+            lines.append(
+                f"  Last year's minutes (/meetings/{awaiting.meeting_id}/minutes/) wait for "
+                f"approval at item {item.position}."
+            )
     lines.append("")
     return "\n".join(lines)
