@@ -85,7 +85,7 @@ def test_a_voter_reads_the_nominees_statements_on_the_ballot(
     client.force_login(voter.user)
     page = client.get(reverse("polls:vote", args=[poll.pk])).content.decode()
     main = page[page.index('<main id="main"') : page.index("</main>")]
-    assert main.count("<details") == 3
+    assert main.count('<details class="option-details"') == 3
     assert "<summary>Read Rowan Ashby's statement</summary>" in main
     assert "<p>Rivers first.</p>" in main
     assert "<p>And &lt;b&gt;bridges&lt;/b&gt; &amp; fords.</p>" in main
@@ -131,6 +131,6 @@ def test_namesakes_are_told_apart_and_a_missing_statement_shows_nothing(
     page = client.get(reverse("polls:vote", args=[election.poll.pk])).content.decode()
     # Two candidates called Ash Lowe: the summary uses the ballot's label, which tells them apart.
     assert f"<summary>Read Ash Lowe ({first.nominee.number})'s statement</summary>" in page
-    assert page.count("<details") == 1  # no statement, nothing to fold
+    assert page.count('<details class="option-details"') == 1  # no statement, nothing to fold
     api = client.get(f"/api/polls/{election.poll.pk}").json()
     assert [o["statement"] for o in api["options"]] == ["The first Ash.", "", ""]
