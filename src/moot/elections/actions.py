@@ -62,6 +62,15 @@ def _may(user: Any, permission: str, obj: Any) -> bool:
     return bool(user is not None and user.has_perm(permission, obj))
 
 
+def _is_nominee(user: Any, nomination: Nomination) -> bool:
+    """Whether ``user`` is the nominee or the job-share partner: the predicate itself, not
+    ``user.has_perm``, which a superuser passes. Consent is the person's own act; nobody gives
+    it for them (and a superuser who is neither would consent for nobody)."""
+    from moot.elections.permissions import is_nominee
+
+    return user is not None and bool(is_nominee(user, nomination))
+
+
 def _member_of(user: Any) -> Any:
     from moot.polls.permissions import member_of
 
@@ -554,7 +563,7 @@ def do_answer_nomination(
     they may stand, and — for a post reserved for women — that their record says they
     self-describe as a woman (seen here by nobody but them)."""
     nomination = _locked_nomination(nomination)
-    if not _may(acting_user, "elections.answer_nomination", nomination):
+    if not _is_nominee(acting_user, nomination):
         raise ElectionError(
             "Only the nominee can accept or decline a nomination.", code="forbidden"
         )
@@ -598,7 +607,7 @@ def do_answer_nomination(
 def do_update_statement(nomination: Nomination, *, statement: str, acting_user: Any) -> Nomination:
     """The candidate rewrites their statement (plain text, within the election's limit)."""
     nomination = _locked_nomination(nomination)
-    if not _may(acting_user, "elections.answer_nomination", nomination):
+    if not _is_nominee(acting_user, nomination):
         raise ElectionError("Only the candidate can change their statement.", code="forbidden")
     _check_nominations_stage(nomination)
     before = nomination.statement
