@@ -22,10 +22,11 @@ event; for a cast, no participation). An allowed write marked ``writes`` must wr
 event; the others (``gate``) only have to pass the permission check (the action may then refuse
 for the state of things, e.g. 409 "nominations are still open").
 
-Besides the status, every GET response of every role is searched for four secrets, each allowed
-only to some: the chair's disciplinary flag (the chair and national staff), a nominee's refusal
-reason (those who may see the nominee's sensitive record), the name of the person refused at the
-door (those who run the door) and the meeting's self check-in code (the same).
+Besides the status, every GET response of every role is searched for five secrets, each allowed
+only to some: the chair's disciplinary flag and its mark on the list of motions (the chair and
+national staff), a nominee's refusal reason (those who may see the nominee's sensitive record),
+the name of the person refused at the door (those who run the door) and the meeting's self
+check-in code (the same).
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ class Assembly:
     election: Any
     awaiting: Any  # nomination awaiting its seconder
     refused: Any  # nomination refused by the rulebook
+    vice_chair: Any  # a post with no election yet
     numbers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -287,6 +289,7 @@ def build_assembly() -> Assembly:
         election=election,
         awaiting=awaiting,
         refused=refused,
+        vice_chair=Post.objects.get(unit=world.riverside, slug="vice-chair"),
         numbers=numbers,
     )
 
@@ -388,9 +391,9 @@ MEETING_PAGES = [
     get("meetings:list", url("meetings:list"), LISTERS),
     get("meetings:schedule", url("meetings:schedule"), SCHEDULERS),
     post(
-        "meetings:schedule POST",
+        "meetings:schedule POST (at Riverside)",
         url("meetings:schedule"),
-        SCHEDULERS,
+        MANAGERS,
         lambda a: {
             "unit": a.world.riverside.pk,
             "kind": "general",
@@ -402,7 +405,8 @@ MEETING_PAGES = [
             "chair_number": a.numbers["chair"],
             "secretary_number": a.numbers["secretary"],
         },
-        soft=True,  # the branch secretary schedules, but only for North: Riverside is refused
+        writes=True,
+        soft=True,  # the branch secretary schedules, but only for North: Riverside is not offered
     ),
     get("meetings:detail", url("meetings:detail", meeting), VIEWERS),
     # The meeting has started: past the permission check, managers are sent back to its page.
@@ -561,6 +565,18 @@ MOTION_PAGES = [
         },
     ),
     get("motions:composite", url("motions:composite", meeting), MANAGERS),
+    post(
+        "motions:composite POST",
+        url("motions:composite", meeting),
+        MANAGERS,
+        lambda a: {
+            "motions": [a.plain.pk, a.flagged.pk],
+            "title": "Buses and solidarity",
+            "text": "This meeting resolves to campaign for evening buses.",
+            "mover": a.numbers["member"],
+            "seconder": a.numbers["branch_secretary"],
+        },
+    ),
     get("motions:detail (flagged)", url("motions:detail", flagged), VIEWERS),
     get("motions:detail (ruled)", url("motions:detail", lambda a: a.ruled.pk), VIEWERS),
     get("motions:rule", url("motions:rule", flagged), RULE_PAGE),
@@ -780,6 +796,18 @@ def awaiting(a: Assembly) -> int:
     return a.awaiting.pk
 
 
+def new_election(a: Assembly) -> dict[str, Any]:
+    return {
+        "post": a.vice_chair.pk,
+        "method": "irv",
+        "seats": 1,
+        "election_date": _later(30),
+        "nominations_open_on": _later(0),
+        "nominations_close_on": _later(10),
+        "statement_limit": 1500,
+    }
+
+
 ELECTION_PAGES = [
     get("elections:list", url("elections:list"), SIGNED_IN),
     get(
@@ -787,9 +815,18 @@ ELECTION_PAGES = [
         lambda a: reverse("elections:create") + f"?unit={a.world.riverside.pk}",
         MANAGERS,
     ),
+    post(
+        "elections:create POST",
+        lambda a: reverse("elections:create") + f"?unit={a.world.riverside.pk}",
+        MANAGERS,
+        lambda a: {"unit": a.world.riverside.pk, **new_election(a)},
+        writes=True,
+    ),
     get("elections:detail", url("elections:detail", election), VIEWERS),
     get("elections:ballot", url("elections:ballot", election), VIEWERS),
     get("elections:ballot_status", url("elections:ballot_status", election), VIEWERS),
+    # The count's constraints only after the close (this vote has not even opened).
+    get("elections:constraints (hidden)", url("elections:constraints", election), NOBODY),
     get("elections:nominate", url("elections:nominate", election), VIEWERS),
     post(
         "elections:nominate POST (in one's own name)",
@@ -843,6 +880,13 @@ ELECTION_PAGES = [
 
 ELECTION_API = [
     get("GET /api/elections/", api("/elections/"), SIGNED_IN),
+    post(
+        "POST /api/elections/",
+        api("/elections/"),
+        MANAGERS,
+        lambda a: {**new_election(a), "post": a.vice_chair.pk},
+        writes=True,
+    ),
     get("GET /api/elections/{id}", api("/elections/{e}"), VIEWERS),
     get("GET /api/elections/{id}/nominations", api("/elections/{e}/nominations"), VIEWERS),
     post(
@@ -962,6 +1006,7 @@ def verdict(case: Case, role: str, response: Any, written: int) -> str:
 
 SECRETS: list[tuple[str, Callable[[Assembly], str], frozenset[str]]] = [
     ("the chair's disciplinary flag", lambda a: FLAG, FLAG_SEERS),
+    ("the chair's note on the list of motions", lambda a: "Note for the chair", FLAG_SEERS),
     ("a nominee's refusal reason", lambda a: REFUSAL, REFUSAL_SEERS),
     ("the name of the person refused at the door", lambda a: DOOR_NAME, DOOR_KEEPERS),
     ("the self check-in code", lambda a: a.code, DOOR_KEEPERS),
@@ -1031,6 +1076,7 @@ def test_the_secrets_are_shown_to_those_who_may_see_them(db: Any) -> None:
     signed = clients(a)
     shown = {
         FLAG: ("chair", reverse("motions:detail", args=[a.flagged.pk])),
+        "Note for the chair": ("national_staff", reverse("motions:meeting", args=[a.meeting.pk])),
         REFUSAL: ("secretary", reverse("elections:detail", args=[a.election.pk])),
         DOOR_NAME: ("secretary", reverse("meetings:attendance", args=[a.meeting.pk])),
         a.code: ("secretary", reverse("meetings:check_in", args=[a.meeting.pk])),
@@ -1042,3 +1088,41 @@ def test_the_secrets_are_shown_to_those_who_may_see_them(db: Any) -> None:
     flags = signed["national_staff"].get(f"/api/motions/{a.flagged.pk}").json()["chair_flags"]
     assert [flag["clause"] for flag in flags] == ["15.6.1"]
     assert signed["member"].get(f"/api/motions/{a.flagged.pk}").json()["chair_flags"] == []
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_why"),
+    [("member", False), ("branch_secretary", False), ("secretary", True), ("national_staff", True)],
+)
+def test_why_a_nominee_may_not_stand_is_told_only_to_who_may_see_their_record(
+    role: str, sees_why: bool, db: Any
+) -> None:
+    """Nominating someone the rulebook does not let stand (the target joined 3 weeks ago):
+    the reason is given to those who may see the nominee's record (the CLP's officers,
+    national staff), and withheld from a member and from the North branch's secretary (the
+    nominee is in the South branch)."""
+    a = build_assembly()
+    client = clients(a)[role]
+    # A member nominates in their own name; the officers enter a paper nomination.
+    nominator = role if role in ("member", "branch_secretary") else "member"
+    response = call(
+        Case(
+            "nominate the target",
+            api("/elections/{e}/nominations"),
+            NOBODY,
+            api=True,
+            method="post",
+            data=lambda a: {
+                "nominee": a.world.target.number,
+                "nominator": a.numbers[nominator],
+                "seconder": a.numbers["chair"],
+            },
+        ),
+        a,
+        client,
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert a.world.target.full_name in detail
+    assert ("weeks" in detail) is sees_why, detail
+    assert ("can see why" in detail) is not sees_why, detail
