@@ -184,6 +184,8 @@ def test_voter_pages_on_a_phone(live_server: Any, demo: Any, browser: Any, axe: 
     page.goto(f"{base}/meetings/{meeting.pk}/")
     expect(page.locator("#live .current-item__title")).to_contain_text("Motions")
     check_layout(page, "meeting page")
+    # What is happening now (and its "Vote now" link) starts on the first screen.
+    check_layout(page, "meeting page", content="#live", within=0.70)
     check_menu(page, "meeting page")
     axe.check(page, "meeting page (phone)")
 
