@@ -632,7 +632,7 @@ def test_minutes_give_refusals_as_figures_never_names_or_disciplinary_status(
     (attendance,) = [s for s in minutes.sections if s["key"] == "attendance"]
     assert attendance["paragraphs"][1] == (
         "4 members were not admitted as voters: 3 were not in good standing on the day of the "
-        "meeting (clause 2.1), 1 had not been members for 8 weeks (clause 7.2)."
+        "meeting (clause 2.1), 1 had not been a member for 8 weeks (clause 7.2)."
     )
 
 

@@ -100,12 +100,36 @@ def refusal_figures(meeting: Meeting) -> list[tuple[str, str, int]]:
     membership = edition.membership
     rule = edition.eligibility_rule("meeting")
     status_clauses = {status.clause for status in membership.statuses if not status.standing}
-    standing = f"were not in good standing on the day of {rule.event}"
+    # (one, several): "1 was not …", "3 were not …".
     labels = {
-        "standing": (standing, membership.clause),
-        "unit": (f"were not members of {meeting.unit.name}", membership.unit_clause),
-        "weeks": (f"had not been members for {rule.min_weeks} weeks", rule.clause),
-        "other": ("were not entitled to vote for another reason the rulebook gives", ""),
+        "standing": (
+            (
+                f"was not in good standing on the day of {rule.event}",
+                f"were not in good standing on the day of {rule.event}",
+            ),
+            membership.clause,
+        ),
+        "unit": (
+            (
+                f"was not a member of {meeting.unit.name}",
+                f"were not members of {meeting.unit.name}",
+            ),
+            membership.unit_clause,
+        ),
+        "weeks": (
+            (
+                f"had not been a member for {rule.min_weeks} weeks",
+                f"had not been members for {rule.min_weeks} weeks",
+            ),
+            rule.clause,
+        ),
+        "other": (
+            (
+                "was not entitled to vote for another reason the rulebook gives",
+                "were not entitled to vote for another reason the rulebook gives",
+            ),
+            "",
+        ),
     }
     counts = dict.fromkeys(labels, 0)
     # The stored clause is the first reason's: the member's status comes first, then the unit,
@@ -119,7 +143,7 @@ def refusal_figures(meeting: Meeting) -> list[tuple[str, str, int]]:
             counts["weeks"] += n
         else:
             counts["other"] += n
-    return [(labels[key][0], labels[key][1], n) for key, n in counts.items() if n]
+    return [(labels[key][0][n != 1], labels[key][1], n) for key, n in counts.items() if n]
 
 
 def attendance_section(meeting: Meeting) -> dict[str, Any]:
