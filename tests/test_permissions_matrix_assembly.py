@@ -13,7 +13,8 @@ no membership) plus a member of another CLP with an account ("stranger"), and, a
 * a draft, an open and a closed (counted) secret poll at the meeting;
 * an election to treasurer taking nominations: one awaiting its seconder (the secretary), one
   refused by the rulebook with its reason;
-* a general meeting held earlier today, closed, with its draft minutes.
+* a general meeting held earlier today, closed, with its draft minutes (the recent joiner was
+  refused a vote at its door too: the minutes count such refusals, never name them).
 
 Every cell runs in a savepoint that is rolled back, so one role's write never changes what the
 next role meets. Writes POST with a valid CSRF token (the client enforces CSRF checks), so a
@@ -150,7 +151,17 @@ def build_assembly() -> Assembly:
             acting_user=secretary,
         )
 
+    # Refused a vote at the door of both meetings: the register names them, the minutes only
+    # count them.
+    newcomer = MemberFactory(
+        constituency=world.riverside,
+        branch=world.north,
+        first_name="Quenby",
+        last_name=DOOR_NAME,
+        joined_weeks_ago=2,
+    )
     past = meeting_of("general", _at(0, 1))
+    assert not do_check_in(past, newcomer, acting_user=secretary).eligible
     past = do_start_meeting(past, acting_user=chair)
     past = do_close_meeting(past, acting_user=chair)
     do_draft_minutes(past, acting_user=secretary)
@@ -163,13 +174,6 @@ def build_assembly() -> Assembly:
             person = MemberFactory(constituency=world.riverside, branch=world.north)
             do_check_in(meeting, person, acting_user=secretary)
     attendance = do_check_in(meeting, members["member"], acting_user=secretary)
-    newcomer = MemberFactory(
-        constituency=world.riverside,
-        branch=world.north,
-        first_name="Quenby",
-        last_name=DOOR_NAME,
-        joined_weeks_ago=2,
-    )
     assert not do_check_in(meeting, newcomer, acting_user=secretary).eligible
     meeting = do_start_meeting(meeting, acting_user=chair)
 
@@ -1085,6 +1089,10 @@ def test_the_secrets_are_shown_to_those_who_may_see_them(db: Any) -> None:
         response = signed[role].get(path)
         assert response.status_code == 200
         assert secret in response.content.decode(), (secret, role, path)
+    # The draft minutes, which every member may read, count the refusal at the door without
+    # the name (the leak search checks the name).
+    minutes = signed["member"].get(reverse("meetings:minutes", args=[a.past.pk]))
+    assert "1 member was not admitted as a voter" in minutes.content.decode()
     flags = signed["national_staff"].get(f"/api/motions/{a.flagged.pk}").json()["chair_flags"]
     assert [flag["clause"] for flag in flags] == ["15.6.1"]
     assert signed["member"].get(f"/api/motions/{a.flagged.pk}").json()["chair_flags"] == []
@@ -1126,3 +1134,23 @@ def test_why_a_nominee_may_not_stand_is_told_only_to_who_may_see_their_record(
     assert a.world.target.full_name in detail
     assert ("weeks" in detail) is sees_why, detail
     assert ("can see why" in detail) is not sees_why, detail
+
+
+@pytest.mark.parametrize("group", list(GROUPS), ids=list(GROUPS))
+def test_a_get_to_a_write_writes_nothing(group: str, db: Any) -> None:
+    """Every write answers GET (whoever asks) without writing: 405 for the POST-only ones, the
+    form for the others, a list where the same path lists."""
+    a = build_assembly()
+    signed = clients(a)
+    wrong = []
+    for case in (c for c in GROUPS[group] if c.method == "post"):
+        for role in ROLES:
+            count = case.written or audit_count
+            with transaction.atomic():
+                before = count()
+                response = signed[role].get(case.path(a))
+                written = count() - before
+                transaction.set_rollback(True)
+            if written or response.status_code >= 500:
+                wrong.append(f"GET {case.name} / {role}: {response.status_code}, wrote {written}")
+    assert not wrong, f"{group}:\n  " + "\n  ".join(wrong)
