@@ -38,6 +38,8 @@ from moot.meetings.models import (
 
 # Members whose notice e-mails one background task sends.
 NOTICE_BATCH = 200
+# How the rulebook's eligibility words the refusal of someone outside the meeting's unit.
+NOT_IN_UNIT = "not a member of the unit"
 
 
 class MeetingError(ValueError):
@@ -808,7 +810,8 @@ def do_check_in(
     an observer. A second check-in of the same member is refused (the database's unique
     constraint backs this up). A member who left and comes back is checked in again. ``at``:
     when, for a meeting recorded afterwards."""
-    from moot.members.queries import eligibility
+    from moot.members.queries import eligibility, member_belongs_to
+    from moot.rulebook.model import Reason
 
     now = _moment(at)
     meeting = _lock(meeting)
@@ -827,6 +830,13 @@ def do_check_in(
         )
         eligible = bool(verdict.allowed)
         reasons = tuple(verdict.reasons)
+        if not eligible and not member_belongs_to(member, meeting.unit):
+            # Not a member of this unit: that alone refuses the vote. Their standing elsewhere
+            # (a lapse, a suspension pending investigation) is for those who may see their
+            # record, not for whoever keeps this door, and it is not written in this register.
+            reasons = tuple(r for r in reasons if r.text.startswith(NOT_IN_UNIT)) or (
+                Reason(f"{NOT_IN_UNIT} ({meeting.unit.name})"),
+            )
         if not eligible:
             reason = "; ".join(r.text for r in reasons) or "Not eligible to vote at this meeting."
             clause = next((r.clause for r in reasons if r.clause), "")
