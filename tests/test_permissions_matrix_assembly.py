@@ -1154,3 +1154,60 @@ def test_a_get_to_a_write_writes_nothing(group: str, db: Any) -> None:
             if written or response.status_code >= 500:
                 wrong.append(f"GET {case.name} / {role}: {response.status_code}, wrote {written}")
     assert not wrong, f"{group}:\n  " + "\n  ".join(wrong)
+
+
+@pytest.mark.parametrize("how", ["page", "api"])
+def test_checking_in_a_member_of_another_unit_does_not_reveal_their_standing(
+    how: str, db: Any
+) -> None:
+    """Riverside's secretary may not see the record of a member of Elsewhere CLP. Checking such
+    a member in at the door (by number through the API, by id through the page) used to answer
+    and record the rulebook's every reason: "suspended pending investigation since …". The vote
+    is refused because they are not a member of the unit, and that is all the door learns."""
+    a = build_assembly()
+    far = MemberFactory(
+        constituency=a.world.elsewhere, branch=a.world.east, suspended=True, status_weeks_ago=3
+    )
+    secretary = a.world.users["secretary"]
+    assert not secretary.has_perm("members.view_member", far)
+    client = clients(a)["secretary"]
+    if how == "api":
+        response = client.post(
+            f"/api/meetings/{a.meeting.pk}/check-in",
+            data={"member": far.number},
+            content_type="application/json",
+            headers={"X-CSRFToken": CSRF},
+        )
+        assert response.status_code == 201
+        answer = response.content.decode()
+    else:
+        response = client.post(
+            reverse("meetings:check_in_member", args=[a.meeting.pk]),
+            data={"member": far.pk, "capacity": "voter", "csrfmiddlewaretoken": CSRF},
+            follow=True,
+        )
+        assert response.status_code == 200
+        answer = response.content.decode()
+    register = client.get(reverse("meetings:attendance", args=[a.meeting.pk])).content.decode()
+    csv = client.get(reverse("meetings:attendance_csv", args=[a.meeting.pk])).content.decode()
+    for text in (answer, register, csv):
+        assert "not a member of the unit" in text
+        assert "suspended" not in text.lower()
+        assert "investigation" not in text.lower()
+
+
+def test_the_door_still_learns_why_a_member_of_the_unit_may_not_vote(db: Any) -> None:
+    """The keepers of the door see the standing of the unit's own members (they may see their
+    records): a suspended member of Riverside is refused with the rulebook's reason."""
+    a = build_assembly()
+    near = MemberFactory(
+        constituency=a.world.riverside, branch=a.world.north, suspended=True, status_weeks_ago=3
+    )
+    response = clients(a)["secretary"].post(
+        f"/api/meetings/{a.meeting.pk}/check-in",
+        data={"member": near.number},
+        content_type="application/json",
+        headers={"X-CSRFToken": CSRF},
+    )
+    assert response.status_code == 201
+    assert response.json()["reason"].startswith("suspended")
