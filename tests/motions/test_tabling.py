@@ -91,7 +91,20 @@ def test_mover_and_seconder_must_be_eligible_members_of_the_unit(world: Any, tab
     with pytest.raises(MotionError) as caught:
         table(mover=newcomer, proposer=None)
     assert caught.value.field == "mover"
-    assert caught.value.clause
+    # The member tabling may not see the newcomer's record: not why, nor the clause.
+    assert not caught.value.clause
+    assert "can see why" in caught.value.text
+    with pytest.raises(MotionError) as caught:
+        do_table_motion(
+            world.meeting,
+            title="Safe cycling",
+            text="This meeting resolves to ask for safe routes.",
+            mover=newcomer,
+            seconder=world.seconder,
+            acting_user=world.staff,
+        )
+    assert caught.value.field == "mover"
+    assert caught.value.clause  # national staff may see the record: the rule and its clause
     outsider = MemberFactory()
     with pytest.raises(MotionError, match="is not a member of Riverside"):
         table(seconder=outsider)

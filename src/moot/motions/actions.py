@@ -201,9 +201,12 @@ def _close(poll: Any, acting_user: Any) -> Any:
 # Tabling
 
 
-def check_mover(meeting: Any, member: Any, role: str) -> None:
+def check_mover(meeting: Any, member: Any, role: str, *, acting_user: Any = None) -> None:
     """A mover or seconder must be a member of the meeting's unit, eligible to take part on the
-    meeting's date (the rulebook's reasons and clause when not)."""
+    meeting's date. The rulebook's reasons and clause go to whoever may see the member's record
+    (``members.view_member``); anyone else is told only that the rulebook does not allow it —
+    the reason may be a suspension pending investigation, and typing a membership number into
+    a form must not reveal that."""
     from moot.members.queries import eligibility, member_belongs_to
 
     if member is None:
@@ -214,11 +217,17 @@ def check_mover(meeting: Any, member: Any, role: str) -> None:
             field=role,
         )
     verdict = eligibility(member, "meeting", meeting.unit, at=queries.meeting_date(meeting))
-    if not verdict.allowed:
-        text, clause = _reasons(verdict)
+    if verdict.allowed:
+        return
+    if acting_user is None or not acting_user.has_perm("members.view_member", member):
         raise MotionError(
-            f"{member.full_name} cannot be the {role}: {text}", clause=clause, field=role
+            f"{member.full_name} cannot be the {role} under the rulebook on "
+            f"{queries.meeting_date(meeting):%d %B %Y}. {member.first_name} and the unit's "
+            "secretary can see why.",
+            field=role,
         )
+    text, clause = _reasons(verdict)
+    raise MotionError(f"{member.full_name} cannot be the {role}: {text}", clause=clause, field=role)
 
 
 def check_deadline(meeting: Any, tabled_on: datetime.date) -> str:
@@ -305,8 +314,8 @@ def do_table_motion(
     if proposer_kind == ProposerKind.MEMBER and proposer is None:
         proposer = mover
     _check_proposer(meeting, proposer_kind, proposer, tabled_on)
-    check_mover(meeting, mover, "mover")
-    check_mover(meeting, seconder, "seconder")
+    check_mover(meeting, mover, "mover", acting_user=acting_user)
+    check_mover(meeting, seconder, "seconder", acting_user=acting_user)
     if mover.pk == seconder.pk:
         raise MotionError("The seconder must be someone other than the mover.", field="seconder")
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
@@ -473,7 +482,7 @@ def do_challenge_ruling(
             f"This ruling has already been challenged ({ruling.get_challenge_display()})."
         )
     if moved_by is not None:
-        check_mover(motion.meeting, moved_by, "challenger")
+        check_mover(motion.meeting, moved_by, "challenger", acting_user=acting_user)
     poll = _put_to_vote(
         motion.meeting,
         title=f"Challenge to the chair's ruling on motion {motion.number}",
@@ -620,9 +629,9 @@ def do_propose_amendment(
     except LinesError as exc:
         raise MotionError(str(exc), field="line_from") from exc
     _check_applies(motion, amendment)
-    check_mover(motion.meeting, mover, "mover")
+    check_mover(motion.meeting, mover, "mover", acting_user=acting_user)
     if seconder is not None:
-        check_mover(motion.meeting, seconder, "seconder")
+        check_mover(motion.meeting, seconder, "seconder", acting_user=acting_user)
         if seconder.pk == mover.pk:
             raise MotionError(
                 "The seconder must be someone other than the mover.", field="seconder"
@@ -810,8 +819,8 @@ def do_composite_motions(
         raise MotionError("Give the composite motion a title.", field="title")
     if not text.strip():
         raise MotionError("Write the text of the composite motion.", field="text")
-    check_mover(meeting, mover, "mover")
-    check_mover(meeting, seconder, "seconder")
+    check_mover(meeting, mover, "mover", acting_user=acting_user)
+    check_mover(meeting, seconder, "seconder", acting_user=acting_user)
     if mover.pk == seconder.pk:
         raise MotionError("The seconder must be someone other than the mover.", field="seconder")
     _lock_meeting(meeting)
