@@ -346,11 +346,23 @@ def _check_may_stand(
     )
 
 
-def _check_may_nominate(election: Election, person: Any, role: str, on: datetime.date) -> str:
+def _check_may_nominate(
+    election: Election, person: Any, role: str, on: datetime.date, *, acting_user: Any
+) -> str:
+    """Refuse a nominator or seconder the rulebook does not let nominate. As for a nominee, the
+    reasons go to those who may see the member's record; others learn only that the rulebook
+    does not allow it (the reason may be a suspension pending investigation)."""
     from moot.members.queries import eligibility
 
     verdict = eligibility(person, "nominate", election.unit, at=on)
     text, clause = _reasons(verdict)
+    if not verdict.allowed and not _may(acting_user, "members.view_member", person):
+        raise ElectionError(
+            f"{person.full_name} cannot be the {role} under the rulebook on {on:%d %B %Y}. "
+            f"{person.first_name} and the unit's secretary can see why.",
+            field=role,
+            code="ineligible",
+        )
     if not verdict.allowed:
         raise ElectionError(
             f"{person.full_name} cannot be the {role}: {text}.",
@@ -445,7 +457,7 @@ def do_nominate(
             field="nominator",
         )
     for person, role in ((nominator, "nominator"), (seconder, "seconder")):
-        _check_may_nominate(election, person, role, on)
+        _check_may_nominate(election, person, role, on, acting_user=acting_user)
     if partner is not None:
         clause = _check_job_share(election, nominee, partner) or clause
     taken = _people_in_nominations(election)
