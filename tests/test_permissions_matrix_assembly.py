@@ -1211,3 +1211,75 @@ def test_the_door_still_learns_why_a_member_of_the_unit_may_not_vote(db: Any) ->
     )
     assert response.status_code == 201
     assert response.json()["reason"].startswith("suspended")
+
+
+def _suspended_member_of_riverside(a: Assembly) -> Any:
+    return MemberFactory(
+        constituency=a.world.riverside,
+        branch=a.world.south,
+        first_name="Ottoline",
+        last_name="Brackenbury",
+        suspended=True,
+        status_weeks_ago=3,
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_why"),
+    [("member", False), ("branch_secretary", False), ("secretary", True), ("national_staff", True)],
+)
+def test_naming_a_seconder_who_may_not_take_part_says_why_only_to_who_may_see_their_record(
+    role: str, sees_why: bool, db: Any
+) -> None:
+    """A motion names its seconder by membership number. When the rulebook does not let that
+    member take part (here: suspended pending investigation), the reason is told to those who
+    may see their record; a member (or the North branch's secretary, the seconder being in the
+    South branch) is told only that the rulebook does not allow it — typing numbers into the
+    form must not tell anyone who is under a disciplinary process. The same for an amendment,
+    a composite and for the nominator or seconder of a nomination."""
+    from moot.meetings.actions import do_create_meeting
+
+    a = build_assembly()
+    suspended = _suspended_member_of_riverside(a)
+    client = clients(a)[role]
+    mover = a.numbers["member"]
+    later = do_create_meeting(  # still taking motions
+        unit=a.world.riverside,
+        kind="general",
+        starts_at=timezone.now() + datetime.timedelta(days=60),
+        location="Hollow Community Hall",
+        acting_user=a.world.users["secretary"],
+    )
+    attempts = [
+        (
+            "/api/motions/",
+            {
+                "meeting": later.pk,
+                "title": "Bus routes",
+                "text": "This meeting resolves to campaign for evening buses.",
+                "mover": mover,
+                "seconder": suspended.number,
+            },
+        ),
+        (
+            f"/api/motions/{a.flagged.pk}/amendments",
+            {**AMENDMENT, "mover": mover, "seconder": suspended.number},
+        ),
+        (
+            f"/api/elections/{a.election.pk}/nominations",
+            {
+                "nominee": a.numbers["chair"],
+                "nominator": a.numbers[role] if role in a.numbers else a.numbers["member"],
+                "seconder": suspended.number,
+            },
+        ),
+    ]
+    for path, data in attempts:
+        response = client.post(
+            path, data=data, content_type="application/json", headers={"X-CSRFToken": CSRF}
+        )
+        assert response.status_code == 422, (path, response.content)
+        detail = response.json()["detail"]
+        assert suspended.full_name in detail, detail
+        for secret in ("suspended", "investigation", "since"):
+            assert (secret in detail.lower()) is sees_why, (path, detail)
