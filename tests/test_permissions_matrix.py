@@ -4,6 +4,9 @@ Table-driven: add a ``Case`` to CASES for a new page or endpoint, naming the rol
 A refused signed-in caller must get 403 or 404 (404 where existence is not revealed); a
 refused anonymous caller is sent to the sign-in page (pages) or gets 401 (API). Pages whose URL
 name is not defined (yet) are skipped with a visible reason.
+
+Meetings, motions, polls and elections have their own matrix, with a richer world (a meeting in
+progress, motions, polls, an election) and writes: ``test_permissions_matrix_assembly.py``.
 """
 
 from __future__ import annotations
