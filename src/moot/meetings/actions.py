@@ -38,8 +38,6 @@ from moot.meetings.models import (
 
 # Members whose notice e-mails one background task sends.
 NOTICE_BATCH = 200
-# How the rulebook's eligibility words the refusal of someone outside the meeting's unit.
-NOT_IN_UNIT = "not a member of the unit"
 
 
 class MeetingError(ValueError):
@@ -834,8 +832,14 @@ def do_check_in(
             # Not a member of this unit: that alone refuses the vote. Their standing elsewhere
             # (a lapse, a suspension pending investigation) is for those who may see their
             # record, not for whoever keeps this door, and it is not written in this register.
-            reasons = tuple(r for r in reasons if r.text.startswith(NOT_IN_UNIT)) or (
-                Reason(f"{NOT_IN_UNIT} ({meeting.unit.name})"),
+            # (The rulebook's own reasons are not filtered: one that shared the unit's clause
+            # would pass through.)
+            reasons = (
+                Reason(
+                    f"not a member of the unit ({meeting.unit.name}); the meeting is for its "
+                    "own members",
+                    queries.edition_of(meeting).membership.unit_clause,
+                ),
             )
         if not eligible:
             reason = "; ".join(r.text for r in reasons) or "Not eligible to vote at this meeting."
