@@ -87,3 +87,38 @@ def test_tokens_page_needs_sign_in(client: Client, db) -> None:
     response = client.get(reverse("accounts:tokens"))
     assert response.status_code == 302
     assert reverse("account_login") in response.url
+
+
+def test_the_token_lookup_reads_what_the_orm_reads(world: World) -> None:
+    """Authentication reads the token and its user with plain SQL (the hot path of a live
+    vote); both must be what the ORM gives, field by field, typed alike, on both databases."""
+    from moot.accounts.models import User
+    from moot.accounts.tokens import _token_with_user, new_api_token, user_for_token
+
+    user = world.users["secretary"]
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    secret = new_api_token()
+    ApiToken.objects.create(
+        user=user,
+        name="phone",
+        token_hash=digest(secret),
+        prefix=secret[:12],
+        expires_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    fast = _token_with_user(digest(secret))
+    slow = ApiToken.objects.select_related("user").get(token_hash=digest(secret))
+    for name in ("id", "user_id", "name", "prefix", "token_hash", "expires_at", "revoked_at"):
+        assert getattr(fast, name) == getattr(slow, name), name
+    assert fast.expires_at.tzinfo is not None
+    for field in User._meta.concrete_fields:
+        mine, theirs = getattr(fast.user, field.attname), getattr(slow.user, field.attname)
+        assert mine == theirs, field.attname
+        assert type(mine) is type(theirs), field.attname  # bool, aware datetime, str …
+    assert fast.user.last_login.tzinfo is not None
+    assert user_for_token(secret) == user
+    # Used just now: last_used_at is written, then not again within the minute.
+    first = ApiToken.objects.get(pk=fast.pk).last_used_at
+    assert first is not None
+    assert user_for_token(secret) == user
+    assert ApiToken.objects.get(pk=fast.pk).last_used_at == first
+    assert _token_with_user(digest("moot_not-a-real-token")) is None

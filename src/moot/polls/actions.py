@@ -36,6 +36,7 @@ from moot.polls.queries import (
     meetings_queries,
     voter_standing,
 )
+from moot.rows import instance_from_row, select_list
 
 ALREADY_VOTED = "You have already voted in this poll."
 
@@ -478,16 +479,26 @@ def _lock_poll_for_cast(poll_id: int) -> Poll:
     can therefore be written after, or during, the count. SQLite: the IMMEDIATE transaction
     already holds the database's write lock.
     """
-    fields = ("id", "state", "closed_at", "voting", "secret", "title")
-    if connection.vendor == "postgresql":
-        rows = list(
-            Poll.objects.raw(
-                f"SELECT {', '.join(fields)} FROM polls_poll WHERE id = %s FOR SHARE",  # noqa: S608 - fixed column names
-                [poll_id],
-            )
+    fields = ["id", "state", "closed_at", "voting", "secret", "title"]
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    sql = f"SELECT {select_list(Poll, 'p', fields)} FROM {Poll._meta.db_table} p WHERE p.id = %s"  # noqa: S608 - names from the model
+    with connection.cursor() as cursor:
+        cursor.execute(sql + lock, [poll_id])
+        row = cursor.fetchone()
+    return instance_from_row(Poll, dict(zip(fields, row, strict=True)))
+
+
+def _insert(model: type[Any], **values: Any) -> None:
+    """One row, with plain SQL and the model's default primary key (a random key): the two
+    rows of a cast (no signals, no instance; the cast is the hot path of a live vote)."""
+    values = {model._meta.pk.attname: model._meta.pk.get_default(), **values}
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in values)
+    marks = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})",  # noqa: S608 - names from the model
+            list(values.values()),
         )
-        return rows[0]
-    return Poll.objects.select_for_update().only(*fields).get(pk=poll_id)
 
 
 def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) -> None:
@@ -524,14 +535,14 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
             locked = _lock_poll_for_cast(poll.pk)
             check_open(locked)
             # A second vote fails here, on the unique constraint (handled below).
-            Participation.objects.create(poll_id=locked.pk, member=member)
+            _insert(Participation, poll_id=locked.pk, member_id=member.pk)
             if locked.secret:
                 # No audit event for a secret ballot: a dated event per vote would give each
                 # participation a time (its position in the chain matches the order of the
                 # rows until close), which is exactly what the schema refuses to store. The
                 # chain records the opening (electorate) and the close (participations,
                 # ballots — which must be equal — and the result).
-                SecretBallot.objects.create(poll_id=locked.pk, content=content)
+                _insert(SecretBallot, poll_id=locked.pk, content=content)
             else:
                 NamedVote.objects.create(poll_id=locked.pk, member=member, content=content)
                 record(

@@ -4,7 +4,6 @@ ballots for a recount."""
 from __future__ import annotations
 
 import csv
-import datetime
 import importlib
 import io
 import json
@@ -25,7 +24,7 @@ from moot.polls.models import (
     TellerCount,
     Voting,
 )
-from moot.rows import instance_from_row
+from moot.rows import instance_from_row, select_list
 
 # How each counting method takes its ballots. Methods not named here take rankings when the
 # registry says they accept ranked ballots.
@@ -67,36 +66,24 @@ def poll_for_cast(poll_id: int) -> Poll | None:
 
     poll_fields = ["id", "title", "state", "voting", "secret", "method", "seats", "meeting_id"]
     poll_fields += ["opened_at", "closed_at"]
+    columns = select_list(Poll, "p", poll_fields) + ", "
+    columns += select_list(Meeting, "m", ["state", "closed_at"])
     sql = (
-        f"SELECT {', '.join(f'p.{name}' for name in poll_fields)}, m.state, m.closed_at "  # noqa: S608 - fixed names
-        f"FROM {Poll._meta.db_table} p LEFT JOIN {Meeting._meta.db_table} m ON m.id = p.meeting_id "
-        "WHERE p.id = %s"
+        f"SELECT {columns} FROM {Poll._meta.db_table} p "  # noqa: S608 - names from the models
+        f"LEFT JOIN {Meeting._meta.db_table} m ON m.id = p.meeting_id WHERE p.id = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [poll_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    data = dict(zip(poll_fields, row, strict=False))
-    data["secret"] = bool(data["secret"])  # SQLite answers 0/1
-    data["opened_at"], data["closed_at"] = _aware(data["opened_at"]), _aware(data["closed_at"])
-    poll = instance_from_row(Poll, data)
+    poll = instance_from_row(Poll, dict(zip(poll_fields, row, strict=False)))
     if poll.meeting_id is not None:
         meeting_state, meeting_closed_at = row[len(poll_fields) :]
         poll.meeting = instance_from_row(
-            Meeting,
-            {"id": poll.meeting_id, "state": meeting_state, "closed_at": _aware(meeting_closed_at)},
+            Meeting, {"id": poll.meeting_id, "state": meeting_state, "closed_at": meeting_closed_at}
         )
     return poll
-
-
-def _aware(value: Any) -> datetime.datetime | None:
-    """A timestamp read with plain SQL, as the ORM gives it: aware (SQLite stores naive UTC)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    return timezone.make_aware(value, connection.timezone) if timezone.is_naive(value) else value
 
 
 def meetings_queries() -> Any | None:
