@@ -225,3 +225,22 @@ def test_no_vote_opens_at_an_inquorate_meeting(
     assert poll.state == "draft"
     make_quorate(meeting)
     assert do_open_poll(poll, acting_user=world.users["secretary"]).state == "open"
+
+
+def test_the_minutes_say_one_vote(
+    world: Any, meeting: Any, poll_at_meeting: Any, make_quorate: Any
+) -> None:
+    from moot.meetings.actions import do_close_meeting, do_draft_minutes
+    from moot.polls.actions import do_close_poll
+
+    poll, _item = poll_at_meeting
+    do_check_in(meeting, world.members["member"], acting_user=None)
+    make_quorate(meeting)
+    meeting = do_start_meeting(meeting, acting_user=None)
+    poll = do_open_poll(poll, acting_user=world.users["secretary"])
+    yes = poll.options.get(code="yes").pk
+    do_cast_ballot(poll, world.members["member"], yes, acting_user=world.users["member"])
+    do_close_poll(poll, acting_user=world.users["secretary"])
+    minutes = do_draft_minutes(do_close_meeting(meeting, acting_user=None), acting_user=None)
+    votes = next(s for s in minutes.sections if s["key"] == "votes")
+    assert ": 1 vote of 5 eligible present;" in votes["paragraphs"][0]

@@ -152,7 +152,8 @@ def votes_minutes_section(meeting: Any) -> Any:
         if poll.is_closed and poll.result is not None:
             ballots = (poll.result or {}).get("ballots", 0)
             line += (
-                f"; closed at {_when(poll.closed_at)}: {ballots:,} votes of "
+                f"; closed at {_when(poll.closed_at)}: {ballots:,} "
+                f"{'vote' if ballots == 1 else 'votes'} of "
                 f"{poll.present_at_close or 0:,} eligible present; {_outcome(poll)}"
             )
         elif poll.is_open:
