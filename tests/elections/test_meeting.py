@@ -80,6 +80,16 @@ def test_an_election_at_the_agm_from_agenda_to_minutes(unit: Any, officer: Any) 
     assert election.poll.agenda_item_id == item.pk
     labels = [label for label, _url in item_links(item, voters[0].user)]
     assert "Vote now: Political education and policy officer" in labels
+    # The election's link and the poll's lead to the same ballot: the agenda item shows one.
+    every = hooks.item_links(item, voters[0].user)
+    assert [url for label, url in every if label.startswith("Vote now")] == [
+        f"/polls/{election.poll.pk}/vote/"
+    ]
+    # Someone who may not vote (not checked in) is not offered the ballot.
+    outsider = make_member(unit)
+    assert not any(
+        label.startswith("Vote now") for label, _ in hooks.item_links(item, outsider.user)
+    )
 
     options = dict(election.nominations.values_list("pk", "poll_option_id"))
     for voter, choice in zip(voters, [0, 0, 1, 0, 1], strict=True):

@@ -121,12 +121,11 @@ def item_links(item: Any, user: Any) -> list[tuple[str, str]]:
         page = reverse("elections:detail", args=[election.pk])
         links.append((f"{election.post.title}: candidates", page))
         poll = election.poll
-        if poll is not None and poll.is_open:
+        if poll is not None and poll.is_open and user.has_perm("polls.vote", poll):
+            # Straight to the ballot, which shows the statements: the same address as the poll's
+            # own "Vote now", so the agenda item shows one such link, not two.
             links.append(
-                (
-                    f"Vote now: {election.post.title}",
-                    reverse("elections:ballot", args=[election.pk]),
-                )
+                (f"Vote now: {election.post.title}", reverse("polls:vote", args=[poll.pk]))
             )
         if poll is not None and poll.is_closed:
             links.append((f"Result: {election.post.title}", page + "#result"))
