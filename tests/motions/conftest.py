@@ -111,7 +111,8 @@ def check_in() -> Callable[..., list[Any]]:
 
 @pytest.fixture
 def table(world: World) -> Callable[..., Any]:
-    """table(title=..., text=..., **kwargs) -> a motion tabled by the mover at the meeting."""
+    """table(title=..., text=..., **kwargs) -> a motion tabled by the mover at the meeting
+    (a branch's or an affiliate's motion: entered by the meeting's secretary)."""
     from moot.motions.actions import do_table_motion
 
     def make(**kwargs: Any) -> Any:
@@ -119,7 +120,9 @@ def table(world: World) -> Callable[..., Any]:
         kwargs.setdefault("text", POLICY_TEXT)
         kwargs.setdefault("mover", world.mover)
         kwargs.setdefault("seconder", world.seconder)
-        return do_table_motion(world.meeting, acting_user=world.mover.user, **kwargs)
+        by_member = kwargs.get("proposer_kind", "member") == "member"
+        kwargs.setdefault("acting_user", world.mover.user if by_member else world.secretary.user)
+        return do_table_motion(world.meeting, **kwargs)
 
     return make
 

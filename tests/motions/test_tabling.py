@@ -75,6 +75,26 @@ def test_a_branch_and_an_affiliate_may_propose(world: Any, table: Any) -> None:
     assert by_union.proposer_label == "Allied Riverworkers Union"
 
 
+def test_a_member_tables_in_their_own_name_the_secretary_enters_the_others(
+    world: Any, table: Any
+) -> None:
+    """A member is the mover of the motions they table; a branch's or an affiliate's motion,
+    or one in other members' names, is entered by the meeting's officers."""
+    before = Motion.objects.count()
+    with pytest.raises(MotionError) as caught:
+        table(mover=world.member, seconder=world.seconder)  # tabled by the mover's account
+    assert caught.value.field == "mover"
+    assert "in your own name" in caught.value.text
+    with pytest.raises(MotionError) as caught:
+        table(proposer_kind="branch", proposer=world.branch, acting_user=world.mover.user)
+    assert caught.value.field == "proposer_kind"
+    assert "entered by the meeting's secretary" in caught.value.text
+    assert Motion.objects.count() == before
+    # The secretary enters a motion received in writing from two other members.
+    motion = table(mover=world.member, seconder=world.seconder, acting_user=world.secretary.user)
+    assert (motion.mover, motion.proposer_label) == (world.member, world.member.full_name)
+
+
 def test_a_branch_of_another_party_or_an_unaffiliated_organisation_may_not(
     world: Any, table: Any
 ) -> None:
@@ -89,8 +109,8 @@ def test_a_branch_of_another_party_or_an_unaffiliated_organisation_may_not(
 def test_mover_and_seconder_must_be_eligible_members_of_the_unit(world: Any, table: Any) -> None:
     newcomer = make_person(world.clp, joined_weeks_ago=1)
     with pytest.raises(MotionError) as caught:
-        table(mover=newcomer, proposer=None)
-    assert caught.value.field == "mover"
+        table(seconder=newcomer)
+    assert caught.value.field == "seconder"
     # The member tabling may not see the newcomer's record: not why, nor the clause.
     assert not caught.value.clause
     assert "can see why" in caught.value.text

@@ -89,10 +89,41 @@ def test_the_form_shows_the_refusal_of_a_late_motion_and_unknown_numbers(world: 
     assert "Too late to table this motion" in response.content.decode()
     response = client.post(
         f"/meetings/{world.meeting.pk}/motions/new/",
-        {"title": "X", "text": "Y", "proposer_kind": "member", "mover": "Z999", "seconder": ""},
+        {"title": "X", "text": "Y", "proposer_kind": "member", "seconder": "Z999"},
     )
     assert "No member has the number Z999" in response.content.decode()
     assert not Motion.objects.exists()
+
+
+def test_a_member_tables_in_their_own_name_the_secretary_for_others(world: Any) -> None:
+    """The member's form has no branch or affiliate and its mover is the member, whatever is
+    posted; the secretary's form offers them all."""
+    member = client_for(world.mover.user)
+    page = member.get(f"/meetings/{world.meeting.pk}/motions/new/").content.decode()
+    assert 'name="branch"' not in page
+    assert 'name="organisation"' not in page
+    assert "You table a motion in your own name" in page
+    data = {
+        "title": "Library opening hours",
+        "text": "This meeting resolves to keep the library open on Saturdays.",
+        "proposer_kind": "branch",  # a tampered form
+        "branch": world.branch.pk,
+        "mover": world.member.number,
+        "seconder": world.seconder.number,
+    }
+    response = member.post(f"/meetings/{world.meeting.pk}/motions/new/", data)
+    assert response.status_code == 200  # not a choice this form offers
+    assert not Motion.objects.exists()
+    # Another mover posted is ignored: the mover is the member tabling.
+    data["proposer_kind"] = "member"
+    response = member.post(f"/meetings/{world.meeting.pk}/motions/new/", data)
+    assert response.status_code == 302
+    motion = Motion.objects.get()
+    assert (motion.mover, motion.proposer_kind) == (world.mover, "member")
+    secretary = client_for(world.secretary.user)
+    page = secretary.get(f"/meetings/{world.meeting.pk}/motions/new/").content.decode()
+    assert 'name="branch"' in page
+    assert 'name="organisation"' in page
 
 
 def test_only_the_chair_and_national_staff_may_rule(world: Any, table: Any) -> None:

@@ -246,6 +246,30 @@ def check_deadline(meeting: Any, tabled_on: datetime.date) -> str:
     return clause
 
 
+def check_tabled_by(meeting: Any, acting_user: Any, proposer_kind: str, mover: Any) -> None:
+    """A member tables a motion in their own name: they are its mover. A branch's or an
+    affiliate's motion, or one in other members' names, reaches the meeting's secretary by the
+    rulebook's routes (a branch's minutes, an affiliate's letter) and is entered by the meeting's
+    officers (``motions.manage_meeting_motions``), who may name any mover. Otherwise anyone
+    could put words in another member's mouth, with the mover's rights over the motion."""
+    if acting_user is None or acting_user.has_perm("motions.manage_meeting_motions", meeting):
+        return
+    if proposer_kind != ProposerKind.MEMBER:
+        raise MotionError(
+            "A motion from a branch or an affiliated organisation is entered by the meeting's "
+            "secretary, who receives it from them: send it to the secretary, or table it in your "
+            "own name.",
+            field="proposer_kind",
+        )
+    own = getattr(acting_user, "member", None) if acting_user.is_authenticated else None
+    if own is None or mover is None or mover.pk != own.pk:
+        raise MotionError(
+            "You table a motion in your own name: you are its mover. A motion in another "
+            "member's name is tabled by them, or entered by the meeting's secretary.",
+            field="mover",
+        )
+
+
 def _check_proposer(meeting: Any, kind: str, proposer: Any, on: datetime.date) -> None:
     from moot.members.queries import member_belongs_to
     from moot.units.queries import current_affiliation
@@ -313,6 +337,7 @@ def do_table_motion(
     clause = check_deadline(meeting, tabled_on)
     if proposer_kind == ProposerKind.MEMBER and proposer is None:
         proposer = mover
+    check_tabled_by(meeting, acting_user, proposer_kind, mover)
     _check_proposer(meeting, proposer_kind, proposer, tabled_on)
     check_mover(meeting, mover, "mover", acting_user=acting_user)
     check_mover(meeting, seconder, "seconder", acting_user=acting_user)

@@ -70,7 +70,9 @@ class TableMotionForm(forms.Form):
         "carried, it creates the affiliation.",
     )
 
-    def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meeting: Any, own_name: bool = False, **kwargs: Any) -> None:
+        """``own_name``: the member tables in their own name (``check_tabled_by``), so the form
+        offers no branch or affiliate and fixes the mover to the initial (their number)."""
         super().__init__(*args, **kwargs)
         from moot.units.models import Organisation, Unit
         from moot.units.queries import affiliations_of
@@ -80,6 +82,17 @@ class TableMotionForm(forms.Form):
         affiliated = affiliations_of(unit).filter(end__isnull=True).values("organisation_id")
         self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=affiliated)
         self.fields["affiliate_to"].queryset = Organisation.objects.order_by("name")
+        if own_name:
+            del self.fields["branch"], self.fields["organisation"]
+            self.fields["proposer_kind"].choices = [
+                c for c in self.fields["proposer_kind"].choices if c[0] == ProposerKind.MEMBER
+            ]
+            self.fields["proposer_kind"].widget = forms.HiddenInput()
+            self.fields["mover"].disabled = True
+            self.fields["mover"].help_text = (
+                "You table a motion in your own name. A branch's or an affiliated "
+                "organisation's motion is sent to the meeting's secretary, who enters it."
+            )
 
     def proposer(self) -> Any:
         kind = self.cleaned_data["proposer_kind"]

@@ -122,7 +122,10 @@ def table_motion(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(meeting_id, request.user, for_tabling=True)
     member = getattr(request.user, "member", None)
     initial = {"mover": member.number} if member is not None else {}
-    form = TableMotionForm(request.POST or None, meeting=meeting, initial=initial)
+    own_name = not request.user.has_perm("motions.manage_meeting_motions", meeting)
+    form = TableMotionForm(
+        request.POST or None, meeting=meeting, initial=initial, own_name=own_name
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
