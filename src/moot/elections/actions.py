@@ -701,26 +701,17 @@ def constraints_text(minimum: int, seats: int, women: list[int], others: list[in
 
 def _check_quorate(election: Election) -> None:
     """An inquorate meeting may hold an election only if the rulebook lets it take election
-    business without a quorum."""
-    from moot import rulebook
-    from moot.meetings.queries import quorum_state
+    business without a quorum (``meetings.queries.inquorate_refusal``, which the poll's opening
+    asks too; asked here first, before the candidates are checked once more)."""
+    from moot.meetings.queries import inquorate_refusal
 
-    quorum = quorum_state(election.meeting)
-    if quorum.quorate:
-        return
-    verdict = rulebook.check_inquorate_business(
-        balance.edition_on(election.election_date), election.meeting.kind, "election"
-    )
-    if verdict.allowed:
-        return
-    text, clause = _reasons(verdict)
-    raise ElectionError(
-        f"The meeting is not quorate ({quorum.present_eligible} eligible members present, "
-        f"{quorum.required} required: {quorum.text}), and {text}. Wait for more members to "
-        "check in.",
-        clause=clause or quorum.clause,
-        code="state",
-    )
+    refusal = inquorate_refusal(election.meeting, "election")
+    if refusal is not None:
+        raise ElectionError(
+            f"{refusal.text} Wait for more members to check in.",
+            clause=refusal.clause,
+            code="state",
+        )
 
 
 def _still_standing(election: Election, *, acting_user: Any) -> list[Nomination]:
