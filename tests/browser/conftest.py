@@ -64,6 +64,44 @@ def record_console_error(errors: list[str], message: Any) -> None:
         errors.append(message.text)
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def signed_in_page(
+    browser: Any,
+    live_server: Any,
+    user: Any,
+    *,
+    viewport: dict[str, int] = PHONE,
+    javascript: bool = True,
+    timeout_ms: int | None = None,
+) -> Any:
+    """A page in a new browser context signed in as ``user`` (a session made with Django's test
+    client, not the sign-in form): a phone unless ``viewport`` says otherwise, console errors
+    kept in ``page.console_errors``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(
+        viewport=viewport,
+        locale="en-GB",
+        java_script_enabled=javascript,
+        is_mobile=viewport is PHONE,
+    )
+    if timeout_ms is not None:
+        context.set_default_timeout(timeout_ms)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: record_console_error(page.console_errors, m))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    return page
+
+
 @pytest.fixture
 def demo(live_server: Any) -> Any:
     """The demo organisation, seeded into the live server's (transactional) database."""

@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from browser.conftest import AxeChecker, record_console_error
+from browser.conftest import AxeChecker, signed_in_page
 from moot.elections.actions import do_nominate
 from moot.elections.models import Election
 from moot.polls.actions import do_cast_ballot
@@ -18,27 +17,11 @@ from .conftest import make_member, stand, today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-
 
 @pytest.fixture
 def chromium(browser: Any) -> Any:
     """The test process's one Chromium (tests/conftest.py)."""
     return browser
-
-
-def signed_in_page(chromium: Any, live_server: Any, user: Any) -> Any:
-    client = Client()
-    client.force_login(user)
-    context = chromium.new_context(viewport=PHONE, locale="en-GB", is_mobile=True)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: record_console_error(page.console_errors, m))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    return page
 
 
 def test_an_election_on_a_phone(

@@ -11,12 +11,11 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.world import build_world
-from browser.conftest import AxeChecker, record_console_error
+from browser.conftest import DESKTOP, PHONE, AxeChecker, signed_in_page
 from factories import MemberFactory
 from moot.meetings.actions import do_add_agenda_item, do_check_in, do_create_meeting
 
@@ -24,28 +23,11 @@ from .conftest import tonight
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
 
 @pytest.fixture
 def chromium(browser: Any) -> Any:
     """The test process's one Chromium (tests/conftest.py)."""
     return browser
-
-
-def signed_in_page(chromium: Any, live_server: Any, user: Any, viewport: dict) -> Any:
-    client = Client()
-    client.force_login(user)
-    context = chromium.new_context(viewport=viewport, locale="en-GB", is_mobile=viewport is PHONE)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: record_console_error(page.console_errors, m))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    return page
 
 
 def test_meeting_walk(live_server: Any, chromium: Any) -> None:
@@ -82,7 +64,7 @@ def test_meeting_walk(live_server: Any, chromium: Any) -> None:
     axe = AxeChecker()
 
     # The member, on a phone, checks in with the code from the QR code's link.
-    phone = signed_in_page(chromium, live_server, world.users["member"], PHONE)
+    phone = signed_in_page(chromium, live_server, world.users["member"], viewport=PHONE)
     phone.goto(f"{base}/meetings/{meeting.pk}/join/?code={meeting.check_in_code}")
     axe.check(phone, "self check-in (phone)")
     phone.get_by_role("button", name="Check me in").click()
@@ -91,7 +73,7 @@ def test_meeting_walk(live_server: Any, chromium: Any) -> None:
     axe.check(phone, "meeting page (phone, member)")
 
     # The chair opens the meeting and takes the first item.
-    chair = signed_in_page(chromium, live_server, world.users["chair"], DESKTOP)
+    chair = signed_in_page(chromium, live_server, world.users["chair"], viewport=DESKTOP)
     chair.goto(f"{base}/meetings/{meeting.pk}/chair/")
     axe.check(chair, "chair's console before the start")
     chair.get_by_role("button", name="Open the meeting").click()
@@ -119,7 +101,7 @@ def test_meeting_walk(live_server: Any, chromium: Any) -> None:
     # Close, then the secretary drafts the minutes.
     chair.goto(f"{base}/meetings/{meeting.pk}/chair/")
     chair.get_by_role("button", name="Close the meeting").click()
-    secretary = signed_in_page(chromium, live_server, world.users["secretary"], DESKTOP)
+    secretary = signed_in_page(chromium, live_server, world.users["secretary"], viewport=DESKTOP)
     secretary.goto(f"{base}/meetings/{meeting.pk}/minutes/")
     secretary.get_by_role("button", name=re.compile("Draft the minutes")).click()
     expect(secretary.locator("#minutes-attendance")).to_be_visible()

@@ -8,9 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from browser.conftest import AxeChecker, record_console_error
+from browser.conftest import DESKTOP, AxeChecker, signed_in_page
 from moot.motions.models import Motion
 from motions.conftest import make_person
 
@@ -23,28 +22,12 @@ def chromium(browser: Any) -> Any:
     return browser
 
 
-def signed_in(chromium: Any, live_server: Any, user: Any, *, phone: bool = False) -> Any:
-    client = Client()
-    client.force_login(user)
-    viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-    context = chromium.new_context(viewport=viewport, locale="en-GB")
-    context.set_default_timeout(15_000)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: record_console_error(page.console_errors, m))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    return page
-
-
 def test_motion_pages(chromium: Any, live_server: Any, world: Any) -> None:
     axe = AxeChecker()
     make_person(world.clp, first_name="Ines", last_name="Calloway", suspended=True)
     base = live_server.url
 
-    member = signed_in(chromium, live_server, world.mover.user, phone=True)
+    member = signed_in_page(chromium, live_server, world.mover.user, timeout_ms=15_000)
     member.goto(f"{base}/meetings/{world.meeting.pk}/motions/new/")
     axe.check(member, "table a motion (phone)")
     member.get_by_label("Title").fill("Support for a comrade")
@@ -68,7 +51,9 @@ def test_motion_pages(chromium: Any, live_server: Any, world: Any) -> None:
     member.wait_for_url(f"{base}/motions/{motion.pk}/")
     assert member.console_errors == []
 
-    chair = signed_in(chromium, live_server, world.chair.user)
+    chair = signed_in_page(
+        chromium, live_server, world.chair.user, viewport=DESKTOP, timeout_ms=15_000
+    )
     chair.goto(f"{base}/motions/{motion.pk}/")
     note = chair.get_by_role("region", name="For the chair only")
     assert "Likely not competent" in note.inner_text()

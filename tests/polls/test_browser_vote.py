@@ -7,37 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from browser.conftest import AxeChecker, record_console_error
+from browser.conftest import AxeChecker, signed_in_page
 from moot.polls.actions import do_close_poll
 from moot.polls.models import Participation, SecretBallot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
 def chromium(browser: Any) -> Any:
     """The test process's one Chromium (tests/conftest.py)."""
     return browser
-
-
-def signed_in_page(chromium: Any, live_server: Any, user: Any, *, javascript: bool = True) -> Any:
-    client = Client()
-    client.force_login(user)
-    context = chromium.new_context(
-        viewport=PHONE, locale="en-GB", java_script_enabled=javascript, is_mobile=True
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: record_console_error(page.console_errors, m))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    return page
 
 
 def test_voting_on_a_phone(
