@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 
 from moot.audit.actions import record
 from moot.counting.model import CountError
+from moot.polls.errors import PollError
 from moot.polls.models import (
     Entitlement,
     MajorityBasis,
@@ -34,29 +35,12 @@ from moot.polls.queries import (
     ballot_kind,
     eligible_count,
     meetings_queries,
+    open_poll_options,
     voter_standing,
 )
 from moot.rows import instance_from_row, select_list
 
 ALREADY_VOTED = "You have already voted in this poll."
-
-
-class PollError(ValueError):
-    """A refusal a person can act on: the message says why, ``clause`` which rule."""
-
-    def __init__(
-        self, message: str, *, clause: str = "", field: str | None = None, code: str = "invalid"
-    ) -> None:
-        self.message = message
-        self.clause = clause
-        self.field = field
-        # "invalid" (fix the input), "state" (not open / closed), "ineligible", "not_yours",
-        # "already_voted": lets the API answer 400, 409 or 403.
-        self.code = code
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        return f"{self.message} (rule {self.clause})" if self.clause else self.message
 
 
 def _when(moment: Any) -> str:
@@ -282,21 +266,6 @@ def refuse_unless_in_progress(state: str, closed_at: Any) -> None:
         )
 
 
-def open_votes_before_close(meeting: Any) -> list[str]:
-    """For ``meetings.hooks.register_before_close``: the votes still open at the meeting."""
-    titles = list(
-        Poll.objects.filter(meeting_id=meeting.pk, state=PollState.OPEN)
-        .order_by("opened_at", "id")
-        .values_list("title", flat=True)
-    )
-    if not titles:
-        return []
-    named = ", ".join(f"“{t}”" for t in titles[:-1])
-    named = f"{named} and “{titles[-1]}”" if named else f"“{titles[-1]}”"
-    votes = "vote" if len(titles) == 1 else "votes"
-    return [f"Close the {votes} on {named} first: a meeting closes once its votes are closed."]
-
-
 def do_open_poll(poll: Poll, *, acting_user: Any, electorate: Iterable[Any] | None = None) -> Poll:
     """Open a draft poll for voting. A poll not at a meeting freezes its electorate now; a poll
     at a meeting opens only while the meeting is in progress, and only while it is quorate
@@ -431,26 +400,6 @@ def check_choice(poll: Poll, options: Sequence[PollOption], choice: Any) -> list
     if not ordered:
         raise PollError("Rank at least one candidate: put 1 beside your first choice.")
     return ordered
-
-
-# The options of open polls, by poll id: they cannot change once a poll is open, and reading
-# them is on the hot path of every vote.
-# Keyed by (id, opening time) so that a reused id (a rolled-back test, a restored backup) never
-# finds another poll's options.
-_OPEN_POLL_OPTIONS: dict[tuple[int, Any], list[PollOption]] = {}
-
-
-def open_poll_options(poll: Poll) -> list[PollOption]:
-    if poll.state != PollState.OPEN:
-        return list(poll.options.all())
-    key = (poll.pk, poll.opened_at)
-    options = _OPEN_POLL_OPTIONS.get(key)
-    if options is None:
-        options = list(poll.options.all())
-        if len(_OPEN_POLL_OPTIONS) > 256:
-            _OPEN_POLL_OPTIONS.clear()
-        _OPEN_POLL_OPTIONS[key] = options
-    return options
 
 
 def check_open(poll: Poll) -> None:

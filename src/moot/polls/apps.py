@@ -18,6 +18,6 @@ class PollsConfig(AppConfig):
         PANELS.append(open_votes_panel)
         register_meeting_hooks()  # links and projector fragments on meeting agenda items
         from moot.meetings.hooks import register_before_close
-        from moot.polls.actions import open_votes_before_close
+        from moot.polls.queries import open_votes_before_close
 
         register_before_close(open_votes_before_close)  # no meeting closes with a vote open

@@ -20,6 +20,7 @@ from moot.polls.models import (
     Participation,
     Poll,
     PollOption,
+    PollState,
     SecretBallot,
     TellerCount,
     Voting,
@@ -252,3 +253,38 @@ def polls_visible_to(user: Any) -> list[Poll]:
     """The polls the user may see, newest first."""
     polls = Poll.objects.select_related("unit").order_by("-created_at", "-id")[:200]
     return [poll for poll in polls if user.has_perm("polls.view_poll", poll)]
+
+
+def open_votes_before_close(meeting: Any) -> list[str]:
+    """For ``meetings.hooks.register_before_close``: the votes still open at the meeting."""
+    titles = list(
+        Poll.objects.filter(meeting_id=meeting.pk, state=PollState.OPEN)
+        .order_by("opened_at", "id")
+        .values_list("title", flat=True)
+    )
+    if not titles:
+        return []
+    named = ", ".join(f"“{t}”" for t in titles[:-1])
+    named = f"{named} and “{titles[-1]}”" if named else f"“{titles[-1]}”"
+    votes = "vote" if len(titles) == 1 else "votes"
+    return [f"Close the {votes} on {named} first: a meeting closes once its votes are closed."]
+
+
+# The options of open polls, by poll id: they cannot change once a poll is open, and reading
+# them is on the hot path of every vote.
+# Keyed by (id, opening time) so that a reused id (a rolled-back test, a restored backup) never
+# finds another poll's options.
+_OPEN_POLL_OPTIONS: dict[tuple[int, Any], list[PollOption]] = {}
+
+
+def open_poll_options(poll: Poll) -> list[PollOption]:
+    if poll.state != PollState.OPEN:
+        return list(poll.options.all())
+    key = (poll.pk, poll.opened_at)
+    options = _OPEN_POLL_OPTIONS.get(key)
+    if options is None:
+        options = list(poll.options.all())
+        if len(_OPEN_POLL_OPTIONS) > 256:
+            _OPEN_POLL_OPTIONS.clear()
+        _OPEN_POLL_OPTIONS[key] = options
+    return options
