@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from moot.audit.actions import record
 from moot.elections import balance
+from moot.elections.errors import ElectionError
 from moot.elections.models import (
     SINGLE_SEAT_METHODS,
     Election,
@@ -33,25 +34,6 @@ LIVE_NOMINATIONS = (
     NominationState.AWAITING_CONSENT,
     NominationState.STANDING,
 )
-
-
-class ElectionError(ValueError):
-    """A refusal a person can act on: the message says why and what to do, ``clause`` which
-    rule, ``field`` which input; ``code`` lets the API answer 400, 403 or 409."""
-
-    def __init__(
-        self, message: str, *, clause: str = "", field: str | None = None, code: str = "invalid"
-    ) -> None:
-        self.message = message
-        self.clause = clause
-        self.field = field
-        self.code = code  # "invalid", "state", "forbidden", "ineligible"
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        if self.clause and self.clause not in self.message:
-            return f"{self.message} (clause {self.clause})"
-        return self.message
 
 
 def today() -> datetime.date:
@@ -994,7 +976,7 @@ def do_declare_result(
             )
     except ActionError as exc:
         raise ElectionError(
-            f"The holdings could not be updated: {exc.text}", clause=exc.clause, code="state"
+            f"The holdings could not be updated: {exc}", clause=exc.clause, code="state"
         ) from exc
     placed = {n.pk: i for i, n in enumerate(ranked, start=1)}
     election.declaration = {

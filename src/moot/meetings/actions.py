@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 
 from moot.audit.actions import record
 from moot.meetings import hooks, queries
+from moot.meetings.errors import MeetingError
 from moot.meetings.models import (
     SPEAKER_KINDS,
     AgendaItem,
@@ -38,27 +39,6 @@ from moot.meetings.models import (
 
 # Members whose notice e-mails one background task sends.
 NOTICE_BATCH = 200
-
-
-class MeetingError(ValueError):
-    """A refusal a person can act on: the message says why and how to fix it, ``clause`` which
-    rule it rests on, ``field`` which form field is wrong."""
-
-    def __init__(
-        self, message: str, *, clause: str = "", field: str | None = None, code: str = "invalid"
-    ) -> None:
-        self.message = message
-        self.clause = clause
-        self.field = field
-        # "invalid" (fix the input), "state" (the meeting's state does not allow it),
-        # "already" (already checked in / already approved), "rule" (the rulebook refuses).
-        self.code = code
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        if self.clause and f"clause {self.clause}" not in self.message:
-            return f"{self.message} (rule {self.clause})"
-        return self.message
 
 
 def _when(moment: Any) -> str:
@@ -820,7 +800,7 @@ def do_check_in(
         raise MeetingError(f"Unknown check-in method {method!r}.", field="method")
     existing = Attendance.objects.filter(meeting=meeting, member=member).first()
     if existing is not None and existing.left_at is None:
-        raise MeetingError(already_checked_in_message(existing), code="already")
+        raise MeetingError(already_checked_in_message(existing), code="conflict")
     eligible, reason, clause = False, "", ""
     if capacity == Capacity.VOTER:
         verdict = eligibility(
@@ -874,7 +854,7 @@ def do_check_in(
                 )
         except IntegrityError as exc:  # a concurrent check-in of the same member won
             raise MeetingError(
-                f"{member} was already checked in a moment ago.", code="already"
+                f"{member} was already checked in a moment ago.", code="conflict"
             ) from exc
     record(
         actor=acting_user,
@@ -958,7 +938,7 @@ def do_check_out(attendance: Attendance, *, acting_user: Any) -> Attendance:
     _check_attendance_open(meeting)
     attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
     if attendance.left_at is not None:
-        raise MeetingError("Already recorded as having left.", code="already")
+        raise MeetingError("Already recorded as having left.", code="conflict")
     attendance.left_at = timezone.now()
     attendance.save(update_fields=["left_at"])
     record(
@@ -1083,7 +1063,7 @@ def do_approve_minutes(
     earlier = minutes.meeting
     if minutes.state == MinutesState.APPROVED:
         raise MeetingError(
-            f"These minutes were approved on {_when(minutes.approved_at)}.", code="already"
+            f"These minutes were approved on {_when(minutes.approved_at)}.", code="conflict"
         )
     if at_meeting.unit_id != earlier.unit_id or at_meeting.starts_at <= earlier.starts_at:
         raise MeetingError(

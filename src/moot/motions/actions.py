@@ -21,6 +21,7 @@ from django.utils import timezone
 from moot.audit.actions import record
 from moot.members.errors import ActionError
 from moot.motions import queries
+from moot.motions.errors import MotionError
 from moot.motions.lines import LinesError, check_edit, conflict
 from moot.motions.models import (
     Amendment,
@@ -42,16 +43,6 @@ NEEDS_REASONS = (
     "A ruling needs written reasons: say why the motion is {decision}, so that the meeting, a "
     "challenge and the minutes can see what the ruling rests on."
 )
-
-
-class MotionError(ActionError):
-    """A refusal a person can act on; ``field`` names the form field when one is to blame."""
-
-    def __init__(
-        self, message: str, *, clause: str = "", field: str | None = None, code: str = "refused"
-    ) -> None:
-        super().__init__(message, clause=clause, code=code)
-        self.field = field
 
 
 def snapshot(motion: Motion) -> dict[str, Any]:
@@ -999,9 +990,9 @@ def do_record_motion_outcome(motion: Motion, *, acting_user: Any) -> Motion:
                 )
             affiliation_note = {"affiliation": motion.affiliation.pk}
         except ActionError as exc:
-            motion.affiliation_refusal = f"The affiliation was not made: {exc.text}"
+            motion.affiliation_refusal = f"The affiliation was not made: {exc}"
             motion.affiliation_refusal_clause = exc.clause
-            affiliation_note = {"affiliation_refused": exc.text, "clause": exc.clause}
+            affiliation_note = {"affiliation_refused": str(exc), "clause": exc.clause}
     motion.save()
     record(
         actor=acting_user,
