@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import random
 from collections.abc import Sequence
 
+from moot.csv_export import csv_writer
 from moot.demo import names
 from moot.members.csv_columns import COLUMNS
 
@@ -37,7 +37,7 @@ def generate_members_csv(
     statuses = [s for s, _ in STATUS_WEIGHTS]
     weights = [w for _, w in STATUS_WEIGHTS]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(COLUMNS)
     for i in range(count):
         first, last, gender = names.person(rng)

@@ -13,7 +13,6 @@ the ``DemoOrg`` it returns.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import random
@@ -23,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from moot.csv_export import csv_writer
 from moot.demo import names
 from moot.members.csv_columns import COLUMNS
 
@@ -129,7 +129,7 @@ def _register_csv(
     """An invented register: join dates spread over 25 years with a realistic recent surge
     (``recent_share`` joined in the last 8 weeks), mostly active members."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(COLUMNS)
     statuses = [s for s, _ in STATUS_WEIGHTS]
     weights = [w for _, w in STATUS_WEIGHTS]

@@ -25,6 +25,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from moot.audit.actions import record
+from moot.csv_export import csv_writer, restore_cell
 from moot.members.actions import initial_periods
 from moot.members.csv_columns import COLUMNS, REQUIRED_COLUMNS
 from moot.members.errors import ActionError
@@ -216,7 +217,8 @@ def _validate(csv_text: str, unit_default: Any, report: ImportReport) -> list[_V
                 )
             )
             continue
-        raw = {name: cells[i].strip() for i, name in enumerate(header)}
+        # restore_cell: an export wrote "'+44 …" so a spreadsheet shows it as text.
+        raw = {name: restore_cell(cells[i].strip()) for i, name in enumerate(header)}
         row_errors_before = len(errors)
 
         def bad(column: str, message: str, raw: dict[str, str] = raw, row_no: int = row_no) -> None:
@@ -514,7 +516,7 @@ def export_members(queryset: QuerySet[Member], *, include_sensitive: bool = Fals
     """The members as CSV in the import columns (status_since = start of the open interval)."""
     columns = [c for c in COLUMNS if include_sensitive or c != "gender"]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)  # formula prefixes neutralised (docs/security.md §7)
     writer.writerow(columns)
     open_start = dict(
         MembershipPeriod.objects.filter(

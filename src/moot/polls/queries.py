@@ -3,7 +3,6 @@ ballots for a recount."""
 
 from __future__ import annotations
 
-import csv
 import importlib
 import io
 import json
@@ -14,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
+from moot.csv_export import csv_writer
 from moot.polls.models import (
     Entitlement,
     NamedVote,
@@ -241,7 +241,7 @@ def ballots_as_csv(poll: Poll) -> str:
     contents = ballot_contents(poll)
     width = max((len(content) for content in contents), default=1) or 1
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)  # an option labelled "=cmd|…" stays text in a spreadsheet
     writer.writerow(["ballot", *(f"preference_{i}" for i in range(1, width + 1))])
     for number, content in enumerate(contents, start=1):
         names = [labels[option_id] for option_id in content]

@@ -11,6 +11,8 @@ Environment variables (documented in README.md):
   MOOT_EMAIL_BACKEND    console (default), smtp, locmem or a dotted backend path
   EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
   MOOT_TASKS            db (default: background worker) or immediate (run tasks inline)
+  MOOT_MAX_BODY_BYTES   largest JSON or form body (1 MiB); larger answers 413
+  MOOT_MAX_UPLOAD_BYTES largest file upload, the whole multipart body (100 MiB + 64 KiB)
 """
 
 from __future__ import annotations
@@ -140,12 +142,25 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside every later middleware, so it marks their answers too (docs/security.md §3).
+    "moot.site.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Before any view or process_view (CSRF) reads the body; renders with the user and htmx set.
+    "moot.site.middleware.RequestSizeLimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# Request bodies (docs/security.md §7): a JSON or form body up to 1 MiB, a file upload up to
+# 100 MiB (the members import's own limit) and a margin for the form's other fields. Django's
+# own limit on form data agrees, so a chunked body with no declared length stops there too.
+MOOT_MAX_BODY_BYTES = int(os.environ.get("MOOT_MAX_BODY_BYTES", str(1024 * 1024)))
+MOOT_MAX_UPLOAD_BYTES = int(
+    os.environ.get("MOOT_MAX_UPLOAD_BYTES", str(100 * 1024 * 1024 + 64 * 1024))
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MOOT_MAX_BODY_BYTES
 
 ROOT_URLCONF = "moot.site.urls"
 WSGI_APPLICATION = "moot.site.wsgi.application"

