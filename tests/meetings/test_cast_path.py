@@ -23,7 +23,7 @@ from moot.members.models import Member
 from moot.members.queries import member_for_user
 from moot.polls.actions import do_close_poll, do_create_poll, do_open_poll
 from moot.polls.models import Participation, Poll, SecretBallot
-from moot.polls.queries import poll_for_cast
+from moot.polls.queries import poll_for_cast, voter_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -150,9 +150,33 @@ def test_a_cast_over_the_api_keeps_to_its_statement_budget(
     sql = [q["sql"] for q in statements.captured_queries]
     work = [s for s in sql if not s.upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN"))]
     listing = "\n".join(work)
-    # The token (and its last-used time, on first use), the poll with its meeting, the member,
-    # the attendance, the options (cached per open poll after its first cast, which this is),
-    # then the lock on the poll and the two inserts.
+    # The token (and its last-used time, on first use), the poll with its meeting, the member
+    # with its status and today's rulebook edition (the standing check at the cast needs no
+    # statement of its own: polls.queries.voter_for_user), the attendance, the options (cached
+    # per open poll after its first cast, which this is), then the lock on the poll and the two
+    # inserts.
     assert len(work) <= 9, listing
     # The meeting's state comes with the poll, never on its own.
     assert not any("meetings_meeting" in s and "polls_poll" not in s for s in work), listing
+
+
+def test_voter_for_user_reads_the_status_and_edition_with_the_member(world: Any) -> None:
+    """The cast's member read also carries what the standing check needs: the status as the
+    ORM has it and the adoption in force today (none here: the preset)."""
+    from moot.units.queries import adopted_edition_on
+
+    member = world.members["member"]
+    with CaptureQueriesContext(connection) as reads:
+        fast = voter_for_user(member.user_id)
+    assert len(reads.captured_queries) == 1
+    slow = Member.objects.get(pk=member.pk)
+    assert fast is not None
+    assert (fast.pk, fast.number, fast.status, fast.user_id) == (
+        slow.pk,
+        slow.number,
+        slow.status,
+        slow.user_id,
+    )
+    adopted = adopted_edition_on(fast._edition_in_force[0])
+    assert fast._edition_in_force[1] == (adopted.pk if adopted else None)
+    assert voter_for_user(None) is None

@@ -16,7 +16,6 @@ from ninja.errors import HttpError
 from moot.accounts.api_auth import API_AUTH
 from moot.api_common import Message
 from moot.api_common import caller as _user
-from moot.members.queries import member_for_user
 from moot.polls import queries
 from moot.polls.access import access_poll
 from moot.polls.actions import PollError, do_cast_ballot, do_close_poll, do_open_poll
@@ -184,7 +183,7 @@ def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Status:
     poll = queries.poll_for_cast(poll_id)
     if poll is None:
         raise HttpError(404, "No such poll.")
-    member = member_for_user(user.pk)
+    member = queries.voter_for_user(user.pk)  # with the status and edition for the cast
     try:
         do_cast_ballot(poll, member, payload.choice, acting_user=user)
     except PollError as exc:

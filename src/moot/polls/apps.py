@@ -21,3 +21,12 @@ class PollsConfig(AppConfig):
         from moot.polls.queries import open_votes_before_close
 
         register_before_close(open_votes_before_close)  # no meeting closes with a vote open
+
+        from django.db.models.signals import post_delete, post_save
+
+        from moot.polls.queries import forget_editions
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_editions, sender="units.AdoptedEdition", dispatch_uid="polls-editions"
+            )

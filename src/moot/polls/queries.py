@@ -117,6 +117,113 @@ def _standing_from_meeting(verdict: Any) -> Standing:
     return Standing(allowed, reason, clause)
 
 
+def voter_for_user(user_id: int | None) -> Any | None:
+    """The membership record linked to the account ``user_id`` as a cast reads it — ``id``,
+    ``number``, ``user_id`` and ``status`` (the status today: ``Member.status`` follows the open
+    status interval, and no change can start in the future) — and the id of the rulebook
+    edition adopted for today, in one statement; else None. The other fields are deferred.
+
+    The cast's standing check (``standing_now``) needs the status and the edition; reading them
+    with the member keeps the cast at its statement budget
+    (``tests/meetings/test_cast_path.py``)."""
+    from moot.members.models import Member
+    from moot.units.models import AdoptedEdition
+
+    if user_id is None:
+        return None
+    on = timezone.localdate()
+    table = AdoptedEdition._meta.db_table
+    sql = (
+        f"SELECT {select_list(Member, 'm', ['id', 'number', 'status'])}, "  # noqa: S608 - names from the models
+        f"(SELECT a.id FROM {table} a WHERE a.effective_from <= %s "
+        "ORDER BY a.effective_from DESC LIMIT 1) "
+        f"FROM {Member._meta.db_table} m WHERE m.user_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [on, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    member = instance_from_row(
+        Member, {"id": row[0], "number": row[1], "status": row[2], "user_id": user_id}
+    )
+    member._edition_in_force = (on, row[3])  # read by standing_now
+    return member
+
+
+# Adopted editions by id, for the cast's standing check: reading and parsing one is the
+# expensive part. Forgotten when an adoption is saved or deleted (``apps.py``).
+_ADOPTED_EDITIONS: dict[int, Any] = {}
+
+
+def forget_editions(**_: Any) -> None:
+    _ADOPTED_EDITIONS.clear()
+
+
+def _edition_for_today(member: Any, on: Any) -> Any:
+    """The rulebook edition in force on ``on``: from what ``voter_for_user`` read with the
+    member (no statement), else asked of the units app (one statement)."""
+    from django.conf import settings
+
+    from moot import rulebook
+    from moot.units.models import AdoptedEdition
+    from moot.units.queries import edition_in_force, parse_adopted_edition
+
+    read = getattr(member, "_edition_in_force", None)
+    if read is None or read[0] != on:
+        return edition_in_force(on)
+    adopted_id = read[1]
+    if adopted_id is None:
+        return rulebook.preset(getattr(settings, "MOOT_RULEBOOK_PRESET", "party"))
+    edition = _ADOPTED_EDITIONS.get(adopted_id)
+    if edition is None:
+        edition = parse_adopted_edition(AdoptedEdition.objects.get(pk=adopted_id))
+        if len(_ADOPTED_EDITIONS) > 64:
+            _ADOPTED_EDITIONS.clear()
+        _ADOPTED_EDITIONS[adopted_id] = edition
+    return edition
+
+
+STANDING_CHANGED = "Your membership standing has changed since you were admitted to this vote"
+
+
+def standing_now(poll: Poll, member: Any) -> Standing:
+    """Is ``member`` in good standing at this moment (the rulebook's status rule for their
+    status today)? Check-in, or the electorate frozen at the opening, decided eligibility then;
+    a suspension, an expulsion or a resignation recorded since takes the vote away at once.
+
+    The common case costs no statement (the status and the edition came with the member, see
+    ``voter_for_user``). A status without standing is explained by the rulebook's eligibility
+    verdict as at today, with its clause."""
+    from moot.members.models import Member
+    from moot.rulebook.errors import RulebookError
+
+    on = timezone.localdate()
+    edition = _edition_for_today(member, on)
+    if getattr(member, "_edition_in_force", None) is not None:
+        status = member.status  # read by voter_for_user in this request
+    else:  # an instance of unknown age: the status as recorded now
+        status = Member.objects.filter(pk=member.pk).values_list("status", flat=True).get()
+    try:
+        if edition.status_rule(status).standing:
+            return Standing(True)
+    except RulebookError:
+        pass  # a status the edition does not define: the verdict below says so
+    from moot.members.queries import eligibility
+
+    record = Member.objects.get(pk=member.pk)
+    purpose = "meeting" if getattr(poll, "meeting_id", None) is not None else "ballot"
+    verdict = eligibility(record, purpose, None, at=on)
+    reasons = [r for r in verdict.reasons if not verdict.allowed]
+    if not reasons:  # the status rule and the full verdict disagree: trust the stricter
+        return Standing(False, f"{STANDING_CHANGED}.", edition.membership.clause)
+    return Standing(
+        False,
+        f"{STANDING_CHANGED}: " + "; ".join(r.text for r in reasons) + ".",
+        next((r.clause for r in reasons if r.clause), ""),
+    )
+
+
 def voter_standing(poll: Poll, member: Any) -> Standing:
     """May ``member`` vote in ``poll``? The one place eligibility to cast is decided.
 
@@ -131,7 +238,8 @@ def voter_standing(poll: Poll, member: Any) -> Standing:
         module = meetings_queries()
         if module is None:
             return Standing(False, "This poll belongs to a meeting, and attendance is unavailable.")
-        return _standing_from_meeting(module.is_present_and_eligible(poll.meeting, member))
+        standing = _standing_from_meeting(module.is_present_and_eligible(poll.meeting, member))
+        return standing_now(poll, member) if standing.allowed else standing
     row = (
         Entitlement.objects.filter(poll=poll, member=member)
         .values("eligible", "reason", "clause")
@@ -146,7 +254,7 @@ def voter_standing(poll: Poll, member: Any) -> Standing:
         )
     if not row["eligible"]:
         return Standing(False, row["reason"] or "You are not eligible to vote.", row["clause"])
-    return Standing(True)
+    return standing_now(poll, member)
 
 
 def eligible_count(poll: Poll) -> int:
