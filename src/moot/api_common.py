@@ -16,7 +16,12 @@ def caller(request: HttpRequest) -> Any:
 
 
 class Message(Schema):
-    """A refusal: what is wrong and how to fix it, with the rule's clause where one applies."""
+    """Every error the API answers (moot.api.errors): what is wrong and how to fix it
+    (``detail``), the refusal's code (``invalid``, ``rule``, ``ineligible``, ``forbidden``,
+    ``not_found``, ``state``, ``conflict``, ``too_large``, ``rate_limited``; see
+    moot.errors.RefusalCode), the rulebook clause and the input to blame where there is one."""
 
     detail: str
+    code: str = ""
     clause: str = ""
+    field: str = ""

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the permission rules (members.*, units.*, audit.*, rulebook.*).
-        from moot.accounts import permissions  # noqa: F401
+        from moot.accounts import permissions, receivers  # noqa: F401

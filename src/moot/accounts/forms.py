@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils import timezone
@@ -47,4 +48,30 @@ class ApiTokenForm(forms.Form):
         today = timezone.localdate()
         if value is not None and value <= today:
             raise forms.ValidationError(f"Choose a date after today ({today:%d %B %Y}).")
+        return value
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """Add an address to one's own account (allauth's form, ``ACCOUNT_FORMS``). The address
+    stays unverified, and cannot become the primary one, until its owner follows the link
+    mailed to it. An address that belongs to another account is refused here, with a message,
+    rather than failing later on the unique address of accounts."""
+
+    def clean_email(self) -> str:
+        from allauth.account.models import EmailAddress
+
+        from moot.accounts.models import User
+
+        value = super().clean_email()
+        others = User.objects.filter(email__iexact=value).exclude(pk=self.user.pk).exists() or (
+            EmailAddress.objects.filter(email__iexact=value, verified=True)
+            .exclude(user=self.user)
+            .exists()
+        )
+        if others:
+            raise forms.ValidationError(
+                f"{value} is the address of another account; add an address of your own. If "
+                "it is yours, ask the membership office to sort out the other account.",
+                code="email_taken",
+            )
         return value

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
@@ -6,6 +8,9 @@ class User(AbstractUser):
     """A sign-in account. The person behind it, if a member, is ``member`` (members.Member.user)."""
 
     email = models.EmailField("e-mail address", unique=True)
+    # Raised to end every session of the account at once (see _get_session_auth_hash): when
+    # the member's standing ends (expelled, resigned, lapsed) or their credentials change.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -13,6 +18,33 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django keeps this hash in each session and signs the session out when it no
+        longer matches: it covers the password (Django's own rule) and the session
+        generation, so raising the generation ends every session of the account. Generation
+        0 gives Django's hash unchanged, so sessions made before the field existed stay."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "moot.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # ``_password`` is set by set_password() until the save (AbstractBaseUser): a new
+        # password on an existing account revokes its API tokens, whichever page or command
+        # changed it (password change, reset, the staff admin, changepassword).
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from moot.accounts.actions import revoke_tokens_of
+
+            revoke_tokens_of(self, reason="the password was changed", acting_user=None)
 
 
 class StaffRole(models.TextChoices):
@@ -117,3 +149,25 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return False
         return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class SignInAttempt(models.Model):
+    """One password sign-in attempt, kept while it counts against a limit
+    (:mod:`moot.accounts.throttle`). A row is written before the password is checked and
+    deleted when it was right, so the rows of a window are the failures plus the attempts in
+    flight: every worker and server sees the same count, and concurrent guesses cannot all
+    slip under the limit."""
+
+    address = models.CharField(max_length=45)
+    account = models.CharField(max_length=254)  # the login typed, lower case
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "account", "at"], name="signin_pair_at"),
+            models.Index(fields=["account", "at"], name="signin_account_at"),
+            models.Index(fields=["address", "at"], name="signin_address_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"sign-in attempt for {self.account} from {self.address} at {self.at}"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from moot.accounts import actions
 from moot.accounts.forms import ApiTokenForm, ClaimForm
 from moot.accounts.models import ApiToken
+from moot.errors import show_refusal
 from moot.ids import parse_id
 from moot.members.errors import ActionError
 
@@ -34,8 +35,9 @@ def _back_to_member(request: HttpRequest, member_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def invite(request: HttpRequest) -> HttpResponse:
-    """POST ``member`` (the member's id), optionally ``email`` and ``next``: send the member
-    an invitation to claim their account."""
+    """POST ``member`` (the member's id) and optionally ``next``: send the member an
+    invitation to claim their account, at the address on their record. An ``email`` field is
+    refused: the sender does not choose where the claim link goes."""
     from moot.members.access import access_member
 
     member_id = parse_id(request.POST.get("member", ""))
@@ -44,12 +46,17 @@ def invite(request: HttpRequest) -> HttpResponse:
     member = access_member(member_id, request.user)
     if not request.user.has_perm("members.invite_member", member):
         raise PermissionDenied(f"You may not invite {member.full_name} to claim an account.")
+    given = request.POST.get("email", "").strip().lower()
+    if given and given != member.email:
+        messages.error(
+            request,
+            "No invitation sent: an invitation goes only to the e-mail address on the member's "
+            "record. To use another address, the register's authority changes the record first.",
+        )
+        return _back_to_member(request, member.pk)
     try:
         invitation = actions.do_invite_member(
-            member,
-            acting_user=request.user,
-            email=request.POST.get("email", ""),
-            base_url=request.build_absolute_uri("/"),
+            member, acting_user=request.user, base_url=request.build_absolute_uri("/")
         )
     except ActionError as error:
         messages.error(request, f"No invitation sent: {error}")
@@ -76,7 +83,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
         try:
             user = actions.do_claim_invitation(invitation, password=form.cleaned_data["password1"])
         except ActionError as error:
-            form.add_error("password1" if error.code == "password" else None, str(error))
+            show_refusal(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -93,6 +100,23 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def second_factor_problem(request: HttpRequest) -> str:
+    """Why this session may not create an API token, or "": an account with a second factor
+    creates tokens only from a session signed in with it (a token is used without one)."""
+    from allauth.account.internal.flows.login import get_authentication_records
+    from allauth.mfa.utils import is_mfa_enabled
+
+    if not is_mfa_enabled(request.user):
+        return ""
+    records = get_authentication_records(request, request.user)
+    if any(record.get("method") == "mfa" for record in records):
+        return ""
+    return (
+        "Your account has two-factor sign-in, and this session was not signed in with it. "
+        "Sign out and sign in again with your second factor, then create the token."
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
@@ -101,7 +125,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
     created_secret = ""
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        missing_factor = second_factor_problem(request)
+        if missing_factor:
+            form.add_error(None, missing_factor)
+        elif form.is_valid():
             try:
                 _token, created_secret = actions.do_create_api_token(
                     request.user,
@@ -110,7 +137,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                     acting_user=request.user,
                 )
             except ActionError as error:
-                form.add_error(None, str(error))
+                show_refusal(form, error)
             else:
                 form = ApiTokenForm()
         if form.errors:

@@ -1,6 +1,10 @@
-"""JSON errors people can act on: every API error is ``{"detail": "<what and how to fix>"}``;
-validation errors (422) add ``errors``, one entry per problem with its place and fix. Never a
-traceback: unexpected errors are logged and answered with a plain 500."""
+"""JSON errors people can act on, answered here for every router: every API error is
+``{"detail": "<what and how to fix>", "code": "...", "clause": "...", "field": "..."}``
+(``moot.api_common.Message``); validation errors (422) add ``errors``, one entry per problem
+with its place and fix. A :class:`moot.errors.Refusal` answers the status of its code, the same
+in every app; routers raise refusals (and access functions Http404 / PermissionDenied) and never
+map them themselves. Never a traceback: unexpected errors are logged and answered with a plain
+500."""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from moot.errors import Refusal, RefusalCode
+
 logger = logging.getLogger("moot.api")
 
 NOT_SIGNED_IN = (
@@ -24,6 +30,8 @@ CSRF_FAILED = (
     "on POST, PUT, PATCH and DELETE; scripts should use 'Authorization: Bearer <token>' instead"
 )
 
+# The code of an error raised as a bare HTTP status (ninja's HttpError) rather than a Refusal.
+_CODE_FOR_STATUS = {code.status: code for code in reversed(RefusalCode)}
 _PLACES = {"query": "query parameter", "path": "path parameter", "body": "body field"}
 
 
@@ -84,7 +92,14 @@ def validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
         f"{e['fix']}"
         for e in described
     ]
-    return {"detail": ". ".join(sentences) + ".", "errors": described}
+    return {**body(". ".join(sentences) + ".", RefusalCode.INVALID), "errors": described}
+
+
+def body(
+    detail: str, code: RefusalCode | str = "", *, clause: str = "", field: str = ""
+) -> dict[str, str]:
+    """The one shape of an error's JSON (``moot.api_common.Message``)."""
+    return {"detail": detail, "code": str(code), "clause": clause, "field": field}
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -98,32 +113,36 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response["WWW-Authenticate"] = 'Bearer realm="moot"'
         return response
 
+    @api.exception_handler(Refusal)
+    def _refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
+        return api.create_response(request, exc.as_json(), status=exc.status)
+
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         message = str(exc.message) if hasattr(exc, "message") else str(exc)
         if exc.status_code == 403 and "CSRF" in message:
             message = CSRF_FAILED
-        return api.create_response(request, {"detail": message}, status=exc.status_code)
+        code = _CODE_FOR_STATUS.get(exc.status_code, "")
+        return api.create_response(request, body(message, code), status=exc.status_code)
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         message = str(exc) or "not found, or you may not see it"
-        return api.create_response(request, {"detail": message}, status=404)
+        return api.create_response(request, body(message, RefusalCode.NOT_FOUND), status=404)
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         message = str(exc) or (
             "your roles do not allow this; ask your unit secretary or national staff"
         )
-        return api.create_response(request, {"detail": message}, status=403)
+        return api.create_response(request, body(message, RefusalCode.FORBIDDEN), status=403)
 
     @api.exception_handler(DjangoValidationError)
-    def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        body: dict[str, Any] = {"detail": "; ".join(exc.messages)}
-        clause = getattr(exc, "clause", "")
-        if clause:
-            body["clause"] = clause
-        return api.create_response(request, body, status=422)
+    def _invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        # A plain ValidationError (a model's or a form's), not a Refusal.
+        return api.create_response(
+            request, body("; ".join(exc.messages), RefusalCode.INVALID), status=422
+        )
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -31,7 +31,7 @@ from moot.meetings.permissions import member_of
 
 router = Router(tags=["meetings"], auth=API_AUTH)
 
-STATUS_FOR_CODE = {"invalid": 400, "state": 409, "already": 409, "rule": 422}
+STATUS_FOR_CODE = {"invalid": 400, "state": 409, "conflict": 409, "rule": 422}
 
 
 # 403 not allowed, 404 no such meeting, 409 the meeting's state does not allow it (or already

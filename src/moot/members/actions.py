@@ -20,6 +20,7 @@ from moot.members.models import (
     Resignation,
     ResignationKind,
 )
+from moot.members.signals import membership_ended
 
 # Fields a member-edit form may change with do_update_member (status has its own action).
 EDITABLE_FIELDS = (
@@ -34,6 +35,8 @@ EDITABLE_FIELDS = (
     "constituency",
     "branch",
 )
+# Statuses that end a membership: the member's sessions and API tokens end with it.
+ENDS_MEMBERSHIP = frozenset({MemberStatus.EXPELLED, MemberStatus.RESIGNED, MemberStatus.LAPSED})
 # Values never copied into the audit trail: the trail says the field changed, not to what.
 SENSITIVE_FIELDS = frozenset({"gender"})
 REDACTED = "(sensitive: changed)"
@@ -309,7 +312,10 @@ def do_change_member_status(
 
     Intervals stay contiguous (the old one ends where the new one starts) and never overlap;
     ``Member.status`` follows. Eligibility follows automatically, because it is computed from
-    the intervals (e.g. a suspension pending investigation removes meeting rights).
+    the intervals (e.g. a suspension pending investigation removes meeting rights). When the
+    membership ends (expelled, resigned, lapsed) the member's sessions end and their API tokens
+    are revoked in this transaction (``membership_ended``); a suspended member keeps signing in
+    to see their own record, and every right is checked afresh at each act.
     """
     member = Member.objects.select_for_update().get(pk=member.pk)
     current = check_status_change(member, status, start)
@@ -327,6 +333,10 @@ def do_change_member_status(
     )
     member.status = status
     member.save(update_fields=["status", "updated_at"])
+    if status in ENDS_MEMBERSHIP and member.user_id is not None:
+        membership_ended.send(
+            sender=Member, member=member, status=status, reason=reason, acting_user=acting_user
+        )
     record(
         actor=acting_user,
         verb="members.change_status",

@@ -145,7 +145,7 @@ def public_warnings(motion: Motion) -> list[Warning]:
     except ActionError as exc:
         return [
             Warning(
-                "If carried, this motion cannot take effect: " + exc.text,
+                "If carried, this motion cannot take effect: " + str(exc),
                 exc.clause,
             )
         ]

@@ -79,7 +79,7 @@ VERBS = {
 
 def _apply_error(form: Any, exc: MotionError) -> None:
     field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.text)
+    form.add_error(field, str(exc))
 
 
 def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
@@ -325,7 +325,7 @@ def _post_action(
     try:
         fn()
     except MotionError as exc:
-        messages.error(request, exc.text)
+        messages.error(request, str(exc))
     else:
         messages.success(request, done)
     return redirect("motions:detail", motion_id=motion.pk)

@@ -468,7 +468,7 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
     entitlement) before the transaction, whose statements are the lock and the two inserts.
     """
     if acting_user is None or member is None or member.user_id != acting_user.pk:
-        raise PollError("You can cast only your own vote.", code="not_yours")
+        raise PollError("You can cast only your own vote.", code="forbidden")
     if poll.state != PollState.OPEN:
         check_open(Poll.objects.get(pk=poll.pk))  # says why (not open yet / closed at …)
     if poll.meeting_id is not None:
@@ -505,7 +505,7 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
         # The unique constraint on Participation(poll, member) is the last word on a second
         # vote; the whole transaction was rolled back, so nothing of it remains.
         if Participation.objects.filter(poll_id=poll.pk, member=member).exists():
-            raise PollError(ALREADY_VOTED, code="already_voted") from exc
+            raise PollError(ALREADY_VOTED, code="conflict") from exc
         raise
 
 

@@ -28,9 +28,9 @@ router = Router(tags=["polls"], auth=API_AUTH)
 STATUS_FOR_CODE = {
     "invalid": 400,
     "state": 409,
-    "already_voted": 409,
+    "conflict": 409,
     "ineligible": 403,
-    "not_yours": 403,
+    "forbidden": 403,
 }
 
 

@@ -1,21 +1,13 @@
-"""The refusals of the polls app."""
+"""Refusals of the polls app: what a person can act on (shown by forms, pages and the API)."""
 
 from __future__ import annotations
 
+from moot.errors import Refusal, RefusalCode
 
-class PollError(ValueError):
-    """A refusal a person can act on: the message says why, ``clause`` which rule."""
+__all__ = ["PollError", "RefusalCode"]
 
-    def __init__(
-        self, message: str, *, clause: str = "", field: str | None = None, code: str = "invalid"
-    ) -> None:
-        self.message = message
-        self.clause = clause
-        self.field = field
-        # "invalid" (fix the input), "state" (not open / closed), "ineligible", "not_yours",
-        # "already_voted": lets the API answer 400, 409 or 403.
-        self.code = code
-        super().__init__(message)
 
-    def __str__(self) -> str:
-        return f"{self.message} (rule {self.clause})" if self.clause else self.message
+class PollError(Refusal):
+    """A polls action was refused: a :class:`moot.errors.Refusal` (message, clause, field and a
+    RefusalCode that fixes the API's status), kept as its own class so that pages can catch
+    this app's refusals alone."""

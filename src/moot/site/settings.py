@@ -13,10 +13,13 @@ Environment variables (documented in README.md):
   MOOT_TASKS            db (default: background worker) or immediate (run tasks inline)
   MOOT_MAX_BODY_BYTES   largest JSON or form body (1 MiB); larger answers 413
   MOOT_MAX_UPLOAD_BYTES largest file upload, the whole multipart body (100 MiB + 64 KiB)
+  MOOT_TRUSTED_PROXIES  comma-separated addresses or networks of the reverse proxies whose
+                        X-Forwarded-For is believed (none by default); see accounts.throttle
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -231,12 +234,29 @@ if env_flag("MOOT_PASSKEYS", default=False):
     MFA_SUPPORTED_TYPES = [*MFA_SUPPORTED_TYPES, "webauthn"]
     MFA_PASSKEY_LOGIN_ENABLED = True
     MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
-# allauth's rate limits are on (stored in the cache; per process with the default local-memory
-# cache, so use a shared cache with several app servers). Its defaults apply; sign-in is stated
-# here so the limit is visible: 30 attempts a minute per IP, and after 5 failures for one
-# account within 5 minutes that account is refused for the rest of the window.
-ACCOUNT_RATE_LIMITS = {"login": "30/m/ip", "login_failed": "10/m/ip,5/300s/key"}
+# Password sign-in is limited by moot.accounts.throttle, not by allauth: counters in the
+# database (shared by every worker and server), 5 failures per (client address, account) in 5
+# minutes, slowed rather than shut for a noisy address, so nobody behind a shared address is
+# locked out by someone else's guesses. allauth's own "login" (30/m per address, correct
+# passwords too) and "login_failed" limits are off; its other limits (password reset, e-mail
+# confirmation) stay, per process in the local-memory cache, with the client address taken
+# through MOOT_TRUSTED_PROXIES (accounts.adapter.get_client_ip).
+ACCOUNT_RATE_LIMITS = {"login": False, "login_failed": False}
+MOOT_TRUSTED_PROXIES = tuple(
+    part.strip() for part in os.environ.get("MOOT_TRUSTED_PROXIES", "").split(",") if part.strip()
+)
+for _proxy in MOOT_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"MOOT_TRUSTED_PROXIES: {_proxy!r} is not an address or network; give e.g. "
+            "127.0.0.1,10.0.0.0/24"
+        ) from None
 ACCOUNT_PREVENT_ENUMERATION = True
+# A member may add an address to their account; it becomes primary only once confirmed from
+# the mail sent to it, and an address of another account is refused (accounts.forms).
+ACCOUNT_FORMS = {"add_email": "moot.accounts.forms.AddEmailForm"}
 # The public address of the site, for links in e-mails sent by background tasks (invitations);
 # the inviting page's own address is used when it is known.
 MOOT_SITE_URL = os.environ.get("MOOT_SITE_URL", "")

@@ -347,7 +347,7 @@ def do_adopt_edition(
     try:
         edition = rulebook.parse_edition(source_text, source=source_name or "uploaded edition")
     except rulebook.RulebookError as exc:
-        raise ActionError(str(exc), code="invalid_edition") from exc
+        raise ActionError(str(exc), field="source_text") from exc
     if AdoptedEdition.objects.filter(effective_from=effective_from).exists():
         raise ActionError(
             f"an edition is already adopted from {effective_from}; choose another date"

@@ -1,0 +1,50 @@
+"""What accounts does when other parts report a change (connected in AccountsConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.signals import authenticator_added
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from moot.accounts.models import User
+from moot.members.signals import membership_ended
+
+
+@receiver(membership_ended, dispatch_uid="accounts.withdraw_access_when_membership_ends")
+def withdraw_access_when_membership_ends(
+    sender: Any, member: Any, status: str, reason: str, acting_user: Any, **kwargs: Any
+) -> None:
+    """An expelled, resigned or lapsed member is signed out everywhere and their API tokens stop
+    working, in the status change's own transaction."""
+    from moot.accounts.actions import do_withdraw_access
+
+    do_withdraw_access(
+        member.user,
+        reason=f"membership ended ({status}): {reason}" if reason else f"membership {status}",
+        acting_user=acting_user,
+    )
+
+
+@receiver(authenticator_added, dispatch_uid="accounts.revoke_tokens_when_mfa_is_added")
+def revoke_tokens_when_mfa_is_added(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Tokens made before the account had a second factor were made without one: they are
+    revoked when a second factor is added, and new ones need a session that used it."""
+    from moot.accounts.actions import revoke_tokens_of
+
+    revoke_tokens_of(user, reason="a second factor was added to the account", acting_user=user)
+
+
+@receiver(post_save, sender=User, dispatch_uid="accounts.record_account_address")
+def record_account_address(sender: Any, instance: User, created: bool, **kwargs: Any) -> None:
+    """Every account's own address is its verified primary address. Accounts are made only by
+    claiming an invitation sent to the member's address on record, or by staff; so an address
+    the member adds later cannot become primary before its owner confirms it (allauth lets an
+    unverified address become primary only on an account with no verified one)."""
+    if not created or not instance.email or kwargs.get("raw"):
+        return
+    EmailAddress.objects.get_or_create(
+        user=instance, email=instance.email.lower(), defaults={"verified": True, "primary": True}
+    )
