@@ -71,7 +71,8 @@ def test_an_ended_office_gives_no_role(world: World) -> None:
         ("secretary", "stranger", False),  # another constituency
         ("national_staff", "stranger", True),
         ("auditor", "stranger", True),
-        ("complaints_staff", "target", False),
+        # Complaints staff read a member's record (and its suspension reason): cases need it.
+        ("complaints_staff", "target", True),
         ("outsider", "target", False),
     ],
 )

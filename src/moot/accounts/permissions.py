@@ -8,10 +8,16 @@ role is national unless limited to a unit. Superusers pass every check (Django's
 
 * members.list_members: unit officers, national staff, auditors;
 * members.view_member (Member): the member, officers of their unit or a unit above, national
-  staff, auditors;
-* members.view_member_contact (Member): the member, officers over them, national staff;
-* members.view_member_sensitive (Member): the member, a secretary or chair over them, national
-  staff;
+  staff, complaints staff over them, auditors — name, number, branch, standing and its date;
+* members.view_member_contact (Member): e-mail, phone, address, postcode, date of birth: the
+  member, a secretary (the register's keeper) over them, national staff, complaints staff over
+  them — not a chair, treasurer or youth officer (need-to-know, docs/security.md §3);
+* members.view_member_sensitive (Member): the self-described gender: the member, a secretary or
+  chair over them (the balance rules), national staff;
+* members.view_standing_reason (Member): the reason and reference of a suspension or expulsion
+  (e.g. "Complaint 17: …", "case:17"): the member and complaints staff over them, never a
+  political office (EHRC 2020; RULES.md §10); others see the standing and its date
+  (members.disclosure applies it);
 * members.change_member, members.invite_member (Member): secretaries over them, national staff;
 * members.import_members, members.export_members (Unit or None): secretaries of the unit or a
   unit above, national staff;
@@ -32,6 +38,7 @@ import rules
 from moot.accounts.roles import (
     AUDITOR,
     BALANCE_POSTS,
+    COMPLAINTS_STAFF,
     NATIONAL_STAFF,
     SECRETARY_POSTS,
     roles_of,
@@ -116,6 +123,14 @@ def is_staff_over_member(user: Any, member: Any) -> bool:
 
 
 @rules.predicate
+def is_complaints_staff_over_member(user: Any, member: Any) -> bool:
+    """Complaints staff, national or limited to a unit above the member."""
+    return member is not None and roles_of(user).has_staff_role(
+        COMPLAINTS_STAFF, _member_unit(member)
+    )
+
+
+@rules.predicate
 def is_auditor_over_member(user: Any, member: Any) -> bool:
     return member is not None and roles_of(user).has_staff_role(AUDITOR, _member_unit(member))
 
@@ -174,8 +189,13 @@ PERMISSIONS: dict[str, Any] = {
     "members.view_member": is_the_member
     | is_officer_over_member
     | is_staff_over_member
+    | is_complaints_staff_over_member
     | is_auditor_over_member,
-    "members.view_member_contact": is_the_member | is_officer_over_member | is_staff_over_member,
+    "members.view_member_contact": is_the_member
+    | is_secretary_over_member
+    | is_staff_over_member
+    | is_complaints_staff_over_member,
+    "members.view_standing_reason": is_the_member | is_complaints_staff_over_member,
     "members.view_member_sensitive": is_the_member
     | is_balance_officer_over_member
     | is_staff_over_member,

@@ -14,7 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from moot.audit import checkpoint as cp
 from moot.audit.models import AuditEvent
+from moot.audit.queries import check_checkpoint, forged_rows, genuine_events, head
 
 PAGE_SIZE = 50
 
@@ -50,7 +52,7 @@ class TrailFilterForm(forms.Form):
 
 
 def filtered_events(data: dict[str, Any]) -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.all()
+    qs = genuine_events()
     verb = (data.get("verb") or "").strip()
     if verb:
         qs = (
@@ -86,17 +88,43 @@ def _trail(request: HttpRequest, *, verification: dict[str, Any] | None = None) 
             next_before = events[-1].seq
     params = request.GET.copy()
     params.pop("before", None)
-    latest = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    latest_seq, latest_hash, _ = head()
     context = {
         "form": form,
         "events": events,
         "next_before": next_before,
         "paging_query": params.urlencode(),
         "first_page": not request.GET.get("before"),
-        "latest_seq": latest or 0,
+        "latest_seq": latest_seq,
+        "latest_hash": latest_hash,
         "verification": verification,
+        "checkpoint": checkpoint_state(),
+        "forged": forged_rows(),
     }
     return render(request, "audit/trail.html", context)
+
+
+def checkpoint_state() -> dict[str, Any]:
+    """The chain's head against the latest signed checkpoint (a few queries: shown on every
+    view of the trail). The signature is checked with the public key alone where it is set
+    (MOOT_AUDIT_PUBLIC_KEY), so the web server need not hold the signing key."""
+    try:
+        checkpoint = cp.latest_checkpoint()
+    except cp.CheckpointError as exc:
+        return {"ok": False, "problems": [str(exc)]}
+    if checkpoint is None:
+        return {"ok": None, "directory": str(cp.checkpoint_dir())}
+    try:
+        key, _ = cp.trusted_public_key()
+    except cp.CheckpointError as exc:
+        return {"ok": False, "checkpoint": checkpoint, "problems": [str(exc)]}
+    problems, following = check_checkpoint(checkpoint, key)
+    return {
+        "ok": not problems,
+        "checkpoint": checkpoint,
+        "problems": [p.message for p in problems],
+        "following": following,
+    }
 
 
 @login_required

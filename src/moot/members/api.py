@@ -2,9 +2,11 @@
 eligibility checks and CSV import. Thin: reads go through ``members.access`` and
 ``members.queries``, writes through ``members.actions``; every endpoint checks permissions.
 
-Contact details (e-mail, phone, address, postcode) are included only for callers with
-``members.view_member_contact`` and the date of birth and self-described gender only with
-``members.view_member_sensitive``; otherwise they are null and named in ``hidden_fields``.
+Need-to-know (``moot.members.disclosure``, docs/security.md §3): contact details (e-mail,
+phone, address, postcode, date of birth) only for callers with ``members.view_member_contact``,
+the self-described gender only with ``members.view_member_sensitive`` — otherwise null and
+named in ``hidden_fields`` — and a status interval's reason and reference only with
+``members.view_standing_reason`` (otherwise empty, with ``reason_hidden``).
 """
 
 from __future__ import annotations
@@ -33,8 +35,6 @@ router = Router(tags=["members"])
 StatusName = Literal[
     "applied", "active", "in_arrears", "lapsed", "suspended", "expelled", "resigned"
 ]
-CONTACT_FIELDS = ("email", "phone", "address", "postcode")
-SENSITIVE_FIELDS = ("date_of_birth", "gender")
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
 
 
@@ -75,6 +75,10 @@ class PeriodOut(Schema):
     end: datetime.date | None = Field(description="Exclusive; null while current.")
     reason: str
     reference: str
+    reason_hidden: bool = Field(
+        description="The reason and reference are left empty because the caller's roles may "
+        "not see them (the member and complaints staff may)."
+    )
 
 
 class OfficeOut(Schema):
@@ -188,8 +192,9 @@ def find_unit(value: str | None, parameter: str = "unit") -> Any:
 
 
 def member_out(member: Member, user: Any) -> dict[str, Any]:
-    """A member as the caller may see it."""
-    hidden: list[str] = []
+    """A member as the caller may see it (members.disclosure decides the fields)."""
+    from moot.members.disclosure import member_fields
+
     data: dict[str, Any] = {
         "id": member.pk,
         "number": member.number,
@@ -201,17 +206,7 @@ def member_out(member: Member, user: Any) -> dict[str, Any]:
         "branch": unit_ref(member.branch),
         "has_account": member.user_id is not None,
     }
-    show_contact = user.has_perm("members.view_member_contact", member)
-    for name in CONTACT_FIELDS:
-        data[name] = getattr(member, name) if show_contact else None
-        if not show_contact:
-            hidden.append(name)
-    show_sensitive = user.has_perm("members.view_member_sensitive", member)
-    for name in SENSITIVE_FIELDS:
-        data[name] = getattr(member, name) if show_sensitive else None
-        if not show_sensitive:
-            hidden.append(name)
-    data["hidden_fields"] = hidden
+    data.update(member_fields(member, user))
     return data
 
 
@@ -373,6 +368,7 @@ def import_members(
 
 
 def _detail(member: Member, user: Any) -> dict[str, Any]:
+    from moot.members.disclosure import visible_periods
     from moot.units.queries import holdings_of_member
 
     data = member_out(member, user)
@@ -383,8 +379,9 @@ def _detail(member: Member, user: Any) -> dict[str, Any]:
             "end": p.end,
             "reason": p.reason,
             "reference": p.reference,
+            "reason_hidden": p.reason_hidden,
         }
-        for p in queries.status_history(member)
+        for p in visible_periods(user, member)
     ]
     data["offices"] = [
         {

@@ -195,14 +195,15 @@ def member_export(request: HttpRequest) -> HttpResponse:
             {"form": form, "page": None, "problem": f"Nothing exported: {exc}."},
             status=400,
         )
-    from moot.accounts.roles import NATIONAL_STAFF, roles_of
     from moot.members.actions import export_members_csv
+    from moot.members.disclosure import export_includes_sensitive, with_contact_visible
 
-    # The self-described gender leaves the system only with national staff's exports.
-    include_sensitive = request.user.is_superuser or roles_of(request.user).is_national(
-        NATIONAL_STAFF
+    # Need-to-know (members.disclosure): every row carries contact details, so only members
+    # whose contact the user may see are exported; the gender only in national staff's.
+    body = export_members_csv(
+        with_contact_visible(request.user, qs),
+        include_sensitive=export_includes_sensitive(request.user),
     )
-    body = export_members_csv(qs, include_sensitive=include_sensitive)
     stamp = timezone.localdate().isoformat()
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
@@ -245,16 +246,17 @@ def _eligibility_context(request: HttpRequest, member: Member) -> dict[str, Any]
 
 
 def _member_context(request: HttpRequest, member: Member, **forms_: Any) -> dict[str, Any]:
-    from moot.members.access import can_see_sensitive
+    from moot.members.disclosure import disclosure_for, visible_periods
     from moot.units.queries import holdings_of_member
 
     user = request.user
     may_change = user.has_perm("members.change_member", member)
+    seen = disclosure_for(user, member)  # need-to-know: docs/security.md §3
     context: dict[str, Any] = {
         "member": member,
-        "show_sensitive": can_see_sensitive(user, member),
-        "show_contact": user.has_perm("members.view_member_contact", member),
-        "periods": queries.status_history(member),
+        "show_sensitive": seen.sensitive,
+        "show_contact": seen.contact,
+        "periods": visible_periods(user, member),
         "holdings": list(holdings_of_member(member.pk)),
         "today": timezone.localdate(),
         "may_change": may_change,

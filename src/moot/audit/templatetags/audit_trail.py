@@ -1,0 +1,32 @@
+"""Template helpers of the audit trail.
+
+``events|shown_to:request.user`` hides what the reader may not see elsewhere (moot.audit.redaction);
+``{% audit_seal obj "verb" %}`` prints the seq and hash of the event that sealed ``obj`` (a
+declaration, a closed poll, approved minutes): the chain's head at that moment, so every printed or
+downloaded copy of the result is a copy of the head kept outside moot (docs/audit.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+from django.db.models import Model
+
+from moot.audit.models import AuditEvent
+from moot.audit.queries import sealing_event
+from moot.audit.redaction import ShownEvent, shown_to
+
+register = template.Library()
+
+
+@register.filter(name="shown_to")
+def shown_to_filter(events: Iterable[AuditEvent], user: Any) -> list[ShownEvent]:
+    return shown_to(events, user)
+
+
+@register.inclusion_tag("audit/_seal.html")
+def audit_seal(obj: Model, verb: str, plain: bool = False) -> dict[str, Any]:
+    """``plain=True`` for PDFs: text without links or markup classes."""
+    return {"event": sealing_event(obj, verb), "plain": plain}
