@@ -1,0 +1,154 @@
+"""Need-to-know on a member's record: which of its fields a viewer may see. The ONE place the
+member pages, the members API and the CSV export ask (docs/security.md §3, "Need-to-know
+table"); the rules themselves are the permission predicates in :mod:`moot.accounts.permissions`:
+
+* ``members.view_member`` — name, number, units, joined, standing and its date;
+* ``members.view_member_contact`` — :data:`CONTACT_FIELDS` (the member, a secretary over them,
+  national staff, complaints staff over them);
+* ``members.view_member_sensitive`` — :data:`SENSITIVE_FIELDS` (the self-described gender: the
+  member, a secretary or chair over them, national staff);
+* ``members.view_standing_reason`` — :data:`STANDING_REASON_FIELDS` of a disciplinary status
+  interval (:data:`DISCIPLINARY_STATUSES`: suspended, expelled): the member and complaints staff
+  over them; a political office sees the standing and its date, never "Complaint 17: …". The
+  reason of any other interval ("dues unpaid", "import:…") is part of the record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from moot.members.models import Member, MembershipPeriod, MemberStatus
+
+CONTACT_FIELDS = ("email", "phone", "address", "postcode", "date_of_birth")
+SENSITIVE_FIELDS = ("gender",)
+STANDING_REASON_FIELDS = ("reason", "reference")
+# Intervals whose reason and reference come from the complaints process.
+DISCIPLINARY_STATUSES = frozenset({MemberStatus.SUSPENDED, MemberStatus.EXPELLED})
+
+
+def reason_is_restricted(status: str) -> bool:
+    """Whether an interval of ``status`` keeps its reason and reference to the member and
+    complaints staff (``members.view_standing_reason``)."""
+    return status in DISCIPLINARY_STATUSES
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What one viewer may see of one member beyond the record's public part."""
+
+    contact: bool
+    sensitive: bool
+    standing_reason: bool
+
+    @property
+    def hidden_fields(self) -> list[str]:
+        hidden: list[str] = []
+        if not self.contact:
+            hidden.extend(CONTACT_FIELDS)
+        if not self.sensitive:
+            hidden.extend(SENSITIVE_FIELDS)
+        return hidden
+
+
+def disclosure_for(user: Any, member: Member) -> Disclosure:
+    """What ``user`` may see of ``member`` (the caller has already checked view_member)."""
+    return Disclosure(
+        contact=bool(user.has_perm("members.view_member_contact", member)),
+        sensitive=bool(user.has_perm("members.view_member_sensitive", member)),
+        standing_reason=bool(user.has_perm("members.view_standing_reason", member)),
+    )
+
+
+def member_fields(member: Member, user: Any) -> dict[str, Any]:
+    """The contact and sensitive fields as ``user`` may see them: hidden ones are None and
+    named in ``hidden_fields``."""
+    seen = disclosure_for(user, member)
+    data: dict[str, Any] = {}
+    for name in CONTACT_FIELDS:
+        data[name] = getattr(member, name) if seen.contact else None
+    for name in SENSITIVE_FIELDS:
+        data[name] = getattr(member, name) if seen.sensitive else None
+    data["hidden_fields"] = seen.hidden_fields
+    return data
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    """One status interval as a viewer may see it: a disciplinary interval's reason and
+    reference blank (and ``reason_hidden``) for a viewer without
+    ``members.view_standing_reason``."""
+
+    status: str
+    start: datetime.date
+    end: datetime.date | None
+    reason: str
+    reference: str
+    reason_hidden: bool
+    recorded_by: Any
+
+    def get_status_display(self) -> str:
+        return str(MemberStatus(self.status).label)
+
+
+def visible_periods(
+    user: Any, member: Member, periods: list[MembershipPeriod] | None = None
+) -> list[PeriodView]:
+    """The member's status history (``periods``, else read) as ``user`` may see it."""
+    if periods is None:
+        from moot.members.queries import status_history
+
+        periods = status_history(member)
+    seen = disclosure_for(user, member).standing_reason
+    views = []
+    for p in periods:
+        shown = seen or not reason_is_restricted(p.status)
+        views.append(
+            PeriodView(
+                status=p.status,
+                start=p.start,
+                end=p.end,
+                reason=p.reason if shown else "",
+                reference=p.reference if shown else "",
+                reason_hidden=not shown and bool(p.reason or p.reference),
+                recorded_by=p.recorded_by,
+            )
+        )
+    return views
+
+
+def _member_under(path: str) -> Q:
+    """Members whose own unit (their branch, else their constituency) is at or under ``path``."""
+    return Q(branch__path__startswith=path) | Q(
+        branch__isnull=True, constituency__path__startswith=path
+    )
+
+
+def with_contact_visible(user: Any, queryset: QuerySet[Member]) -> QuerySet[Member]:
+    """Only the members whose contact details ``user`` may see (for exports of the register:
+    an officer who is a secretary in one branch and holds another office elsewhere exports
+    only the first branch's members). The same rule as ``members.view_member_contact``, as a
+    filter: secretaries' offices and national or complaints staff assignments."""
+    from moot.accounts.roles import COMPLAINTS_STAFF, NATIONAL_STAFF, SECRETARY_POSTS, roles_of
+
+    roleset = roles_of(user)
+    if user.is_superuser:
+        return queryset
+    paths = {o.unit_path for o in roleset.offices if o.post_slug in SECRETARY_POSTS}
+    paths |= {s.unit_path for s in roleset.staff if s.role in (NATIONAL_STAFF, COMPLAINTS_STAFF)}
+    if "" in paths:
+        return queryset
+    scope = Q(user_id=user.pk) if roleset.member_id is not None else Q(pk__in=[])
+    for path in sorted(paths):
+        scope |= _member_under(path)
+    return queryset.filter(scope)
+
+
+def export_includes_sensitive(user: Any) -> bool:
+    """The self-described gender leaves the system only in national staff's exports."""
+    from moot.accounts.roles import NATIONAL_STAFF, roles_of
+
+    return bool(user.is_superuser or roles_of(user).is_national(NATIONAL_STAFF))

@@ -1,0 +1,144 @@
+"""Insider tests for promise 3 (docs/security.md §3): need-to-know on personal and complaint
+data. Finding 6: every officer of a unit, a youth officer included, read each member's
+suspension reason, phone and address. Now the reason and reference of a suspension reach the
+member and complaints staff only; contact details reach the member, a secretary over them,
+national staff and complaints staff — on the page, in the API and in the CSV export alike.
+Run on SQLite and, with DATABASE_URL set, on PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.world import World, build_world
+from factories import OfficeHoldingFactory, PostFactory, UserFactory
+
+REASON = "Complaint 17: alleged abusive posts in the group chat"
+REFERENCE = "case:17-d41c"
+PHONE = "01632 960001"  # the world's target
+ADDRESS = "1 River Row"
+BIRTH = "1980-05-17"
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    world = build_world()
+    from moot.members.actions import do_change_member_status
+
+    # The target has an account (so they can read their own record) and is suspended.
+    target = world.target
+    target.user = UserFactory(email="target@example.org")
+    target.save(update_fields=["user"])
+    world.users["target"] = target.user
+    do_change_member_status(
+        target,
+        "suspended",
+        timezone.localdate() - datetime.timedelta(days=3),
+        reason=REASON,
+        reference=REFERENCE,
+        acting_user=world.users["national_staff"],
+    )
+    # The CLP's youth officer: an officer over the target who keeps no register.
+    youth = world.members["member"]
+    post = PostFactory(unit=world.riverside, slug="youth-officer", title="Youth officer")
+    OfficeHoldingFactory(
+        post=post, member=youth, start=timezone.localdate() - datetime.timedelta(days=30)
+    )
+    world.users["youth_officer"] = youth.user
+    return world
+
+
+# role -> (sees the suspension reason, sees contact details)
+EXPECTED = {
+    "youth_officer": (False, False),
+    "chair": (False, False),
+    "secretary": (False, True),
+    "auditor": (False, False),
+    "national_staff": (False, True),
+    "complaints_staff": (True, True),
+    "target": (True, True),
+}
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_the_member_page_shows_each_role_only_what_it_may_see(world: World, role: str) -> None:
+    sees_reason, sees_contact = EXPECTED[role]
+    page = _client(world, role).get(reverse("members:detail", args=[world.target.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    # Everyone who may see the record sees the standing and its date.
+    assert "suspended pending investigation" in text
+    assert (REASON in text, REFERENCE in text) == (sees_reason, sees_reason)
+    assert (PHONE in text, ADDRESS in text) == (sees_contact, sees_contact)
+    if not sees_reason:
+        assert "for the member and complaints staff only" in text
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_the_api_gives_each_role_only_what_it_may_see(world: World, role: str) -> None:
+    sees_reason, sees_contact = EXPECTED[role]
+    data = _client(world, role).get(f"/api/members/{world.target.pk}").json()
+    assert data["status"] == "suspended"
+    [suspension] = [p for p in data["periods"] if p["status"] == "suspended"]
+    assert suspension["start"] == str(timezone.localdate() - datetime.timedelta(days=3))
+    assert (suspension["reason"] == REASON) is sees_reason
+    assert (suspension["reference"] == REFERENCE) is sees_reason
+    assert suspension["reason_hidden"] is not sees_reason
+    assert (data["phone"] == PHONE) is sees_contact
+    assert (data["date_of_birth"] == BIRTH) is sees_contact
+    hidden = set(data["hidden_fields"])
+    assert ({"phone", "address", "email", "date_of_birth"} <= hidden) is not sees_contact
+
+
+def test_the_api_list_hides_contact_from_a_youth_officer(world: World) -> None:
+    data = _client(world, "youth_officer").get("/api/members/", {"q": world.target.last_name})
+    [row] = [r for r in data.json()["results"] if r["id"] == world.target.pk]
+    assert row["phone"] is None
+    assert row["address"] is None
+    assert "phone" in row["hidden_fields"]
+
+
+def test_the_export_holds_only_members_whose_contact_the_officer_may_see(world: World) -> None:
+    """The North branch's secretary who is also Riverside's youth officer lists all Riverside
+    (the youth office) but exports only North (the secretary's office)."""
+    branch_secretary = world.members["branch_secretary"]
+    post = world.riverside.posts.get(slug="youth-officer")
+    OfficeHoldingFactory(
+        post=post,
+        member=branch_secretary,
+        start=timezone.localdate() - datetime.timedelta(days=30),
+    )
+    client = _client(world, "branch_secretary")
+    listing = client.get("/api/members/", {"q": world.target.last_name}).json()
+    assert world.target.pk in [r["id"] for r in listing["results"]]
+    response = client.get(reverse("members:export"))
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    numbers = {row["number"] for row in rows}
+    assert world.target.number not in numbers
+    assert PHONE not in response.content.decode()
+    assert world.members["branch_secretary"].number in numbers
+    assert "gender" not in rows[0]  # a secretary's export leaves the gender out
+
+
+def test_predicates_named_for_the_audit_trail(world: World) -> None:
+    """The predicates the audit trail's redaction uses (docs/security.md §3) answer as the
+    table says."""
+    target = world.target
+    for role, (sees_reason, sees_contact) in EXPECTED.items():
+        user = world.users[role]
+        assert user.has_perm("members.view_standing_reason", target) is sees_reason, role
+        assert user.has_perm("members.view_member_contact", target) is sees_contact, role
