@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export MOOT_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint bench install install-test
+.PHONY: run test lint mypy-baseline bench install install-test
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,9 +42,16 @@ run: $(VENV)/.installed $(STATIC_STAMP)
 test: $(VENV)/.installed-test
 	bash scripts/test.sh
 
+## make lint: ruff, the import contracts, and mypy held to scripts/mypy_baseline.txt.
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench scripts
+	$(VENV)/bin/ruff format --check src tests bench scripts
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/mypy_check.py
+
+## make mypy-baseline: rewrite scripts/mypy_baseline.txt from today's mypy errors.
+mypy-baseline: $(VENV)/.installed-test
+	$(PY) scripts/mypy_check.py --update
 
 bench: $(VENV)/.installed-test
 	$(PY) -m pip install --quiet -e '.[bench]'

@@ -27,6 +27,23 @@ def pytest_configure(config: pytest.Config) -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "client", "admin_client"})
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``pure`` runs once, on no database (scripts/test.sh leaves it out of the
+    PostgreSQL run with ``-m "not pure"``), so it may not ask for one."""
+    if item.get_closest_marker("pure") is None:
+        return
+    wants = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    if item.get_closest_marker("django_db") or wants:
+        pytest.fail(
+            f"{item.nodeid} is marked pure but uses the database "
+            f"({', '.join(sorted(wants)) or 'django_db'}): remove the pure marker",
+            pytrace=False,
+        )
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings) -> None:
     settings.STORAGES = {

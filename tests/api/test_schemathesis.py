@@ -5,7 +5,6 @@ is one the schema declares, every response body matches its declared schema."""
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 import pytest
@@ -22,12 +21,8 @@ from factories import AffiliationFactory, OrganisationFactory
 from moot.accounts.actions import do_create_api_token
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
-# Endpoints that consult the rulebook edition in force (proscriptions, eligibility and the
-# list's eligible_for filter) wait for moot.rulebook to exist.
-RULEBOOK_PATHS = r"^/api/(organisations|members/\{member_id\}/eligibility|members/$)"
 # The polls router belongs to the polls app and is tested there.
 OTHER_APPS = r"^/api/polls"
-HAS_RULEBOOK = importlib.util.find_spec("moot.rulebook") is not None
 
 
 def load_read_schema() -> Any:
@@ -37,8 +32,7 @@ def load_read_schema() -> Any:
 
     loaded = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api"))
     loaded.app = application
-    reads = loaded.include(method="GET").exclude(path_regex=OTHER_APPS)
-    return reads if HAS_RULEBOOK else reads.exclude(path_regex=RULEBOOK_PATHS)
+    return loaded.include(method="GET").exclude(path_regex=OTHER_APPS)
 
 
 @pytest.fixture

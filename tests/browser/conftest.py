@@ -8,7 +8,6 @@ that one test; failures name the page.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from collections.abc import Iterator
@@ -35,7 +34,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = (
     Path(os.environ.get("MOOT_SCREENSHOTS", "")) if os.environ.get("MOOT_SCREENSHOTS") else None
 )
-HAS_RULEBOOK = importlib.util.find_spec("moot.rulebook") is not None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -105,8 +103,6 @@ def signed_in_page(
 @pytest.fixture
 def demo(live_server: Any) -> Any:
     """The demo organisation, seeded into the live server's (transactional) database."""
-    if not HAS_RULEBOOK:
-        pytest.skip("moot.rulebook is not in this checkout yet: the demo seed needs it")
     from moot.demo.seed import seed_foundation
 
     return seed_foundation()

@@ -25,13 +25,6 @@ from .conftest import hold, make_member, post_of, stand, today
 FIRST_SIX = ("vice-chair", "secretary", "treasurer", "womens-officer", "tulo")
 
 
-def require_method(name: str) -> None:
-    from moot.counting.registry import methods
-
-    if name not in methods():
-        pytest.skip(f"counting method {name!r} is not in moot.counting's registry yet")
-
-
 def vote(election: Any, voters: list[Any], choices: list[list[Any]]) -> None:
     """Each voter casts the ranking given by nominations (most preferred first)."""
     option_of = dict(election.nominations.values_list("pk", "poll_option_id"))
@@ -64,7 +57,6 @@ def chair_race(unit: Any, officer: Any, election_factory: Any) -> Any:
     """Outgoing officers of the first six posts but the chair: women in the secretary's and
     the women's officer's posts only (2 of the 5); a first-past-the-post election of the chair
     where a man (Ash) leads a woman (Bea) and another man (Cy)."""
-    require_method("plurality")
 
     def make(*, women_in_first_six: int) -> tuple[Any, list[Any]]:
         # The women's officer is a woman (the post is reserved); then the secretary, the
@@ -129,7 +121,6 @@ def test_with_three_women_in_the_first_six_the_winner_is_declared(
 def test_declaring_needs_the_vote_closed_and_a_manager(
     election_factory: Any, unit: Any, officer: Any
 ) -> None:
-    require_method("irv")
     election = election_factory("policy-officer", method="irv")
     for _ in range(2):
         stand(election, make_member(unit), officer=officer)

@@ -21,10 +21,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def poll_at_meeting(world: Any, meeting: Any) -> Any:
-    from moot.counting.registry import methods
-
-    if "yes-no" not in methods():
-        pytest.skip("the yes-no counting method is not registered in this checkout")
     item = do_add_agenda_item(meeting, kind="motion", title="Motions", acting_user=None)
     poll = do_create_poll(
         title="Motion 1: affiliate to the Riverside Tenants' Union",

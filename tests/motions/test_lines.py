@@ -6,6 +6,8 @@ import pytest
 
 from moot.motions.lines import Edit, LinesError, apply_edits, check_edit, numbered_lines
 
+pytestmark = pytest.mark.pure
+
 TEXT = "one two three four five six\n\nseven eight nine ten"
 
 

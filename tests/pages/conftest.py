@@ -1,17 +1,11 @@
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from accounts.world import World, build_world
-
-HAS_RULEBOOK = importlib.util.find_spec("moot.rulebook") is not None
-needs_rulebook = pytest.mark.skipif(
-    not HAS_RULEBOOK, reason="moot.rulebook is not in this checkout yet (eligibility, clauses)"
-)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from django.utils import timezone
 from factories import MemberFactory
 from moot.audit.models import AuditEvent
 from moot.members.models import Member
-from pages.conftest import needs_rulebook
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +124,6 @@ def test_member_page_hides_what_the_viewer_may_not_see(world, as_role):
     assert "Not found" in hidden.content.decode()
 
 
-@needs_rulebook
 def test_member_page_for_the_secretary(world, as_role):
     response = as_role("secretary").get(reverse("members:detail", args=[world.target.pk]))
     body = response.content.decode()
@@ -140,14 +138,12 @@ def test_member_page_for_the_secretary(world, as_role):
     assert "clause" in body
 
 
-@needs_rulebook
 def test_member_page_for_the_chair_has_no_actions(world, as_role):
     body = as_role("chair").get(reverse("members:detail", args=[world.target.pk])).content
     assert b"Change status" not in body
     assert b"Audit history" not in body
 
 
-@needs_rulebook
 def test_eligibility_panel_takes_a_date_and_reports_a_bad_one(world, as_role):
     url = reverse("members:detail", args=[world.target.pk])
     client = as_role("secretary")
@@ -162,7 +158,6 @@ def test_eligibility_panel_takes_a_date_and_reports_a_bad_one(world, as_role):
     assert partial.lstrip().startswith('<section class="panel eligibility" id="eligibility"')
 
 
-@needs_rulebook
 def test_status_change_is_recorded_and_shown_in_the_history(world, as_role):
     client = as_role("secretary")
     target = world.target
@@ -184,7 +179,6 @@ def test_status_change_is_recorded_and_shown_in_the_history(world, as_role):
     assert "members.change_status" in page
 
 
-@needs_rulebook
 def test_status_change_errors_name_the_field(world, as_role):
     future = timezone.localdate() + datetime.timedelta(days=3)
     response = as_role("secretary").post(
@@ -262,7 +256,6 @@ def test_import_page_is_refused_to_the_chair(as_role):
     assert response.status_code == 403
 
 
-@needs_rulebook
 def test_eligibility_panel_offers_every_purpose_of_the_edition(world, as_role):
     """The panel and the list's filter offer what the edition in force defines (the preset:
     meeting, ballot, stand, nominate), and each is judged by its own rule."""

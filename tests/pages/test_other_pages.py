@@ -13,7 +13,6 @@ from django.utils import timezone
 from factories import AffiliationFactory, OrganisationFactory
 from moot.audit.models import AuditEvent
 from moot.units.models import Affiliation
-from pages.conftest import needs_rulebook
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,6 @@ def test_missing_unit_is_the_404_page(as_role):
     assert "Not found" in response.content.decode()
 
 
-@needs_rulebook
 def test_secretary_records_an_affiliation_and_errors_are_shown(world, as_role):
     org = OrganisationFactory(name="Union of Testers")
     client = as_role("secretary")
@@ -81,7 +79,6 @@ def test_affiliation_form_is_refused_to_the_chair(world, as_role):
     assert response.status_code == 403
 
 
-@needs_rulebook
 def test_ending_an_affiliation(world, as_role):
     affiliation = AffiliationFactory(unit=world.riverside)
     url = reverse("units:affiliation_end", args=[affiliation.pk])
@@ -114,7 +111,6 @@ def test_affiliations_list_current_and_past(world, as_role):
     assert "ref-current" not in past
 
 
-@needs_rulebook
 def test_organisations_mark_the_proscribed_with_their_clause(world, as_role):
     from moot.units.queries import edition_in_force
 
@@ -129,7 +125,6 @@ def test_organisations_mark_the_proscribed_with_their_clause(world, as_role):
     assert "Plain Union" not in only.content.decode()
 
 
-@needs_rulebook
 def test_rulebook_page_shows_the_edition_and_refuses_a_bad_date(world, as_role):
     client = as_role("member")
     response = client.get(reverse("rulebook:current"))
@@ -207,7 +202,6 @@ def test_audit_trail_pages_by_sequence(world, as_role):
     assert "n54" not in older
 
 
-@needs_rulebook
 def test_dashboards_per_role(world, as_role):
     officer = as_role("secretary").get(reverse("dashboard")).content.decode()
     assert "Your units" in officer
@@ -229,7 +223,6 @@ def test_complaints_dashboard_counts_suspensions(world, as_role):
     assert "<strong>2</strong> members suspended pending investigation" in body
 
 
-@needs_rulebook
 def test_member_dashboard_shows_own_eligibility(world, as_role):
     body = as_role("member").get(reverse("dashboard")).content.decode()
     assert "Your membership" in body

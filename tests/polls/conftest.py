@@ -54,11 +54,3 @@ def open_poll(unit: Any, voters: list[Any], manager: Any) -> Callable[..., Poll]
         return do_open_poll(poll, electorate=voters, acting_user=manager)
 
     return make
-
-
-def require_method(name: str) -> None:
-    """Skip (saying why) when a counting method another part of moot provides is not there yet."""
-    from moot.counting.registry import methods
-
-    if name not in methods():
-        pytest.skip(f"counting method {name!r} is not in moot.counting's registry in this checkout")

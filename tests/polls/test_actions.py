@@ -19,7 +19,6 @@ from moot.polls.actions import (
 )
 from moot.polls.models import NamedVote, Participation, SecretBallot, TellerCount
 from moot.polls.queries import turnout
-from polls.conftest import require_method
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +175,6 @@ def test_close_with_no_votes(open_poll: Any, manager: Any) -> None:
 
 
 def test_show_of_hands_counts_are_validated(unit: Any, voters: list[Any], manager: Any) -> None:
-    require_method("plurality")
     poll = do_create_poll(
         title="Adopt the report",
         kind="motion",
@@ -261,7 +259,6 @@ def test_ranked_ballot_cannot_be_taken_by_show_of_hands(unit: Any, manager: Any)
 def test_unit_electorate_is_frozen_with_the_rulebooks_reasons(
     unit: Any, make_voter: Any, manager: Any
 ) -> None:
-    pytest.importorskip("moot.rulebook", reason="the rulebook package is not in this checkout")
     member = make_voter(unit)
     newcomer = make_voter(unit, joined_weeks_ago=1)
     suspended = make_voter(unit, suspended=True)

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
+
 from moot.polls.queries import _standing_from_meeting
+
+pytestmark = pytest.mark.pure
 
 
 @dataclass(frozen=True)

@@ -109,9 +109,6 @@ def test_other_polls_show_no_details(
 def test_radio_ballots_fold_the_statement_the_same_way(
     client: Any, open_poll: Any, provider: FakeProvider, voters: list[Any]
 ) -> None:
-    from polls.conftest import require_method
-
-    require_method("plurality")
     poll = open_poll(method="plurality", options=["Ada", "Ben"])
     provider.poll_ids.add(poll.pk)
     provider.by_label = {"Ada": OptionDetails(statement="Line one\nline two")}

@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 
 from moot.polls.models import Participation, SecretBallot
-from polls.conftest import require_method
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +75,6 @@ def test_form_errors_name_the_problem_and_keep_the_ballot(
 def test_single_choice_uses_labelled_radio_buttons(
     client: Any, open_poll: Any, voters: list[Any]
 ) -> None:
-    require_method("plurality")
     poll = open_poll(method="plurality", options=["Leave", "Stay"])
     client.force_login(voters[0].user)
     page = client.get(reverse("polls:vote", args=[poll.pk])).content.decode()
