@@ -5,10 +5,11 @@ event is shown, on the trail page and in an object's history. The rules are the 
 own permission predicates (docs/security.md §3, the need-to-know table), asked of the member an
 event is about:
 
-* e-mail address, phone, postal address and postcode: ``members.view_member_contact``;
-* date of birth and self-described gender: ``members.view_member_sensitive``;
+* e-mail address, phone, postal address, postcode and date of birth:
+  ``members.view_member_contact``;
+* the self-described gender: ``members.view_member_sensitive``;
 * the reason and reference of a change of standing (a suspension's "Complaint 17: …"):
-  ``members.view_member_standing_reason``; the standing and its date stay visible;
+  ``members.view_standing_reason``; the standing and its date stay visible;
 * the e-mail address in the label of who acted, when that person is a member: their
   ``members.view_member_contact``.
 
@@ -38,13 +39,13 @@ from moot.audit.models import AuditEvent
 HIDDEN = "(hidden)"
 CONTACT_PERMISSION = "members.view_member_contact"
 SENSITIVE_PERMISSION = "members.view_member_sensitive"
-STANDING_REASON_PERMISSION = "members.view_member_standing_reason"
+STANDING_REASON_PERMISSION = "members.view_standing_reason"
 
-CONTACT_KEYS = frozenset({"email", "emails", "phone", "address", "postcode"})
-SENSITIVE_KEYS = frozenset({"date_of_birth", "gender"})
+CONTACT_KEYS = frozenset({"email", "emails", "phone", "address", "postcode", "date_of_birth"})
+SENSITIVE_KEYS = frozenset({"gender"})
 # Events whose reason and reference explain a member's standing (e.g. a suspension).
 STANDING_VERBS = frozenset({"members.change_status"})
-STANDING_KEYS = frozenset({"reference"})
+STANDING_KEYS = frozenset({"reason", "reference"})
 _EMAIL = re.compile(r"[^\s<>@()\"',;:]+@[^\s<>@()\"',;:]+\.[^\s<>@()\"',;:]+")
 _MEMBER_LABEL = "members.member"
 _UNKNOWN = -1  # an event about a member whose id cannot be read: hide every detail

@@ -1,0 +1,129 @@
+"""The audit trail shows each reader only what they may see of a member elsewhere (issue 8,
+finding 18: the auditor read contact details in the trail that the member pages hide from them).
+Redaction happens when events are shown; the stored events, and so the chain, are untouched."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from accounts.world import World, build_world
+from moot.audit.actions import record
+from moot.audit.models import AuditEvent
+from moot.audit.queries import verify_chain
+from moot.audit.redaction import HIDDEN, shown_to
+from moot.members.actions import do_change_member_status, do_update_member
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "07700 900123"
+ADDRESS = "2 Hidden Lane"
+REASON = "Complaint 17: alleged abusive posts"
+REFERENCE = "case:17"
+
+
+@pytest.fixture
+def world() -> World:
+    world = build_world()
+    target = world.target
+    do_update_member(target, acting_user=world.users["secretary"], phone=PHONE, address=ADDRESS)
+    do_change_member_status(
+        target,
+        "suspended",
+        timezone.localdate() - datetime.timedelta(days=1),
+        reason=REASON,
+        reference=REFERENCE,
+        acting_user=world.users["national_staff"],
+    )
+    with transaction.atomic():
+        record(
+            actor=world.users["secretary"],
+            verb="accounts.invite_member",
+            object_type="accounts.invitation",
+            object_id=987654,
+            object_repr=f"invitation for {target.email} (pending)",
+            after={"member": target.pk, "email": target.email},
+        )
+    return world
+
+
+SECRETS = (PHONE, ADDRESS, REASON, REFERENCE)
+
+
+def page_as(world: World, role: str, url: str) -> str:
+    client = Client()
+    client.force_login(world.users[role])
+    response = client.get(url)
+    assert response.status_code == 200, (role, url)
+    return response.content.decode()
+
+
+def test_the_auditor_reads_no_contact_detail_or_suspension_reason_on_the_trail(
+    world: World,
+) -> None:
+    page = page_as(world, "auditor", "/audit/")
+    for secret in (*SECRETS, world.target.email, "secretary@example.org"):
+        assert secret not in page, secret
+    assert HIDDEN in page
+    assert "members.change_status" in page  # the standing and its date stay visible
+    assert "suspended" in page
+
+
+def test_the_auditor_reads_none_of_them_in_a_members_history_either(world: World) -> None:
+    page = page_as(world, "auditor", f"/members/{world.target.pk}/")
+    assert "members.update_member" in page  # the history is shown ...
+    for secret in (PHONE, ADDRESS, REASON, REFERENCE):
+        assert secret not in page, secret  # ... without what the member page hides
+
+
+def test_national_staff_read_contact_details_but_not_the_suspension_reason(
+    world: World,
+) -> None:
+    page = page_as(world, "national_staff", "/audit/")
+    assert PHONE in page
+    assert ADDRESS in page
+    assert world.target.email in page
+    assert REASON not in page
+    assert REFERENCE not in page
+
+
+def test_redaction_follows_the_reader_not_the_stored_event(world: World) -> None:
+    events = list(AuditEvent.objects.order_by("seq"))
+    as_auditor = {e.verb: e for e in shown_to(events, world.users["auditor"])}
+    as_admin = {e.verb: e for e in shown_to(events, world.users["admin"])}
+    update = as_auditor["members.update_member"]
+    assert update.after == {"phone": HIDDEN, "address": HIDDEN}
+    assert update.redacted
+    assert "secretary@example.org" not in update.actor_label
+    assert update.actor_label == world.members["secretary"].user.get_full_name()
+    status = as_auditor["members.change_status"]
+    assert (status.reason, status.after["reference"], status.after["status"]) == (
+        HIDDEN,
+        HIDDEN,
+        "suspended",
+    )
+    invitation = as_auditor["accounts.invite_member"]
+    assert invitation.after["email"] == HIDDEN
+    assert world.target.email not in invitation.object_repr
+    full = as_admin["members.change_status"]
+    assert (full.reason, full.after["reference"], full.redacted) == (REASON, REFERENCE, False)
+    stored = AuditEvent.objects.get(verb="members.update_member")
+    assert stored.after == {"phone": PHONE, "address": ADDRESS}
+    assert verify_chain()[1] == []
+
+
+def test_an_event_about_no_member_is_shown_as_stored(world: World) -> None:
+    with transaction.atomic():
+        event = record(
+            actor=None,
+            verb="accounts.create_user",
+            obj=world.users["auditor"],
+            after={"email": "auditor@example.org"},
+        )
+    (shown,) = shown_to([event], world.users["national_staff"])
+    assert shown.after == {"email": "auditor@example.org"}
+    assert not shown.redacted
