@@ -102,5 +102,7 @@ def banner(port: int) -> str:
                 f"  Last year's minutes (/meetings/{awaiting.meeting_id}/minutes/) wait for "
                 f"approval at item {item.position}."
             )
-    lines.append("")
+    from moot.audit.management.commands.audit import where_lines
+
+    lines += ["", *(f"  {line}" for line in where_lines()), ""]
     return "\n".join(lines)

@@ -57,6 +57,10 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(f"moot is serving on http://{bind}/  (Ctrl-C stops it)")
+        from moot.audit.management.commands.audit import where_lines
+
+        for line in where_lines():  # docs/audit.md: sign the head on a schedule
+            self.stdout.write(line)
 
         def stop(*_: object) -> None:
             for child in children:
