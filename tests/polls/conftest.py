@@ -12,6 +12,12 @@ from moot.polls.actions import do_create_poll, do_open_poll
 from moot.polls.models import Poll
 
 
+@pytest.fixture(autouse=True)
+def _poll_keys(settings: Any, tmp_path: Any) -> None:
+    """Each test's ballot keys (moot.polls.sealing) in its own directory, not in var/."""
+    settings.MOOT_POLL_KEY_DIR = str(tmp_path / "poll-keys")
+
+
 @pytest.fixture
 def unit(db: Any) -> Any:
     return UnitFactory(kind="constituency", name="Riverside & Hollow CLP")

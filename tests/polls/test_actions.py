@@ -19,6 +19,7 @@ from moot.polls.actions import (
 )
 from moot.polls.models import NamedVote, Participation, SecretBallot, TellerCount
 from moot.polls.queries import turnout
+from moot.polls.sealing import is_sealed, unseal
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,9 @@ def test_cast_writes_participation_and_anonymous_ballot(open_poll: Any, voters: 
     do_cast_ballot(poll, voters[0], ids(poll, "Ben", "Ada"), acting_user=voters[0].user)
     assert Participation.objects.filter(poll=poll, member=voters[0]).count() == 1
     (ballot,) = SecretBallot.objects.filter(poll=poll)
-    assert json.loads(ballot.content) == ids(poll, "Ben", "Ada")
+    # Sealed while the poll is open (moot.polls.sealing): the choice is not in the database.
+    assert is_sealed(ballot.content)
+    assert json.loads(unseal(poll.pk, poll.opened_at, ballot.content)) == ids(poll, "Ben", "Ada")
     assert turnout(poll).voted == 1
     assert turnout(poll).eligible == len(voters)
     # A dated audit event per secret vote would time each participation: there is none.
@@ -69,7 +72,8 @@ def test_invalid_choice_writes_nothing(open_poll: Any, voters: list[Any]) -> Non
     assert not SecretBallot.objects.filter(poll=poll).exists()
     # The form's mapping is read in rank order, blanks ignored.
     do_cast_ballot(poll, voters[0], {ada: "2", ben: "1", 0: ""}, acting_user=voters[0].user)
-    assert json.loads(SecretBallot.objects.get(poll=poll).content) == [ben, ada]
+    stored = SecretBallot.objects.get(poll=poll).content
+    assert json.loads(unseal(poll.pk, poll.opened_at, stored)) == [ben, ada]
 
 
 def test_vote_after_close_says_when_it_closed(

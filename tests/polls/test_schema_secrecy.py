@@ -14,6 +14,7 @@ from django.db import connection
 
 from moot.polls.actions import do_cast_ballot, do_close_poll
 from moot.polls.models import Participation, SecretBallot
+from moot.polls.sealing import is_sealed, unseal
 
 pytestmark = pytest.mark.django_db
 
@@ -125,9 +126,12 @@ def test_stored_order_says_nothing_about_the_order_of_voting(
         with connection.cursor() as cursor:
             cursor.execute("SELECT rowid, id FROM polls_secretballot")
             assert all(rowid == key for rowid, key in cursor.fetchall())  # rowid is the key
+    # Sealed while open (moot.polls.sealing), in plaintext after the close.
+    assert all(is_sealed(content) for _, content in cast_order)
+    cast_plain = sorted(unseal(poll.pk, poll.opened_at, c) for _, c in cast_order)
     # At close the ballots are re-inserted in a random order with fresh keys.
     do_close_poll(poll, acting_user=manager)
     after = dict(SecretBallot.objects.filter(poll=poll).values_list("pk", "content"))
     assert not set(after) & set(keys)
-    assert sorted(after.values()) == sorted(content for _, content in cast_order)
+    assert sorted(after.values()) == cast_plain
     assert all(isinstance(json.loads(content), list) for content in after.values())

@@ -4,7 +4,7 @@ audit event each; nothing is half-recorded."""
 from __future__ import annotations
 
 import json
-import random
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -37,6 +37,14 @@ from moot.polls.queries import (
     meetings_queries,
     open_poll_options,
     voter_standing,
+)
+from moot.polls.sealing import (
+    create_poll_key,
+    destroy_poll_key,
+    is_sealed,
+    padded_width,
+    seal,
+    unseal,
 )
 from moot.rows import instance_from_row, select_list
 
@@ -285,6 +293,9 @@ def do_open_poll(poll: Poll, *, acting_user: Any, electorate: Iterable[Any] | No
         poll.state = PollState.OPEN
         poll.opened_at = timezone.now()
         poll.opened_by = acting_user
+        if poll.secret and poll.voting == Voting.ELECTRONIC:
+            # The key that seals its ballots until the close, outside the database (sealing.py).
+            create_poll_key(poll.pk, poll.opened_at)
         poll.save(update_fields=["state", "opened_at", "opened_by", "electorate_size"])
         record(
             actor=acting_user,
@@ -478,7 +489,17 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
     standing = voter_standing(poll, member)
     if not standing.allowed:
         raise PollError(standing.reason, clause=standing.clause, code="ineligible")
-    content = json.dumps(check_choice(poll, open_poll_options(poll), choice), separators=(",", ":"))
+    if poll.voting != Voting.ELECTRONIC:
+        check_open(poll)  # the tellers count it (and it has no key to seal with)
+    options = open_poll_options(poll)
+    content = json.dumps(check_choice(poll, options, choice), separators=(",", ":"))
+    # Sealed under the poll's key while it is open: the database (and any copy of it) keeps the
+    # order in which rows were written, so it must not hold the choice in that order.
+    sealed = (
+        seal(poll.pk, poll.opened_at, content, padded_width([o.pk for o in options]))
+        if poll.secret
+        else content
+    )
     try:
         with transaction.atomic():
             locked = _lock_poll_for_cast(poll.pk)
@@ -491,7 +512,9 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
                 # rows until close), which is exactly what the schema refuses to store. The
                 # chain records the opening (electorate) and the close (participations,
                 # ballots — which must be equal — and the result).
-                _insert(SecretBallot, poll_id=locked.pk, content=content)
+                if not poll.secret:  # made secret since it was read: cannot happen while open
+                    raise PollError("The poll changed while you voted; vote again.", code="state")
+                _insert(SecretBallot, poll_id=locked.pk, content=sealed)
             else:
                 NamedVote.objects.create(poll_id=locked.pk, member=member, content=content)
                 record(
@@ -578,11 +601,15 @@ def do_enter_teller_counts(
 
 
 def _reshuffle_secret_ballots(poll: Poll) -> int:
-    """Re-insert the poll's ballots — and its participations — in a random order with fresh
-    random keys, so that not even the physical order of rows on disk follows the order in
-    which votes were cast (on PostgreSQL a heap keeps insertion order until rows move)."""
-    shuffle = random.SystemRandom().shuffle
-    contents = list(SecretBallot.objects.filter(poll=poll).values_list("content", flat=True))
+    """Unseal the poll's ballots and re-insert them — and its participations — in a random
+    order with fresh random keys, so that not even the physical order of rows on disk follows
+    the order in which votes were cast (SQLite's cells and WAL, PostgreSQL's heap and ``xmin``
+    keep insertion order; see ``sealing``). The key file is destroyed once this commits."""
+    shuffle = secrets.SystemRandom().shuffle
+    contents = [
+        unseal(poll.pk, poll.opened_at, content) if is_sealed(content) else content
+        for content in SecretBallot.objects.filter(poll=poll).values_list("content", flat=True)
+    ]
     voters = list(Participation.objects.filter(poll=poll).values_list("member_id", flat=True))
     shuffle(contents)
     shuffle(voters)
@@ -626,6 +653,8 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
         participations = Participation.objects.filter(poll=poll).count()
         if poll.voting == Voting.ELECTRONIC and poll.secret:
             ballots = _reshuffle_secret_ballots(poll)
+            poll_id, opened_at = poll.pk, poll.opened_at
+            transaction.on_commit(lambda: destroy_poll_key(poll_id, opened_at))
         elif poll.voting == Voting.ELECTRONIC:
             ballots = NamedVote.objects.filter(poll=poll).count()
         else:
