@@ -1,0 +1,151 @@
+"""The agenda: check an item, add, move and remove items while the agenda is still open."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, ProtectedError
+
+from moot.audit.actions import record
+from moot.meetings.actions._common import item_snapshot, lock_meeting
+from moot.meetings.errors import MeetingError
+from moot.meetings.models import SPEAKER_KINDS, AgendaItem, ItemKind, Meeting
+
+
+def _check_agenda_open(meeting: Meeting, *, reorder: bool = False) -> None:
+    if meeting.is_closed:
+        raise MeetingError("The meeting is closed; its agenda is part of the record.", code="state")
+    if reorder and not meeting.is_scheduled:
+        raise MeetingError(
+            "The agenda can be reordered or shortened only before the meeting starts.",
+            code="state",
+        )
+
+
+def check_agenda_item(*, kind: str, title: str, speaker: str, topic: str) -> None:
+    if kind not in ItemKind.values:
+        raise MeetingError(
+            f"Unknown kind of agenda item {kind!r}: use one of {', '.join(ItemKind.values)}.",
+            field="kind",
+        )
+    if not title:
+        raise MeetingError("Give the agenda item a title.", field="title")
+    if kind in SPEAKER_KINDS:
+        if not speaker:
+            raise MeetingError("Name the invited speaker or trainer.", field="speaker")
+        if not topic:
+            raise MeetingError("Give the topic of the talk or training.", field="topic")
+
+
+@transaction.atomic
+def do_add_agenda_item(
+    meeting: Meeting,
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    speaker: str = "",
+    speaker_organisation: str = "",
+    topic: str = "",
+    position: int | None = None,
+    acting_user: Any,
+) -> AgendaItem:
+    """Add an item to the agenda (at the end, or at ``position`` moving the later items
+    down). Items may be added while the meeting runs (an emergency item), not after."""
+    meeting = lock_meeting(meeting)
+    _check_agenda_open(meeting)
+    title, speaker, topic = title.strip(), speaker.strip(), topic.strip()
+    check_agenda_item(kind=kind, title=title, speaker=speaker, topic=topic)
+    last = meeting.items.aggregate(last=Max("position"))["last"] or 0
+    if position is None or position > last:
+        position = last + 1
+    elif position < 1:
+        raise MeetingError("Positions start at 1.", field="position")
+    else:
+        _renumber(meeting, insert_at=position)
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        position=position,
+        kind=kind,
+        title=title,
+        body=body.strip(),
+        speaker=speaker,
+        speaker_organisation=speaker_organisation.strip(),
+        topic=topic,
+    )
+    record(actor=acting_user, verb="meeting.add_agenda_item", obj=item, after=item_snapshot(item))
+    return item
+
+
+def _renumber(meeting: Meeting, *, order: Sequence[int] | None = None, insert_at: int = 0) -> None:
+    """Give the meeting's items positions 1..n in ``order`` (item ids), leaving a gap at
+    ``insert_at``. Two passes, so the unique (meeting, position) constraint holds throughout."""
+    items = list(meeting.items.order_by("position"))
+    if order is not None:
+        by_id = {item.pk: item for item in items}
+        items = [by_id[pk] for pk in order]
+    offset = 10_000
+    for item in items:
+        item.position += offset
+    AgendaItem.objects.bulk_update(items, ["position"])
+    position = 1
+    for item in items:
+        if position == insert_at:
+            position += 1
+        item.position = position
+        position += 1
+    AgendaItem.objects.bulk_update(items, ["position"])
+
+
+@transaction.atomic
+def do_move_agenda_item(item: AgendaItem, *, to_position: int, acting_user: Any) -> AgendaItem:
+    """Move an item to ``to_position`` (1 = first), before the meeting starts."""
+    meeting = lock_meeting(item.meeting)
+    _check_agenda_open(meeting, reorder=True)
+    ids = list(meeting.items.order_by("position").values_list("pk", flat=True))
+    if not 1 <= to_position <= len(ids):
+        raise MeetingError(f"Choose a position from 1 to {len(ids)}.", field="position")
+    before = item.position
+    ids.remove(item.pk)
+    ids.insert(to_position - 1, item.pk)
+    _renumber(meeting, order=ids)
+    item.refresh_from_db()
+    record(
+        actor=acting_user,
+        verb="meeting.move_agenda_item",
+        obj=item,
+        before={"position": before},
+        after={"position": item.position},
+    )
+    return item
+
+
+@transaction.atomic
+def do_remove_agenda_item(item: AgendaItem, *, acting_user: Any) -> None:
+    """Remove an item before the meeting starts; refused when a vote, motion or election is
+    attached to it (move or withdraw that first)."""
+    meeting = lock_meeting(item.meeting)
+    _check_agenda_open(meeting, reorder=True)
+    snapshot_before = item_snapshot(item)
+    item_repr = str(item)
+    item_id = item.pk
+    try:
+        with transaction.atomic():
+            item.delete()
+    except ProtectedError as exc:
+        names = sorted({obj._meta.verbose_name for obj in exc.protected_objects})
+        raise MeetingError(
+            f"This item has a {' and a '.join(names)} attached to it: withdraw or move that first.",
+            code="state",
+        ) from exc
+    _renumber(meeting)
+    record(
+        actor=acting_user,
+        verb="meeting.remove_agenda_item",
+        object_type="meetings.agendaitem",
+        object_id=item_id,
+        object_repr=item_repr,
+        before=snapshot_before,
+    )
