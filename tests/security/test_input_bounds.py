@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.world import World, build_world
 from moot.csv_export import FORMULA_PREFIXES, csv_text, neutralise_cell, restore_cell
@@ -82,6 +83,9 @@ def test_the_members_export_neutralises_formulas_and_still_imports(world: World)
     from moot.members.models import Member
 
     row[header.index("number")] = "X0000001"
+    # Recorded today, so the copy is not a back-dated membership (the register's authority).
+    today = timezone.localdate().isoformat()
+    row[header.index("joined_on")] = row[header.index("status_since")] = today
     again = csv_text(header, [[restore_cell(cell) for cell in row]])
     report = do_import_members(
         again, unit_default=None, dry_run=False, acting_user=world.users["national_staff"]
@@ -187,3 +191,91 @@ def test_a_public_answer_to_an_anonymous_caller_is_left_cacheable(world: World) 
     assert "no-store" not in response.get("Cache-Control", "")
     signed_in = _client(world, "member").get("/healthz")
     assert "no-store" in signed_in["Cache-Control"]
+
+
+# --- finding 16: lengths and characters of names and titles ---------------------------------
+
+BAD_TITLES = [
+    ("x" * 100_000, "at most 200 characters"),
+    ("AGM\x00", "NUL byte (U+0000)"),
+    ("AGM\nfake second line", "line break (U+000A)"),
+    ("AGM \u202eevil", "right-to-left override"),
+]
+
+
+@pytest.mark.parametrize(("title", "said"), BAD_TITLES, ids=["long", "nul", "newline", "bidi"])
+def test_the_api_refuses_a_bad_title_naming_the_field_and_writes_nothing(
+    world: World, title: str, said: str
+) -> None:
+    from moot.meetings.models import Meeting
+
+    payload = {
+        "unit": "riverside",
+        "kind": "agm",
+        "starts_at": "2099-06-01T19:00:00Z",
+        "title": title,
+    }
+    response = _client(world, "secretary").post(
+        "/api/meetings/", data=json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 422
+    body = response.json()
+    [problem] = [e for e in body["errors"] if e["field"] == "title"]
+    assert said in problem["message"] + " " + problem["fix"]
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize(("title", "said"), BAD_TITLES, ids=["long", "nul", "newline", "bidi"])
+def test_the_schedule_form_refuses_a_bad_title_and_writes_nothing(
+    world: World, title: str, said: str
+) -> None:
+    from moot.meetings.models import Meeting
+
+    response = _client(world, "secretary").post(
+        reverse("meetings:schedule"),
+        {"unit": world.riverside.pk, "kind": "agm", "title": title, "date": "2099-06-01"},
+    )
+    assert response.status_code in (200, 400)  # the form again, with its errors
+    text = response.content.decode()
+    if said.startswith("at most"):
+        assert "at most 200 characters" in text
+    else:
+        assert "Title: character" in text
+        assert said.split(" (", maxsplit=1)[0] in text
+    assert not Meeting.objects.exists()
+
+
+def test_a_motion_text_may_have_line_breaks_but_no_control_characters() -> None:
+    from moot.text import text_problem
+
+    assert (
+        text_problem(
+            "Conference notes:\n\n1. that …\twith a tab", single_line=False, max_length=None
+        )
+        == ""
+    )
+    assert "escape" not in text_problem("a\x1bb", single_line=False, max_length=None)
+    assert text_problem("a\x1bb", single_line=False, max_length=None).startswith("character 2")
+
+
+def test_the_member_form_refuses_a_bidi_override_in_a_name(world: World) -> None:
+    from moot.members.forms import MemberForm
+
+    form = MemberForm(
+        data={"first_name": "Ada\u202e", "last_name": "Lovelace", "joined_on": "2020-01-01"},
+        instance=world.target,
+    )
+    assert not form.is_valid()
+    assert "First name: character 4 is a bidirectional control" in form.errors["first_name"][0]
+
+
+def test_the_import_refuses_a_nul_in_a_name_naming_row_and_column(world: World) -> None:
+    from moot.members.actions import do_import_members
+
+    text = "first_name,last_name,joined_on\nAda,Love\x00lace,2020-01-05\n"
+    report = do_import_members(
+        text, unit_default=world.riverside, dry_run=True, acting_user=world.users["national_staff"]
+    )
+    [error] = [e for e in report.errors if e.column == "last_name"]
+    assert error.row == 2
+    assert "NUL byte" in error.message

@@ -9,7 +9,7 @@ national staff) create elections, enter paper nominations, open, close and decla
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -33,6 +33,7 @@ from moot.elections.actions import (
 )
 from moot.elections.models import Election, Nomination
 from moot.members.models import Member
+from moot.text import ModelText
 
 router = Router(tags=["elections"], auth=API_AUTH)
 
@@ -174,7 +175,7 @@ class ElectionIn(Schema):
     agenda_item: int | None = None
     election_date: datetime.date | None = None  # only for a ballot outside a meeting
     seats: int | None = None
-    title: str = ""
+    title: Annotated[str, ModelText(Election, "title")] = ""
     statement_limit: int = 1500
 
 
@@ -190,7 +191,7 @@ class NominationIn(Schema):
 
 class AnswerIn(Schema):
     accept: bool
-    statement: str | None = None
+    statement: Annotated[str, ModelText(Nomination, "statement")] | None = None
 
 
 @router.get("/", response={200: list[ElectionOut], 422: Message}, summary="Elections you can see")

@@ -9,6 +9,7 @@ from django import forms
 
 from moot.elections.models import ElectionMethod
 from moot.members.models import Member
+from moot.text import TextGuardMixin
 
 
 class MemberNumberField(forms.CharField):
@@ -34,7 +35,7 @@ class MemberNumberField(forms.CharField):
         return member
 
 
-class ElectionForm(forms.Form):
+class ElectionForm(TextGuardMixin, forms.Form):
     post = forms.ModelChoiceField(queryset=None, label="Post", empty_label=None)
     method = forms.ChoiceField(
         choices=ElectionMethod.choices,
@@ -89,7 +90,7 @@ class ElectionForm(forms.Form):
         )
 
 
-class NominationForm(forms.Form):
+class NominationForm(TextGuardMixin, forms.Form):
     nominee = MemberNumberField(label="Nominee's membership number")
     partner = MemberNumberField(
         label="Job-share partner's membership number",
@@ -113,7 +114,7 @@ class NominationForm(forms.Form):
             self.fields["nominator"].help_text = "You, unless you are the seconder."
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(TextGuardMixin, forms.Form):
     statement = forms.CharField(
         label="Your statement to the members",
         required=False,
@@ -127,7 +128,7 @@ class AnswerForm(forms.Form):
         self.fields["statement"].widget.attrs["maxlength"] = str(limit)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(TextGuardMixin, forms.Form):
     reason = forms.CharField(
         label="Authority for the withdrawal",
         required=False,

@@ -6,7 +6,7 @@ the API (moot.api): a personal API token or the browser session with CSRF; error
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -28,6 +28,7 @@ from moot.meetings.actions import (
 )
 from moot.meetings.models import AgendaItem, Attendance, Meeting
 from moot.meetings.permissions import member_of
+from moot.text import ModelText
 
 router = Router(tags=["meetings"], auth=API_AUTH)
 
@@ -183,9 +184,9 @@ class MeetingIn(Schema):
     unit: str = Field(description="The unit's slug")
     kind: str = Field(description="A meeting kind of the rulebook, e.g. agm, general, branch")
     starts_at: datetime.datetime = Field(description="With a time zone, e.g. 2026-12-01T19:00Z")
-    title: str = ""
-    location: str = ""
-    online_url: str = ""
+    title: Annotated[str, ModelText(Meeting, "title")] = ""
+    location: Annotated[str, ModelText(Meeting, "location")] = ""
+    online_url: Annotated[str, ModelText(Meeting, "online_url")] = ""
     attendance_mode: Literal["in_person", "online", "hybrid"] = "in_person"
     chair: str | None = Field(None, description="Member number")
     secretary: str | None = Field(None, description="Member number")
@@ -264,11 +265,11 @@ class ItemIn(Schema):
         "training",
         "any_other_business",
     ]
-    title: str
-    body: str = ""
-    speaker: str = ""
-    speaker_organisation: str = ""
-    topic: str = ""
+    title: Annotated[str, ModelText(AgendaItem, "title")]
+    body: Annotated[str, ModelText(AgendaItem, "body")] = ""
+    speaker: Annotated[str, ModelText(AgendaItem, "speaker")] = ""
+    speaker_organisation: Annotated[str, ModelText(AgendaItem, "speaker_organisation")] = ""
+    topic: Annotated[str, ModelText(AgendaItem, "topic")] = ""
     position: int | None = Field(None, ge=1, description="1 = first; omitted: at the end")
 
 

@@ -10,9 +10,10 @@ from django import forms
 from django.utils import timezone
 
 from moot.meetings.models import AttendanceMode, Capacity, ItemKind, Minutes
+from moot.text import TextGuardMixin
 
 
-class _Form(forms.Form):
+class _Form(TextGuardMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from moot.members import actions
 from moot.members.errors import ActionError
 from moot.members.models import Gender, Member, MemberStatus, ResignationKind
+from moot.text import TextGuardMixin
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -31,7 +32,7 @@ def _not_future(value: datetime.date | None, what: str) -> None:
         raise forms.ValidationError(f"{what} cannot be in the future.")
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(TextGuardMixin, forms.ModelForm):
     """Edit a member's details. ``gender`` is removed unless the viewer may see it
     (pass ``show_sensitive``)."""
 
@@ -92,7 +93,7 @@ class MemberForm(forms.ModelForm):
             raise
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(TextGuardMixin, forms.Form):
     status = forms.ChoiceField(choices=MemberStatus.choices)
     start = forms.DateField(
         widget=DateInput(), help_text="The day the new status begins (not in the future)."
@@ -132,7 +133,7 @@ class StatusChangeForm(forms.Form):
         )
 
 
-class ResignationForm(forms.Form):
+class ResignationForm(TextGuardMixin, forms.Form):
     kind = forms.ChoiceField(choices=ResignationKind.choices, widget=forms.RadioSelect)
     holding = forms.ModelChoiceField(
         queryset=None, required=False, label="Office", help_text="For a resignation from an office."

@@ -30,6 +30,7 @@ from moot.members.actions import initial_periods
 from moot.members.csv_columns import COLUMNS, REQUIRED_COLUMNS
 from moot.members.errors import ActionError
 from moot.members.models import Gender, Member, MembershipPeriod, MemberStatus, search_keys
+from moot.text import text_problem
 
 BATCH_SIZE = 5000
 
@@ -231,6 +232,10 @@ def _validate(csv_text: str, unit_default: Any, report: ImportReport) -> list[_V
         for column, limit in MAX_LENGTHS.items():
             if len(raw.get(column, "")) > limit:
                 bad(column, f"is {len(raw[column])} characters long; the limit is {limit}")
+        for column in header:  # no control or bidi-override characters (moot.text)
+            problem = text_problem(raw[column], single_line=column != "address", max_length=None)
+            if problem:
+                bad(column, problem)
 
         number = raw.get("number", "").upper()
         if number:

@@ -8,7 +8,7 @@ note (``chair_flags``) is empty for everyone but the chair of the meeting and na
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -31,6 +31,7 @@ from moot.motions.actions import (
     do_table_motion,
 )
 from moot.motions.models import Amendment, Motion, Ruling
+from moot.text import ModelText, Text
 
 router = Router(tags=["motions"], auth=API_AUTH)
 
@@ -227,8 +228,8 @@ def get_motion(request: HttpRequest, motion_id: int) -> dict[str, Any]:
 
 class TableIn(Schema):
     meeting: int
-    title: str
-    text: str
+    title: Annotated[str, ModelText(Motion, "title")]
+    text: Annotated[str, ModelText(Motion, "text")]
     mover: str  # membership number
     seconder: str
     proposer_kind: str = "member"
@@ -270,7 +271,7 @@ def table_motion(request: HttpRequest, payload: TableIn) -> Status:
 
 class RulingIn(Schema):
     decision: str  # competent | not_competent | referred
-    reasons: str
+    reasons: Annotated[str, Text(single_line=False)]
     clause: str = ""
     category: str = ""  # a slug of the rulebook's not_competent categories
     referred_to: str = ""
@@ -340,7 +341,7 @@ class AmendmentIn(Schema):
     action: str  # replace | insert | delete
     line_from: int  # for insert: the line after which (0: before the first)
     line_to: int | None = None
-    text: str = ""
+    text: Annotated[str, ModelText(Amendment, "text")] = ""
     mover: str  # membership number
     seconder: str | None = None
 

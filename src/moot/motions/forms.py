@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from moot.motions.models import AmendmentAction, ProposerKind, RulingDecision
+from moot.text import TextGuardMixin
 
 VOTING_CHOICES = [
     ("show_of_hands", "Counted show of hands (the tellers enter the counts)"),
@@ -38,7 +39,7 @@ class MemberNumberField(forms.CharField):
         return member
 
 
-class TableMotionForm(forms.Form):
+class TableMotionForm(TextGuardMixin, forms.Form):
     title = forms.CharField(max_length=300)
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12}),
@@ -103,7 +104,7 @@ class TableMotionForm(forms.Form):
         return None  # the mover
 
 
-class RulingForm(forms.Form):
+class RulingForm(TextGuardMixin, forms.Form):
     decision = forms.ChoiceField(choices=RulingDecision.choices, widget=forms.RadioSelect)
     category = forms.ChoiceField(
         label="Category of business that is not competent",
@@ -133,7 +134,7 @@ class RulingForm(forms.Form):
         ]
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(TextGuardMixin, forms.Form):
     action = forms.ChoiceField(
         label="Change", choices=AmendmentAction.choices, widget=forms.RadioSelect
     )
@@ -156,7 +157,7 @@ class AmendmentForm(forms.Form):
     seconder = MemberNumberField(label="Seconder", required=False)
 
 
-class VoteForm(forms.Form):
+class VoteForm(TextGuardMixin, forms.Form):
     voting = forms.ChoiceField(
         label="How the vote is taken",
         choices=VOTING_CHOICES,
@@ -172,7 +173,7 @@ class ChallengeForm(VoteForm):
     moved_by = MemberNumberField(label="Challenge moved by", required=False)
 
 
-class CompositeForm(forms.Form):
+class CompositeForm(TextGuardMixin, forms.Form):
     motions = forms.ModelMultipleChoiceField(
         label="Motions to composite", queryset=None, widget=forms.CheckboxSelectMultiple
     )
@@ -191,11 +192,11 @@ class CompositeForm(forms.Form):
         self.fields["motions"].label_from_instance = lambda m: f"{m.number}. {m.title}"
 
 
-class RemitForm(forms.Form):
+class RemitForm(TextGuardMixin, forms.Form):
     to = forms.CharField(
         label="Remit to", max_length=200, initial="the executive committee", required=False
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(TextGuardMixin, forms.Form):
     reason = forms.CharField(max_length=300, required=False)
