@@ -109,7 +109,9 @@ def test_bulk_over_two_thousand_members_uses_few_queries(django_assert_max_num_q
         f"Ada,Ash{i},{(TODAY - datetime.timedelta(days=i % 400)).isoformat()},big"
         for i in range(2100)
     ]
-    assert import_members("\n".join(lines), dry_run=False, acting_user=None).ok
+    assert import_members(
+        "\n".join(lines), dry_run=False, acting_user=None, backdate_reason="bulk test register"
+    ).ok
     with django_assert_max_num_queries(6):
         ids = eligible_member_ids(clp, PURPOSE, TODAY)
     expected = sum(1 for i in range(2100) if i % 400 >= weeks * 7)

@@ -20,6 +20,7 @@ from moot.members.models import Member, MembershipPeriod
 pytestmark = pytest.mark.django_db
 
 HEADER = ",".join(COLUMNS)
+BACKDATE = "register moved from the old system"
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_import_creates_members_periods_and_one_audit_event(clp, secretary):
             constituency="C101",
         )
     )
-    report = do_import_members(text, dry_run=False, acting_user=secretary)
+    report = do_import_members(text, dry_run=False, acting_user=secretary, backdate_reason=BACKDATE)
     assert report.ok, report.errors
     assert report.created == 2
     ada = Member.objects.get(number="M0000010")
@@ -112,7 +113,7 @@ def test_one_bad_row_aborts_all_with_row_and_column(clp, secretary):
         + row(first_name="Cleo", joined_on="2024-13-01")
         + row(first_name="Dara", email="not-an-address", gender="wizard", branch="nowhere")
     )
-    report = do_import_members(text, dry_run=False, acting_user=secretary)
+    report = do_import_members(text, dry_run=False, acting_user=secretary, backdate_reason=BACKDATE)
     assert not report.ok
     assert Member.objects.count() == 0
     assert AuditEvent.objects.count() == 0
@@ -127,7 +128,9 @@ def test_one_bad_row_aborts_all_with_row_and_column(clp, secretary):
 
 def test_partial_mode_imports_the_valid_rows(clp, secretary):
     text = HEADER + "\n" + row(first_name="Good") + row(first_name="", joined_on="2020-01-01")
-    report = do_import_members(text, dry_run=False, partial=True, acting_user=secretary)
+    report = do_import_members(
+        text, dry_run=False, partial=True, acting_user=secretary, backdate_reason=BACKDATE
+    )
     assert report.created == 1
     assert report.skipped == 1
     assert [str(e) for e in report.errors] == [
@@ -150,7 +153,9 @@ def test_header_problems_are_named(clp, secretary):
 
 def test_unit_default_fills_the_constituency(clp, secretary):
     text = "first_name,last_name,joined_on\nAda,Ashwick,2020-01-01\n"
-    report = do_import_members(text, unit_default=clp, dry_run=False, acting_user=secretary)
+    report = do_import_members(
+        text, unit_default=clp, dry_run=False, acting_user=secretary, backdate_reason=BACKDATE
+    )
     assert report.created == 1
     assert Member.objects.get().constituency == clp
 
@@ -188,7 +193,9 @@ def test_export_round_trip(clp, secretary):
         + row(number="M0000100", address="Flat 2, 3 Weir Street")
         + row(number="M0000101", first_name="Zoë", status="suspended", status_since="2024-03-01")
     )
-    assert do_import_members(text, dry_run=False, acting_user=secretary).ok
+    assert do_import_members(
+        text, dry_run=False, acting_user=secretary, backdate_reason=BACKDATE
+    ).ok
     exported = export_members_csv(Member.objects.all(), include_sensitive=True)
     lines = list(csv.DictReader(io.StringIO(exported)))
     assert [line["number"] for line in lines] == ["M0000100", "M0000101"]
@@ -198,7 +205,9 @@ def test_export_round_trip(clp, secretary):
     assert lines[1]["gender"] == "woman"
     # Re-import into an empty register gives the same rows back.
     Member.objects.all().delete()
-    again = do_import_members(exported, dry_run=False, acting_user=secretary)
+    again = do_import_members(
+        exported, dry_run=False, acting_user=secretary, backdate_reason=BACKDATE
+    )
     assert again.ok, again.errors
     assert export_members_csv(Member.objects.all(), include_sensitive=True) == exported
 
@@ -216,7 +225,7 @@ def test_management_command(clp, secretary, tmp_path, capsys):
         call_command("import_members", str(path))
     assert "row 3, column joined_on: 'bad' is not a date; use YYYY-MM-DD" in str(excinfo.value)
     assert Member.objects.count() == 0
-    call_command("import_members", str(path), "--partial")
+    call_command("import_members", str(path), "--partial", "--backdate-reason", BACKDATE)
     assert Member.objects.count() == 1
     out = capsys.readouterr().out
     assert "imported 1 of 2 members" in out
@@ -231,3 +240,33 @@ def test_management_command_dry_run_and_bad_encoding(clp, tmp_path, capsys):
     path.write_bytes(b"first_name\n\xff\xfe\n")
     with pytest.raises(CommandError, match="is not UTF-8"):
         call_command("import_members", str(path))
+
+
+def test_a_backdated_import_needs_the_offices_reason_and_keeps_it(clp, secretary):
+    from moot.members.queries import eligibility
+
+    text = HEADER + "\n" + row(number="M0000077") + row(joined_on=str(datetime.date.today()))
+    refused = do_import_members(text, dry_run=False, acting_user=secretary)
+    assert not refused.ok
+    assert refused.backdated_rows == 1
+    (problem,) = refused.errors
+    assert str(problem).startswith("row 2, column joined_on: 1 rows start the membership before")
+    assert "clause 2.6" in problem.message
+    assert Member.objects.count() == 0
+    assert not AuditEvent.objects.exists()
+
+    report = do_import_members(text, dry_run=False, acting_user=secretary, backdate_reason=BACKDATE)
+    assert report.created == 2
+    old = Member.objects.get(number="M0000077")
+    assert old.backdate_reason == BACKDATE
+    assert Member.objects.exclude(pk=old.pk).get().backdate_reason == ""
+    event = AuditEvent.objects.get(verb="members.import")
+    assert event.after["backdated"] == 1
+    assert event.after["backdate_reason"] == BACKDATE
+    assert event.clause == "2.6"
+    verdict = eligibility(old, "meeting")
+    assert verdict.allowed
+    assert any(
+        "back-dated by the membership office" in r.text and BACKDATE in r.text and r.clause == "2.6"
+        for r in verdict.reasons
+    )

@@ -142,3 +142,31 @@ def test_predicates_named_for_the_audit_trail(world: World) -> None:
         user = world.users[role]
         assert user.has_perm("members.view_standing_reason", target) is sees_reason, role
         assert user.has_perm("members.view_member_contact", target) is sees_contact, role
+
+
+# --- finding 3: the chair's warning looks only at the meeting's own members -----------------
+
+
+def test_the_chairs_warning_does_not_reveal_suspensions_in_other_units(world: World) -> None:
+    """A motion naming a suspended member of another CLP is not flagged at Riverside (before,
+    every suspended member of the party was matched, so a chair could probe any name); one
+    naming Riverside's own suspended member is, at the CLP's meeting but not at another
+    branch's."""
+    from moot.members.actions import do_change_member_status
+    from moot.motions.queries import names_member_under_process
+
+    stranger = world.members["stranger"]
+    do_change_member_status(
+        stranger,
+        "suspended",
+        timezone.localdate() - datetime.timedelta(days=1),
+        reason="elsewhere",
+        acting_user=world.users["national_staff"],
+    )
+    about_stranger = f"This meeting supports {stranger.first_name} {stranger.last_name}."
+    about_target = f"We stand with {world.target.last_name}, {world.target.first_name}!"
+    assert not names_member_under_process(about_stranger, world.riverside)
+    assert names_member_under_process(about_stranger, world.elsewhere)
+    assert names_member_under_process(about_target, world.riverside)
+    assert names_member_under_process(about_target, world.south)
+    assert not names_member_under_process(about_target, world.north)

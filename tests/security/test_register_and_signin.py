@@ -289,3 +289,141 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies(settings: Any, worl
         "192.0.2.1",
         "192.0.2.2",
     ]
+
+
+# --- Finding 1 (the import) and the register's one authority -------------------------------
+
+CSV_HEADER = "first_name,last_name,email,joined_on,constituency,branch"
+
+
+def _invented_member_csv(joined_on: str = "2011-09-01") -> str:
+    return f"{CSV_HEADER}\nSock,Puppet,sock@example.net,{joined_on},riverside,south\n"
+
+
+def test_a_secretary_cannot_invent_an_eligible_member_by_import(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from moot.members.models import Member, RegisterProposal
+
+    api = Client()
+    api.force_login(world.users["secretary"])
+    before = Member.objects.count()
+    response = api.post(
+        "/api/members/import",
+        {
+            "file": SimpleUploadedFile("sock.csv", _invented_member_csv().encode()),
+            "dry_run": "false",
+            "unit": "riverside",
+        },
+    )
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["created"] == 0
+    assert body["backdated_rows"] == 1
+    assert "clause 2.6" in body["summary"]
+    assert Member.objects.count() == before  # nobody was admitted
+    proposal = RegisterProposal.objects.get(pk=body["proposal"])
+    assert proposal.state == "pending"
+    # The secretary cannot approve their own proposal ...
+    decided = api.post(
+        reverse("members:decide_proposal", args=[proposal.pk]), {"decision": "approve"}
+    )
+    assert decided.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.state == "pending"
+    # ... the office rejects it, with a reason the secretary can read.
+    office = Client()
+    office.force_login(world.users["national_staff"])
+    office.post(
+        reverse("members:decide_proposal", args=[proposal.pk]),
+        {"decision": "reject", "reason": "no application on file"},
+    )
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.decision_reason) == ("rejected", "no application on file")
+    assert "no application on file" in api.get(reverse("members:proposals")).content.decode()
+    assert Member.objects.count() == before
+
+
+def test_the_office_admits_a_proposal_and_back_dates_only_with_a_reason(world: World) -> None:
+    from moot.members.models import Member
+    from moot.members.queries import eligibility
+    from moot.members.register import do_decide_proposal, do_propose_import
+    from moot.members.errors import ActionError
+
+    proposal = do_propose_import(
+        _invented_member_csv("2024-01-10"),
+        unit_default=world.riverside,
+        source_name="new.csv",
+        reason="joined at the street stall",
+        acting_user=world.users["secretary"],
+    )
+    office = world.users["national_staff"]
+    with pytest.raises(ActionError, match="back-dates it with a reason"):
+        do_decide_proposal(proposal, approve=True, acting_user=office)
+    assert not Member.objects.filter(email="sock@example.net").exists()
+    do_decide_proposal(
+        proposal, approve=True, backdate_reason="paper form dated 10 Jan 2024", acting_user=office
+    )
+    member = Member.objects.get(email="sock@example.net")
+    assert member.backdate_reason == "paper form dated 10 Jan 2024"
+    verdict = eligibility(member, "meeting")
+    assert verdict.allowed
+    assert any("paper form dated 10 Jan 2024" in r.text for r in verdict.reasons)
+    verbs = set(AuditEvent.objects.values_list("verb", flat=True))
+    assert {"members.propose_import", "members.decide_proposal", "members.import"} <= verbs
+
+
+def test_a_secretary_proposes_an_email_change_and_the_office_decides(world: World) -> None:
+    secretary = Client()
+    secretary.force_login(world.users["secretary"])
+    url = reverse("members:change_register_entry", args=[world.target.pk])
+    secretary.post(url, {"email": "secretary-sock@example.net", "reason": "member asked"})
+    world.target.refresh_from_db()
+    assert world.target.email != "secretary-sock@example.net"
+    from moot.members.models import RegisterProposal
+
+    proposal = RegisterProposal.objects.get(member=world.target)
+    assert proposal.payload == {"email": "secretary-sock@example.net"}
+    office = Client()
+    office.force_login(world.users["national_staff"])
+    office.post(
+        reverse("members:decide_proposal", args=[proposal.pk]),
+        {"decision": "reject", "reason": "the member did not ask us"},
+    )
+    world.target.refresh_from_db()
+    assert world.target.email != "secretary-sock@example.net"
+    # The office itself may change it, and the change is audited with its reason.
+    office.post(url, {"email": "new-home@example.org", "reason": "member's letter of 3 Dec"})
+    world.target.refresh_from_db()
+    assert world.target.email == "new-home@example.org"
+    event = AuditEvent.objects.get(verb="members.change_register_entry")
+    assert (event.after, event.reason, event.clause) == (
+        {"email": "new-home@example.org"},
+        "member's letter of 3 Dec",
+        "2.6",
+    )
+
+
+def test_a_secretary_cannot_readmit_a_former_member(world: World) -> None:
+    member = world.members["member"]
+    do_change_member_status(
+        member,
+        "lapsed",
+        datetime.date.today() - datetime.timedelta(days=10),
+        reason="did not renew",
+        acting_user=world.users["national_staff"],
+    )
+    secretary = Client()
+    secretary.force_login(world.users["secretary"])
+    response = secretary.post(
+        reverse("members:change_status", args=[member.pk]),
+        {
+            "status": "active",
+            "start": str(datetime.date.today()),
+            "reason": "paid again",
+        },
+    )
+    assert response.status_code == 400
+    assert "readmitting a former member is for the membership office" in response.content.decode()
+    member.refresh_from_db()
+    assert member.status == "lapsed"

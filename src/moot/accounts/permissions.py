@@ -19,6 +19,12 @@ role is national unless limited to a unit. Superusers pass every check (Django's
   political office (EHRC 2020; RULES.md §10); others see the standing and its date
   (members.disclosure applies it);
 * members.change_member, members.invite_member (Member): secretaries over them, national staff;
+* members.decide_register (Member, Unit or None): the register's authority, as the rulebook
+  in force says ([membership.register]): national staff (the membership office), or also the
+  secretaries over the member or unit when the edition leaves the register to them — admits
+  members, sets or back-dates join dates, changes a member's e-mail, decides proposals;
+* members.propose_register (Member, Unit or None): secretaries over them, when the edition
+  lets unit officers propose to the office;
 * members.import_members, members.export_members (Unit or None): secretaries of the unit or a
   unit above, national staff;
 * units.view_unit, rulebook.view: any signed-in member, any staff role;
@@ -156,6 +162,49 @@ def is_staff_over_unit(user: Any, unit: Any = None) -> bool:
     return roleset.has_staff_role(NATIONAL_STAFF, unit)
 
 
+# --- the register's authority ---------------------------------------------------------------
+
+
+def register_rules() -> Any:
+    """The [membership.register] rules of the edition in force today."""
+    from moot.units.queries import edition_in_force
+
+    return edition_in_force().membership.register
+
+
+def _is_unit(obj: Any) -> bool:
+    return obj is not None and obj._meta.label_lower == "units.unit"
+
+
+@rules.predicate
+def is_register_authority(user: Any, obj: Any = None) -> bool:
+    """Who decides what the register says about ``obj`` (a member, a unit, or None for the
+    whole register): national staff over it, and its secretaries only when the edition in force
+    leaves the register to unit secretaries."""
+    staff = (
+        is_staff_over_unit(user, obj)
+        if obj is None or _is_unit(obj)
+        else (is_staff_over_member(user, obj))
+    )
+    if staff:
+        return True
+    if register_rules().office_decides:
+        return False
+    if obj is None or _is_unit(obj):
+        return bool(is_secretary_over_unit(user, obj))
+    return bool(is_secretary_over_member(user, obj))
+
+
+@rules.predicate
+def may_propose_to_register(user: Any, obj: Any = None) -> bool:
+    """A secretary over ``obj`` when the edition lets unit officers propose to the office."""
+    if not register_rules().officers_propose:
+        return False
+    if obj is None or _is_unit(obj):
+        return bool(is_secretary_over_unit(user, obj))
+    return bool(is_secretary_over_member(user, obj))
+
+
 # --- audit ----------------------------------------------------------------------------------
 
 # Which permission lets a person change each kind of object, for audit.view_history.
@@ -201,6 +250,8 @@ PERMISSIONS: dict[str, Any] = {
     | is_staff_over_member,
     "members.change_member": is_secretary_over_member | is_staff_over_member,
     "members.invite_member": is_secretary_over_member | is_staff_over_member,
+    "members.decide_register": is_register_authority,
+    "members.propose_register": may_propose_to_register,
     "members.import_members": is_secretary_over_unit | is_staff_over_unit,
     "members.export_members": is_secretary_over_unit | is_staff_over_unit,
     "units.view_unit": is_signed_in & (has_member_record | has_staff_role),

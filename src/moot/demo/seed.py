@@ -291,7 +291,11 @@ def seed_foundation(*, today: datetime.date | None = None) -> DemoOrg:
             recent_share=0.05,
         )
         report = import_members(
-            text, dry_run=False, acting_user=admin, source_name=f"demo register: {clp.name}"
+            text,
+            dry_run=False,
+            acting_user=admin,
+            source_name=f"demo register: {clp.name}",
+            backdate_reason="the demo's register, moved from the party's previous system",
         )
         if not report.ok:
             raise RuntimeError(f"demo register for {clp} is invalid: {report.errors[:3]}")

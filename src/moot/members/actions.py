@@ -143,10 +143,22 @@ def do_create_member(
     status_since: datetime.date | None = None,
     reason: str = "",
     reference: str = "",
+    backdate_reason: str = "",
 ) -> Member:
-    """Add a member with their initial status history."""
+    """Add a member with their initial status history. The membership starts on the day it is
+    recorded unless it is back-dated with ``backdate_reason`` (rulebook [membership.register]:
+    only the register's authority back-dates, which the caller checks with
+    members.decide_register); the reason is kept on the member and shown in their
+    eligibility."""
     if joined_on > today():
         raise ActionError(f"joined_on {joined_on} is in the future; use the date they joined")
+    backdate_reason = backdate_reason.strip()
+    if joined_on < today() and not backdate_reason:
+        raise ActionError(
+            f"joined_on {joined_on} is before today: a membership starts on the day it is "
+            "recorded unless the membership office back-dates it with a reason; give the reason",
+            clause=register_clause(),
+        )
     if status not in MemberStatus.values:
         raise ActionError(f"status {status!r} is not one of {', '.join(MemberStatus.values)}")
     number = (number or next_member_number()).strip().upper()
@@ -167,6 +179,7 @@ def do_create_member(
         branch=branch,
         user=user,
         joined_on=joined_on,
+        backdate_reason=backdate_reason if joined_on < today() else "",
         status=periods[-1].status,
     )
     check_member_fields(member)
@@ -187,7 +200,8 @@ def do_create_member(
         actor=acting_user,
         verb="members.create_member",
         obj=member,
-        after=member_snapshot(member),
+        after={**member_snapshot(member), "backdate_reason": member.backdate_reason},
+        clause=register_clause() if member.backdate_reason else "",
         reason=reason,
     )
     return member
@@ -258,6 +272,13 @@ def do_link_account(member: Member, user: Any, *, acting_user: Any) -> Member:
         after={"user": getattr(user, "pk", None)},
     )
     return member
+
+
+def register_clause() -> str:
+    """The clause of the register's authority in the edition in force today ("" if none)."""
+    from moot.units.queries import edition_in_force
+
+    return edition_in_force().membership.register.clause
 
 
 def _status_clause(status: str, on: datetime.date) -> str:
@@ -424,8 +445,11 @@ def do_import_members(
     acting_user: Any,
     partial: bool = False,
     source_name: str = "",
+    backdate_reason: str = "",
 ) -> Any:
-    """Import members from CSV (see docs/members-import.md and ``moot.members.imports``)."""
+    """Import members from CSV (see docs/members-import.md and ``moot.members.imports``), as
+    the register's authority (the caller checks members.decide_register; a unit officer's file
+    becomes a proposal instead: ``moot.members.register.do_propose_import``)."""
     from moot.members.imports import import_members
 
     return import_members(
@@ -435,6 +459,8 @@ def do_import_members(
         acting_user=acting_user,
         partial=partial,
         source_name=source_name,
+        backdate_reason=backdate_reason,
+        clause=register_clause(),
     )
 
 

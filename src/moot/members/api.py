@@ -28,6 +28,7 @@ from moot.accounts.roles import NATIONAL_STAFF, roles_of
 from moot.ids import parse_id
 from moot.members import queries
 from moot.members.access import access_member
+from moot.members.errors import ActionError
 from moot.members.models import Member
 
 router = Router(tags=["members"])
@@ -154,6 +155,10 @@ class ImportOut(Schema):
     skipped: int
     sha256: str
     errors: list[RowErrorOut]
+    # Set when the file went to the register's authority as a proposal instead (a unit
+    # officer's import, rulebook [membership.register]); nothing was imported then.
+    proposal: int | None = None
+    backdated_rows: int = 0
 
 
 class ErrorOut(Schema):
@@ -280,19 +285,25 @@ def rows_outside_unit(csv_text: str, unit: Any) -> list[dict[str, Any]]:
 
 @router.post(
     "/import",
-    response={200: ImportOut, 403: ErrorOut, 413: ErrorOut, 422: ImportOut | ErrorOut},
+    response={200: ImportOut, 202: ImportOut, 403: ErrorOut, 413: ErrorOut, 422: ImportOut | ErrorOut},
     summary="Import members from CSV (dry run by default)",
 )
-def import_members(
+def import_members(  # noqa: PLR0917 - django-ninja takes each form field as a parameter
     request: HttpRequest,
     file: File[UploadedFile],
     dry_run: Form[bool] = True,
     unit: Form[str | None] = None,
     partial: Form[bool] = False,
+    backdate_reason: Form[str] = "",
+    reason: Form[str] = "",
 ) -> Any:
     """Upload a CSV in the import format (docs/members-import.md). With ``dry_run`` (the
     default) every row is checked and nothing is written. Problems come back with status 422,
-    one entry per cell (row, column, value, message). All-or-nothing unless ``partial``."""
+    one entry per cell (row, column, value, message). All-or-nothing unless ``partial``.
+
+    Only the register's authority imports (rulebook [membership.register]); rows joined before
+    today need ``backdate_reason``. A unit officer's file (not a dry run) goes to the authority
+    as a proposal instead: status 202 with ``proposal`` (its id), nothing imported."""
     from moot.members.actions import do_import_members
 
     user = request.user
@@ -341,6 +352,8 @@ def import_members(
                     "errors": outside,
                 },
             )
+    if not dry_run and not user.has_perm("members.decide_register", default_unit):
+        return _propose_import(user, text, default_unit, file.name or "", reason)
     report = do_import_members(
         text,
         unit_default=default_unit,
@@ -348,6 +361,7 @@ def import_members(
         acting_user=user,
         partial=partial,
         source_name=file.name or "",
+        backdate_reason=backdate_reason,
     )
     body = {
         "ok": report.ok,
@@ -359,12 +373,53 @@ def import_members(
         "created": report.created,
         "skipped": report.skipped,
         "sha256": report.sha256,
+        "backdated_rows": report.backdated_rows,
         "errors": [
             {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
             for e in report.errors
         ],
     }
     return Status(200 if report.ok or report.created else 422, body)
+
+
+def _propose_import(user: Any, text: str, unit: Any, name: str, reason: str) -> Any:
+    """A unit officer's import becomes a proposal to the register's authority (202), or is
+    refused with the clause when the edition lets unit officers do nothing (403)."""
+    from moot.members.actions import register_clause
+    from moot.members.register import do_propose_import
+
+    clause = register_clause()
+    if not user.has_perm("members.propose_register", unit):
+        raise PermissionDenied(
+            "only the register's authority admits members"
+            + (f" (clause {clause})" if clause else "")
+        )
+    try:
+        proposal = do_propose_import(
+            text, unit_default=unit, source_name=name, reason=reason, acting_user=user
+        )
+    except ActionError as error:
+        raise HttpError(422, f"nothing was proposed: {error}") from None
+    rows = proposal.payload["rows"]
+    return Status(
+        202,
+        {
+            "ok": True,
+            "summary": f"proposed {rows} members to the membership office (proposal "
+            f"{proposal.pk}); nothing is imported until it decides"
+            + (f" (clause {clause})" if clause else ""),
+            "dry_run": False,
+            "partial": False,
+            "total_rows": rows,
+            "valid_rows": rows,
+            "created": 0,
+            "skipped": 0,
+            "sha256": proposal.payload["sha256"],
+            "errors": [],
+            "proposal": proposal.pk,
+            "backdated_rows": proposal.payload["backdated_rows"],
+        },
+    )
 
 
 def _detail(member: Member, user: Any) -> dict[str, Any]:

@@ -82,6 +82,10 @@ class ImportReport:
     sha256: str = ""
     errors: list[RowError] = field(default_factory=list)
     audit_event_id: int | None = None
+    # Valid rows whose joined_on is before today: the membership is back-dated, which only the
+    # register's authority may do, with a reason (rulebook [membership.register]).
+    backdated_rows: int = 0
+    first_backdated_row: int = 0
 
     @property
     def ok(self) -> bool:
@@ -353,6 +357,7 @@ _MEMBER_COLUMNS = (
     "constituency_id",
     "branch_id",
     "joined_on",
+    "backdate_reason",
     "status",
     "search_name",
     "search_name_reversed",
@@ -385,7 +390,7 @@ def _large_page_cache(cursor: Any) -> Iterator[None]:
         cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-def _write(valid: list[_ValidRow], reference: str, acting_user: Any) -> int:
+def _write(valid: list[_ValidRow], reference: str, acting_user: Any, backdate_reason: str) -> int:
     """Insert the members, then their status intervals, in batches of BATCH_SIZE rows.
 
     This is a bulk insert like ``bulk_create``, but with one prepared INSERT executed over each
@@ -395,6 +400,7 @@ def _write(valid: list[_ValidRow], reference: str, acting_user: Any) -> int:
     exactly as the ORM would.
     """
     ops = connection.ops
+    today = timezone.localdate()
     fresh_numbers = iter(_number_series(sum(1 for v in valid if not v.values["number"])))
     now = ops.adapt_datetimefield_value(timezone.now())
     day = ops.adapt_datefield_value
@@ -419,6 +425,7 @@ def _write(valid: list[_ValidRow], reference: str, acting_user: Any) -> int:
                 v["constituency"].pk,
                 v["branch"].pk if v["branch"] else None,
                 day(v["joined_on"]),
+                backdate_reason if v["joined_on"] < today else "",
                 periods[-1].status,
                 search_name,
                 search_name_reversed,
@@ -471,11 +478,19 @@ def import_members(
     acting_user: Any,
     partial: bool = False,
     source_name: str = "",
+    backdate_reason: str = "",
+    clause: str = "",
 ) -> ImportReport:
     """Validate and (unless ``dry_run``) import members from CSV text.
 
     All-or-nothing by default: one bad row and nothing is written. With ``partial`` the valid
     rows are imported and the bad ones reported. A dry run writes nothing and records nothing.
+
+    A membership starts on the day it is recorded unless the register's authority back-dates it
+    with a reason (rulebook [membership.register], cited as ``clause``): rows whose joined_on is
+    before today are imported only with ``backdate_reason``, which is kept on each such member,
+    shown in their eligibility and recorded in the import's audit event. Whether the caller is
+    that authority is decided before (members.decide_register).
     """
     digest = hashlib.sha256(csv_text.encode()).hexdigest()
     report = ImportReport(dry_run=dry_run, partial=partial, sha256=digest)
@@ -491,11 +506,31 @@ def import_members(
         return report
     valid = _validate(csv_text, unit_default, report)
     report.skipped = report.total_rows - report.valid_rows
+    today = timezone.localdate()
+    backdated = [item.row for item in valid if item.values["joined_on"] < today]
+    report.backdated_rows = len(backdated)
+    report.first_backdated_row = backdated[0] if backdated else 0
+    backdate_reason = backdate_reason.strip()
     if dry_run or not valid or (report.errors and not partial):
+        return report
+    if backdated and not backdate_reason:
+        report.errors.append(
+            RowError(
+                backdated[0],
+                "joined_on",
+                "",
+                f"{len(backdated)} rows start the membership before today (the first is row "
+                f"{backdated[0]}); a membership starts on the day it is recorded unless the "
+                "national membership office back-dates it with a reason: give the reason "
+                "(e.g. 'register moved from the old system'), or use today's date"
+                + (f" (clause {clause})" if clause else ""),
+            )
+        )
+        report.skipped = report.total_rows
         return report
     reference = f"import:{digest[:12]}"
     with transaction.atomic():
-        report.created = _write(valid, reference, acting_user)
+        report.created = _write(valid, reference, acting_user, backdate_reason)
         event = record(
             actor=acting_user,
             verb="members.import",
@@ -510,7 +545,10 @@ def import_members(
                 "skipped": report.skipped,
                 "partial": partial,
                 "reference": reference,
+                "backdated": report.backdated_rows,
+                "backdate_reason": backdate_reason if backdated else "",
             },
+            clause=clause if backdated else "",
             reason=f"imported {report.created} members from CSV",
         )
         report.audit_event_id = event.pk

@@ -92,6 +92,9 @@ class Member(models.Model):
         db_index=False,
     )
     joined_on = models.DateField(db_index=True)
+    # Why the membership starts before the day it was recorded (created_at), as the register's
+    # authority gave it; empty when it starts on that day (rulebook [membership.register]).
+    backdate_reason = models.TextField(blank=True)
     # Indexed by member_status_name (status first).
     status = models.CharField(max_length=20, choices=MemberStatus.choices)
     # Normalised "last first" and "first last" (see normalise_for_search): case- and
@@ -188,3 +191,49 @@ class Resignation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} resigned {self.get_kind_display()} on {self.effective_on}"
+
+
+class ProposalKind(models.TextChoices):
+    IMPORT = "import", "admit members (a CSV file)"
+    CHANGE = "change", "change a member's register entry"
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", "waiting for the membership office"
+    APPROVED = "approved", "approved"
+    REJECTED = "rejected", "rejected"
+
+
+class RegisterProposal(models.Model):
+    """A change to the register proposed by a unit officer, which the register's authority
+    (rulebook [membership.register]) approves or rejects. ``payload`` holds what was proposed:
+    for an import the CSV text, its SHA-256 and file name; for a change the new values."""
+
+    kind = models.CharField(max_length=20, choices=ProposalKind.choices)
+    state = models.CharField(
+        max_length=20, choices=ProposalState.choices, default=ProposalState.PENDING, db_index=True
+    )
+    unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="proposals"
+    )
+    payload = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    outcome = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk}: {self.get_kind_display()} ({self.get_state_display()})"

@@ -80,9 +80,30 @@ def eligibility(
     at = at or today()
     history = intervals_of(member.periods.order_by("start"))
     in_unit = True if unit is None else member_belongs_to(member, unit)
-    return rulebook.assess_eligibility(
+    verdict = rulebook.assess_eligibility(
         edition_in_force(at), purpose, history, on=at, freeze_date=freeze_date, in_unit=in_unit
     )
+    return with_backdating(member, verdict)
+
+
+def with_backdating(member: Member, verdict: Any) -> Any:
+    """An approval of a member whose membership was back-dated says so, with the office's
+    reason and the register clause (rulebook [membership.register]): the weeks it counted were
+    not all on the register."""
+    if not member.backdate_reason or not verdict.allowed:
+        return verdict
+    import dataclasses
+
+    from moot import rulebook
+    from moot.units.queries import edition_in_force
+
+    recorded = timezone.localtime(member.created_at).date()
+    note = rulebook.Reason(
+        f"membership counted from {member.joined_on:%d %B %Y}, back-dated by the membership "
+        f"office when it was recorded on {recorded:%d %B %Y}: {member.backdate_reason}",
+        edition_in_force().membership.register.clause,
+    )
+    return dataclasses.replace(verdict, reasons=(*verdict.reasons, note))
 
 
 def assess_members(

@@ -1,12 +1,23 @@
 from django.urls import path
 
-from moot.members import views
+from moot.members import register_views, views
 
 app_name = "members"
 urlpatterns = [
     path("members/", views.member_list, name="list"),
     path("members/export.csv", views.member_export, name="export"),
     path("members/import/", views.member_import, name="import"),
+    path("members/proposals/", register_views.proposals, name="proposals"),
+    path(
+        "members/<int:member_id>/register/",
+        register_views.change_register_entry,
+        name="change_register_entry",
+    ),
+    path(
+        "members/proposals/<int:proposal_id>/decide/",
+        register_views.decide,
+        name="decide_proposal",
+    ),
     path("members/<int:member_id>/", views.member_detail, name="detail"),
     path("members/<int:member_id>/status/", views.member_change_status, name="change_status"),
     path("members/<int:member_id>/resign/", views.member_resign, name="resign"),

@@ -262,6 +262,13 @@ def _member_context(request: HttpRequest, member: Member, **forms_: Any) -> dict
         "may_change": may_change,
         "may_invite": member.user_id is None and user.has_perm("members.invite_member", member),
         "may_see_history": user.has_perm("audit.view_history", member),
+        "register_role": (
+            "decide"
+            if user.has_perm("members.decide_register", member)
+            else "propose"
+            if user.has_perm("members.propose_register", member)
+            else ""
+        ),
         "resignations": list(member.resignations.select_related("holding__post")),
         **_eligibility_context(request, member),
     }
@@ -292,6 +299,12 @@ def member_change_status(request: HttpRequest, member_id: int) -> HttpResponse:
     """POST /members/<id>/status/: close the current status interval and open another."""
     member = access_member(member_id, request.user, for_write=True)
     form = StatusChangeForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        from moot.members.register import readmission_refusal
+
+        refusal = readmission_refusal(member, form.cleaned_data["status"], request.user)
+        if refusal:
+            form.add_error("status", refusal)
     if request.method == "POST" and form.is_valid():
         try:
             period = form.save(acting_user=request.user)
@@ -411,6 +424,7 @@ def member_import(request: HttpRequest) -> HttpResponse:
                 if not default_storage.exists(path):
                     default_storage.save(path, ContentFile(text.encode()))
                 context["confirm"] = {
+                    "decides": user.has_perm("members.decide_register", unit),
                     "digest": digest,
                     "unit": unit.pk if unit else "",
                     "partial": "1" if form.cleaned_data["partial"] else "",
@@ -446,9 +460,43 @@ def _import_scope_problem(user: Any, unit: Any, text: str) -> dict[str, Any] | N
     return None
 
 
+def _propose_import(request: HttpRequest, text: str, unit: Any, path: str) -> HttpResponse:
+    """A unit officer's checked file goes to the register's authority as a proposal
+    (rulebook [membership.register]); one who may not propose is refused with the clause."""
+    from moot.members.register import do_propose_import
+
+    user = request.user
+    if not user.has_perm("members.propose_register", unit):
+        from moot.members.actions import register_clause
+
+        clause = register_clause()
+        raise PermissionDenied(
+            "Only the register's authority admits members"
+            + (f" (clause {clause})" if clause else "")
+            + "."
+        )
+    try:
+        proposal = do_propose_import(
+            text,
+            unit_default=unit,
+            source_name=request.POST.get("name", ""),
+            reason=request.POST.get("reason", ""),
+            acting_user=user,
+        )
+    except ActionError as error:
+        messages.error(request, f"Nothing was proposed: {error}")
+        return redirect("members:import")
+    default_storage.delete(path)
+    messages.success(
+        request,
+        f"Proposal {proposal.pk} sent to the membership office: "
+        f"{proposal.payload['rows']} members. The office admits them or tells you why not.",
+    )
+    return redirect("members:proposals")
+
+
 def _confirm_import(request: HttpRequest) -> HttpResponse:
     from moot.members.actions import do_import_members
-    from moot.units.models import Unit
 
     user = request.user
     digest = request.POST.get("confirm", "")
@@ -467,10 +515,16 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("The checked file has changed since the dry run. Upload it again.")
     unit = None
     if request.POST.get("unit"):
-        unit = Unit.objects.filter(pk=request.POST["unit"], kind="constituency").first()
+        from moot.units.access import access_unit
+
+        unit = access_unit(request.POST["unit"], user)
+        if unit.kind != "constituency":
+            unit = None
     problem = _import_scope_problem(user, unit, text)
     if problem:
         raise PermissionDenied(problem["message"])
+    if not user.has_perm("members.decide_register", unit):
+        return _propose_import(request, text, unit, path)
     report = do_import_members(
         text,
         unit_default=unit,
@@ -478,6 +532,7 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
         partial=bool(request.POST.get("partial")),
         acting_user=user,
         source_name=request.POST.get("name", ""),
+        backdate_reason=request.POST.get("backdate_reason", ""),
     )
     if report.created:
         default_storage.delete(path)

@@ -158,17 +158,25 @@ def _padded(text: str) -> str:
     return f" {normalise_for_search(text)} "
 
 
-def names_member_under_process(text: str) -> bool:
-    """Whether ``text`` names a member whose membership is "suspended pending investigation".
+def names_member_under_process(text: str, unit: Any) -> bool:
+    """Whether ``text`` names a member of ``unit`` (or a unit under it) whose membership is
+    "suspended pending investigation".
 
-    Names are compared as whole words after the members' search normalisation (case, accents and
-    punctuation ignored), as "first last" or "last first". The answer is a bare yes/no: which
-    member, and anything about them, never leaves this function."""
+    Only the meeting's own members are looked at: matched against the whole party, the warning
+    told a chair whether anyone anywhere was suspended (issue 8, finding 3). Names are compared
+    as whole words after the members' search normalisation (case, accents and punctuation
+    ignored), as "first last" or "last first". The answer is a bare yes/no: which member, and
+    anything about them, never leaves this function."""
+    from django.db.models import Q
+
     from moot.members.models import Member, MemberStatus
 
     haystack = _padded(text)
-    rows = Member.objects.filter(status=MemberStatus.SUSPENDED).values_list(
-        "search_name", "search_name_reversed"
+    of_unit = Q(constituency__path__startswith=unit.path) | Q(branch__path__startswith=unit.path)
+    rows = (
+        Member.objects.filter(status=MemberStatus.SUSPENDED)
+        .filter(of_unit)
+        .values_list("search_name", "search_name_reversed")
     )
     for last_first, first_last in rows.iterator(chunk_size=2000):
         for name in (first_last, last_first):
@@ -193,7 +201,7 @@ def chair_flags(motion: Motion, user: Any) -> list[Warning]:
         return []
     amendments = motion.amendments.exclude(state="withdrawn").values_list("text", flat=True)
     text = "\n".join([motion.title, motion.text, *amendments])
-    if not names_member_under_process(text):
+    if not names_member_under_process(text, motion.meeting.unit):
         return []
     category = category_for(motion.meeting, DISCIPLINARY_CATEGORY)
     clause = category.clause if category is not None else ""

@@ -92,6 +92,38 @@ class StatusRule:
     remedy: str = ""
 
 
+# Who keeps the register ([membership.register] authority): the national membership office,
+# or each unit's secretary for the members of their unit.
+REGISTER_AUTHORITIES = ("national_office", "unit_secretary")
+# What a unit's secretary may do when the office keeps the register.
+UNIT_OFFICER_REGISTER_ROLES = ("propose", "nothing")
+
+
+@dataclass(frozen=True)
+class RegisterRules:
+    """Who may admit a member, set or back-date the day a membership starts, change a member's
+    e-mail address or move them to another unit (the register's one authority), and what a
+    unit's secretary may do about it: propose (the authority decides) or nothing."""
+
+    authority: str = "national_office"
+    unit_officers: str = "propose"
+    clause: str = ""
+    text: str = (
+        "The national membership office keeps the register: it admits members, records the "
+        "day a membership starts, changes a member's e-mail address and moves members between "
+        "units. A membership starts on the day it is recorded unless the office back-dates it "
+        "with a reason. A unit's secretary may propose such changes; the office decides."
+    )
+
+    @property
+    def office_decides(self) -> bool:
+        return self.authority == "national_office"
+
+    @property
+    def officers_propose(self) -> bool:
+        return self.office_decides and self.unit_officers == "propose"
+
+
 @dataclass(frozen=True)
 class MembershipRules:
     clause: str
@@ -100,6 +132,7 @@ class MembershipRules:
     unit_clause: str
     unit_text: str
     statuses: tuple[StatusRule, ...]
+    register: RegisterRules = RegisterRules()
 
     @cached_property
     def by_status(self) -> dict[str, StatusRule]:

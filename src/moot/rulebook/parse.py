@@ -20,7 +20,9 @@ from moot.rulebook.model import (
     AGENDA_ITEM_KINDS,
     MAJORITY_BASES,
     MEMBER_STATUSES,
+    REGISTER_AUTHORITIES,
     REQUIRED_PURPOSES,
+    UNIT_OFFICER_REGISTER_ROLES,
     AffiliationRule,
     AffiliationRules,
     CompetenceCategory,
@@ -34,6 +36,7 @@ from moot.rulebook.model import (
     PostSpec,
     Proscription,
     QuorumRule,
+    RegisterRules,
     StatusRule,
 )
 
@@ -403,6 +406,7 @@ def _membership(table: _Table) -> MembershipRules:
             )
         )
         entry.done()
+    register = _register(table.table("register", required=False))
     missing = [s for s in MEMBER_STATUSES if s not in {r.status for r in statuses}]
     if missing:
         raise table.error_at(
@@ -418,7 +422,25 @@ def _membership(table: _Table) -> MembershipRules:
         unit_clause=unit_clause,
         unit_text=unit_text,
         statuses=tuple(statuses),
+        register=register,
     )
+
+
+def _register(table: _Table) -> RegisterRules:
+    """[membership.register]: the register's one authority (the national membership office
+    unless the edition says each unit's secretary), and whether a unit's secretary may propose.
+    Absent, the office decides and secretaries propose."""
+    default = RegisterRules()
+    rules = RegisterRules(
+        authority=table.choice("authority", REGISTER_AUTHORITIES, default.authority),
+        unit_officers=table.choice(
+            "unit_officers", UNIT_OFFICER_REGISTER_ROLES, default.unit_officers
+        ),
+        clause=table.clause("clause", default.clause),
+        text=table.text("text", default.text),
+    )
+    table.done()
+    return rules
 
 
 def _eligibility(root: _Table) -> tuple[EligibilityRule, ...]:

@@ -1,7 +1,10 @@
-"""`moot import_members FILE [--dry-run] [--partial] [--unit SLUG] [--as EMAIL]`.
+"""`moot import_members FILE [--dry-run] [--partial] [--unit SLUG] [--as EMAIL]
+[--backdate-reason TEXT]`.
 
 Imports members from a UTF-8 CSV file (columns: docs/members-import.md). All-or-nothing unless
 --partial; --dry-run checks the file and writes nothing. Problems are listed by row and column.
+Whoever runs the command acts as the register's authority (the national membership office):
+rows joined before today are back-dated memberships and need --backdate-reason.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--as", dest="acting_email", help="e-mail of the account recorded as importing"
+        )
+        parser.add_argument(
+            "--backdate-reason",
+            default="",
+            help="why rows joined before today are back-dated (required when there are any)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -64,6 +72,7 @@ class Command(BaseCommand):
             partial=options["partial"],
             acting_user=user,
             source_name=options["file"],
+            backdate_reason=options["backdate_reason"],
         )
         seconds = time.perf_counter() - started
         problems = [f"  {error}" for error in report.errors[:SHOW_ERRORS]]
