@@ -131,6 +131,12 @@ def test_a_forged_row_with_id_minus_one_fails_and_is_not_shown_on_the_trail(
     assert "1 row with an id or number of 0 or less" in page
     history = client.get("/audit/?object=members.member:1").content.decode()
     assert "Forged Officer" not in history
+    dashboard = client.get("/")
+    assert dashboard.status_code == 200
+    assert "Forged Officer" not in dashboard.content.decode()
+    # Whatever reads events through the model never meets the row.
+    assert AuditEvent.objects.filter(pk=-1).count() == 0
+    assert AuditEvent.every_row.filter(pk=-1).count() == 1
 
 
 def test_a_row_with_seq_zero_fails(checkpointed: Path) -> None:

@@ -21,6 +21,16 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise PermissionError("audit events are append-only: they cannot be deleted")
 
 
+class GenuineEventManager(models.Manager["AuditEvent"]):
+    """Only rows that can be links of the chain. moot numbers ids and ``seq`` from 1, so a row
+    with either at 0 or below was written around moot: it is never read as an event (pages,
+    dashboards, histories, the next ``seq``). ``AuditEvent.every_row`` still sees it, for
+    verification to report it."""
+
+    def get_queryset(self) -> AuditEventQuerySet:
+        return AuditEventQuerySet(self.model, using=self._db).filter(pk__gt=0, seq__gt=0)
+
+
 class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField(unique=True)
     occurred_at = models.DateTimeField()
@@ -44,7 +54,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = GenuineEventManager()
+    every_row = AuditEventQuerySet.as_manager()  # forged rows too: for verification only
 
     class Meta:
         ordering = ["seq"]
