@@ -1,0 +1,121 @@
+"""The only bridge from motions to polls: the majority the rulebook asks for, the poll's figures,
+putting a question to the vote and closing it through moot.polls.actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from moot.motions import queries
+from moot.motions.errors import MotionError
+
+# The poll's ``majority`` field takes these names (the counting method understands them).
+POLL_MAJORITIES = ("simple", "absolute", "two-thirds")
+
+
+def majority_for(meeting: Any, decision: str) -> Any:
+    """The rulebook's majority for ``decision`` ("motion", "amendment", "overturn_chair")."""
+    from moot import rulebook
+
+    return rulebook.majority(queries.edition_for(meeting), decision)
+
+
+def poll_majority_name(majority: Any) -> str:
+    """The name a poll stores for a rulebook majority ("simple", "absolute", "two-thirds")."""
+    if majority.name in POLL_MAJORITIES:
+        return str(majority.name)
+    if (majority.numerator, majority.denominator) == (2, 3):
+        return "two-thirds"
+    if majority.basis == "present":
+        return "absolute"
+    return "simple"
+
+
+@dataclass(frozen=True)
+class Figures:
+    yes: int
+    no: int
+    abstain: int
+    carried: bool
+    text: str
+
+
+def figures_of(poll: Any, decision: str) -> Figures:
+    """For, against and abstaining in a closed yes/no poll, whether it carried (as counted by
+    moot.counting with the rulebook's majority), and a sentence for the record."""
+    from moot import rulebook
+    from moot.polls.models import TellerCount, Voting
+    from moot.polls.queries import ballot_contents
+
+    code_of = dict(poll.options.values_list("pk", "code"))
+    tally = {"yes": 0, "no": 0, "abstain": 0}
+    if poll.voting == Voting.ELECTRONIC:
+        for content in ballot_contents(poll):
+            if content:
+                tally[code_of[content[0]]] += 1
+    else:
+        for option_id, count in TellerCount.objects.filter(poll=poll).values_list(
+            "option_id", "count"
+        ):
+            tally[code_of[option_id]] += count
+    result = poll.result or {}
+    carried = bool(result.get("carried"))
+    majority = rulebook.majority(queries.edition_for(poll.meeting), decision)
+    how = poll.get_voting_display().lower()
+    if poll.voting == "electronic":
+        how = "electronic secret ballot" if poll.secret else "electronic named vote"
+    basis = "of those present" if majority.basis == "present" else "of the votes cast"
+    present = f", {poll.present_at_close} present" if majority.basis == "present" else ""
+    text = (
+        f"{tally['yes']} for, {tally['no']} against, {tally['abstain']} abstaining{present} "
+        f"({how}); a {majority.title} {basis} was required (clause {majority.clause}): "
+        + ("carried." if carried else "lost.")
+    )
+    return Figures(tally["yes"], tally["no"], tally["abstain"], carried, text)
+
+
+def put_to_vote(
+    meeting: Any,
+    *,
+    title: str,
+    question: str,
+    decision: str,
+    voting: str,
+    secret: bool,
+    agenda_item: Any,
+    kind: str,
+    acting_user: Any,
+) -> Any:
+    from moot.polls.actions import PollError, do_create_poll, do_open_poll
+
+    if meeting.state == "closed":
+        raise MotionError("The meeting has closed; nothing more can be put to its vote.")
+    majority = majority_for(meeting, decision)
+    try:
+        poll = do_create_poll(
+            title=title[:300],
+            question=question,
+            kind=kind,
+            method="yes-no",
+            voting=voting,
+            secret=secret and voting == "electronic",
+            meeting=meeting,
+            agenda_item=agenda_item,
+            majority=poll_majority_name(majority),
+            majority_basis=majority.basis,
+            acting_user=acting_user,
+        )
+        return do_open_poll(poll, acting_user=acting_user)
+    except PollError as exc:
+        raise MotionError(exc.message, clause=exc.clause, field=exc.field) from exc
+
+
+def close_poll(poll: Any, acting_user: Any) -> Any:
+    from moot.polls.actions import PollError, do_close_poll
+
+    if poll.state == "closed":
+        return poll
+    try:
+        return do_close_poll(poll, acting_user=acting_user)
+    except PollError as exc:
+        raise MotionError(exc.message, clause=exc.clause) from exc
