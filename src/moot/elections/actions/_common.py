@@ -1,0 +1,87 @@
+"""What the elections actions share: live nominations, the permission check, the rulebook's
+reasons, the audit snapshot, the nominations still standing."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from moot.audit.actions import record
+from moot.elections.models import (
+    Election,
+    Nomination,
+    NominationState,
+)
+
+LIVE_NOMINATIONS = (
+    NominationState.AWAITING_SECONDER,
+    NominationState.AWAITING_CONSENT,
+    NominationState.STANDING,
+)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def user_may(user: Any, permission: str, obj: Any) -> bool:
+    return bool(user is not None and user.has_perm(permission, obj))
+
+
+def rule_reasons(assessment: Any) -> tuple[str, str]:
+    reasons = list(getattr(assessment, "reasons", ()) or ())
+    return "; ".join(r.text for r in reasons), next((r.clause for r in reasons if r.clause), "")
+
+
+def snapshot(election: Election) -> dict[str, Any]:
+    return {
+        "title": election.title,
+        "unit": election.unit_id,
+        "post": election.post.slug,
+        "meeting": election.meeting_id,
+        "agenda_item": election.agenda_item_id,
+        "election_date": election.election_date,
+        "method": election.method,
+        "seats": election.seats,
+        "nominations_open_on": election.nominations_open_on,
+        "nominations_close_on": election.nominations_close_on,
+        "statement_limit": election.statement_limit,
+        "state": election.state,
+    }
+
+
+def still_standing(election: Election, *, acting_user: Any) -> list[Nomination]:
+    """The standing candidates who may still stand on the day of the vote. Anyone who can no
+    longer stand (lapsed, suspended since) leaves the ballot: marked refused with the
+    rulebook's reason and clause, audited. Runs inside the caller's transaction."""
+    from moot.members.queries import eligibility
+
+    standing: list[Nomination] = []
+    nominations = election.nominations.filter(state=NominationState.STANDING).select_related(
+        "nominee", "partner"
+    )
+    for nomination in nominations:
+        refused = [
+            rule_reasons(verdict)
+            for person in nomination.people()
+            if not (
+                verdict := eligibility(person, "stand", election.unit, at=election.election_date)
+            ).allowed
+        ]
+        if not refused:
+            standing.append(nomination)
+            continue
+        nomination.state = NominationState.REFUSED
+        nomination.refusal, nomination.refusal_clause = refused[0]
+        nomination.save(update_fields=["state", "refusal", "refusal_clause"])
+        record(
+            actor=acting_user,
+            verb="elections.refuse",
+            obj=nomination,
+            after={"state": nomination.state},
+            clause=nomination.refusal_clause,
+            reason="may no longer stand on the day of the vote",
+        )
+    return standing
