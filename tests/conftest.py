@@ -8,9 +8,12 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from accounts.world import World
 
 os.environ.setdefault("MOOT_HTTPS", "0")
 os.environ.setdefault("MOOT_TASKS", "immediate")
@@ -54,6 +57,16 @@ def _test_settings(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # WhiteNoise warns (an error under -W error) when STATIC_ROOT does not exist yet.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    """The small organisation with one account per role (tests/accounts/world.py) that every
+    package's tests share: ``world.riverside``, ``world.members["chair"]``,
+    ``world.users["auditor"]``..."""
+    from accounts.world import build_world
+
+    return build_world()
 
 
 @pytest.fixture

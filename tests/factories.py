@@ -4,15 +4,23 @@
     MemberFactory(joined_weeks_ago=10)         # active member who joined 10 weeks ago
     MemberFactory(in_arrears=True, status_weeks_ago=3)   # active, then in arrears 3 weeks ago
     MemberFactory(suspended=True), MemberFactory(lapsed=True), MemberFactory(woman=True)
+    MemberFactory(with_account=True)           # and their own account (``member.user``)
     UserFactory(), OrganisationFactory(), PostFactory(), OfficeHoldingFactory()
+    StaffAssignmentFactory(role="auditor")     # an account with a staff role
+    MeetingFactory(), MeetingFactory(in_progress=True), MeetingFactory(closed=True)
+    MotionFactory(meeting=...), PollFactory(open=True, electorate=[...]), ElectionFactory()
 
 Members get their status intervals (``initial_periods``) as the real actions would write them;
-no audit events are written (factories set up state, actions are what tests exercise).
+no audit events are written for the register (factories set up state, actions are what tests
+exercise). Meetings, motions, polls and elections are made THROUGH their actions
+(``do_create_meeting``, ``do_start_meeting``...), so a factory reaches only states that a
+user could reach, each with its audit events.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -70,6 +78,15 @@ class MemberFactory(DjangoModelFactory):
         model = Member
 
     class Params:
+        # The member's own account, its address made from their number.
+        with_account = factory.Trait(
+            user=factory.SubFactory(
+                UserFactory,
+                email=factory.LazyAttribute(
+                    lambda o: f"{o.factory_parent.number.lower()}@members.example.org"
+                ),
+            )
+        )
         joined_weeks_ago = 52
         status_weeks_ago = None  # when the current status began (None: on joining)
         active = factory.Trait(status="active")
@@ -141,3 +158,168 @@ class AffiliationFactory(DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     start = factory.LazyFunction(lambda: today() - datetime.timedelta(days=365))
     decision = "agreed by the General Committee"
+
+
+class StaffAssignmentFactory(DjangoModelFactory):
+    """An account with a staff role: the whole organisation (``unit=None``) or one unit."""
+
+    class Meta:
+        model = "accounts.StaffAssignment"
+
+    user = factory.SubFactory(UserFactory)
+    role = "national_staff"
+    unit = None
+
+
+def tonight(days: int = 0) -> datetime.datetime:
+    """19:00 local time, ``days`` from today."""
+    day = today() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(19, 0)))
+
+
+class MeetingFactory(factory.Factory):
+    """A meeting scheduled with ``do_create_meeting`` (an AGM of a new constituency, 30 days
+    ahead, notice from today). ``in_progress=True``: tonight's, notice sent 30 days ago, opened
+    with ``do_start_meeting``; ``closed=True``: then closed with ``do_close_meeting``."""
+
+    class Meta:
+        model = "meetings.Meeting"
+
+    class Params:
+        in_progress = factory.Trait(
+            reached="in_progress",
+            starts_at=factory.LazyFunction(tonight),
+            notice_sent_on=factory.LazyFunction(lambda: today() - datetime.timedelta(days=30)),
+        )
+        closed = factory.Trait(
+            reached="closed",
+            starts_at=factory.LazyFunction(tonight),
+            notice_sent_on=factory.LazyFunction(lambda: today() - datetime.timedelta(days=30)),
+        )
+
+    unit = factory.SubFactory(UnitFactory, kind="constituency")
+    kind = "agm"
+    starts_at = factory.LazyFunction(lambda: tonight(30))
+    location = "Hollow Community Hall"
+    notice_sent_on = None
+    chair = None
+    secretary = None
+    acting_user = None
+    # Not a field: the state to reach through the actions ("scheduled", "in_progress", "closed").
+    reached = "scheduled"
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: Any) -> Any:
+        from moot.meetings.actions import do_close_meeting, do_create_meeting, do_start_meeting
+
+        reached = kwargs.pop("reached")
+        if reached not in {"scheduled", "in_progress", "closed"}:
+            raise ValueError(
+                f"MeetingFactory(reached={reached!r}): a meeting is scheduled, "
+                "in_progress or closed"
+            )
+        meeting = do_create_meeting(**kwargs)
+        acting_user = kwargs["acting_user"]
+        if reached in {"in_progress", "closed"}:
+            meeting = do_start_meeting(meeting, acting_user=acting_user)
+        if reached == "closed":
+            meeting = do_close_meeting(meeting, acting_user=acting_user)
+        return meeting
+
+    @classmethod
+    def _build(cls, model_class: type, *args: object, **kwargs: Any) -> Any:
+        raise TypeError("a meeting is made through its actions: MeetingFactory(), not .build()")
+
+
+class MotionFactory(factory.Factory):
+    """A motion tabled with ``do_table_motion`` by its mover (a member with an account of the
+    meeting's unit) at a meeting scheduled 30 days ahead."""
+
+    class Meta:
+        model = "motions.Motion"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Motion {n}: safe cycling routes to every school")
+    text = (
+        "This meeting resolves to ask the county council to build protected cycle routes to "
+        "every school within three years."
+    )
+    mover = factory.SubFactory(
+        MemberFactory, with_account=True, constituency=factory.SelfAttribute("..meeting.unit")
+    )
+    seconder = factory.SubFactory(
+        MemberFactory, with_account=True, constituency=factory.SelfAttribute("..meeting.unit")
+    )
+    acting_user = factory.SelfAttribute("mover.user")
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: Any) -> Any:
+        from moot.motions.actions import do_table_motion
+
+        meeting = kwargs.pop("meeting")
+        return do_table_motion(meeting, **kwargs)
+
+    @classmethod
+    def _build(cls, model_class: type, *args: object, **kwargs: Any) -> Any:
+        raise TypeError("a motion is made through its actions: MotionFactory(), not .build()")
+
+
+class PollFactory(factory.Factory):
+    """A standalone poll created with ``do_create_poll`` (a draft); ``open=True`` opens it with
+    ``do_open_poll`` for the frozen ``electorate`` (a list of members)."""
+
+    class Meta:
+        model = "polls.Poll"
+
+    class Params:
+        open = factory.Trait(reached="open")
+
+    title = factory.Sequence(lambda n: f"Election of the chair {n}")
+    kind = "election"
+    method = "scottish-stv"
+    options = ("Ada", "Ben", "Cal")
+    unit = factory.SubFactory(UnitFactory, kind="constituency")
+    returning_officer = factory.SubFactory(UserFactory)
+    acting_user = factory.SelfAttribute("returning_officer")
+    electorate: Any = ()
+    reached = "draft"
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: Any) -> Any:
+        from moot.polls.actions import do_create_poll, do_open_poll
+
+        reached = kwargs.pop("reached")
+        electorate = list(kwargs.pop("electorate"))
+        poll = do_create_poll(**kwargs)
+        if reached == "open":
+            poll = do_open_poll(poll, electorate=electorate, acting_user=kwargs["acting_user"])
+        return poll
+
+    @classmethod
+    def _build(cls, model_class: type, *args: object, **kwargs: Any) -> Any:
+        raise TypeError("a poll is made through its actions: PollFactory(), not .build()")
+
+
+class ElectionFactory(factory.Factory):
+    """An election to a unit's post created with ``do_create_election`` by national staff:
+    first past the post, nominations open from 10 days ago to yesterday, held today."""
+
+    class Meta:
+        model = "elections.Election"
+
+    post = factory.SubFactory(PostFactory, slug="chair", title="Chair")
+    method = "plurality"
+    nominations_open_on = factory.LazyFunction(lambda: today() - datetime.timedelta(days=10))
+    nominations_close_on = factory.LazyFunction(lambda: today() - datetime.timedelta(days=1))
+    election_date = factory.LazyFunction(today)
+    acting_user = factory.LazyFunction(lambda: StaffAssignmentFactory().user)
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: Any) -> Any:
+        from moot.elections.actions import do_create_election
+
+        return do_create_election(**kwargs)
+
+    @classmethod
+    def _build(cls, model_class: type, *args: object, **kwargs: Any) -> Any:
+        raise TypeError("an election is made through its actions: ElectionFactory(), not .build()")

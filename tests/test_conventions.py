@@ -33,26 +33,10 @@ REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src" / "moot"
 PURE_CORES = ("counting", "rulebook", "verify")
 
-# (file, what it queries) for the views and routers that still look models up themselves.
-# Each goes through an access_* function, a query or an action instead; then delete its line.
-RAW_LOOKUP_ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("accounts/views.py", "ApiToken.objects"),
-        ("accounts/views.py", "get_object_or_404(ApiToken)"),
-        ("elections/views.py", "Meeting.objects"),
-        ("elections/views.py", "Unit.objects"),
-        ("meetings/views.py", "Unit.objects"),
-        ("members/api.py", "Member.objects"),
-        ("members/api.py", "Unit.objects"),
-        ("members/views.py", "Unit.objects"),
-        ("units/api.py", "Affiliation.objects"),
-        ("units/api.py", "Organisation.objects"),
-        ("units/api.py", "model.objects"),
-        ("units/views.py", "Affiliation.objects"),
-        ("units/views.py", "Member.objects"),
-        ("units/views.py", "Organisation.objects"),
-    }
-)
+# (file, what it queries) for views and routers that look models up themselves: none now. A
+# breach to live with for a while is listed here, with the reason, and the test fails once it
+# is gone so that the line is deleted.
+RAW_LOOKUP_ALLOWLIST: frozenset[tuple[str, str]] = frozenset()
 
 # (app, action) for the do_* functions not under transaction.atomic today: each reads before it
 # hands off to an atomic action, so the read and the write are not one transaction.

@@ -5,12 +5,6 @@ from typing import Any
 import pytest
 
 from accounts.smtp import smtp_sink  # noqa: F401 - the real SMTP server fixture, used by name
-from accounts.world import World, build_world
-
-
-@pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
 
 
 @pytest.fixture(autouse=True)

@@ -1,22 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
-from accounts.world import World, build_world
+from accounts.world import World
 from moot.accounts.actions import do_create_api_token
 
 
 @pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
-
-
-@pytest.fixture
-def as_role(world: World):
-    """A client calling the API with a personal API token of the given role's account."""
+def api_as(world: World):
+    """api_as("secretary") -> a client calling the API with a personal API token of that role's
+    account (``as_role`` in tests/pages signs a browser session in instead)."""
 
     def make(role: str) -> Client:
         user = world.users[role]

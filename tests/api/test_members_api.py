@@ -14,19 +14,19 @@ from moot.members.models import Member
 HEADER = "first_name,last_name,email,constituency,branch,joined_on,status\n"
 
 
-def test_list_is_limited_to_what_the_caller_may_see(world: World, as_role) -> None:
-    secretary = as_role("secretary").get("/api/members/").json()
+def test_list_is_limited_to_what_the_caller_may_see(world: World, api_as) -> None:
+    secretary = api_as("secretary").get("/api/members/").json()
     numbers = {row["number"] for row in secretary["results"]}
     assert world.target.number in numbers
     assert world.members["stranger"].number not in numbers
-    staff = as_role("national_staff").get("/api/members/").json()
+    staff = api_as("national_staff").get("/api/members/").json()
     assert staff["count"] == Member.objects.count()
-    branch = as_role("branch_secretary").get("/api/members/").json()
+    branch = api_as("branch_secretary").get("/api/members/").json()
     assert world.target.number not in {row["number"] for row in branch["results"]}
 
 
-def test_ordinary_member_may_not_list_but_sees_own_record(world: World, as_role) -> None:
-    client = as_role("member")
+def test_ordinary_member_may_not_list_but_sees_own_record(world: World, api_as) -> None:
+    client = api_as("member")
     refused = client.get("/api/members/")
     assert refused.status_code == 403
     assert "/api/members/me" in refused.json()["detail"]
@@ -35,11 +35,11 @@ def test_ordinary_member_may_not_list_but_sees_own_record(world: World, as_role)
     assert me["hidden_fields"] == []
 
 
-def test_filters_and_pagination(world: World, as_role) -> None:
+def test_filters_and_pagination(world: World, api_as) -> None:
     for n in range(7):
         MemberFactory(constituency=world.riverside, branch=world.south, last_name=f"Zed{n}")
     MemberFactory(constituency=world.riverside, suspended=True, last_name="Quill")
-    client = as_role("secretary")
+    client = api_as("secretary")
     page = client.get("/api/members/", {"unit": "south", "page_size": 3, "page": 2}).json()
     assert page["count"] == 8  # 7 new + target, all in the south branch
     assert page["pages"] == 3
@@ -52,8 +52,8 @@ def test_filters_and_pagination(world: World, as_role) -> None:
     assert [r["last_name"] for r in found["results"]] == ["Zed3"]
 
 
-def test_validation_errors_name_the_field_and_the_fix(world: World, as_role) -> None:
-    client = as_role("secretary")
+def test_validation_errors_name_the_field_and_the_fix(world: World, api_as) -> None:
+    client = api_as("secretary")
     bad = client.get("/api/members/", {"status": "asleep", "page_size": "0"})
     assert bad.status_code == 422
     body = bad.json()
@@ -70,14 +70,14 @@ def test_validation_errors_name_the_field_and_the_fix(world: World, as_role) -> 
     assert "Traceback" not in unit.content.decode()
 
 
-def test_detail_hides_sensitive_fields_from_roles_without_them(world: World, as_role) -> None:
+def test_detail_hides_sensitive_fields_from_roles_without_them(world: World, api_as) -> None:
     url = f"/api/members/{world.target.pk}"
-    secretary = as_role("secretary").get(url).json()
+    secretary = api_as("secretary").get(url).json()
     assert secretary["gender"] == "woman"
     assert secretary["date_of_birth"] == "1980-05-17"
     assert secretary["phone"] == "01632 960001"
     assert secretary["periods"][0]["status"] == "active"
-    auditor = as_role("auditor").get(url).json()
+    auditor = api_as("auditor").get(url).json()
     assert auditor["gender"] is None
     assert auditor["date_of_birth"] is None
     assert auditor["email"] is None
@@ -89,13 +89,13 @@ def test_detail_hides_sensitive_fields_from_roles_without_them(world: World, as_
         "date_of_birth",
         "gender",
     }
-    branch_officer = as_role("branch_secretary").get(url)
+    branch_officer = api_as("branch_secretary").get(url)
     assert branch_officer.status_code == 404  # not revealed outside the officer's scope
 
 
-def test_detail_lists_offices(world: World, as_role) -> None:
+def test_detail_lists_offices(world: World, api_as) -> None:
     secretary = world.members["secretary"]
-    body = as_role("national_staff").get(f"/api/members/{secretary.pk}").json()
+    body = api_as("national_staff").get(f"/api/members/{secretary.pk}").json()
     assert [(o["post"], o["unit"]["slug"]) for o in body["offices"]] == [("secretary", "riverside")]
 
 
@@ -112,9 +112,9 @@ def upload(client: Client, text: str, **fields: str):
     return client.post("/api/members/import", {"file": file, **fields})
 
 
-def test_import_dry_run_then_real(world: World, as_role) -> None:
+def test_import_dry_run_then_real(world: World, api_as) -> None:
     csv_text = HEADER + "Ada,Okafor,ada@example.org,riverside,north,2024-01-05,active\n"
-    client = as_role("secretary")
+    client = api_as("secretary")
     dry = upload(client, csv_text, unit="riverside")
     assert dry.status_code == 200
     assert dry.json()["dry_run"] is True
@@ -126,12 +126,12 @@ def test_import_dry_run_then_real(world: World, as_role) -> None:
     assert Member.objects.filter(last_name="Okafor", constituency=world.riverside).exists()
 
 
-def test_import_errors_per_row_and_column(world: World, as_role) -> None:
+def test_import_errors_per_row_and_column(world: World, api_as) -> None:
     csv_text = HEADER + (
         "Ada,Okafor,ada@example.org,riverside,north,2024-01-05,active\n"
         "Bea,,not-an-email,riverside,north,05/01/2024,active\n"
     )
-    response = upload(as_role("national_staff"), csv_text, dry_run="false")
+    response = upload(api_as("national_staff"), csv_text, dry_run="false")
     assert response.status_code == 422
     body = response.json()
     assert body["ok"] is False
@@ -142,8 +142,8 @@ def test_import_errors_per_row_and_column(world: World, as_role) -> None:
     assert not Member.objects.filter(last_name="Okafor").exists()
 
 
-def test_secretary_imports_only_into_their_constituency(world: World, as_role) -> None:
-    client = as_role("secretary")
+def test_secretary_imports_only_into_their_constituency(world: World, api_as) -> None:
+    client = api_as("secretary")
     csv_text = HEADER + "Ada,Okafor,,elsewhere,,2024-01-05,active\n"
     mixed = upload(client, csv_text, unit="riverside")
     assert mixed.status_code == 422
@@ -153,12 +153,12 @@ def test_secretary_imports_only_into_their_constituency(world: World, as_role) -
     assert "unit" in no_unit.json()["detail"]
     elsewhere = upload(client, csv_text, unit="elsewhere")
     assert elsewhere.status_code == 403
-    chair = upload(as_role("chair"), csv_text, unit="riverside")
+    chair = upload(api_as("chair"), csv_text, unit="riverside")
     assert chair.status_code == 403
 
 
-def test_import_rejects_a_file_that_is_not_utf8(world: World, as_role) -> None:
-    client = as_role("national_staff")
+def test_import_rejects_a_file_that_is_not_utf8(world: World, api_as) -> None:
+    client = api_as("national_staff")
     file = SimpleUploadedFile("m.csv", HEADER.encode() + b"Ad\xe9,X,,riverside,,2024-01-05,\n")
     response = client.post("/api/members/import", {"file": file})
     assert response.status_code == 422
@@ -179,9 +179,9 @@ def test_session_auth_needs_csrf_for_writes(world: World) -> None:
 
 
 @pytest.mark.parametrize("value", ["¹", "١", "99999999999999999999"])
-def test_unit_filter_that_only_looks_like_an_id_is_a_clear_422(as_role, value):
+def test_unit_filter_that_only_looks_like_an_id_is_a_clear_422(api_as, value):
     """Unicode digits and over-long numbers are not ids: a 422 naming the parameter, never a
     server error (found by schemathesis)."""
-    response = as_role("national_staff").get("/api/members/", {"unit": value})
+    response = api_as("national_staff").get("/api/members/", {"unit": value})
     assert response.status_code == 422
     assert "query parameter 'unit'" in response.json()["detail"]

@@ -8,8 +8,8 @@ from accounts.world import World
 from factories import AffiliationFactory, OrganisationFactory
 
 
-def test_tree_in_order_with_depth(world: World, as_role) -> None:
-    rows = as_role("member").get("/api/units/").json()
+def test_tree_in_order_with_depth(world: World, api_as) -> None:
+    rows = api_as("member").get("/api/units/").json()
     slugs = [row["slug"] for row in rows]
     assert slugs.index("national") < slugs.index("region") < slugs.index("riverside")
     assert slugs.index("riverside") < slugs.index("north")
@@ -25,8 +25,8 @@ def test_tree_in_order_with_depth(world: World, as_role) -> None:
     }
 
 
-def test_unit_detail(world: World, as_role) -> None:
-    body = as_role("member").get(f"/api/units/{world.riverside.pk}").json()
+def test_unit_detail(world: World, api_as) -> None:
+    body = api_as("member").get(f"/api/units/{world.riverside.pk}").json()
     assert [u["slug"] for u in body["ancestors"]] == ["national", "region"]
     assert sorted(u["slug"] for u in body["children"]) == ["north", "south"]
     posts = {p["slug"]: p for p in body["posts"]}
@@ -36,7 +36,7 @@ def test_unit_detail(world: World, as_role) -> None:
     assert body["counts"]["branches"] == 2
 
 
-def test_affiliation_filters(world: World, as_role) -> None:
+def test_affiliation_filters(world: World, api_as) -> None:
     today = datetime.date.today()
     union = OrganisationFactory(slug="union")
     ended = AffiliationFactory(
@@ -47,7 +47,7 @@ def test_affiliation_filters(world: World, as_role) -> None:
     )
     current = AffiliationFactory(unit=world.riverside, organisation=OrganisationFactory())
     AffiliationFactory(unit=world.elsewhere, organisation=union)
-    client = as_role("member")
+    client = api_as("member")
     mine = client.get("/api/affiliations/", {"unit": "riverside"}).json()
     assert {a["id"] for a in mine} == {ended.pk, current.pk}
     now = client.get("/api/affiliations/", {"unit": "riverside", "on": str(today)}).json()
@@ -59,11 +59,11 @@ def test_affiliation_filters(world: World, as_role) -> None:
     assert "nobody" in bad.json()["detail"]
 
 
-def test_end_affiliation_is_audited_and_explained(world: World, as_role) -> None:
+def test_end_affiliation_is_audited_and_explained(world: World, api_as) -> None:
     from moot.audit.models import AuditEvent
 
     affiliation = AffiliationFactory(unit=world.riverside)
-    client = as_role("secretary")
+    client = api_as("secretary")
     url = f"/api/affiliations/{affiliation.pk}/end"
     too_early = client.post(url, {"end": "1990-01-01"}, content_type="application/json")
     assert too_early.status_code == 422
@@ -72,5 +72,5 @@ def test_end_affiliation_is_audited_and_explained(world: World, as_role) -> None
     assert done.status_code == 200
     assert done.json()["end"] == "2099-01-01"
     assert AuditEvent.objects.filter(verb="units.end_affiliation").exists()
-    refused = as_role("chair").post(url, {"end": "2099-02-01"}, content_type="application/json")
+    refused = api_as("chair").post(url, {"end": "2099-02-01"}, content_type="application/json")
     assert refused.status_code == 403

@@ -41,10 +41,9 @@ def post_of(unit: Any, slug: str) -> Post:
 
 def make_member(unit: Any, *, woman: bool = False, **kwargs: Any) -> Any:
     kwargs.setdefault("joined_weeks_ago", 200)
-    member = MemberFactory(constituency=unit, gender="woman" if woman else "man", **kwargs)
-    member.user = UserFactory(email=f"{member.number.lower()}@members.example.org")
-    member.save(update_fields=["user"])
-    return member
+    return MemberFactory(
+        constituency=unit, gender="woman" if woman else "man", with_account=True, **kwargs
+    )
 
 
 @pytest.fixture(name="make_member")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from accounts.world import World, build_world
+from accounts.world import World
 from factories import MemberFactory
 from moot.meetings.actions import do_create_meeting
 from moot.meetings.models import Meeting
@@ -29,11 +29,6 @@ def _fresh_editions() -> None:
     from moot.meetings.queries import forget_editions
 
     forget_editions()
-
-
-@pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
 
 
 @pytest.fixture

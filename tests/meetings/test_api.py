@@ -18,7 +18,7 @@ from .conftest import tonight
 pytestmark = pytest.mark.django_db
 
 
-def as_role(world: Any, role: str) -> Client:
+def api_as(world: Any, role: str) -> Client:
     user = world.users[role]
     _row, secret = do_create_api_token(user, name="tests", acting_user=user)
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
@@ -44,7 +44,7 @@ def test_meetings_are_in_the_openapi_document(client: Client) -> None:
 
 
 def test_list_and_detail(world: Any, meeting: Meeting) -> None:
-    member = as_role(world, "member")
+    member = api_as(world, "member")
     listed = member.get("/api/meetings/").json()
     assert [m["id"] for m in listed] == [meeting.pk]
     assert member.get("/api/meetings/", {"unit": "elsewhere"}).json() == []
@@ -52,14 +52,14 @@ def test_list_and_detail(world: Any, meeting: Meeting) -> None:
     assert detail["quorum"]["required"] == 5
     assert detail["quorum"]["clause"] == "7.6.1"
     assert detail["chair"] == world.members["chair"].number
-    assert as_role(world, "outsider").get(f"/api/meetings/{meeting.pk}").status_code == 403
-    assert as_role(world, "outsider").get("/api/meetings/").status_code == 403
+    assert api_as(world, "outsider").get(f"/api/meetings/{meeting.pk}").status_code == 403
+    assert api_as(world, "outsider").get("/api/meetings/").status_code == 403
     assert member.get("/api/meetings/999").status_code == 404
     assert Client().get("/api/meetings/").status_code == 401
 
 
 def test_schedule_refusal_names_the_clause(world: Any) -> None:
-    secretary = as_role(world, "secretary")
+    secretary = api_as(world, "secretary")
     payload = {
         "unit": "riverside",
         "kind": "agm",
@@ -74,13 +74,13 @@ def test_schedule_refusal_names_the_clause(world: Any) -> None:
     created = post(secretary, "/api/meetings/", payload)
     assert created.status_code == 201
     assert created.json()["chair"] == world.members["chair"].number
-    assert post(as_role(world, "member"), "/api/meetings/", payload).status_code == 403
+    assert post(api_as(world, "member"), "/api/meetings/", payload).status_code == 403
     assert post(secretary, "/api/meetings/", {**payload, "unit": "nowhere"}).status_code == 404
     assert post(secretary, "/api/meetings/", {**payload, "chair": "M9999999"}).status_code == 400
 
 
 def test_agenda_and_current_item(world: Any, meeting: Meeting) -> None:
-    secretary = as_role(world, "secretary")
+    secretary = api_as(world, "secretary")
     url = f"/api/meetings/{meeting.pk}/agenda"
     first = post(secretary, url, {"kind": "apologies", "title": "Apologies"})
     assert first.status_code == 201
@@ -89,8 +89,8 @@ def test_agenda_and_current_item(world: Any, meeting: Meeting) -> None:
     assert bad.status_code == 400
     assert "speaker" in bad.json()["detail"]
     assert post(secretary, url, {"kind": "party", "title": "x"}).status_code == 422
-    assert post(as_role(world, "member"), url, {"kind": "report", "title": "x"}).status_code == 403
-    assert [i["title"] for i in as_role(world, "member").get(url).json()] == [
+    assert post(api_as(world, "member"), url, {"kind": "report", "title": "x"}).status_code == 403
+    assert [i["title"] for i in api_as(world, "member").get(url).json()] == [
         "Apologies",
         "Motions",
     ]
@@ -107,7 +107,7 @@ def test_agenda_and_current_item(world: Any, meeting: Meeting) -> None:
 
 
 def test_check_in_and_quorum(world: Any, meeting: Meeting) -> None:
-    secretary = as_role(world, "secretary")
+    secretary = api_as(world, "secretary")
     url = f"/api/meetings/{meeting.pk}/check-in"
     ok = post(secretary, url, {"member": world.members["member"].number})
     assert ok.status_code == 201
@@ -121,13 +121,13 @@ def test_check_in_and_quorum(world: Any, meeting: Meeting) -> None:
     assert post(secretary, url, {"member": "M9999999"}).status_code == 400
     assert post(secretary, url, {}).status_code == 400
     # A member checks in with the code; without it, a member cannot check in someone else.
-    chair = as_role(world, "member")
+    chair = api_as(world, "member")
     assert post(chair, url, {"member": world.members["chair"].number}).status_code == 403
-    mine = as_role(world, "branch_secretary")
+    mine = api_as(world, "branch_secretary")
     wrong = post(mine, url, {"code": "ZZZZZZ"})
     assert wrong.status_code == 400
     assert post(mine, url, {"code": meeting.check_in_code}).json()["method"] == "code"
-    quorum = as_role(world, "member").get(f"/api/meetings/{meeting.pk}/quorum").json()
+    quorum = api_as(world, "member").get(f"/api/meetings/{meeting.pk}/quorum").json()
     assert quorum["present_eligible"] == 2
     assert quorum["refused"] == 1
     assert quorum["quorate"] is False

@@ -14,18 +14,17 @@ from django.utils import timezone
 
 from factories import (
     AffiliationFactory,
+    MeetingFactory,
     MemberFactory,
     OrganisationFactory,
     UnitFactory,
     UserFactory,
+    tonight,
 )
 
 
 def make_person(unit: Any, **kwargs: Any) -> Any:
-    member = MemberFactory(constituency=unit, **kwargs)
-    member.user = UserFactory(email=f"{member.number.lower()}@members.example.org")
-    member.save(update_fields=["user"])
-    return member
+    return MemberFactory(constituency=unit, with_account=True, **kwargs)
 
 
 @dataclass
@@ -40,7 +39,8 @@ class World:
     seconder: Any
     member: Any
     staff: Any  # national staff account
-    meeting: Any
+    meeting: Any  # tonight's AGM, in progress
+    next_meeting: Any  # a general meeting a month ahead, scheduled: open for motions today
 
 
 def make_meeting(
@@ -50,20 +50,24 @@ def make_meeting(
     chair: Any = None,
     secretary: Any = None,
     kind: str = "agm",
-    state: str = "open",
 ) -> Any:
-    from moot.meetings.models import Meeting
-
-    return Meeting.objects.create(
+    """A meeting of ``unit`` scheduled ``days_ahead`` days ahead, through ``do_create_meeting``
+    (motions are tabled before it; ``open_meeting`` then brings the day and opens it)."""
+    return MeetingFactory(
         unit=unit,
         kind=kind,
         title=f"{unit.name} annual general meeting",
-        starts_at=timezone.now() + datetime.timedelta(days=days_ahead),
+        starts_at=tonight(days_ahead),
+        # Notice went out by post a month ago (recorded, as do_create_meeting allows).
+        notice_sent_on=timezone.localdate() - datetime.timedelta(days=30),
         chair=chair,
         secretary=secretary,
-        state=state,
-        edition_name="party",
     )
+
+
+def three_weeks_ago() -> datetime.date:
+    """When the world's motions were tabled: three weeks before tonight's meeting."""
+    return timezone.localdate() - datetime.timedelta(days=21)
 
 
 @pytest.fixture
@@ -82,9 +86,32 @@ def world(db: Any) -> World:
     member = make_person(clp, first_name="Aled", last_name="Fairweather")
     staff = UserFactory(email="governance@national.example.org")
     StaffAssignment.objects.create(user=staff, role="national_staff")
-    meeting = make_meeting(clp, chair=chair, secretary=secretary)
+    # Tonight's AGM, opened by its secretary: notice went out 30 days ago, and the motions below
+    # were tabled before the deadline (``table`` records them as tabled 21 days ago).
+    meeting = MeetingFactory(
+        in_progress=True,
+        unit=clp,
+        title=f"{clp.name} annual general meeting",
+        chair=chair,
+        secretary=secretary,
+        acting_user=secretary.user,
+    )
+    next_meeting = make_meeting(
+        clp, kind="general", chair=chair, secretary=secretary, days_ahead=30
+    )
     return World(
-        region, clp, branch, union, chair, secretary, mover, seconder, member, staff, meeting
+        region,
+        clp,
+        branch,
+        union,
+        chair,
+        secretary,
+        mover,
+        seconder,
+        member,
+        staff,
+        meeting,
+        next_meeting,
     )
 
 
@@ -122,6 +149,7 @@ def table(world: World) -> Callable[..., Any]:
         kwargs.setdefault("seconder", world.seconder)
         by_member = kwargs.get("proposer_kind", "member") == "member"
         kwargs.setdefault("acting_user", world.mover.user if by_member else world.secretary.user)
+        kwargs.setdefault("tabled_on", three_weeks_ago())
         return do_table_motion(world.meeting, **kwargs)
 
     return make

@@ -46,7 +46,7 @@ def test_table_with_a_token_and_read_it_back(world: Any) -> None:
     _row, secret = do_create_api_token(world.mover.user, name="t", acting_user=world.mover.user)
     client = Client()
     payload = {
-        "meeting": world.meeting.pk,
+        "meeting": world.next_meeting.pk,
         "title": "Free school meals",
         "text": "This meeting resolves to campaign for free school meals for every child.",
         "mover": world.mover.number,
@@ -64,7 +64,7 @@ def test_table_with_a_token_and_read_it_back(world: Any) -> None:
     }
     assert body["chair_flags"] == []
     listed = client.get(
-        f"/api/motions/?meeting={world.meeting.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}"
+        f"/api/motions/?meeting={world.next_meeting.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}"
     ).json()
     assert [m["title"] for m in listed] == ["Free school meals"]
 

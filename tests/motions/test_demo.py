@@ -11,7 +11,12 @@ from moot.demo.seed import DemoOrg
 from moot.meetings.actions import do_check_in
 from moot.meetings.models import AgendaItem
 from moot.motions import queries
-from moot.motions.actions import MotionError, do_close_motion_vote, do_open_motion_vote
+from moot.motions.actions import (
+    MotionError,
+    do_close_motion_vote,
+    do_open_motion_vote,
+    do_table_motion,
+)
 from moot.motions.demo import seed_demo
 from moot.polls.actions import do_enter_teller_counts
 from moot.polls.models import Poll
@@ -48,13 +53,18 @@ def test_seed_demo(world: Any, check_in: Any) -> None:
     assert affiliate.state == "admitted"
     assert not Poll.objects.filter(meeting=world.meeting).exists()
     assert not Affiliation.objects.filter(organisation=rivers).exists()
-    # Live, once the chair has opened the meeting: a counted show of hands carries it.
-    world.meeting.state = "scheduled"
-    world.meeting.save(update_fields=["state"])
+    # No vote before the chair has opened the meeting (next month's, only scheduled) ...
+    ahead = do_table_motion(
+        world.next_meeting,
+        title="Affiliate to Clean Rivers Now",
+        text="This meeting resolves to affiliate to Clean Rivers Now.",
+        mover=world.mover,
+        seconder=world.seconder,
+        acting_user=world.mover.user,
+    )
     with pytest.raises(MotionError, match="chair opens it first"):
-        do_open_motion_vote(affiliate, voting="show_of_hands", acting_user=world.chair.user)
-    world.meeting.state = "open"
-    world.meeting.save(update_fields=["state"])
+        do_open_motion_vote(ahead, voting="show_of_hands", acting_user=world.chair.user)
+    # ... but live, at tonight's opened meeting, a counted show of hands carries it.
     affiliate = do_open_motion_vote(affiliate, voting="show_of_hands", acting_user=world.chair.user)
     do_enter_teller_counts(
         affiliate.poll, {"yes": 14, "no": 5, "abstain": 2}, acting_user=world.secretary.user

@@ -12,7 +12,7 @@ from factories import MemberFactory, OrganisationFactory, UnitFactory
 from moot.audit.models import AuditEvent
 from moot.motions.actions import MotionError, do_table_motion
 from moot.motions.models import Motion, MotionState, ProposerKind
-from motions.conftest import make_meeting, make_person
+from motions.conftest import make_meeting, make_person, three_weeks_ago
 
 
 def test_a_motion_tabled_in_time_is_numbered_and_audited(world: Any, table: Any) -> None:
@@ -121,6 +121,7 @@ def test_mover_and_seconder_must_be_eligible_members_of_the_unit(world: Any, tab
             text="This meeting resolves to ask for safe routes.",
             mover=newcomer,
             seconder=world.seconder,
+            tabled_on=three_weeks_ago(),
             acting_user=world.staff,
         )
     assert caught.value.field == "mover"

@@ -47,11 +47,11 @@ def test_a_member_of_another_unit_sees_nothing(world: Any, table: Any, outsider:
 
 def test_a_member_tables_a_motion_and_sees_numbered_lines(world: Any) -> None:
     client = client_for(world.mover.user)
-    page = client.get(f"/meetings/{world.meeting.pk}/motions/new/")
+    page = client.get(f"/meetings/{world.next_meeting.pk}/motions/new/")
     assert page.status_code == 200
     assert world.mover.number in page.content.decode()  # the mover defaults to oneself
     response = client.post(
-        f"/meetings/{world.meeting.pk}/motions/new/",
+        f"/meetings/{world.next_meeting.pk}/motions/new/",
         {
             "title": "Library opening hours",
             "text": "This meeting resolves to campaign to keep Hollow library open on Saturdays.",
@@ -66,7 +66,7 @@ def test_a_member_tables_a_motion_and_sees_numbered_lines(world: Any) -> None:
     detail = client.get(response["Location"]).content.decode()
     assert '<li value="1"' in detail
     assert "Library opening hours" in detail
-    listing = client.get(f"/meetings/{world.meeting.pk}/motions/").content.decode()
+    listing = client.get(f"/meetings/{world.next_meeting.pk}/motions/").content.decode()
     assert "Library opening hours" in listing
 
 
@@ -88,7 +88,7 @@ def test_the_form_shows_the_refusal_of_a_late_motion_and_unknown_numbers(world: 
     assert response.status_code == 200
     assert "Too late to table this motion" in response.content.decode()
     response = client.post(
-        f"/meetings/{world.meeting.pk}/motions/new/",
+        f"/meetings/{world.next_meeting.pk}/motions/new/",
         {"title": "X", "text": "Y", "proposer_kind": "member", "seconder": "Z999"},
     )
     assert "No member has the number Z999" in response.content.decode()
@@ -99,7 +99,7 @@ def test_a_member_tables_in_their_own_name_the_secretary_for_others(world: Any) 
     """The member's form has no branch or affiliate and its mover is the member, whatever is
     posted; the secretary's form offers them all."""
     member = client_for(world.mover.user)
-    page = member.get(f"/meetings/{world.meeting.pk}/motions/new/").content.decode()
+    page = member.get(f"/meetings/{world.next_meeting.pk}/motions/new/").content.decode()
     assert 'name="branch"' not in page
     assert 'name="organisation"' not in page
     assert "You table a motion in your own name" in page
@@ -111,17 +111,17 @@ def test_a_member_tables_in_their_own_name_the_secretary_for_others(world: Any) 
         "mover": world.member.number,
         "seconder": world.seconder.number,
     }
-    response = member.post(f"/meetings/{world.meeting.pk}/motions/new/", data)
+    response = member.post(f"/meetings/{world.next_meeting.pk}/motions/new/", data)
     assert response.status_code == 200  # not a choice this form offers
     assert not Motion.objects.exists()
     # Another mover posted is ignored: the mover is the member tabling.
     data["proposer_kind"] = "member"
-    response = member.post(f"/meetings/{world.meeting.pk}/motions/new/", data)
+    response = member.post(f"/meetings/{world.next_meeting.pk}/motions/new/", data)
     assert response.status_code == 302
     motion = Motion.objects.get()
     assert (motion.mover, motion.proposer_kind) == (world.mover, "member")
     secretary = client_for(world.secretary.user)
-    page = secretary.get(f"/meetings/{world.meeting.pk}/motions/new/").content.decode()
+    page = secretary.get(f"/meetings/{world.next_meeting.pk}/motions/new/").content.decode()
     assert 'name="branch"' in page
     assert 'name="organisation"' in page
 

@@ -1,21 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
-from accounts.world import World, build_world
-
-
-@pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
+from accounts.world import World
 
 
 @pytest.fixture
 def as_role(world: World):
-    """as_role("secretary") -> a test Client signed in as that role of the world."""
+    """as_role("secretary") -> a test Client with a session signed in as that role of the world
+    (``api_as`` in tests/api calls the API with the role's token instead)."""
 
     def client_for(role: str) -> Client:
         client = Client()

@@ -24,10 +24,7 @@ def unit(db: Any) -> Any:
 
 
 def make_voter(unit: Any, **kwargs: Any) -> Any:
-    member = MemberFactory(constituency=unit, **kwargs)
-    member.user = UserFactory(email=f"{member.number.lower()}@voters.example.org")
-    member.save(update_fields=["user"])
-    return member
+    return MemberFactory(constituency=unit, with_account=True, **kwargs)
 
 
 @pytest.fixture(name="make_voter")
