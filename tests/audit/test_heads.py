@@ -35,7 +35,7 @@ PRINTED = re.compile(r"recorded as event #(\d+), SHA-256 (?:<code>)?([0-9a-f]{64
 
 
 def printed_head(html: str) -> tuple[int, str]:
-    match = PRINTED.search(html)
+    match = PRINTED.search(html.replace("<wbr>", ""))
     assert match, "no audit head printed"
     return int(match[1]), match[2]
 

@@ -69,7 +69,7 @@ def test_the_auditor_reads_no_contact_detail_or_suspension_reason_on_the_trail(
     for secret in (*SECRETS, world.target.email, "secretary@example.org"):
         assert secret not in page, secret
     assert HIDDEN in page
-    assert "members.change_status" in page  # the standing and its date stay visible
+    assert "members.change_member_status" in page  # the standing and its date stay visible
     assert "suspended" in page
 
 
@@ -100,7 +100,7 @@ def test_redaction_follows_the_reader_not_the_stored_event(world: World) -> None
     assert update.redacted
     assert "secretary@example.org" not in update.actor_label
     assert update.actor_label == world.members["secretary"].user.get_full_name()
-    status = as_auditor["members.change_status"]
+    status = as_auditor["members.change_member_status"]
     assert (status.reason, status.after["reference"], status.after["status"]) == (
         HIDDEN,
         HIDDEN,
@@ -109,7 +109,7 @@ def test_redaction_follows_the_reader_not_the_stored_event(world: World) -> None
     invitation = as_auditor["accounts.invite_member"]
     assert invitation.after["email"] == HIDDEN
     assert world.target.email not in invitation.object_repr
-    full = as_admin["members.change_status"]
+    full = as_admin["members.change_member_status"]
     assert (full.reason, full.after["reference"], full.redacted) == (REASON, REFERENCE, False)
     stored = AuditEvent.objects.get(verb="members.update_member")
     assert stored.after == {"phone": PHONE, "address": ADDRESS}

@@ -44,7 +44,7 @@ STANDING_REASON_PERMISSION = "members.view_standing_reason"
 CONTACT_KEYS = frozenset({"email", "emails", "phone", "address", "postcode", "date_of_birth"})
 SENSITIVE_KEYS = frozenset({"gender"})
 # Events whose reason and reference explain a member's standing (e.g. a suspension).
-STANDING_VERBS = frozenset({"members.change_status"})
+STANDING_VERBS = frozenset({"members.change_member_status", "members.change_status"})
 STANDING_KEYS = frozenset({"reason", "reference"})
 _EMAIL = re.compile(r"[^\s<>@()\"',;:]+@[^\s<>@()\"',;:]+\.[^\s<>@()\"',;:]+")
 _MEMBER_LABEL = "members.member"

@@ -25,7 +25,7 @@ class TrailFilterForm(forms.Form):
     verb = forms.CharField(
         required=False,
         max_length=80,
-        help_text="e.g. members.change_status, or the start of one: members.",
+        help_text="e.g. members.change_member_status, or the start of one: members.",
     )
     object = forms.CharField(
         required=False,

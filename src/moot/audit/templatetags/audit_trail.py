@@ -13,6 +13,8 @@ from typing import Any
 
 from django import template
 from django.db.models import Model
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from moot.audit.models import AuditEvent
 from moot.audit.queries import sealing_event
@@ -24,6 +26,14 @@ register = template.Library()
 @register.filter(name="shown_to")
 def shown_to_filter(events: Iterable[AuditEvent], user: Any) -> list[ShownEvent]:
     return shown_to(events, user)
+
+
+@register.filter(name="breakable")
+def breakable(digest: str) -> SafeString:
+    """A 64-digit hash with a line-break opportunity (<wbr>) every 16 digits, so it fits a
+    phone's width; copying it still gives the digits alone."""
+    text = escape(digest)
+    return mark_safe("<wbr>".join(text[i : i + 16] for i in range(0, len(text), 16)))  # noqa: S308 - escaped above
 
 
 @register.inclusion_tag("audit/_seal.html")
