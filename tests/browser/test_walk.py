@@ -66,7 +66,7 @@ def test_secretary_walk(live_server: Any, demo: Any, page: Any, axe: Any) -> Non
     form.get_by_role("button", name="Record the status change").click()
     expect(page.locator(".messages")).to_contain_text("in arrears")
     history = page.locator("#audit")
-    expect(history).to_contain_text("members.change_status")
+    expect(history).to_contain_text("members.change_member_status")
     expect(history).to_contain_text("Direct debit failed twice")
     expect(page.locator("#history")).to_contain_text("Direct debit failed twice")
     axe.check(page, "member page after a change")

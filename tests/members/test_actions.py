@@ -128,7 +128,7 @@ def test_status_change_keeps_intervals_contiguous(officer):
     member.refresh_from_db()
     assert member.status == "suspended"
     events = list(history_of(member))
-    assert [e.verb for e in events] == ["members.change_status"] * 3
+    assert [e.verb for e in events] == ["members.change_member_status"] * 3
     assert events[-1].before["status"] == "active"
     assert events[-1].after["reference"] == "case:17"
     assert verify_chain()[1] == []

@@ -88,7 +88,7 @@ def test_import_creates_members_periods_and_one_audit_event(clp, secretary):
         ("active", datetime.date(2020, 1, 15), datetime.date(2023, 6, 1)),
         ("lapsed", datetime.date(2023, 6, 1), None),
     ]
-    events = AuditEvent.objects.filter(verb="members.import")
+    events = AuditEvent.objects.filter(verb="members.import_members")
     assert events.count() == 1
     assert events[0].after["created"] == 2
     assert events[0].after["sha256"] == report.sha256
@@ -260,7 +260,7 @@ def test_a_backdated_import_needs_the_offices_reason_and_keeps_it(clp, secretary
     old = Member.objects.get(number="M0000077")
     assert old.backdate_reason == BACKDATE
     assert Member.objects.exclude(pk=old.pk).get().backdate_reason == ""
-    event = AuditEvent.objects.get(verb="members.import")
+    event = AuditEvent.objects.get(verb="members.import_members")
     assert event.after["backdated"] == 1
     assert event.after["backdate_reason"] == BACKDATE
     assert event.clause == "2.6"

@@ -36,7 +36,8 @@ def test_the_party_preset_gives_the_register_to_the_national_office() -> None:
         "propose",
         "2.6",
     )
-    assert register.office_decides and register.officers_propose
+    assert register.office_decides
+    assert register.officers_propose
     assert "back-dates it with a reason" in register.text
 
 

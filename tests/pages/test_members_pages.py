@@ -172,11 +172,11 @@ def test_status_change_is_recorded_and_shown_in_the_history(world, as_role):
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.status == "in_arrears"
-    event = AuditEvent.objects.filter(verb="members.change_status").get()
+    event = AuditEvent.objects.filter(verb="members.change_member_status").get()
     assert event.object_id == str(target.pk)
     page = client.get(response["Location"]).content.decode()
     assert "Dues unpaid" in page
-    assert "members.change_status" in page
+    assert "members.change_member_status" in page
 
 
 def test_status_change_errors_name_the_field(world, as_role):
@@ -223,8 +223,7 @@ def test_import_dry_run_lists_row_and_column_problems(world, as_role):
     assert not Member.objects.filter(last_name="Okafor").exists()
 
 
-def test_import_dry_run_then_confirm(world, as_role):
-    client = as_role("secretary")
+def _dry_run_digest(client, world) -> str:
     dry = client.post(
         reverse("members:import"),
         {"file": upload(IMPORT_GOOD), "unit": world.riverside.pk, "dry_run": "on"},
@@ -232,13 +231,47 @@ def test_import_dry_run_then_confirm(world, as_role):
     body = dry.content.decode()
     assert "every row is valid" in body
     assert not Member.objects.filter(last_name="Okafor").exists()
-    digest = re.search(r'name="confirm" value="([0-9a-f]{64})"', body).group(1)
-    done = client.post(reverse("members:import"), {"confirm": digest, "unit": world.riverside.pk})
+    return re.search(r'name="confirm" value="([0-9a-f]{64})"', body).group(1)
+
+
+def test_import_dry_run_then_confirm(world, as_role):
+    """The membership office imports; a join date before today needs its reason (rulebook
+    [membership.register])."""
+    client = as_role("national_staff")
+    digest = _dry_run_digest(client, world)
+    confirm = {"confirm": digest, "unit": world.riverside.pk}
+    refused = client.post(reverse("members:import"), confirm)
+    assert refused.status_code == 400
+    assert "back-dates it with a reason" in refused.content.decode()
+    assert not Member.objects.filter(last_name="Okafor").exists()
+    done = client.post(reverse("members:import"), {**confirm, "backdate_reason": "paper form"})
     assert done.status_code == 302
-    assert Member.objects.filter(last_name="Okafor", constituency=world.riverside).exists()
-    again = client.post(reverse("members:import"), {"confirm": digest, "unit": world.riverside.pk})
+    assert Member.objects.get(last_name="Okafor", constituency=world.riverside).backdate_reason
+    again = client.post(reverse("members:import"), {**confirm, "backdate_reason": "paper form"})
     assert again.status_code == 302  # the stash is gone: back to the form with a message
     assert Member.objects.filter(last_name="Okafor").count() == 1
+
+
+def test_a_secretarys_confirmed_import_is_a_proposal_to_the_office(world, as_role):
+    from moot.members.models import RegisterProposal
+
+    client = as_role("secretary")
+    digest = _dry_run_digest(client, world)
+    done = client.post(
+        reverse("members:import"),
+        {"confirm": digest, "unit": world.riverside.pk, "reason": "new at the stall"},
+    )
+    assert done.status_code == 302
+    assert done.url == reverse("members:proposals")
+    assert not Member.objects.filter(last_name="Okafor").exists()
+    proposal = RegisterProposal.objects.get()
+    assert (proposal.state, proposal.reason, proposal.unit) == (
+        "pending",
+        "new at the stall",
+        world.riverside,
+    )
+    page = client.get(reverse("members:proposals")).content.decode()
+    assert f"Proposal {proposal.pk}: admit members" in page
 
 
 def test_import_into_another_constituency_is_refused(world, as_role):

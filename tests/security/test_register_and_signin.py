@@ -152,7 +152,7 @@ def test_a_password_change_revokes_api_tokens(world: World) -> None:
     assert api.get(reverse("api-1.0.0:my_record")).status_code == 401
     token.refresh_from_db()
     assert token.revoked_at is not None
-    assert AuditEvent.objects.filter(verb="accounts.revoke_tokens", object_id=str(user.pk))
+    assert AuditEvent.objects.filter(verb="accounts.revoke_all_api_tokens", object_id=str(user.pk))
 
 
 def test_a_password_reset_revokes_api_tokens(
@@ -345,10 +345,10 @@ def test_a_secretary_cannot_invent_an_eligible_member_by_import(world: World) ->
 
 
 def test_the_office_admits_a_proposal_and_back_dates_only_with_a_reason(world: World) -> None:
+    from moot.members.errors import ActionError
     from moot.members.models import Member
     from moot.members.queries import eligibility
     from moot.members.register import do_decide_proposal, do_propose_import
-    from moot.members.errors import ActionError
 
     proposal = do_propose_import(
         _invented_member_csv("2024-01-10"),
@@ -370,7 +370,7 @@ def test_the_office_admits_a_proposal_and_back_dates_only_with_a_reason(world: W
     assert verdict.allowed
     assert any("paper form dated 10 Jan 2024" in r.text for r in verdict.reasons)
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
-    assert {"members.propose_import", "members.decide_proposal", "members.import"} <= verbs
+    assert {"members.propose_import", "members.decide_proposal", "members.import_members"} <= verbs
 
 
 def test_a_secretary_proposes_an_email_change_and_the_office_decides(world: World) -> None:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from moot.accounts.audit_verbs import AuditVerb
 from moot.accounts.models import ApiToken, Invitation, StaffAssignment, StaffRole, User
 from moot.accounts.roles import forget_roles
 from moot.accounts.tokens import digest, new_api_token
@@ -40,7 +41,7 @@ def do_assign_staff_role(user: User, *, role: str, unit: Any = None, acting_user
     )
     record(
         actor=acting_user,
-        verb="accounts.assign_staff_role",
+        verb=AuditVerb.ASSIGN_STAFF_ROLE,
         obj=assignment,
         after={"user": user.pk, "role": role, "unit": getattr(unit, "pk", None)},
     )
@@ -61,7 +62,7 @@ def do_remove_staff_role(
     }
     record(
         actor=acting_user,
-        verb="accounts.remove_staff_role",
+        verb=AuditVerb.REMOVE_STAFF_ROLE,
         obj=assignment,
         before=before,
         reason=reason,
@@ -110,7 +111,7 @@ def do_invite_member(member: Any, *, acting_user: Any, base_url: str = "") -> In
     )
     record(
         actor=acting_user,
-        verb="accounts.invite_member",
+        verb=AuditVerb.INVITE_MEMBER,
         obj=invitation,
         after={"member": member.pk, "email": email, "expires_at": invitation.expires_at},
     )
@@ -187,7 +188,7 @@ def do_claim_invitation(invitation: Invitation, *, password: str) -> User:
     invitation.save(update_fields=["accepted_at"])
     record(
         actor=user,
-        verb="accounts.claim_invitation",
+        verb=AuditVerb.CLAIM_INVITATION,
         obj=invitation,
         after={"member": member.pk, "user": user.pk, "email": user.email},
     )
@@ -201,7 +202,7 @@ def do_revoke_invitation(invitation: Invitation, *, acting_user: Any) -> Invitat
         return invitation
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    record(actor=acting_user, verb="accounts.revoke_invitation", obj=invitation)
+    record(actor=acting_user, verb=AuditVerb.REVOKE_INVITATION, obj=invitation)
     return invitation
 
 
@@ -240,7 +241,7 @@ def do_create_api_token(
     )
     record(
         actor=acting_user,
-        verb="accounts.create_api_token",
+        verb=AuditVerb.CREATE_API_TOKEN,
         obj=token,
         after={"user": user.pk, "name": name, "prefix": token.prefix, "expires_at": expires_at},
     )
@@ -256,7 +257,7 @@ def do_revoke_api_token(token: ApiToken, *, acting_user: Any) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     record(
         actor=acting_user,
-        verb="accounts.revoke_api_token",
+        verb=AuditVerb.REVOKE_API_TOKEN,
         obj=token,
         after={"prefix": token.prefix, "name": token.name},
     )
@@ -266,7 +267,7 @@ def do_revoke_api_token(token: ApiToken, *, acting_user: Any) -> ApiToken:
 # --- withdrawing credentials ----------------------------------------------------------------
 
 
-def revoke_tokens_of(user: User, *, reason: str, acting_user: Any) -> int:
+def do_revoke_all_api_tokens(user: User, *, reason: str, acting_user: Any) -> int:
     """Revoke every active API token of ``user`` (one audit event when there were any).
     Returns how many were revoked. Runs inside the caller's transaction when there is one."""
     with transaction.atomic():
@@ -277,7 +278,7 @@ def revoke_tokens_of(user: User, *, reason: str, acting_user: Any) -> int:
         active.update(revoked_at=timezone.now())
         record(
             actor=acting_user,
-            verb="accounts.revoke_tokens",
+            verb=AuditVerb.REVOKE_ALL_API_TOKENS,
             obj=user,
             after={"tokens": prefixes},
             reason=reason,
@@ -293,10 +294,10 @@ def do_withdraw_access(user: User, *, reason: str, acting_user: Any) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     user.session_generation += 1
     user.save(update_fields=["session_generation"])
-    tokens = revoke_tokens_of(user, reason=reason, acting_user=acting_user)
+    tokens = do_revoke_all_api_tokens(user, reason=reason, acting_user=acting_user)
     record(
         actor=acting_user,
-        verb="accounts.withdraw_access",
+        verb=AuditVerb.WITHDRAW_ACCESS,
         obj=user,
         after={"session_generation": user.session_generation, "tokens_revoked": tokens},
         reason=reason,

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from moot.accounts import actions
+from moot.accounts.audit_verbs import AuditVerb
 from moot.accounts.models import ApiToken, Invitation, StaffAssignment, User
 from moot.audit.actions import record
 
@@ -47,7 +48,7 @@ class UserAdmin(DjangoUserAdmin):
             super().save_model(request, obj, form, change)
             record(
                 actor=request.user,
-                verb="accounts.change_user" if change else "accounts.create_user",
+                verb=AuditVerb.CHANGE_USER if change else AuditVerb.CREATE_USER,
                 obj=obj,
                 after={
                     **{name: form.cleaned_data.get(name) for name in changed},

@@ -42,9 +42,9 @@ class User(AbstractUser):
         password_changed = self._password is not None and self.pk is not None
         super().save(*args, **kwargs)
         if password_changed:
-            from moot.accounts.actions import revoke_tokens_of
+            from moot.accounts.actions import do_revoke_all_api_tokens
 
-            revoke_tokens_of(self, reason="the password was changed", acting_user=None)
+            do_revoke_all_api_tokens(self, reason="the password was changed", acting_user=None)
 
 
 class StaffRole(models.TextChoices):

@@ -21,20 +21,20 @@ def withdraw_access_when_membership_ends(
     working, in the status change's own transaction."""
     from moot.accounts.actions import do_withdraw_access
 
-    do_withdraw_access(
-        member.user,
-        reason=f"membership ended ({status}): {reason}" if reason else f"membership {status}",
-        acting_user=acting_user,
-    )
+    # The status change's own reason stays with it (a suspension's or expulsion's reason is
+    # for the member and complaints staff only); this event says only what ended.
+    do_withdraw_access(member.user, reason=f"membership ended ({status})", acting_user=acting_user)
 
 
 @receiver(authenticator_added, dispatch_uid="accounts.revoke_tokens_when_mfa_is_added")
 def revoke_tokens_when_mfa_is_added(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     """Tokens made before the account had a second factor were made without one: they are
     revoked when a second factor is added, and new ones need a session that used it."""
-    from moot.accounts.actions import revoke_tokens_of
+    from moot.accounts.actions import do_revoke_all_api_tokens
 
-    revoke_tokens_of(user, reason="a second factor was added to the account", acting_user=user)
+    do_revoke_all_api_tokens(
+        user, reason="a second factor was added to the account", acting_user=user
+    )
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.record_account_address")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from moot.accounts.audit_verbs import AuditVerb
 from moot.accounts.tokens import digest, new_secret
 from moot.audit.actions import record
 
@@ -37,7 +38,7 @@ def send_invitation(invitation_id: int, base_url: str = "") -> str:
         invitation.save(update_fields=["token_hash", "sent_at"])
         record(
             actor=None,
-            verb="accounts.send_invitation",
+            verb=AuditVerb.SEND_INVITATION,
             obj=invitation,
             after={"email": invitation.email, "sent_at": invitation.sent_at},
         )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from moot.audit.actions import record
+from moot.members.audit_verbs import AuditVerb
 from moot.members.errors import ActionError
 from moot.members.models import (
     Gender,
@@ -198,7 +199,7 @@ def do_create_member(
     )
     record(
         actor=acting_user,
-        verb="members.create_member",
+        verb=AuditVerb.CREATE_MEMBER,
         obj=member,
         after={**member_snapshot(member), "backdate_reason": member.backdate_reason},
         clause=register_clause() if member.backdate_reason else "",
@@ -246,7 +247,7 @@ def do_update_member(
     member.save()
     record(
         actor=acting_user,
-        verb="members.update_member",
+        verb=AuditVerb.UPDATE_MEMBER,
         obj=member,
         before=before,
         after=after,
@@ -266,7 +267,7 @@ def do_link_account(member: Member, user: Any, *, acting_user: Any) -> Member:
     member.save(update_fields=["user", "updated_at"])
     record(
         actor=acting_user,
-        verb="members.link_account",
+        verb=AuditVerb.LINK_ACCOUNT,
         obj=member,
         before=before,
         after={"user": getattr(user, "pk", None)},
@@ -360,7 +361,7 @@ def do_change_member_status(
         )
     record(
         actor=acting_user,
-        verb="members.change_status",
+        verb=AuditVerb.CHANGE_MEMBER_STATUS,
         obj=member,
         before=before,
         after={"status": status, "since": start, "reference": reference},
@@ -424,7 +425,7 @@ def do_resign(
     )
     record(
         actor=acting_user,
-        verb="members.resign",
+        verb=AuditVerb.RESIGN,
         obj=member,
         after={
             "kind": kind,

@@ -27,6 +27,7 @@ from django.utils import timezone
 from moot.audit.actions import record
 from moot.csv_export import csv_writer, restore_cell
 from moot.members.actions import initial_periods
+from moot.members.audit_verbs import AuditVerb
 from moot.members.csv_columns import COLUMNS, REQUIRED_COLUMNS
 from moot.members.errors import ActionError
 from moot.members.models import Gender, Member, MembershipPeriod, MemberStatus, search_keys
@@ -533,7 +534,7 @@ def import_members(
         report.created = _write(valid, reference, acting_user, backdate_reason)
         event = record(
             actor=acting_user,
-            verb="members.import",
+            verb=AuditVerb.IMPORT_MEMBERS,
             object_type="members.import",
             object_id=digest[:16],
             object_repr=f"member import {source_name or digest[:12]}",

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from moot.audit.actions import record
 from moot.members.actions import register_clause, today
+from moot.members.audit_verbs import AuditVerb
 from moot.members.errors import ActionError
 from moot.members.models import (
     Member,
@@ -87,7 +88,7 @@ def do_propose_import(
     )
     record(
         actor=acting_user,
-        verb="members.propose_import",
+        verb=AuditVerb.PROPOSE_IMPORT,
         obj=proposal,
         after={
             "unit": getattr(unit_default, "pk", None),
@@ -124,7 +125,7 @@ def do_propose_member_change(
     )
     record(
         actor=acting_user,
-        verb="members.propose_member_change",
+        verb=AuditVerb.PROPOSE_MEMBER_CHANGE,
         obj=proposal,
         after={"member": member.pk, **changes},
         clause=register_clause(),
@@ -179,7 +180,7 @@ def do_decide_proposal(
     proposal.save(update_fields=["state", "decided_by", "decided_at", "decision_reason", "outcome"])
     record(
         actor=acting_user,
-        verb="members.decide_proposal",
+        verb=AuditVerb.DECIDE_PROPOSAL,
         obj=proposal,
         before={"state": ProposalState.PENDING},
         after={"state": proposal.state, **outcome},
@@ -270,7 +271,7 @@ def do_change_register_entry(
     member.save()
     record(
         actor=acting_user,
-        verb="members.change_register_entry",
+        verb=AuditVerb.CHANGE_REGISTER_ENTRY,
         obj=member,
         before=before,
         after=changes,

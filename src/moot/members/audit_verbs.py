@@ -1,0 +1,18 @@
+"""The audit verbs of the member register: ``members.<action name without do_>``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditVerb(StrEnum):
+    CREATE_MEMBER = "members.create_member"
+    UPDATE_MEMBER = "members.update_member"
+    LINK_ACCOUNT = "members.link_account"
+    CHANGE_MEMBER_STATUS = "members.change_member_status"
+    RESIGN = "members.resign"
+    IMPORT_MEMBERS = "members.import_members"
+    PROPOSE_IMPORT = "members.propose_import"
+    PROPOSE_MEMBER_CHANGE = "members.propose_member_change"
+    DECIDE_PROPOSAL = "members.decide_proposal"
+    CHANGE_REGISTER_ENTRY = "members.change_register_entry"
