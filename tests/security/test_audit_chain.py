@@ -270,3 +270,19 @@ def test_the_trail_page_shows_the_checkpoint_state(checkpointed: Path, client: A
 def _made_at(directory: Path) -> str:
     (path,) = directory.glob("*.json")
     return str(json.loads(path.read_text())["made_at"])
+
+
+def test_the_trail_page_checks_with_the_public_key_alone_or_says_it_cannot(
+    checkpointed: Path, client: Any, settings: Any, tmp_path: Path
+) -> None:
+    world: World = build_world()
+    client.force_login(world.users["auditor"])
+    public = tmp_path / "moot-audit.pub"
+    public.write_text(moot_audit("public-key").out)
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "not-on-the-web-server.pem")
+    page = client.get("/audit/").content.decode()
+    assert "The signed checkpoint cannot be checked" in page
+    assert "no public key given and no signing key" in page
+    settings.MOOT_AUDIT_PUBLIC_KEY = str(public)
+    page = client.get("/audit/").content.decode()
+    assert "Matches the signed checkpoint" in page

@@ -93,6 +93,17 @@ def generate_key(path: Path) -> Ed25519PublicKey:
     return key.public_key()
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CheckpointError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise CheckpointError(
+            f"cannot read {path} ({exc.strerror}); run this as the account that owns it"
+        ) from exc
+
+
 def load_private_key(path: Path | None = None) -> Ed25519PrivateKey:
     path = path or key_path()
     if not path.exists():
@@ -106,7 +117,7 @@ def load_private_key(path: Path | None = None) -> Ed25519PrivateKey:
             f"{path} is readable by others (mode {mode:04o}); run `chmod 600 {path}` first"
         )
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        key = serialization.load_pem_private_key(_read(path), password=None)
     except (ValueError, TypeError) as exc:
         raise CheckpointError(f"{path} is not an unencrypted PEM private key: {exc}") from exc
     if not isinstance(key, Ed25519PrivateKey):
@@ -119,7 +130,7 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     ``moot audit public-key`` prints."""
     if not path.exists():
         raise CheckpointError(f"no public key file at {path}")
-    text = path.read_text(encoding="ascii", errors="replace").strip()
+    text = _read(path).decode("ascii", errors="replace").strip()
     if text.startswith("ed25519:"):
         try:
             return Ed25519PublicKey.from_public_bytes(base64.b64decode(text[8:], validate=True))
@@ -250,9 +261,7 @@ def write_checkpoint(checkpoint: Checkpoint, directory: Path | None = None) -> P
 def read_checkpoint(path: Path) -> Checkpoint:
     """Read and check the shape of one checkpoint file (not its signature)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise CheckpointError(f"{path}: no such file") from exc
+        data = json.loads(_read(path).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CheckpointError(f"{path} is not a moot audit checkpoint (not JSON: {exc})") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:

@@ -107,20 +107,24 @@ def _trail(request: HttpRequest, *, verification: dict[str, Any] | None = None) 
 def checkpoint_state() -> dict[str, Any]:
     """The chain's head against the latest signed checkpoint (a few queries: shown on every
     view of the trail). The signature is checked with the public key alone where it is set
-    (MOOT_AUDIT_PUBLIC_KEY), so the web server need not hold the signing key."""
+    (MOOT_AUDIT_PUBLIC_KEY), so the web server need not hold the signing key.
+
+    ``state``: "matches", "broken" (the chain no longer reaches the signed head, or the
+    signature fails), "none" (no checkpoint yet) or "unchecked" (no key to check it with, or an
+    unreadable checkpoint directory)."""
     try:
         checkpoint = cp.latest_checkpoint()
     except cp.CheckpointError as exc:
-        return {"ok": False, "problems": [str(exc)]}
+        return {"state": "unchecked", "problems": [str(exc)]}
     if checkpoint is None:
-        return {"ok": None, "directory": str(cp.checkpoint_dir())}
+        return {"state": "none", "directory": str(cp.checkpoint_dir())}
     try:
         key, _ = cp.trusted_public_key()
     except cp.CheckpointError as exc:
-        return {"ok": False, "checkpoint": checkpoint, "problems": [str(exc)]}
+        return {"state": "unchecked", "checkpoint": checkpoint, "problems": [str(exc)]}
     problems, following = check_checkpoint(checkpoint, key)
     return {
-        "ok": not problems,
+        "state": "broken" if problems else "matches",
         "checkpoint": checkpoint,
         "problems": [p.message for p in problems],
         "following": following,
