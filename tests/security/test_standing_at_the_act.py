@@ -178,3 +178,73 @@ def test_check_in_asks_the_standing_of_the_day(world: World) -> None:
     attendance = do_check_in(meeting, member, acting_user=None)
     assert not attendance.eligible
     assert attendance.clause == _expected_clause("suspended")
+
+
+@pytest.fixture
+def nominations_open(db: Any) -> Any:
+    """An election for the chair of a constituency party taking nominations until next week."""
+    from factories import UnitFactory, UserFactory
+    from moot.accounts.models import StaffAssignment
+    from moot.elections.actions import do_create_election
+    from moot.units.actions import create_posts_for_unit
+    from moot.units.models import Post
+
+    unit = UnitFactory(kind="constituency", name="Riverside & Hollow CLP")
+    create_posts_for_unit(unit, edition_in_force())
+    officer = UserFactory(email="returning.officer@example.org")
+    StaffAssignment.objects.create(user=officer, role="national_staff")
+    day = timezone.localdate()
+    return do_create_election(
+        post=Post.objects.get(unit=unit, slug="chair"),
+        method="irv",
+        nominations_open_on=day - datetime.timedelta(days=10),
+        nominations_close_on=day + datetime.timedelta(days=7),
+        election_date=day + datetime.timedelta(days=14),
+        acting_user=officer,
+    )
+
+
+def _long_standing_member(unit: Any) -> Member:
+    return MemberFactory(constituency=unit, joined_weeks_ago=200, with_account=True)
+
+
+def test_a_seconder_suspended_after_being_named_cannot_second(nominations_open: Any) -> None:
+    """Nominating and seconding are acts of their own: the seconder named on a nomination is
+    asked again when they confirm it."""
+    from moot.elections.actions import do_nominate, do_second_nomination
+    from moot.elections.errors import ElectionError
+
+    unit = nominations_open.unit
+    nominee, nominator, seconder = (_long_standing_member(unit) for _ in range(3))
+    nomination = do_nominate(
+        nominations_open,
+        nominee=nominee,
+        nominator=nominator,
+        seconder=seconder,
+        acting_user=nominator.user,
+    )
+    _change_status(Member.objects.get(pk=seconder.pk), "suspended")
+    with pytest.raises(ElectionError) as refused:
+        do_second_nomination(nomination, acting_user=seconder.user)
+    assert refused.value.code == "ineligible"
+    assert refused.value.clause == _expected_clause("suspended")
+    nomination.refresh_from_db()
+    assert not nomination.seconded
+
+
+def test_a_suspended_member_cannot_nominate(nominations_open: Any) -> None:
+    from moot.elections.actions import do_nominate
+    from moot.elections.errors import ElectionError
+
+    unit = nominations_open.unit
+    nominee, nominator, seconder = (_long_standing_member(unit) for _ in range(3))
+    _change_status(Member.objects.get(pk=nominator.pk), "suspended")
+    with pytest.raises(ElectionError) as refused:
+        do_nominate(
+            nominations_open,
+            nominee=nominee,
+            nominator=nominator,
+            seconder=seconder,
+            acting_user=nominator.user,
+        )
+    assert refused.value.clause == _expected_clause("suspended")

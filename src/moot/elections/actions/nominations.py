@@ -315,6 +315,11 @@ def do_second_nomination(nomination: Nomination, *, acting_user: Any) -> Nominat
         )
     if nomination.seconded:
         raise ElectionError("You have already seconded this nomination.", code="state")
+    # Standing at the moment of the act: named when the nomination was made, the seconder may
+    # since have been suspended, expelled or have resigned.
+    _check_may_nominate(
+        nomination.election, nomination.seconder, "seconder", today(), acting_user=acting_user
+    )
     nomination.seconded = True
     _settle(nomination)
     nomination.save(update_fields=["seconded", "state"])
