@@ -127,3 +127,14 @@ def test_an_event_about_no_member_is_shown_as_stored(world: World) -> None:
     (shown,) = shown_to([event], world.users["national_staff"])
     assert shown.after == {"email": "auditor@example.org"}
     assert not shown.redacted
+
+
+def test_searching_the_trail_by_a_members_e_mail_confirms_nothing_to_the_auditor(
+    world: World,
+) -> None:
+    address = "secretary@example.org"  # the secretary (a member) acted in the fixture
+    for_auditor = page_as(world, "auditor", f"/audit/?actor={address}")
+    assert "members.update_member" not in for_auditor
+    assert "members.update_member" in page_as(world, "national_staff", f"/audit/?actor={address}")
+    by_name = world.members["secretary"].user.get_full_name()
+    assert "members.update_member" in page_as(world, "auditor", f"/audit/?actor={by_name}")

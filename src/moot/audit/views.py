@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from moot.audit import checkpoint as cp
 from moot.audit.models import AuditEvent
 from moot.audit.queries import check_checkpoint, forged_rows, genuine_events, head
+from moot.audit.redaction import shown_to
 
 PAGE_SIZE = 50
 
@@ -86,6 +87,16 @@ def _trail(request: HttpRequest, *, verification: dict[str, Any] | None = None) 
         events = rows[:PAGE_SIZE]
         if len(rows) > PAGE_SIZE:
             next_before = events[-1].seq
+        actor = (form.cleaned_data.get("actor") or "").strip().lower()
+        if actor:
+            # A search must not confirm what the reader may not see: keep only the events whose
+            # "who", as shown to this reader, matches — guessing a member's e-mail finds nothing.
+            shown = shown_to(events, request.user)
+            events = [
+                event
+                for event, seen in zip(events, shown, strict=True)
+                if actor in seen.actor_label.lower()
+            ]
     params = request.GET.copy()
     params.pop("before", None)
     latest_seq, latest_hash, _ = head()
