@@ -427,3 +427,51 @@ def test_a_secretary_cannot_readmit_a_former_member(world: World) -> None:
     assert "readmitting a former member is for the membership office" in response.content.decode()
     member.refresh_from_db()
     assert member.status == "lapsed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_guesses_at_once_get_at_most_five_tries(tmp_path: Any) -> None:
+    """Concurrent requests (threads, each with its own database connection, as separate
+    workers would have): the attempt is counted before the password is checked, so together
+    they never get more than the limit."""
+    import threading
+
+    from django.db import connections
+
+    from factories import UserFactory
+    from polls.test_concurrency import database_for_threads
+
+    UserFactory(email="target@example.org")
+    answers: list[str] = []
+    lock = threading.Lock()
+    with database_for_threads(tmp_path) as connect:
+        barrier = threading.Barrier(20)
+
+        def guess(n: int) -> None:
+            connect()
+            try:
+                barrier.wait(timeout=60)
+                response = Client(REMOTE_ADDR="198.51.100.77").post(
+                    reverse("account_login"),
+                    {"login": "target@example.org", "password": f"guess-{n}"},
+                )
+                answer = response.content.decode()
+            except Exception as exc:  # every outcome is reported by the test
+                answer = f"{type(exc).__name__}: {exc}"
+            finally:
+                connections.close_all()
+            with lock:
+                answers.append(answer)
+
+        threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        kept = SignInAttempt.objects.filter(account="target@example.org").count()
+    checked = sum("not correct" in answer for answer in answers)
+    refused = sum("Too many sign-in attempts" in answer for answer in answers)
+    assert len(answers) == 20
+    assert checked + refused == 20, [a[:200] for a in answers if "<html" not in a]
+    assert 1 <= checked <= 5
+    assert kept == checked
