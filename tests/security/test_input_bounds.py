@@ -6,6 +6,7 @@ Run on SQLite and, with DATABASE_URL set, on PostgreSQL."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from typing import Any
@@ -279,3 +280,91 @@ def test_the_import_refuses_a_nul_in_a_name_naming_row_and_column(world: World) 
     [error] = [e for e in report.errors if e.column == "last_name"]
     assert error.row == 2
     assert "NUL byte" in error.message
+
+
+# --- finding 15: a meeting's notice is sent by moot or recorded with a reason ---------------
+
+
+def _general_meeting_in(world: World, days: int) -> Any:
+    from moot.meetings.actions import do_create_meeting
+
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(19, 0)))
+    return do_create_meeting(
+        unit=world.riverside,
+        kind="agm",
+        starts_at=starts,
+        location="Hall",
+        acting_user=world.users["secretary"],
+    )
+
+
+def test_a_typed_past_notice_date_no_longer_satisfies_the_notice_rule(world: World) -> None:
+    """An AGM ten days ahead needs longer notice: a notice date typed into the API or the form
+    used to satisfy the rule unseen; now the field is gone and the date is today."""
+    from moot.meetings.models import Meeting
+
+    month_ago = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    day = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    client = _client(world, "secretary")
+    api = client.post(
+        "/api/meetings/",
+        data=json.dumps(
+            {
+                "unit": "riverside",
+                "kind": "agm",
+                "starts_at": f"{day}T19:00:00Z",
+                "location": "Hall",
+                "notice_sent_on": month_ago,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert api.json()["clause"]
+    page = client.post(
+        reverse("meetings:schedule"),
+        {
+            "unit": world.riverside.pk,
+            "kind": "agm",
+            "date": day,
+            "time": "19:00",
+            "attendance_mode": "in_person",
+            "location": "Hall",
+            "notice_sent_on": month_ago,
+        },
+    )
+    assert page.status_code in (200, 400)
+    assert not Meeting.objects.exists()
+
+
+def test_a_notice_sent_outside_moot_is_recorded_with_a_reason_and_shown(world: World) -> None:
+    from moot.audit.models import AuditEvent
+    from moot.meetings.actions import do_record_outside_notice
+    from moot.meetings.errors import MeetingError
+
+    meeting = _general_meeting_in(world, 60)
+    client = _client(world, "secretary")
+    url = reverse("meetings:record_outside_notice", args=[meeting.pk])
+    sent = timezone.localdate() - datetime.timedelta(days=2)
+    assert client.post(url, {"sent_on": sent.isoformat(), "reason": ""}).status_code == 400
+    with pytest.raises(MeetingError, match="future"):
+        do_record_outside_notice(
+            meeting,
+            timezone.localdate() + datetime.timedelta(days=1),
+            reason="posted",
+            acting_user=world.users["secretary"],
+        )
+    meeting.refresh_from_db()
+    assert meeting.notice_sent_on is None
+    done = client.post(url, {"sent_on": sent.isoformat(), "reason": "posted with the newsletter"})
+    assert done.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.notice_sent_on == sent
+    event = AuditEvent.objects.get(verb="meetings.record_outside_notice")
+    assert event.reason == "posted with the newsletter"
+    text = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "recorded as sent outside moot on" in text
+    assert "posted with the newsletter" in text
+    again = client.post(url, {"sent_on": sent.isoformat(), "reason": "twice"})
+    assert "already recorded" in again.content.decode()

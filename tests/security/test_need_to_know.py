@@ -170,3 +170,93 @@ def test_the_chairs_warning_does_not_reveal_suspensions_in_other_units(world: Wo
     assert names_member_under_process(about_target, world.riverside)
     assert names_member_under_process(about_target, world.south)
     assert not names_member_under_process(about_target, world.north)
+
+
+# --- finding 4: the chair is who the rulebook says; a change is audited, never self-made -----
+
+
+def _agm_in(days: int) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(19, 0)))
+
+
+def _schedule(world: World, **kwargs: Any) -> Any:
+    from moot.meetings.actions import do_create_meeting
+
+    kwargs.setdefault("acting_user", world.users["secretary"])
+    return do_create_meeting(
+        unit=world.riverside, kind="general", starts_at=_agm_in(40), location="Hall", **kwargs
+    )
+
+
+def test_a_new_meeting_is_chaired_by_the_units_chair(world: World) -> None:
+    meeting = _schedule(world)
+    assert meeting.chair == world.members["chair"]
+
+
+def test_a_secretary_cannot_make_themself_chair(world: World) -> None:
+    from moot.audit.models import AuditEvent
+    from moot.meetings.actions import do_change_meeting_chair, do_update_meeting
+    from moot.meetings.errors import MeetingError
+    from moot.meetings.models import Meeting
+
+    secretary = world.members["secretary"]
+    with pytest.raises(MeetingError, match="cannot appoint yourself chair"):
+        _schedule(world, chair=secretary)
+    assert not Meeting.objects.exists()
+    meeting = _schedule(world)
+    events = AuditEvent.objects.count()
+    with pytest.raises(MeetingError, match="changed on its own, with a reason"):
+        do_update_meeting(meeting, changes={"chair": secretary}, acting_user=secretary.user)
+    with pytest.raises(MeetingError, match="cannot appoint yourself chair"):
+        do_change_meeting_chair(
+            meeting, secretary, reason="I will do it", acting_user=secretary.user
+        )
+    # The edit form no longer has the field: a posted chair_number changes nothing.
+    client = _client(world, "secretary")
+    client.post(
+        reverse("meetings:edit", args=[meeting.pk]),
+        {
+            "title": meeting.title,
+            "date": _agm_in(40).date().isoformat(),
+            "time": "19:00",
+            "attendance_mode": "in_person",
+            "location": "Hall",
+            "chair_number": secretary.number,
+            "secretary_number": secretary.number,
+        },
+    )
+    page = client.post(
+        reverse("meetings:change_chair", args=[meeting.pk]),
+        {"chair": secretary.number, "reason": "nobody else came"},
+    )
+    assert "cannot appoint yourself chair" in page.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.chair == world.members["chair"]
+    assert not AuditEvent.objects.filter(verb="meetings.change_meeting_chair").exists()
+    assert AuditEvent.objects.count() >= events
+
+
+def test_changing_the_chair_needs_a_reason_and_is_audited(world: World) -> None:
+    from moot.audit.models import AuditEvent
+
+    meeting = _schedule(world)
+    client = _client(world, "secretary")
+    url = reverse("meetings:change_chair", args=[meeting.pk])
+    deputy = world.members["branch_secretary"]
+    refused = client.post(url, {"chair": deputy.number, "reason": ""})
+    assert refused.status_code == 400
+    stranger = world.members["stranger"]
+    unknown = client.post(url, {"chair": stranger.number, "reason": "ill"})
+    # A member of another unit is answered like a number that does not exist: no name.
+    assert f"No member of Riverside has the number {stranger.number}" in unknown.content.decode()
+    assert stranger.last_name not in unknown.content.decode()
+    done = client.post(url, {"chair": deputy.number, "reason": "the chair is ill"})
+    assert done.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.chair == deputy
+    event = AuditEvent.objects.get(verb="meetings.change_meeting_chair")
+    assert event.reason == "the chair is ill"
+    assert event.before == {"chair": world.members["chair"].pk}
+    assert event.after["chair"] == deputy.pk
+    assert _client(world, "member").get(url).status_code in (403, 404)

@@ -190,7 +190,6 @@ class MeetingIn(Schema):
     attendance_mode: Literal["in_person", "online", "hybrid"] = "in_person"
     chair: str | None = Field(None, description="Member number")
     secretary: str | None = Field(None, description="Member number")
-    notice_sent_on: datetime.date | None = None
 
 
 @router.post(
@@ -227,8 +226,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
             location=payload.location,
             online_url=payload.online_url,
             attendance_mode=payload.attendance_mode,
-            notice_sent_on=payload.notice_sent_on,
-            acting_user=user,
+                acting_user=user,
             **people,
         )
     except MeetingError as exc:

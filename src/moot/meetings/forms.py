@@ -63,15 +63,10 @@ class ScheduleForm(_Form):
         help_text="The video-call link (online and hybrid).",
         assume_scheme="https",
     )
-    chair_number = MemberNumberField(label="Chair (member number)")
+    # No chair: the unit's chair (else vice-chair) chairs; changing it has its own page with a
+    # reason. No notice date: moot sends the notice, or one sent another way is recorded with a
+    # reason on its own page (issue 8, findings 4 and 15).
     secretary_number = MemberNumberField(label="Secretary (member number)")
-    notice_sent_on = forms.DateField(
-        required=False,
-        label="Notice already sent on",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Only if notice went out another way (post, an earlier system). Otherwise "
-        "send the notice from the meeting's page.",
-    )
 
     def __init__(self, *args: Any, units: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,14 +76,13 @@ class ScheduleForm(_Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         unit = data.get("unit")
-        for role in ("chair", "secretary"):
-            number = (data.get(f"{role}_number") or "").strip()
-            data[role] = None
-            if number:
-                try:
-                    data[role] = _member_by_number(number, unit)
-                except forms.ValidationError as exc:
-                    self.add_error(f"{role}_number", exc)
+        number = (data.get("secretary_number") or "").strip()
+        data["secretary"] = None
+        if number:
+            try:
+                data["secretary"] = _member_by_number(number, unit)
+            except forms.ValidationError as exc:
+                self.add_error("secretary_number", exc)
         if data.get("date") and data.get("time"):
             data["starts_at"] = timezone.make_aware(
                 datetime.datetime.combine(data["date"], data["time"])
@@ -107,7 +101,7 @@ class EditMeetingForm(_Form):
     online_url = forms.URLField(
         max_length=500, required=False, label="Online link", assume_scheme="https"
     )
-    chair_number = MemberNumberField(label="Chair (member number)")
+    # The chair is changed on its own page, with a reason (do_change_meeting_chair).
     secretary_number = MemberNumberField(label="Secretary (member number)")
 
     def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
@@ -121,7 +115,6 @@ class EditMeetingForm(_Form):
                 "attendance_mode": meeting.attendance_mode,
                 "location": meeting.location,
                 "online_url": meeting.online_url,
-                "chair_number": meeting.chair.number if meeting.chair_id else "",
                 "secretary_number": meeting.secretary.number if meeting.secretary_id else "",
             },
         )
@@ -130,14 +123,13 @@ class EditMeetingForm(_Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        for role in ("chair", "secretary"):
-            number = (data.get(f"{role}_number") or "").strip()
-            data[role] = None
-            if number:
-                try:
-                    data[role] = _member_by_number(number, self.meeting.unit)
-                except forms.ValidationError as exc:
-                    self.add_error(f"{role}_number", exc)
+        number = (data.get("secretary_number") or "").strip()
+        data["secretary"] = None
+        if number:
+            try:
+                data["secretary"] = _member_by_number(number, self.meeting.unit)
+            except forms.ValidationError as exc:
+                self.add_error("secretary_number", exc)
         if data.get("date") and data.get("time"):
             data["starts_at"] = timezone.make_aware(
                 datetime.datetime.combine(data["date"], data["time"])
@@ -155,7 +147,6 @@ class EditMeetingForm(_Form):
                 "attendance_mode",
                 "location",
                 "online_url",
-                "chair",
                 "secretary",
             )
             if name in data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moot.meetings import views
+from moot.meetings import officer_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -12,6 +12,16 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/quorum/", views.quorum_fragment, name="quorum"),
     path("meetings/<int:meeting_id>/meeting.ics", views.calendar, name="ics"),
     path("meetings/<int:meeting_id>/notice/", views.send_notice, name="send_notice"),
+    path(
+        "meetings/<int:meeting_id>/notice/outside/",
+        officer_views.record_outside_notice,
+        name="record_outside_notice",
+    ),
+    path(
+        "meetings/<int:meeting_id>/chair-change/",
+        officer_views.change_chair,
+        name="change_chair",
+    ),
     path("meetings/<int:meeting_id>/agenda/", views.agenda, name="agenda"),
     path("meetings/items/<int:item_id>/move/", views.move_item, name="move_item"),
     path("meetings/items/<int:item_id>/remove/", views.remove_item, name="remove_item"),

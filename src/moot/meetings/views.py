@@ -172,9 +172,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 location=data["location"],
                 online_url=data["online_url"],
                 attendance_mode=data["attendance_mode"],
-                chair=data["chair"],
                 secretary=data["secretary"],
-                notice_sent_on=data["notice_sent_on"],
                 acting_user=request.user,
             )
         except MeetingError as exc:
@@ -194,6 +192,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    from moot.meetings.actions.officers import outside_notice
+
     meeting = access_meeting(meeting_id, request.user)
     member = member_of(request.user)
     can_manage = request.user.has_perm("meetings.manage_meeting", meeting)
@@ -201,6 +201,7 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         **_live_context(meeting, request.user),
         "kind": queries.meeting_kind_of(meeting),
         "items": _items_with_links(meeting, request.user),
+        "outside_notice": outside_notice(meeting),
         "can_manage": can_manage,
         "my_attendance": queries.attendance_of_member(meeting, member),
         "is_member": member is not None,

@@ -32,6 +32,11 @@ from moot.meetings.actions.chair import (
     do_start_meeting,
 )
 from moot.meetings.actions.minutes import do_approve_minutes, do_draft_minutes, do_edit_minutes
+from moot.meetings.actions.officers import (
+    do_change_meeting_chair,
+    do_record_outside_notice,
+    rulebook_chair,
+)
 from moot.meetings.actions.scheduling import (
     NOTICE_BATCH,
     check_meeting_details,
@@ -55,6 +60,7 @@ __all__ = [
     "check_notice_period",
     "do_add_agenda_item",
     "do_approve_minutes",
+    "do_change_meeting_chair",
     "do_check_in",
     "do_check_in_guest",
     "do_check_in_with_code",
@@ -66,10 +72,12 @@ __all__ = [
     "do_move_agenda_item",
     "do_next_item",
     "do_previous_item",
+    "do_record_outside_notice",
     "do_remove_agenda_item",
     "do_send_notice",
     "do_set_current_item",
     "do_start_meeting",
     "do_update_meeting",
+    "rulebook_chair",
     "snapshot",
 ]

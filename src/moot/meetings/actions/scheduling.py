@@ -145,12 +145,16 @@ def do_create_meeting(
     check_notice_period(
         edition, kind, meeting_date=meeting_date, notice_date=notice_sent_on or today
     )
-    for role, person in (("chair", chair), ("secretary", secretary)):
-        if person is not None and not belongs_to(person, unit):
-            raise MeetingError(
-                f"{person} is not a member of {unit.name}; choose a member of the unit as {role}.",
-                field=role,
-            )
+    from moot.meetings.actions.officers import check_chair
+
+    # The chair is who the rulebook says unless named; nobody names themself.
+    chair = check_chair(unit, chair, on=meeting_date, acting_user=acting_user)
+    if secretary is not None and not belongs_to(secretary, unit):
+        raise MeetingError(
+            f"{secretary} is not a member of {unit.name}; choose a member of the unit as "
+            "secretary.",
+            field="secretary",
+        )
     title = (
         title.strip() or f"{meeting_kind.name[:1].upper()}{meeting_kind.name[1:]} of {unit.name}"
     )
@@ -182,8 +186,9 @@ def do_create_meeting(
 
 @transaction.atomic
 def do_update_meeting(meeting: Meeting, *, changes: Mapping[str, Any], acting_user: Any) -> Meeting:
-    """Change a scheduled meeting's title, date, place, attendance mode, chair or secretary.
-    A new date is checked against the notice already sent (or today when none was)."""
+    """Change a scheduled meeting's title, date, place, attendance mode or secretary. A new
+    date is checked against the notice already sent (or today when none was). The chair is
+    changed only by ``do_change_meeting_chair``, with a reason."""
     meeting = lock_meeting(meeting)
     if not meeting.is_scheduled:
         raise MeetingError("Only a meeting that has not started can be changed.", code="state")
@@ -193,9 +198,13 @@ def do_update_meeting(meeting: Meeting, *, changes: Mapping[str, Any], acting_us
         "location",
         "online_url",
         "attendance_mode",
-        "chair",
         "secretary",
     }
+    if "chair" in changes:
+        raise MeetingError(
+            "The chair is changed on its own, with a reason (do_change_meeting_chair).",
+            field="chair",
+        )
     unknown = set(changes) - allowed
     if unknown:
         raise MeetingError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
@@ -224,10 +233,9 @@ def do_update_meeting(meeting: Meeting, *, changes: Mapping[str, Any], acting_us
             notice_date=meeting.notice_sent_on or timezone.localdate(),
         )
         meeting.edition_name = edition.name
-    for role in ("chair", "secretary"):
-        person = getattr(meeting, role)
-        if role in changes and person is not None and not belongs_to(person, meeting.unit):
-            raise MeetingError(f"{person} is not a member of {meeting.unit.name}.", field=role)
+    person = meeting.secretary
+    if "secretary" in changes and person is not None and not belongs_to(person, meeting.unit):
+        raise MeetingError(f"{person} is not a member of {meeting.unit.name}.", field="secretary")
     if not meeting.title:
         raise MeetingError("Give the meeting a title.", field="title")
     meeting.save()
