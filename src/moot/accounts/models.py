@@ -24,10 +24,16 @@ class User(AbstractUser):
         longer matches: it covers the password (Django's own rule) and the session
         generation, so raising the generation ends every session of the account. Generation
         0 gives Django's hash unchanged, so sessions made before the field existed stay."""
-        if not self.session_generation:
-            return super()._get_session_auth_hash(secret=secret)
         from django.utils.crypto import salted_hmac
 
+        if not self.session_generation:
+            # Django's own hash (AbstractBaseUser._get_session_auth_hash), unchanged.
+            return salted_hmac(
+                "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+                self.password,
+                secret=secret,
+                algorithm="sha256",
+            ).hexdigest()
         return salted_hmac(
             "moot.accounts.User.session_auth_hash",
             f"{self.password}:{self.session_generation}",
@@ -39,7 +45,7 @@ class User(AbstractUser):
         # ``_password`` is set by set_password() until the save (AbstractBaseUser): a new
         # password on an existing account revokes its API tokens, whichever page or command
         # changed it (password change, reset, the staff admin, changepassword).
-        password_changed = self._password is not None and self.pk is not None
+        password_changed = getattr(self, "_password", None) is not None and self.pk is not None
         super().save(*args, **kwargs)
         if password_changed:
             from moot.accounts.actions import do_revoke_all_api_tokens

@@ -36,7 +36,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
         )
     rows = RegisterProposal.objects.select_related("unit", "member", "proposed_by", "decided_by")
     if not decides:
-        rows = rows.filter(proposed_by=user)
+        rows = rows.filter(proposed_by_id=user.pk)
     pending = rows.filter(state=ProposalState.PENDING).order_by("proposed_at", "id")
     decided = rows.filter(~Q(state=ProposalState.PENDING)).order_by("-decided_at", "-id")[:50]
     rules = _rules()
