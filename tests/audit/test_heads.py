@@ -87,7 +87,7 @@ def test_a_declared_result_prints_the_declaration_event(declared: Any) -> None:
 def test_a_closed_polls_result_prints_the_closing_event(declared: Any) -> None:
     election, client = declared
     page = client.get(f"/polls/{election.poll_id}/").content.decode()
-    assert printed_head(page) == sealed("poll.close")
+    assert printed_head(page) == sealed("polls.close_poll")
 
 
 def test_a_printed_head_verifies_until_the_chain_is_rewritten(declared: Any) -> None:

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 
 from moot.audit.actions import record
 from moot.counting.model import CountError
+from moot.polls.audit_verbs import AuditVerb
 from moot.polls.errors import PollError
 from moot.polls.models import (
     Entitlement,
@@ -207,7 +208,7 @@ def do_create_poll(
         PollOption(poll=poll, label=label, member=member, code=code, order=i)
         for i, (label, member, code) in enumerate(labels, start=1)
     )
-    record(actor=acting_user, verb="poll.create", obj=poll, after=snapshot(poll))
+    record(actor=acting_user, verb=AuditVerb.CREATE_POLL, obj=poll, after=snapshot(poll))
     return poll
 
 
@@ -299,7 +300,7 @@ def do_open_poll(poll: Poll, *, acting_user: Any, electorate: Iterable[Any] | No
         poll.save(update_fields=["state", "opened_at", "opened_by", "electorate_size"])
         record(
             actor=acting_user,
-            verb="poll.open",
+            verb=AuditVerb.OPEN_POLL,
             obj=poll,
             before={"state": PollState.DRAFT},
             after={"state": poll.state, "electorate": poll.electorate_size},
@@ -519,7 +520,7 @@ def do_cast_ballot(poll: Poll, member: Any, choice: Any, *, acting_user: Any) ->
                 NamedVote.objects.create(poll_id=locked.pk, member=member, content=content)
                 record(
                     actor=acting_user,
-                    verb="poll.named_vote_cast",
+                    verb=AuditVerb.CAST_BALLOT,
                     obj=locked,
                     object_repr=locked.title,
                     after={"member": member.number, "choice": json.loads(content)},
@@ -588,7 +589,7 @@ def do_enter_teller_counts(
             rows.append(row)
         record(
             actor=acting_user,
-            verb="poll.teller_counts",
+            verb=AuditVerb.ENTER_TELLER_COUNTS,
             obj=poll,
             before={str(k): v for k, v in before.items()},
             after={str(k): v for k, v in parsed.items()},
@@ -710,7 +711,7 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
         )
         record(
             actor=acting_user,
-            verb="poll.close",
+            verb=AuditVerb.CLOSE_POLL,
             obj=poll,
             before={"state": PollState.OPEN},
             after={
