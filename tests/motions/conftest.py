@@ -17,8 +17,6 @@ from factories import (
     MeetingFactory,
     MemberFactory,
     OrganisationFactory,
-    UnitFactory,
-    UserFactory,
     tonight,
 )
 
@@ -28,7 +26,12 @@ def make_person(unit: Any, **kwargs: Any) -> Any:
 
 
 @dataclass
-class World:
+class Assembly:
+    """The shared ``world`` (tests/accounts/world.py) at an assembly: Riverside's chair,
+    secretary and a member from the world, a mover (of the North branch) and a seconder with
+    accounts, an affiliated union, tonight's AGM and next month's general meeting."""
+
+    world: Any
     region: Any
     clp: Any
     branch: Any
@@ -66,26 +69,18 @@ def make_meeting(
 
 
 def three_weeks_ago() -> datetime.date:
-    """When the world's motions were tabled: three weeks before tonight's meeting."""
+    """When the assembly's motions were tabled: three weeks before tonight's meeting."""
     return timezone.localdate() - datetime.timedelta(days=21)
 
 
 @pytest.fixture
-def world(db: Any) -> World:
-    from moot.accounts.models import StaffAssignment
-
-    region = UnitFactory(kind="region", name="Eastmarch Region")
-    clp = UnitFactory(kind="constituency", name="Riverside & Hollow CLP", parent=region)
-    branch = UnitFactory(kind="branch", name="Hollow Ward", parent=clp)
+def assembly(world: Any) -> Assembly:
+    clp, branch = world.riverside, world.north
     union = OrganisationFactory(name="Allied Riverworkers Union", slug="allied-riverworkers")
     AffiliationFactory(unit=clp, organisation=union)
-    chair = make_person(clp, first_name="Imogen", last_name="Thackeray")
-    secretary = make_person(clp, first_name="Rafael", last_name="Oduya")
+    chair, secretary = world.members["chair"], world.members["secretary"]
     mover = make_person(clp, first_name="Petra", last_name="Lindqvist", branch=branch)
     seconder = make_person(clp, first_name="Tomasz", last_name="Brennan")
-    member = make_person(clp, first_name="Aled", last_name="Fairweather")
-    staff = UserFactory(email="governance@national.example.org")
-    StaffAssignment.objects.create(user=staff, role="national_staff")
     # Tonight's AGM, opened by its secretary: notice went out 30 days ago, and the motions below
     # were tabled before the deadline (``table`` records them as tabled 21 days ago).
     meeting = MeetingFactory(
@@ -99,45 +94,42 @@ def world(db: Any) -> World:
     next_meeting = make_meeting(
         clp, kind="general", chair=chair, secretary=secretary, days_ahead=30
     )
-    return World(
-        region,
-        clp,
-        branch,
-        union,
-        chair,
-        secretary,
-        mover,
-        seconder,
-        member,
-        staff,
-        meeting,
-        next_meeting,
+    return Assembly(
+        world=world,
+        region=world.region,
+        clp=clp,
+        branch=branch,
+        union=union,
+        chair=chair,
+        secretary=secretary,
+        mover=mover,
+        seconder=seconder,
+        member=world.members["member"],
+        staff=world.users["national_staff"],
+        meeting=meeting,
+        next_meeting=next_meeting,
     )
 
 
 @pytest.fixture
 def check_in() -> Callable[..., list[Any]]:
-    """check_in(meeting, n=12) -> n new members of the meeting's unit, present and eligible."""
+    """check_in(meeting, n=12) -> n new members of the meeting's unit checked in at the door
+    (``do_check_in``: present and, a year in membership, eligible)."""
 
     def make(meeting: Any, n: int = 12, members: list[Any] | None = None) -> list[Any]:
-        from moot.meetings.models import Attendance
+        from moot.meetings.actions import do_check_in
 
         people = members if members is not None else [make_person(meeting.unit) for _ in range(n)]
         for person in people:
-            Attendance.objects.create(
-                meeting=meeting,
-                member=person,
-                capacity="voter",
-                eligible=True,
-                checked_in_at=timezone.now(),
-            )
+            attendance = do_check_in(meeting, person, acting_user=None)
+            assert attendance.eligible, f"{person} was refused at the door"
         return people
 
     return make
 
 
 @pytest.fixture
-def table(world: World) -> Callable[..., Any]:
+def table(assembly: Assembly) -> Callable[..., Any]:
     """table(title=..., text=..., **kwargs) -> a motion tabled by the mover at the meeting
     (a branch's or an affiliate's motion: entered by the meeting's secretary)."""
     from moot.motions.actions import do_table_motion
@@ -145,12 +137,14 @@ def table(world: World) -> Callable[..., Any]:
     def make(**kwargs: Any) -> Any:
         kwargs.setdefault("title", "Safe cycling routes to every school")
         kwargs.setdefault("text", POLICY_TEXT)
-        kwargs.setdefault("mover", world.mover)
-        kwargs.setdefault("seconder", world.seconder)
+        kwargs.setdefault("mover", assembly.mover)
+        kwargs.setdefault("seconder", assembly.seconder)
         by_member = kwargs.get("proposer_kind", "member") == "member"
-        kwargs.setdefault("acting_user", world.mover.user if by_member else world.secretary.user)
+        kwargs.setdefault(
+            "acting_user", assembly.mover.user if by_member else assembly.secretary.user
+        )
         kwargs.setdefault("tabled_on", three_weeks_ago())
-        return do_table_motion(world.meeting, **kwargs)
+        return do_table_motion(assembly.meeting, **kwargs)
 
     return make
 

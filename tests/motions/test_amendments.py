@@ -42,7 +42,7 @@ def test_lines_are_numbered_for_amendments(motion: Any) -> None:
 
 
 def test_an_accepted_amendment_changes_the_derived_text_and_is_audited(
-    world: Any, motion: Any
+    assembly: Any, motion: Any
 ) -> None:
     last = len(queries.lines_of(motion))
     amendment = do_propose_amendment(
@@ -50,11 +50,11 @@ def test_an_accepted_amendment_changes_the_derived_text_and_is_audited(
         action="insert",
         line_from=last,
         text="This meeting also asks the region to raise the matter with the mayor.",
-        mover=world.member,
-        acting_user=world.member.user,
+        mover=assembly.member,
+        acting_user=assembly.member.user,
     )
     assert queries.text_as_amended(motion) == TEXT  # proposed: not yet part of the text
-    do_accept_amendment(amendment, acting_user=world.mover.user)
+    do_accept_amendment(amendment, acting_user=assembly.mover.user)
     amended = queries.text_as_amended(motion)
     assert amended.endswith(
         "county council. This meeting also asks the region to raise the matter with the mayor."
@@ -66,17 +66,17 @@ def test_an_accepted_amendment_changes_the_derived_text_and_is_audited(
     assert event.after["motion_text"] == amended
 
 
-def test_replace_and_delete(world: Any, motion: Any) -> None:
+def test_replace_and_delete(assembly: Any, motion: Any) -> None:
     first = do_propose_amendment(
         motion,
         action="replace",
         line_from=1,
         line_to=2,
         text="This meeting notes the bus cuts.",
-        mover=world.member,
-        acting_user=world.member.user,
+        mover=assembly.member,
+        acting_user=assembly.member.user,
     )
-    do_accept_amendment(first, acting_user=world.mover.user)
+    do_accept_amendment(first, acting_user=assembly.mover.user)
     assert queries.text_as_amended(motion).startswith("This meeting notes the bus cuts.\n\n")
     lines = queries.lines_of(motion)
     resolve_line = next(line.number for line in lines if "resolves" in line.text)
@@ -85,44 +85,44 @@ def test_replace_and_delete(world: Any, motion: Any) -> None:
         action="delete",
         line_from=resolve_line,
         line_to=len(lines),
-        mover=world.member,
-        acting_user=world.member.user,
+        mover=assembly.member,
+        acting_user=assembly.member.user,
     )
-    do_accept_amendment(delete, acting_user=world.mover.user)
+    do_accept_amendment(delete, acting_user=assembly.mover.user)
     assert queries.text_as_amended(motion) == "This meeting notes the bus cuts."
 
 
-def test_an_amendment_to_lines_already_changed_has_fallen(world: Any, motion: Any) -> None:
+def test_an_amendment_to_lines_already_changed_has_fallen(assembly: Any, motion: Any) -> None:
     first = do_propose_amendment(
         motion,
         action="replace",
         line_from=1,
         text="Shorter.",
-        mover=world.member,
-        acting_user=world.member.user,
+        mover=assembly.member,
+        acting_user=assembly.member.user,
     )
     second = do_propose_amendment(
         motion,
         action="delete",
         line_from=1,
-        mover=world.seconder,
-        acting_user=world.seconder.user,
+        mover=assembly.seconder,
+        acting_user=assembly.seconder.user,
     )
-    do_accept_amendment(first, acting_user=world.mover.user)
+    do_accept_amendment(first, acting_user=assembly.mover.user)
     with pytest.raises(MotionError, match="amendment 1 already changed; it has fallen"):
-        do_accept_amendment(second, acting_user=world.mover.user)
+        do_accept_amendment(second, acting_user=assembly.mover.user)
     with pytest.raises(MotionError, match="already changed"):
         do_propose_amendment(
             motion,
             action="replace",
             line_from=1,
             text="Again",
-            mover=world.member,
-            acting_user=world.member.user,
+            mover=assembly.member,
+            acting_user=assembly.member.user,
         )
 
 
-def test_amendments_to_lines_that_do_not_exist_are_refused(world: Any, motion: Any) -> None:
+def test_amendments_to_lines_that_do_not_exist_are_refused(assembly: Any, motion: Any) -> None:
     with pytest.raises(MotionError, match="are not in the motion") as caught:
         do_propose_amendment(
             motion,
@@ -130,79 +130,83 @@ def test_amendments_to_lines_that_do_not_exist_are_refused(world: Any, motion: A
             line_from=40,
             line_to=41,
             text="x",
-            mover=world.member,
-            acting_user=world.member.user,
+            mover=assembly.member,
+            acting_user=assembly.member.user,
         )
     assert caught.value.field == "line_from"
 
 
 def test_a_voted_amendment_carried_joins_the_text_lost_does_not(
-    world: Any, motion: Any, check_in: Any
+    assembly: Any, motion: Any, check_in: Any
 ) -> None:
-    check_in(world.meeting, 10)
+    check_in(assembly.meeting, 10)
     carried = do_propose_amendment(
         motion,
         action="insert",
         line_from=0,
         text="Preamble.",
-        mover=world.member,
-        acting_user=world.member.user,
+        mover=assembly.member,
+        acting_user=assembly.member.user,
     )
     lost = do_propose_amendment(
         motion,
         action="delete",
         line_from=1,
-        mover=world.seconder,
-        acting_user=world.seconder.user,
+        mover=assembly.seconder,
+        acting_user=assembly.seconder.user,
     )
-    do_open_amendment_vote(carried, acting_user=world.chair.user)
+    do_open_amendment_vote(carried, acting_user=assembly.chair.user)
     with pytest.raises(MotionError, match="one at a time"):
-        do_open_amendment_vote(lost, acting_user=world.chair.user)
+        do_open_amendment_vote(lost, acting_user=assembly.chair.user)
     carried.refresh_from_db()
     assert carried.poll.majority == "simple"
     do_enter_teller_counts(
-        carried.poll, {"yes": 6, "no": 3, "abstain": 1}, acting_user=world.chair.user
+        carried.poll, {"yes": 6, "no": 3, "abstain": 1}, acting_user=assembly.chair.user
     )
-    carried = do_close_amendment_vote(carried, acting_user=world.chair.user)
+    carried = do_close_amendment_vote(carried, acting_user=assembly.chair.user)
     assert (carried.state, carried.votes_yes, carried.votes_no) == ("carried", 6, 3)
     assert queries.text_as_amended(motion).startswith("Preamble.\n\nThis meeting notes")
 
-    do_open_amendment_vote(lost, acting_user=world.chair.user)
+    do_open_amendment_vote(lost, acting_user=assembly.chair.user)
     lost.refresh_from_db()
-    do_enter_teller_counts(lost.poll, {"yes": 4, "no": 4}, acting_user=world.chair.user)
-    lost = do_close_amendment_vote(lost, acting_user=world.chair.user)
+    do_enter_teller_counts(lost.poll, {"yes": 4, "no": 4}, acting_user=assembly.chair.user)
+    lost = do_close_amendment_vote(lost, acting_user=assembly.chair.user)
     assert lost.state == AmendmentState.LOST
     assert "4 for, 4 against" in lost.outcome_text
     assert "lost" in lost.outcome_text
     assert "This meeting notes" in queries.text_as_amended(motion)
 
 
-def test_the_motion_is_not_put_while_amendments_are_pending(world: Any, motion: Any) -> None:
+def test_the_motion_is_not_put_while_amendments_are_pending(assembly: Any, motion: Any) -> None:
     pending = do_propose_amendment(
-        motion, action="delete", line_from=1, mover=world.member, acting_user=world.member.user
+        motion,
+        action="delete",
+        line_from=1,
+        mover=assembly.member,
+        acting_user=assembly.member.user,
     )
     with pytest.raises(MotionError, match="Deal with amendment 1 first"):
-        do_open_motion_vote(motion, acting_user=world.chair.user)
-    do_withdraw_amendment(pending, acting_user=world.member.user)
+        do_open_motion_vote(motion, acting_user=assembly.chair.user)
+    do_withdraw_amendment(pending, acting_user=assembly.member.user)
     with pytest.raises(MotionError, match="only a proposed amendment"):
-        do_accept_amendment(pending, acting_user=world.mover.user)
+        do_accept_amendment(pending, acting_user=assembly.mover.user)
 
 
-def test_composite_links_the_originals_and_marks_them(world: Any, table: Any) -> None:
+def test_composite_links_the_originals_and_marks_them(assembly: Any, table: Any) -> None:
     one = table(title="Buses", text="Restore the bus.")
     two = table(
         title="More buses",
         text="Restore the evening bus too.",
         proposer_kind="branch",
-        proposer=world.branch,
+        proposer=assembly.branch,
     )
     composite = do_composite_motions(
         [one, two],
         title="Composite: buses",
         text="Restore the day and evening buses.",
-        mover=world.mover,
-        seconder=world.seconder,
-        acting_user=world.secretary.user,
+        mover=assembly.mover,
+        seconder=assembly.seconder,
+        acting_user=assembly.secretary.user,
     )
     assert composite.proposer_kind == ProposerKind.COMPOSITE
     assert composite.number == 3
@@ -217,17 +221,17 @@ def test_composite_links_the_originals_and_marks_them(world: Any, table: Any) ->
             [one, composite],
             title="Again",
             text="x",
-            mover=world.mover,
-            seconder=world.seconder,
-            acting_user=world.secretary.user,
+            mover=assembly.mover,
+            seconder=assembly.seconder,
+            acting_user=assembly.secretary.user,
         )
     with pytest.raises(MotionError, match="at least two"):
         do_composite_motions(
             [composite],
             title="Alone",
             text="x",
-            mover=world.mover,
-            seconder=world.seconder,
-            acting_user=world.secretary.user,
+            mover=assembly.mover,
+            seconder=assembly.seconder,
+            acting_user=assembly.secretary.user,
         )
     assert Motion.objects.count() == 3

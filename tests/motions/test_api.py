@@ -25,7 +25,7 @@ def as_user(user: Any) -> Client:
     return client
 
 
-def test_motions_are_in_the_openapi_document(world: Any) -> None:
+def test_motions_are_in_the_openapi_document(assembly: Any) -> None:
     paths = Client().get("/api/openapi.json").json()["paths"]
     for path in (
         "/api/motions/",
@@ -42,15 +42,17 @@ def test_motions_are_in_the_openapi_document(world: Any) -> None:
         assert path in paths, path
 
 
-def test_table_with_a_token_and_read_it_back(world: Any) -> None:
-    _row, secret = do_create_api_token(world.mover.user, name="t", acting_user=world.mover.user)
+def test_table_with_a_token_and_read_it_back(assembly: Any) -> None:
+    _row, secret = do_create_api_token(
+        assembly.mover.user, name="t", acting_user=assembly.mover.user
+    )
     client = Client()
     payload = {
-        "meeting": world.next_meeting.pk,
+        "meeting": assembly.next_meeting.pk,
         "title": "Free school meals",
         "text": "This meeting resolves to campaign for free school meals for every child.",
-        "mover": world.mover.number,
-        "seconder": world.seconder.number,
+        "mover": assembly.mover.number,
+        "seconder": assembly.seconder.number,
     }
     assert post(client, "/api/motions/", payload).status_code == 401
     response = post(client, "/api/motions/", payload, HTTP_AUTHORIZATION=f"Bearer {secret}")
@@ -64,24 +66,24 @@ def test_table_with_a_token_and_read_it_back(world: Any) -> None:
     }
     assert body["chair_flags"] == []
     listed = client.get(
-        f"/api/motions/?meeting={world.next_meeting.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}"
+        f"/api/motions/?meeting={assembly.next_meeting.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}"
     ).json()
     assert [m["title"] for m in listed] == ["Free school meals"]
 
 
-def test_a_late_motion_is_refused_with_the_clause(world: Any) -> None:
+def test_a_late_motion_is_refused_with_the_clause(assembly: Any) -> None:
     from motions.conftest import make_meeting
 
-    late = make_meeting(world.clp, days_ahead=1, chair=world.chair)
+    late = make_meeting(assembly.clp, days_ahead=1, chair=assembly.chair)
     response = post(
-        as_user(world.mover.user),
+        as_user(assembly.mover.user),
         "/api/motions/",
         {
             "meeting": late.pk,
             "title": "Late",
             "text": "Text.",
-            "mover": world.mover.number,
-            "seconder": world.seconder.number,
+            "mover": assembly.mover.number,
+            "seconder": assembly.seconder.number,
         },
     )
     assert response.status_code == 422
@@ -89,13 +91,15 @@ def test_a_late_motion_is_refused_with_the_clause(world: Any) -> None:
     assert "Too late" in response.json()["detail"]
 
 
-def test_rulings_challenge_and_permissions(world: Any, table: Any, check_in: Any) -> None:
-    check_in(world.meeting, 6)
+def test_rulings_challenge_and_permissions(assembly: Any, table: Any, check_in: Any) -> None:
+    check_in(assembly.meeting, 6)
     motion = table()
     url = f"/api/motions/{motion.pk}/rulings"
     ruling = {"decision": "not_competent", "category": "reserved_to_national_bodies"}
-    assert post(as_user(world.secretary.user), url, {**ruling, "reasons": "x"}).status_code == 403
-    chair = as_user(world.chair.user)
+    assert (
+        post(as_user(assembly.secretary.user), url, {**ruling, "reasons": "x"}).status_code == 403
+    )
+    chair = as_user(assembly.chair.user)
     refused = post(chair, url, {**ruling, "reasons": " "})
     assert refused.status_code == 422
     assert "A ruling needs written reasons" in refused.json()["detail"]
@@ -107,44 +111,44 @@ def test_rulings_challenge_and_permissions(world: Any, table: Any, check_in: Any
     assert challenged.status_code == 200
     poll = Poll.objects.get(pk=challenged.json()["challenge_poll_id"])
     assert (poll.majority, poll.voting) == ("two-thirds", "paper")
-    do_enter_teller_counts(poll, {"yes": 4, "no": 2}, acting_user=world.chair.user)
+    do_enter_teller_counts(poll, {"yes": 4, "no": 2}, acting_user=assembly.chair.user)
     closed = post(chair, f"/api/motions/rulings/{ruling_id}/challenge/close")
     assert closed.json()["challenge"] == "overturned"  # 4 of 6 present: two thirds
     assert chair.get(f"/api/motions/{motion.pk}").json()["state"] == "admitted"
 
 
-def test_amend_vote_and_forward(world: Any, table: Any, check_in: Any) -> None:
-    check_in(world.meeting, 5)
+def test_amend_vote_and_forward(assembly: Any, table: Any, check_in: Any) -> None:
+    check_in(assembly.meeting, 5)
     motion = table()
-    member = as_user(world.member.user)
+    member = as_user(assembly.member.user)
     proposed = post(
         member,
         f"/api/motions/{motion.pk}/amendments",
-        {"action": "insert", "line_from": 0, "text": "Preamble.", "mover": world.member.number},
+        {"action": "insert", "line_from": 0, "text": "Preamble.", "mover": assembly.member.number},
     )
     assert proposed.status_code == 201
     amendment_id = proposed.json()["id"]
     assert post(member, f"/api/motions/amendments/{amendment_id}/accept").status_code == 403
-    accepted = post(as_user(world.mover.user), f"/api/motions/amendments/{amendment_id}/accept")
+    accepted = post(as_user(assembly.mover.user), f"/api/motions/amendments/{amendment_id}/accept")
     assert accepted.json()["state"] == "accepted"
-    chair = as_user(world.chair.user)
+    chair = as_user(assembly.chair.user)
     assert post(member, f"/api/motions/{motion.pk}/vote", {}).status_code == 403
     opened = post(chair, f"/api/motions/{motion.pk}/vote", {"voting": "show_of_hands"})
     assert opened.json()["text_as_amended"].startswith("Preamble.")
     poll = Poll.objects.get(pk=opened.json()["poll_id"])
     assert poll.question.startswith("Preamble.")
-    do_enter_teller_counts(poll, {"yes": 3, "no": 1}, acting_user=world.chair.user)
+    do_enter_teller_counts(poll, {"yes": 3, "no": 1}, acting_user=assembly.chair.user)
     closed = post(chair, f"/api/motions/{motion.pk}/vote/close").json()
     assert (closed["outcome"], closed["votes_yes"], closed["votes_no"]) == ("carried", 3, 1)
     forwarded = post(chair, f"/api/motions/{motion.pk}/forward").json()
-    assert forwarded["forwarded_to_id"] == world.region.pk
+    assert forwarded["forwarded_to_id"] == assembly.region.pk
 
 
-def test_chair_flags_only_for_the_chair(world: Any, table: Any) -> None:
-    make_person(world.clp, first_name="Ines", last_name="Calloway", suspended=True)
+def test_chair_flags_only_for_the_chair(assembly: Any, table: Any) -> None:
+    make_person(assembly.clp, first_name="Ines", last_name="Calloway", suspended=True)
     motion = table(title="About Ines", text="This meeting supports Ines Calloway in her case.")
-    assert as_user(world.chair.user).get(f"/api/motions/{motion.pk}").json()["chair_flags"]
-    for user in (world.mover.user, world.secretary.user, world.member.user):
+    assert as_user(assembly.chair.user).get(f"/api/motions/{motion.pk}").json()["chair_flags"]
+    for user in (assembly.mover.user, assembly.secretary.user, assembly.member.user):
         body = as_user(user).get(f"/api/motions/{motion.pk}").json()
         assert body["chair_flags"] == []
     assert Motion.objects.count() == 1

@@ -31,10 +31,14 @@ def load_motion_reads() -> Any:
 
 
 @pytest.fixture
-def token(world: Any, table: Any, keep_test_connection: Any) -> str:
+def token(assembly: Any, table: Any, keep_test_connection: Any) -> str:
     motion = table()
     do_propose_amendment(
-        motion, action="delete", line_from=1, mover=world.member, acting_user=world.member.user
+        motion,
+        action="delete",
+        line_from=1,
+        mover=assembly.member,
+        acting_user=assembly.member.user,
     )
     do_rule_on_motion(
         table(title="Second"),
@@ -42,9 +46,9 @@ def token(world: Any, table: Any, keep_test_connection: Any) -> str:
         clause="15.6.2",
         referred_to="the national executive",
         reasons="Reserved to national bodies.",
-        acting_user=world.chair.user,
+        acting_user=assembly.chair.user,
     )
-    user = world.member.user
+    user = assembly.member.user
     _row, secret = do_create_api_token(user, name="schemathesis", acting_user=user)
     return secret
 

@@ -22,20 +22,20 @@ def chromium(browser: Any) -> Any:
     return browser
 
 
-def test_motion_pages(chromium: Any, live_server: Any, world: Any) -> None:
+def test_motion_pages(chromium: Any, live_server: Any, assembly: Any) -> None:
     axe = AxeChecker()
-    make_person(world.clp, first_name="Ines", last_name="Calloway", suspended=True)
+    make_person(assembly.clp, first_name="Ines", last_name="Calloway", suspended=True)
     base = live_server.url
 
-    member = signed_in_page(chromium, live_server, world.mover.user, timeout_ms=15_000)
-    member.goto(f"{base}/meetings/{world.meeting.pk}/motions/new/")
+    member = signed_in_page(chromium, live_server, assembly.mover.user, timeout_ms=15_000)
+    member.goto(f"{base}/meetings/{assembly.next_meeting.pk}/motions/new/")
     axe.check(member, "table a motion (phone)")
     member.get_by_label("Title").fill("Support for a comrade")
     member.get_by_label("Text").fill(
         "This meeting supports Ines Calloway.\n\nThis meeting resolves to write to the "
         "general secretary about her case."
     )
-    member.get_by_label("Seconder").fill(world.seconder.number)
+    member.get_by_label("Seconder").fill(assembly.seconder.number)
     member.get_by_role("button", name="Table the motion").click()
     motion = Motion.objects.get()
     member.wait_for_url(f"{base}/motions/{motion.pk}/")
@@ -52,7 +52,7 @@ def test_motion_pages(chromium: Any, live_server: Any, world: Any) -> None:
     assert member.console_errors == []
 
     chair = signed_in_page(
-        chromium, live_server, world.chair.user, viewport=DESKTOP, timeout_ms=15_000
+        chromium, live_server, assembly.chair.user, viewport=DESKTOP, timeout_ms=15_000
     )
     chair.goto(f"{base}/motions/{motion.pk}/")
     note = chair.get_by_role("region", name="For the chair only")
@@ -74,14 +74,14 @@ def test_motion_pages(chromium: Any, live_server: Any, world: Any) -> None:
     assert "Ruled not competent" in main
     assert "clause 15.6.1" in main
     axe.check(chair, "motion with ruling and history")
-    chair.goto(f"{base}/meetings/{world.meeting.pk}/motions/")
+    chair.goto(f"{base}/meetings/{assembly.next_meeting.pk}/motions/")
     axe.check(chair, "meeting's motions")
     assert "Note for the chair" not in chair.locator("main").inner_text()  # ruled: closed
-    chair.goto(f"{base}/meetings/{world.meeting.pk}/motions/composite/")
+    chair.goto(f"{base}/meetings/{assembly.next_meeting.pk}/motions/composite/")
     axe.check(chair, "composite form")
     chair.goto(f"{base}/motions/")
     axe.check(chair, "motions index")
-    chair.goto(f"{base}/units/{world.region.pk}/received-motions/")
+    chair.goto(f"{base}/units/{assembly.region.pk}/received-motions/")
     axe.check(chair, "received motions")
     assert chair.console_errors == []
     axe.assert_clean()

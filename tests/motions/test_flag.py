@@ -18,14 +18,14 @@ FLAG = "Likely not competent: it appears to concern an individual disciplinary c
 
 
 @pytest.fixture
-def suspended(world: Any) -> Any:
+def suspended(assembly: Any) -> Any:
     return make_person(
-        world.clp, first_name="Zoë", last_name="O'Brien-Hart", suspended=True, status_weeks_ago=2
+        assembly.clp, first_name="Zoë", last_name="O'Brien-Hart", suspended=True, status_weeks_ago=2
     )
 
 
 @pytest.fixture
-def motion(world: Any, table: Any, suspended: Any) -> Any:
+def motion(assembly: Any, table: Any, suspended: Any) -> Any:
     return table(
         title="Solidarity with a comrade",
         text="This meeting expresses its full support for ZOE O BRIEN HART and calls for her "
@@ -33,19 +33,21 @@ def motion(world: Any, table: Any, suspended: Any) -> Any:
     )
 
 
-def test_the_chair_and_national_staff_see_the_flag_with_the_clause(world: Any, motion: Any) -> None:
-    for user in (world.chair.user, world.staff):
+def test_the_chair_and_national_staff_see_the_flag_with_the_clause(
+    assembly: Any, motion: Any
+) -> None:
+    for user in (assembly.chair.user, assembly.staff):
         flags = queries.chair_flags(motion, user)
         assert [f.clause for f in flags] == ["15.6.1"]
         assert flags[0].text.startswith(FLAG)
 
 
 @pytest.mark.parametrize("who", ["member", "mover", "secretary", "superuser"])
-def test_nobody_else_sees_it(world: Any, motion: Any, who: str) -> None:
+def test_nobody_else_sees_it(assembly: Any, motion: Any, who: str) -> None:
     user = (
         UserFactory(is_superuser=True, email="root@example.org")
         if who == "superuser"
-        else getattr(world, who).user
+        else getattr(assembly, who).user
     )
     assert queries.chair_flags(motion, user) == []
     client = Client()
@@ -59,52 +61,52 @@ def test_nobody_else_sees_it(world: Any, motion: Any, who: str) -> None:
     assert "disciplinary" not in api.content.decode()
 
 
-def test_the_flag_says_nothing_about_who_or_which_case(world: Any, motion: Any) -> None:
-    text = queries.chair_flags(motion, world.chair.user)[0].text
+def test_the_flag_says_nothing_about_who_or_which_case(assembly: Any, motion: Any) -> None:
+    text = queries.chair_flags(motion, assembly.chair.user)[0].text
     for secret in ("Zoë", "Brien", "suspended", "investigation", "Hart"):
         assert secret not in text
 
 
-def test_the_flag_is_on_the_chairs_page_and_stored_nowhere(world: Any, motion: Any) -> None:
+def test_the_flag_is_on_the_chairs_page_and_stored_nowhere(assembly: Any, motion: Any) -> None:
     client = Client()
-    client.force_login(world.chair.user)
+    client.force_login(assembly.chair.user)
     page = client.get(f"/motions/{motion.pk}/").content.decode()
     assert FLAG in page
-    listing = client.get(f"/meetings/{world.meeting.pk}/motions/").content.decode()
+    listing = client.get(f"/meetings/{assembly.meeting.pk}/motions/").content.decode()
     assert "Note for the chair" in listing
-    for user in (world.member.user, world.mover.user, world.secretary.user):
+    for user in (assembly.member.user, assembly.mover.user, assembly.secretary.user):
         other = Client()
         other.force_login(user)
-        listing = other.get(f"/meetings/{world.meeting.pk}/motions/").content.decode()
+        listing = other.get(f"/meetings/{assembly.meeting.pk}/motions/").content.decode()
         assert "Note for the chair" not in listing
     assert not AuditEvent.objects.filter(after__icontains="disciplinary").exists()
     assert "disciplinary" not in str(list(AuditEvent.objects.values("after", "reason")))
 
 
 def test_no_flag_for_names_of_members_in_good_standing_or_partial_names(
-    world: Any, table: Any, suspended: Any
+    assembly: Any, table: Any, suspended: Any
 ) -> None:
     clean = table(
         title="Thanks to our officers",
-        text=f"This meeting thanks {world.member.first_name} {world.member.last_name} and "
+        text=f"This meeting thanks {assembly.member.first_name} {assembly.member.last_name} and "
         "Zoë for their work, and welcomes O'Brien-Hartley Street's new bus stop.",
     )
-    assert queries.chair_flags(clean, world.chair.user) == []
+    assert queries.chair_flags(clean, assembly.chair.user) == []
 
 
 def test_reversed_name_order_and_an_amendment_naming_them_are_caught(
-    world: Any, table: Any, suspended: Any
+    assembly: Any, table: Any, suspended: Any
 ) -> None:
     from moot.motions.actions import do_propose_amendment
 
     motion = table(title="Housing", text="This meeting resolves to campaign for council homes.")
-    assert queries.chair_flags(motion, world.chair.user) == []
+    assert queries.chair_flags(motion, assembly.chair.user) == []
     do_propose_amendment(
         motion,
         action="insert",
         line_from=1,
         text="It thanks O'Brien-Hart, Zoe for her leadership.",
-        mover=world.member,
-        acting_user=world.member.user,
+        mover=assembly.member,
+        acting_user=assembly.member.user,
     )
-    assert queries.chair_flags(motion, world.chair.user)
+    assert queries.chair_flags(motion, assembly.chair.user)

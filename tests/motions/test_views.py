@@ -28,36 +28,36 @@ def outsider(db: Any) -> Any:
     return make_person(other)
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(world: Any, table: Any) -> None:
+def test_anonymous_visitors_are_sent_to_sign_in(assembly: Any, table: Any) -> None:
     motion = table()
-    for url in (f"/meetings/{world.meeting.pk}/motions/", f"/motions/{motion.pk}/"):
+    for url in (f"/meetings/{assembly.meeting.pk}/motions/", f"/motions/{motion.pk}/"):
         response = Client().get(url)
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
 
 
-def test_a_member_of_another_unit_sees_nothing(world: Any, table: Any, outsider: Any) -> None:
+def test_a_member_of_another_unit_sees_nothing(assembly: Any, table: Any, outsider: Any) -> None:
     motion = table()
     client = client_for(outsider.user)
-    assert client.get(f"/meetings/{world.meeting.pk}/motions/").status_code == 403
+    assert client.get(f"/meetings/{assembly.meeting.pk}/motions/").status_code == 403
     assert client.get(f"/motions/{motion.pk}/").status_code == 403
-    assert client.get(f"/meetings/{world.meeting.pk}/motions/new/").status_code == 403
+    assert client.get(f"/meetings/{assembly.meeting.pk}/motions/new/").status_code == 403
     assert client.get(f"/api/motions/{motion.pk}").status_code == 403
 
 
-def test_a_member_tables_a_motion_and_sees_numbered_lines(world: Any) -> None:
-    client = client_for(world.mover.user)
-    page = client.get(f"/meetings/{world.next_meeting.pk}/motions/new/")
+def test_a_member_tables_a_motion_and_sees_numbered_lines(assembly: Any) -> None:
+    client = client_for(assembly.mover.user)
+    page = client.get(f"/meetings/{assembly.next_meeting.pk}/motions/new/")
     assert page.status_code == 200
-    assert world.mover.number in page.content.decode()  # the mover defaults to oneself
+    assert assembly.mover.number in page.content.decode()  # the mover defaults to oneself
     response = client.post(
-        f"/meetings/{world.next_meeting.pk}/motions/new/",
+        f"/meetings/{assembly.next_meeting.pk}/motions/new/",
         {
             "title": "Library opening hours",
             "text": "This meeting resolves to campaign to keep Hollow library open on Saturdays.",
             "proposer_kind": "member",
-            "mover": world.mover.number,
-            "seconder": world.seconder.number.lower(),
+            "mover": assembly.mover.number,
+            "seconder": assembly.seconder.number.lower(),
         },
     )
     motion = Motion.objects.get()
@@ -66,40 +66,40 @@ def test_a_member_tables_a_motion_and_sees_numbered_lines(world: Any) -> None:
     detail = client.get(response["Location"]).content.decode()
     assert '<li value="1"' in detail
     assert "Library opening hours" in detail
-    listing = client.get(f"/meetings/{world.next_meeting.pk}/motions/").content.decode()
+    listing = client.get(f"/meetings/{assembly.next_meeting.pk}/motions/").content.decode()
     assert "Library opening hours" in listing
 
 
-def test_the_form_shows_the_refusal_of_a_late_motion_and_unknown_numbers(world: Any) -> None:
+def test_the_form_shows_the_refusal_of_a_late_motion_and_unknown_numbers(assembly: Any) -> None:
     from motions.conftest import make_meeting
 
-    late = make_meeting(world.clp, days_ahead=2, chair=world.chair)
-    client = client_for(world.mover.user)
+    late = make_meeting(assembly.clp, days_ahead=2, chair=assembly.chair)
+    client = client_for(assembly.mover.user)
     response = client.post(
         f"/meetings/{late.pk}/motions/new/",
         {
             "title": "Late",
             "text": "Text.",
             "proposer_kind": "member",
-            "mover": world.mover.number,
-            "seconder": world.seconder.number,
+            "mover": assembly.mover.number,
+            "seconder": assembly.seconder.number,
         },
     )
     assert response.status_code == 200
     assert "Too late to table this motion" in response.content.decode()
     response = client.post(
-        f"/meetings/{world.next_meeting.pk}/motions/new/",
+        f"/meetings/{assembly.next_meeting.pk}/motions/new/",
         {"title": "X", "text": "Y", "proposer_kind": "member", "seconder": "Z999"},
     )
     assert "No member has the number Z999" in response.content.decode()
     assert not Motion.objects.exists()
 
 
-def test_a_member_tables_in_their_own_name_the_secretary_for_others(world: Any) -> None:
+def test_a_member_tables_in_their_own_name_the_secretary_for_others(assembly: Any) -> None:
     """The member's form has no branch or affiliate and its mover is the member, whatever is
     posted; the secretary's form offers them all."""
-    member = client_for(world.mover.user)
-    page = member.get(f"/meetings/{world.next_meeting.pk}/motions/new/").content.decode()
+    member = client_for(assembly.mover.user)
+    page = member.get(f"/meetings/{assembly.next_meeting.pk}/motions/new/").content.decode()
     assert 'name="branch"' not in page
     assert 'name="organisation"' not in page
     assert "You table a motion in your own name" in page
@@ -107,38 +107,38 @@ def test_a_member_tables_in_their_own_name_the_secretary_for_others(world: Any) 
         "title": "Library opening hours",
         "text": "This meeting resolves to keep the library open on Saturdays.",
         "proposer_kind": "branch",  # a tampered form
-        "branch": world.branch.pk,
-        "mover": world.member.number,
-        "seconder": world.seconder.number,
+        "branch": assembly.branch.pk,
+        "mover": assembly.member.number,
+        "seconder": assembly.seconder.number,
     }
-    response = member.post(f"/meetings/{world.next_meeting.pk}/motions/new/", data)
+    response = member.post(f"/meetings/{assembly.next_meeting.pk}/motions/new/", data)
     assert response.status_code == 200  # not a choice this form offers
     assert not Motion.objects.exists()
     # Another mover posted is ignored: the mover is the member tabling.
     data["proposer_kind"] = "member"
-    response = member.post(f"/meetings/{world.next_meeting.pk}/motions/new/", data)
+    response = member.post(f"/meetings/{assembly.next_meeting.pk}/motions/new/", data)
     assert response.status_code == 302
     motion = Motion.objects.get()
-    assert (motion.mover, motion.proposer_kind) == (world.mover, "member")
-    secretary = client_for(world.secretary.user)
-    page = secretary.get(f"/meetings/{world.next_meeting.pk}/motions/new/").content.decode()
+    assert (motion.mover, motion.proposer_kind) == (assembly.mover, "member")
+    secretary = client_for(assembly.secretary.user)
+    page = secretary.get(f"/meetings/{assembly.next_meeting.pk}/motions/new/").content.decode()
     assert 'name="branch"' in page
     assert 'name="organisation"' in page
 
 
-def test_only_the_chair_and_national_staff_may_rule(world: Any, table: Any) -> None:
+def test_only_the_chair_and_national_staff_may_rule(assembly: Any, table: Any) -> None:
     motion = table()
-    for user in (world.member.user, world.mover.user, world.secretary.user):
+    for user in (assembly.member.user, assembly.mover.user, assembly.secretary.user):
         assert client_for(user).get(f"/motions/{motion.pk}/rule/").status_code == 403
-    assert client_for(world.chair.user).get(f"/motions/{motion.pk}/rule/").status_code == 200
-    assert client_for(world.staff).get(f"/motions/{motion.pk}/rule/").status_code == 200
+    assert client_for(assembly.chair.user).get(f"/motions/{motion.pk}/rule/").status_code == 200
+    assert client_for(assembly.staff).get(f"/motions/{motion.pk}/rule/").status_code == 200
 
 
 def test_a_ruling_without_reasons_is_refused_on_the_page_then_recorded(
-    world: Any, table: Any
+    assembly: Any, table: Any
 ) -> None:
     motion = table()
-    client = client_for(world.chair.user)
+    client = client_for(assembly.chair.user)
     data = {"decision": "not_competent", "category": "individual_disciplinary_case"}
     response = client.post(f"/motions/{motion.pk}/rule/", {**data, "reasons": ""})
     assert response.status_code == 200
@@ -148,26 +148,26 @@ def test_a_ruling_without_reasons_is_refused_on_the_page_then_recorded(
         f"/motions/{motion.pk}/rule/", {**data, "reasons": "It concerns one member's case."}
     )
     assert response.status_code == 302
-    page = client_for(world.member.user).get(f"/motions/{motion.pk}/").content.decode()
+    page = client_for(assembly.member.user).get(f"/motions/{motion.pk}/").content.decode()
     assert "Ruled not competent" in page
     assert "clause 15.6.1" in page
     assert "It concerns one member&#x27;s case." in page
 
 
 def test_managing_is_for_the_chair_secretary_and_staff(
-    world: Any, table: Any, check_in: Any
+    assembly: Any, table: Any, check_in: Any
 ) -> None:
-    check_in(world.meeting, 5)  # a quorum: a vote is opened below
+    check_in(assembly.meeting, 5)  # a quorum: a vote is opened below
     motion = table()
-    for user in (world.member.user, world.mover.user):
+    for user in (assembly.member.user, assembly.mover.user):
         client = client_for(user)
         assert (
             client.post(f"/motions/{motion.pk}/vote/", {"vote-voting": "paper"}).status_code == 403
         )
-        assert client.get(f"/meetings/{world.meeting.pk}/motions/composite/").status_code == 403
+        assert client.get(f"/meetings/{assembly.meeting.pk}/motions/composite/").status_code == 403
         assert client.post(f"/motions/{motion.pk}/forward/").status_code == 403
-    secretary = client_for(world.secretary.user)
-    assert secretary.get(f"/meetings/{world.meeting.pk}/motions/composite/").status_code == 200
+    secretary = client_for(assembly.secretary.user)
+    assert secretary.get(f"/meetings/{assembly.meeting.pk}/motions/composite/").status_code == 200
     response = secretary.post(f"/motions/{motion.pk}/vote/", {"vote-voting": "show_of_hands"})
     assert response.status_code == 302
     motion.refresh_from_db()
@@ -175,55 +175,57 @@ def test_managing_is_for_the_chair_secretary_and_staff(
     assert motion.poll.voting == "show_of_hands"
 
 
-def test_the_mover_accepts_an_amendment_another_member_may_not(world: Any, table: Any) -> None:
+def test_the_mover_accepts_an_amendment_another_member_may_not(assembly: Any, table: Any) -> None:
     motion = table()
     amendment = do_propose_amendment(
         motion,
         action="insert",
         line_from=0,
         text="Preamble.",
-        mover=world.member,
-        acting_user=world.member.user,
+        mover=assembly.member,
+        acting_user=assembly.member.user,
     )
     assert (
-        client_for(world.seconder.user)
+        client_for(assembly.seconder.user)
         .post(f"/motions/amendments/{amendment.pk}/accept/")
         .status_code
         == 403
     )
-    response = client_for(world.mover.user).post(f"/motions/amendments/{amendment.pk}/accept/")
+    response = client_for(assembly.mover.user).post(f"/motions/amendments/{amendment.pk}/accept/")
     assert response.status_code == 302
     amendment.refresh_from_db()
     assert amendment.state == "accepted"
-    page = client_for(world.member.user).get(f"/motions/{motion.pk}/").content.decode()
+    page = client_for(assembly.member.user).get(f"/motions/{motion.pk}/").content.decode()
     assert "The motion as amended" in page
     assert "Amendment accepted by the mover" in page  # the history, from the audit trail
 
 
-def test_the_amendment_form_names_a_bad_line(world: Any, table: Any) -> None:
+def test_the_amendment_form_names_a_bad_line(assembly: Any, table: Any) -> None:
     motion = table()
-    response = client_for(world.member.user).post(
+    response = client_for(assembly.member.user).post(
         f"/motions/{motion.pk}/amend/",
-        {"action": "delete", "line_from": 99, "mover": world.member.number},
+        {"action": "delete", "line_from": 99, "mover": assembly.member.number},
     )
     assert response.status_code == 200
     assert "are not in the motion" in response.content.decode()
 
 
-def test_received_motions_page_by_unit(world: Any, outsider: Any) -> None:
+def test_received_motions_page_by_unit(assembly: Any, outsider: Any) -> None:
     assert (
-        client_for(world.member.user).get(f"/units/{world.region.pk}/received-motions/").status_code
+        client_for(assembly.member.user)
+        .get(f"/units/{assembly.region.pk}/received-motions/")
+        .status_code
         == 200
     )
     assert (
-        client_for(outsider.user).get(f"/units/{world.region.pk}/received-motions/").status_code
+        client_for(outsider.user).get(f"/units/{assembly.region.pk}/received-motions/").status_code
         == 403
     )
 
 
-def test_item_links_and_minutes_section(world: Any, table: Any) -> None:
+def test_item_links_and_minutes_section(assembly: Any, table: Any) -> None:
     item = AgendaItem.objects.create(
-        meeting=world.meeting, position=1, kind="motion", title="Motions"
+        meeting=assembly.meeting, position=1, kind="motion", title="Motions"
     )
     motion = table(agenda_item=item)
     do_rule_on_motion(
@@ -231,15 +233,15 @@ def test_item_links_and_minutes_section(world: Any, table: Any) -> None:
         decision="competent",
         clause="7.1.1",
         reasons="Local transport is the party's business.",
-        acting_user=world.chair.user,
+        acting_user=assembly.chair.user,
     )
-    links = item_links(item, world.member.user)
+    links = item_links(item, assembly.member.user)
     assert links == [(f"Motion 1: {motion.title}", f"/motions/{motion.pk}/")]
     stranger = MemberFactory()
     stranger.user = UserFactory()
     stranger.save()
     assert item_links(item, stranger.user) == []
-    section = minutes_section(world.meeting)
+    section = minutes_section(assembly.meeting)
     assert section.title == "Motions"
     assert (
         "ruled it competent (clause 7.1.1): Local transport is the party's business."
@@ -249,78 +251,78 @@ def test_item_links_and_minutes_section(world: Any, table: Any) -> None:
 
 
 def test_item_links_offer_vote_now_while_an_electronic_vote_is_open(
-    world: Any, table: Any, check_in: Any
+    assembly: Any, table: Any, check_in: Any
 ) -> None:
     from moot.motions.actions import do_close_motion_vote, do_open_motion_vote
 
-    check_in(world.meeting, 5)
+    check_in(assembly.meeting, 5)
     item = AgendaItem.objects.create(
-        meeting=world.meeting, position=1, kind="motion", title="Motions"
+        meeting=assembly.meeting, position=1, kind="motion", title="Motions"
     )
     motion = do_open_motion_vote(
-        table(agenda_item=item), voting="electronic", secret=True, acting_user=world.chair.user
+        table(agenda_item=item), voting="electronic", secret=True, acting_user=assembly.chair.user
     )
-    links = dict(item_links(item, world.member.user))
+    links = dict(item_links(item, assembly.member.user))
     assert links["Vote now: motion 1"] == f"/polls/{motion.poll_id}/vote/"
-    do_close_motion_vote(motion, acting_user=world.chair.user)
-    assert "Vote now: motion 1" not in dict(item_links(item, world.member.user))
+    do_close_motion_vote(motion, acting_user=assembly.chair.user)
+    assert "Vote now: motion 1" not in dict(item_links(item, assembly.member.user))
 
 
 def test_the_index_links_the_received_motions_and_ruling_a_closed_motion_is_refused(
-    world: Any, table: Any
+    assembly: Any, table: Any
 ) -> None:
     from moot.motions.actions import do_withdraw_motion
 
     motion = table()
-    client = client_for(world.chair.user)
+    client = client_for(assembly.chair.user)
     assert "received by" not in client.get("/motions/").content.decode()
-    Motion.objects.filter(pk=motion.pk).update(state="forwarded", forwarded_to=world.region)
+    Motion.objects.filter(pk=motion.pk).update(state="forwarded", forwarded_to=assembly.region)
     index = client.get("/motions/").content.decode()
-    assert f'href="/units/{world.region.pk}/received-motions/"' in index
+    assert f'href="/units/{assembly.region.pk}/received-motions/"' in index
     other = table(title="Other")
-    do_withdraw_motion(other, acting_user=world.mover.user)
+    do_withdraw_motion(other, acting_user=assembly.mover.user)
     response = client.get(f"/motions/{other.pk}/rule/", follow=True)
     assert "it can be ruled on only before it is put to the vote" in response.content.decode()
 
 
 def test_a_forwarded_motion_is_visible_to_the_receiving_units_officers(
-    world: Any, table: Any, outsider: Any
+    assembly: Any, table: Any, outsider: Any
 ) -> None:
     from factories import OfficeHoldingFactory, PostFactory
 
     # A regional treasurer: an office in the region, but not one that runs the CLP's meetings.
-    regional = OfficeHoldingFactory(post=PostFactory(unit=world.region, slug="treasurer"))
+    regional = OfficeHoldingFactory(post=PostFactory(unit=assembly.region, slug="treasurer"))
     regional.member.user = UserFactory(email="region.treasurer@example.org")
     regional.member.save(update_fields=["user"])
     motion = table()
     regional_client = client_for(regional.member.user)
     assert regional_client.get(f"/motions/{motion.pk}/").status_code == 403
-    Motion.objects.filter(pk=motion.pk).update(state="forwarded", forwarded_to=world.region)
+    Motion.objects.filter(pk=motion.pk).update(state="forwarded", forwarded_to=assembly.region)
     assert regional_client.get(f"/motions/{motion.pk}/").status_code == 200
     assert client_for(outsider.user).get(f"/motions/{motion.pk}/").status_code == 403
-    page = regional_client.get(f"/units/{world.region.pk}/received-motions/").content.decode()
+    page = regional_client.get(f"/units/{assembly.region.pk}/received-motions/").content.decode()
     assert motion.title in page
 
 
 def test_members_see_that_a_proscribed_affiliation_cannot_take_effect(
-    world: Any, table: Any
+    assembly: Any, table: Any
 ) -> None:
     from factories import OrganisationFactory
 
     lantern = OrganisationFactory(name="The Iron Lantern Network", slug="iron-lantern")
     motion = table(title="Affiliate", text="This party affiliates.", affiliate_to=lantern)
-    page = client_for(world.member.user).get(f"/motions/{motion.pk}/").content.decode()
+    page = client_for(assembly.member.user).get(f"/motions/{motion.pk}/").content.decode()
     assert "If carried, this motion cannot take effect" in page
     assert "proscribed" in page
     assert "clause 1.5.2" in page
 
 
 def test_the_chair_runs_a_show_of_hands_from_the_pages(
-    world: Any, table: Any, check_in: Any
+    assembly: Any, table: Any, check_in: Any
 ) -> None:
-    check_in(world.meeting, 7)
+    check_in(assembly.meeting, 7)
     motion = table()
-    chair = client_for(world.chair.user)
+    chair = client_for(assembly.chair.user)
     chair.post(f"/motions/{motion.pk}/vote/", {"vote-voting": "show_of_hands"})
     motion.refresh_from_db()
     page = chair.get(f"/motions/{motion.pk}/").content.decode()
@@ -334,5 +336,5 @@ def test_the_chair_runs_a_show_of_hands_from_the_pages(
     assert "<strong>Carried.</strong> 4 for, 2 against, 1 abstaining" in page
     assert "Outcome recorded" in page
     assert f"/polls/{motion.poll_id}/" in page
-    minutes = minutes_section(world.meeting).paragraphs[0]
+    minutes = minutes_section(assembly.meeting).paragraphs[0]
     assert "Vote: 4 for, 2 against, 1 abstaining (counted show of hands)" in minutes
