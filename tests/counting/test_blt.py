@@ -93,7 +93,7 @@ def test_errors_name_the_place(text: str, line, column, message: str) -> None:
 
 
 def test_missing_file_is_a_count_error(tmp_path) -> None:
-    with pytest.raises(CountError, match="cannot read the file"):
+    with pytest.raises(CountError, match="file not found"):
         read_blt(tmp_path / "nope.blt")
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from moot.counting.cli import main
 
+pytestmark = pytest.mark.pure
+
 
 def test_list_methods(capsys) -> None:
     assert main(["--list-methods"]) == 0

@@ -18,6 +18,8 @@ from moot.counting.model import (
     GroupConstraint,
 )
 
+pytestmark = pytest.mark.pure
+
 STV_METHODS = ("scottish-stv", "meek")
 
 

@@ -21,6 +21,8 @@ import pytest
 from moot.counting import CountOptions, TieBreakSpec, count
 from moot.counting.formats.blt import read_blt
 
+pytestmark = pytest.mark.pure
+
 WARDS = [
     "Anderston-City", "Baillieston", "Calton", "Canal", "Craigton", "Drumchapel-Anniesland",
     "East-Centre", "Garscadden-Scotsounhill", "Govan", "Greater-Pollock", "Hillhead",

@@ -12,6 +12,8 @@ from moot.counting import count
 from moot.counting.formats.blt import read_blt
 from moot.counting.model import CountOptions, TieBreakSpec
 
+pytestmark = pytest.mark.pure
+
 
 def _nine(value: Fraction) -> str:
     whole, rest = divmod(int(value * 10**9), 10**9)

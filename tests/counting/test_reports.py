@@ -24,6 +24,8 @@ from moot.counting.reports import (
     render_text,
 )
 
+pytestmark = pytest.mark.pure
+
 
 @pytest.fixture(params=["scottish-stv", "meek"])
 def calton(request, elections_data):

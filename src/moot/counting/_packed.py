@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from moot.counting.model import Ballots, Ranking
+from moot.counting.model import Ballots, CountError, Ranking
 
 
 class PackedBallots(Ballots):
@@ -25,7 +25,7 @@ class PackedBallots(Ballots):
         self._rankings: list[Ranking] | None = None
         self._weights: list[int] | None = None
 
-    @property  # type: ignore[override]  # a lazily built field of the parent dataclass
+    @property  # a lazily built field of the parent dataclass
     def rankings(self) -> list[Ranking]:
         if self._rankings is None:
             self._rankings = [tuple((int(c) - 1,) for c in row if c) for row in self.prefs.tolist()]
@@ -35,7 +35,7 @@ class PackedBallots(Ballots):
     def rankings(self, value: list[Ranking]) -> None:
         self._rankings = value
 
-    @property  # type: ignore[override]
+    @property
     def weights(self) -> list[int]:
         if self._weights is None:
             self._weights = [int(w) for w in self.counts.tolist()]
@@ -101,4 +101,10 @@ def pack_rankings(rankings: Sequence[Ranking], weights: Sequence[int]) -> Packed
     for i, ranking in enumerate(rankings):
         for j, level in enumerate(ranking):
             prefs[i, j] = level[0] + 1
+    total = sum(weights)
+    if total >= 2**62:
+        raise CountError(
+            f"the ballots add up to {total:,} papers, more than this count's 64-bit "
+            "arithmetic holds (irv, meek and the Condorcet methods count any number)"
+        )
     return PackedBallots(prefs, np.asarray(list(weights), dtype=np.int64))

@@ -14,12 +14,14 @@ Extra options: ``--contest NAME`` (a CDF report with several contests), ``--prec
 ``--quota droop|hare|exact-droop`` (where the method lets them vary), ``--tie-order NAMES``
 (comma-separated, most favoured first), ``--lot NAMES`` (decisions already made by lot, in
 the order the ties arise), ``--write-blt FILE`` (the ballots as read, in BLT),
-``--output-file FILE``.
+``--output-file FILE``, ``--limit NAME=N`` (raise or lower one of the limits of
+:mod:`moot.counting.limits` for this run; repeatable).
 
 Default method: ``irv`` for one seat and ``scottish-stv`` for more (ranked ballots);
 ``approval`` for approval ballots and ``plurality`` for single-choice ballots.
 
-Bad input (a malformed file, an unknown option value, a missing file) prints one line,
+Bad input (a malformed file, an unknown option value, a missing file, a file or count
+beyond a limit) prints one line,
 ``moot count: <source>:<line>:<column>: <what was expected>``, and exits with status 2.
 """
 
@@ -32,6 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from moot.counting.limits import NAMES, active, check_method, parse_override, using
 from moot.counting.model import CountError, CountOptions, Election, TieBreakSpec, check_seats
 
 if TYPE_CHECKING:
@@ -85,6 +88,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--output-file", help="write the output here instead of stdout")
     parser.add_argument("--chart", help="also draw a chart of the rounds (.svg or .png)")
     parser.add_argument("--write-blt", help="also write the ballots as read, in BLT")
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help="raise or lower a limit for this run: " + ", ".join(NAMES),
+    )
     return parser
 
 
@@ -163,6 +173,7 @@ def _run(args: argparse.Namespace) -> str:
     # when its method is used, unless the command line says otherwise.
     planned = plan.options if plan is not None and plan.method == method else CountOptions()
     spec = get_method(method)
+    check_method(method, len(election.candidates) - len(election.withdrawn), source=args.file)
     if election.kind not in spec.kinds:
         raise CountError(
             f"method {method!r} counts {', '.join(spec.kinds)} ballots; "
@@ -223,7 +234,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parser().parse_args(argv)
-        output = _run(args)
+        limits = active()
+        for text in args.limit:
+            name, value = parse_override(text)
+            limits = limits.replace(**{name: value})
+        with using(limits):
+            output = _run(args)
         if args.output_file:
             Path(args.output_file).write_text(output, encoding="utf-8")
         else:
@@ -240,6 +256,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except RecursionError:
         print("moot count: the input is nested too deeply to read", file=sys.stderr)
+        return 2
+    except MemoryError:
+        # The limits keep memory bounded; this is the last guard, for a machine with less.
+        print(
+            "moot count: out of memory; lower --limit decompressed_bytes, lines or candidates",
+            file=sys.stderr,
+        )
         return 2
     return 0
 

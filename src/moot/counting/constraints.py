@@ -53,6 +53,7 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 
+from moot.counting.limits import active, check_digits, is_whole, json_int, refuse
 from moot.counting.model import Constraints, CountError, Election, GroupConstraint
 
 _SEARCH_LIMIT = 2_000_000  # visited states per feasibility search; far above real elections
@@ -353,6 +354,13 @@ def read_constraints(path_or_text: str | Path, election: Election) -> Constraint
         source = str(path)
         suffix = path.suffix.lower()
         try:
+            if path.is_file() and path.stat().st_size > active().file_bytes:
+                raise refuse(
+                    f"the constraints file is {path.stat().st_size:,} bytes",
+                    active().file_bytes,
+                    "file_bytes",
+                    source=source,
+                )
             text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             raise CountError("constraints file not found", source=source) from None
@@ -363,7 +371,7 @@ def read_constraints(path_or_text: str | Path, election: Election) -> Constraint
     stripped = text.lstrip()
     if suffix == ".json" or (not suffix and stripped.startswith("{")):
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_int=json_int(source))
         except json.JSONDecodeError as error:
             raise CountError(
                 f"invalid JSON: {error.msg}", source=source, line=error.lineno, column=error.colno
@@ -386,8 +394,10 @@ def read_constraints(path_or_text: str | Path, election: Election) -> Constraint
 
 def _candidate(token: str, election: Election, source: str, line: int, column: int) -> int:
     """A candidate by 1-based number, nickname or name."""
-    if token.lstrip("-").isdigit():
-        number = int(token)
+    if is_whole(token.lstrip("-")):
+        number = check_digits(
+            token, "the candidate number", source=source, line=line, column=column
+        )
         if not 1 <= number <= len(election.candidates):
             raise CountError(
                 f"candidate number {number} is out of range; "
@@ -444,14 +454,16 @@ def _groups_from_con(text: str, election: Election, source: str) -> list[GroupCo
         (category, _), (group, _), (low, low_col), (high, high_col) = tokens[:4]
         bounds = []
         for value, column, what in ((low, low_col, "minimum"), (high, high_col, "maximum")):
-            if not value.isdigit():
+            if not is_whole(value):
                 raise CountError(
                     f"expected the {what} as a whole number, found {value!r}",
                     source=source,
                     line=line_no,
                     column=column,
                 )
-            bounds.append(int(value))
+            bounds.append(
+                check_digits(value, f"the {what}", source=source, line=line_no, column=column)
+            )
         if bounds[1] < bounds[0]:
             raise CountError(
                 f"maximum {bounds[1]} is below minimum {bounds[0]}",

@@ -53,6 +53,7 @@ class Candidate:
     name: str
     nickname: str | None = None
     withdrawn: bool = False
+    affiliation: str | None = None  # a party or group, where the ballot file gives one
 
 
 @dataclass

@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 from xml.sax.saxutils import escape
 
 from moot.counting.model import Result, Round
@@ -491,7 +492,7 @@ def _status(result: Result, c: int, stage: int) -> str:
     return "continuing"
 
 
-def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple]:
+def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple[Any, ...]]:
     """Yield drawing items: ('text', x, y, text, colour, bold, anchor), ('rect', x, y, w, h,
     colour), ('line', x1, y1, x2, y2, colour, dashed)."""
     g = geometry
@@ -529,14 +530,16 @@ def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple]:
             " = ".join(result.candidates[c] for c in level) for level in result.ranking
         )
         yield ("text", 10, 84, f"Ranking: {ranking}", _INK, False, "start")
-    for index, rnd in enumerate(g["rounds"]):  # type: ignore[attr-defined]
+    rounds: Sequence[Round] = g["rounds"]  # type: ignore[assignment]
+    shown: Sequence[int] = g["shown"]  # type: ignore[assignment]
+    for index, rnd in enumerate(rounds):
         px = 10 + (index % columns) * g["panel_w"]  # type: ignore[operator]
         py = g["header_h"] + (index // columns) * g["panel_h"]  # type: ignore[operator]
         action = rnd.action if len(rnd.action) <= 52 else rnd.action[:51] + "…"
         yield ("text", px, py + 14, f"Stage {rnd.number}: {action}", _INK, True, "start")
         x0 = px + label_w
         quota = rnd.quota if rnd.quota is not None else result.quota
-        for row, c in enumerate(g["shown"]):  # type: ignore[attr-defined]
+        for row, c in enumerate(shown):
             y = py + 26 + row * (bar_h + gap)
             status = _status(result, c, rnd.number)
             colour = {"elected": _GREEN, "excluded": _GREY}.get(status, _BLUE)
@@ -579,7 +582,7 @@ def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple]:
     yield ("text", x + 8, legend_y, quota_word, _INK, False, "start")
 
 
-def _matrix(result: Result, g: Mapping[str, object]) -> Iterable[tuple]:
+def _matrix(result: Result, g: Mapping[str, object]) -> Iterable[tuple[Any, ...]]:
     """The pairwise matrix as a grid: each cell the papers preferring the row's candidate to
     the column's, green where the row wins, vermillion where it loses, grey for a tie (the
     words "wins"/"loses" are not needed: the numbers show it, the colour only helps)."""
@@ -685,7 +688,7 @@ def render_chart_png(result: Result) -> bytes:
     g = _chart_layout(result)
     image = Image.new("RGB", (int(g["width"]), int(g["height"])), "#ffffff")  # type: ignore[call-overload]
     draw = ImageDraw.Draw(image)
-    fonts = {}
+    fonts: dict[bool, ImageFont.FreeTypeFont | ImageFont.ImageFont] = {}
     for bold in (False, True):
         path = (
             "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"

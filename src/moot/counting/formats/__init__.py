@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from moot.counting.formats._common import decode, read_bytes
+from moot.counting.limits import json_int
 from moot.counting.model import CountError, Election
 
 FORMATS = ("blt", "rctab-csv", "rctab-config", "cdf", "ess-xlsx", "ranked-vote", "debian")
@@ -125,6 +126,8 @@ def detect_format(path: str | Path) -> str:
         return "ess-xlsx"
     head = raw.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     suffix = path.suffix.lower()
+    if suffix == ".gz":  # votes.blt.gz: the format is in the suffix before
+        suffix = Path(path.stem).suffix.lower()
     if head.startswith(("{", "[")) or suffix == ".json":
         if '"cvrFileSources"' in head:
             return "rctab-config"
@@ -153,7 +156,8 @@ def detect_format(path: str | Path) -> str:
 
 def _detect_json(path: Path) -> str:
     try:
-        data = json.loads(decode(read_bytes(path), str(path)))
+        text = decode(read_bytes(path), str(path), lines=False)
+        data = json.loads(text, parse_int=json_int(str(path)))
     except json.JSONDecodeError as exc:
         raise CountError(
             f"invalid JSON: {exc.msg} (expected an RCTab config or a NIST CDF report)",

@@ -10,12 +10,15 @@ RCTab's tabulator applies them, and gives the ranking the counting methods see.
 
 from __future__ import annotations
 
-import gzip
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
+import numpy as np
+
+from moot.counting.limits import active, check_candidates, refuse
 from moot.counting.model import Ballots, Candidate, CountError, Election, Level, Ranking
 
 OVERVOTE: Final = -1  # an explicit overvote mark (ES&S "overvote", ranked.vote "$OVERVOTE")
@@ -119,28 +122,124 @@ def interpret(
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """The file's bytes (gzip-compressed files are opened), or a CountError naming it."""
+    """The file's bytes (gzip-compressed files are opened), or a CountError naming it.
+
+    The file may be at most ``file_bytes`` long and decompress to at most
+    ``decompressed_bytes`` (:mod:`moot.counting.limits`); decompression is streamed and
+    stops at the limit, so a gzip bomb costs no more memory than the limit."""
     path = Path(path)
+    source = str(path)
+    limits = active()
     try:
         if path.is_dir():
-            raise CountError("is a folder, expected a ballot file", source=str(path))
-        raw = path.read_bytes()
+            raise CountError("is a folder, expected a ballot file", source=source)
+        size = path.stat().st_size
+        if size > limits.file_bytes:
+            raise refuse(
+                f"the file is {size:,} bytes", limits.file_bytes, "file_bytes", source=source
+            )
+        with path.open("rb") as handle:
+            raw = _read_capped(handle, limits.file_bytes)
     except FileNotFoundError:
-        raise CountError("file not found; check the path", source=str(path)) from None
+        raise CountError("file not found; check the path", source=source) from None
     except OSError as exc:
-        raise CountError(f"cannot read the file: {exc.strerror}", source=str(path)) from None
+        raise CountError(f"cannot read the file: {exc.strerror}", source=source) from None
+    if len(raw) > limits.file_bytes:
+        raise refuse("the file is larger", limits.file_bytes, "file_bytes", source=source)
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise CountError(f"the gzip data is damaged ({exc})", source=str(path)) from None
+        raw = gunzip(raw, source)
     return raw
 
 
-def decode(raw: bytes, source: str, *, latin1: bool = False) -> str:
+def _read_capped(handle: BinaryIO, cap: int) -> bytes:
+    """Everything in ``handle``, or the first ``cap + 1`` bytes when there are more (read in
+    slices: ``read(n)`` would set aside ``n`` bytes at once)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total <= cap:
+        chunk = handle.read(min(1 << 20, cap + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def gunzip(raw: bytes, source: str) -> bytes:
+    """The decompressed gzip data (every member), at most ``decompressed_bytes`` of it."""
+    cap = active().decompressed_bytes
+    chunks: list[bytes] = []
+    total = 0
+    data = raw
+    try:
+        while data:
+            unpack = zlib.decompressobj(wbits=31)
+            while True:
+                chunk = unpack.decompress(data, 1 << 20)
+                total += len(chunk)
+                if total > cap:
+                    raise refuse(
+                        "the gzip data decompresses to more bytes",
+                        cap,
+                        "decompressed_bytes",
+                        source=source,
+                    )
+                chunks.append(chunk)
+                data = unpack.unconsumed_tail
+                if unpack.eof:
+                    break
+                if not data and not chunk:
+                    raise CountError(
+                        "the gzip data is damaged (it ends before the end of the compressed data)",
+                        source=source,
+                    )
+            # A gzip file may hold several members one after another; padding is zeros.
+            data = unpack.unused_data.lstrip(b"\x00")
+    except zlib.error as exc:
+        raise CountError(f"the gzip data is damaged ({exc})", source=source) from None
+    return b"".join(chunks)
+
+
+def check_lines(raw: bytes, source: str) -> None:
+    """Refuse a text file with more than ``lines`` lines or a line longer than
+    ``line_chars`` bytes (naming the first such line)."""
+    limits = active()
+    count = raw.count(b"\n")
+    if count > limits.lines:
+        raise refuse(
+            f"the file has more than {limits.lines:,} lines",
+            limits.lines,
+            "lines",
+            source=source,
+            line=limits.lines + 1,
+        )
+    data = np.frombuffer(raw, dtype=np.uint8)
+    step = 1 << 24  # in slices, so that the scan needs no more than 16 MiB of scratch
+    breaks = np.concatenate(
+        [np.flatnonzero(data[at : at + step] == 10) + at for at in range(0, len(raw), step)]
+        + [np.array([len(raw)], dtype=np.int64)]
+    )
+    lengths = np.diff(np.concatenate(([-1], breaks))) - 1
+    long = np.flatnonzero(lengths > limits.line_chars)
+    if long.size:
+        line = int(long[0])
+        raise refuse(
+            f"this line is {int(lengths[line]):,} bytes long",
+            limits.line_chars,
+            "line_chars",
+            source=source,
+            line=line + 1,
+            column=limits.line_chars + 1,
+        )
+
+
+def decode(raw: bytes, source: str, *, latin1: bool = False, lines: bool = True) -> str:
     """UTF-8 text (a byte-order mark is dropped). With ``latin1``, bytes that are not UTF-8
     are read as ISO-8859-1 (old Debian tally sheets); otherwise they are an error naming the
-    line and column."""
+    line and column. With ``lines`` (not for JSON) the line limits are checked first
+    (:func:`check_lines`)."""
+    if lines:
+        check_lines(raw, source)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -187,6 +286,7 @@ def build_election(
     exhausted_at_start: int = 0,
 ) -> Election:
     """The election, with the checks every reader needs (no candidates, no papers, seats)."""
+    check_candidates(len(names), source=source)
     ballots = Ballots.aggregate(papers)
     if ballots.total == 0:
         raise CountError("the election has no ballots (empty election)", source=source)
@@ -235,7 +335,9 @@ class Roster:
         aliases: dict[str, int] | None = None,
         fixed: bool = False,
         undeclared: Iterable[str] = (),
+        source: str | None = None,
     ) -> None:
+        self.source = source
         self.names: list[str] = [n.strip() for n in names]
         self.lookup: dict[str, int] = {n: i for i, n in enumerate(self.names)}
         for alias, i in (aliases or {}).items():
@@ -257,6 +359,7 @@ class Roster:
             return found
         if self.fixed:
             return None
+        check_candidates(len(self.names) + 1, source=self.source)
         self.lookup[key] = len(self.names)
         self.names.append(key)
         return self.lookup[key]

@@ -37,7 +37,6 @@ Errors are :class:`~moot.counting.model.CountError` with source, line and column
 from __future__ import annotations
 
 import bisect
-import gzip
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -48,10 +47,12 @@ from typing import TextIO
 import numpy as np
 
 from moot.counting._packed import PackedBallots, aggregate_matrix
+from moot.counting.formats._common import decode, gunzip, read_bytes
+from moot.counting.limits import active, check_candidates, check_digits, is_whole, refuse
 from moot.counting.model import Ballots, Candidate, CountError, Election, Level, Ranking
 
 _TOKEN = re.compile(
-    r'"(?P<q>(?:[^"\\\n]|\\.)*)"'  # quoted string, escapes allowed, one line
+    r'"(?P<q>(?:[^"\\\n]|\\.|"")*)"'  # quoted string, \" or "" escapes, one line
     r"|(?P<open>\[)|(?P<close>\])"
     r"|(?P<word>[^\s\[\]\"]+)"
     r'|(?P<bad>")'  # an unterminated quote
@@ -98,32 +99,20 @@ class _Source:
 
 
 def _read_bytes(source: str | Path | TextIO) -> tuple[str, str]:
-    """Return (text, display name); gzip is recognised by its magic bytes."""
+    """Return (text, display name); gzip is recognised by its magic bytes. The limits on
+    size, decompressed size and lines apply (:mod:`moot.counting.limits`)."""
     if isinstance(source, (str, Path)):
-        path = Path(source)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise CountError(f"cannot read the file: {exc.strerror}", source=str(path)) from exc
-        name = str(path)
-    else:
-        name = getattr(source, "name", "<input>")
-        data = source.read()
-        if isinstance(data, str):
-            return data.removeprefix("\ufeff"), str(name)
-        raw = data
+        name = str(source)
+        return decode(read_bytes(source), name), name
+    name = str(getattr(source, "name", "<input>"))
+    cap = active().file_bytes
+    data = source.read(cap + 1)
+    if len(data) > cap:
+        raise refuse("the input is larger", cap, "file_bytes", source=name)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise CountError(f"the gzip data is damaged ({exc})", source=name) from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CountError(
-            f"byte {exc.start} is not valid UTF-8; save the file as UTF-8", source=name
-        ) from exc
-    return text.removeprefix("\ufeff"), name
+        raw = gunzip(raw, name)
+    return decode(raw, name), name
 
 
 def read_blt(source: str | Path | TextIO, *, name: str | None = None) -> Election:
@@ -135,9 +124,10 @@ def read_blt(source: str | Path | TextIO, *, name: str | None = None) -> Electio
 def _int_token(src: _Source, tok: _Token | None, what: str, at: int) -> int:
     if tok is None:
         raise src.error(at, f"expected {what}, found the end of the file")
-    if tok.kind != "word" or not re.fullmatch(r"-?\d+", tok.text):
+    if tok.kind != "word" or not re.fullmatch(r"-?[0-9]+", tok.text):
         raise src.error(tok.offset, f"expected {what}, found {tok.text!r}")
-    return int(tok.text)
+    line, column = src.where(tok.offset)
+    return check_digits(tok.text, what, source=src.name, line=line, column=column)
 
 
 def parse_blt(text: str, *, source: str = "<input>") -> Election:
@@ -157,8 +147,7 @@ def parse_blt(text: str, *, source: str = "<input>") -> Election:
     assert seats_tok is not None
     if seats < 1:
         raise src.error(seats_tok.offset, f"the number of seats must be at least 1, got {seats}")
-    if ncand > 10_000:
-        raise src.error(first.offset, f"{ncand} candidates is not plausible for a BLT file")
+    check_candidates(ncand, source=source, line=1, column=src.where(first.offset)[1])
 
     withdrawn: set[int] = set()
     nick: dict[str, int] = {}
@@ -169,8 +158,8 @@ def parse_blt(text: str, *, source: str = "<input>") -> Election:
     # Header options: negative ids and [bracketed] options, until the first ballot token.
     tok = next(tokens, None)
     while tok is not None:
-        if tok.kind == "word" and re.fullmatch(r"-\d+", tok.text):
-            number = -int(tok.text)
+        if tok.kind == "word" and re.fullmatch(r"-[0-9]+", tok.text):
+            number = -int(tok.text) if len(tok.text) <= len(str(ncand)) + 1 else ncand + 1
             if not 1 <= number <= ncand:
                 raise src.error(
                     tok.offset, f"withdrawn candidate {tok.text} is not between -1 and -{ncand}"
@@ -211,8 +200,8 @@ def parse_blt(text: str, *, source: str = "<input>") -> Election:
                 nick[a.text] = i
 
     def candidate_of(word: str, offset: int) -> int:
-        if word.isdigit():
-            number = int(word)
+        if is_whole(word):
+            number = int(word) if len(word) <= len(str(ncand)) else ncand + 1
             if not 1 <= number <= ncand:
                 raise src.error(offset, f"preference {word} is out of range: expected 1..{ncand}")
             return number - 1
@@ -270,11 +259,19 @@ def parse_blt(text: str, *, source: str = "<input>") -> Election:
             f"expected {ncand} candidate names and a title after the ballots, found "
             f"{len(strings)} quoted string(s): the header says {ncand} candidates",
         )
-    names = [_unescape(t.text) for t in strings[:ncand]]
-    extra = [_unescape(t.text) for t in strings[ncand + 1 :]]
+    layout = _name_layout(src, strings, ncand)
+    names = [_unescape(t.text) for t in layout.names]
+    _check_names(src, layout.names, names)
+    extra = [_unescape(t.text) for t in layout.extra]
     inverse_nick = {i: n for n, i in nick.items()}
+    affiliations = [None if t is None else _unescape(t.text) for t in layout.affiliations]
     candidates = [
-        Candidate(names[i], nickname=inverse_nick.get(i), withdrawn=i in withdrawn)
+        Candidate(
+            names[i],
+            nickname=inverse_nick.get(i),
+            withdrawn=i in withdrawn,
+            affiliation=affiliations[i],
+        )
         for i in range(ncand)
     ]
     standing = ncand - len(withdrawn)
@@ -293,7 +290,7 @@ def parse_blt(text: str, *, source: str = "<input>") -> Election:
         candidates=candidates,
         seats=seats,
         ballots=ballots,
-        title=_unescape(strings[ncand].text),
+        title=_unescape(layout.title.text),
         tie_order=tuple(favoured),
         source=source,
         comment="; ".join(comment_parts) if comment_parts else None,
@@ -301,7 +298,105 @@ def parse_blt(text: str, *, source: str = "<input>") -> Election:
 
 
 def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+    """A quoted string's text: ``\\x`` is ``x`` and a doubled quote ``""`` is one quote."""
+    return re.sub(r'\\(.)|""', lambda m: m.group(1) or '"', text)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    names: list[_Token]
+    affiliations: list[_Token | None]
+    title: _Token
+    extra: list[_Token]
+
+
+def _name_layout(src: _Source, strings: list[_Token], ncand: int) -> _Layout:
+    """Which quoted string is a name, an affiliation, the title; the layouts accepted:
+
+    * one string per line: the names, the title, then an optional source and comment;
+    * two or more candidates' names all on the first line (D. Hill's files), the title after
+      them on that line or on the next, any further strings one per line;
+    * one candidate per line with a name and an affiliation (``"Name" "Party"``; a line may
+      hold the name alone), then the title on a line of its own, as some councils publish.
+
+    A file that fits none of them, or two of them in different ways, is refused with the line
+    and column where the layouts part: the count would otherwise be of shifted names."""
+    lines: list[list[_Token]] = []
+    last = -1
+    for tok in strings:
+        line = src.where(tok.offset)[0]
+        if line != last:
+            lines.append([])
+            last = line
+        lines[-1].append(tok)
+    readings: dict[str, _Layout] = {}
+    if all(len(line) == 1 for line in lines):
+        flat = [line[0] for line in lines]
+        readings["one per line"] = _Layout(
+            flat[:ncand], [None] * ncand, flat[ncand], flat[ncand + 1 :]
+        )
+    first = lines[0]
+    if ncand >= 2 and len(first) >= ncand and all(len(line) == 1 for line in lines[1:]):
+        flat = [tok for line in lines for tok in line]
+        readings["names on one line"] = _Layout(
+            flat[:ncand], [None] * ncand, flat[ncand], flat[ncand + 1 :]
+        )
+    if (
+        len(lines) > ncand
+        and all(len(line) <= 2 for line in lines[:ncand])
+        and any(len(line) == 2 for line in lines[:ncand])
+        and all(len(line) == 1 for line in lines[ncand:])
+    ):
+        readings["name and affiliation"] = _Layout(
+            [line[0] for line in lines[:ncand]],
+            [line[1] if len(line) == 2 else None for line in lines[:ncand]],
+            lines[ncand][0],
+            [line[0] for line in lines[ncand + 1 :]],
+        )
+    distinct = {
+        (tuple(r.names), tuple(r.affiliations), r.title, tuple(r.extra)): name
+        for name, r in readings.items()
+    }
+    if len(distinct) == 1:
+        return next(iter(readings.values()))
+    if distinct:
+        at = next(line[1] for line in lines if len(line) > 1)
+        raise src.error(
+            at.offset,
+            "the candidate names can be read as "
+            + " or as ".join(sorted(readings))
+            + '; put each name on a line of its own ("Name" or "Name" "Affiliation") and '
+            "the title on the line after the last name",
+        )
+    allowed = [2 if i < ncand else 1 for i in range(len(lines))]
+    crowded = next(
+        (i for i, line in enumerate(lines) if len(line) > allowed[i]),
+        next(i for i, line in enumerate(lines) if len(line) > 1),
+    )
+    crowd = lines[crowded]
+    raise src.error(
+        crowd[min(allowed[crowded], len(crowd) - 1)].offset,
+        f"{len(crowd)} quoted strings on this line; expected one candidate per line "
+        '("Name", or "Name" "Affiliation"), or all the names on the first line, then the '
+        f"title on a line of its own (the header says {ncand} candidates)",
+    )
+
+
+def _check_names(src: _Source, tokens: list[_Token], names: list[str]) -> None:
+    """Refuse an empty name, or a name given to two candidates (a count by name would be
+    ambiguous, and a shifted list often shows this way)."""
+    seen: dict[str, int] = {}
+    for number, (tok, name) in enumerate(zip(tokens, names, strict=True), start=1):
+        key = " ".join(name.split())
+        if not key:
+            raise src.error(tok.offset, f"candidate {number} has an empty name")
+        if key in seen:
+            raise src.error(
+                tok.offset,
+                f"candidate {number} has the same name as candidate {seen[key]} ({name!r}); "
+                "each candidate needs a name of their own",
+            )
+        seen[key] = number
 
 
 def _parse_ballots(
@@ -370,6 +465,8 @@ def _fast_ballots(region: bytes, ncand: int) -> PackedBallots | None:
     lengths = zeros - first - 1
     if np.any(lengths < 0):
         return None
+    if int(values[first].max()) * first.size >= 2**62:
+        return None  # the total might not fit in 64 bits: Python ints, ballot by ballot
     inner_max = values.max()
     weights = values[first]
     if inner_max > ncand and np.any(np.delete(values, first) > ncand):
@@ -415,8 +512,14 @@ def _slow_ballots(
             return Ballots(list(items), list(items.values())), tok.offset + 1
         if re.fullmatch(r"\(\S*\)", tok.text):
             weight = 1
-        elif tok.text.isdigit():
-            weight = int(tok.text)
+        elif is_whole(tok.text):
+            weight = check_digits(
+                tok.text,
+                "the ballot weight",
+                source=src.name,
+                line=line,
+                column=src.where(tok.offset)[1],
+            )
         else:
             raise src.error(
                 tok.offset,
@@ -485,6 +588,7 @@ def write_blt(election: Election) -> str:
         out.write(f"{weight} {prefs} 0\n" if prefs else f"{weight} 0\n")
     out.write("0\n")
     for c in election.candidates:
-        out.write(_quote(c.name) + "\n")
+        party = f" {_quote(c.affiliation)}" if c.affiliation is not None else ""
+        out.write(_quote(c.name) + party + "\n")
     out.write(_quote(election.title) + "\n")
     return out.getvalue()

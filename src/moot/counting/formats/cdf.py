@@ -37,14 +37,15 @@ from moot.counting.formats._common import (
     interpret,
     read_bytes,
 )
+from moot.counting.limits import active, check_digits, is_whole, json_int, refuse
 from moot.counting.model import CountError, Election, Ranking
 
 
 def load_json(path: str | Path) -> Any:
     source = str(path)
-    text = decode(read_bytes(path), source)
+    text = decode(read_bytes(path), source, lines=False)
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=json_int(source))
     except json.JSONDecodeError as exc:
         raise CountError(
             f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno
@@ -77,8 +78,8 @@ def _text(node: Any, key: str, where: str, source: str) -> str:
     return str(value)
 
 
-def _contest(data: dict[str, Any], wanted: str | None, source: str) -> tuple[dict, str]:
-    contests: list[tuple[dict, str]] = []
+def _contest(data: dict[str, Any], wanted: str | None, source: str) -> tuple[dict[str, Any], str]:
+    contests: list[tuple[dict[str, Any], str]] = []
     for e, election in enumerate(_list(data, "Election", "the report", source)):
         for c, contest in enumerate(_list(election, "Contest", f"Election[{e}]", source)):
             contests.append((contest, f"Election[{e}].Contest[{c}]"))
@@ -167,7 +168,10 @@ def cdf_papers(
         selection_to[sid] = index
 
     papers: list[tuple[Ranking, int]] = []
-    for n, cvr in enumerate(_list(data, "CVR", "the report", source)):
+    records = _list(data, "CVR", "the report", source)
+    if len(records) > active().lines:
+        raise refuse(f"{len(records):,} cast vote records", active().lines, "lines", source=source)
+    for n, cvr in enumerate(records):
         cwhere = f"CVR[{n}]"
         snapshots = _list(cvr, "CVRSnapshot", cwhere, source)
         current = cvr.get("CurrentSnapshotId")
@@ -204,8 +208,8 @@ def cdf_papers(
                     if pos.get("HasIndication") == "no" or pos.get("IsAllocable") == "no":
                         continue
                     rank = pos.get("Rank", 1)
-                    if isinstance(rank, str) and rank.strip().isdigit():
-                        rank = int(rank)
+                    if isinstance(rank, str) and is_whole(rank.strip()):
+                        rank = check_digits(rank.strip(), f"{pwhere}.Rank", source=source)
                     if not isinstance(rank, int) or isinstance(rank, bool) or not 1 <= rank <= 1000:
                         raise CountError(
                             f"{pwhere}.Rank: expected a whole number 1..1000, found {rank!r}",
@@ -227,7 +231,7 @@ def read_cdf(
 ) -> Election:
     """A CDF JSON report on its own: the candidates of the contest in the order listed."""
     rules = rules or RankRules()
-    roster = Roster()
+    roster = Roster(source=str(path))
     tally = Tally()
     papers, name = cdf_papers(path, roster, rules, tally, contest=contest)
     return build_election(

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from moot.counting.formats._common import build_election, decode, read_bytes
+from moot.counting.limits import check_digits
 from moot.counting.model import CountError, Election, Level, Ranking
 
 _OPTION = re.compile(r"^[\s|/]*Option\s+(\d+)\s*-*>?\s*:\s*(.*?)\s*$", re.IGNORECASE)
@@ -40,7 +41,9 @@ def read_debian(path: str | Path, *, title: str | None = None) -> Election:
                     line=line_number,
                     column=1,
                 )
-            number = int(option.group(1))
+            number = check_digits(
+                option.group(1), "the option number", source=source, line=line_number
+            )
             if number != len(names) + 1:
                 raise CountError(
                     f"expected Option {len(names) + 1}, found Option {number}",

@@ -37,6 +37,7 @@ from moot.counting.formats._common import (
     interpret,
     read_bytes,
 )
+from moot.counting.limits import active, check_digits, is_whole, refuse
 from moot.counting.model import CountError, Election, Ranking
 
 _CHOICE_HEADER = re.compile(
@@ -84,6 +85,26 @@ def _first_line(exc: BaseException) -> str:
     return lines[0] if lines else ""
 
 
+def _check_unpacked_size(raw: bytes, source: str) -> None:
+    """Refuse a workbook whose parts unpack to more than ``decompressed_bytes`` (a zip bomb).
+    zipfile stops reading each part at its stated size and checks its CRC, so the stated
+    sizes bound what openpyxl can unpack."""
+    cap = active().decompressed_bytes
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except _DAMAGED as exc:
+        raise CountError(
+            f"the xlsx workbook cannot be read ({type(exc).__name__}: {_first_line(exc)}); "
+            "re-export it from the tabulation system",
+            source=source,
+        ) from None
+    if total > cap:
+        raise refuse(
+            f"the workbook unpacks to {total:,} bytes", cap, "decompressed_bytes", source=source
+        )
+
+
 def _rows(raw: bytes, source: str) -> Iterable[tuple[object, ...]]:
     """Rows of the first worksheet as value tuples; a damaged workbook is a CountError."""
     import openpyxl  # imported here: only this reader needs it
@@ -95,6 +116,7 @@ def _rows(raw: bytes, source: str) -> Iterable[tuple[object, ...]]:
             "export the cast vote records as .xlsx",
             source=source,
         )
+    _check_unpacked_size(raw, source)
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (InvalidFileException, *_DAMAGED) as exc:
@@ -106,8 +128,19 @@ def _rows(raw: bytes, source: str) -> Iterable[tuple[object, ...]]:
         ) from None
     if not book.worksheets:
         raise CountError("the workbook has no worksheet", source=source)
+    sheet = book.worksheets[0]
+    # The <dimension> tag may be stale (smaller than the sheet) or missing; read-only mode
+    # would trust it and stop short. Read every row there is, up to the row limit.
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    rows = active().lines
     try:
-        yield from book.worksheets[0].iter_rows(values_only=True)
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > rows:
+                raise refuse(
+                    f"the worksheet has more than {rows:,} rows", rows, "lines", source=source
+                )
+            yield row
     except _DAMAGED as exc:
         raise CountError(
             f"the worksheet is damaged ({type(exc).__name__}: {_first_line(exc)}); re-export it",
@@ -194,7 +227,7 @@ def ess_papers(
         if count_column is not None:
             value = row[count_column] if count_column < len(row) else None
             text = _cell_text(value)
-            if not text.isdigit():
+            if not is_whole(text):
                 raise CountError(
                     f"cell {column_letter(count_column + 1)}{number}: expected a whole number "
                     f"of papers in the Count column, found {text!r}",
@@ -202,7 +235,13 @@ def ess_papers(
                     line=number,
                     column=count_column + 1,
                 )
-            weight = int(text)
+            weight = check_digits(
+                text,
+                f"cell {column_letter(count_column + 1)}{number}",
+                source=source,
+                line=number,
+                column=count_column + 1,
+            )
         papers.append((interpret(positions, rules, tally, weight=weight), weight))
     return papers
 
@@ -214,7 +253,7 @@ def read_ess_xlsx(
     in order of first appearance, ``UWI`` = undeclared write-in, ``overvote`` exhausts the
     paper at that rank, skipped ranks are passed over (see :class:`RankRules`)."""
     rules = rules or RankRules()
-    roster = Roster(undeclared=("UWI",))
+    roster = Roster(undeclared=("UWI",), source=str(path))
     tally = Tally()
     papers = ess_papers(path, roster, rules, EssLayout(), tally)
     return build_election(

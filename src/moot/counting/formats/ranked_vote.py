@@ -28,6 +28,7 @@ from moot.counting.formats._common import (
     interpret,
     read_bytes,
 )
+from moot.counting.limits import is_whole
 from moot.counting.model import CountError, Election
 
 HEADER = ("ballot_id", "rank", "choice")
@@ -41,7 +42,7 @@ def read_ranked_vote(
     rules = rules or RankRules()
     text = decode(read_bytes(path), source)
     reader = csv.reader(text.splitlines(), strict=True)
-    roster = Roster()
+    roster = Roster(source=source)
     marks: dict[str, dict[int, tuple[int, int]]] = {}  # ballot -> rank -> (candidate, line)
     try:
         header = next(reader, None)
@@ -66,7 +67,7 @@ def read_ranked_vote(
             ballot, rank_text, choice = row[0].strip(), row[1].strip(), row[2].strip()
             if not ballot:
                 raise CountError("empty ballot_id", source=source, line=line, column=1)
-            if not rank_text.isdigit() or not 1 <= int(rank_text) <= MAX_RANK:
+            if not is_whole(rank_text) or len(rank_text) > 9 or not 1 <= int(rank_text) <= MAX_RANK:
                 raise CountError(
                     f"expected a rank (a whole number 1..{MAX_RANK}), found {rank_text!r}",
                     source=source,
@@ -93,8 +94,9 @@ def read_ranked_vote(
                     column=column,
                 )
             else:
-                index = roster.index(choice)  # an open roster always gives an index
-                assert index is not None
+                found = roster.index(choice)  # an open roster always gives an index
+                assert found is not None
+                index = found
             ranks = marks.setdefault(ballot, {})
             rank = int(rank_text)
             if rank in ranks:

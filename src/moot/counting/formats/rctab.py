@@ -41,6 +41,7 @@ from moot.counting.formats._common import RankRules, Roster, Tally, build_electi
 from moot.counting.formats.cdf import cdf_papers, load_json
 from moot.counting.formats.ess import EssLayout, ess_papers
 from moot.counting.formats.rctab_csv import csv_papers
+from moot.counting.limits import check_digits, is_whole
 from moot.counting.model import CountError, CountOptions, Election, Ranking, TieBreakSpec
 
 
@@ -62,8 +63,8 @@ def _int(value: Any, what: str, source: str, *, allow: tuple[str, ...] = ()) -> 
         raise CountError(f"{what}: expected a whole number, found {value!r}", source=source)
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str) and is_whole(value.strip()):
+        return check_digits(value.strip(), what, source=source)
     shown = " or ".join(repr(a) for a in allow)
     raise CountError(
         f"{what}: expected a whole number{' or ' + shown if shown else ''}, found {value!r}",

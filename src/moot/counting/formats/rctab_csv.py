@@ -31,6 +31,7 @@ from moot.counting.formats._common import (
     interpret,
     read_bytes,
 )
+from moot.counting.limits import is_whole
 from moot.counting.model import CountError, Election, Ranking
 
 _WRITE_IN = re.compile(r"^\s*(write[- ]?ins?|uwi|undeclared write-?ins?)\s*$", re.IGNORECASE)
@@ -66,7 +67,7 @@ def _guess_first_column(rows: list[tuple[int, list[str]]]) -> int:
     first = width
     for col in range(width - 1, -1, -1):
         if all(
-            col >= len(cells) or cells[col].strip() == "" or cells[col].strip().isdigit()
+            col >= len(cells) or cells[col].strip() == "" or is_whole(cells[col].strip())
             for _, cells in rows[1:]
         ):
             first = col
@@ -142,7 +143,7 @@ def csv_papers(
             cell = cells[col].strip() if col < len(cells) else ""
             if not cell:
                 continue
-            if not cell.isdigit() or not 1 <= int(cell) <= MAX_RANK:
+            if not is_whole(cell) or len(cell) > 9 or not 1 <= int(cell) <= MAX_RANK:
                 raise CountError(
                     f"expected a rank (a whole number 1..{MAX_RANK}) or an empty cell for "
                     f"{roster.names[index]!r}, found {cell!r}",
@@ -162,7 +163,7 @@ def read_rctab_csv(
 ) -> Election:
     """A generic CSV file on its own (see the module docstring)."""
     rules = rules or RankRules()
-    roster = Roster()
+    roster = Roster(source=str(path))
     tally = Tally()
     papers = csv_papers(path, roster, rules, tally)
     return build_election(

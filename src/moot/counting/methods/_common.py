@@ -100,13 +100,15 @@ def top_n_levels(
 
 def strict_matrix(election: Election) -> tuple[np.ndarray, np.ndarray] | None:
     """The papers as a matrix of 1-based preferences (rows padded with 0) and their counts,
-    when no paper ranks two candidates equally; else None (the caller counts level by level).
-    """
+    when no paper ranks two candidates equally and every weight fits in 64 bits; else None
+    (the caller counts level by level)."""
     ballots = election.ballots
     if isinstance(ballots, PackedBallots):
         return np.asarray(ballots.prefs), np.asarray(ballots.counts, dtype=np.int64)
     if ballots.has_equal_rankings():
         return None
+    if sum(ballots.weights) >= 2**62:
+        return None  # totals past 64-bit integers: counted level by level, exactly
     packed = pack_rankings(ballots.rankings, ballots.weights)
     return np.asarray(packed.prefs), np.asarray(packed.counts, dtype=np.int64)
 

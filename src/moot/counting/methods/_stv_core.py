@@ -116,7 +116,9 @@ class _Count:
         self.scale = 10**rule.precision
         packed, self.factor = _expand_equal_rankings(election)
         prefs = np.asarray(packed.prefs)
-        counts = np.asarray(packed.counts, dtype=np.int64)
+        counts = np.asarray(packed.counts)
+        if counts.dtype != object:
+            counts = counts.astype(np.int64)
         # Blank papers (no preference at all) are not valid votes for STV.
         nonblank = prefs[:, 0] > 0 if prefs.shape[1] else np.zeros(len(counts), dtype=bool)
         prefs, counts = prefs[nonblank], counts[nonblank]

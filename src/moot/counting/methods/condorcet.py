@@ -117,7 +117,8 @@ def pairwise_matrix(
         for c in levels[0]:
             first[c] += Fraction(weight, len(levels[0]))
     pos = np.asarray(rows, dtype=np.int64).reshape(len(rows), n)
-    w = np.asarray(weights, dtype=np.int64)
+    # Weights past 64-bit integers stay exact Python ints (an object array).
+    w = np.asarray(weights, dtype=object if max(weights, default=0) >= 2**62 else np.int64)
     valid = exact_sum(w)
     d = [[0] * n for _ in range(n)]
     if w.size:
@@ -189,8 +190,8 @@ def _pairs_from_prefs(
     for weight, a, b in runs:
         add(ranked, prefs[a:b][marked[a:b]], weight)
     for j in range(width - 1):
-        first = prefs[:, j].astype(key_type) * key_type(size)
-        later = prefs[:, j + 1 :].astype(key_type)
+        first: np.ndarray = prefs[:, j].astype(key_type) * size
+        later: np.ndarray = prefs[:, j + 1 :].astype(key_type)
         keys = first[:, None] + later
         mask = (later != 0) & (first != 0)[:, None]
         for weight, a, b in runs:
@@ -220,7 +221,7 @@ def _levels(standing: Sequence[int], above: Matrix | list[list[bool]]) -> list[t
     return out
 
 
-def schulze_paths(d: Matrix, standing: Sequence[int], margins: bool) -> list[list[tuple]]:
+def schulze_paths(d: Matrix, standing: Sequence[int], margins: bool) -> list[list[tuple[int, ...]]]:
     """Strongest path strengths ``p[a][b]`` (Floyd–Warshall widest paths).
 
     A link's strength is a tuple compared lexicographically: winning votes ``(d[a][b],
@@ -230,7 +231,7 @@ def schulze_paths(d: Matrix, standing: Sequence[int], margins: bool) -> list[lis
     """
     n = len(d)
     none = (0,) if margins else (0, 0)
-    p: list[list[tuple]] = [[none] * n for _ in range(n)]
+    p: list[list[tuple[int, ...]]] = [[none] * n for _ in range(n)]
     for a in standing:
         for b in standing:
             if a != b and d[a][b] > d[b][a]:

@@ -43,6 +43,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from fractions import Fraction
 
 import numpy as np
@@ -160,7 +161,15 @@ class _IRV:
         live = sum(self.tally.values(), Fraction(0))
         return Fraction(math.floor(live * self.unit / 2) + 1, self.unit)
 
-    def record(self, action: str, *, elected=(), excluded=(), transfers=(), notes=()) -> None:
+    def record(
+        self,
+        action: str,
+        *,
+        elected: Iterable[int] = (),
+        excluded: Iterable[int] = (),
+        transfers: Iterable[Transfer] = (),
+        notes: Iterable[str] = (),
+    ) -> None:
         tallies = {c: self.tally[c] for c in sorted(self.continuing)}
         self.history.append(tallies)
         self.rounds.append(

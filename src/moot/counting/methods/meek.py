@@ -287,7 +287,9 @@ class _MeekCount:
             weight -= take
             taken[:, j] = take
         taken *= counts[:, None] if rows.shape[1] else counts
-        sums = np.add.reduceat(taken.ravel()[order], bounds) if order.size else []
+        sums: Sequence[int] | np.ndarray = (
+            np.add.reduceat(taken.ravel()[order], bounds) if order.size else []
+        )
         votes = [0] * (self.n + 1)
         for cid, amount in zip(self._bound_ids, sums, strict=True):
             votes[cid] += int(amount)

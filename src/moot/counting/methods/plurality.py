@@ -66,7 +66,9 @@ _RULES = {
 }
 
 
-def _marks(method: str, levels: tuple[tuple[int, ...], ...], seats: int, kind: str) -> tuple | None:
+def _marks(
+    method: str, levels: tuple[tuple[int, ...], ...], seats: int, kind: str
+) -> tuple[int, ...] | None:
     """The candidates this paper votes for, or None when the paper is spoilt."""
     if not levels:
         return ()
