@@ -63,13 +63,14 @@ def head() -> tuple[int, str, int]:
     return last["seq"], last["hash"], genuine_events().count()
 
 
-def sealing_event(obj: Model, verb: str) -> AuditEvent | None:
-    """The latest genuine ``verb`` event about ``obj``: the event that sealed a declaration, a
-    closed poll or approved minutes. When it was written it was the head of the chain, so its
-    seq and hash, printed on the result, are a copy of the head kept outside moot."""
+def sealing_event(obj: Model, *verbs: str) -> AuditEvent | None:
+    """The latest genuine event about ``obj`` with one of ``verbs`` (a verb's name today and
+    the names it had before): the event that sealed a declaration, a closed poll or approved
+    minutes. When it was written it was the head of the chain, so its seq and hash, printed on
+    the result, are a copy of the head kept outside moot."""
     return (
         genuine_events()
-        .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk), verb=verb)
+        .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk), verb__in=verbs)
         .order_by("-seq")
         .first()
     )

@@ -37,6 +37,8 @@ def breakable(digest: str) -> SafeString:
 
 
 @register.inclusion_tag("audit/_seal.html")
-def audit_seal(obj: Model, verb: str, plain: bool = False) -> dict[str, Any]:
-    """``plain=True`` for PDFs: text without links or markup classes."""
-    return {"event": sealing_event(obj, verb), "plain": plain}
+def audit_seal(obj: Model, *verbs: str, plain: bool = False) -> dict[str, Any]:
+    """The sealing event under one of ``verbs`` (give a renamed verb's old name too, so results
+    sealed before the rename keep their head). ``plain=True`` for PDFs: text without links or
+    markup classes."""
+    return {"event": sealing_event(obj, *verbs), "plain": plain}
