@@ -96,6 +96,8 @@ class Command(BaseCommand):
 
     def _checkpoint(self, options: dict[str, Any]) -> None:
         key = cp.load_private_key(options["key"])
+        # The head first: the walk that follows covers it (and whatever is appended meanwhile).
+        seq, head_hash, events = head()
         _, problems = verify_chain()
         if problems:
             self._report(problems)
@@ -103,7 +105,6 @@ class Command(BaseCommand):
                 f"no checkpoint written: the chain is not intact ({len(problems)} problem(s)); "
                 "a signature would vouch for a damaged chain"
             )
-        seq, head_hash, events = head()
         signed = cp.sign_head(key, seq=seq, head_hash=head_hash, events=events, at=timezone.now())
         path = cp.write_checkpoint(signed, options["dir"])
         self.stdout.write(f"checkpoint of event #{seq} ({events} events) written to {path}")
