@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.world import World, build_world
+from accounts.world import World
 from moot.csv_export import FORMULA_PREFIXES, csv_text, neutralise_cell, restore_cell
 
 HOSTILE = [
@@ -27,11 +27,6 @@ HOSTILE = [
     "\t=1+1",
     "\r=1+1",
 ]
-
-
-@pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
 
 
 def _client(world: World, role: str) -> Client:

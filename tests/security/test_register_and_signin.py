@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts import smtp
 from accounts.smtp import SmtpSink
-from accounts.world import PASSWORD, World, build_world
+from accounts.world import PASSWORD, World
 from moot.accounts.actions import do_create_api_token
 from moot.accounts.models import ApiToken, Invitation, SignInAttempt, User
 from moot.audit.models import AuditEvent
@@ -24,11 +24,6 @@ from moot.members.actions import do_change_member_status
 
 smtp_sink = smtp.smtp_sink  # the real SMTP server (tests/accounts/smtp.py), used by name
 LINK = re.compile(r"https?://\S+/accounts/claim/(\S+)/")
-
-
-@pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from accounts.world import World, build_world
+from accounts.world import World
 from factories import MemberFactory
 from moot.accounts.models import ApiToken
 from moot.accounts.tokens import digest, new_api_token
@@ -36,11 +36,6 @@ from moot.units.queries import edition_in_force
 pytestmark = pytest.mark.django_db
 
 LATER_STATUSES = ("suspended", "expelled", "resigned")
-
-
-@pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
 
 
 def _tonight() -> datetime.datetime:
