@@ -171,3 +171,18 @@ def test_a_malformed_anchor_is_refused(keyed: tuple[Path, Path]) -> None:
     assert run.code == 1
     assert "--anchor '7:abc': write SEQ:HASH" in run.err
     assert AuditEvent.objects.count() == 0
+
+
+def test_where_says_where_the_key_and_the_checkpoints_are(settings: Any, tmp_path: Path) -> None:
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "k.pem")
+    settings.MOOT_AUDIT_CHECKPOINTS = str(tmp_path / "cps")
+    run = moot_audit("where")
+    assert run.out.splitlines() == [
+        f"Audit signing key: {tmp_path / 'k.pem'} (missing: run `moot audit keygen`)",
+        f"Audit checkpoints: {tmp_path / 'cps'} (0 so far; `moot audit checkpoint` adds one)",
+    ]
+    assert moot_audit("keygen").code == 0
+    assert moot_audit("checkpoint").code == 0
+    run = moot_audit("where")
+    assert "(present)" in run.out
+    assert "(1 so far;" in run.out
