@@ -93,8 +93,11 @@ def test_ballot_papers_pdf(world: Any, meeting: Any, poll_at_meeting: Any) -> No
     assert response.content.startswith(b"%PDF")
     assert client_for(world.users["member"]).get(url).status_code == 403
     assert papers_count(poll, "7") == 7
-    assert papers_count(poll, "0") == 1
-    assert papers_count(poll, "many") == 1  # nobody present yet: one paper
+    assert papers_count(poll, None) == 1  # nobody present yet: one paper
+    with pytest.raises(PollError, match="one PDF holds 1 to 5,000 papers"):
+        papers_count(poll, "0")
+    with pytest.raises(PollError, match="whole number from 1 to 5,000"):
+        papers_count(poll, "many")
 
 
 def test_minutes_state_the_quorum_at_each_vote(
