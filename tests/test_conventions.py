@@ -33,10 +33,18 @@ REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src" / "moot"
 PURE_CORES = ("counting", "rulebook", "verify")
 
-# (file, what it queries) for views and routers that look models up themselves: none now. A
-# breach to live with for a while is listed here, with the reason, and the test fails once it
-# is gone so that the line is deleted.
-RAW_LOOKUP_ALLOWLIST: frozenset[tuple[str, str]] = frozenset()
+# (file, what it queries) for views and routers that still look models up themselves. Each
+# goes through an access_* function, a query or an action instead; the test fails once an entry
+# is gone, so that its line is deleted and the list only shrinks.
+RAW_LOOKUP_ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
+    {
+        # Views added beside views.py in this round, not yet through an access_* function.
+        ("meetings/officer_views.py", "Member.objects"),
+        ("members/register_views.py", "RegisterProposal.objects"),
+        ("members/register_views.py", "get_object_or_404(RegisterProposal)"),
+        ("site/rulebook_views.py", "AdoptedEdition.objects"),
+    }
+)
 
 # (app, action) for the do_* functions not under transaction.atomic today: each reads before it
 # hands off to an atomic action, so the read and the write are not one transaction.
@@ -57,11 +65,13 @@ def source_files() -> Iterator[Path]:
 
 
 def is_view_or_router(path: Path) -> bool:
-    """views.py and api.py of an app, or modules of a views/ or api/ package of an app."""
+    """An app's views.py, <topic>_views.py and api.py, or a module of its views/ or api/
+    package, or of moot.api."""
     relative = path.relative_to(SRC).parts
     if len(relative) < 2:  # moot/<module>.py is not an app's view
         return False
-    return relative[1] in {"views.py", "api.py", "views", "api"} or relative[0] == "api"
+    name = relative[1]
+    return name.endswith(("views.py", "api.py")) or name in {"views", "api"} or relative[0] == "api"
 
 
 def raw_lookups(tree: ast.AST) -> set[str]:
@@ -121,6 +131,8 @@ def test_the_raw_lookup_walk_sees_every_form() -> None:
     }
     assert is_view_or_router(SRC / "meetings" / "views.py")
     assert is_view_or_router(SRC / "meetings" / "views" / "door.py")
+    assert is_view_or_router(SRC / "meetings" / "officer_views.py")
+    assert not is_view_or_router(SRC / "accounts" / "api_auth.py")
     assert is_view_or_router(SRC / "api" / "errors.py")
     assert not is_view_or_router(SRC / "meetings" / "queries.py")
     assert not is_view_or_router(SRC / "cli.py")
