@@ -286,3 +286,20 @@ def test_the_trail_page_checks_with_the_public_key_alone_or_says_it_cannot(
     settings.MOOT_AUDIT_PUBLIC_KEY = str(public)
     page = client.get("/audit/").content.decode()
     assert "Matches the signed checkpoint" in page
+
+
+def test_a_scheduled_check_that_requires_a_checkpoint_fails_without_one(
+    checkpointed: Path,
+) -> None:
+    for path in checkpointed.glob("*.json"):
+        path.unlink()  # the checkpoints removed along with the newest events
+    delete_newest(5)
+    assert moot_audit("verify").code == 0  # a warning only
+    run = moot_audit("verify", "--require-checkpoint")
+    assert run.code == 1
+    assert run.fail_lines == [
+        (
+            f"FAIL no-checkpoint: no checkpoint in {checkpointed}, and --require-checkpoint: a cut "
+            "at the end of the chain, its deletion or re-sealing cannot be ruled out"
+        )
+    ]

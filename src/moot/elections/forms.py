@@ -26,7 +26,10 @@ class MemberNumberField(forms.CharField):
             return None
         number = value.strip().upper()
         member = Member.objects.filter(number=number).first()
+        from moot.limits import note_number_lookup
         from moot.members.queries import member_belongs_to
+
+        note_number_lookup(member)
 
         if member is None or (self.unit is not None and not member_belongs_to(member, self.unit)):
             raise forms.ValidationError(

@@ -29,14 +29,17 @@ class MemberNumberField(forms.CharField):
 
 
 def _member_by_number(number: str, unit: Any) -> Any:
+    from moot.limits import note_number_lookup
     from moot.members.models import Member
     from moot.members.queries import member_belongs_to
 
     member = Member.objects.filter(number=number.strip().upper()).first()
-    if member is None:
-        raise forms.ValidationError(f"No member is numbered {number}: check the number.")
-    if unit is not None and not member_belongs_to(member, unit):
-        raise forms.ValidationError(f"{member} ({member.number}) is not a member of {unit.name}.")
+    note_number_lookup(member)
+    # The same answer for a number nobody has and one of another unit: the form names nobody
+    # the officer may not see (issue 8, finding 5).
+    if member is None or (unit is not None and not member_belongs_to(member, unit)):
+        where = f"of {unit.name} " if unit is not None else ""
+        raise forms.ValidationError(f"No member {where}is numbered {number}: check the number.")
     return member
 
 

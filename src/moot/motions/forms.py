@@ -31,7 +31,10 @@ class MemberNumberField(forms.CharField):
         number = (super().clean(value) or "").strip().upper()
         if not number:
             return None
+        from moot.limits import note_number_lookup
+
         member = Member.objects.filter(number=number).first()
+        note_number_lookup(member)
         if member is None:
             raise forms.ValidationError(
                 f"No member has the number {number}; check the membership card."

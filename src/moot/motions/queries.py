@@ -246,8 +246,11 @@ def motions_visible_to(user: Any) -> list[Motion]:
 
 def member_by_number(number: str | None) -> Any | None:
     """The member with this membership number (case and spaces ignored), or None."""
+    from moot.limits import note_number_lookup
     from moot.members.models import Member
 
     if not number or not number.strip():
         return None
-    return Member.objects.filter(number=number.strip().upper()).first()
+    member = Member.objects.filter(number=number.strip().upper()).first()
+    note_number_lookup(member)
+    return member

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "ninja",
     "moot.site",
+    "moot.limits",
     "moot.audit",
     "moot.accounts",
     "moot.members",
@@ -147,6 +148,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Outside every later middleware, so it marks their answers too (docs/security.md §3).
     "moot.site.middleware.NoStoreMiddleware",
+    # The request (and so its user) for the limits on member-number look-ups (moot.limits).
+    "moot.site.middleware.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

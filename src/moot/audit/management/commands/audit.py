@@ -4,6 +4,7 @@ moot audit keygen                    make the Ed25519 signing key (refuses to ov
 moot audit public-key                print the public key, for whoever checks checkpoints
 moot audit checkpoint                sign the chain's head; write it to the checkpoint directory
 moot audit verify [--checkpoint FILE] [--public-key FILE] [--anchor SEQ:HASH ...]
+                  [--require-checkpoint]
                                      check the chain, and its head against the latest checkpoint
 moot audit where                     print where the key and the checkpoints are kept
 """
@@ -65,6 +66,12 @@ class Command(BaseCommand):
             default=[],
             metavar="SEQ:HASH",
             help="verify: a head printed on a result or in minutes; may be repeated",
+        )
+        parser.add_argument(
+            "--require-checkpoint",
+            action="store_true",
+            help="verify: fail when no checkpoint is found (for scheduled checks: an emptied "
+            "checkpoint directory must not pass with a warning)",
         )
         parser.add_argument(
             "--key", type=Path, help="keygen, checkpoint, public-key: the private key file"
@@ -134,7 +141,16 @@ class Command(BaseCommand):
         else:
             directory = options["dir"] or cp.checkpoint_dir()
             checkpoint = cp.latest_checkpoint(directory)
-            if checkpoint is None:
+            if checkpoint is None and options["require_checkpoint"]:
+                problems.append(
+                    ChainProblem(
+                        0,
+                        "no-checkpoint",
+                        f"no checkpoint in {directory}, and --require-checkpoint: a cut at the "
+                        "end of the chain, its deletion or re-sealing cannot be ruled out",
+                    )
+                )
+            elif checkpoint is None:
                 self.stderr.write(
                     f"WARNING no checkpoint in {directory}: without one, deleting the newest "
                     "events, every event, or re-sealing the chain cannot be detected; run "
