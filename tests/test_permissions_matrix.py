@@ -28,7 +28,9 @@ MEMBERS_AND_STAFF = SIGNED_IN - {"outsider"}  # units.view_unit, rulebook.view
 LIST_MEMBERS = frozenset(
     {"branch_secretary", "chair", "secretary", "national_staff", "auditor", "admin"}
 )
-VIEW_TARGET = frozenset({"chair", "secretary", "national_staff", "auditor", "admin"})
+VIEW_TARGET = frozenset(
+    {"chair", "secretary", "national_staff", "complaints_staff", "auditor", "admin"}
+)
 SECRETARIES_AND_STAFF = frozenset({"secretary", "national_staff", "admin"})
 TRAIL = frozenset({"national_staff", "auditor", "admin"})
 WITH_MEMBER_RECORD = frozenset({"member", "branch_secretary", "chair", "secretary"})

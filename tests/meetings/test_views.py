@@ -319,7 +319,9 @@ def test_edit_page_moves_the_date_within_the_notice(world: Any, meeting: Meeting
     }
     refused = client.post(url, data)
     assert refused.status_code == 200
-    assert "is not a member of Riverside" in refused.content.decode()
+    # Named by number only: the stranger's record is not the secretary's to see (finding 5).
+    assert "No member of Riverside is numbered" in refused.content.decode()
+    assert world.members["stranger"].last_name not in refused.content.decode()
     data["secretary_number"] = world.members["secretary"].number
     assert client.post(url, data).status_code == 302
     meeting.refresh_from_db()

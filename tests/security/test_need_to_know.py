@@ -260,3 +260,52 @@ def test_changing_the_chair_needs_a_reason_and_is_audited(world: World) -> None:
     assert event.before == {"chair": world.members["chair"].pk}
     assert event.after["chair"] == deputy.pk
     assert _client(world, "member").get(url).status_code in (403, 404)
+
+
+# --- finding 5: refusals name nobody the user may not see; number look-ups are limited -------
+
+
+def _schedule_with_secretary(client: Client, world: World, number: str) -> str:
+    response = client.post(
+        reverse("meetings:schedule"),
+        {
+            "unit": world.riverside.pk,
+            "kind": "general",
+            "date": (timezone.localdate() + datetime.timedelta(days=40)).isoformat(),
+            "time": "19:00",
+            "attendance_mode": "in_person",
+            "location": "Hall",
+            "secretary_number": number,
+        },
+    )
+    return response.content.decode()
+
+
+def test_a_number_of_another_unit_is_answered_without_a_name(world: World) -> None:
+    stranger = world.members["stranger"]
+    text = _schedule_with_secretary(_client(world, "secretary"), world, stranger.number)
+    assert f"No member of Riverside is numbered {stranger.number}" in text
+    assert stranger.last_name not in text
+    assert stranger.first_name not in text
+
+
+def test_number_lookups_outside_ones_units_are_limited_per_user(world: World) -> None:
+    """Guessing numbers (each answer says whether the number exists) is limited to
+    NUMBER_MISS_LIMIT misses per user in the window, counted in the database; a secretary's
+    look-ups of their own unit's members are not counted."""
+    from moot.limits import NUMBER_MISS_LIMIT
+    from moot.limits.models import LimitHit
+
+    client = _client(world, "secretary")
+    own = world.members["member"].number
+    for _ in range(NUMBER_MISS_LIMIT + 5):
+        assert "wait about" not in _schedule_with_secretary(client, world, own)
+    assert not LimitHit.objects.exists()
+    for guess in range(NUMBER_MISS_LIMIT):
+        text = _schedule_with_secretary(client, world, f"Z{guess:07d}")
+        assert "wait about" not in text, guess
+    refused = _schedule_with_secretary(client, world, world.members["stranger"].number)
+    assert f"You have looked up {NUMBER_MISS_LIMIT} member numbers outside your units" in refused
+    # Per user: another officer is not slowed by the secretary's guesses.
+    other = _schedule_with_secretary(_client(world, "chair"), world, "Z9999999")
+    assert "wait about" not in other

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from moot.errors import show_refusal
+from moot.limits import note_number_lookup
 from moot.meetings.access import access_meeting
 from moot.meetings.actions.officers import (
     do_change_meeting_chair,
@@ -43,6 +44,7 @@ class ChangeChairForm(TextGuardMixin, forms.Form):
 
         number = self.cleaned_data["chair"].strip().upper()
         member = Member.objects.filter(number=number).first()
+        note_number_lookup(member, field="chair")
         # The same answer for a number that does not exist and one of another unit: the form
         # names nobody outside the meeting's unit.
         if member is None or not member_belongs_to(member, self.meeting.unit):

@@ -6,6 +6,7 @@ caller are never stored by a browser or a proxy cache.
   may be ``MOOT_MAX_BODY_BYTES`` long (1 MiB); a file upload (``multipart/form-data``, the
   members import) ``MOOT_MAX_UPLOAD_BYTES`` (100 MiB and a margin for the form's other parts).
   Before, a 3 MB JSON body reached Django's own limit inside the API and answered 500.
+* :class:`CurrentRequestMiddleware` makes the request current for :mod:`moot.limits`.
 * :class:`NoStoreMiddleware` adds ``Cache-Control: no-store`` to every answer given to a caller
   who is signed in (session or API token) — the simplest honest rule for "pages with personal
   data": every such page may carry some (docs/security.md §3).
@@ -102,3 +103,21 @@ class NoStoreMiddleware:
         if signed_in or request.META.get("HTTP_AUTHORIZATION"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class CurrentRequestMiddleware:
+    """Bind the request for :mod:`moot.limits`, which counts member-number look-ups per user
+    wherever a form or an access function resolves a number."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from moot.limits import bind_request, unbind_request
+
+        token = bind_request(request)
+        try:
+            return self.get_response(request)
+        finally:
+            unbind_request(token)
+
