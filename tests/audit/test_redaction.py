@@ -138,3 +138,17 @@ def test_searching_the_trail_by_a_members_e_mail_confirms_nothing_to_the_auditor
     assert "members.update_member" in page_as(world, "national_staff", f"/audit/?actor={address}")
     by_name = world.members["secretary"].user.get_full_name()
     assert "members.update_member" in page_as(world, "auditor", f"/audit/?actor={by_name}")
+
+
+def test_details_nested_in_a_change_are_hidden_too(world: World) -> None:
+    with transaction.atomic():
+        event = record(
+            actor=None,
+            verb="members.propose_member_change",
+            object_type="members.member",
+            object_id=world.target.pk,
+            after={"changes": {"phone": PHONE, "notes": [f"write to {world.target.email}"]}},
+        )
+    (shown,) = shown_to([event], world.users["auditor"])
+    assert shown.after == {"changes": {"phone": HIDDEN, "notes": [f"write to {HIDDEN}"]}}
+    assert shown.redacted

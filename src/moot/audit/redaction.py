@@ -180,21 +180,20 @@ def _redact(event: AuditEvent, sight: _Sight, actor_contact: bool) -> ShownEvent
         hidden |= STANDING_KEYS
     changed = False
 
-    def clean(side: Any) -> Any:
+    def clean(value: Any, key: str = "") -> Any:
+        """``value`` with hidden keys replaced and e-mail addresses scrubbed, at any depth."""
         nonlocal changed
-        if not isinstance(side, dict):
-            return _scrub_text(side) if isinstance(side, str) and not sight.contact else side
-        out = {}
-        for key, value in side.items():
-            if key in hidden and value not in (None, ""):
-                out[key] = HIDDEN
-                changed = True
-            elif isinstance(value, str) and not sight.contact and _EMAIL.search(value):
-                out[key] = _EMAIL.sub(HIDDEN, value)
-                changed = True
-            else:
-                out[key] = value
-        return out
+        if key in hidden and value not in (None, ""):
+            changed = True
+            return HIDDEN
+        if isinstance(value, dict):
+            return {k: clean(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v, key) for v in value]
+        if isinstance(value, str) and not sight.contact and _EMAIL.search(value):
+            changed = True
+            return _EMAIL.sub(HIDDEN, value)
+        return value
 
     before, after = clean(event.before), clean(event.after)
     reason = event.reason
@@ -225,10 +224,6 @@ def _redact(event: AuditEvent, sight: _Sight, actor_contact: bool) -> ShownEvent
         hash=event.hash,
         redacted=changed,
     )
-
-
-def _scrub_text(text: str) -> str:
-    return _EMAIL.sub(HIDDEN, text)
 
 
 def _actor_without_email(label: str, actor_id: int | None) -> str:
