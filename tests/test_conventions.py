@@ -3,7 +3,8 @@
 An AST walk over src/moot, in the spirit of Zulip's semgrep rules for its views:
 - views and API routers never query a model themselves (``Model.objects``, ``_default_manager``,
   ``get_object_or_404``): they go through ``access_*``, ``queries`` or ``actions``;
-- every ``do_*`` action runs under ``transaction.atomic``;
+- every ``do_*`` action runs under ``transaction.atomic`` and records its audit event (or hands
+  off to an action that does);
 - the pure cores import nothing of Django or of the rest of moot, and are held to that by the
   import contracts and strict mypy in pyproject.toml;
 - tests cannot reach the network (pytest-socket, configured in pyproject.toml).
@@ -218,6 +219,70 @@ def test_the_atomic_walk_tells_atomic_actions_from_others() -> None:
         "do_f": True,
         "do_g": False,
     }
+
+
+# (app, action) for the do_* functions that neither record an audit event nor hand off to
+# another action, with the reason.
+NOT_RECORDED_ALLOWLIST: frozenset[tuple[str, str]] = frozenset(
+    {
+        # Hands off to moot.members.imports.import_members, which records the import.
+        ("members", "do_import_members"),
+    }
+)
+
+
+def records_or_hands_off(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Calls the audit helper (``record``, ``record_*``) or another ``do_*`` action."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            name = ast.unparse(node.func).rsplit(".", 1)[-1]
+            if name == "record" or name.startswith(("record_", "do_")):
+                return True
+    return False
+
+
+def actions_not_recorded() -> set[tuple[str, str]]:
+    found = set()
+    for path in source_files():
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and node.name.startswith("do_")
+                and not records_or_hands_off(node)
+            ):
+                found.add((path.relative_to(SRC).parts[0], node.name))
+    return found
+
+
+def test_every_action_records_or_hands_off() -> None:
+    """Every change is an action writing its audit event (DESIGN.md, principle 4)."""
+    offences = actions_not_recorded()
+    new = sorted(offences - NOT_RECORDED_ALLOWLIST)
+    assert not new, (
+        "every do_* action writes its audit event with moot.audit.actions.record in its "
+        "transaction, or hands off to an action that does. Neither: "
+        + ", ".join(f"moot.{app}: {name}" for app, name in new)
+    )
+    gone = sorted(NOT_RECORDED_ALLOWLIST - offences)
+    assert not gone, (
+        "these actions record now; delete their lines from NOT_RECORDED_ALLOWLIST in "
+        "tests/test_conventions.py: " + ", ".join(f"moot.{app}: {name}" for app, name in gone)
+    )
+
+
+def test_the_record_walk_tells_recording_actions_from_others() -> None:
+    module = ast.parse(
+        "def do_a():\n    record(actor=None, verb='x')\n"
+        "def do_b():\n    audit.record_many([])\n"
+        "def do_c():\n    return actions.do_a()\n"
+        "def do_d():\n    Model.objects.create()\n"
+    )
+    verdicts = {
+        node.name: records_or_hands_off(node)
+        for node in module.body
+        if isinstance(node, ast.FunctionDef)
+    }
+    assert verdicts == {"do_a": True, "do_b": True, "do_c": True, "do_d": False}
 
 
 def existing_pure_cores() -> list[str]:
