@@ -311,6 +311,7 @@ def internal_check(poll_id: int) -> None:
     from django.db.models import Count
 
     from moot.polls.models import Participation, Poll, SecretBallot
+    from moot.polls.sealing import is_sealed, key_dir
 
     poll = Poll.objects.get(pk=poll_id)
     participations = Participation.objects.filter(poll=poll)
@@ -323,6 +324,15 @@ def internal_check(poll_id: int) -> None:
                 "distinct_voters": participations.values("member_id").distinct().count(),
                 "repeated_voters": repeated,
                 "ballots": SecretBallot.objects.filter(poll=poll).count(),
+                # Sealed while open, plaintext after the close, the key file gone (sealing.py).
+                "sealed_after_close": sum(
+                    1
+                    for content in SecretBallot.objects.filter(poll=poll).values_list(
+                        "content", flat=True
+                    )
+                    if is_sealed(content)
+                ),
+                "key_files_left": len(list(key_dir().glob(f"poll-{poll.pk}-*.key"))),
                 "counted": (poll.result or {}).get("ballots"),
                 "elected": (poll.result or {}).get("elected"),
             }
@@ -691,6 +701,8 @@ def bench_once(db: str, args: argparse.Namespace) -> dict[str, Any]:
         )
         errors = sum(n for code, n in outcome.statuses.items() if code != 201)
         errors += sum(n for code, n in repeats.statuses.items() if code not in {201, 409})
+        # A ballot still sealed, or the poll's key file still there, after the close.
+        errors += check["sealed_after_close"] + check["key_files_left"]
         return {
             "db": db,
             "voters": args.voters,
@@ -709,6 +721,8 @@ def bench_once(db: str, args: argparse.Namespace) -> dict[str, Any]:
             "repeat_statuses": repeats.statuses,
             "failures": outcome.failures,
             "elected": check["elected"],
+            "sealed_after_close": check["sealed_after_close"],
+            "key_files_left": check["key_files_left"],
             "pages": pages,
         }
     finally:
