@@ -468,5 +468,7 @@ def test_twenty_guesses_at_once_get_at_most_five_tries(tmp_path: Any) -> None:
     refused = sum("Too many sign-in attempts" in answer for answer in answers)
     assert len(answers) == 20
     assert checked + refused == 20, [a[:200] for a in answers if "<html" not in a]
-    assert 1 <= checked <= 5
+    # Never more than five; a burst may get fewer (each attempt in flight counts against the
+    # others), which costs only the guesser's own (address, account) pair.
+    assert checked <= 5
     assert kept == checked
