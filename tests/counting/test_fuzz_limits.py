@@ -64,6 +64,7 @@ LIMITS = st.fixed_dictionaries(
         "decompressed_bytes": st.integers(1, 20_000),
         "line_chars": st.integers(1, 300),
         "lines": st.integers(1, 60),
+        "rows": st.integers(1, 30),
         "candidates": st.integers(1, 6),
         "digits": st.integers(1, 40),
         "method_candidates": st.integers(1, 6),

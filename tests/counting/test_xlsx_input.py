@@ -96,9 +96,9 @@ def test_a_sheet_with_no_dimension_and_endless_rows_is_refused(
     path = tmp_path / "endless_cvr.xlsx"
     path.write_bytes(raw)
     assert read_election(path, "ess-xlsx").ballots.total == 199
-    assert main([str(path), "--limit", "lines=100"]) == 2
+    assert main([str(path), "--limit", "rows=100"]) == 2
     err = capsys.readouterr().err
-    assert f"{path}: the worksheet has more than 100 rows: the limit is 100" in err
+    assert f"{path}:101: the worksheet has more than 100 rows with content: the limit is 100" in err
 
 
 def test_a_row_number_far_down_the_sheet_is_refused_not_padded(tmp_path: Path) -> None:
@@ -110,8 +110,9 @@ def test_a_row_number_far_down_the_sheet_is_refused_not_padded(tmp_path: Path) -
     )
     path = tmp_path / "far_cvr.xlsx"
     path.write_bytes(raw)
-    with pytest.raises(CountError, match="more than 2,000,000 rows"):
+    with pytest.raises(CountError, match=r"a row numbered past 1,048,576, the last row") as caught:
         read_election(path, "ess-xlsx")
+    assert caught.value.line == 1_048_577
 
 
 def test_an_xlsx_zip_bomb_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,8 @@ refusal is exit status 2 and one line, never a traceback, never a short count.
                             stays bounded)
 ``line_chars``              length of one line of a text format (BLT, CSV, Debian tally);
                             not for JSON, which may be one line
-``lines``                   lines of a text file, rows of a worksheet, records of a CDF report
+``lines``                   lines of a text file, records of a CDF report
+``rows``                    rows with content in a worksheet (far slower to read than text)
 ``candidates``              candidates an election may have when it is read
 ``digits``                  digits in one number (a weight, a seat count, a rank)
 ``method_candidates``       candidates standing that each method may count (below)
@@ -69,6 +70,7 @@ class Limits:
     decompressed_bytes: int = 256 * MiB
     line_chars: int = 1 * MiB
     lines: int = 2_000_000
+    rows: int = 500_000
     candidates: int = 1_000
     digits: int = 30
     method_candidates: Mapping[str, int] = field(default_factory=lambda: METHOD_CANDIDATES)
@@ -93,6 +95,7 @@ NAMES = (
     "decompressed_bytes",
     "line_chars",
     "lines",
+    "rows",
     "candidates",
     "digits",
     "method_candidates",

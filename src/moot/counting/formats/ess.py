@@ -80,6 +80,9 @@ _DAMAGED = (
 )
 
 
+EXCEL_ROWS = 1_048_576  # rows in a worksheet (Excel 2007 and later)
+
+
 def _first_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else ""
@@ -133,14 +136,32 @@ def _rows(raw: bytes, source: str) -> Iterable[tuple[object, ...]]:
     # would trust it and stop short. Read every row there is, up to the row limit.
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()
-    rows = active().lines
+    # Rows with content count towards the limit; the empty rows openpyxl makes up for a gap
+    # in the row numbers are cheap, and stop at the last row a worksheet can have.
+    rows = active().rows
+    filled = 0
     try:
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > rows:
-                raise refuse(
-                    f"the worksheet has more than {rows:,} rows", rows, "lines", source=source
+            if number > EXCEL_ROWS:
+                raise CountError(
+                    f"a row numbered past {EXCEL_ROWS:,}, the last row a worksheet can have; "
+                    "this is not a genuine export",
+                    source=source,
+                    line=number,
                 )
+            if any(value is not None for value in row):
+                filled += 1
+                if filled > rows:
+                    raise refuse(
+                        f"the worksheet has more than {rows:,} rows with content",
+                        rows,
+                        "rows",
+                        source=source,
+                        line=number,
+                    )
             yield row
+    except CountError:
+        raise
     except _DAMAGED as exc:
         raise CountError(
             f"the worksheet is damaged ({type(exc).__name__}: {_first_line(exc)}); re-export it",
