@@ -161,6 +161,17 @@ def root_pages(path: Path, *tables: str) -> dict[str, int]:
     return found
 
 
+def column_index(path: Path, table: str, column: str) -> int:
+    """Where ``column`` sits in ``table``'s records (the copy's own schema says)."""
+    uri = f"file:{path}?immutable=1"
+    db = sqlite3.connect(uri, uri=True)
+    try:
+        names = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+    finally:
+        db.close()
+    return names.index(column)
+
+
 def insertion_order(pages: Any, root: int) -> list[Cell]:
     """The table's rows in the order they were written, as the cell content offsets tell it:
     within a page SQLite allocates each new cell below the previous one (highest offset
@@ -196,10 +207,16 @@ def wal_commits(main: MainFile, wal_path: Path) -> Iterator[dict[int, bytes]]:
 
 
 def pair_by_commit(
-    main: MainFile, wal_path: Path, participation_root: int, ballot_root: int
+    main: MainFile,
+    wal_path: Path,
+    participation_root: int,
+    ballot_root: int,
+    columns: tuple[int, int],
 ) -> list[tuple[int, str]]:
     """(member id, ballot content) for every commit that added exactly one participation and
-    one ballot: the cast that wrote both."""
+    one ballot: the cast that wrote both. ``columns``: where the member id and the content
+    sit in their records."""
+    member_at, content_at = columns
     pairs = []
     before_p = {c.rowid for leaf in leaves(main.pages(), participation_root) for c in leaf.cells}
     before_b = {c.rowid for leaf in leaves(main.pages(), ballot_root) for c in leaf.cells}
@@ -209,15 +226,18 @@ def pair_by_commit(
         new_p = [now_p[r] for r in set(now_p) - before_p]
         new_b = [now_b[r] for r in set(now_b) - before_b]
         if len(new_p) == 1 and len(new_b) == 1:
-            pairs.append((new_p[0].values[2], new_b[0].values[2]))
+            pairs.append((new_p[0].values[member_at], new_b[0].values[content_at]))
         before_p, before_b = set(now_p), set(now_b)
     return pairs
 
 
-def pair_by_position(path: Path, participation_root: int, ballot_root: int) -> list[Any]:
+def pair_by_position(
+    path: Path, participation_root: int, ballot_root: int, columns: tuple[int, int]
+) -> list[Any]:
     """(member id, ballot content) pairing the n-th participation written with the n-th ballot
     written, by cell content offsets."""
+    member_at, content_at = columns
     pages = MainFile(path).pages()
-    voters = [c.values[2] for c in insertion_order(pages, participation_root)]
-    ballots = [c.values[2] for c in insertion_order(pages, ballot_root)]
+    voters = [c.values[member_at] for c in insertion_order(pages, participation_root)]
+    ballots = [c.values[content_at] for c in insertion_order(pages, ballot_root)]
     return list(zip(voters, ballots, strict=True))

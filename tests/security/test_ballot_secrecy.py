@@ -33,6 +33,7 @@ from moot.polls.sealing import SEALED_PREFIX, forget_keys, is_sealed, key_path, 
 from polls.conftest import make_voter
 from security.sqlite_pages import (
     MainFile,
+    column_index,
     leaves,
     pair_by_commit,
     pair_by_position,
@@ -129,7 +130,13 @@ def _copies(live: Path, into: Path) -> tuple[Path, Path]:
     a raw copy of the main file with its WAL."""
     into.mkdir()
     backup = into / "backup.sqlite3"
-    subprocess.run(["sqlite3", str(live), f".backup {backup}"], check=True, timeout=60)
+    if shutil.which("sqlite3"):
+        subprocess.run(["sqlite3", str(live), f".backup {backup}"], check=True, timeout=60)
+    else:  # the shell's .backup is SQLite's online backup API, which Python offers too
+        with sqlite3.connect(live) as source, sqlite3.connect(backup) as target:
+            source.backup(target)
+        source.close()
+        target.close()
     raw = into / "raw.sqlite3"
     shutil.copyfile(live, raw)
     shutil.copyfile(f"{live}-wal", f"{raw}-wal")
@@ -142,11 +149,15 @@ def _recovered(pairs: list[tuple[int, str]], truth: dict[int, str]) -> int:
 
 
 def _attack(backup: Path, raw: Path) -> tuple[list[Any], list[Any]]:
+    columns = (
+        column_index(backup, "polls_participation", "member_id"),
+        column_index(backup, "polls_secretballot", "content"),
+    )
     roots = root_pages(backup, *TABLES)
-    by_position = pair_by_position(backup, roots[TABLES[0]], roots[TABLES[1]])
+    by_position = pair_by_position(backup, roots[TABLES[0]], roots[TABLES[1]], columns)
     raw_roots = root_pages(raw, *TABLES)
     by_commit = pair_by_commit(
-        MainFile(raw), Path(f"{raw}-wal"), raw_roots[TABLES[0]], raw_roots[TABLES[1]]
+        MainFile(raw), Path(f"{raw}-wal"), raw_roots[TABLES[0]], raw_roots[TABLES[1]], columns
     )
     return by_position, by_commit
 
