@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from accounts.smtp import SmtpSink
 from accounts.world import World
 from moot.accounts.actions import do_claim_invitation, do_invite_member
 from moot.accounts.models import Invitation, User
@@ -33,15 +34,18 @@ def claim_token() -> str:
 
 
 def test_secretary_invites_and_member_claims(
-    client: Client, world: World, django_capture_on_commit_callbacks
+    client: Client, world: World, smtp_sink: SmtpSink, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(client, world)
     assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == [world.target.email]
-    token = claim_token()
+    # Through a real SMTP server: the envelope goes to the address on record, and only there.
+    (message,) = smtp_sink.messages
+    assert message.rcpt_tos == [world.target.email]
+    assert message.message["To"] == world.target.email
+    match = LINK.search(message.body)
+    assert match, message.body
+    token = match.group(1)
     invitation = Invitation.objects.get(member=world.target)
     assert invitation.state == "pending"
     assert token not in invitation.token_hash  # only the digest is stored
