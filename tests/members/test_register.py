@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from accounts.world import World, build_world
+from accounts.world import World
 from moot import rulebook
 from moot.members.errors import ActionError
 from moot.members.models import Member, RegisterProposal
@@ -16,11 +16,6 @@ from moot.rulebook.errors import RulebookError
 from moot.rulebook.model import RegisterRules
 
 PARTY_REGISTER = 'authority = "national_office"'
-
-
-@pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
 
 
 def _edition(replacement: str) -> Any:
