@@ -309,3 +309,22 @@ def test_number_lookups_outside_ones_units_are_limited_per_user(world: World) ->
     # Per user: another officer is not slowed by the secretary's guesses.
     other = _schedule_with_secretary(_client(world, "chair"), world, "Z9999999")
     assert "wait about" not in other
+
+
+def test_a_motion_refusal_names_by_number_whom_the_user_may_not_see(world: World) -> None:
+    """A member typing a guessed number as seconder learned '⟨name⟩ cannot be the seconder…'
+    party-wide; now the refusal gives the number they typed, for a member of another unit and
+    for one whose reason they may not read."""
+    from moot.motions.actions.tabling import check_mover
+    from moot.motions.errors import MotionError
+
+    meeting = _schedule(world)
+    member_user = world.users["branch_secretary"]  # North's: sees neither South nor Elsewhere
+    for person in (world.members["stranger"], world.target):  # another CLP; suspended here
+        with pytest.raises(MotionError) as refused:
+            check_mover(meeting, person, "seconder", acting_user=member_user)
+        text = str(refused.value)
+        assert person.number in text
+        assert person.last_name not in text
+        assert person.first_name not in text
+        assert REASON not in text

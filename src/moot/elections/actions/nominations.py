@@ -99,9 +99,9 @@ def _check_may_stand(
             code="ineligible",
         )
     raise ElectionError(
-        f"{person.full_name} cannot stand for {election.post.title} under the rulebook on "
-        f"{election.election_date:%d %B %Y}. {person.first_name} and the unit's secretary can "
-        "see why.",
+        f"The member numbered {person.number} cannot stand for {election.post.title} under the "
+        f"rulebook on {election.election_date:%d %B %Y}. They and the unit's secretary can see "
+        "why.",
         field=field,
         code="ineligible",
     )
@@ -119,8 +119,8 @@ def _check_may_nominate(
     text, clause = rule_reasons(verdict)
     if not verdict.allowed and not user_may(acting_user, "members.view_member", person):
         raise ElectionError(
-            f"{person.full_name} cannot be the {role} under the rulebook on {on:%d %B %Y}. "
-            f"{person.first_name} and the unit's secretary can see why.",
+            f"The member numbered {person.number} cannot be the {role} under the rulebook on "
+            f"{on:%d %B %Y}. They and the unit's secretary can see why.",
             field=role,
             code="ineligible",
         )

@@ -32,8 +32,10 @@ def check_mover(meeting: Any, member: Any, role: str, *, acting_user: Any = None
     if member is None:
         raise MotionError(f"Name the {role}: a motion must be moved and seconded.", field=role)
     if not member_belongs_to(member, meeting.unit):
+        # Named by number: a member of another unit is not the officer's to see (finding 5).
         raise MotionError(
-            f"{member.full_name} is not a member of {meeting.unit.name} and cannot be the {role}.",
+            f"The member numbered {member.number} is not a member of {meeting.unit.name} and "
+            f"cannot be the {role}.",
             field=role,
         )
     verdict = eligibility(member, "meeting", meeting.unit, at=queries.meeting_date(meeting))
@@ -41,9 +43,9 @@ def check_mover(meeting: Any, member: Any, role: str, *, acting_user: Any = None
         return
     if acting_user is None or not acting_user.has_perm("members.view_member", member):
         raise MotionError(
-            f"{member.full_name} cannot be the {role} under the rulebook on "
-            f"{queries.meeting_date(meeting):%d %B %Y}. {member.first_name} and the unit's "
-            "secretary can see why.",
+            f"The member numbered {member.number} cannot be the {role} under the rulebook on "
+            f"{queries.meeting_date(meeting):%d %B %Y}. They and the unit's secretary can see "
+            "why.",
             field=role,
         )
     text, clause = rule_reasons(verdict)
