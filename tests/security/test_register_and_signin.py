@@ -472,3 +472,25 @@ def test_twenty_guesses_at_once_get_at_most_five_tries(tmp_path: Any) -> None:
     # others), which costs only the guesser's own (address, account) pair.
     assert checked <= 5
     assert kept == checked
+
+
+def test_a_link_sent_before_the_office_changed_the_address_no_longer_claims(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    from moot.accounts.actions import do_invite_member
+    from moot.members.register import do_change_register_entry
+
+    with django_capture_on_commit_callbacks(execute=True):
+        do_invite_member(world.target, acting_user=world.users["secretary"])
+    token = LINK.search(mail.outbox[-1].body).group(1)
+    do_change_register_entry(
+        world.target,
+        email="the-real-one@example.org",
+        reason="the member wrote: the old address was never mine",
+        acting_user=world.users["national_staff"],
+    )
+    page = Client().get(reverse("accounts:claim", args=[token]))
+    assert page.status_code == 410
+    assert "no longer on your record" in page.content.decode()

@@ -147,6 +147,13 @@ def check_claimable(invitation: Invitation | None) -> Invitation:
         )
     if invitation.member.user_id is not None:
         raise ActionError("your membership already has an account; sign in with it")
+    if invitation.email != (invitation.member.email or "").strip().lower():
+        # The register's authority changed the address on record since the link was sent: a
+        # link at the old address no longer claims the account.
+        raise ActionError(
+            "this invitation went to an address that is no longer on your record; ask your "
+            "secretary for a new one"
+        )
     return invitation
 
 
