@@ -120,7 +120,19 @@ def test_import_dry_run_then_real(world: World, api_as) -> None:
     assert dry.json()["dry_run"] is True
     assert dry.json()["valid_rows"] == 1
     assert not Member.objects.filter(last_name="Okafor").exists()
-    real = upload(client, csv_text, unit="riverside", dry_run="false")
+    # A secretary's file goes to the membership office as a proposal (rulebook
+    # [membership.register]): 202, nothing imported.
+    proposed = upload(client, csv_text, unit="riverside", dry_run="false")
+    assert proposed.status_code == 202, proposed.json()
+    assert proposed.json()["created"] == 0
+    assert proposed.json()["proposal"]
+    assert not Member.objects.filter(last_name="Okafor").exists()
+    # The office imports it; the 2024 join date is a back-date and needs its reason.
+    office = api_as("national_staff")
+    refused = upload(office, csv_text, unit="riverside", dry_run="false")
+    assert refused.status_code == 422
+    assert "back-dates it with a reason" in refused.json()["errors"][0]["message"]
+    real = upload(office, csv_text, unit="riverside", dry_run="false", backdate_reason="paper form")
     assert real.status_code == 200, real.json()
     assert real.json()["created"] == 1
     assert Member.objects.filter(last_name="Okafor", constituency=world.riverside).exists()
