@@ -328,3 +328,19 @@ def test_a_motion_refusal_names_by_number_whom_the_user_may_not_see(world: World
         assert person.last_name not in text
         assert person.first_name not in text
         assert REASON not in text
+
+
+def test_searching_by_e_mail_finds_only_members_whose_contact_one_may_see(world: World) -> None:
+    """The search box matches e-mail prefixes: a youth officer could spell out an address one
+    character at a time. An e-mail search looks only among members whose contact the user may
+    see."""
+    target = world.target
+    target.email = "hidden.address@example.org"
+    target.save()
+    query = {"q": "hidden.address@"}
+    youth = _client(world, "youth_officer").get("/api/members/", query).json()
+    assert youth["count"] == 0
+    secretary = _client(world, "secretary").get("/api/members/", query).json()
+    assert [row["id"] for row in secretary["results"]] == [target.pk]
+    page = _client(world, "youth_officer").get(reverse("members:list"), query)
+    assert target.last_name not in page.content.decode()

@@ -222,6 +222,12 @@ def search_members(  # noqa: PLR0917 - the shared contract's signature
     from moot.units.queries import member_in_unit_q
 
     qs = visible_members(user).filter(search_q(q))
+    if "@" in q:
+        # Searching by e-mail is reading contact details: only among members whose contact the
+        # user may see (a youth officer could otherwise spell out addresses by prefix).
+        from moot.members.disclosure import with_contact_visible
+
+        qs = with_contact_visible(user, qs)
     if unit_id:
         unit = Unit.objects.filter(pk=unit_id).first()
         if unit is None:
