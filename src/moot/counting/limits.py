@@ -66,11 +66,11 @@ METHOD_CANDIDATES: Mapping[str, int] = MappingProxyType(
 class Limits:
     """What a count reads and counts at most (see the module docstring)."""
 
-    file_bytes: int = 256 * MiB
-    decompressed_bytes: int = 256 * MiB
+    file_bytes: int = 64 * MiB
+    decompressed_bytes: int = 64 * MiB
     line_chars: int = 1 * MiB
-    lines: int = 2_000_000
-    rows: int = 500_000
+    lines: int = 1_000_000
+    rows: int = 300_000
     candidates: int = 1_000
     digits: int = 30
     method_candidates: Mapping[str, int] = field(default_factory=lambda: METHOD_CANDIDATES)
