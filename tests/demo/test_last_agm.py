@@ -117,7 +117,7 @@ def test_last_agm_is_closed_with_minutes_awaiting_approval(
     assert f"Meeting record {last.pk}".lower() in by_key["opening"]["source_note"].lower()
 
     # The audit events were written today, each saying when the step happened.
-    start = AuditEvent.objects.get(verb="meeting.start", object_id=str(last.pk))
+    start = AuditEvent.objects.get(verb="meetings.start_meeting", object_id=str(last.pk))
     assert timezone.localdate(start.occurred_at) == timezone.localdate()
     assert start.after["happened_at"] == last.opened_at.isoformat()
     checked, problems = verify_chain()

@@ -90,7 +90,7 @@ def test_a_window_closing_after_the_rulebooks_deadline_is_refused_with_the_claus
         acting_user=officer,
     )
     assert election.election_date == meeting_day
-    assert AuditEvent.objects.filter(verb="elections.create", clause="7.5.4").exists()
+    assert AuditEvent.objects.filter(verb="elections.create_election", clause="7.5.4").exists()
 
 
 def test_single_seat_methods_refuse_several_seats_and_unknown_methods(
@@ -153,7 +153,8 @@ def test_a_nominee_may_decline(election_factory: Any, unit: Any, officer: Any) -
     nomination = _nominate(election, nominee, acting_user=officer)
     nomination = do_answer_nomination(nomination, accept=False, acting_user=nominee.user)
     assert nomination.state == NominationState.DECLINED
-    assert AuditEvent.objects.filter(verb="elections.decline").count() == 1
+    answers = AuditEvent.objects.filter(verb="elections.answer_nomination")
+    assert [event.after["state"] for event in answers] == [NominationState.DECLINED]
     # Declined: they may be nominated again.
     again = _nominate(election, nominee, acting_user=officer)
     assert again.state == NominationState.AWAITING_CONSENT

@@ -99,7 +99,7 @@ def test_a_man_winning_the_chair_with_two_women_in_the_first_six_gives_way_to_a_
     assert holders[0].elected_ref == f"election:{election.pk}"
     outgoing.refresh_from_db()
     assert outgoing.end == today()
-    event = AuditEvent.objects.get(verb="elections.declare")
+    event = AuditEvent.objects.get(verb="elections.declare_result")
     assert event.clause == "7.7.2"
     assert "elected instead" in event.reason
     assert AuditEvent.objects.filter(verb="units.appoint_officer").count() == 1

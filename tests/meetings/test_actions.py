@@ -73,7 +73,7 @@ def test_scheduling_with_proper_notice(make_meeting: Any, world: Any) -> None:
     assert meeting.edition_name
     assert len(meeting.check_in_code) == 6
     assert meeting.eligible_roll is None  # counted when the notice goes out
-    assert "meeting.create" in verbs()
+    assert "meetings.create_meeting" in verbs()
 
 
 def test_notice_already_sent_counts_the_roll_at_that_date(meeting: Any) -> None:
@@ -146,7 +146,7 @@ def test_send_notice_mails_the_roll_with_a_calendar(
     meeting.refresh_from_db()
     assert meeting.notice_sent_on == timezone.localdate()
     assert meeting.eligible_roll == 4
-    assert {"meeting.send_notice", "meeting.notice_mailed"} <= set(verbs())
+    assert {"meetings.send_notice", "meetings.send_notice_batch"} <= set(verbs())
 
 
 def test_send_notice_too_late_is_refused(make_meeting: Any, world: Any) -> None:
@@ -191,8 +191,8 @@ def test_agenda_add_insert_move_remove(meeting: Any) -> None:
     assert [(i.pk, i.position) for i in queries.agenda(meeting)] == [(b.pk, 1), (c.pk, 2)]
     with pytest.raises(MeetingError):
         do_move_agenda_item(b, to_position=5, acting_user=None)
-    assert verbs().count("meeting.add_agenda_item") == 3
-    assert "meeting.remove_agenda_item" in verbs()
+    assert verbs().count("meetings.add_agenda_item") == 3
+    assert "meetings.remove_agenda_item" in verbs()
 
 
 def test_speaker_item_needs_speaker_and_topic(meeting: Any) -> None:
@@ -240,7 +240,7 @@ def test_check_in_eligible_member(meeting: Any, world: Any) -> None:
     assert attendance.capacity == "voter"
     assert attendance.method == "secretary"
     assert queries.present_eligible_member_ids(meeting) == [world.members["member"].pk]
-    assert "meeting.check_in" in verbs()
+    assert "meetings.check_in" in verbs()
 
 
 def test_recent_joiner_is_refused_and_recorded(meeting: Any, world: Any) -> None:
@@ -250,7 +250,7 @@ def test_recent_joiner_is_refused_and_recorded(meeting: Any, world: Any) -> None
     assert attendance.clause == "7.2"
     assert "weeks" in attendance.reason
     assert Attendance.objects.filter(meeting=meeting, member=world.target).exists()
-    event = AuditEvent.objects.get(verb="meeting.check_in")
+    event = AuditEvent.objects.get(verb="meetings.check_in")
     assert event.clause == "7.2"
     assert queries.present_eligible_member_ids(meeting) == []
     assert queries.quorum_state(meeting).refused == 1
@@ -278,7 +278,7 @@ def test_double_check_in_refused(meeting: Any, world: Any) -> None:
     do_check_in(meeting, world.members["member"], acting_user=world.users["secretary"])
     with pytest.raises(MeetingError) as refused:
         do_check_in(meeting, world.members["member"], acting_user=world.users["secretary"])
-    assert refused.value.code == "already"
+    assert refused.value.code == "conflict"
     assert "already checked in" in refused.value.message
     assert Attendance.objects.filter(meeting=meeting).count() == 1
     # A refused member cannot check in again either.
@@ -527,7 +527,7 @@ def test_minutes_edited_versioned_and_approved_at_the_next_meeting(
     close = next(s for s in minutes.sections if s["key"] == "close")
     assert close["paragraphs"] == ["The chair thanked the hall.", "The meeting closed."]
     assert close["refs"]  # the links to the records stay
-    event = AuditEvent.objects.filter(verb="meeting.edit_minutes").get()
+    event = AuditEvent.objects.filter(verb="meetings.edit_minutes").get()
     assert event.before["close"] != event.after["close"]
     # Unchanged text is not a new version.
     same = do_edit_minutes(

@@ -83,7 +83,7 @@ def test_a_past_meeting_is_recorded_with_the_times_it_happened(
     assert meeting.quorum_checks.get(occasion="start").present_eligible == 6
 
     # The audit events are stamped when they were written (now) and say when it happened.
-    start = AuditEvent.objects.get(verb="meeting.start", object_id=str(meeting.pk))
+    start = AuditEvent.objects.get(verb="meetings.start_meeting", object_id=str(meeting.pk))
     assert timezone.localdate(start.occurred_at) == timezone.localdate()
     assert start.after["happened_at"] == last_year(19, 5).isoformat()
     checked, problems = verify_chain()
@@ -100,7 +100,7 @@ def test_a_past_meeting_is_recorded_with_the_times_it_happened(
 def test_without_at_the_events_say_nothing_more(world: World, make_meeting: Any) -> None:
     meeting = make_meeting()
     do_start_meeting(meeting, acting_user=world.users["chair"])
-    start = AuditEvent.objects.get(verb="meeting.start", object_id=str(meeting.pk))
+    start = AuditEvent.objects.get(verb="meetings.start_meeting", object_id=str(meeting.pk))
     assert "happened_at" not in start.after
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import transaction
 
 from factories import MemberFactory, OrganisationFactory, UserFactory
 from moot.audit.queries import history_of, verify_chain
@@ -104,20 +105,22 @@ def test_officer_constraints(clp, staff):
     holding = do_appoint_officer(_post(clp, "chair"), woman, start=start, acting_user=staff)
     assert holding in holdings_on(clp, TODAY)
     # One person may not hold two of chair/secretary/treasurer.
-    with pytest.raises(ActionError) as excinfo:
+    # do_appoint_officer runs in its caller's transaction (savepoint=False): a refusal dooms the
+    # caller's transaction, so each refused call gets one of its own here, as in an election.
+    with pytest.raises(ActionError) as excinfo, transaction.atomic():
         do_appoint_officer(_post(clp, "secretary"), woman, start=start, acting_user=staff)
     assert excinfo.value.clause
     # The chair cannot be a job share.
-    with pytest.raises(ActionError):
+    with pytest.raises(ActionError), transaction.atomic():
         do_appoint_officer(_post(clp, "chair"), man, start=start, job_share=True, acting_user=staff)
     # A post reserved for women.
     reserved = clp.posts.filter(reserved_for_women=True).first()
     if reserved is not None:
-        with pytest.raises(ActionError):
+        with pytest.raises(ActionError), transaction.atomic():
             do_appoint_officer(reserved, man, start=start, acting_user=staff)
     # Someone from another unit.
     outsider = MemberFactory(woman=True)
-    with pytest.raises(ActionError, match="is not a member of"):
+    with pytest.raises(ActionError, match="is not a member of"), transaction.atomic():
         do_appoint_officer(_post(clp, "treasurer"), outsider, start=start, acting_user=staff)
     assert OfficeHolding.objects.count() == 1
     do_end_holding(holding, end=TODAY, reason="term ended", acting_user=staff)
@@ -127,7 +130,7 @@ def test_officer_constraints(clp, staff):
 
 def test_suspended_member_cannot_hold_office(clp, staff):
     member = MemberFactory(constituency=clp, suspended=True, woman=True)
-    with pytest.raises(ActionError, match="cannot hold office"):
+    with pytest.raises(ActionError, match="cannot hold office"), transaction.atomic():
         do_appoint_officer(_post(clp, "chair"), member, start=TODAY, acting_user=staff)
 
 
@@ -147,3 +150,17 @@ def test_edition_adoption_by_date(staff):
             source_text="this is = not [valid", effective_from=TODAY, acting_user=staff
         )
     assert AdoptedEdition.objects.count() == 1
+
+
+def test_refresh_posts_creates_the_posts_an_edition_adds(clp, staff):
+    from moot.audit.models import AuditEvent
+    from moot.units.actions import do_refresh_posts
+
+    slugs = set(clp.posts.values_list("slug", flat=True))
+    assert "treasurer" in slugs
+    clp.posts.filter(slug="treasurer").delete()  # as if the edition in force had added it
+    touched = do_refresh_posts(acting_user=staff)
+    assert touched == type(clp).objects.count()
+    assert set(clp.posts.values_list("slug", flat=True)) == slugs
+    event = AuditEvent.objects.get(verb="units.refresh_posts")
+    assert event.after == {"edition": edition_in_force(TODAY).name, "units": touched}

@@ -20,6 +20,7 @@ from moot.accounts.roles import forget_roles
 from moot.accounts.tokens import digest, new_api_token
 from moot.audit.actions import record
 from moot.members.errors import ActionError
+from moot.on_commit import enqueue_on_commit
 
 INVITATION_LIFETIME = datetime.timedelta(days=14)
 MAX_ACTIVE_TOKENS = 20
@@ -116,7 +117,7 @@ def do_invite_member(member: Any, *, acting_user: Any, base_url: str = "") -> In
         after={"member": member.pk, "email": email, "expires_at": invitation.expires_at},
     )
     base = base_url or getattr(settings, "MOOT_SITE_URL", "")
-    transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk, base))
+    enqueue_on_commit(send_invitation, invitation.pk, base)
     return invitation
 
 
@@ -162,7 +163,7 @@ def do_claim_invitation(invitation: Invitation, *, password: str) -> User:
     """The member sets a password: their account is created and linked to their record."""
     from moot.members.actions import do_link_account
 
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
     check_claimable(invitation)
     member = invitation.member
     if User.objects.filter(email__iexact=invitation.email).exists():
@@ -257,7 +258,7 @@ def do_create_api_token(
 
 @transaction.atomic
 def do_revoke_api_token(token: ApiToken, *, acting_user: Any) -> ApiToken:
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(of=("self",)).get(pk=token.pk)
     if token.revoked_at is not None:
         return token
     token.revoked_at = timezone.now()
@@ -298,7 +299,7 @@ def do_withdraw_access(user: User, *, reason: str, acting_user: Any) -> User:
     """End every session of ``user`` and revoke their API tokens, e.g. when their membership
     ends (expelled, resigned, lapsed): nothing signed in before keeps working. They can still
     sign in again with their password and see their own record."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     user.session_generation += 1
     user.save(update_fields=["session_generation"])
     tokens = do_revoke_all_api_tokens(user, reason=reason, acting_user=acting_user)

@@ -25,7 +25,7 @@ def send_invitation(invitation_id: int, base_url: str = "") -> str:
 
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("member")
             .filter(pk=invitation_id)
             .first()

@@ -84,8 +84,8 @@ def opening_section(meeting: Meeting) -> dict[str, Any]:
         "opening",
         "The meeting",
         paragraphs,
-        f"From meeting record {meeting.pk} and its audit events (meeting.create, "
-        "meeting.send_notice, meeting.start).",
+        f"From meeting record {meeting.pk} and its audit events (meetings.create_meeting, "
+        "meetings.send_notice, meetings.start_meeting).",
         [("Meeting record", urls["meeting"]), ("Audit events of the meeting", urls["audit"])],
     )
 
@@ -295,7 +295,7 @@ def closing_section(meeting: Meeting) -> dict[str, Any]:
         "close",
         "Close",
         [f"The chair closed the meeting at {_time(meeting.closed_at)}."],
-        "From the meeting record (meeting.close).",
+        "From the meeting record (meetings.close_meeting).",
         [("Audit events of the meeting", _urls(meeting)["audit"])],
     )
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from moot.audit.actions import record
+from moot.meetings.audit_verbs import AuditVerb
 from moot.meetings.ics import meeting_calendar
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
@@ -60,7 +61,7 @@ def send_notice_batch(meeting_id: int, member_ids: list[int], base_url: str = ""
     with transaction.atomic():
         record(
             actor=None,
-            verb="meeting.notice_mailed",
+            verb=AuditVerb.SEND_NOTICE_BATCH,
             obj=meeting,
             after={"recipients": len(messages), "sent": sent},
         )

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from moot.audit.actions import record
+from moot.clock import today
 from moot.members.audit_verbs import AuditVerb
 from moot.members.errors import ActionError
 from moot.members.models import (
@@ -43,11 +43,7 @@ SENSITIVE_FIELDS = frozenset({"gender"})
 REDACTED = "(sensitive: changed)"
 
 
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def member_snapshot(member: Member) -> dict[str, Any]:
+def snapshot(member: Member) -> dict[str, Any]:
     """The audit form of a member (sensitive values left out)."""
     return {
         "number": member.number,
@@ -201,7 +197,7 @@ def do_create_member(
         actor=acting_user,
         verb=AuditVerb.CREATE_MEMBER,
         obj=member,
-        after={**member_snapshot(member), "backdate_reason": member.backdate_reason},
+        after={**snapshot(member), "backdate_reason": member.backdate_reason},
         clause=register_clause() if member.backdate_reason else "",
         reason=reason,
     )
@@ -219,7 +215,7 @@ def do_update_member(
             f"cannot change {', '.join(sorted(unknown))} here; editable fields are "
             f"{', '.join(EDITABLE_FIELDS)}"
         )
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for field, given in changes.items():
@@ -259,7 +255,7 @@ def do_update_member(
 @transaction.atomic
 def do_link_account(member: Member, user: Any, *, acting_user: Any) -> Member:
     """Link a sign-in account to a member record (an invitation claimed, or set by staff)."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     if user is not None and Member.objects.filter(user=user).exclude(pk=member.pk).exists():
         raise ActionError(f"the account {user.email} already belongs to another member")
     before = {"user": member.user_id}
@@ -339,7 +335,7 @@ def do_change_member_status(
     are revoked in this transaction (``membership_ended``); a suspended member keeps signing in
     to see their own record, and every right is checked afresh at each act.
     """
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     current = check_status_change(member, status, start)
     before = {"status": member.status, "since": current.start if current else None}
     if current is not None:

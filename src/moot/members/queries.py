@@ -11,15 +11,12 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from moot.clock import today
 from moot.members.models import Member, MembershipPeriod, MemberStatus, normalise_for_search
 from moot.rows import instance_from_row
 
 if TYPE_CHECKING:
     from moot import rulebook
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def member_for_user(user_id: int | None) -> Member | None:

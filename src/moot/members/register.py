@@ -146,7 +146,7 @@ def do_decide_proposal(
     """The register's authority approves or rejects a pending proposal. Approving an import
     imports the proposed file (back-dated rows need ``backdate_reason``); approving a change
     makes it (do_change_register_entry). A rejection needs a reason, told to the proposer."""
-    proposal = RegisterProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = RegisterProposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
     if proposal.state != ProposalState.PENDING:
         raise ActionError(
             f"proposal {proposal.pk} was already {proposal.get_state_display()}; nothing changed"
@@ -254,7 +254,7 @@ def do_change_register_entry(
     invitation goes) or the day their membership starts. A start before the day the membership
     was recorded is a back-date: ``reason`` is kept on the member and shown in their
     eligibility."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     changes = _check_entry_change(member, email=email, joined_on=joined_on)
     reason = _reason(reason, "the change to the register")
     before = {key: getattr(member, key) for key in changes}

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from moot.audit.verbs import with_former
 from moot.motions import queries
 from moot.motions.access import (
     MANAGE_REFUSED,
@@ -43,6 +44,7 @@ from moot.motions.actions import (
     do_withdraw_amendment,
     do_withdraw_motion,
 )
+from moot.motions.audit_verbs import AuditVerb as MotionVerb
 from moot.motions.forms import (
     AmendmentForm,
     ChallengeForm,
@@ -56,24 +58,29 @@ from moot.motions.forms import (
 from moot.motions.models import Motion
 from moot.polls.queries import turnout as poll_turnout
 
-# What the history shows for each audit verb.
+# What the motion's history calls each event; events written before the verbs were renamed
+# (December 2026) keep their old verb and are shown by the same words.
 VERBS = {
-    "motions.table": "Tabled",
-    "motions.rule": "Competence ruling",
-    "motions.challenge_ruling": "Ruling challenged",
-    "motions.challenge_result": "Challenge decided",
-    "motions.propose_amendment": "Amendment proposed",
-    "motions.accept_amendment": "Amendment accepted by the mover",
-    "motions.withdraw_amendment": "Amendment withdrawn",
-    "motions.amendment_vote": "Amendment put to the vote",
-    "motions.amendment_result": "Amendment vote closed",
-    "motions.composited": "Composited",
-    "motions.composite": "Composite motion made",
-    "motions.open_vote": "Put to the vote",
-    "motions.outcome": "Outcome recorded",
-    "motions.forward": "Forwarded",
-    "motions.withdraw": "Withdrawn",
-    "motions.remit": "Remitted",
+    verb: label
+    for new, label in {
+        MotionVerb.TABLE_MOTION: "Tabled",
+        MotionVerb.RULE_ON_MOTION: "Competence ruling",
+        MotionVerb.CHALLENGE_RULING: "Ruling challenged",
+        MotionVerb.CLOSE_CHALLENGE: "Challenge decided",
+        MotionVerb.PROPOSE_AMENDMENT: "Amendment proposed",
+        MotionVerb.ACCEPT_AMENDMENT: "Amendment accepted by the mover",
+        MotionVerb.WITHDRAW_AMENDMENT: "Amendment withdrawn",
+        MotionVerb.OPEN_AMENDMENT_VOTE: "Amendment put to the vote",
+        MotionVerb.CLOSE_AMENDMENT_VOTE: "Amendment vote closed",
+        MotionVerb.COMPOSITED: "Composited",
+        MotionVerb.COMPOSITE_MOTIONS: "Composite motion made",
+        MotionVerb.OPEN_MOTION_VOTE: "Put to the vote",
+        MotionVerb.RECORD_MOTION_OUTCOME: "Outcome recorded",
+        MotionVerb.FORWARD_MOTION: "Forwarded",
+        MotionVerb.WITHDRAW_MOTION: "Withdrawn",
+        MotionVerb.REMIT_MOTION: "Remitted",
+    }.items()
+    for verb in with_former(new)
 }
 
 

@@ -257,7 +257,7 @@ def check_meeting_in_progress(meeting_id: int | None, *, lock: bool = False) -> 
 
     rows = Meeting.objects.filter(pk=meeting_id)
     if lock:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))
     refuse_unless_in_progress(*rows.values_list("state", "closed_at").get())
 
 
@@ -282,7 +282,7 @@ def do_open_poll(poll: Poll, *, acting_user: Any, electorate: Iterable[Any] | No
     with transaction.atomic():
         meeting_id = Poll.objects.filter(pk=poll.pk).values_list("meeting_id", flat=True).get()
         check_meeting_in_progress(meeting_id, lock=True)  # meeting before poll: the close's order
-        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        poll = Poll.objects.select_for_update(of=("self",)).get(pk=poll.pk)
         if poll.state != PollState.DRAFT:
             raise PollError(f"This poll is already {poll.get_state_display().lower()}.")
         if meeting_id is not None:
@@ -545,7 +545,7 @@ def do_enter_teller_counts(
     Each count is a whole number ≥ 0, and together they cannot exceed the eligible members
     present (``present``, else the meeting's or the electorate's count)."""
     with transaction.atomic():
-        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        poll = Poll.objects.select_for_update(of=("self",)).get(pk=poll.pk)
         if poll.voting == Voting.ELECTRONIC:
             raise PollError("This poll is electronic: the tellers do not enter counts.")
         check_meeting_in_progress(poll.meeting_id)
@@ -643,7 +643,7 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
     from moot.polls.counting import count_poll, round_table
 
     with transaction.atomic():
-        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        poll = Poll.objects.select_for_update(of=("self",)).get(pk=poll.pk)
         if poll.state != PollState.OPEN:
             raise PollError(
                 "This poll is not open yet."

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from moot.audit.actions import record
 from moot.members.errors import ActionError
+from moot.units.audit_verbs import AuditVerb
 from moot.units.models import (
     PARENT_KIND,
     AdoptedEdition,
@@ -26,6 +27,7 @@ from moot.units.queries import edition_in_force, proscription_of, today
 
 if TYPE_CHECKING:
     from moot import rulebook
+    from moot.accounts.models import User
 
 
 def _reasons_text(reasons: Any) -> tuple[str, str]:
@@ -35,7 +37,7 @@ def _reasons_text(reasons: Any) -> tuple[str, str]:
     return "; ".join(texts), (clauses[0] if clauses else "")
 
 
-def unit_snapshot(unit: Unit) -> dict[str, Any]:
+def snapshot(unit: Unit) -> dict[str, Any]:
     return {
         "name": unit.name,
         "slug": unit.slug,
@@ -53,7 +55,7 @@ def do_create_unit(
     kind: str,
     parent: Unit | None,
     code: str = "",
-    acting_user: Any,
+    acting_user: User | None,
     on: datetime.date | None = None,
 ) -> Unit:
     """Add a unit under ``parent`` and create its posts from the rulebook edition in force."""
@@ -69,9 +71,9 @@ def do_create_unit(
     posts = create_posts_for_unit(unit, edition_in_force(on))
     record(
         actor=acting_user,
-        verb="units.create_unit",
+        verb=AuditVerb.CREATE_UNIT,
         obj=unit,
-        after={**unit_snapshot(unit), "posts": [p.slug for p in posts]},
+        after={**snapshot(unit), "posts": [p.slug for p in posts]},
     )
     return unit
 
@@ -99,7 +101,7 @@ def create_posts_for_unit(unit: Unit, edition: rulebook.Edition) -> list[Post]:
 
 @transaction.atomic
 def do_create_organisation(
-    *, name: str, slug: str, kind: str, website: str = "", acting_user: Any
+    *, name: str, slug: str, kind: str, website: str = "", acting_user: User | None
 ) -> Organisation:
     """Register an outside organisation (proscription comes from the rulebook, not from here)."""
     if kind not in OrganisationKind.values:
@@ -109,7 +111,7 @@ def do_create_organisation(
     org = Organisation.objects.create(name=name, slug=slug, kind=kind, website=website)
     record(
         actor=acting_user,
-        verb="units.create_organisation",
+        verb=AuditVerb.CREATE_ORGANISATION,
         obj=org,
         after={"name": name, "slug": slug, "kind": kind, "website": website},
     )
@@ -153,7 +155,7 @@ def do_create_affiliation(
     start: datetime.date,
     decision: str,
     decision_ref: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Affiliation:
     """Record an affiliation made by ``decision`` (e.g. a motion carried), from ``start``."""
     clause = check_affiliation(unit, organisation, start)
@@ -167,7 +169,7 @@ def do_create_affiliation(
     )
     record(
         actor=acting_user,
-        verb="units.create_affiliation",
+        verb=AuditVerb.CREATE_AFFILIATION,
         obj=affiliation,
         after={
             "unit": unit.pk,
@@ -181,12 +183,12 @@ def do_create_affiliation(
     return affiliation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_end_affiliation(
-    affiliation: Affiliation, *, end: datetime.date, reason: str, acting_user: Any
+    affiliation: Affiliation, *, end: datetime.date, reason: str, acting_user: User | None
 ) -> Affiliation:
     """End an affiliation from ``end`` (exclusive)."""
-    affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+    affiliation = Affiliation.objects.select_for_update(of=("self",)).get(pk=affiliation.pk)
     if affiliation.end is not None:
         raise ActionError(f"this affiliation already ended on {affiliation.end}")
     if end <= affiliation.start:
@@ -195,7 +197,7 @@ def do_end_affiliation(
     affiliation.save(update_fields=["end"])
     record(
         actor=acting_user,
-        verb="units.end_affiliation",
+        verb=AuditVerb.END_AFFILIATION,
         obj=affiliation,
         before={"end": None},
         after={"end": end},
@@ -269,7 +271,7 @@ def check_appointment(post: Post, member: Any, start: datetime.date, *, job_shar
     return clause
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def do_appoint_officer(
     post: Post,
     member: Any,
@@ -277,7 +279,7 @@ def do_appoint_officer(
     start: datetime.date,
     job_share: bool = False,
     elected_ref: str = "",
-    acting_user: Any,
+    acting_user: User | None,
 ) -> OfficeHolding:
     """Appoint ``member`` to ``post`` from ``start`` (after an election or co-option)."""
     clause = check_appointment(post, member, start, job_share=job_share)
@@ -295,7 +297,7 @@ def do_appoint_officer(
     )
     record(
         actor=acting_user,
-        verb="units.appoint_officer",
+        verb=AuditVerb.APPOINT_OFFICER,
         obj=holding,
         after={
             "post": post.slug,
@@ -310,12 +312,16 @@ def do_appoint_officer(
     return holding
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def do_end_holding(
-    holding: OfficeHolding, *, end: datetime.date, reason: str, acting_user: Any
+    holding: OfficeHolding, *, end: datetime.date, reason: str, acting_user: User | None
 ) -> OfficeHolding:
     """End an office holding from ``end`` (exclusive), e.g. on resignation or re-election."""
-    holding = OfficeHolding.objects.select_for_update().select_related("post").get(pk=holding.pk)
+    holding = (
+        OfficeHolding.objects.select_for_update(of=("self",))
+        .select_related("post")
+        .get(pk=holding.pk)
+    )
     if holding.end is not None and holding.end <= end:
         raise ActionError(f"this holding already ended on {holding.end}")
     if end <= holding.start:
@@ -326,7 +332,7 @@ def do_end_holding(
     holding.save(update_fields=["end", "ended_reason"])
     record(
         actor=acting_user,
-        verb="units.end_holding",
+        verb=AuditVerb.END_HOLDING,
         obj=holding,
         before=before,
         after={"end": end, "ended_reason": holding.ended_reason},
@@ -335,9 +341,13 @@ def do_end_holding(
     return holding
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_adopt_edition(
-    *, source_text: str, effective_from: datetime.date, acting_user: Any, source_name: str = ""
+    *,
+    source_text: str,
+    effective_from: datetime.date,
+    acting_user: User | None,
+    source_name: str = "",
 ) -> AdoptedEdition:
     """Adopt a rulebook edition from ``effective_from``. The TOML is validated first (errors
     name the key path and the fix) and stored verbatim; decisions before that date keep citing
@@ -360,27 +370,27 @@ def do_adopt_edition(
     )
     record(
         actor=acting_user,
-        verb="units.adopt_edition",
+        verb=AuditVerb.ADOPT_EDITION,
         obj=adopted,
         after={"edition": edition.name, "effective_from": effective_from},
     )
     return adopted
 
 
-def refresh_posts(*, acting_user: Any, on: datetime.date | None = None) -> int:
+@transaction.atomic(durable=True)
+def do_refresh_posts(*, acting_user: User | None, on: datetime.date | None = None) -> int:
     """Create any posts a newly adopted edition adds, for every unit (returns units touched)."""
     edition = edition_in_force(on or today())
     count = 0
-    with transaction.atomic():
-        for unit in Unit.objects.all():
-            create_posts_for_unit(unit, edition)
-            count += 1
-        record(
-            actor=acting_user,
-            verb="units.refresh_posts",
-            object_type="units.post",
-            object_id="*",
-            object_repr=f"posts from {edition.name}",
-            after={"edition": edition.name, "units": count},
-        )
+    for unit in Unit.objects.all():
+        create_posts_for_unit(unit, edition)
+        count += 1
+    record(
+        actor=acting_user,
+        verb=AuditVerb.REFRESH_POSTS,
+        object_type="units.post",
+        object_id="*",
+        object_repr=f"posts from {edition.name}",
+        after={"edition": edition.name, "units": count},
+    )
     return count

@@ -9,8 +9,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from moot.clock import today
 from moot.units.models import (
     AdoptedEdition,
     Affiliation,
@@ -22,10 +22,6 @@ from moot.units.models import (
 
 if TYPE_CHECKING:
     from moot import rulebook
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 @lru_cache(maxsize=32)

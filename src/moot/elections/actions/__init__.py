@@ -12,7 +12,8 @@ keeps working. New code imports from the topic module."""
 
 from __future__ import annotations
 
-from moot.elections.actions._common import LIVE_NOMINATIONS, snapshot, today
+from moot.clock import today
+from moot.elections.actions._common import LIVE_NOMINATIONS, snapshot
 from moot.elections.actions.create_election import check_nomination_window, do_create_election
 from moot.elections.actions.declaration import do_declare_result
 from moot.elections.actions.nominations import (

@@ -3,27 +3,24 @@ reasons, the audit snapshot, the nominations still standing."""
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
-
-from django.utils import timezone
+from typing import TYPE_CHECKING, Any
 
 from moot.audit.actions import record
+from moot.elections.audit_verbs import AuditVerb
 from moot.elections.models import (
     Election,
     Nomination,
     NominationState,
 )
 
+if TYPE_CHECKING:
+    from moot.accounts.models import User
+
 LIVE_NOMINATIONS = (
     NominationState.AWAITING_SECONDER,
     NominationState.AWAITING_CONSENT,
     NominationState.STANDING,
 )
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def user_may(user: Any, permission: str, obj: Any) -> bool:
@@ -52,7 +49,7 @@ def snapshot(election: Election) -> dict[str, Any]:
     }
 
 
-def still_standing(election: Election, *, acting_user: Any) -> list[Nomination]:
+def still_standing(election: Election, *, acting_user: User | None) -> list[Nomination]:
     """The standing candidates who may still stand on the day of the vote. Anyone who can no
     longer stand (lapsed, suspended since) leaves the ballot: marked refused with the
     rulebook's reason and clause, audited. Runs inside the caller's transaction."""
@@ -78,7 +75,7 @@ def still_standing(election: Election, *, acting_user: Any) -> list[Nomination]:
         nomination.save(update_fields=["state", "refusal", "refusal_clause"])
         record(
             actor=acting_user,
-            verb="elections.refuse",
+            verb=AuditVerb.REFUSE,
             obj=nomination,
             after={"state": nomination.state},
             clause=nomination.refusal_clause,

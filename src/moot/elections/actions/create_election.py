@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils import timezone
 from moot.audit.actions import record
 from moot.elections import balance
 from moot.elections.actions._common import rule_reasons, snapshot
+from moot.elections.audit_verbs import AuditVerb
 from moot.elections.errors import ElectionError
 from moot.elections.models import (
     SINGLE_SEAT_METHODS,
@@ -18,6 +19,9 @@ from moot.elections.models import (
     ElectionMethod,
     ElectionState,
 )
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 
 def _meeting_date(meeting: Any) -> datetime.date:
@@ -65,7 +69,7 @@ def check_nomination_window(
     return clause
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_create_election(
     *,
     post: Any,
@@ -79,7 +83,7 @@ def do_create_election(
     title: str = "",
     statement_limit: int = 1500,
     returning_officer: Any = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Election:
     """Set up an election to ``post`` (of the post's unit), at ``meeting`` or standalone on
     ``election_date``, with a nomination window and a counting method: first past the post or
@@ -179,7 +183,7 @@ def do_create_election(
     )
     record(
         actor=acting_user,
-        verb="elections.create",
+        verb=AuditVerb.CREATE_ELECTION,
         obj=election,
         after=snapshot(election),
         clause=clause,

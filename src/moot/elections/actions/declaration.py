@@ -4,15 +4,17 @@ winners through moot.units.actions."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from moot.audit.actions import record
+from moot.clock import today
 from moot.elections import balance
-from moot.elections.actions._common import still_standing, today, user_may
+from moot.elections.actions._common import still_standing, user_may
+from moot.elections.audit_verbs import AuditVerb
 from moot.elections.errors import ElectionError
 from moot.elections.models import (
     Election,
@@ -21,6 +23,9 @@ from moot.elections.models import (
     NominationState,
 )
 from moot.members.errors import ActionError
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 
 def _ranked_candidates(election: Election) -> tuple[list[Nomination], str]:
@@ -49,9 +54,9 @@ def _ranked_candidates(election: Election) -> tuple[list[Nomination], str]:
     return [by_label[label] for label in order if label in by_label], "count"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_declare_result(
-    election: Election, *, on: datetime.date | None = None, acting_user: Any
+    election: Election, *, on: datetime.date | None = None, acting_user: User | None
 ) -> Election:
     """Declare who is elected and update the office holdings: the outgoing holders' terms end
     on ``on`` (today), the winners are appointed from ``on`` citing the election — after the
@@ -169,7 +174,7 @@ def do_declare_result(
     election.save(update_fields=["declaration", "state", "declared_at", "declared_by"])
     record(
         actor=acting_user,
-        verb="elections.declare",
+        verb=AuditVerb.DECLARE_RESULT,
         obj=election,
         before={"state": state_before},
         after={

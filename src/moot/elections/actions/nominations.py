@@ -4,13 +4,15 @@ five actions: nominate, second, answer (consent or decline), update the statemen
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from moot.audit.actions import record
+from moot.clock import today
 from moot.elections import balance
-from moot.elections.actions._common import LIVE_NOMINATIONS, rule_reasons, today, user_may
+from moot.elections.actions._common import LIVE_NOMINATIONS, rule_reasons, user_may
+from moot.elections.audit_verbs import AuditVerb
 from moot.elections.errors import ElectionError
 from moot.elections.models import (
     Election,
@@ -18,6 +20,9 @@ from moot.elections.models import (
     Nomination,
     NominationState,
 )
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 
 def _is_nominee(user: Any, nomination: Nomination) -> bool:
@@ -80,7 +85,7 @@ def _check_taking_nominations(election: Election, on: datetime.date) -> str:
 
 
 def _check_may_stand(
-    election: Election, person: Any, *, acting_user: Any, field: str
+    election: Election, person: Any, *, acting_user: User | None, field: str
 ) -> tuple[str, str]:
     """Refuse a nominee the rulebook does not let stand on the day of the vote. The reasons
     are given to those who may see the member's record; others are told only that the
@@ -108,7 +113,7 @@ def _check_may_stand(
 
 
 def _check_may_nominate(
-    election: Election, person: Any, role: str, on: datetime.date, *, acting_user: Any
+    election: Election, person: Any, role: str, on: datetime.date, *, acting_user: User | None
 ) -> str:
     """Refuse a nominator or seconder the rulebook does not let nominate. As for a nominee, the
     reasons go to those who may see the member's record; others learn only that the rulebook
@@ -171,7 +176,7 @@ def _people_in_nominations(election: Election) -> dict[int, Nomination]:
     return taken
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_nominate(
     election: Election,
     *,
@@ -181,7 +186,7 @@ def do_nominate(
     partner: Any = None,
     statement: str = "",
     on: datetime.date | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Nomination:
     """Nominate ``nominee`` (with ``partner`` for a job share) for the election.
 
@@ -255,7 +260,7 @@ def do_nominate(
     )
     record(
         actor=acting_user,
-        verb="elections.nominate",
+        verb=AuditVerb.NOMINATE,
         obj=nomination,
         after={
             "election": election.pk,
@@ -300,8 +305,8 @@ def _settle(nomination: Nomination) -> None:
         nomination.state = NominationState.AWAITING_SECONDER
 
 
-@transaction.atomic
-def do_second_nomination(nomination: Nomination, *, acting_user: Any) -> Nomination:
+@transaction.atomic(durable=True)
+def do_second_nomination(nomination: Nomination, *, acting_user: User | None) -> Nomination:
     """The seconder confirms the nomination made in their name."""
     nomination = _locked_nomination(nomination)
     if not user_may(acting_user, "elections.second_nomination", nomination):
@@ -325,16 +330,16 @@ def do_second_nomination(nomination: Nomination, *, acting_user: Any) -> Nominat
     nomination.save(update_fields=["seconded", "state"])
     record(
         actor=acting_user,
-        verb="elections.second",
+        verb=AuditVerb.SECOND_NOMINATION,
         obj=nomination,
         after={"seconded": True, "state": nomination.state},
     )
     return nomination
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_answer_nomination(
-    nomination: Nomination, *, accept: bool, statement: str | None = None, acting_user: Any
+    nomination: Nomination, *, accept: bool, statement: str | None = None, acting_user: User | None
 ) -> Nomination:
     """The nominee (or the job-share partner) accepts or declines the nomination, and may
     write the candidate statement shown on the ballot page. Accepting checks once more that
@@ -373,7 +378,7 @@ def do_answer_nomination(
     nomination.save(update_fields=["nominee_consent", "partner_consent", "state", "statement"])
     record(
         actor=acting_user,
-        verb="elections.accept" if accept else "elections.decline",
+        verb=AuditVerb.ANSWER_NOMINATION,
         obj=nomination,
         before=before,
         after={"person": person.number, "state": nomination.state},
@@ -381,8 +386,10 @@ def do_answer_nomination(
     return nomination
 
 
-@transaction.atomic
-def do_update_statement(nomination: Nomination, *, statement: str, acting_user: Any) -> Nomination:
+@transaction.atomic(durable=True)
+def do_update_statement(
+    nomination: Nomination, *, statement: str, acting_user: User | None
+) -> Nomination:
     """The candidate rewrites their statement (plain text, within the election's limit)."""
     nomination = _locked_nomination(nomination)
     if not _is_nominee(acting_user, nomination):
@@ -393,7 +400,7 @@ def do_update_statement(nomination: Nomination, *, statement: str, acting_user: 
     nomination.save(update_fields=["statement"])
     record(
         actor=acting_user,
-        verb="elections.statement",
+        verb=AuditVerb.UPDATE_STATEMENT,
         obj=nomination,
         before={"length": len(before)},
         after={"length": len(nomination.statement)},
@@ -401,9 +408,9 @@ def do_update_statement(nomination: Nomination, *, statement: str, acting_user: 
     return nomination
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_withdraw_nomination(
-    nomination: Nomination, *, reason: str = "", acting_user: Any
+    nomination: Nomination, *, reason: str = "", acting_user: User | None
 ) -> Nomination:
     """Withdraw a nomination before the vote opens: by the nominee (or partner), or by a
     manager acting on a written withdrawal (``reason`` says so)."""
@@ -434,7 +441,7 @@ def do_withdraw_nomination(
     nomination.save(update_fields=["state"])
     record(
         actor=acting_user,
-        verb="elections.withdraw",
+        verb=AuditVerb.WITHDRAW_NOMINATION,
         obj=nomination,
         before={"state": before},
         after={"state": nomination.state},

@@ -4,19 +4,24 @@ constraints), close it."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from moot.audit.actions import record
+from moot.clock import today
 from moot.elections import balance
-from moot.elections.actions._common import still_standing, today
+from moot.elections.actions._common import still_standing
+from moot.elections.audit_verbs import AuditVerb
 from moot.elections.errors import ElectionError
 from moot.elections.models import (
     Election,
     ElectionState,
     Nomination,
 )
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 
 def _unique_labels(nominations: list[Nomination]) -> list[str]:
@@ -52,9 +57,9 @@ def _check_quorate(election: Election) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_open_election(
-    election: Election, *, on: datetime.date | None = None, acting_user: Any
+    election: Election, *, on: datetime.date | None = None, acting_user: User | None
 ) -> Election:
     """Close nominations and open the vote: the standing candidates (each checked once more)
     become the options of a secret poll (``polls.do_create_poll`` then ``do_open_poll``).
@@ -148,7 +153,7 @@ def do_open_election(
     )
     record(
         actor=acting_user,
-        verb="elections.open",
+        verb=AuditVerb.OPEN_ELECTION,
         obj=election,
         before={"state": ElectionState.NOMINATIONS},
         after={
@@ -162,7 +167,7 @@ def do_open_election(
     return election
 
 
-def do_close_election(election: Election, *, acting_user: Any) -> Election:
+def do_close_election(election: Election, *, acting_user: User | None) -> Election:
     """Close the election's poll and count it (``polls.do_close_poll``)."""
     from moot.polls.actions import PollError, do_close_poll
 

@@ -77,8 +77,9 @@ def item_snapshot(item: AgendaItem) -> dict[str, Any]:
 
 def lock_meeting(meeting: Meeting) -> Meeting:
     """Re-read the meeting under a row lock, so two chairs' clicks are applied one after the
-    other (SQLite's write transaction serialises them anyway)."""
-    return Meeting.objects.select_for_update().select_related("unit").get(pk=meeting.pk)
+    other (SQLite's write transaction serialises them anyway). Only the meeting's row: without
+    ``of`` PostgreSQL would lock the joined unit too, and every meeting of the unit would wait."""
+    return Meeting.objects.select_for_update(of=("self",)).select_related("unit").get(pk=meeting.pk)
 
 
 def belongs_to(member: Any, unit: Any) -> bool:

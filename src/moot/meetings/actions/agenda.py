@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max, ProtectedError
 
 from moot.audit.actions import record
 from moot.meetings.actions._common import item_snapshot, lock_meeting
+from moot.meetings.audit_verbs import AuditVerb
 from moot.meetings.errors import MeetingError
 from moot.meetings.models import SPEAKER_KINDS, AgendaItem, ItemKind, Meeting
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 
 def _check_agenda_open(meeting: Meeting, *, reorder: bool = False) -> None:
@@ -39,7 +43,7 @@ def check_agenda_item(*, kind: str, title: str, speaker: str, topic: str) -> Non
             raise MeetingError("Give the topic of the talk or training.", field="topic")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_add_agenda_item(
     meeting: Meeting,
     *,
@@ -50,7 +54,7 @@ def do_add_agenda_item(
     speaker_organisation: str = "",
     topic: str = "",
     position: int | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> AgendaItem:
     """Add an item to the agenda (at the end, or at ``position`` moving the later items
     down). Items may be added while the meeting runs (an emergency item), not after."""
@@ -75,7 +79,7 @@ def do_add_agenda_item(
         speaker_organisation=speaker_organisation.strip(),
         topic=topic,
     )
-    record(actor=acting_user, verb="meeting.add_agenda_item", obj=item, after=item_snapshot(item))
+    record(actor=acting_user, verb=AuditVerb.ADD_AGENDA_ITEM, obj=item, after=item_snapshot(item))
     return item
 
 
@@ -99,8 +103,10 @@ def _renumber(meeting: Meeting, *, order: Sequence[int] | None = None, insert_at
     AgendaItem.objects.bulk_update(items, ["position"])
 
 
-@transaction.atomic
-def do_move_agenda_item(item: AgendaItem, *, to_position: int, acting_user: Any) -> AgendaItem:
+@transaction.atomic(durable=True)
+def do_move_agenda_item(
+    item: AgendaItem, *, to_position: int, acting_user: User | None
+) -> AgendaItem:
     """Move an item to ``to_position`` (1 = first), before the meeting starts."""
     meeting = lock_meeting(item.meeting)
     _check_agenda_open(meeting, reorder=True)
@@ -114,7 +120,7 @@ def do_move_agenda_item(item: AgendaItem, *, to_position: int, acting_user: Any)
     item.refresh_from_db()
     record(
         actor=acting_user,
-        verb="meeting.move_agenda_item",
+        verb=AuditVerb.MOVE_AGENDA_ITEM,
         obj=item,
         before={"position": before},
         after={"position": item.position},
@@ -122,8 +128,8 @@ def do_move_agenda_item(item: AgendaItem, *, to_position: int, acting_user: Any)
     return item
 
 
-@transaction.atomic
-def do_remove_agenda_item(item: AgendaItem, *, acting_user: Any) -> None:
+@transaction.atomic(durable=True)
+def do_remove_agenda_item(item: AgendaItem, *, acting_user: User | None) -> None:
     """Remove an item before the meeting starts; refused when a vote, motion or election is
     attached to it (move or withdraw that first)."""
     meeting = lock_meeting(item.meeting)
@@ -143,7 +149,7 @@ def do_remove_agenda_item(item: AgendaItem, *, acting_user: Any) -> None:
     _renumber(meeting)
     record(
         actor=acting_user,
-        verb="meeting.remove_agenda_item",
+        verb=AuditVerb.REMOVE_AGENDA_ITEM,
         object_type="meetings.agendaitem",
         object_id=item_id,
         object_repr=item_repr,

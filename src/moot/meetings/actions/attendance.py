@@ -4,7 +4,7 @@ in, check out."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,8 +12,12 @@ from django.utils import timezone
 from moot.audit.actions import record
 from moot.meetings import queries
 from moot.meetings.actions._common import lock_meeting, step_moment, when_text, with_happened_at
+from moot.meetings.audit_verbs import AuditVerb
 from moot.meetings.errors import MeetingError
 from moot.meetings.models import Attendance, Capacity, CheckInMethod, Meeting
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 
 def attendance_snapshot(attendance: Attendance) -> dict[str, Any]:
@@ -52,7 +56,7 @@ def do_check_in(
     meeting: Meeting,
     member: Any,
     *,
-    acting_user: Any,
+    acting_user: User | None,
     method: str = CheckInMethod.SECRETARY,
     capacity: str = Capacity.VOTER,
     at: datetime.datetime | None = None,
@@ -133,7 +137,7 @@ def do_check_in(
             ) from exc
     record(
         actor=acting_user,
-        verb="meeting.check_in",
+        verb=AuditVerb.CHECK_IN,
         obj=attendance,
         before=before,
         after=with_happened_at(attendance_snapshot(attendance), now, at),
@@ -143,13 +147,13 @@ def do_check_in(
     return attendance
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_check_in_guest(
     meeting: Meeting,
     *,
     name: str,
     capacity: str = Capacity.GUEST,
-    acting_user: Any,
+    acting_user: User | None,
     at: datetime.datetime | None = None,
 ) -> Attendance:
     """Record a guest or observer who is not a member checked in by number (an invited
@@ -175,16 +179,16 @@ def do_check_in_guest(
     )
     record(
         actor=acting_user,
-        verb="meeting.check_in_guest",
+        verb=AuditVerb.CHECK_IN_GUEST,
         obj=attendance,
         after=with_happened_at(attendance_snapshot(attendance), moment, at),
     )
     return attendance
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_check_in_with_code(
-    meeting: Meeting, member: Any, *, code: str, acting_user: Any
+    meeting: Meeting, member: Any, *, code: str, acting_user: User | None
 ) -> Attendance:
     """A member checks themself in with the meeting code (shown in the room or as a QR code).
     Open while the meeting runs, or on its day before it starts."""
@@ -206,19 +210,19 @@ def do_check_in_with_code(
     return do_check_in(meeting, member, acting_user=acting_user, method=CheckInMethod.CODE)
 
 
-@transaction.atomic
-def do_check_out(attendance: Attendance, *, acting_user: Any) -> Attendance:
+@transaction.atomic(durable=True)
+def do_check_out(attendance: Attendance, *, acting_user: User | None) -> Attendance:
     """Record that someone left before the close: no longer counted for the quorum."""
     meeting = lock_meeting(attendance.meeting)
     _check_attendance_open(meeting)
-    attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
+    attendance = Attendance.objects.select_for_update(of=("self",)).get(pk=attendance.pk)
     if attendance.left_at is not None:
         raise MeetingError("Already recorded as having left.", code="conflict")
     attendance.left_at = timezone.now()
     attendance.save(update_fields=["left_at"])
     record(
         actor=acting_user,
-        verb="meeting.check_out",
+        verb=AuditVerb.CHECK_OUT,
         obj=attendance,
         after={"left_at": attendance.left_at},
     )

@@ -4,7 +4,7 @@ previous item, close the meeting."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,8 +18,12 @@ from moot.meetings.actions._common import (
     when_text,
     with_happened_at,
 )
+from moot.meetings.audit_verbs import AuditVerb
 from moot.meetings.errors import MeetingError
 from moot.meetings.models import AgendaItem, ItemState, Meeting, MeetingState, QuorumCheck
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 
 def _record_quorum(
@@ -44,9 +48,9 @@ def _record_quorum(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_start_meeting(
-    meeting: Meeting, *, acting_user: Any, at: datetime.datetime | None = None
+    meeting: Meeting, *, acting_user: User | None, at: datetime.datetime | None = None
 ) -> Meeting:
     """Open the meeting: record the quorum at the start. The eligible roll is counted now if no
     notice was sent from moot. The chair then takes the first item (``do_set_current_item``).
@@ -72,7 +76,7 @@ def do_start_meeting(
     check = _record_quorum(meeting, "start", at=moment)
     record(
         actor=acting_user,
-        verb="meeting.start",
+        verb=AuditVerb.START_MEETING,
         obj=meeting,
         after=with_happened_at(
             {
@@ -91,7 +95,11 @@ def do_start_meeting(
 
 @transaction.atomic
 def do_set_current_item(
-    meeting: Meeting, item: AgendaItem, *, acting_user: Any, at: datetime.datetime | None = None
+    meeting: Meeting,
+    item: AgendaItem,
+    *,
+    acting_user: User | None,
+    at: datetime.datetime | None = None,
 ) -> Meeting:
     """Make ``item`` the business now before the meeting (the previous item is done). An
     inquorate meeting may take only the business the rulebook allows; anything else is
@@ -122,7 +130,7 @@ def do_set_current_item(
     check = _record_quorum(meeting, "item", item, at=moment)
     record(
         actor=acting_user,
-        verb="meeting.set_current_item",
+        verb=AuditVerb.SET_CURRENT_ITEM,
         obj=meeting,
         before={"current_item": previous},
         after=with_happened_at(
@@ -167,20 +175,20 @@ def _neighbour(meeting: Meeting, step: int) -> AgendaItem:
 
 
 def do_next_item(
-    meeting: Meeting, *, acting_user: Any, at: datetime.datetime | None = None
+    meeting: Meeting, *, acting_user: User | None, at: datetime.datetime | None = None
 ) -> Meeting:
     """Move to the next item on the agenda (the first, when none is current)."""
     return do_set_current_item(meeting, _neighbour(meeting, 1), acting_user=acting_user, at=at)
 
 
-def do_previous_item(meeting: Meeting, *, acting_user: Any) -> Meeting:
+def do_previous_item(meeting: Meeting, *, acting_user: User | None) -> Meeting:
     """Go back to the previous item (to return to business left unfinished)."""
     return do_set_current_item(meeting, _neighbour(meeting, -1), acting_user=acting_user)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_close_meeting(
-    meeting: Meeting, *, acting_user: Any, at: datetime.datetime | None = None
+    meeting: Meeting, *, acting_user: User | None, at: datetime.datetime | None = None
 ) -> Meeting:
     """Close the meeting: the current item is done, the quorum at the close is recorded and
     nobody can check in any more. The minutes can then be drafted. ``at``: when it closed, for
@@ -205,7 +213,7 @@ def do_close_meeting(
     meeting.save(update_fields=["state", "closed_at", "current_item", "updated_at"])
     record(
         actor=acting_user,
-        verb="meeting.close",
+        verb=AuditVerb.CLOSE_MEETING,
         obj=meeting,
         after=with_happened_at(
             {"closed_at": meeting.closed_at, "present_eligible": check.present_eligible},

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,8 +14,12 @@ from django.utils import timezone
 from moot.audit.actions import record
 from moot.meetings import queries
 from moot.meetings.actions._common import lock_meeting, rule_refusal, when_text
+from moot.meetings.audit_verbs import AuditVerb
 from moot.meetings.errors import MeetingError
 from moot.meetings.models import ItemKind, Meeting, Minutes, MinutesState, MinutesVersion
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 
 def _minutes_hash(sections: list[dict[str, Any]]) -> str:
@@ -24,8 +28,8 @@ def _minutes_hash(sections: list[dict[str, Any]]) -> str:
     ).hexdigest()
 
 
-@transaction.atomic
-def do_draft_minutes(meeting: Meeting, *, acting_user: Any) -> Minutes:
+@transaction.atomic(durable=True)
+def do_draft_minutes(meeting: Meeting, *, acting_user: User | None) -> Minutes:
     """Draft (or redraft) the minutes from the records: the meeting's own sections and those
     motions and elections register. A redraft is a new version; approved minutes are final."""
     from moot.meetings.minutes import draft_sections
@@ -33,7 +37,7 @@ def do_draft_minutes(meeting: Meeting, *, acting_user: Any) -> Minutes:
     meeting = lock_meeting(meeting)
     if not meeting.is_closed:
         raise MeetingError("Minutes are drafted once the meeting has closed.", code="state")
-    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    minutes = Minutes.objects.select_for_update(of=("self",)).filter(meeting=meeting).first()
     if minutes is not None and minutes.state == MinutesState.APPROVED:
         raise MeetingError("These minutes are approved and can no longer change.", code="state")
     sections = draft_sections(meeting)
@@ -52,21 +56,21 @@ def do_draft_minutes(meeting: Meeting, *, acting_user: Any) -> Minutes:
     )
     record(
         actor=acting_user,
-        verb="meeting.draft_minutes",
+        verb=AuditVerb.DRAFT_MINUTES,
         obj=minutes,
         after={"version": minutes.version, "hash": _minutes_hash(sections)},
     )
     return minutes
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_edit_minutes(
-    minutes: Minutes, *, texts: Mapping[str, str], note: str = "", acting_user: Any
+    minutes: Minutes, *, texts: Mapping[str, str], note: str = "", acting_user: User | None
 ) -> Minutes:
     """The secretary's edit: new text for sections (by key; paragraphs separated by blank
     lines). The links to the records stay; each save is a new version, audited with the
     previous and the new text."""
-    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    minutes = Minutes.objects.select_for_update(of=("self",)).get(pk=minutes.pk)
     if minutes.state == MinutesState.APPROVED:
         raise MeetingError("These minutes are approved and can no longer change.", code="state")
     keys = {section["key"] for section in minutes.sections}
@@ -103,7 +107,7 @@ def do_edit_minutes(
     )
     record(
         actor=acting_user,
-        verb="meeting.edit_minutes",
+        verb=AuditVerb.EDIT_MINUTES,
         obj=minutes,
         before={s["key"]: s["paragraphs"] for s in before if s["key"] in changed},
         after={s["key"]: s["paragraphs"] for s in sections if s["key"] in changed},
@@ -111,9 +115,9 @@ def do_edit_minutes(
     return minutes
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_approve_minutes(
-    minutes: Minutes, *, at_meeting: Meeting, corrections: str = "", acting_user: Any
+    minutes: Minutes, *, at_meeting: Meeting, corrections: str = "", acting_user: User | None
 ) -> Minutes:
     """Approve the minutes at the next meeting of the same unit, while it is in progress (and
     quorate, or allowed by the rulebook to take the minutes while inquorate), as read or as
@@ -122,7 +126,9 @@ def do_approve_minutes(
     and can no longer change."""
     from moot import rulebook
 
-    minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    minutes = (
+        Minutes.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=minutes.pk)
+    )
     at_meeting = lock_meeting(at_meeting)
     earlier = minutes.meeting
     if minutes.state == MinutesState.APPROVED:
@@ -176,7 +182,7 @@ def do_approve_minutes(
     minutes.save()
     record(
         actor=acting_user,
-        verb="meeting.approve_minutes",
+        verb=AuditVerb.APPROVE_MINUTES,
         obj=minutes,
         after={
             "approved_at_meeting": at_meeting.pk,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,8 +22,13 @@ from moot.meetings.actions._common import (
     step_moment,
     with_happened_at,
 )
+from moot.meetings.audit_verbs import AuditVerb
 from moot.meetings.errors import MeetingError
 from moot.meetings.models import AttendanceMode, Meeting
+from moot.on_commit import enqueue_on_commit
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 # Members whose notice e-mails one background task sends.
 NOTICE_BATCH = 200
@@ -99,7 +104,7 @@ def check_notice_period(
             raise error
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_create_meeting(
     *,
     unit: Any,
@@ -112,7 +117,7 @@ def do_create_meeting(
     chair: Any = None,
     secretary: Any = None,
     notice_sent_on: datetime.date | None = None,
-    acting_user: Any,
+    acting_user: User | None,
     at: datetime.datetime | None = None,
 ) -> Meeting:
     """Schedule a meeting of ``unit``. The notice periods are checked against the date notice
@@ -176,7 +181,7 @@ def do_create_meeting(
         count_roll(meeting, notice_sent_on)
     record(
         actor=acting_user,
-        verb="meeting.create",
+        verb=AuditVerb.CREATE_MEETING,
         obj=meeting,
         after=with_happened_at(snapshot(meeting), moment, at),
         clause=meeting_kind.clause,
@@ -184,8 +189,10 @@ def do_create_meeting(
     return meeting
 
 
-@transaction.atomic
-def do_update_meeting(meeting: Meeting, *, changes: Mapping[str, Any], acting_user: Any) -> Meeting:
+@transaction.atomic(durable=True)
+def do_update_meeting(
+    meeting: Meeting, *, changes: Mapping[str, Any], acting_user: User | None
+) -> Meeting:
     """Change a scheduled meeting's title, date, place, attendance mode or secretary. A new
     date is checked against the notice already sent (or today when none was). The chair is
     changed only by ``do_change_meeting_chair``, with a reason."""
@@ -241,7 +248,7 @@ def do_update_meeting(meeting: Meeting, *, changes: Mapping[str, Any], acting_us
     meeting.save()
     record(
         actor=acting_user,
-        verb="meeting.update",
+        verb=AuditVerb.UPDATE_MEETING,
         obj=meeting,
         before=before,
         after=snapshot(meeting),
@@ -249,8 +256,8 @@ def do_update_meeting(meeting: Meeting, *, changes: Mapping[str, Any], acting_us
     return meeting
 
 
-@transaction.atomic
-def do_send_notice(meeting: Meeting, *, acting_user: Any, base_url: str = "") -> int:
+@transaction.atomic(durable=True)
+def do_send_notice(meeting: Meeting, *, acting_user: User | None, base_url: str = "") -> int:
     """Send the notice of the meeting by e-mail (with an iCalendar invitation) to every
     member on the eligible roll who has an e-mail address, through the background task queue
     once this transaction commits. Refused when today is too late for the notice periods.
@@ -284,7 +291,7 @@ def do_send_notice(meeting: Meeting, *, acting_user: Any, base_url: str = "") ->
     )
     record(
         actor=acting_user,
-        verb="meeting.send_notice",
+        verb=AuditVerb.SEND_NOTICE,
         obj=meeting,
         after={
             "notice_sent_on": meeting.notice_sent_on,
@@ -300,7 +307,5 @@ def do_send_notice(meeting: Meeting, *, acting_user: Any, base_url: str = "") ->
     ]
     meeting_id = meeting.pk
     for batch in batches:
-        transaction.on_commit(
-            lambda batch=batch: send_notice_batch.enqueue(meeting_id, batch, base)
-        )
+        enqueue_on_commit(send_notice_batch, meeting_id, batch, base)
     return len(recipients)

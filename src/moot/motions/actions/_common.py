@@ -25,14 +25,20 @@ def snapshot(motion: Motion) -> dict[str, Any]:
 
 
 def lock_motion(motion: Motion) -> Motion:
-    return Motion.objects.select_for_update().select_related("meeting__unit").get(pk=motion.pk)
+    """Re-read the motion under a row lock (its own row only: the meeting and unit it joins are
+    read, not locked, so that other motions of the meeting go on)."""
+    return (
+        Motion.objects.select_for_update(of=("self",))
+        .select_related("meeting__unit")
+        .get(pk=motion.pk)
+    )
 
 
 def lock_meeting(meeting: Any) -> None:
     """Lock the meeting's row, so that two motions tabled at once get different numbers."""
     from moot.meetings.models import Meeting
 
-    Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk").first()
+    Meeting.objects.select_for_update(of=("self",)).filter(pk=meeting.pk).values_list("pk").first()
 
 
 def rule_reasons(verdict: Any) -> tuple[str, str]:

@@ -4,10 +4,13 @@ putting a question to the vote and closing it through moot.polls.actions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moot.motions import queries
 from moot.motions.errors import MotionError
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 # The poll's ``majority`` field takes these names (the counting method understands them).
 POLL_MAJORITIES = ("simple", "absolute", "two-thirds")
@@ -84,7 +87,7 @@ def put_to_vote(
     secret: bool,
     agenda_item: Any,
     kind: str,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Any:
     from moot.polls.actions import PollError, do_create_poll, do_open_poll
 
@@ -110,7 +113,7 @@ def put_to_vote(
         raise MotionError(exc.message, clause=exc.clause, field=exc.field) from exc
 
 
-def close_poll(poll: Any, acting_user: Any) -> Any:
+def close_poll(poll: Any, acting_user: User | None) -> Any:
     from moot.polls.actions import PollError, do_close_poll
 
     if poll.state == "closed":

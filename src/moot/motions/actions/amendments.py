@@ -3,7 +3,7 @@ amendment to the motion's text."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -13,6 +13,7 @@ from moot.motions import queries
 from moot.motions.actions._common import lock_motion
 from moot.motions.actions._voting import close_poll, figures_of, put_to_vote
 from moot.motions.actions.tabling import check_mover
+from moot.motions.audit_verbs import AuditVerb
 from moot.motions.errors import MotionError
 from moot.motions.lines import LinesError, check_edit, conflict
 from moot.motions.models import (
@@ -22,6 +23,9 @@ from moot.motions.models import (
     Motion,
     MotionState,
 )
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 
 def _check_amendable(motion: Motion) -> None:
@@ -43,7 +47,7 @@ def _check_applies(motion: Motion, amendment: Amendment) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_propose_amendment(
     motion: Motion,
     *,
@@ -53,7 +57,7 @@ def do_propose_amendment(
     text: str = "",
     mover: Any,
     seconder: Any = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Amendment:
     """Propose an amendment to lines of the motion as tabled (replace, insert after, delete)."""
     motion = lock_motion(motion)
@@ -94,7 +98,7 @@ def do_propose_amendment(
     amendment.save()
     record(
         actor=acting_user,
-        verb="motions.propose_amendment",
+        verb=AuditVerb.PROPOSE_AMENDMENT,
         obj=amendment,
         after={
             "motion": motion.pk,
@@ -119,10 +123,10 @@ def _apply(motion: Motion, amendment: Amendment, state: str) -> tuple[str, str]:
     return before, queries.text_as_amended(motion)
 
 
-@transaction.atomic
-def do_accept_amendment(amendment: Amendment, *, acting_user: Any) -> Amendment:
+@transaction.atomic(durable=True)
+def do_accept_amendment(amendment: Amendment, *, acting_user: User | None) -> Amendment:
     """The mover accepts the amendment: it becomes part of the motion's text without a vote."""
-    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    amendment = Amendment.objects.select_for_update(of=("self",)).get(pk=amendment.pk)
     motion = lock_motion(amendment.motion)
     _check_amendable(motion)
     if amendment.state != AmendmentState.PROPOSED:
@@ -134,7 +138,7 @@ def do_accept_amendment(amendment: Amendment, *, acting_user: Any) -> Amendment:
     before, after = _apply(motion, amendment, AmendmentState.ACCEPTED)
     record(
         actor=acting_user,
-        verb="motions.accept_amendment",
+        verb=AuditVerb.ACCEPT_AMENDMENT,
         obj=amendment,
         before={"state": AmendmentState.PROPOSED, "motion_text": before},
         after={"state": amendment.state, "motion_text": after},
@@ -143,9 +147,9 @@ def do_accept_amendment(amendment: Amendment, *, acting_user: Any) -> Amendment:
     return amendment
 
 
-@transaction.atomic
-def do_withdraw_amendment(amendment: Amendment, *, acting_user: Any) -> Amendment:
-    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+@transaction.atomic(durable=True)
+def do_withdraw_amendment(amendment: Amendment, *, acting_user: User | None) -> Amendment:
+    amendment = Amendment.objects.select_for_update(of=("self",)).get(pk=amendment.pk)
     if amendment.state != AmendmentState.PROPOSED:
         raise MotionError(
             f"Amendment {amendment.number} is {amendment.get_state_display()}; only a proposed "
@@ -155,7 +159,7 @@ def do_withdraw_amendment(amendment: Amendment, *, acting_user: Any) -> Amendmen
     amendment.save(update_fields=["state"])
     record(
         actor=acting_user,
-        verb="motions.withdraw_amendment",
+        verb=AuditVerb.WITHDRAW_AMENDMENT,
         obj=amendment,
         before={"state": AmendmentState.PROPOSED},
         after={"state": amendment.state},
@@ -163,12 +167,16 @@ def do_withdraw_amendment(amendment: Amendment, *, acting_user: Any) -> Amendmen
     return amendment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_open_amendment_vote(
-    amendment: Amendment, *, voting: str = "show_of_hands", secret: bool = False, acting_user: Any
+    amendment: Amendment,
+    *,
+    voting: str = "show_of_hands",
+    secret: bool = False,
+    acting_user: User | None,
 ) -> Amendment:
     """Put the amendment to the vote (the rulebook's ``amendment`` majority)."""
-    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    amendment = Amendment.objects.select_for_update(of=("self",)).get(pk=amendment.pk)
     motion = lock_motion(amendment.motion)
     _check_amendable(motion)
     if amendment.state != AmendmentState.PROPOSED:
@@ -197,7 +205,7 @@ def do_open_amendment_vote(
     amendment.save(update_fields=["poll", "state"])
     record(
         actor=acting_user,
-        verb="motions.amendment_vote",
+        verb=AuditVerb.OPEN_AMENDMENT_VOTE,
         obj=amendment,
         before={"state": AmendmentState.PROPOSED},
         after={"state": amendment.state, "poll": amendment.poll_id},
@@ -205,10 +213,10 @@ def do_open_amendment_vote(
     return amendment
 
 
-@transaction.atomic
-def do_close_amendment_vote(amendment: Amendment, *, acting_user: Any) -> Amendment:
+@transaction.atomic(durable=True)
+def do_close_amendment_vote(amendment: Amendment, *, acting_user: User | None) -> Amendment:
     """Close the amendment's vote; carried, it becomes part of the motion's text."""
-    amendment = Amendment.objects.select_for_update().get(pk=amendment.pk)
+    amendment = Amendment.objects.select_for_update(of=("self",)).get(pk=amendment.pk)
     if amendment.state != AmendmentState.VOTING or amendment.poll is None:
         raise MotionError(f"Amendment {amendment.number} is not being voted on.")
     motion = lock_motion(amendment.motion)
@@ -226,7 +234,7 @@ def do_close_amendment_vote(amendment: Amendment, *, acting_user: Any) -> Amendm
         after_text = before_text
     record(
         actor=acting_user,
-        verb="motions.amendment_result",
+        verb=AuditVerb.CLOSE_AMENDMENT_VOTE,
         obj=amendment,
         before={"state": AmendmentState.VOTING, "motion_text": before_text},
         after={

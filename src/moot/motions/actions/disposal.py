@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from moot.audit.actions import record
 from moot.motions.actions._common import lock_motion
+from moot.motions.audit_verbs import AuditVerb
 from moot.motions.errors import MotionError
 from moot.motions.models import (
     Motion,
     MotionState,
 )
 
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
-@transaction.atomic
-def do_forward_motion(motion: Motion, *, acting_user: Any) -> Motion:
+
+@transaction.atomic(durable=True)
+def do_forward_motion(motion: Motion, *, acting_user: User | None) -> Motion:
     """Send a carried motion to the parent unit (constituency party → region, branch →
     constituency party); it then appears in the parent's list of received motions."""
     motion = lock_motion(motion)
@@ -35,7 +39,7 @@ def do_forward_motion(motion: Motion, *, acting_user: Any) -> Motion:
     motion.save(update_fields=["state", "forwarded_to", "forwarded_at", "updated_at"])
     record(
         actor=acting_user,
-        verb="motions.forward",
+        verb=AuditVerb.FORWARD_MOTION,
         obj=motion,
         before={"state": MotionState.CARRIED},
         after={"state": motion.state, "forwarded_to": parent.pk, "unit": parent.name},
@@ -43,8 +47,8 @@ def do_forward_motion(motion: Motion, *, acting_user: Any) -> Motion:
     return motion
 
 
-@transaction.atomic
-def do_withdraw_motion(motion: Motion, *, reason: str = "", acting_user: Any) -> Motion:
+@transaction.atomic(durable=True)
+def do_withdraw_motion(motion: Motion, *, reason: str = "", acting_user: User | None) -> Motion:
     """Withdraw a motion not yet put to the vote (by its mover, or recorded by the chair)."""
     motion = lock_motion(motion)
     if motion.state not in {MotionState.TABLED, MotionState.ADMITTED}:
@@ -57,7 +61,7 @@ def do_withdraw_motion(motion: Motion, *, reason: str = "", acting_user: Any) ->
     motion.save(update_fields=["state", "updated_at"])
     record(
         actor=acting_user,
-        verb="motions.withdraw",
+        verb=AuditVerb.WITHDRAW_MOTION,
         obj=motion,
         before={"state": before},
         after={"state": motion.state},
@@ -66,8 +70,8 @@ def do_withdraw_motion(motion: Motion, *, reason: str = "", acting_user: Any) ->
     return motion
 
 
-@transaction.atomic
-def do_remit_motion(motion: Motion, *, to: str, acting_user: Any) -> Motion:
+@transaction.atomic(durable=True)
+def do_remit_motion(motion: Motion, *, to: str, acting_user: User | None) -> Motion:
     """Remit a motion (with the mover's agreement) to a body, e.g. the executive committee,
     instead of voting on it."""
     motion = lock_motion(motion)
@@ -83,7 +87,7 @@ def do_remit_motion(motion: Motion, *, to: str, acting_user: Any) -> Motion:
     motion.save(update_fields=["state", "updated_at"])
     record(
         actor=acting_user,
-        verb="motions.remit",
+        verb=AuditVerb.REMIT_MOTION,
         obj=motion,
         before={"state": before},
         after={"state": motion.state, "remitted_to": to.strip()},

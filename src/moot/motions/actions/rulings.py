@@ -3,7 +3,7 @@ ruling, close the challenge's vote."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -12,6 +12,7 @@ from moot.motions import queries
 from moot.motions.actions._common import lock_motion
 from moot.motions.actions._voting import close_poll, figures_of, majority_for, put_to_vote
 from moot.motions.actions.tabling import check_mover
+from moot.motions.audit_verbs import AuditVerb
 from moot.motions.errors import MotionError
 from moot.motions.models import (
     ChallengeOutcome,
@@ -23,13 +24,16 @@ from moot.motions.models import (
 )
 from moot.motions.permissions import chairs_meeting, national_office
 
+if TYPE_CHECKING:
+    from moot.accounts.models import User
+
 NEEDS_REASONS = (
     "A ruling needs written reasons: say why the motion is {decision}, so that the meeting, a "
     "challenge and the minutes can see what the ruling rests on."
 )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_rule_on_motion(
     motion: Motion,
     *,
@@ -39,7 +43,7 @@ def do_rule_on_motion(
     category: str = "",
     referred_to: str = "",
     by: str | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Ruling:
     """Rule the motion competent, not competent or referred, citing a clause (or a category of
     ``edition.not_competent``, whose clause is then cited) with written reasons — refused
@@ -114,7 +118,7 @@ def do_rule_on_motion(
     motion.save(update_fields=["state", "updated_at"])
     record(
         actor=acting_user,
-        verb="motions.rule",
+        verb=AuditVerb.RULE_ON_MOTION,
         obj=ruling,
         object_repr=f"Ruling on motion {motion.number}: {motion.title}"[:300],
         before={"motion_state": before},
@@ -132,18 +136,22 @@ def do_rule_on_motion(
     return ruling
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_challenge_ruling(
     ruling: Ruling,
     *,
     moved_by: Any = None,
     voting: str = "show_of_hands",
     secret: bool = False,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Ruling:
     """Put a challenge to the chair's ruling to the meeting: a yes/no vote "that the chair's
     ruling be overturned", which needs the rulebook's ``overturn_chair`` majority (two-thirds)."""
-    ruling = Ruling.objects.select_for_update().select_related("motion__meeting").get(pk=ruling.pk)
+    ruling = (
+        Ruling.objects.select_for_update(of=("self",))
+        .select_related("motion__meeting")
+        .get(pk=ruling.pk)
+    )
     motion = ruling.motion
     if ruling.by != RulingBy.CHAIR:
         raise MotionError(
@@ -179,7 +187,7 @@ def do_challenge_ruling(
     ruling.save(update_fields=["challenge", "challenge_poll", "challenged_by"])
     record(
         actor=acting_user,
-        verb="motions.challenge_ruling",
+        verb=AuditVerb.CHALLENGE_RULING,
         obj=ruling,
         object_repr=f"Ruling on motion {motion.number}: {motion.title}"[:300],
         after={
@@ -191,11 +199,15 @@ def do_challenge_ruling(
     return ruling
 
 
-@transaction.atomic
-def do_close_challenge(ruling: Ruling, *, acting_user: Any) -> Ruling:
+@transaction.atomic(durable=True)
+def do_close_challenge(ruling: Ruling, *, acting_user: User | None) -> Ruling:
     """Close the challenge vote and apply it: carried by the required majority, the ruling is
     overturned (a motion ruled out is admitted; a motion ruled competent is ruled out)."""
-    ruling = Ruling.objects.select_for_update().select_related("motion__meeting").get(pk=ruling.pk)
+    ruling = (
+        Ruling.objects.select_for_update(of=("self",))
+        .select_related("motion__meeting")
+        .get(pk=ruling.pk)
+    )
     if ruling.challenge != ChallengeOutcome.PENDING or ruling.challenge_poll is None:
         raise MotionError("There is no challenge to this ruling being voted on.")
     poll = close_poll(ruling.challenge_poll, acting_user)
@@ -224,7 +236,7 @@ def do_close_challenge(ruling: Ruling, *, acting_user: Any) -> Ruling:
         motion.save(update_fields=["state", "updated_at"])
     record(
         actor=acting_user,
-        verb="motions.challenge_result",
+        verb=AuditVerb.CLOSE_CHALLENGE,
         obj=ruling,
         object_repr=f"Ruling on motion {motion.number}: {motion.title}"[:300],
         before=before,

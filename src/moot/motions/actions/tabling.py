@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from moot.audit.actions import record
+from moot.errors import RefusalCode
 from moot.motions import queries
 from moot.motions.actions._common import lock_meeting, lock_motion, rule_reasons, snapshot
+from moot.motions.audit_verbs import AuditVerb
 from moot.motions.errors import MotionError
 from moot.motions.models import (
     Motion,
@@ -20,8 +22,11 @@ from moot.motions.models import (
     ProposerKind,
 )
 
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
-def check_mover(meeting: Any, member: Any, role: str, *, acting_user: Any = None) -> None:
+
+def check_mover(meeting: Any, member: Any, role: str, *, acting_user: User | None = None) -> None:
     """A mover or seconder must be a member of the meeting's unit, eligible to take part on the
     meeting's date. The rulebook's reasons and clause go to whoever may see the member's record
     (``members.view_member``); anyone else is told only that the rulebook does not allow it —
@@ -37,6 +42,7 @@ def check_mover(meeting: Any, member: Any, role: str, *, acting_user: Any = None
             f"The member numbered {member.number} is not a member of {meeting.unit.name} and "
             f"cannot be the {role}.",
             field=role,
+            code=RefusalCode.INELIGIBLE,
         )
     verdict = eligibility(member, "meeting", meeting.unit, at=queries.meeting_date(meeting))
     if verdict.allowed:
@@ -47,9 +53,15 @@ def check_mover(meeting: Any, member: Any, role: str, *, acting_user: Any = None
             f"{queries.meeting_date(meeting):%d %B %Y}. They and the unit's secretary can see "
             "why.",
             field=role,
+            code=RefusalCode.INELIGIBLE,
         )
     text, clause = rule_reasons(verdict)
-    raise MotionError(f"{member.full_name} cannot be the {role}: {text}", clause=clause, field=role)
+    raise MotionError(
+        f"{member.full_name} cannot be the {role}: {text}",
+        clause=clause,
+        field=role,
+        code=RefusalCode.INELIGIBLE,
+    )
 
 
 def check_deadline(meeting: Any, tabled_on: datetime.date) -> str:
@@ -68,7 +80,7 @@ def check_deadline(meeting: Any, tabled_on: datetime.date) -> str:
     return clause
 
 
-def check_tabled_by(meeting: Any, acting_user: Any, proposer_kind: str, mover: Any) -> None:
+def check_tabled_by(meeting: Any, acting_user: User | None, proposer_kind: str, mover: Any) -> None:
     """A member tables a motion in their own name: they are its mover. A branch's or an
     affiliate's motion, or one in other members' names, reaches the meeting's secretary by the
     rulebook's routes (a branch's minutes, an affiliate's letter) and is entered by the meeting's
@@ -125,7 +137,7 @@ def _check_proposer(meeting: Any, kind: str, proposer: Any, on: datetime.date) -
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_table_motion(
     meeting: Any,
     *,
@@ -138,7 +150,7 @@ def do_table_motion(
     affiliate_to: Any = None,
     agenda_item: Any = None,
     tabled_on: datetime.date | None = None,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Motion:
     """Table a motion for ``meeting`` before the rulebook's deadline.
 
@@ -188,7 +200,7 @@ def do_table_motion(
     )
     record(
         actor=acting_user,
-        verb="motions.table",
+        verb=AuditVerb.TABLE_MOTION,
         obj=motion,
         after={**snapshot(motion), "text": motion.text, "tabled_on": tabled_on},
         clause=clause,
@@ -196,7 +208,7 @@ def do_table_motion(
     return motion
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_composite_motions(
     motions: Sequence[Motion],
     *,
@@ -204,7 +216,7 @@ def do_composite_motions(
     text: str,
     mover: Any,
     seconder: Any,
-    acting_user: Any,
+    acting_user: User | None,
 ) -> Motion:
     """Merge several motions of one meeting into one composite motion; the originals are linked
     to it and marked composited. No deadline check: the originals were tabled in time."""
@@ -249,14 +261,14 @@ def do_composite_motions(
         motion.save(update_fields=["state", "composited_into", "updated_at"])
         record(
             actor=acting_user,
-            verb="motions.composited",
+            verb=AuditVerb.COMPOSITED,
             obj=motion,
             before={"state": before},
             after={"state": motion.state, "composited_into": composite.pk},
         )
     record(
         actor=acting_user,
-        verb="motions.composite",
+        verb=AuditVerb.COMPOSITE_MOTIONS,
         obj=composite,
         after={
             **snapshot(composite),

@@ -3,7 +3,7 @@ motion decides)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +13,7 @@ from moot.members.errors import ActionError
 from moot.motions import queries
 from moot.motions.actions._common import lock_motion
 from moot.motions.actions._voting import close_poll, figures_of, majority_for, put_to_vote
+from moot.motions.audit_verbs import AuditVerb
 from moot.motions.errors import MotionError
 from moot.motions.models import (
     AmendmentState,
@@ -21,10 +22,13 @@ from moot.motions.models import (
     MotionState,
 )
 
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
-@transaction.atomic
+
+@transaction.atomic(durable=True)
 def do_open_motion_vote(
-    motion: Motion, *, voting: str = "show_of_hands", secret: bool = False, acting_user: Any
+    motion: Motion, *, voting: str = "show_of_hands", secret: bool = False, acting_user: User | None
 ) -> Motion:
     """Put the motion as amended to the vote: a yes/no poll at the meeting with the rulebook's
     ``motion`` majority; counted show of hands (tellers), paper, or electronic (named/secret)."""
@@ -66,7 +70,7 @@ def do_open_motion_vote(
     motion.save(update_fields=["poll", "state", "updated_at"])
     record(
         actor=acting_user,
-        verb="motions.open_vote",
+        verb=AuditVerb.OPEN_MOTION_VOTE,
         obj=motion,
         before={"state": before},
         after={
@@ -80,8 +84,8 @@ def do_open_motion_vote(
     return motion
 
 
-@transaction.atomic
-def do_close_motion_vote(motion: Motion, *, acting_user: Any) -> Motion:
+@transaction.atomic(durable=True)
+def do_close_motion_vote(motion: Motion, *, acting_user: User | None) -> Motion:
     """Close the motion's poll (counted by moot.polls) and record the outcome on the motion."""
     motion = lock_motion(motion)
     if motion.poll is None:
@@ -91,7 +95,7 @@ def do_close_motion_vote(motion: Motion, *, acting_user: Any) -> Motion:
 
 
 @transaction.atomic
-def do_record_motion_outcome(motion: Motion, *, acting_user: Any) -> Motion:
+def do_record_motion_outcome(motion: Motion, *, acting_user: User | None) -> Motion:
     """Copy the result of the motion's closed poll onto it: carried or lost, with the figures.
     A carried motion to affiliate creates the affiliation (``units.actions.do_create_affiliation``,
     decision reference ``motion:<id>``); when the rulebook forbids it (a proscribed
@@ -137,7 +141,7 @@ def do_record_motion_outcome(motion: Motion, *, acting_user: Any) -> Motion:
     motion.save()
     record(
         actor=acting_user,
-        verb="motions.outcome",
+        verb=AuditVerb.RECORD_MOTION_OUTCOME,
         obj=motion,
         before={"state": MotionState.DEBATED},
         after={
