@@ -17,12 +17,15 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PREFIX_SET = frozenset(FORMULA_PREFIXES)
 _ESCAPE = "'"
 
 
 def neutralise_cell(value: Any) -> Any:
     """A cell a spreadsheet will not run as a formula: text starting with a formula prefix gets
     a leading apostrophe; ``None`` becomes an empty cell; dates are written in ISO form."""
+    if type(value) is str:  # the common case first: exports are mostly text
+        return _ESCAPE + value if value[:1] in _PREFIX_SET else value
     if value is None:
         return ""
     if isinstance(value, bool | int | float):
@@ -55,7 +58,7 @@ class SafeWriter:
 
     def writerow(self, row: Iterable[Any]) -> Any:
         cells = [neutralise_cell(value) for value in row]
-        if any(isinstance(cell, str) and "\r" in cell for cell in cells):
+        if "\r" in "".join([cell for cell in cells if type(cell) is str]):
             return self._quoting_writer.writerow(cells)
         return self._writer.writerow(cells)
 
