@@ -217,3 +217,13 @@ def test_link_account(officer):
     with pytest.raises(ActionError, match="already belongs to another member"):
         do_link_account(other, user, acting_user=officer)
     assert history_of(member)[0].verb == "members.link_account"
+
+
+def test_update_member_leaves_the_email_to_the_registers_authority(officer):
+    member = MemberFactory(email="ada@example.org")
+    with pytest.raises(ActionError, match="changed by the register's authority") as refused:
+        do_update_member(member, acting_user=officer, email="officer@example.org")
+    assert refused.value.clause == "2.6"
+    member.refresh_from_db()
+    assert member.email == "ada@example.org"
+    assert not AuditEvent.objects.exists()

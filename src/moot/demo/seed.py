@@ -207,8 +207,9 @@ def _assign_staff_role(user: Any, role: str, admin: Any) -> None:
 @transaction.atomic
 def seed_foundation(*, today: datetime.date | None = None) -> DemoOrg:
     """Create the demo organisation (into an empty register) and return its key objects."""
-    from moot.members.actions import do_link_account, do_update_member
+    from moot.members.actions import do_link_account
     from moot.members.imports import import_members
+    from moot.members.register import do_change_register_entry
     from moot.units.actions import (
         do_appoint_officer,
         do_create_affiliation,
@@ -331,7 +332,9 @@ def seed_foundation(*, today: datetime.date | None = None) -> DemoOrg:
         user = _make_user(email, first, last)
         accounts[role] = user
         if member is not None:
-            member = do_update_member(member, acting_user=admin, email=email)
+            member = do_change_register_entry(
+                member, email=email, reason="the demo's account for this role", acting_user=admin
+            )
             members[role] = do_link_account(member, user, acting_user=admin)
         else:
             _assign_staff_role(user, role, admin)

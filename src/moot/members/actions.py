@@ -23,11 +23,11 @@ from moot.members.models import (
 )
 from moot.members.signals import membership_ended
 
-# Fields a member-edit form may change with do_update_member (status has its own action).
+# Fields a member-edit form may change with do_update_member (status has its own action; the
+# e-mail address on record is the register's authority's: members.register).
 EDITABLE_FIELDS = (
     "first_name",
     "last_name",
-    "email",
     "phone",
     "address",
     "postcode",
@@ -209,6 +209,12 @@ def do_update_member(
     member: Member, *, acting_user: Any, reason: str = "", **changes: Any
 ) -> Member:
     """Change a member's details (not their status: see do_change_member_status)."""
+    if "email" in changes:
+        raise ActionError(
+            "the e-mail address on record (where the account invitation goes) is changed by the "
+            "register's authority, with a reason: members.register.do_change_register_entry",
+            clause=register_clause(),
+        )
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ActionError(

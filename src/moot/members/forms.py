@@ -38,10 +38,10 @@ class MemberForm(TextGuardMixin, forms.ModelForm):
 
     class Meta:
         model = Member
+        # Not the e-mail address: the register's authority changes it (members.register).
         fields = [
             "first_name",
             "last_name",
-            "email",
             "phone",
             "address",
             "postcode",
