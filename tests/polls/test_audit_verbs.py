@@ -9,6 +9,7 @@ import pytest
 
 from moot.audit.actions import record
 from moot.audit.models import AuditEvent
+from moot.audit.verbs import check_verb
 from moot.polls import actions
 from moot.polls.actions import (
     do_cast_ballot,
@@ -17,7 +18,7 @@ from moot.polls.actions import (
     do_enter_teller_counts,
     do_open_poll,
 )
-from moot.polls.audit_verbs import LEGACY_VERBS, AuditVerb
+from moot.polls.audit_verbs import FORMER_VERBS, AuditVerb
 from moot.polls.templatetags.polls_audit import poll_close_seal
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +26,10 @@ pytestmark = pytest.mark.django_db
 
 def test_every_verb_names_an_action_of_polls() -> None:
     for verb in AuditVerb:
-        app, action = verb.value.split(".")
-        assert app == "polls"
-        assert action == verb.name.lower()
-        assert callable(getattr(actions, f"do_{action}")), verb
-    assert set(LEGACY_VERBS) == set(AuditVerb)
+        action = f"do_{verb.name.lower()}"
+        assert check_verb(verb, app_label="polls", action=action) == verb
+        assert callable(getattr(actions, action)), verb
+    assert set(FORMER_VERBS) == set(AuditVerb)
 
 
 def test_each_action_records_its_verb(

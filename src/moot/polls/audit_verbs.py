@@ -15,12 +15,12 @@ class AuditVerb(StrEnum):
     CLOSE_POLL = "polls.close_poll"
 
 
-# What the same events were called before the rule: readers of historic events (the closing
-# event printed under a result) accept these too.
-LEGACY_VERBS = {
-    AuditVerb.CREATE_POLL: "poll.create",
-    AuditVerb.OPEN_POLL: "poll.open",
-    AuditVerb.CAST_BALLOT: "poll.named_vote_cast",
-    AuditVerb.ENTER_TELLER_COUNTS: "poll.teller_counts",
-    AuditVerb.CLOSE_POLL: "poll.close",
+# What the same events were called before the rule (``moot.audit.verbs.with_former``): the
+# closing event printed under a result is found under either.
+FORMER_VERBS: dict[AuditVerb, tuple[str, ...]] = {
+    AuditVerb.CREATE_POLL: ("poll.create",),
+    AuditVerb.OPEN_POLL: ("poll.open",),
+    AuditVerb.CAST_BALLOT: ("poll.named_vote_cast",),
+    AuditVerb.ENTER_TELLER_COUNTS: ("poll.teller_counts",),
+    AuditVerb.CLOSE_POLL: ("poll.close",),
 }

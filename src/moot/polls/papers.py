@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from moot.on_commit import enqueue_on_commit
 from moot.polls import queries
 from moot.polls.access import access_poll
 from moot.polls.errors import PollError
@@ -164,7 +164,7 @@ def _start_preparing(poll: Poll, count: int, name: str) -> None:
     default_storage.delete(f"{name}.failed")
     default_storage.delete(f"{name}.preparing")
     default_storage.save(f"{name}.preparing", ContentFile(timezone.now().isoformat()))
-    transaction.on_commit(lambda: prepare_ballot_papers.enqueue(poll.pk, count, name))
+    enqueue_on_commit(prepare_ballot_papers, poll.pk, count, name)
 
 
 @login_required

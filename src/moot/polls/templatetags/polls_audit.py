@@ -8,7 +8,8 @@ from typing import Any
 from django import template
 
 from moot.audit.queries import sealing_event
-from moot.polls.audit_verbs import LEGACY_VERBS, AuditVerb
+from moot.audit.verbs import with_former
+from moot.polls.audit_verbs import AuditVerb
 
 register = template.Library()
 
@@ -16,7 +17,5 @@ register = template.Library()
 @register.inclusion_tag("audit/_seal.html")
 def poll_close_seal(poll: Any, plain: bool = False) -> dict[str, Any]:
     """``plain=True`` for PDFs: text without links or markup classes."""
-    event = sealing_event(poll, AuditVerb.CLOSE_POLL) or sealing_event(
-        poll, LEGACY_VERBS[AuditVerb.CLOSE_POLL]
-    )
-    return {"event": event, "plain": plain}
+    events = (sealing_event(poll, verb) for verb in with_former(AuditVerb.CLOSE_POLL))
+    return {"event": next((event for event in events if event is not None), None), "plain": plain}
