@@ -363,3 +363,21 @@ def test_a_notice_sent_outside_moot_is_recorded_with_a_reason_and_shown(world: W
     assert "posted with the newsletter" in text
     again = client.post(url, {"sent_on": sent.isoformat(), "reason": "twice"})
     assert "already recorded" in again.content.decode()
+
+
+def test_an_affiliation_decision_with_a_control_character_is_refused(world: World) -> None:
+    from moot.units.models import Affiliation
+
+    payload = {
+        "unit": "riverside",
+        "organisation": "any",
+        "start": "2026-01-01",
+        "decision": "Carried at the GC\x1b[2J",
+    }
+    response = _client(world, "secretary").post(
+        "/api/affiliations/", data=json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 422
+    [problem] = [e for e in response.json()["errors"] if e["field"] == "decision"]
+    assert "control character (U+001B)" in problem["message"]
+    assert not Affiliation.objects.exists()

@@ -6,7 +6,7 @@ affiliations)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from moot.ids import parse_id
+from moot.text import Text
 from moot.units import queries
 from moot.units.access import access_affiliation, access_organisation, access_unit
 from moot.units.models import Affiliation, Organisation, Unit
@@ -109,13 +110,13 @@ class AffiliationIn(Schema):
     unit: str = Field(..., description="Unit id or slug.")
     organisation: str = Field(..., description="Organisation id or slug.")
     start: datetime.date
-    decision: str = Field("", max_length=2000)
-    decision_ref: str = Field("", max_length=120, description='e.g. "motion:42"')
+    decision: Annotated[str, Text(2000, single_line=False)] = ""
+    decision_ref: Annotated[str, Text(120)] = Field("", description='e.g. "motion:42"')
 
 
 class AffiliationEndIn(Schema):
     end: datetime.date
-    reason: str = Field("", max_length=2000)
+    reason: Annotated[str, Text(2000, single_line=False)] = ""
 
 
 # --- helpers --------------------------------------------------------------------------------
