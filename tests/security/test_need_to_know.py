@@ -85,6 +85,11 @@ def test_the_member_page_shows_each_role_only_what_it_may_see(world: World, role
     assert (PHONE in text, ADDRESS in text) == (sees_contact, sees_contact)
     if not sees_reason:
         assert "for the member and complaints staff only" in text
+    # Who recorded the suspension (a complaints officer, in life) goes with its reason.
+    recorder = world.users["national_staff"]
+    label = recorder.get_full_name() or recorder.email
+    table = text.split('id="history-heading"', 1)[1].split('id="offices-heading"', 1)[0]
+    assert (label in table) is sees_reason
 
 
 @pytest.mark.parametrize("role", sorted(EXPECTED))

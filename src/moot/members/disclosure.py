@@ -114,7 +114,8 @@ def visible_periods(
                 reason=p.reason if shown else "",
                 reference=p.reference if shown else "",
                 reason_hidden=not shown and bool(p.reason or p.reference),
-                recorded_by=p.recorded_by,
+                # Who recorded a suspension (a complaints officer) is part of the case too.
+                recorded_by=p.recorded_by if shown else None,
             )
         )
     return views
