@@ -168,6 +168,21 @@ def test_a_password_reset_revokes_api_tokens(
     assert api.get(reverse("api-1.0.0:my_record")).status_code == 401
 
 
+def test_a_password_reset_lifts_the_accounts_sign_in_limit(
+    client: Client, world: World, smtp_sink: SmtpSink
+) -> None:
+    user = world.users["member"]
+    for n in range(5):
+        sign_in(client, user.email, f"forgotten-{n}")
+    assert "Too many sign-in attempts" in sign_in(client, user.email).content.decode()
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    link = re.search(r"https?://\S+/password/reset/key/\S+", smtp_sink.to(user.email)[-1].body)
+    form = client.get(link.group(0), follow=True)
+    new = "a-fresh-password-for-me-9"
+    client.post(form.redirect_chain[-1][0], {"password1": new, "password2": new})
+    assert sign_in(client, user.email, new).status_code == 302
+
+
 def test_adding_a_second_factor_revokes_tokens_and_new_ones_need_it(
     client: Client, world: World
 ) -> None:

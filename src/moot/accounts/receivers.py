@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.account.signals import password_reset
 from allauth.mfa.signals import authenticator_added
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -48,3 +49,16 @@ def record_account_address(sender: Any, instance: User, created: bool, **kwargs:
     EmailAddress.objects.get_or_create(
         user=instance, email=instance.email.lower(), defaults={"verified": True, "primary": True}
     )
+
+
+@receiver(password_reset, dispatch_uid="accounts.forget_attempts_after_a_reset")
+def forget_attempts_after_a_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A member who reset their password (which needs their mailbox) may sign in with it at
+    once, from wherever their failed attempts were counted."""
+    from moot.accounts.models import SignInAttempt
+
+    logins = {user.email.lower()} | {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }
+    SignInAttempt.objects.filter(account__in=logins).delete()
