@@ -381,3 +381,16 @@ def test_an_affiliation_decision_with_a_control_character_is_refused(world: Worl
     [problem] = [e for e in response.json()["errors"] if e["field"] == "decision"]
     assert "control character (U+001B)" in problem["message"]
     assert not Affiliation.objects.exists()
+
+
+def test_the_minutes_sections_added_per_meeting_are_checked_too() -> None:
+    from types import SimpleNamespace
+
+    from moot.meetings.forms import MinutesForm
+
+    minutes = SimpleNamespace(sections=[{"key": "open", "title": "Opening", "paragraphs": ["x"]}])
+    form = MinutesForm(data={"section-open": "Opened at 19:02.\n\nA \u202etrick"}, minutes=minutes)
+    assert not form.is_valid()
+    assert "Opening: character 21 is a bidirectional control" in str(form.errors)
+    fine = MinutesForm(data={"section-open": "Opened at 19:02.\n\n\tQuorate."}, minutes=minutes)
+    assert fine.is_valid(), fine.errors

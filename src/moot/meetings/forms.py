@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from moot.meetings.models import AttendanceMode, Capacity, ItemKind, Minutes
-from moot.text import TextGuardMixin
+from moot.text import TextGuardMixin, guard_form_text
 
 
 class _Form(TextGuardMixin, forms.Form):
@@ -209,6 +209,7 @@ class MinutesForm(_Form):
                 initial="\n\n".join(section["paragraphs"]),
                 help_text=section.get("source_note", ""),
             )
+        guard_form_text(self)  # the sections added here get the checks too (moot.text)
 
     def texts(self) -> dict[str, str]:
         return {
