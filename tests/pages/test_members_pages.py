@@ -301,3 +301,11 @@ def test_eligibility_panel_offers_every_purpose_of_the_edition(world, as_role):
     listing = client.get(reverse("members:list")).content.decode()
     for purpose in ("meeting", "ballot", "stand", "nominate"):
         assert f'value="{purpose}"' in listing
+
+
+def test_the_members_list_leads_to_the_proposals_for_who_may_see_them(as_role):
+    link = reverse("members:proposals")
+    assert link in as_role("secretary").get(reverse("members:list")).content.decode()
+    assert link in as_role("national_staff").get(reverse("members:list")).content.decode()
+    assert link not in as_role("auditor").get(reverse("members:list")).content.decode()
+    assert as_role("auditor").get(link).status_code == 403

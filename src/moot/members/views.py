@@ -167,6 +167,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "paging_query": _query_without(request, "after", "before"),
         "may_export": request.user.has_perm("members.export_members", unit),
         "may_import": request.user.has_perm("members.import_members", unit),
+        "may_see_proposals": request.user.has_perm("members.decide_register", None)
+        or request.user.has_perm("members.propose_register", None),
         "export_query": _query_without(request, "after", "before"),
     }
     template = "members/list.html"
