@@ -109,3 +109,26 @@ def test_a_proposal_is_decided_once(world: World) -> None:
     with pytest.raises(ActionError, match="already approved"):
         do_decide_proposal(proposal, approve=False, reason="changed my mind", acting_user=office)
     assert Member.objects.filter(last_name="Person").count() == 1
+
+
+def test_a_proposal_is_seen_by_its_proposer_and_the_office_only(world: World) -> None:
+    import datetime
+
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from moot.members.access import access_proposal, proposals_visible_to
+
+    proposal = do_propose_import(
+        CSV.format(day=datetime.date.today().isoformat()),
+        unit_default=world.riverside,
+        acting_user=world.users["secretary"],
+    )
+    assert list(proposals_visible_to(world.users["secretary"])) == [proposal]
+    assert list(proposals_visible_to(world.users["national_staff"])) == [proposal]
+    assert not proposals_visible_to(world.users["branch_secretary"]).exists()
+    assert access_proposal(proposal.pk, world.users["national_staff"], for_write=True) == proposal
+    with pytest.raises(Http404):
+        access_proposal(proposal.pk, world.users["branch_secretary"])
+    with pytest.raises(PermissionDenied, match=r"clause 2\.6"):
+        access_proposal(proposal.pk, world.users["secretary"], for_write=True)

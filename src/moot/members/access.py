@@ -97,3 +97,40 @@ def can_see_sensitive(user: Any, member: Member) -> bool:
     """Whether the self-described gender may be shown (RULES.md §14: special-category-like
     data, used only for balance rules)."""
     return bool(user.has_perm("members.view_member_sensitive", member))
+
+
+def access_proposal(proposal_id: int | str, user: Any, *, for_write: bool = False) -> Any:
+    """A proposal to the register (rulebook [membership.register]): its proposer and the
+    register's authority see it; only the authority decides it (``for_write``). Anyone else is
+    told it does not exist."""
+    from moot.members.actions import register_clause
+    from moot.members.models import RegisterProposal
+
+    try:
+        proposal = RegisterProposal.objects.select_related("unit", "member", "proposed_by").get(
+            pk=int(proposal_id)
+        )
+    except (RegisterProposal.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such proposal.") from None
+    decides = user.has_perm("members.decide_register", proposal.member or proposal.unit)
+    if not decides and proposal.proposed_by_id != user.pk:
+        raise Http404("No such proposal.")
+    if for_write and not decides:
+        clause = register_clause()
+        raise PermissionDenied(
+            "Only the register's authority decides proposals"
+            + (f" (clause {clause})" if clause else "")
+            + "."
+        )
+    return proposal
+
+
+def proposals_visible_to(user: Any) -> Any:
+    """The proposals to the register ``user`` may see: all of them for the national office,
+    else the ones they made."""
+    from moot.members.models import RegisterProposal
+
+    rows = RegisterProposal.objects.select_related("unit", "member", "proposed_by", "decided_by")
+    if user.has_perm("members.decide_register", None):
+        return rows
+    return rows.filter(proposed_by_id=user.pk)

@@ -10,14 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from moot.members import register
-from moot.members.access import access_member
+from moot.members.access import access_member, access_proposal, proposals_visible_to
 from moot.members.errors import ActionError
-from moot.members.models import ProposalState, RegisterProposal
+from moot.members.models import ProposalState
 
 
 def _decides(user: Any) -> bool:
@@ -34,9 +34,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             "Proposals to the register are for unit secretaries and the membership office."
         )
-    rows = RegisterProposal.objects.select_related("unit", "member", "proposed_by", "decided_by")
-    if not decides:
-        rows = rows.filter(proposed_by_id=user.pk)
+    rows = proposals_visible_to(user)
     pending = rows.filter(state=ProposalState.PENDING).order_by("proposed_at", "id")
     decided = rows.filter(~Q(state=ProposalState.PENDING)).order_by("-decided_at", "-id")[:50]
     rules = _rules()
@@ -58,14 +56,7 @@ def _rules() -> Any:
 def decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """POST ``decision`` ("approve" or "reject"), ``reason`` and, for a file with back-dated
     join dates, ``backdate_reason``."""
-    if not _decides(request.user):
-        rules = _rules()
-        raise PermissionDenied(
-            "Only the register's authority decides proposals"
-            + (f" (clause {rules.clause})" if rules.clause else "")
-            + "."
-        )
-    proposal = get_object_or_404(RegisterProposal, pk=proposal_id)
+    proposal = access_proposal(proposal_id, request.user, for_write=True)
     decision = request.POST.get("decision", "")
     if decision not in ("approve", "reject"):
         messages.error(request, "Choose to approve or to reject the proposal.")
