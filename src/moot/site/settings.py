@@ -348,9 +348,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # A 403 is logged as one line (who, method, path) without the refusal's traceback.
+    "filters": {"forbidden_one_line": {"()": "moot.site.log_filters.ForbiddenOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MOOT_LOG_LEVEL", "WARNING")},
-    "loggers": {"moot": {"level": os.environ.get("MOOT_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "moot": {"level": os.environ.get("MOOT_LOG_LEVEL", "INFO")},
+        "django.request": {"filters": ["forbidden_one_line"]},
+    },
 }
 
 # The organisation's rulebook editions: the preset is used until an edition is adopted.
