@@ -1,6 +1,6 @@
 """``moot count``: count an election file from the command line.
 
-    moot count FILE [--input-format auto|blt|rctab-csv|cdf|ess-xlsx|ranked-vote|debian
+    moot count FILE [FILE ...] [--input-format auto|blt|rctab-csv|cdf|ess-xlsx|ranked-vote|debian
                                     |rctab-config]
                     [--method NAME] [--seats N] [--constraints FILE] [--tie-break NAME]
                     [--seed N] [--output text|json|rctab|csv] [--chart FILE]
@@ -17,8 +17,15 @@ the order the ties arise), ``--write-blt FILE`` (the ballots as read, in BLT),
 ``--output-file FILE``, ``--limit NAME=N`` (raise or lower one of the limits of
 :mod:`moot.counting.limits` for this run; repeatable).
 
-Default method: ``irv`` for one seat and ``scottish-stv`` for more (ranked ballots);
+Default method: ``schulze`` for a Debian tally (Debian's rule: Condorcet, Schulze's
+beatpath); otherwise ``irv`` for one seat and ``scottish-stv`` for more (ranked ballots),
 ``approval`` for approval ballots and ``plurality`` for single-choice ballots.
+
+Several files are counted one after another, each with the same options, and each gets its
+own report: in text, a ``==> FILE <==`` line before each; in ``json`` or ``rctab``, one JSON
+array of ``{"file": FILE, "report": ...}`` (or ``"error"`` for a file that could not be
+counted). A file that cannot be counted does not stop the others; the exit status is the
+worst of them. ``--chart``, ``--write-blt`` and ``--output csv`` take one file.
 
 Bad input (a malformed file, an unknown option value, a missing file, a file or count
 beyond a limit) prints one line,
@@ -71,7 +78,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="moot count",
         description="Count an election file by a named method and print the result.",
     )
-    parser.add_argument("file", nargs="?", help="ballot file (BLT, RCTab CSV, CDF JSON, ...)")
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="ballot file(s) (BLT, RCTab CSV, CDF JSON, ...)"
+    )
     parser.add_argument("--list-methods", action="store_true", help="list the methods and exit")
     parser.add_argument("--input-format", choices=INPUT_FORMATS, default="auto")
     parser.add_argument("--contest", help="the contest to count, in a CDF file with several")
@@ -100,8 +109,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _read(
     path: str, input_format: str, contest: str | None = None
-) -> tuple[Election, RctabPlan | None]:
-    """The election, and for an RCTab contest config the count its rules ask for."""
+) -> tuple[Election, RctabPlan | None, str]:
+    """The election, for an RCTab contest config the count its rules ask for, and the
+    format read."""
     from moot.counting.formats import detect_format, read_election
 
     if not Path(path).exists():
@@ -112,10 +122,10 @@ def _read(
         input_format = detect_format(path)
     election = read_election(path, input_format, contest=contest)
     if input_format != "rctab-config":
-        return election, None
+        return election, None, input_format
     from moot.counting.formats.rctab import rctab_plan
 
-    return election, rctab_plan(path)
+    return election, rctab_plan(path), input_format
 
 
 def _names_to_indices(text: str, election: Election, option: str) -> tuple[int, ...]:
@@ -130,9 +140,11 @@ def _names_to_indices(text: str, election: Election, option: str) -> tuple[int, 
     return tuple(out)
 
 
-def _default_method(election: Election, seats: int) -> str:
+def _default_method(election: Election, seats: int, input_format: str) -> str:
     from moot.counting.registry import methods
 
+    if input_format == "debian" and election.kind == "ranked":
+        return "schulze"  # Debian constitution A.6: Condorcet, Schulze's beatpath
     if election.kind == "approval":
         return "approval"
     if election.kind == "single":
@@ -150,30 +162,44 @@ def _list_methods() -> str:
     return "".join(f"{name:<{width}}  {table[name].summary}\n" for name in sorted(table))
 
 
-def _run(args: argparse.Namespace) -> str:
-    from moot.counting import reports
-    from moot.counting.registry import get_method
-
-    if args.list_methods:
-        return _list_methods()
-    if not args.file:
+def _check_usage(args: argparse.Namespace) -> None:
+    """Refuse a command line that no file could satisfy, before reading any."""
+    if not args.files:
         raise _UsageError("expected a ballot FILE (or --list-methods)")
     if args.chart and Path(args.chart).suffix.lower() not in (".svg", ".png"):
         raise _UsageError(f"--chart {args.chart}: expected a file name ending .svg or .png")
-    election, plan = _read(args.file, args.input_format, args.contest)
+    if len(args.files) > 1:
+        for option, given in (
+            ("--chart", args.chart),
+            ("--write-blt", args.write_blt),
+            ("--output csv", args.output == "csv"),
+        ):
+            if given:
+                raise _UsageError(
+                    f"{option} takes one ballot file, got {len(args.files)}; "
+                    "count the files one at a time"
+                )
+
+
+def _run(args: argparse.Namespace, path: str) -> str:
+    """The report of one file."""
+    from moot.counting import reports
+    from moot.counting.registry import get_method
+
+    election, plan, input_format = _read(path, args.input_format, args.contest)
     if args.seats is not None and args.seats < 1:
         raise _UsageError(f"--seats must be at least 1, got {args.seats}")
     seats = args.seats if args.seats is not None else election.seats
     check_seats(election, seats)
     if plan is not None and plan.method is None and not args.method:
-        raise CountError(f"{plan.why}; choose a method with --method", source=args.file)
+        raise CountError(f"{plan.why}; choose a method with --method", source=path)
     method = args.method or (plan.method if plan is not None else None)
-    method = method or _default_method(election, seats)
+    method = method or _default_method(election, seats, input_format)
     # An RCTab config's rules (tie-break, decimal places, threshold, batch elimination) apply
     # when its method is used, unless the command line says otherwise.
     planned = plan.options if plan is not None and plan.method == method else CountOptions()
     spec = get_method(method)
-    check_method(method, len(election.candidates) - len(election.withdrawn), source=args.file)
+    check_method(method, len(election.candidates) - len(election.withdrawn), source=path)
     if election.kind not in spec.kinds:
         raise CountError(
             f"method {method!r} counts {', '.join(spec.kinds)} ballots; "
@@ -229,8 +255,59 @@ def _run(args: argparse.Namespace) -> str:
     return reports.render_text(result)
 
 
+def _count_one(args: argparse.Namespace, path: str) -> tuple[str | None, str | None]:
+    """(the report, None), or (None, the one-line error) for one file."""
+    try:
+        return _run(args, path), None
+    except (_UsageError, CountError) as error:
+        return None, " ".join(str(error).split())
+    except (OSError, UnicodeError) as error:
+        where = getattr(error, "filename", None)
+        detail = getattr(error, "strerror", None) or str(error)
+        return None, f"{str(where) + ': ' if where else ''}{detail}"
+    except RecursionError:
+        return None, "the input is nested too deeply to read"
+    except MemoryError:
+        # The limits keep memory bounded; this is the last guard, for a machine with less.
+        return None, "out of memory; lower --limit decompressed_bytes, lines or candidates"
+
+
+def _count_all(args: argparse.Namespace) -> tuple[str | None, int]:
+    """Every file's report (one each, separated), or None when no file could be counted,
+    and the worst exit status."""
+    several = len(args.files) > 1
+    reports: list[tuple[str, str | None, str | None]] = []
+    status = 0
+    for path in args.files:
+        output, error = _count_one(args, path)
+        if error is not None:
+            if several and not error.startswith(path):
+                error = f"{path}: {error}"
+            print(f"moot count: {error}", file=sys.stderr)
+            status = max(status, 2)
+        reports.append((path, output, error))
+    if all(output is None for _, output, _ in reports):
+        return None, status
+    if not several:
+        return reports[0][1], status
+    if args.output in ("json", "rctab"):
+        items = [
+            {"file": path, "report": json.loads(output)}
+            if output is not None
+            else {"file": path, "error": error}
+            for path, output, error in reports
+        ]
+        return json.dumps(items, indent=2, ensure_ascii=False) + "\n", status
+    parts = [
+        f"==> {path} <==\n" + (output if output is not None else f"Not counted: {error}\n")
+        for path, output, error in reports
+    ]
+    return "\n".join(parts), status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``moot count`` with ``argv`` (without the program name); returns the exit code."""
+    """Run ``moot count`` with ``argv`` (without the program name); returns the exit code:
+    0, or 2 when the command line or any file was refused."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _parser().parse_args(argv)
@@ -238,9 +315,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         for text in args.limit:
             name, value = parse_override(text)
             limits = limits.replace(**{name: value})
-        with using(limits):
-            output = _run(args)
-        if args.output_file:
+        output: str | None
+        if args.list_methods:
+            output, status = _list_methods(), 0
+        else:
+            _check_usage(args)
+            with using(limits):
+                output, status = _count_all(args)
+        if output is None:  # nothing counted: write nothing
+            pass
+        elif args.output_file:
             Path(args.output_file).write_text(output, encoding="utf-8")
         else:
             sys.stdout.write(output)
@@ -249,22 +333,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (_UsageError, CountError) as error:
         print("moot count: " + " ".join(str(error).split()), file=sys.stderr)
         return 2
-    except (OSError, UnicodeError) as error:
+    except OSError as error:  # --output-file
         where = getattr(error, "filename", None)
         detail = getattr(error, "strerror", None) or str(error)
-        print(f"moot count: {where + ': ' if where else ''}{detail}", file=sys.stderr)
+        print(f"moot count: {str(where) + ': ' if where else ''}{detail}", file=sys.stderr)
         return 2
-    except RecursionError:
-        print("moot count: the input is nested too deeply to read", file=sys.stderr)
-        return 2
-    except MemoryError:
-        # The limits keep memory bounded; this is the last guard, for a machine with less.
-        print(
-            "moot count: out of memory; lower --limit decompressed_bytes, lines or candidates",
-            file=sys.stderr,
-        )
-        return 2
-    return 0
+    return status
 
 
 if __name__ == "__main__":
