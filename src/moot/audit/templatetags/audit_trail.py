@@ -1,6 +1,7 @@
 """Template helpers of the audit trail.
 
 ``events|shown_to:request.user`` hides what the reader may not see elsewhere (moot.audit.redaction);
+``event.verb|verb_label`` names the verb for people (moot.audit.verb_labels);
 ``{% audit_seal obj "verb" %}`` prints the seq and hash of the event that sealed ``obj`` (a
 declaration, a closed poll, approved minutes): the chain's head at that moment, so every printed or
 downloaded copy of the result is a copy of the head kept outside moot (docs/audit.md).
@@ -19,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from moot.audit.models import AuditEvent
 from moot.audit.queries import sealing_event
 from moot.audit.redaction import ShownEvent, shown_to
+from moot.audit.verb_labels import verb_label
 
 register = template.Library()
 
@@ -26,6 +28,12 @@ register = template.Library()
 @register.filter(name="shown_to")
 def shown_to_filter(events: Iterable[AuditEvent], user: Any) -> list[ShownEvent]:
     return shown_to(events, user)
+
+
+@register.filter(name="verb_label")
+def verb_label_filter(verb: str) -> str:
+    """What the verb is called for people ("Member status changed"); moot.audit.verb_labels."""
+    return verb_label(verb)
 
 
 @register.filter(name="breakable")

@@ -1,0 +1,144 @@
+"""What each audit verb is called on the trail, for people: "Member status changed" for
+``members.change_member_status``.
+
+The stored verb stays the record (the chain hashes it, ``moot audit`` and the API filter on it)
+and the trail shows it beside the label for auditors. Every member of every app's ``AuditVerb``
+(``<app>/audit_verbs.py``) has a label here; ``tests/audit/test_verb_labels.py`` fails on a
+verb without one and on a label for a verb no app has. An event written under a verb's former
+name (the app's ``FORMER_VERBS``) is labelled as the verb it became; a string that is neither
+is shown as it is.
+
+The labels are plain strings keyed by the verbs' values, found through the apps' modules by
+name, as ``moot.audit.verbs`` does: the audit app sits below the others and imports none of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from functools import cache
+
+from django.apps import apps
+
+LABELS: dict[str, str] = {
+    # accounts
+    "accounts.assign_staff_role": "Staff role assigned",
+    "accounts.remove_staff_role": "Staff role removed",
+    "accounts.invite_member": "Member invited to an account",
+    "accounts.send_invitation": "Invitation e-mailed",
+    "accounts.claim_invitation": "Invitation claimed",
+    "accounts.revoke_invitation": "Invitation revoked",
+    "accounts.create_api_token": "API token created",
+    "accounts.revoke_api_token": "API token revoked",
+    "accounts.revoke_all_api_tokens": "All API tokens revoked",
+    "accounts.withdraw_access": "Account access withdrawn",
+    "accounts.create_user": "Account created (staff admin)",
+    "accounts.change_user": "Account changed (staff admin)",
+    # elections
+    "elections.create_election": "Election created",
+    "elections.nominate": "Candidate nominated",
+    "elections.second_nomination": "Nomination seconded",
+    "elections.answer_nomination": "Nomination accepted or declined",
+    "elections.update_statement": "Candidate statement updated",
+    "elections.withdraw_nomination": "Nomination withdrawn",
+    "elections.open_election": "Election opened for voting",
+    "elections.refuse": "Nomination refused at the opening",
+    "elections.declare_result": "Election result declared",
+    # meetings
+    "meetings.create_meeting": "Meeting called",
+    "meetings.update_meeting": "Meeting details changed",
+    "meetings.send_notice": "Notice of meeting sent",
+    "meetings.send_notice_batch": "Batch of notices e-mailed",
+    "meetings.add_agenda_item": "Agenda item added",
+    "meetings.move_agenda_item": "Agenda item moved",
+    "meetings.remove_agenda_item": "Agenda item removed",
+    "meetings.start_meeting": "Meeting opened",
+    "meetings.set_current_item": "Business moved to an agenda item",
+    "meetings.close_meeting": "Meeting closed",
+    "meetings.check_in": "Member checked in",
+    "meetings.check_in_guest": "Guest checked in",
+    "meetings.check_out": "Checked out",
+    "meetings.draft_minutes": "Minutes drafted",
+    "meetings.edit_minutes": "Minutes edited",
+    "meetings.approve_minutes": "Minutes approved",
+    "meetings.change_meeting_chair": "Meeting chair changed",
+    "meetings.record_outside_notice": "Notice given outside moot recorded",
+    # members
+    "members.create_member": "Member added to the register",
+    "members.update_member": "Member details changed",
+    "members.link_account": "Account linked to member",
+    "members.change_member_status": "Member status changed",
+    "members.resign": "Member resigned",
+    "members.import_members": "Members imported",
+    "members.propose_import": "Import proposed to the register",
+    "members.propose_member_change": "Register change proposed",
+    "members.decide_proposal": "Register proposal decided",
+    "members.change_register_entry": "Register entry changed",
+    # motions
+    "motions.table_motion": "Motion tabled",
+    "motions.composite_motions": "Motions composited",
+    "motions.composited": "Motion merged into a composite",
+    "motions.rule_on_motion": "Ruling on a motion",
+    "motions.challenge_ruling": "Ruling challenged",
+    "motions.close_challenge": "Challenge to a ruling decided",
+    "motions.propose_amendment": "Amendment proposed",
+    "motions.accept_amendment": "Amendment accepted by the mover",
+    "motions.withdraw_amendment": "Amendment withdrawn",
+    "motions.open_amendment_vote": "Vote on an amendment opened",
+    "motions.close_amendment_vote": "Vote on an amendment closed",
+    "motions.open_motion_vote": "Vote on a motion opened",
+    "motions.record_motion_outcome": "Motion outcome recorded",
+    "motions.forward_motion": "Motion forwarded",
+    "motions.withdraw_motion": "Motion withdrawn",
+    "motions.remit_motion": "Motion remitted",
+    # polls
+    "polls.create_poll": "Poll created",
+    "polls.open_poll": "Poll opened",
+    "polls.cast_ballot": "Named vote cast",
+    "polls.enter_teller_counts": "Tellers' counts entered",
+    "polls.close_poll": "Poll closed",
+    # units
+    "units.create_unit": "Unit created",
+    "units.create_organisation": "Organisation added",
+    "units.create_affiliation": "Affiliation recorded",
+    "units.end_affiliation": "Affiliation ended",
+    "units.appoint_officer": "Officer appointed",
+    "units.end_holding": "Office holding ended",
+    "units.adopt_edition": "Rulebook edition adopted",
+    "units.refresh_posts": "Posts refreshed from the rulebook",
+}
+
+
+def audit_verb_modules() -> list[object]:
+    """Every installed moot app's ``audit_verbs`` module."""
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("moot."):
+            continue
+        name = f"{config.name}.audit_verbs"
+        if importlib.util.find_spec(name) is not None:
+            modules.append(importlib.import_module(name))
+    return modules
+
+
+@cache
+def _current_verb_of_former() -> dict[str, str]:
+    """Former string -> the verb it became, across every app's ``FORMER_VERBS``."""
+    became: dict[str, str] = {}
+    for module in audit_verb_modules():
+        for new, olds in getattr(module, "FORMER_VERBS", {}).items():
+            for old in olds:
+                became[old] = str(new)
+    return became
+
+
+def verb_label(verb: str) -> str:
+    """The label of ``verb``, of the verb it became when it is a former name, or ``verb``
+    itself when moot has no label for it."""
+    verb = str(verb)
+    if verb in LABELS:
+        return LABELS[verb]
+    current = _current_verb_of_former().get(verb)
+    if current is not None and current in LABELS:
+        return LABELS[current]
+    return verb
