@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from functools import cache
+from types import ModuleType
 
 from django.apps import apps
 
@@ -109,9 +110,9 @@ LABELS: dict[str, str] = {
 }
 
 
-def audit_verb_modules() -> list[object]:
+def audit_verb_modules() -> list[ModuleType]:
     """Every installed moot app's ``audit_verbs`` module."""
-    modules = []
+    modules: list[ModuleType] = []
     for config in apps.get_app_configs():
         if not config.name.startswith("moot."):
             continue
