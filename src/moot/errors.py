@@ -22,7 +22,7 @@ class RefusalCode(StrEnum):
 
     INVALID = "invalid"  # the input is wrong: fix it and send it again
     RULE = "rule"  # the rulebook refuses it (the refusal names the clause)
-    INELIGIBLE = "ineligible"  # the person may not take part under the rulebook (standing, length)
+    INELIGIBLE = "ineligible"  # the rulebook does not let this person take part (standing, length)
     FORBIDDEN = "forbidden"  # not your act: someone else's vote, nomination or consent
     NOT_FOUND = "not_found"  # no such record, or one you may not see (the same answer)
     STATE = "state"  # the record's state does not allow it now (not open yet, already closed)
@@ -35,13 +35,15 @@ class RefusalCode(StrEnum):
         return _STATUS[self]
 
 
-# One status per code. INELIGIBLE is 422, like RULE: the request was understood and is
-# well-formed, and the rulebook refuses it for this person (the meetings door and the elections
-# API already answered 422; the polls API answered 403 and now agrees).
+# One status per code. INELIGIBLE is 403 in every app: the rulebook does not let this person
+# (the caller voting, or the member named as nominee, nominator or seconder) take part, and no
+# change to the request's form will help; the polls API answered 403, the elections API 422
+# (now 403). RULE (422) is a rule about the request itself: a date too soon, business an
+# inquorate meeting may not take.
 _STATUS: dict[RefusalCode, int] = {
     RefusalCode.INVALID: 422,
     RefusalCode.RULE: 422,
-    RefusalCode.INELIGIBLE: 422,
+    RefusalCode.INELIGIBLE: 403,
     RefusalCode.FORBIDDEN: 403,
     RefusalCode.NOT_FOUND: 404,
     RefusalCode.STATE: 409,

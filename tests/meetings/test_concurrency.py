@@ -56,5 +56,5 @@ def test_simultaneous_check_ins_record_one_attendance(
         for thread in threads:
             thread.join()
         assert outcomes.count("checked in") == 1, sorted(set(outcomes))
-        assert outcomes.count("already") == THREADS - 1, sorted(set(outcomes))
+        assert outcomes.count("conflict") == THREADS - 1, sorted(set(outcomes))
         assert Attendance.objects.filter(meeting=meeting, member=member).count() == 1

@@ -7,14 +7,15 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from moot.accounts import actions
+from moot.accounts.access import access_api_token
 from moot.accounts.forms import ApiTokenForm, ClaimForm
-from moot.accounts.models import ApiToken
+from moot.accounts.queries import api_tokens_of
 from moot.errors import show_refusal
 from moot.ids import parse_id
 from moot.members.errors import ActionError
@@ -142,7 +143,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 form = ApiTokenForm()
         if form.errors:
             status = 400
-    rows = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at")
+    rows = api_tokens_of(request.user)
     response = render(
         request,
         "accounts/tokens.html",
@@ -158,7 +159,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    token = access_api_token(token_id, request.user)
     actions.do_revoke_api_token(token, acting_user=request.user)
     messages.success(request, f"The token “{token.name}” ({token.prefix}…) no longer works.")
     return redirect("accounts:tokens")

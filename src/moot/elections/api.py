@@ -11,16 +11,14 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
 from moot.api_common import Message
 from moot.api_common import caller as _user
 from moot.elections import queries
-from moot.elections.access import access_election, access_nomination
+from moot.elections.access import access_election, access_nomination, access_post_for_election
 from moot.elections.actions import (
     ElectionError,
     do_answer_nomination,
@@ -32,46 +30,18 @@ from moot.elections.actions import (
     do_second_nomination,
 )
 from moot.elections.models import Election, Nomination
-from moot.members.models import Member
+from moot.errors import RefusalCode
+from moot.meetings.access import access_agenda_item, access_meeting
+from moot.members.access import access_named_member
 from moot.text import ModelText
+from moot.units.access import access_unit
 
 router = Router(tags=["elections"], auth=API_AUTH)
 
-STATUS_FOR_CODE = {"invalid": 400, "state": 409, "forbidden": 403, "ineligible": 422}
-
-
-REFUSALS: dict[int, Any] = {400: Message, 403: Message, 404: Message, 409: Message, 422: Message}
-
-
-def _refuse(exc: ElectionError) -> HttpError:
-    return HttpError(STATUS_FOR_CODE.get(exc.code, 400), str(exc))
-
-
-def _access(request: HttpRequest, election_id: int, *, for_write: bool = False) -> Election:
-    try:
-        return access_election(election_id, _user(request), for_write=for_write)
-    except Http404 as exc:
-        raise HttpError(404, "No such election.") from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "Not allowed.") from exc
-
-
-def _access_nomination(request: HttpRequest, nomination_id: int) -> Nomination:
-    try:
-        return access_nomination(nomination_id, _user(request))
-    except Http404 as exc:
-        raise HttpError(404, "No such nomination.") from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "Not allowed.") from exc
-
-
-def _member(number: str | None, *, field: str) -> Any:
-    if not number:
-        return None
-    member = Member.objects.filter(number=number.strip().upper()).first()
-    if member is None:
-        raise HttpError(422, f"{field}: no member has the number {number!r}.")
-    return member
+# Each a Message (moot.api.errors answers every refusal): 403 not allowed, 404 no such election
+# (or one you may not see), 409 the election's state does not allow it, 422 a malformed request
+# or a refusal by the rulebook (with the clause).
+REFUSALS: dict[int, Any] = {403: Message, 404: Message, 409: Message, 422: Message}
 
 
 class CandidateOut(Schema):
@@ -198,14 +168,12 @@ class AnswerIn(Schema):
 def list_elections(
     request: HttpRequest, meeting: int | None = None, unit: int | None = None
 ) -> list[dict[str, Any]]:
-    from moot.meetings.models import Meeting
-    from moot.units.models import Unit
-
     user = _user(request)
-    meeting_obj = Meeting.objects.filter(pk=meeting).first() if meeting else None
-    unit_obj = Unit.objects.filter(pk=unit).first() if unit else None
-    if meeting and meeting_obj is None:
-        return []
+    try:
+        meeting_obj = access_meeting(meeting, user) if meeting else None
+        unit_obj = access_unit(unit, user) if unit else None
+    except Http404:
+        return []  # no such meeting or unit (or one you may not see): no elections in it
     return [
         _election_out(e)
         for e in queries.elections_visible_to(user, meeting=meeting_obj, unit=unit_obj)
@@ -216,47 +184,29 @@ def list_elections(
     "/",
     response={201: ElectionOut, **REFUSALS},
     summary="Set up an election (managers)",
-    description="Refused (422/400 with the clause) when the window breaks the rulebook's "
+    description="Refused (422 with the clause) when the window breaks the rulebook's "
     "nomination deadline, the method does not fit the seats, or the meeting does not elect "
     "officers.",
 )
 def create_election(request: HttpRequest, payload: ElectionIn) -> Status:
-    from moot.meetings.models import AgendaItem, Meeting
-    from moot.units.models import Post
-
     user = _user(request)
-    post = Post.objects.select_related("unit").filter(pk=payload.post).first()
-    if post is None:
-        raise HttpError(404, "No such post.")
-    if not user.has_perm("elections.manage_election", post.unit):
-        raise HttpError(
-            403, "Only the chair, the secretary or national staff can set up an election."
-        )
-    meeting = Meeting.objects.filter(pk=payload.meeting).first() if payload.meeting else None
-    if payload.meeting and meeting is None:
-        raise HttpError(404, "No such meeting.")
-    item = (
-        AgendaItem.objects.filter(pk=payload.agenda_item).first() if payload.agenda_item else None
+    post = access_post_for_election(payload.post, user)
+    meeting = access_meeting(payload.meeting, user) if payload.meeting else None
+    item = access_agenda_item(payload.agenda_item, user) if payload.agenda_item else None
+    election = do_create_election(
+        post=post,
+        method=payload.method,
+        seats=payload.seats,
+        meeting=meeting,
+        agenda_item=item,
+        election_date=payload.election_date,
+        nominations_open_on=payload.nominations_open_on,
+        nominations_close_on=payload.nominations_close_on,
+        statement_limit=payload.statement_limit,
+        title=payload.title,
+        returning_officer=user,
+        acting_user=user,
     )
-    if payload.agenda_item and item is None:
-        raise HttpError(404, "No such agenda item.")
-    try:
-        election = do_create_election(
-            post=post,
-            method=payload.method,
-            seats=payload.seats,
-            meeting=meeting,
-            agenda_item=item,
-            election_date=payload.election_date,
-            nominations_open_on=payload.nominations_open_on,
-            nominations_close_on=payload.nominations_close_on,
-            statement_limit=payload.statement_limit,
-            title=payload.title,
-            returning_officer=user,
-            acting_user=user,
-        )
-    except ElectionError as exc:
-        raise _refuse(exc) from exc
     return Status(201, _election_out(election))
 
 
@@ -266,7 +216,7 @@ def create_election(request: HttpRequest, payload: ElectionIn) -> Status:
     summary="One election with its candidates and, once declared, the declaration",
 )
 def get_election(request: HttpRequest, election_id: int) -> dict[str, Any]:
-    return _election_out(_access(request, election_id))
+    return _election_out(access_election(election_id, _user(request)))
 
 
 @router.get(
@@ -275,7 +225,7 @@ def get_election(request: HttpRequest, election_id: int) -> dict[str, Any]:
     summary="Nominations: every one for managers; candidates and your own for members",
 )
 def list_nominations(request: HttpRequest, election_id: int) -> list[dict[str, Any]]:
-    election = _access(request, election_id)
+    election = access_election(election_id, _user(request))
     user = _user(request)
     manager = user.has_perm("elections.manage_election", election)
     from moot.polls.permissions import member_of
@@ -299,23 +249,21 @@ def list_nominations(request: HttpRequest, election_id: int) -> list[dict[str, A
     "seconder may not nominate; 409 outside the nomination window.",
 )
 def create_nomination(request: HttpRequest, election_id: int, payload: NominationIn) -> Status:
-    election = _access(request, election_id)
+    election = access_election(election_id, _user(request))
     user = _user(request)
     if not user.has_perm("elections.nominate", election):
-        raise HttpError(
-            409, "Nominations for this election are closed, or you are not a member of its unit."
+        raise ElectionError(
+            "Nominations for this election are closed, or you are not a member of its unit.",
+            code=RefusalCode.STATE,
         )
-    try:
-        nomination = do_nominate(
-            election,
-            nominee=_member(payload.nominee, field="nominee"),
-            partner=_member(payload.partner, field="partner"),
-            nominator=_member(payload.nominator, field="nominator"),
-            seconder=_member(payload.seconder, field="seconder"),
-            acting_user=user,
-        )
-    except ElectionError as exc:
-        raise _refuse(exc) from exc
+    nomination = do_nominate(
+        election,
+        **{
+            role: access_named_member(getattr(payload, role), user, field=role)
+            for role in ("nominee", "partner", "nominator", "seconder")
+        },
+        acting_user=user,
+    )
     return Status(201, _nomination_out(nomination))
 
 
@@ -325,11 +273,8 @@ def create_nomination(request: HttpRequest, election_id: int, payload: Nominatio
     summary="Second a nomination made in your name",
 )
 def second_nomination(request: HttpRequest, nomination_id: int) -> dict[str, Any]:
-    nomination = _access_nomination(request, nomination_id)
-    try:
-        return _nomination_out(do_second_nomination(nomination, acting_user=_user(request)))
-    except ElectionError as exc:
-        raise _refuse(exc) from exc
+    nomination = access_nomination(nomination_id, _user(request))
+    return _nomination_out(do_second_nomination(nomination, acting_user=_user(request)))
 
 
 @router.post(
@@ -340,25 +285,19 @@ def second_nomination(request: HttpRequest, nomination_id: int) -> dict[str, Any
 def answer_nomination(
     request: HttpRequest, nomination_id: int, payload: AnswerIn
 ) -> dict[str, Any]:
-    nomination = _access_nomination(request, nomination_id)
-    try:
-        nomination = do_answer_nomination(
-            nomination,
-            accept=payload.accept,
-            statement=payload.statement,
-            acting_user=_user(request),
-        )
-    except ElectionError as exc:
-        raise _refuse(exc) from exc
+    nomination = access_nomination(nomination_id, _user(request))
+    nomination = do_answer_nomination(
+        nomination,
+        accept=payload.accept,
+        statement=payload.statement,
+        acting_user=_user(request),
+    )
     return _nomination_out(nomination)
 
 
 def _manage(request: HttpRequest, election_id: int, action: Any) -> dict[str, Any]:
-    election = _access(request, election_id, for_write=True)
-    try:
-        election = action(election, acting_user=_user(request))
-    except ElectionError as exc:
-        raise _refuse(exc) from exc
+    election = access_election(election_id, _user(request), for_write=True)
+    election = action(election, acting_user=_user(request))
     return _election_out(election)
 
 
@@ -389,16 +328,15 @@ def close_election(request: HttpRequest, election_id: int) -> dict[str, Any]:
 def result(request: HttpRequest, election_id: int) -> dict[str, Any]:
     from moot.polls.queries import result_for
 
-    election = _access(request, election_id)
+    election = access_election(election_id, _user(request))
     user = _user(request)
     count = None
     if election.poll is not None:
-        try:
-            count = result_for(election.poll, user)
-        except PermissionDenied as exc:
-            raise HttpError(403, str(exc)) from exc
+        count = result_for(election.poll, user)
     elif not election.is_declared:
-        raise HttpError(409, "There is no result yet: the vote has not been held.")
+        raise ElectionError(
+            "There is no result yet: the vote has not been held.", code=RefusalCode.STATE
+        )
     return {
         "election": election.pk,
         "poll": election.poll_id,

@@ -29,6 +29,17 @@ def elections_visible_to(user: Any, *, meeting: Any = None, unit: Any = None) ->
     return [e for e in elections if user.has_perm("elections.view_election", e)]
 
 
+def unit_run_by(user: Any) -> Any:
+    """The first unit (in the tree's order) where the user holds an office that runs its
+    elections, or None: the scope of the list page's "set up an election" button."""
+    from moot.accounts.roles import roles_of
+    from moot.polls.permissions import MANAGING_POSTS
+    from moot.units.models import Unit
+
+    unit_ids = roles_of(user).office_units(MANAGING_POSTS)
+    return Unit.objects.filter(pk__in=unit_ids).order_by("path").first()
+
+
 def candidates(election: Election) -> list[Nomination]:
     """The nominations standing (on the ballot, or eligible to be), in nomination order."""
     return list(

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from moot.elections import queries
-from moot.elections.access import access_election, access_nomination
+from moot.elections.access import access_election, access_nomination, access_unit_for_elections
 from moot.elections.actions import (
     LIVE_NOMINATIONS,
     ElectionError,
@@ -30,6 +30,7 @@ from moot.elections.actions import (
 )
 from moot.elections.forms import AnswerForm, ElectionForm, NominationForm, WithdrawForm
 from moot.elections.models import Election
+from moot.errors import show_refusal
 from moot.ids import parse_id
 from moot.polls.permissions import member_of
 from moot.polls.views import HTMX_STOP_POLLING
@@ -50,38 +51,24 @@ def _result_context(election: Election) -> dict[str, Any]:
     }
 
 
-def _add_error(form: Any, exc: ElectionError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc))
-
-
 @login_required
 @require_GET
 def election_list(request: HttpRequest) -> HttpResponse:
     """Elections the user may see — of one meeting (?meeting=) or unit (?unit=) — and the
     nominations waiting for them."""
-    from moot.meetings.models import Meeting
-    from moot.units.models import Unit
+    from moot.meetings.access import access_meeting
+    from moot.units.access import access_unit
 
     meeting = unit = None
     meeting_id, unit_id = parse_id(request.GET.get("meeting")), parse_id(request.GET.get("unit"))
     if meeting_id is not None:
-        meeting = Meeting.objects.filter(pk=meeting_id).first()
-        if meeting is None or not request.user.has_perm("meetings.view_meeting", meeting):
-            raise Http404("No such meeting.")
+        meeting = access_meeting(meeting_id, request.user)
     elif unit_id is not None:
-        unit = Unit.objects.filter(pk=unit_id).first()
-        if unit is None:
-            raise Http404("No such unit.")
+        unit = access_unit(unit_id, request.user)
     elections = queries.elections_visible_to(request.user, meeting=meeting, unit=unit)
     scope = meeting.unit if meeting is not None else unit
     if scope is None:
-        # The unit whose elections this person runs, if any (the first, for the button).
-        from moot.accounts.roles import roles_of
-        from moot.polls.permissions import MANAGING_POSTS
-
-        unit_ids = roles_of(request.user).office_units(MANAGING_POSTS)
-        scope = Unit.objects.filter(pk__in=unit_ids).order_by("path").first()
+        scope = queries.unit_run_by(request.user)
     return render(
         request,
         "elections/list.html",
@@ -100,16 +87,10 @@ def election_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
     """A manager sets up an election for a unit (``?unit=``), optionally at a meeting."""
-    from moot.units.models import Unit
-
-    unit_id = parse_id(request.GET.get("unit") or request.POST.get("unit"))
-    unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
-    if unit is None:
+    unit_id = request.GET.get("unit") or request.POST.get("unit")
+    if parse_id(unit_id) is None:
         raise Http404("Choose the unit that holds the election (?unit=).")
-    if not request.user.has_perm("elections.manage_election", unit):
-        raise PermissionDenied(
-            "Only the chair, the secretary or national staff can set up an election."
-        )
+    unit = access_unit_for_elections(unit_id, request.user)
     initial = {}
     for key, field in (("meeting", "meeting"), ("item", "agenda_item")):
         if (value := parse_id(request.GET.get(key))) is not None:
@@ -132,7 +113,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except ElectionError as exc:
-            _add_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"{election.title}: nominations are set up.")
             return redirect("elections:detail", election_id=election.pk)
@@ -254,7 +235,7 @@ def nominate(request: HttpRequest, election_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ElectionError as exc:
-            _add_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -295,7 +276,7 @@ def nomination(request: HttpRequest, nomination_id: int) -> HttpResponse:
                 acting_user=user,
             )
         except ElectionError as exc:
-            _add_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -329,7 +310,7 @@ def second(request: HttpRequest, nomination_id: int) -> HttpResponse:
     try:
         do_second_nomination(nomination, acting_user=request.user)
     except ElectionError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, "You seconded the nomination.")
     return redirect("elections:nomination", nomination_id=nomination.pk)
@@ -344,7 +325,7 @@ def withdraw(request: HttpRequest, nomination_id: int) -> HttpResponse:
     try:
         do_withdraw_nomination(nomination, reason=reason, acting_user=request.user)
     except ElectionError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, "The nomination is withdrawn.")
     return redirect("elections:detail", election_id=nomination.election_id)
@@ -355,7 +336,7 @@ def _manager_post(request: HttpRequest, election_id: int, action: Any, done: str
     try:
         action(election, acting_user=request.user)
     except ElectionError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, done)
     return redirect("elections:detail", election_id=election.pk)

@@ -11,13 +11,17 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
 from moot.api_common import Message
 from moot.api_common import caller as _user
 from moot.meetings import queries
-from moot.meetings.access import access_meeting
+from moot.meetings.access import (
+    access_agenda_item,
+    access_meeting,
+    access_member_by_number_at_door,
+    access_unit_for_meetings,
+)
 from moot.meetings.actions import (
     MeetingError,
     do_add_agenda_item,
@@ -28,15 +32,15 @@ from moot.meetings.actions import (
 )
 from moot.meetings.models import AgendaItem, Attendance, Meeting
 from moot.meetings.permissions import member_of
+from moot.members.access import access_named_member
 from moot.text import ModelText
+from moot.units.access import access_unit_by_slug
 
 router = Router(tags=["meetings"], auth=API_AUTH)
 
-STATUS_FOR_CODE = {"invalid": 400, "state": 409, "conflict": 409, "rule": 422}
-
-
-# 403 not allowed, 404 no such meeting, 409 the meeting's state does not allow it (or already
-# done), 422 a malformed request or a refusal by the rulebook (with the clause).
+# Each a Message (moot.api.errors answers every refusal): 403 not allowed, 404 no such meeting
+# (or one you may not see), 409 the meeting's state does not allow it (or already done), 422 a
+# malformed request or a refusal by the rulebook (with the clause).
 REFUSALS: dict[int, Any] = {403: Message, 404: Message, 409: Message, 422: Message}
 
 
@@ -144,23 +148,6 @@ def _detail_out(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def _access(
-    request: HttpRequest, meeting_id: int, *, for_write: bool = False, for_check_in: bool = False
-) -> Meeting:
-    try:
-        return access_meeting(
-            meeting_id, _user(request), for_write=for_write, for_check_in=for_check_in
-        )
-    except Http404 as exc:
-        raise HttpError(404, "No such meeting.") from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "Not allowed.") from exc
-
-
-def _refuse(exc: MeetingError) -> Status:
-    return Status(STATUS_FOR_CODE.get(exc.code, 400), {"detail": str(exc), "clause": exc.clause})
-
-
 @router.get(
     "/",
     response={200: list[MeetingOut], 403: Message, 422: Message},
@@ -168,14 +155,15 @@ def _refuse(exc: MeetingError) -> Status:
 )
 def list_meetings(request: HttpRequest, unit: str | None = None) -> list[dict[str, Any]]:
     """Newest first; ``unit`` (a unit's slug) limits the list to one unit."""
-    from moot.units.models import Unit
-
     user = _user(request)
     if not user.has_perm("meetings.list_meetings"):
-        raise HttpError(403, "Meetings are for members and staff.")
-    chosen = Unit.objects.filter(slug=unit).first() if unit else None
-    if unit and chosen is None:
-        return []
+        raise PermissionDenied("Meetings are for members and staff.")
+    chosen = None
+    if unit:
+        try:
+            chosen = access_unit_by_slug(unit, user)
+        except Http404:
+            return []
     qs = queries.meetings_visible_to(user, chosen).select_related("chair", "secretary")
     return [_meeting_out(meeting) for meeting in qs.order_by("-starts_at", "-id")[:200]]
 
@@ -194,43 +182,29 @@ class MeetingIn(Schema):
 
 @router.post(
     "/",
-    response={201: MeetingDetailOut, 400: Message, **REFUSALS},
+    response={201: MeetingDetailOut, **REFUSALS},
     summary="Schedule a meeting",
     description="Checked against the rulebook's notice periods: a date too soon is refused (422) "
     "naming the clause.",
 )
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
-    from moot.members.models import Member
-    from moot.units.models import Unit
-
     user = _user(request)
-    unit = Unit.objects.filter(slug=payload.unit).first()
-    if unit is None:
-        return Status(404, {"detail": f"No unit has the slug {payload.unit!r}."})
-    if not user.has_perm("meetings.manage_meeting", unit):
-        return Status(403, {"detail": "Only the unit's officers or national staff can do this."})
-    people: dict[str, Any] = {}
-    for role in ("chair", "secretary"):
-        number = getattr(payload, role)
-        people[role] = None
-        if number:
-            people[role] = Member.objects.filter(number=number.strip().upper()).first()
-            if people[role] is None:
-                return Status(400, {"detail": f"{role}: no member is numbered {number}."})
-    try:
-        meeting = do_create_meeting(
-            unit=unit,
-            kind=payload.kind,
-            starts_at=payload.starts_at,
-            title=payload.title,
-            location=payload.location,
-            online_url=payload.online_url,
-            attendance_mode=payload.attendance_mode,
-                acting_user=user,
-            **people,
-        )
-    except MeetingError as exc:
-        return _refuse(exc)
+    unit = access_unit_for_meetings(payload.unit, user)
+    people = {
+        role: access_named_member(getattr(payload, role), user, field=role)
+        for role in ("chair", "secretary")
+    }
+    meeting = do_create_meeting(
+        unit=unit,
+        kind=payload.kind,
+        starts_at=payload.starts_at,
+        title=payload.title,
+        location=payload.location,
+        online_url=payload.online_url,
+        attendance_mode=payload.attendance_mode,
+        acting_user=user,
+        **people,
+    )
     return Status(201, _detail_out(meeting))
 
 
@@ -240,7 +214,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     summary="One meeting with its agenda and quorum",
 )
 def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
-    return _detail_out(_access(request, meeting_id))
+    return _detail_out(access_meeting(meeting_id, _user(request)))
 
 
 @router.get(
@@ -249,7 +223,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     summary="The agenda, in order",
 )
 def list_agenda(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
-    return [_item_out(item) for item in queries.agenda(_access(request, meeting_id))]
+    return [_item_out(item) for item in queries.agenda(access_meeting(meeting_id, _user(request)))]
 
 
 class ItemIn(Schema):
@@ -273,15 +247,12 @@ class ItemIn(Schema):
 
 @router.post(
     "/{meeting_id}/agenda",
-    response={201: ItemOut, 400: Message, **REFUSALS},
+    response={201: ItemOut, **REFUSALS},
     summary="Add an agenda item (managers)",
 )
 def add_item(request: HttpRequest, meeting_id: int, payload: ItemIn) -> Status:
-    meeting = _access(request, meeting_id, for_write=True)
-    try:
-        item = do_add_agenda_item(meeting, acting_user=_user(request), **payload.dict())
-    except MeetingError as exc:
-        return _refuse(exc)
+    meeting = access_meeting(meeting_id, _user(request), for_write=True)
+    item = do_add_agenda_item(meeting, acting_user=_user(request), **payload.dict())
     return Status(201, _item_out(item))
 
 
@@ -291,20 +262,17 @@ class CurrentIn(Schema):
 
 @router.post(
     "/{meeting_id}/current",
-    response={200: MeetingDetailOut, 400: Message, **REFUSALS},
+    response={200: MeetingDetailOut, **REFUSALS},
     summary="Set the current agenda item (the chair)",
     description="Refused (422, with the clause) when the meeting is inquorate and the rulebook "
     "does not let an inquorate meeting take this kind of business.",
 )
 def set_current(request: HttpRequest, meeting_id: int, payload: CurrentIn) -> Any:
-    meeting = _access(request, meeting_id, for_write=True)
-    item = meeting.items.filter(pk=payload.item).first()
-    if item is None:
-        return Status(404, {"detail": "No such item on this meeting's agenda."})
-    try:
-        meeting = do_set_current_item(meeting, item, acting_user=_user(request))
-    except MeetingError as exc:
-        return _refuse(exc)
+    meeting = access_meeting(meeting_id, _user(request), for_write=True)
+    item = access_agenda_item(payload.item, _user(request), for_write=True)
+    if item.meeting_id != meeting.pk:
+        raise Http404("No such item on this meeting's agenda.")
+    meeting = do_set_current_item(meeting, item, acting_user=_user(request))
     return _detail_out(meeting)
 
 
@@ -340,34 +308,24 @@ def _attendance_out(attendance: Attendance) -> dict[str, Any]:
 
 @router.post(
     "/{meeting_id}/check-in",
-    response={201: AttendanceOut, 400: Message, **REFUSALS},
+    response={201: AttendanceOut, **REFUSALS},
     summary="Check in a member (secretary) or yourself (with the meeting code)",
     description="A member who may not vote is still recorded (201, eligible false, with the "
     "reason and clause). 409 when already checked in.",
 )
 def check_in(request: HttpRequest, meeting_id: int, payload: CheckInIn) -> Status:
-    from moot.members.models import Member
-
     user = _user(request)
     if payload.member:
-        meeting = _access(request, meeting_id, for_check_in=True)
-        member = Member.objects.filter(number=payload.member.strip().upper()).first()
-        if member is None:
-            return Status(400, {"detail": f"No member is numbered {payload.member}."})
-        try:
-            attendance = do_check_in(meeting, member, acting_user=user, capacity=payload.capacity)
-        except MeetingError as exc:
-            return _refuse(exc)
+        meeting = access_meeting(meeting_id, user, permission="meetings.check_in")
+        member = access_member_by_number_at_door(meeting, payload.member, user)
+        attendance = do_check_in(meeting, member, acting_user=user, capacity=payload.capacity)
         return Status(201, _attendance_out(attendance))
     if not payload.code:
-        return Status(400, {"detail": "Send either member (a member number) or code."})
-    meeting = _access(request, meeting_id)
-    try:
-        attendance = do_check_in_with_code(
-            meeting, member_of(user), code=payload.code, acting_user=user
-        )
-    except MeetingError as exc:
-        return _refuse(exc)
+        raise MeetingError("Send either member (a member number) or code.", field="member")
+    meeting = access_meeting(meeting_id, user)
+    attendance = do_check_in_with_code(
+        meeting, member_of(user), code=payload.code, acting_user=user
+    )
     return Status(201, _attendance_out(attendance))
 
 
@@ -377,4 +335,4 @@ def check_in(request: HttpRequest, meeting_id: int, payload: CheckInIn) -> Statu
     summary="The live quorum: eligible members present against the rulebook's requirement",
 )
 def quorum(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
-    return _quorum_out(_access(request, meeting_id))
+    return _quorum_out(access_meeting(meeting_id, _user(request)))

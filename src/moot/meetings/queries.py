@@ -382,6 +382,16 @@ def refusal_clauses(meeting: Meeting) -> list[tuple[str, int]]:
 # Lists
 
 
+def schedulable_units(user: Any) -> QuerySet[Any]:
+    """The units where the user may schedule a meeting (constituencies, branches, regions and
+    the national party whose meetings they manage), in the tree's order."""
+    from moot.units.models import Unit
+
+    candidates = Unit.objects.filter(kind__in=("constituency", "branch", "region", "national"))
+    ids = [u.pk for u in candidates if user.has_perm("meetings.manage_meeting", u)]
+    return Unit.objects.filter(pk__in=ids).order_by("path")
+
+
 def meetings_visible_to(user: Any, unit: Any = None) -> QuerySet[Meeting]:
     """Meetings the user may see (``meetings.view_meeting`` over a list): everything for
     national staff; the units under any office or unit-limited staff role the user holds; the

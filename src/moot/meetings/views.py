@@ -12,18 +12,20 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from moot.errors import show_refusal
 from moot.meetings import hooks, queries
 from moot.meetings.access import (
     access_agenda_item,
     access_attendance,
     access_meeting,
+    access_member_at_door,
     access_minutes,
 )
 from moot.meetings.actions import (
@@ -99,8 +101,8 @@ def _fragment(template: str, context: dict[str, Any]) -> HttpResponse:
     return HttpResponse(render_to_string(template, context))
 
 
-def _say(request: HttpRequest, exc: MeetingError) -> None:
-    messages.error(request, str(exc))
+# The meeting forms' names for the fields the scheduling actions name in their refusals.
+FORM_FIELDS = {"starts_at": "date", "chair": "chair_number", "secretary": "secretary_number"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,11 +114,14 @@ def _say(request: HttpRequest, exc: MeetingError) -> None:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("meetings.list_meetings"):
         raise PermissionDenied("Meetings are for members and staff.")
-    from moot.units.models import Unit
+    from moot.units.access import access_unit_by_slug
 
     unit = None
     if request.GET.get("unit"):
-        unit = Unit.objects.filter(slug=request.GET["unit"]).first()
+        try:
+            unit = access_unit_by_slug(request.GET["unit"], request.user)
+        except Http404:
+            unit = None  # as before: an unknown unit lists every meeting the user may see
     meetings = queries.meetings_visible_to(request.user, unit)
     upcoming, recent = queries.upcoming_and_recent(meetings)
     return render(
@@ -129,14 +134,6 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "can_schedule": request.user.has_perm("meetings.manage_meeting", unit),
         },
     )
-
-
-def _schedulable_units(user: Any) -> Any:
-    from moot.units.models import Unit
-
-    candidates = Unit.objects.filter(kind__in=("constituency", "branch", "region", "national"))
-    ids = [u.pk for u in candidates if user.has_perm("meetings.manage_meeting", u)]
-    return Unit.objects.filter(pk__in=ids).order_by("path")
 
 
 def _kind_choices() -> list[tuple[str, str]]:
@@ -154,7 +151,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
     refused with the clause it breaks."""
     if not request.user.has_perm("meetings.manage_meeting"):
         raise PermissionDenied("Only unit officers and national staff schedule meetings.")
-    units = _schedulable_units(request.user)
+    units = queries.schedulable_units(request.user)
     initial = {}
     if request.GET.get("unit"):
         chosen = units.filter(slug=request.GET["unit"]).first()
@@ -176,9 +173,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except MeetingError as exc:
-            field = {"starts_at": "date", "chair": "chair_number", "secretary": "secretary_number"}
-            target = field.get(exc.field or "", exc.field)
-            form.add_error(target if target in form.fields else None, str(exc))
+            show_refusal(form, exc, fields=FORM_FIELDS)
         else:
             messages.success(request, "The meeting is scheduled. Send the notice next.")
             return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -256,9 +251,7 @@ def edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
         try:
             do_update_meeting(meeting, changes=form.changes(), acting_user=request.user)
         except MeetingError as exc:
-            field = {"starts_at": "date", "chair": "chair_number", "secretary": "secretary_number"}
-            target = field.get(exc.field or "", exc.field)
-            form.add_error(target if target in form.fields else None, str(exc))
+            show_refusal(form, exc, fields=FORM_FIELDS)
         else:
             messages.success(request, "The meeting is changed.")
             return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -272,7 +265,7 @@ def send_notice(request: HttpRequest, meeting_id: int) -> HttpResponse:
     try:
         count = do_send_notice(meeting, acting_user=request.user, base_url=_base_url(request))
     except MeetingError as exc:
-        _say(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(
             request,
@@ -294,7 +287,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
         try:
             do_add_agenda_item(meeting, acting_user=request.user, **form.cleaned_data)
         except MeetingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(request, f"“{form.cleaned_data['title']}” is on the agenda.")
             return redirect("meetings:agenda", meeting_id=meeting.pk)
@@ -317,7 +310,7 @@ def move_item(request: HttpRequest, item_id: int) -> HttpResponse:
         try:
             do_move_agenda_item(item, to_position=to_position, acting_user=request.user)
         except MeetingError as exc:
-            _say(request, exc)
+            show_refusal(request, exc)
     return redirect("meetings:agenda", meeting_id=item.meeting_id)
 
 
@@ -329,7 +322,7 @@ def remove_item(request: HttpRequest, item_id: int) -> HttpResponse:
     try:
         do_remove_agenda_item(item, acting_user=request.user)
     except MeetingError as exc:
-        _say(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, f"“{title}” is off the agenda.")
     return redirect("meetings:agenda", meeting_id=item.meeting_id)
@@ -380,7 +373,7 @@ def chair_move(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             raise MeetingError("Unknown move: use start, next, previous, set or close.")
     except MeetingError as exc:
-        _say(request, exc)
+        show_refusal(request, exc)
     else:
         meeting.refresh_from_db()
         if move == "close":
@@ -419,7 +412,7 @@ def _check_in_context(meeting: Meeting, request: HttpRequest, **extra: Any) -> d
 def check_in_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The secretary's door: search by name or number (htmx results as you type; a plain
     search without JavaScript), check in, record guests; the latest arrivals and refusals."""
-    meeting = access_meeting(meeting_id, request.user, for_check_in=True)
+    meeting = access_meeting(meeting_id, request.user, permission="meetings.check_in")
     context = _check_in_context(meeting, request)
     if request.htmx and request.htmx.target == "check-in-results":
         return render(request, "meetings/_check_in_results.html", context)
@@ -429,19 +422,17 @@ def check_in_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def check_in_member(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    from moot.members.models import Member
-
-    meeting = access_meeting(meeting_id, request.user, for_check_in=True)
-    member = Member.objects.filter(pk=request.POST.get("member") or 0).first()
+    meeting = access_meeting(meeting_id, request.user, permission="meetings.check_in")
     capacity = request.POST.get("capacity", Capacity.VOTER)
     q = request.POST.get("q", "")
-    if member is None:
+    if not request.POST.get("member"):
         messages.error(request, "Choose a member from the search results.")
     else:
+        member = access_member_at_door(meeting, request.POST["member"], request.user)
         try:
             attendance = do_check_in(meeting, member, acting_user=request.user, capacity=capacity)
         except MeetingError as exc:
-            _say(request, exc)
+            show_refusal(request, exc)
         else:
             if attendance.eligible:
                 messages.success(request, f"{member} is checked in and may vote.")
@@ -461,7 +452,7 @@ def check_in_member(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def check_in_guest(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting(meeting_id, request.user, for_check_in=True)
+    meeting = access_meeting(meeting_id, request.user, permission="meetings.check_in")
     form = GuestForm(request.POST)
     if form.is_valid():
         try:
@@ -472,7 +463,7 @@ def check_in_guest(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except MeetingError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(request, f"{form.cleaned_data['guest_name']} is checked in.")
             return redirect("meetings:check_in", meeting_id=meeting.pk)
@@ -488,7 +479,7 @@ def check_out(request: HttpRequest, attendance_id: int) -> HttpResponse:
     try:
         do_check_out(attendance, acting_user=request.user)
     except MeetingError as exc:
-        _say(request, exc)
+        show_refusal(request, exc)
     else:
         who = attendance.member or attendance.guest_name
         messages.success(request, f"{who} is recorded as having left.")
@@ -503,7 +494,7 @@ def qr_code(request: HttpRequest, meeting_id: int) -> HttpResponse:
     import qrcode
     import qrcode.image.svg
 
-    meeting = access_meeting(meeting_id, request.user, for_check_in=True)
+    meeting = access_meeting(meeting_id, request.user, permission="meetings.check_in")
     url = _public_url(
         request, reverse("meetings:join", args=[meeting.pk]) + f"?code={meeting.check_in_code}"
     )
@@ -529,7 +520,7 @@ def join(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 meeting, member, code=form.cleaned_data["code"], acting_user=request.user
             )
         except MeetingError as exc:
-            form.add_error("code" if exc.field == "code" else None, str(exc))
+            show_refusal(form, exc)
         else:
             return redirect("meetings:detail", meeting_id=meeting.pk)
     return render(
@@ -544,7 +535,7 @@ def join(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def attendance_register(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Everyone checked in, with refusals and their reasons, and the quorum checks: the records
     the minutes cite."""
-    meeting = access_meeting(meeting_id, request.user, for_check_in=True)
+    meeting = access_meeting(meeting_id, request.user, permission="meetings.check_in")
     return render(
         request,
         "meetings/attendance.html",
@@ -565,7 +556,7 @@ def attendance_csv(request: HttpRequest, meeting_id: int) -> HttpResponse:
     the one CSV writer neutralises formula prefixes (a guest named "=1+1")."""
     from moot.csv_export import csv_writer
 
-    meeting = access_meeting(meeting_id, request.user, for_check_in=True)
+    meeting = access_meeting(meeting_id, request.user, permission="meetings.check_in")
     out = io.StringIO()
     writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(
@@ -659,7 +650,7 @@ def draft_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     try:
         minutes = do_draft_minutes(meeting, acting_user=request.user)
     except MeetingError as exc:
-        _say(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, f"Minutes drafted from the records (version {minutes.version}).")
     return redirect("meetings:minutes", meeting_id=meeting.pk)
@@ -682,7 +673,7 @@ def edit_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except MeetingError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(request, f"Minutes saved as version {minutes.version}.")
             return redirect("meetings:minutes", meeting_id=meeting_id)
@@ -706,7 +697,7 @@ def approve_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except MeetingError as exc:
-            _say(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(request, f"The minutes of {minutes.meeting} are approved.")
     return redirect("meetings:chair", meeting_id=meeting.pk)

@@ -83,6 +83,24 @@ def access_member_by_number(number: str, user: Any, *, for_write: bool = False) 
     return access_member(pk, user, for_write=for_write)
 
 
+def access_named_member(number: str | None, user: Any, *, field: str) -> Member | None:
+    """The member a request names by membership number (a motion's mover or seconder, a
+    nominee, a meeting's chair): None when no number is given; a refusal naming ``field`` when
+    no member has it. Naming someone does not need their record: whether they may take part is
+    the action's question, and it tells why only to who may see their record."""
+    from moot.errors import Refusal
+    from moot.limits import note_number_lookup
+
+    text = (number or "").strip()
+    if not text:
+        return None
+    member = Member.objects.filter(number=text.upper()).first()
+    note_number_lookup(member, field=field)  # limited per user (moot.limits)
+    if member is None:
+        raise Refusal(f"{field}: no member has the number {text}.", field=field)
+    return member
+
+
 def access_period(period_id: int | str, user: Any) -> MembershipPeriod:
     """A status interval, if the user may see the member it belongs to."""
     try:

@@ -18,14 +18,14 @@ import math
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from moot.accounts.roles import NATIONAL_STAFF, roles_of
-from moot.ids import parse_id
+from moot.api_common import Message
 from moot.members import queries
 from moot.members.access import access_member
 from moot.members.errors import ActionError
@@ -161,10 +161,6 @@ class ImportOut(Schema):
     backdated_rows: int = 0
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -174,26 +170,23 @@ def unit_ref(unit: Any) -> dict[str, Any] | None:
     return {"id": unit.pk, "slug": unit.slug, "name": unit.name, "kind": unit.kind}
 
 
-def find_unit(value: str | None, parameter: str = "unit") -> Any:
+def find_unit(value: str | None, user: Any, parameter: str = "unit") -> Any:
     """A unit by id or slug, or a 422 naming the parameter."""
-    from moot.units.models import Unit
+    from moot.units.access import access_unit_by_ref
 
     if value is None or value.strip() == "":
         return None
+    if not user.has_perm("units.view_unit", None):
+        raise PermissionDenied("only members and staff may see the party's units")
     text = value.strip()
-    unit_id = parse_id(text)
-    unit = (
-        Unit.objects.filter(pk=unit_id).first()
-        if unit_id is not None
-        else Unit.objects.filter(slug=text).first()
-    )
-    if unit is None:
+    try:
+        return access_unit_by_ref(text, user)
+    except Http404:
         raise HttpError(
             422,
             f"query parameter '{parameter}': no unit has the id or slug '{text}'; list the "
             "units with GET /api/units/",
-        )
-    return unit
+        ) from None
 
 
 def member_out(member: Member, user: Any) -> dict[str, Any]:
@@ -218,7 +211,7 @@ def member_out(member: Member, user: Any) -> dict[str, Any]:
 # --- endpoints ------------------------------------------------------------------------------
 
 
-@router.get("/", response={200: MemberPage, 403: ErrorOut, 422: ErrorOut}, summary="List members")
+@router.get("/", response={200: MemberPage, 403: Message, 422: Message}, summary="List members")
 def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
     """Members the caller may see, filtered, in name order, one page at a time."""
     user = request.user
@@ -226,7 +219,7 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
         raise PermissionDenied(
             "your roles do not include the members list; your own record is at GET /api/members/me"
         )
-    unit = find_unit(filters.unit)
+    unit = find_unit(filters.unit, user)
     try:
         qs = queries.search_members(
             user,
@@ -285,7 +278,7 @@ def rows_outside_unit(csv_text: str, unit: Any) -> list[dict[str, Any]]:
 
 @router.post(
     "/import",
-    response={200: ImportOut, 202: ImportOut, 403: ErrorOut, 413: ErrorOut, 422: ImportOut | ErrorOut},
+    response={200: ImportOut, 202: ImportOut, 403: Message, 413: Message, 422: ImportOut | Message},
     summary="Import members from CSV (dry run by default)",
 )
 def import_members(  # noqa: PLR0917 - django-ninja takes each form field as a parameter
@@ -307,7 +300,7 @@ def import_members(  # noqa: PLR0917 - django-ninja takes each form field as a p
     from moot.members.actions import do_import_members
 
     user = request.user
-    default_unit = find_unit(unit)
+    default_unit = find_unit(unit, user)
     if not user.has_perm("members.import_members", default_unit):
         raise PermissionDenied("your roles do not allow importing members here")
     national = user.is_superuser or roles_of(user).is_national(NATIONAL_STAFF)
@@ -452,17 +445,17 @@ def _detail(member: Member, user: Any) -> dict[str, Any]:
     return data
 
 
-@router.get("/me", response={200: MemberDetailOut, 404: ErrorOut}, summary="Your own record")
+@router.get("/me", response={200: MemberDetailOut, 404: Message}, summary="Your own record")
 def my_record(request: HttpRequest) -> Any:
-    member_id = Member.objects.filter(user_id=request.user.pk).values_list("pk", flat=True).first()
-    if member_id is None:
+    mine = queries.member_for_user(request.user.pk)
+    if mine is None:
         raise HttpError(404, "your account is not linked to a member record")
-    return _detail(access_member(member_id, request.user), request.user)
+    return _detail(access_member(mine.pk, request.user), request.user)
 
 
 @router.get(
     "/{member_id}",
-    response={200: MemberDetailOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: MemberDetailOut, 404: Message, 422: Message},
     summary="A member, with status history and offices",
 )
 def member_detail(request: HttpRequest, member_id: int) -> Any:
@@ -471,14 +464,14 @@ def member_detail(request: HttpRequest, member_id: int) -> Any:
 
 @router.get(
     "/{member_id}/eligibility",
-    response={200: EligibilityOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: EligibilityOut, 404: Message, 422: Message},
     summary="May this member take part (vote, attend) in a unit on a date? With reasons",
 )
 def member_eligibility(request: HttpRequest, member_id: int, query: Query[EligibilityQuery]) -> Any:
     """The rulebook's answer, with the reasons and the clause each rests on (e.g. "joined 5
     weeks before the meeting; clause 7.2 needs 8")."""
     member = access_member(member_id, request.user)
-    unit = find_unit(query.unit)
+    unit = find_unit(query.unit, request.user)
     at = query.at or queries.today()
     try:
         verdict = queries.eligibility(member, query.purpose.strip(), unit, at=at)

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from moot.errors import show_refusal
 from moot.members import actions
 from moot.members.errors import ActionError
 from moot.members.models import Gender, Member, MemberStatus, ResignationKind
@@ -89,7 +90,7 @@ class MemberForm(TextGuardMixin, forms.ModelForm):
                 self.instance, acting_user=acting_user, reason=reason, **changes
             )
         except ActionError as exc:
-            self.add_error(None, str(exc))
+            show_refusal(self, exc)
             raise
 
 
@@ -118,7 +119,7 @@ class StatusChangeForm(TextGuardMixin, forms.Form):
             try:
                 actions.check_status_change(self.member, data["status"], data["start"])
             except ActionError as exc:
-                raise forms.ValidationError(str(exc)) from exc
+                show_refusal(self, exc)
         return data
 
     def save(self, *, acting_user: Any) -> Any:

@@ -270,3 +270,25 @@ def member_counts_by_status(queryset: QuerySet[Member]) -> dict[str, int]:
     from django.db.models import Count
 
     return dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
+
+
+def units_in_scope(user: Any) -> Any:
+    """Units whose members the user may list: all for national roles, else the units under
+    the user's offices and unit-limited staff roles (for the unit filter's choices)."""
+    from django.db.models import Q
+
+    from moot.accounts.roles import AUDITOR, NATIONAL_STAFF, roles_of
+    from moot.units.models import Unit
+
+    units = Unit.objects.exclude(kind="national").order_by("path")
+    roleset = roles_of(user)
+    if user.is_superuser or roleset.is_national(NATIONAL_STAFF) or roleset.is_national(AUDITOR):
+        return units
+    paths = {o.unit_path for o in roleset.offices}
+    paths |= {s.unit_path for s in roleset.staff if s.role in (NATIONAL_STAFF, AUDITOR)}
+    if "" in paths:
+        return units
+    scope = Q(pk__in=[])
+    for path in paths:
+        scope |= Q(path__startswith=path)
+    return units.filter(scope)

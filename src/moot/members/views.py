@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from moot.errors import show_refusal
 from moot.members import queries
 from moot.members.access import access_member
 from moot.members.errors import ActionError
@@ -37,28 +38,6 @@ RULEBOOK_MISSING = (
 )
 # What eligibility can be asked about: (purpose passed to the rulebook, label).
 DEFAULT_PURPOSES = (("meeting", "vote at a meeting"), ("ballot", "vote in a ballot"))
-
-
-def _units_in_scope(user: Any) -> Any:
-    """Units whose members the user may list: all for national roles, else the units under
-    the user's offices and unit-limited staff roles (for the unit filter's choices)."""
-    from django.db.models import Q
-
-    from moot.accounts.roles import AUDITOR, NATIONAL_STAFF, roles_of
-    from moot.units.models import Unit
-
-    units = Unit.objects.exclude(kind="national").order_by("path")
-    roleset = roles_of(user)
-    if user.is_superuser or roleset.is_national(NATIONAL_STAFF) or roleset.is_national(AUDITOR):
-        return units
-    paths = {o.unit_path for o in roleset.offices}
-    paths |= {s.unit_path for s in roleset.staff if s.role in (NATIONAL_STAFF, AUDITOR)}
-    if "" in paths:
-        return units
-    scope = Q(pk__in=[])
-    for path in paths:
-        scope |= Q(path__startswith=path)
-    return units.filter(scope)
 
 
 def _purposes() -> list[tuple[str, str]]:
@@ -95,7 +74,7 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["unit"].queryset = _units_in_scope(user)
+        self.fields["unit"].queryset = queries.units_in_scope(user)
         self.fields["unit"].label_from_instance = lambda u: (
             f"{'— ' if u.kind == 'branch' else ''}{u.name}"
         )
@@ -311,7 +290,7 @@ def member_change_status(request: HttpRequest, member_id: int) -> HttpResponse:
         try:
             period = form.save(acting_user=request.user)
         except ActionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -343,7 +322,7 @@ def member_resign(request: HttpRequest, member_id: int) -> HttpResponse:
         try:
             resignation = form.save(acting_user=request.user)
         except ActionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -382,7 +361,7 @@ class ImportPageForm(ImportForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["unit"].queryset = _units_in_scope(user).filter(kind="constituency")
+        self.fields["unit"].queryset = queries.units_in_scope(user).filter(kind="constituency")
 
 
 def _stash_path(user: Any, digest: str) -> str:

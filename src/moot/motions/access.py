@@ -1,21 +1,21 @@
 """Fetch a motion (or a meeting's motions, an amendment, a ruling, a unit's received motions)
-and authorise the user in one step: 404 when it does not exist, 403 when the user may not do
-what they ask."""
+and authorise the user in one step (moot.access): 404 when it does not exist or the user may not
+see it (the same answer), 403 when they may see it but not do what they ask."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from moot.access import authorise
+from moot.ids import parse_id
 from moot.motions.models import Amendment, Motion, Ruling
 
 MANAGE_REFUSED = (
     "Only the chair or secretary of the meeting, the unit's officers or national staff can do this."
 )
 REFUSED = {
-    "motions.view_motion": "You may not see this motion: it belongs to another unit.",
     "motions.manage_motion": MANAGE_REFUSED,
     "motions.rule_on_motion": "Only the chair of the meeting or national office can rule on "
     "competence.",
@@ -25,26 +25,30 @@ REFUSED = {
 }
 
 
-def access_meeting(meeting_id: int, user: Any, *, for_tabling: bool = False) -> Any:
-    """The meeting whose motions the user may see (``for_tabling``: may table one)."""
+def access_meeting_motions(meeting_id: Any, user: Any, *, for_write: bool = False) -> Any:
+    """The meeting, if the user may see its motions (``for_write``: may table one).
+    (``moot.meetings.access.access_meeting`` is the meeting itself, for the meetings pages.)"""
     from moot.meetings.models import Meeting
 
     meeting = (
-        Meeting.objects.select_related("unit", "chair", "secretary").filter(pk=meeting_id).first()
+        Meeting.objects.select_related("unit", "chair", "secretary")
+        .filter(pk=parse_id(meeting_id))
+        .first()
     )
-    if meeting is None:
-        raise Http404("No such meeting.")
-    permission = "motions.table_motion" if for_tabling else "motions.view_meeting_motions"
-    if not user.has_perm(permission, meeting):
-        raise PermissionDenied(
-            f"Only members of {meeting.unit.name} and its officers can "
-            + ("table motions for this meeting." if for_tabling else "see this meeting's motions.")
-        )
-    return meeting
+    unit_name = meeting.unit.name if meeting is not None else ""
+    return authorise(
+        meeting,
+        user,
+        view="motions.view_meeting_motions",
+        missing="No such meeting.",
+        permission="motions.table_motion" if for_write else None,
+        refused=f"Only members of {unit_name} and its officers can table motions for this meeting.",
+    )
 
 
-def access_motion(motion_id: int, user: Any, *, permission: str = "motions.view_motion") -> Motion:
-    """The motion, if the user has ``permission`` on it (view by default)."""
+def access_motion(motion_id: Any, user: Any, *, permission: str | None = None) -> Motion:
+    """The motion, if the user may see it; ``permission``: another permission on it (e.g.
+    ``motions.manage_motion``, ``motions.rule_on_motion``)."""
     motion = (
         Motion.objects.select_related(
             "meeting__unit",
@@ -59,54 +63,64 @@ def access_motion(motion_id: int, user: Any, *, permission: str = "motions.view_
             "poll",
             "forwarded_to",
         )
-        .filter(pk=motion_id)
+        .filter(pk=parse_id(motion_id))
         .first()
     )
-    if motion is None:
-        raise Http404("No such motion.")
-    if not user.has_perm(permission, motion):
-        raise PermissionDenied(REFUSED.get(permission, "You may not do this."))
-    return motion
+    return authorise(
+        motion,
+        user,
+        view="motions.view_motion",
+        missing="No such motion.",
+        permission=permission,
+        refused=REFUSED.get(permission or "", "You may not do this."),
+    )
 
 
-def access_amendment(
-    amendment_id: int, user: Any, *, permission: str = "motions.view_motion"
-) -> Amendment:
-    """The amendment; ``permission`` is checked on its motion, except
-    ``motions.accept_amendment``, which is checked on the amendment."""
+def access_amendment(amendment_id: Any, user: Any, *, permission: str | None = None) -> Amendment:
+    """The amendment, if the user may see its motion; ``permission`` is checked on its motion,
+    except ``motions.accept_amendment``, which is checked on the amendment."""
     amendment = (
         Amendment.objects.select_related("motion__meeting__unit", "poll")
-        .filter(pk=amendment_id)
+        .filter(pk=parse_id(amendment_id))
         .first()
     )
     if amendment is None:
         raise Http404("No such amendment.")
-    target = amendment if permission == "motions.accept_amendment" else amendment.motion
-    if not user.has_perm(permission, target):
-        raise PermissionDenied(REFUSED.get(permission, "You may not do this."))
+    authorise(
+        amendment.motion,
+        user,
+        view="motions.view_motion",
+        missing="No such amendment.",
+        permission=permission,
+        refused=REFUSED.get(permission or "", "You may not do this."),
+        target=amendment if permission == "motions.accept_amendment" else None,
+    )
     return amendment
 
 
-def access_ruling(ruling_id: int, user: Any, *, permission: str = "motions.view_motion") -> Ruling:
+def access_ruling(ruling_id: Any, user: Any, *, permission: str | None = None) -> Ruling:
+    """The ruling, if the user may see its motion (and has ``permission`` on the motion)."""
     ruling = (
         Ruling.objects.select_related("motion__meeting__unit", "challenge_poll")
-        .filter(pk=ruling_id)
+        .filter(pk=parse_id(ruling_id))
         .first()
     )
     if ruling is None:
         raise Http404("No such ruling.")
-    if not user.has_perm(permission, ruling.motion):
-        raise PermissionDenied(REFUSED.get(permission, "You may not do this."))
+    authorise(
+        ruling.motion,
+        user,
+        view="motions.view_motion",
+        missing="No such ruling.",
+        permission=permission,
+        refused=REFUSED.get(permission or "", "You may not do this."),
+    )
     return ruling
 
 
-def access_received(unit_id: int, user: Any) -> Any:
+def access_received(unit_id: Any, user: Any) -> Any:
     """The unit whose received (forwarded) motions the user may see."""
     from moot.units.models import Unit
 
-    unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None:
-        raise Http404("No such unit.")
-    if not user.has_perm("motions.view_received", unit):
-        raise PermissionDenied(f"Only the officers and members of {unit.name} can see this.")
-    return unit
+    unit = Unit.objects.filter(pk=parse_id(unit_id)).first()
+    return authorise(unit, user, view="motions.view_received", missing="No such unit.")

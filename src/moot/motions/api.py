@@ -8,17 +8,23 @@ note (``chair_flags``) is empty for everyone but the chair of the meeting and na
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
 from moot.api_common import Message
 from moot.api_common import caller as _user
+from moot.members.access import access_named_member
 from moot.motions import queries
-from moot.motions.access import access_amendment, access_meeting, access_motion, access_ruling
+from moot.motions.access import (
+    access_amendment,
+    access_meeting_motions,
+    access_motion,
+    access_ruling,
+)
 from moot.motions.actions import (
     do_accept_amendment,
     do_challenge_ruling,
@@ -30,8 +36,10 @@ from moot.motions.actions import (
     do_rule_on_motion,
     do_table_motion,
 )
+from moot.motions.errors import MotionError
 from moot.motions.models import Amendment, Motion, Ruling
 from moot.text import ModelText, Text
+from moot.units.access import access_organisation, access_organisation_by_slug, access_unit
 
 router = Router(tags=["motions"], auth=API_AUTH)
 
@@ -171,9 +179,7 @@ def _notes(items: list[Any]) -> list[dict[str, str]]:
 
 
 def _motion_out(motion: Motion, user: Any) -> dict[str, Any]:
-    motion = Motion.objects.select_related(
-        "meeting__unit", "mover", "seconder", "affiliate_to", "proposer_member"
-    ).get(pk=motion.pk)
+    motion = access_motion(motion.pk, user)  # afresh, with the people and the unit joined
     return {
         **_summary(motion),
         "text": motion.text,
@@ -203,20 +209,24 @@ def _motion_out(motion: Motion, user: Any) -> dict[str, Any]:
     }
 
 
-def _member(number: str | None, field: str) -> Any:
-    if not number:
-        return None
-    member = queries.member_by_number(number)
-    if member is None:
-        raise HttpError(422, f"{field}: no member has the number {number}")
-    return member
+def _member(number: str | None, user: Any, field: str) -> Any:
+    return access_named_member(number, user, field=field)
+
+
+def _named(access: Callable[..., Any], ref: Any, user: Any, *, field: str) -> Any:
+    """A unit or organisation a request names: one that does not exist (or that the user may
+    not see) is a refusal of that field, as for a member number."""
+    try:
+        return access(ref, user)
+    except Http404 as exc:
+        raise MotionError(f"{field}: {exc} Check {ref!r}.", field=field) from None
 
 
 @router.get("/", response={200: list[MotionSummary], **REFUSALS}, summary="Motions you can see")
 def list_motions(request: HttpRequest, meeting: int | None = None) -> list[dict[str, Any]]:
     user = _user(request)
     if meeting is not None:
-        return [_summary(m) for m in queries.motions_of(access_meeting(meeting, user))]
+        return [_summary(m) for m in queries.motions_of(access_meeting_motions(meeting, user))]
     return [_summary(m) for m in queries.motions_visible_to(user)]
 
 
@@ -239,28 +249,24 @@ class TableIn(Schema):
 
 @router.post("/", response={201: MotionOut, **REFUSALS}, summary="Table a motion")
 def table_motion(request: HttpRequest, payload: TableIn) -> Status:
-    from moot.units.models import Organisation, Unit
-
     user = _user(request)
-    meeting = access_meeting(payload.meeting, user, for_tabling=True)
+    meeting = access_meeting_motions(payload.meeting, user, for_write=True)
     proposer: Any = None
     if payload.proposer_kind == "branch" and payload.proposer_id is not None:
-        proposer = Unit.objects.filter(pk=payload.proposer_id).first()
+        proposer = _named(access_unit, payload.proposer_id, user, field="proposer_id")
     elif payload.proposer_kind == "affiliate" and payload.proposer_id is not None:
-        proposer = Organisation.objects.filter(pk=payload.proposer_id).first()
+        proposer = _named(access_organisation, payload.proposer_id, user, field="proposer_id")
     affiliate_to = None
     if payload.affiliate_to:
-        affiliate_to = Organisation.objects.filter(slug=payload.affiliate_to).first()
-        if affiliate_to is None:
-            raise HttpError(
-                422, f"affiliate_to: no organisation has the slug {payload.affiliate_to}"
-            )
+        affiliate_to = _named(
+            access_organisation_by_slug, payload.affiliate_to, user, field="affiliate_to"
+        )
     motion = do_table_motion(
         meeting,
         title=payload.title,
         text=payload.text,
-        mover=_member(payload.mover, "mover"),
-        seconder=_member(payload.seconder, "seconder"),
+        mover=_member(payload.mover, user, "mover"),
+        seconder=_member(payload.seconder, user, "seconder"),
         proposer_kind=payload.proposer_kind,
         proposer=proposer,
         affiliate_to=affiliate_to,
@@ -318,7 +324,7 @@ def challenge_ruling(request: HttpRequest, ruling_id: int, payload: ChallengeIn)
     ruling = access_ruling(ruling_id, user, permission="motions.manage_motion")
     ruling = do_challenge_ruling(
         ruling,
-        moved_by=_member(payload.moved_by, "moved_by"),
+        moved_by=_member(payload.moved_by, user, "moved_by"),
         voting=payload.voting,
         secret=payload.secret,
         acting_user=user,
@@ -360,8 +366,8 @@ def propose_amendment(request: HttpRequest, motion_id: int, payload: AmendmentIn
         line_from=payload.line_from,
         line_to=payload.line_to,
         text=payload.text,
-        mover=_member(payload.mover, "mover"),
-        seconder=_member(payload.seconder, "seconder"),
+        mover=_member(payload.mover, user, "mover"),
+        seconder=_member(payload.seconder, user, "seconder"),
         acting_user=user,
     )
     return Status(201, _amendment_out(amendment))

@@ -16,11 +16,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moot.audit.verbs import with_former
+from moot.errors import show_refusal
 from moot.motions import queries
 from moot.motions.access import (
     MANAGE_REFUSED,
     access_amendment,
-    access_meeting,
+    access_meeting_motions,
     access_motion,
     access_received,
     access_ruling,
@@ -84,11 +85,6 @@ VERBS = {
 }
 
 
-def _apply_error(form: Any, exc: MotionError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc))
-
-
 def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     """A form page; shown again with the problems named (status 200, as the browser expects
     for a form it posted) when the input or an action's rule refuses it."""
@@ -106,7 +102,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_motions(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting(meeting_id, request.user)
+    meeting = access_meeting_motions(meeting_id, request.user)
     motions = list(queries.motions_of(meeting))
     can_manage = request.user.has_perm("motions.manage_meeting_motions", meeting)
     # The chair's private notes, worked out now for this user (empty for everyone else).
@@ -126,7 +122,7 @@ def meeting_motions(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def table_motion(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting(meeting_id, request.user, for_tabling=True)
+    meeting = access_meeting_motions(meeting_id, request.user, for_write=True)
     member = getattr(request.user, "member", None)
     initial = {"mover": member.number} if member is not None else {}
     own_name = not request.user.has_perm("motions.manage_meeting_motions", meeting)
@@ -148,7 +144,7 @@ def table_motion(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except MotionError as exc:
-            _apply_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"Motion {motion.number} is tabled.")
             for warning in queries.public_warnings(motion):
@@ -235,7 +231,7 @@ def rule(request: HttpRequest, motion_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except MotionError as exc:
-            _apply_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "The ruling is recorded.")
             return redirect("motions:detail", motion_id=motion.pk)
@@ -274,7 +270,7 @@ def amend(request: HttpRequest, motion_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except MotionError as exc:
-            _apply_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"Amendment {amendment.number} is proposed.")
             return redirect("motions:detail", motion_id=motion.pk)
@@ -294,7 +290,7 @@ def amend(request: HttpRequest, motion_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def composite(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access_meeting(meeting_id, request.user)
+    meeting = access_meeting_motions(meeting_id, request.user)
     if not request.user.has_perm("motions.manage_meeting_motions", meeting):
         raise PermissionDenied(MANAGE_REFUSED)
     form = CompositeForm(request.POST or None, meeting=meeting)
@@ -310,7 +306,7 @@ def composite(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except MotionError as exc:
-            _apply_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"Composite motion {motion.number} is made.")
             return redirect("motions:detail", motion_id=motion.pk)
@@ -332,7 +328,7 @@ def _post_action(
     try:
         fn()
     except MotionError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, done)
     return redirect("motions:detail", motion_id=motion.pk)

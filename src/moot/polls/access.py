@@ -1,26 +1,23 @@
-"""Fetch a poll and authorise the user in one step (404 when it does not exist, 403 when the
-user may not do what they ask)."""
+"""Fetch a poll and authorise the user in one step (moot.access): 404 when it does not exist or
+the user may not see it (the same answer), 403 when they may see it but not manage it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-
+from moot.access import authorise
+from moot.ids import parse_id
 from moot.polls.models import Poll
 
 
-def access_poll(poll_id: int, user: Any, *, for_write: bool = False) -> Poll:
+def access_poll(poll_id: Any, user: Any, *, for_write: bool = False) -> Poll:
     """The poll, if the user may see it (``for_write``: manage it: open, close, tellers)."""
-    poll = Poll.objects.select_related("unit").filter(pk=poll_id).first()
-    if poll is None:
-        raise Http404("No such poll.")
-    if for_write:
-        if not user.has_perm("polls.manage_poll", poll):
-            raise PermissionDenied(
-                "Only the chair, the secretary or the returning officer can do this."
-            )
-    elif not user.has_perm("polls.view_poll", poll):
-        raise PermissionDenied("You may not see this poll.")
-    return poll
+    poll = Poll.objects.select_related("unit").filter(pk=parse_id(poll_id)).first()
+    return authorise(
+        poll,
+        user,
+        view="polls.view_poll",
+        missing="No such poll.",
+        permission="polls.manage_poll" if for_write else None,
+        refused="Only the chair, the secretary or the returning officer can do this.",
+    )

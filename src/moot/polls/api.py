@@ -8,30 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from moot.accounts.api_auth import API_AUTH
 from moot.api_common import Message
 from moot.api_common import caller as _user
 from moot.polls import queries
 from moot.polls.access import access_poll
-from moot.polls.actions import PollError, do_cast_ballot, do_close_poll, do_open_poll
+from moot.polls.actions import do_cast_ballot, do_close_poll, do_open_poll
 from moot.polls.hooks import option_details
 from moot.polls.models import Poll
 
 # A personal API token or the browser session (with CSRF), as everywhere in the API.
 router = Router(tags=["polls"], auth=API_AUTH)
-
-STATUS_FOR_CODE = {
-    "invalid": 400,
-    "state": 409,
-    "conflict": 409,
-    "ineligible": 403,
-    "forbidden": 403,
-}
 
 
 class OptionOut(Schema):
@@ -108,25 +98,11 @@ class CastIn(Schema):
     choice: int | str | list[int] | dict[str, int]
 
 
-# Answers other than success, each {"detail": "..."}: 403 not allowed (with the rule where one
-# applies), 404 no such poll, 409 the poll's state does not allow it (or you have voted),
-# 422 a malformed id or body.
+# Answers other than success, each a Message (moot.api.errors answers every refusal): 403 not
+# allowed, 404 no such poll (or one you may not see), 409 the poll's state does not allow it (or
+# you have voted), 422 a malformed body, a bad choice or a vote the rulebook refuses you (with
+# the clause).
 REFUSALS: dict[int, Any] = {403: Message, 404: Message, 409: Message, 422: Message}
-
-
-def _access(request: HttpRequest, poll_id: int, *, for_write: bool = False) -> Poll:
-    from django.http import Http404
-
-    try:
-        return access_poll(poll_id, _user(request), for_write=for_write)
-    except Http404 as exc:
-        raise HttpError(404, "No such poll.") from exc
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "Not allowed.") from exc
-
-
-def _refuse(exc: PollError) -> HttpError:
-    return HttpError(STATUS_FOR_CODE.get(exc.code, 400), str(exc))
 
 
 @router.get("/", response=list[PollOut], summary="Polls you can see")
@@ -140,18 +116,15 @@ def list_polls(request: HttpRequest) -> list[dict[str, Any]]:
     summary="One poll with its options and turnout",
 )
 def get_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
-    return _poll_out(_access(request, poll_id))
+    return _poll_out(access_poll(poll_id, _user(request)))
 
 
 @router.post(
     "/{poll_id}/open", response={200: PollOut, **REFUSALS}, summary="Open a draft poll (managers)"
 )
 def open_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
-    poll = _access(request, poll_id, for_write=True)
-    try:
-        poll = do_open_poll(poll, acting_user=_user(request))
-    except PollError as exc:
-        raise _refuse(exc) from exc
+    poll = access_poll(poll_id, _user(request), for_write=True)
+    poll = do_open_poll(poll, acting_user=_user(request))
     return _poll_out(poll)
 
 
@@ -161,20 +134,18 @@ def open_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
     summary="Close and count a poll (managers)",
 )
 def close_poll(request: HttpRequest, poll_id: int) -> dict[str, Any]:
-    poll = _access(request, poll_id, for_write=True)
-    try:
-        poll = do_close_poll(poll, acting_user=_user(request))
-    except PollError as exc:
-        raise _refuse(exc) from exc
+    poll = access_poll(poll_id, _user(request), for_write=True)
+    poll = do_close_poll(poll, acting_user=_user(request))
     return _poll_out(poll)
 
 
 @router.post(
     "/{poll_id}/cast",
-    response={201: Message, 400: Message, **REFUSALS},
+    response={201: Message, **REFUSALS},
     summary="Cast your own vote",
     description="Always the authenticated member's own vote. 409 when you have already voted "
-    "or the poll is not open, 403 when you may not vote (with the rule), 400 for a bad choice.",
+    "or the poll is not open, 422 for a bad choice or when the rulebook does not let you vote "
+    "(with the clause), 403 for someone else's vote.",
 )
 def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Status:
     user = _user(request)
@@ -182,12 +153,9 @@ def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Status:
     # or in the frozen electorate) is the stricter rule, and this is the hot path of a vote.
     poll = queries.poll_for_cast(poll_id)
     if poll is None:
-        raise HttpError(404, "No such poll.")
+        raise Http404("No such poll.")
     member = queries.voter_for_user(user.pk)  # with the status and edition for the cast
-    try:
-        do_cast_ballot(poll, member, payload.choice, acting_user=user)
-    except PollError as exc:
-        raise _refuse(exc) from exc
+    do_cast_ballot(poll, member, payload.choice, acting_user=user)
     return Status(201, {"detail": "Your vote has been recorded."})
 
 
@@ -198,8 +166,5 @@ def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Status:
     description="403 until the poll closes: results are hidden while voting is open.",
 )
 def result(request: HttpRequest, poll_id: int) -> dict[str, Any]:
-    poll = _access(request, poll_id)
-    try:
-        return queries.result_for(poll, _user(request))
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+    poll = access_poll(poll_id, _user(request))
+    return queries.result_for(poll, _user(request))

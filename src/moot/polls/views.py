@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from moot.errors import show_refusal
 from moot.polls import queries
 from moot.polls.access import access_poll
 from moot.polls.actions import (
@@ -145,7 +146,7 @@ def open_poll(request: HttpRequest, poll_id: int) -> HttpResponse:
     try:
         do_open_poll(poll, acting_user=request.user)
     except PollError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, "The poll is open.")
     return redirect("polls:detail", poll_id=poll.pk)
@@ -158,7 +159,7 @@ def close_poll(request: HttpRequest, poll_id: int) -> HttpResponse:
     try:
         do_close_poll(poll, acting_user=request.user)
     except PollError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, "The poll is closed and counted.")
     return redirect("polls:detail", poll_id=poll.pk)
@@ -173,7 +174,7 @@ def teller_counts(request: HttpRequest, poll_id: int) -> HttpResponse:
         try:
             do_enter_teller_counts(poll, form.counts(), acting_user=request.user)
         except PollError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(request, "The tellers' counts are recorded.")
             return redirect("polls:detail", poll_id=poll.pk)

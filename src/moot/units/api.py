@@ -9,16 +9,21 @@ import datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import Field
 
-from moot.ids import parse_id
+from moot.api_common import Message
+from moot.errors import Refusal
 from moot.text import Text
 from moot.units import queries
-from moot.units.access import access_affiliation, access_organisation, access_unit
+from moot.units.access import (
+    access_affiliation,
+    access_organisation,
+    access_organisation_by_ref,
+    access_unit,
+    access_unit_by_ref,
+)
 from moot.units.models import Affiliation, Organisation, Unit
 
 router = Router(tags=["units"])
@@ -27,10 +32,6 @@ affiliations_router = Router(tags=["affiliations"])
 
 
 # --- schemas --------------------------------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class UnitRef(Schema):
@@ -153,23 +154,22 @@ def _require_view(request: HttpRequest) -> None:
         raise PermissionDenied("only members and staff may see the party's units")
 
 
-def _lookup(model: Any, value: str, place: str, listing: str) -> Any:
+def _lookup(access: Any, value: str, user: Any, place: str, listing: str) -> Any:
+    """A unit or organisation a request names by id or slug; a refusal naming the place when
+    nothing has it (or the user may not see it)."""
     text = value.strip()
-    found_id = parse_id(text)
-    found = (
-        model.objects.filter(pk=found_id).first()
-        if found_id is not None
-        else model.objects.filter(slug=text).first()
-    )
-    if found is None:
-        raise HttpError(422, f"{place}: nothing has the id or slug '{text}'; see {listing}")
-    return found
+    try:
+        return access(text, user)
+    except Http404:
+        raise Refusal(
+            f"{place}: nothing has the id or slug '{text}'; see {listing}", field=place
+        ) from None
 
 
 # --- units ----------------------------------------------------------------------------------
 
 
-@router.get("/", response={200: list[UnitOut], 403: ErrorOut}, summary="The unit tree")
+@router.get("/", response={200: list[UnitOut], 403: Message}, summary="The unit tree")
 def list_units(request: HttpRequest) -> Any:
     """Every unit in tree order (each parent before its children), with its depth."""
     _require_view(request)
@@ -178,7 +178,7 @@ def list_units(request: HttpRequest) -> Any:
 
 @router.get(
     "/{unit_id}",
-    response={200: UnitDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: UnitDetailOut, 403: Message, 404: Message, 422: Message},
     summary="A unit",
 )
 def unit_detail(request: HttpRequest, unit_id: int) -> Any:
@@ -241,7 +241,7 @@ def organisation_out(org: Organisation, on: datetime.date) -> dict[str, Any]:
 
 @organisations_router.get(
     "/",
-    response={200: list[OrganisationOut], 403: ErrorOut, 422: ErrorOut},
+    response={200: list[OrganisationOut], 403: Message, 422: Message},
     summary="Outside organisations",
 )
 def list_organisations(request: HttpRequest, on: datetime.date | None = None) -> Any:
@@ -249,12 +249,12 @@ def list_organisations(request: HttpRequest, on: datetime.date | None = None) ->
     proscribes it and the clause that does."""
     _require_view(request)
     on = on or queries.today()
-    return [organisation_out(org, on) for org in Organisation.objects.order_by("name")]
+    return [organisation_out(org, on) for org in queries.organisations()]
 
 
 @organisations_router.get(
     "/{organisation_id}",
-    response={200: OrganisationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: OrganisationOut, 403: Message, 404: Message, 422: Message},
     summary="An outside organisation",
 )
 def organisation_detail(
@@ -269,33 +269,33 @@ def organisation_detail(
 
 @affiliations_router.get(
     "/",
-    response={200: list[AffiliationOut], 403: ErrorOut, 422: ErrorOut},
+    response={200: list[AffiliationOut], 403: Message, 422: Message},
     summary="Affiliations",
 )
 def list_affiliations(request: HttpRequest, filters: Query[AffiliationFilters]) -> Any:
     """Affiliations between units and outside organisations, past and present (or only those
     in force on ``on``)."""
     _require_view(request)
-    qs = Affiliation.objects.select_related("unit", "organisation")
+    unit = organisation = None
     if filters.unit:
-        qs = qs.filter(unit=_lookup(Unit, filters.unit, "query parameter 'unit'", "/api/units/"))
-    if filters.organisation:
-        qs = qs.filter(
-            organisation=_lookup(
-                Organisation,
-                filters.organisation,
-                "query parameter 'organisation'",
-                "/api/organisations/",
-            )
+        unit = _lookup(
+            access_unit_by_ref, filters.unit, request.user, "query parameter 'unit'", "/api/units/"
         )
-    if filters.on:
-        qs = qs.filter(start__lte=filters.on).filter(Q(end__isnull=True) | Q(end__gt=filters.on))
-    return [affiliation_out(a) for a in qs.order_by("unit__path", "organisation__name", "start")]
+    if filters.organisation:
+        organisation = _lookup(
+            access_organisation_by_ref,
+            filters.organisation,
+            request.user,
+            "query parameter 'organisation'",
+            "/api/organisations/",
+        )
+    rows = queries.affiliations(unit=unit, organisation=organisation, on=filters.on)
+    return [affiliation_out(a) for a in rows]
 
 
 @affiliations_router.get(
     "/{affiliation_id}",
-    response={200: AffiliationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: AffiliationOut, 403: Message, 404: Message, 422: Message},
     summary="An affiliation",
 )
 def affiliation_detail(request: HttpRequest, affiliation_id: int) -> Any:
@@ -304,7 +304,7 @@ def affiliation_detail(request: HttpRequest, affiliation_id: int) -> Any:
 
 @affiliations_router.post(
     "/",
-    response={201: AffiliationOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: AffiliationOut, 403: Message, 422: Message},
     summary="Record an affiliation",
 )
 def create_affiliation(request: HttpRequest, payload: AffiliationIn) -> Any:
@@ -313,12 +313,18 @@ def create_affiliation(request: HttpRequest, payload: AffiliationIn) -> Any:
     organisation."""
     from moot.units.actions import do_create_affiliation
 
-    unit = _lookup(Unit, payload.unit, "body field 'unit'", "/api/units/")
-    unit = access_unit(unit.pk, request.user)
+    _require_view(request)
+    unit = _lookup(
+        access_unit_by_ref, payload.unit, request.user, "body field 'unit'", "/api/units/"
+    )
     if not request.user.has_perm("units.manage_affiliations", unit):
         raise PermissionDenied(f"you may not record affiliations for {unit}")
     org = _lookup(
-        Organisation, payload.organisation, "body field 'organisation'", "/api/organisations/"
+        access_organisation_by_ref,
+        payload.organisation,
+        request.user,
+        "body field 'organisation'",
+        "/api/organisations/",
     )
     affiliation = do_create_affiliation(
         unit,
@@ -333,7 +339,7 @@ def create_affiliation(request: HttpRequest, payload: AffiliationIn) -> Any:
 
 @affiliations_router.post(
     "/{affiliation_id}/end",
-    response={200: AffiliationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: AffiliationOut, 403: Message, 404: Message, 422: Message},
     summary="End an affiliation",
 )
 def end_affiliation(request: HttpRequest, affiliation_id: int, payload: AffiliationEndIn) -> Any:

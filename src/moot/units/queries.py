@@ -100,6 +100,47 @@ def affiliations_of(unit: Unit, on: datetime.date | None = None) -> QuerySet[Aff
     return qs.order_by("organisation__name", "start")
 
 
+def organisations() -> QuerySet[Organisation]:
+    """Every outside organisation, by name."""
+    return Organisation.objects.order_by("name")
+
+
+def affiliations(
+    *,
+    unit: Unit | None = None,
+    organisation: Organisation | None = None,
+    on: datetime.date | None = None,
+    past: bool = False,
+) -> QuerySet[Affiliation]:
+    """Affiliations (with their unit, organisation and author), by unit, organisation and
+    start: of one unit or organisation; in force on ``on`` (or, ``past``, no longer in force
+    then)."""
+    qs = Affiliation.objects.select_related("unit", "organisation", "created_by")
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    if on is not None:
+        in_force = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
+        qs = qs.exclude(in_force) if past else qs.filter(in_force)
+    return qs.order_by("unit__path", "organisation__name", "start")
+
+
+def members_by_unit() -> dict[int, int]:
+    """Members per constituency party and per branch: two grouped index scans."""
+    from collections import Counter
+
+    from django.db.models import Count
+
+    from moot.members.models import Member
+
+    counts: Counter[int] = Counter()
+    for field in ("constituency_id", "branch_id"):
+        rows = Member.objects.order_by().values_list(field).annotate(n=Count("id"))
+        counts.update({unit_id: n for unit_id, n in rows if unit_id is not None})
+    return dict(counts)
+
+
 def current_affiliation(
     unit: Unit, organisation: Organisation, on: datetime.date | None = None
 ) -> Affiliation | None:

@@ -3,25 +3,24 @@ member counts), outside organisations with their proscription, and affiliations.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from moot.errors import show_refusal
 from moot.members.errors import ActionError
 from moot.members.forms import DateInput
 from moot.units import queries
 from moot.units.access import access_affiliation, access_unit
-from moot.units.models import Affiliation, Organisation, Unit
+from moot.units.models import Unit
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -29,23 +28,12 @@ def _require_view(request: HttpRequest) -> None:
         raise PermissionDenied("The party's units are visible to members and staff.")
 
 
-def _member_counts_by_unit() -> dict[int, int]:
-    """Members per constituency party and per branch: two grouped index scans."""
-    from moot.members.models import Member
-
-    counts: Counter[int] = Counter()
-    for field in ("constituency_id", "branch_id"):
-        rows = Member.objects.order_by().values_list(field).annotate(n=Count("id"))
-        counts.update({unit_id: n for unit_id, n in rows if unit_id is not None})
-    return dict(counts)
-
-
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     """GET /units/: the whole tree, national party down to branches, with member counts."""
     _require_view(request)
     units = queries.unit_tree()
-    counts = _member_counts_by_unit()
+    counts = queries.members_by_unit()
     children: dict[int | None, list[Unit]] = {}
     for unit in units:
         unit.member_count = counts.get(unit.pk)
@@ -60,7 +48,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 class AffiliationForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.order_by("name"))
+    organisation = forms.ModelChoiceField(queryset=queries.organisations())
     start = forms.DateField(widget=DateInput(), label="From")
     decision = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -142,7 +130,7 @@ def affiliation_create(request: HttpRequest, unit_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ActionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -171,7 +159,7 @@ def affiliation_end(request: HttpRequest, affiliation_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ActionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -195,16 +183,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     edition = queries.edition_in_force(today)
     proscribed = {entry.slug: entry for entry in edition.proscribed}
-    current = (
-        Affiliation.objects.filter(start__lte=today)
-        .filter(Q(end__isnull=True) | Q(end__gt=today))
-        .select_related("unit")
-        .order_by("unit__name")
-    )
+    current = sorted(queries.affiliations(on=today), key=lambda a: a.unit.name)
     units_by_org: dict[int, list[Unit]] = {}
     for affiliation in current:
         units_by_org.setdefault(affiliation.organisation_id, []).append(affiliation.unit)
-    organisations = list(Organisation.objects.order_by("name"))
+    organisations = list(queries.organisations())
     for org in organisations:
         org.proscription = proscribed.get(org.slug)
         org.current_units = units_by_org.get(org.pk, [])
@@ -230,14 +213,12 @@ def affiliation_list(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     today = timezone.localdate()
     when = request.GET.get("when", "current")
-    in_force = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gt=today))
-    qs = Affiliation.objects.select_related("unit", "organisation", "created_by")
-    qs = qs.exclude(in_force) if when == "past" else qs.filter(in_force)
+    qs = queries.affiliations(on=today, past=when == "past")
     return render(
         request,
         "units/affiliations.html",
         {
-            "affiliations": list(qs.order_by("unit__path", "organisation__name", "start")[:1000]),
+            "affiliations": list(qs[:1000]),
             "when": "past" if when == "past" else "current",
             "today": today,
         },
