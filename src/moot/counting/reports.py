@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -20,6 +21,8 @@ from xml.sax.saxutils import escape
 from moot.counting.model import Result, Round
 
 _FALLBACK_PLACES = 9
+TEXT_WIDTH = 100  # the text report's lines fit in this many columns (names and words kept whole)
+_LABEL_MAX = 40  # a longer name is clipped (…) in the stage table's label column
 _CELL_W, _CELL_H = 52, 20  # a cell of the pairwise matrix in the chart
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -342,7 +345,11 @@ def render_text(result: Result) -> str:
         lines.append("Elected: " + (", ".join(result.elected_names) or "none"))
     for note in result.notes:
         lines.append(f"Note: {note}")
-    return "\n".join(lines) + "\n"
+    wrapped: list[str] = []
+    for line in lines:  # prose wrapped to TEXT_WIDTH, continued two columns in
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        wrapped.extend(_wrap(line, indent))
+    return "\n".join(wrapped) + "\n"
 
 
 def _pairwise_table(result: Result) -> list[str]:
@@ -351,16 +358,12 @@ def _pairwise_table(result: Result) -> list[str]:
     assert result.pairwise is not None
     shown = _standing(result)
     d = result.pairwise
-    label_width = max(len(result.candidates[c]) for c in shown) + 5
-    cells = [[("-" if a == b else str(d[a][b])) for b in shown] for a in shown]
-    width = max([len(str(len(shown)))] + [len(x) for row in cells for x in row]) + 1
-    lines = [
-        "Pairwise comparisons (row over column: papers ranking the row's candidate higher):",
-        " " * label_width + "".join(f" {j + 1!s:>{width}}" for j in range(len(shown))),
+    labels = [f"{i + 1:>3}. {_clip(result.candidates[a], _LABEL_MAX)}" for i, a in enumerate(shown)]
+    columns = [
+        (str(j + 1), ["-" if a == b else str(d[a][b]) for a in shown]) for j, b in enumerate(shown)
     ]
-    for i, a in enumerate(shown):
-        label = f"{i + 1:>3}. {result.candidates[a]}"
-        lines.append(f"{label:<{label_width}}" + "".join(f" {x:>{width}}" for x in cells[i]))
+    lines = ["Pairwise comparisons (row over column: papers ranking the row's candidate higher):"]
+    lines.extend(_blocks(labels, max(len(label) for label in labels), columns))
     beats = []
     for a in shown:
         for b in shown:
@@ -381,6 +384,10 @@ def _pairwise_table(result: Result) -> list[str]:
 
 
 def _stage_table(result: Result, places: int | None) -> list[str]:
+    """The stages as columns, under the candidates' names; a wide count (more stages than fit
+    in :data:`TEXT_WIDTH` columns) is wrapped into blocks of stages, each under the names
+    again. In each column the figures are right-aligned on one edge and a marker (ELECTED,
+    EXCLUDED) stands to the right of that edge, so a marker never moves its figure."""
     rounds = result.rounds
     elected_at: dict[int, int] = {}
     excluded_at: dict[int, int] = {}
@@ -389,56 +396,127 @@ def _stage_table(result: Result, places: int | None) -> list[str]:
             elected_at.setdefault(c, rnd.number)
         for c in rnd.excluded:
             excluded_at.setdefault(c, rnd.number)
-    label_width = max([len(n) for n in result.candidates] + [len("Non-transferable: rounding")])
-    cells: list[list[str]] = []  # per stage: the strings of that column, row by row
     row_labels: list[str] = []
     for c, name in enumerate(result.candidates):
         if c in result.withdrawn:
             continue
-        row_labels.extend([name, ""])
+        row_labels.extend([_clip(name, _LABEL_MAX), ""])
     row_labels.extend(["Exhausted", "Non-transferable: rounding", "Total"])
+    label_width = max(len(label) for label in row_labels)
+    columns: list[tuple[str, list[str]]] = []  # per stage: its heading and cells, row by row
     previous: Mapping[int, Fraction] = {}
     for rnd in rounds:
-        column: list[str] = []
+        figures: list[str] = []  # right-aligned on one edge
+        marks: list[str] = []  # to the right of that edge
         for c in range(len(result.candidates)):
             if c in result.withdrawn:
                 continue
             mark = ""
             if elected_at.get(c) == rnd.number:
-                mark = " ELECTED"
+                mark = "ELECTED"
             elif excluded_at.get(c) == rnd.number:
-                mark = " EXCLUDED"
+                mark = "EXCLUDED"
             if c in rnd.tallies:
                 value = rnd.tallies[c]
-                column.append(decimal_text(value, places) + mark)
+                figures.append(decimal_text(value, places))
                 change = value - previous.get(c, value if rnd.number == 1 else Fraction(0))
-                column.append(decimal_text(change, places, sign=True) if change else "")
-            else:
+                figures.append(decimal_text(change, places, sign=True) if change else "")
+            else:  # out of the count: the word stands in the figure's place
                 was = previous.get(c)
-                column.append("-" + mark)
-                column.append(decimal_text(-was, places) if was else "")
-        column.append(decimal_text(rnd.exhausted, places))
-        column.append(decimal_text(rnd.loss, places))
+                figures.append("EXCLUDED" if mark == "EXCLUDED" else "-")
+                figures.append(decimal_text(-was, places) if was else "")
+                mark = "" if mark == "EXCLUDED" else mark
+            marks.extend([mark, ""])
         total = sum(rnd.tallies.values(), Fraction(0)) + rnd.exhausted + rnd.loss
-        column.append(decimal_text(total, places))
+        for value in (rnd.exhausted, rnd.loss, total):
+            figures.append(decimal_text(value, places))
+            marks.append("")
+        heading = f"Stage {rnd.number}"
+        figure_w = max(len(heading), *(len(f) for f in figures))
+        mark_w = max(len(m) for m in marks)
+        tail = " " * (mark_w + 1) if mark_w else ""
+        cells = [
+            f"{f:>{figure_w}}" + (f" {m:<{mark_w}}" if mark_w else "")
+            for f, m in zip(figures, marks, strict=True)
+        ]
+        columns.append((f"{heading:>{figure_w}}{tail}", cells))
         previous = rnd.tallies
-        cells.append(column)
-    widths = [
-        max(len(f"Stage {r.number}"), *(len(s) for s in col))
-        for r, col in zip(rounds, cells, strict=False)
-    ]
-    header = " " * label_width + "".join(
-        f"  {('Stage ' + str(r.number)):>{w}}" for r, w in zip(rounds, widths, strict=True)
-    )
-    lines = [header, "-" * len(header)]
+    return _blocks(row_labels, label_width, columns, rules_after=("Non-transferable: rounding",))
+
+
+def _out_rows(row_labels: Sequence[str]) -> list[list[int]]:
+    """The stage table's rows in groups: a candidate's two rows together, then each total."""
+    groups: list[list[int]] = []
     for i, label in enumerate(row_labels):
-        row = f"{label:<{label_width}}" + "".join(
-            f"  {col[i]:>{w}}" for col, w in zip(cells, widths, strict=True)
-        )
-        lines.append(row.rstrip())
-        if label == "Non-transferable: rounding":
-            lines.append("-" * len(header))
+        if label or not groups:
+            groups.append([i])
+        else:
+            groups[-1].append(i)
+    return groups
+
+
+def _blocks(
+    row_labels: Sequence[str],
+    label_width: int,
+    columns: Sequence[tuple[str, Sequence[str]]],
+    *,
+    rules_after: Sequence[str] = (),
+) -> list[str]:
+    """A table of labelled rows and headed columns, wrapped into blocks of as many columns as
+    fit in :data:`TEXT_WIDTH` (at least one), each block under the row labels again; a blank
+    line between blocks."""
+    widths = [max(len(head), *(len(cell) for cell in cells)) for head, cells in columns]
+    blocks: list[list[int]] = [[]]
+    used = label_width
+    for j, width in enumerate(widths):
+        if blocks[-1] and used + 2 + width > TEXT_WIDTH:
+            blocks.append([])
+            used = label_width
+        blocks[-1].append(j)
+        used += 2 + width
+    lines: list[str] = []
+    groups = _out_rows(row_labels)
+    for block in blocks:
+        if lines:
+            lines.append("")
+        # In a wrapped table, a candidate out of the count in every stage of a block
+        # (nothing but "-") is left out of that block.
+        shown = [
+            i
+            for group in groups
+            for i in group
+            if len(blocks) == 1
+            or any(columns[j][1][k].strip() not in ("-", "") for k in group for j in block)
+        ]
+        header = " " * label_width + "".join(f"  {columns[j][0]:>{widths[j]}}" for j in block)
+        lines.extend([header.rstrip(), "-" * len(header)])
+        for i in shown:
+            label = row_labels[i]
+            row = f"{label:<{label_width}}" + "".join(
+                f"  {columns[j][1][i]:>{widths[j]}}" for j in block
+            )
+            lines.append(row.rstrip())
+            if label in rules_after:
+                lines.append("-" * len(header))
     return lines
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _wrap(line: str, indent: str = "  ") -> list[str]:
+    """``line`` wrapped to :data:`TEXT_WIDTH` columns, continuation lines indented; words
+    (names, numbers) are never split."""
+    if len(line) <= TEXT_WIDTH:
+        return [line]
+    return textwrap.wrap(
+        line,
+        TEXT_WIDTH,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 # -- charts ----------------------------------------------------------------------------------

@@ -1,0 +1,163 @@
+"""Wide elections stay readable (issue 9, item 11): the text report within TEXT_WIDTH columns,
+its figures aligned whatever the markers beside them, and the chart bounded and legible.
+
+Minneapolis 2013 (mayor: 35 candidates, 32 stages) was a 917-column text report and a
+1550 x 9102 px chart.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from moot.counting.cli import _read
+from moot.counting.formats.blt import read_blt
+from moot.counting.model import CountOptions, Result
+from moot.counting.registry import get_method
+from moot.counting.reports import TEXT_WIDTH, decimal_text, render_text
+
+pytestmark = pytest.mark.pure
+
+GOLDEN = Path(__file__).parent / "data" / "minneapolis_2013_mayor_report.txt"
+
+
+@pytest.fixture(scope="module")
+def minneapolis() -> Result:
+    from tests.counting.conftest import data_path
+
+    config = data_path("rctab", "2013_minneapolis_mayor", "2013_minneapolis_mayor_config.json")
+    election, plan, _ = _read(str(config), "auto")
+    assert plan is not None
+    assert plan.method == "irv"
+    return get_method("irv").count(election, plan.options)
+
+
+@pytest.fixture(scope="module", params=["scottish-stv", "meek"])
+def calton(request) -> Result:
+    from tests.counting.conftest import data_path
+
+    election = read_blt(data_path("droop", "blt", "scotland", "Calton-2007.blt"))
+    return get_method(request.param).count(election, CountOptions())
+
+
+def _table_figures(result: Result, text: str) -> dict[tuple[str, int], str]:
+    """Read the stage table(s) back: (candidate, stage) -> the figure printed (or "-" or
+    "EXCLUDED"); also checks that in every row each figure ends exactly under its
+    column's heading."""
+    names = sorted(
+        (result.candidates[c] for c in range(len(result.candidates)) if c not in result.withdrawn),
+        key=len,
+        reverse=True,
+    )
+    found: dict[tuple[str, int], str] = {}
+    stages: list[tuple[int, int]] = []  # (stage, column where its figures end)
+    for line in text.splitlines():
+        if line.startswith(" ") and re.fullmatch(r"(\s+Stage \d+)+", line):
+            stages = [(int(m.group(1)), m.end()) for m in re.finditer(r"Stage (\d+)", line)]
+            continue
+        name = next((n for n in names if line.startswith(n + " ")), None)
+        if name is None or not stages:
+            continue
+        for stage, end in stages:
+            assert line[end - 1] != " ", f"{name}, stage {stage}: figure off its column\n{line}"
+            assert end == len(line) or line[end] == " ", f"{name}, stage {stage}: figure moved"
+            found[(name, stage)] = line[:end].split()[-1]
+    return found
+
+
+def test_minneapolis_text_fits_and_every_figure_reads_back(minneapolis) -> None:
+    text = render_text(minneapolis)
+    widest = max(len(line) for line in text.splitlines())
+    assert widest <= TEXT_WIDTH, widest
+    figures = _table_figures(minneapolis, text)
+    for rnd in minneapolis.rounds:
+        for c, value in rnd.tallies.items():
+            name = minneapolis.candidates[c]
+            assert figures[(name, rnd.number)] == decimal_text(value, minneapolis.precision)
+        for c in rnd.excluded:
+            assert figures[(minneapolis.candidates[c], rnd.number)] == "EXCLUDED"
+    # Every stage of every candidate still in the count is printed, and nothing else.
+    in_count = sum(len(rnd.tallies) for rnd in minneapolis.rounds)
+    excluded = sum(len(rnd.excluded) for rnd in minneapolis.rounds)
+    assert sum(1 for v in figures.values() if v not in ("-",)) == in_count + excluded
+    assert "Elected: BETSY HODGES" in text
+
+
+def _check_elected_marker(result: Result) -> None:
+    text = render_text(result)
+    marked = [line for line in text.splitlines() if "ELECTED" in line]
+    assert marked
+    figures = _table_figures(result, text)  # asserts every figure ends under its heading
+    for rnd in result.rounds:
+        for c in rnd.elected:
+            if c in rnd.tallies:
+                name = result.candidates[c]
+                assert figures[(name, rnd.number)] == decimal_text(rnd.tallies[c], result.precision)
+
+
+def test_elected_marker_does_not_move_the_figure(calton, minneapolis) -> None:
+    _check_elected_marker(calton)
+    _check_elected_marker(minneapolis)
+
+
+def test_prose_is_wrapped_without_losing_words(minneapolis) -> None:
+    text = render_text(minneapolis)
+    assert "Method: irv — Instant-runoff voting" in text
+    flat = " ".join(text.split())
+    assert " ".join(minneapolis.rule.split()) in flat  # the rule, word for word
+    for note in minneapolis.notes:
+        assert " ".join(note.split()) in flat
+
+
+def test_minneapolis_text_golden(minneapolis) -> None:
+    """The whole report as reviewed by eye. After an intended change, regenerate it with
+    MOOT_REGENERATE_GOLDEN=1 and read the diff before committing."""
+    text = render_text(minneapolis)
+    if os.environ.get("MOOT_REGENERATE_GOLDEN"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_narrow_count_stays_one_table_with_every_row(tmp_path) -> None:
+    """A count that fits is one table, and a candidate out of the count keeps their row."""
+    blt = tmp_path / "small.blt"
+    blt.write_text(
+        '4 1\n5 1 2 0\n4 2 3 0\n3 3 1 0\n2 4 1 0\n0\n"Ann"\n"Bo"\n"Cy"\n"Di"\n"Small"\n',
+        encoding="utf-8",
+    )
+    result = get_method("irv").count(read_blt(blt), CountOptions())
+    assert len(result.rounds) == 3
+    text = render_text(result)
+    assert max(len(line) for line in text.splitlines()) <= TEXT_WIDTH
+    headers = [line for line in text.splitlines() if re.fullmatch(r"(\s+Stage \d+)+", line)]
+    assert len(headers) == 1
+    assert headers[0].split()[-1] == str(len(result.rounds))
+    figures = _table_figures(result, text)
+    assert len(figures) == len(result.rounds) * len(result.candidates)
+
+
+def test_calton_wraps_into_blocks_of_whole_stages(calton) -> None:
+    text = render_text(calton)
+    assert max(len(line) for line in text.splitlines()) <= TEXT_WIDTH
+    headers = [line for line in text.splitlines() if re.fullmatch(r"(\s+Stage \d+)+", line)]
+    assert len(headers) > 1
+    numbers = [int(n) for line in headers for n in re.findall(r"Stage (\d+)", line)]
+    assert numbers == [rnd.number for rnd in calton.rounds]
+    figures = _table_figures(calton, text)
+    for rnd in calton.rounds:
+        for c, value in rnd.tallies.items():
+            got = figures[(calton.candidates[c], rnd.number)]
+            assert got == decimal_text(value, calton.precision)
+
+
+def test_totals_row_adds_up_in_every_block(minneapolis) -> None:
+    text = render_text(minneapolis)
+    totals = [line.split()[1:] for line in text.splitlines() if line.startswith("Total ")]
+    assert len(totals) > 1  # wrapped into several blocks
+    flat = [Fraction(t) for row in totals for t in row]
+    assert len(flat) == len(minneapolis.rounds)
+    assert set(flat) == {minneapolis.valid}
