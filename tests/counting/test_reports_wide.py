@@ -7,18 +7,30 @@ Minneapolis 2013 (mayor: 35 candidates, 32 stages) was a 917-column text report 
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from moot.counting.cli import _read
 from moot.counting.formats.blt import read_blt
 from moot.counting.model import CountOptions, Result
 from moot.counting.registry import get_method
-from moot.counting.reports import TEXT_WIDTH, decimal_text, render_text
+from moot.counting.reports import (
+    TEXT_WIDTH,
+    _bars,
+    _chart_layout,
+    _text_px,
+    decimal_text,
+    render_chart_png,
+    render_chart_svg,
+    render_text,
+)
 
 pytestmark = pytest.mark.pure
 
@@ -161,3 +173,99 @@ def test_totals_row_adds_up_in_every_block(minneapolis) -> None:
     flat = [Fraction(t) for row in totals for t in row]
     assert len(flat) == len(minneapolis.rounds)
     assert set(flat) == {minneapolis.valid}
+
+
+# -- the chart -------------------------------------------------------------------------------
+def _panels(result: Result):
+    """The chart's drawing items, with the layout."""
+    g = _chart_layout(result)
+    return g, list(_bars(result, g))
+
+
+def test_minneapolis_chart_is_bounded(minneapolis) -> None:
+    image = Image.open(io.BytesIO(render_chart_png(minneapolis)))
+    image.load()
+    # was 1550 x 9102 px: one panel of 35 bars for each of 32 stages
+    assert image.width <= 1800
+    assert image.height <= 1500
+    root = ET.fromstring(render_chart_svg(minneapolis))  # noqa: S314 - our own output
+    assert int(root.get("height")) == image.height
+
+
+def test_minneapolis_chart_draws_the_top_ten_and_others(minneapolis) -> None:
+    g, items = _panels(minneapolis)
+    shown, others = g["shown"], g["others"]
+    assert len(shown) == 10
+    assert len(others) == 25
+    names = {minneapolis.candidates[c] for c in shown}
+    # the winner and the last ones excluded are drawn
+    assert "BETSY HODGES" in names
+    assert {"MARK ANDREW", "DON SAMUELS", "CAM WINTON"} <= names
+    first = minneapolis.rounds[0]
+    others_votes = sum(Fraction(first.tallies[c]) for c in others)
+    texts = [item[3] for item in items if item[0] == "text"]
+    assert f"{decimal_text(others_votes, None)} (25 in the count)" in texts
+    assert "25 others" in texts
+    # the description for screen readers still names every stage
+    svg = render_chart_svg(minneapolis)
+    assert all(f"Stage {rnd.number}: {rnd.action}" in svg for rnd in minneapolis.rounds)
+
+
+def test_minneapolis_chart_stages_drawn_include_first_last_and_say_which(minneapolis) -> None:
+    g, items = _panels(minneapolis)
+    numbers = [rnd.number for rnd in g["rounds"]]
+    assert len(numbers) == 12
+    assert numbers[0] == 1
+    assert numbers[-1] == len(minneapolis.rounds)
+    assert numbers == sorted(set(numbers))
+    texts = [item[3] for item in items if item[0] == "text"]
+    note = next(t for t in texts if t.startswith("Stages drawn: "))
+    assert note.startswith("Stages drawn: " + ", ".join(map(str, numbers)) + " of 32")
+
+
+def test_no_figure_crosses_the_quota_line(minneapolis, calton) -> None:
+    _check_quota_line(minneapolis)
+    _check_quota_line(calton)
+
+
+def _check_quota_line(result: Result) -> None:
+    _, items = _panels(result)
+    lines = [item for item in items if item[0] == "line" and item[2] != item[4]]
+    figures = [
+        item for item in items if item[0] == "text" and item[6] == "start" and item[3][:1].isdigit()
+    ]
+    assert lines
+    checked = 0
+    for _, qx, y1, _, y2, _, _ in lines:
+        for _, x, y, text, *_ in figures:
+            if y1 <= y <= y2 and x - 10 < qx < x + 400:
+                checked += 1
+                right = x + _text_px(text)
+                assert not (x - 3 <= qx <= right + 3), f"{text!r} at {x}..{right} crosses {qx}"
+    assert checked > 10
+
+
+def test_long_names_are_clipped_to_fit_and_kept_whole_in_the_description(tmp_path) -> None:
+    long = "Alexandra Konstantinopoulou-Fitzwilliam of the Very Long Branch Name"
+    blt = tmp_path / "long.blt"
+    blt.write_text(
+        f'3 1\n5 1 2 0\n4 2 3 0\n3 3 1 0\n0\n"{long}"\n"Bo"\n"Cy"\n"Long names"\n',
+        encoding="utf-8",
+    )
+    result = get_method("irv").count(read_blt(blt), CountOptions())
+    g, items = _panels(result)
+    label = g["labels"][0]
+    assert label.endswith("…")
+    assert long.startswith(label[:-1])
+    assert _text_px(label) <= g["label_w"] - 12
+    # a drawn name ends 6 px left of its bars and must start inside the picture
+    names = [item for item in items if item[0] == "text" and item[6] == "end"]
+    assert all(x - _text_px(text) >= 0 for _, x, _, text, *_ in names)
+    assert long in render_chart_svg(result)  # the <desc> keeps it whole
+
+
+def test_small_count_draws_every_candidate_and_stage(calton) -> None:
+    g, _ = _panels(calton)
+    assert g["others"] == []
+    assert len(g["shown"]) == len(calton.candidates)
+    assert [r.number for r in g["rounds"]] == [r.number for r in calton.rounds]

@@ -24,9 +24,13 @@ _FALLBACK_PLACES = 9
 TEXT_WIDTH = 100  # the text report's lines fit in this many columns (names and words kept whole)
 _LABEL_MAX = 40  # a longer name is clipped (…) in the stage table's label column
 _CELL_W, _CELL_H = 52, 20  # a cell of the pairwise matrix in the chart
+_CHART_TOP = 10  # candidates drawn in a chart; the rest are one "others" bar
+_CHART_STAGES = 12  # stages drawn in a chart (4 rows of 3); every stage is in the text report
+_CHART_LABEL_MAX = 200  # px for a name; longer names are clipped with "…"
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 _BLUE, _GREEN, _GREY, _VERMILLION, _INK = "#0072B2", "#009E73", "#999999", "#D55E00", "#1a1a1a"
+_SKY = "#56B4E9"  # the "others" bar
 
 
 # -- numbers ---------------------------------------------------------------------------------
@@ -520,30 +524,157 @@ def _wrap(line: str, indent: str = "  ") -> list[str]:
 
 
 # -- charts ----------------------------------------------------------------------------------
+def _text_px(text: str) -> int:
+    """A generous estimate of ``text``'s width in pixels at 12 px DejaVu Sans (capitals are
+    wider), so that labels are clipped before they run off a panel."""
+    return sum(8 if ch.isupper() or ch.isdigit() else 7 if ch in "mwMW" else 6 for ch in text)
+
+
+def _clip_px(text: str, px: int) -> str:
+    if _text_px(text) <= px:
+        return text
+    while text and _text_px(text + "…") > px:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _chart_candidates(result: Result) -> tuple[list[int], list[int]]:
+    """(the candidates drawn, in the file's order; the rest, drawn as one "others" bar).
+    All are drawn when at most _CHART_TOP + 1 stand; else the _CHART_TOP who went furthest:
+    the elected, then by the last stage they were in, then by their highest tally."""
+    standing = _standing(result)
+    if len(standing) <= _CHART_TOP + 1:
+        return standing, []
+    last_in: dict[int, int] = {}
+    best: dict[int, Fraction] = {}
+    for rnd in result.rounds:
+        for c, value in rnd.tallies.items():
+            last_in[c] = rnd.number
+            best[c] = max(best.get(c, Fraction(0)), Fraction(value))
+    elected = set(result.elected)
+    ranked = sorted(
+        standing,
+        key=lambda c: (c in elected, last_in.get(c, 0), best.get(c, Fraction(0))),
+        reverse=True,
+    )
+    top = set(ranked[:_CHART_TOP])
+    return [c for c in standing if c in top], [c for c in standing if c not in top]
+
+
+def _chart_stages(result: Result, shown: Sequence[int]) -> list[Round]:
+    """At most _CHART_STAGES stages: all when they fit; else the first, the last, up to half
+    the rest where a drawn candidate is elected or excluded, and others spread evenly
+    between (so the middle of a long count is not skipped)."""
+    rounds = list(result.rounds)
+    if len(rounds) <= _CHART_STAGES:
+        return rounds
+    drawn = set(shown)
+
+    def spread(items: list[int], n: int) -> list[int]:
+        if n <= 0 or not items:
+            return []
+        if len(items) <= n:
+            return items
+        return [items[round(k * (len(items) - 1) / max(n - 1, 1))] for k in range(n)]
+
+    last = len(rounds) - 1
+    keyed = [
+        i
+        for i, rnd in enumerate(rounds)
+        if 0 < i < last and drawn & (set(rnd.elected) | set(rnd.excluded))
+    ]
+    chosen = {0, last, *spread(keyed, (_CHART_STAGES - 2) // 2)}
+    rest = [i for i in range(len(rounds)) if i not in chosen]
+    chosen |= set(spread(rest, _CHART_STAGES - len(chosen)))
+    return [rounds[i] for i in sorted(chosen)]
+
+
+def _chart_header(
+    result: Result, drawn: int, others: int, stage_note: str, px: int
+) -> list[tuple[str, bool]]:
+    """The chart's lines under its title and summary, (text, bold), wrapped to ``px``."""
+    header: list[tuple[str, bool]] = []
+    if result.carried is not None:
+        header.append((f"Result: {'Carried' if result.carried else 'Not carried'}", True))
+        if result.notes:
+            header.append((result.notes[0], False))
+    else:
+        header.append(("Elected: " + (", ".join(result.elected_names) or "none"), True))
+    if result.ranking is not None:
+        ranking = " > ".join(
+            " = ".join(result.candidates[c] for c in level) for level in result.ranking
+        )
+        header.append((f"Ranking: {ranking}", False))
+    if others:
+        drawn_note = (
+            f"The {drawn} candidates who went furthest are drawn; the other {others} are "
+            "one bar, \u201cothers\u201d"
+        )
+        header.append((drawn_note, False))
+    if stage_note:
+        header.append((stage_note, False))
+    wrapped: list[tuple[str, bool]] = []
+    for text, bold in header:
+        line = ""
+        for word in text.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and _text_px(candidate) > px:
+                wrapped.append((line, bold))
+                line = "  " + word
+            else:
+                line = candidate
+        wrapped.append((line, bold))
+    return wrapped
+
+
 def _chart_layout(result: Result) -> dict[str, object]:
-    """Shared geometry: one small panel per stage, a bar per candidate, the quota line."""
-    shown = [c for c in range(len(result.candidates)) if c not in result.withdrawn]
-    rounds = list(result.rounds) or []
+    """Shared geometry: one small panel per stage (at most _CHART_STAGES), a bar per drawn
+    candidate (at most _CHART_TOP, the rest as one "others" bar), the quota line."""
+    shown, others = _chart_candidates(result)
+    rounds = _chart_stages(result, shown)
     top = max(
         [max(r.tallies.values(), default=Fraction(0)) for r in rounds]
+        + [sum((Fraction(r.tallies.get(c, 0)) for c in others), Fraction(0)) for r in rounds]
+        + [r.quota for r in rounds if r.quota is not None]
         + [result.quota or Fraction(0), Fraction(1)]
     )
     columns = min(3, max(1, len(rounds)))
-    label_w = min(180, 12 + 7 * max((len(result.candidates[c]) for c in shown), default=4))
+    names = [result.candidates[c] for c in shown] + ([f"{len(others)} others"] if others else [])
+    label_w = min(_CHART_LABEL_MAX, 12 + max((_text_px(n) for n in names), default=32))
     bar_w = 240
-    panel_w = label_w + bar_w + 90
+    panel_w = label_w + bar_w + 130  # room for a figure and "✓ elected" past the quota line
     bar_h, gap = 16, 6
-    panel_h = 46 + len(shown) * (bar_h + gap)
-    header_h = 106 if (result.ranking is not None or result.carried is not None) else 86
+    bars = len(shown) + (1 if others else 0)
+    panel_h = 46 + bars * (bar_h + gap)
+    stage_note = ""
+    if len(rounds) < len(result.rounds):
+        stage_note = (
+            f"Stages drawn: {', '.join(str(r.number) for r in rounds)} of {len(result.rounds)}"
+            " (every stage is in the text report)"
+        )
     legend_h = 30
     rows = math.ceil(len(rounds) / columns) if rounds else 1
     matrix_h = 0
     matrix_w = 0
+    matrix_labels: dict[int, str] = {}
+    matrix_label_w = 0
     if result.pairwise is not None:
-        matrix_h = 60 + (len(shown) + 1) * _CELL_H
-        matrix_w = label_w + 40 + len(shown) * _CELL_W
+        standing = _standing(result)
+        numbered = {c: f"{i + 1}. {result.candidates[c]}" for i, c in enumerate(standing)}
+        matrix_label_w = min(_CHART_LABEL_MAX, 12 + max(_text_px(t) for t in numbered.values()))
+        matrix_labels = {c: _clip_px(t, matrix_label_w - 12) for c, t in numbered.items()}
+        matrix_h = 60 + (len(standing) + 1) * _CELL_H
+        matrix_w = matrix_label_w + 40 + len(standing) * _CELL_W
+    width = max(20 + columns * panel_w, 20 + matrix_w, 680)
+    header = _chart_header(result, len(shown), len(others), stage_note, width - 20)
+    header_h = 66 + 20 * len(header)
     return {
         "shown": shown,
+        "others": others,
+        "labels": {c: _clip_px(result.candidates[c], label_w - 12) for c in shown},
+        "header": header,
+        "matrix_labels": matrix_labels,
+        "matrix_label_w": matrix_label_w,
         "rounds": rounds,
         "top": top,
         "columns": columns,
@@ -555,7 +686,7 @@ def _chart_layout(result: Result) -> dict[str, object]:
         "gap": gap,
         "header_h": header_h,
         "matrix_y": header_h + rows * panel_h,
-        "width": max(20 + columns * panel_w, 20 + matrix_w, 680),
+        "width": width,
         "height": header_h + rows * panel_h + matrix_h + legend_h + 10,
     }
 
@@ -581,6 +712,8 @@ def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple[Any,
     bar_h: int = g["bar_h"]  # type: ignore[assignment]
     gap: int = g["gap"]  # type: ignore[assignment]
     columns: int = g["columns"]  # type: ignore[assignment]
+    labels: Mapping[int, str] = g["labels"]  # type: ignore[assignment]
+    others: Sequence[int] = g["others"]  # type: ignore[assignment]
     yield ("text", 10, 24, result.title or "Count", _INK, True, "start")
     summary = f"{result.method}: {result.seats} seat(s), valid {decimal_text(result.valid, places)}"
     if result.carried is not None:
@@ -588,42 +721,36 @@ def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple[Any,
     if result.quota is not None:
         summary += f", {_quota_label(result).lower()} {decimal_text(result.quota, places)}"
     yield ("text", 10, 44, summary, _INK, False, "start")
-    if result.carried is not None:
-        outcome = "Carried" if result.carried else "Not carried"
-        yield ("text", 10, 64, f"Result: {outcome}", _INK, True, "start")
-        if result.notes:
-            yield ("text", 10, 84, result.notes[0], _INK, False, "start")
-    else:
-        yield (
-            "text",
-            10,
-            64,
-            "Elected: " + (", ".join(result.elected_names) or "none"),
-            _INK,
-            True,
-            "start",
-        )
-    if result.ranking is not None:
-        ranking = " > ".join(
-            " = ".join(result.candidates[c] for c in level) for level in result.ranking
-        )
-        yield ("text", 10, 84, f"Ranking: {ranking}", _INK, False, "start")
+    header: Sequence[tuple[str, bool]] = g["header"]  # type: ignore[assignment]
+    for k, (text, bold) in enumerate(header):
+        yield ("text", 10, 64 + 20 * k, text, _INK, bold, "start")
     rounds: Sequence[Round] = g["rounds"]  # type: ignore[assignment]
     shown: Sequence[int] = g["shown"]  # type: ignore[assignment]
+    rows: list[int | None] = [*shown, *([None] if others else [])]  # None: the others bar
     for index, rnd in enumerate(rounds):
         px = 10 + (index % columns) * g["panel_w"]  # type: ignore[operator]
         py = g["header_h"] + (index // columns) * g["panel_h"]  # type: ignore[operator]
-        action = rnd.action if len(rnd.action) <= 52 else rnd.action[:51] + "…"
-        yield ("text", px, py + 14, f"Stage {rnd.number}: {action}", _INK, True, "start")
+        title = _clip_px(f"Stage {rnd.number}: {rnd.action}", g["panel_w"] - 16)  # type: ignore[operator]
+        yield ("text", px, py + 14, title, _INK, True, "start")
         x0 = px + label_w
         quota = rnd.quota if rnd.quota is not None else result.quota
-        for row, c in enumerate(shown):
+        qx = x0 + int(bar_w * quota / top) if quota else None
+        for row, c in enumerate(rows):
             y = py + 26 + row * (bar_h + gap)
-            status = _status(result, c, rnd.number)
-            colour = {"elected": _GREEN, "excluded": _GREY}.get(status, _BLUE)
-            yield ("text", x0 - 6, y + bar_h - 4, result.candidates[c], _INK, False, "end")
-            value = rnd.tallies.get(c)
-            if value is None:
+            if c is None:
+                standing = [o for o in others if o in rnd.tallies]
+                value: Fraction | int | None = sum(
+                    (Fraction(rnd.tallies[o]) for o in standing), Fraction(0)
+                )
+                status, colour = "others", _SKY
+                name = f"{len(others)} others"
+            else:
+                status = _status(result, c, rnd.number)
+                colour = {"elected": _GREEN, "excluded": _GREY}.get(status, _BLUE)
+                value = rnd.tallies.get(c)
+                name = labels[c]
+            yield ("text", x0 - 6, y + bar_h - 4, name, _INK, False, "end")
+            if value is None or (c is None and not standing):
                 yield ("text", x0 + 4, y + bar_h - 4, "out", _GREY, False, "start")
                 continue
             width = int(bar_w * value / top) if top else 0
@@ -636,20 +763,23 @@ def _bars(result: Result, geometry: Mapping[str, object]) -> Iterable[tuple[Any,
                 label += " ✓ elected"
             elif status == "excluded":
                 label += " ✗ excluded"
-            yield ("text", x0 + max(width, 1) + 4, y + bar_h - 4, label, _INK, False, "start")
-        if quota:
-            qx = x0 + int(bar_w * quota / top)
-            y_end = py + 26 + len(g["shown"]) * (bar_h + gap)  # type: ignore[arg-type]
+            elif c is None:
+                label += f" ({len(standing)} in the count)"
+            lx = x0 + max(width, 1) + 4
+            if qx is not None and lx <= qx + 3 and lx + _text_px(label) >= qx - 3:
+                lx = qx + 6  # the figure would cross the quota line: put it past the line
+            yield ("text", lx, y + bar_h - 4, label, _INK, False, "start")
+        if qx is not None:
+            y_end = py + 26 + len(rows) * (bar_h + gap)
             yield ("line", qx, py + 20, qx, y_end, _VERMILLION, True)
     if result.pairwise is not None:
         yield from _matrix(result, g)
     legend_y = g["height"] - 22  # type: ignore[operator]
     x = 10
-    for colour, text in (
-        (_BLUE, "continuing"),
-        (_GREEN, "elected"),
-        (_GREY, "excluded"),
-    ):
+    legend = [(_BLUE, "continuing"), (_GREEN, "elected"), (_GREY, "excluded")]
+    if others:
+        legend.append((_SKY, "others"))
+    for colour, text in legend:
         yield ("rect", x, legend_y - 11, 14, 14, colour)
         yield ("text", x + 20, legend_y, text, _INK, False, "start")
         x += 120
@@ -667,7 +797,8 @@ def _matrix(result: Result, g: Mapping[str, object]) -> Iterable[tuple[Any, ...]
     assert result.pairwise is not None
     d = result.pairwise
     shown = _standing(result)
-    label_w: int = g["label_w"]  # type: ignore[assignment]
+    label_w: int = g["matrix_label_w"]  # type: ignore[assignment]
+    labels: Mapping[int, str] = g["matrix_labels"]  # type: ignore[assignment]
     top: int = g["matrix_y"] + 10  # type: ignore[operator]
     yield (
         "text",
@@ -684,7 +815,7 @@ def _matrix(result: Result, g: Mapping[str, object]) -> Iterable[tuple[Any, ...]
         yield ("text", x0 + j * _CELL_W + _CELL_W // 2, y0 + 14, str(j + 1), _INK, True, "middle")
     for i, a in enumerate(shown):
         y = y0 + (i + 1) * _CELL_H
-        yield ("text", x0 - 6, y + 14, f"{i + 1}. {result.candidates[a]}", _INK, False, "end")
+        yield ("text", x0 - 6, y + 14, labels[a], _INK, False, "end")
         for j, b in enumerate(shown):
             x = x0 + j * _CELL_W
             if a == b:
