@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from moot.errors import RefusalCode
 from moot.motions import queries
 from moot.motions.errors import MotionError
 
@@ -92,7 +93,9 @@ def put_to_vote(
     from moot.polls.actions import PollError, do_create_poll, do_open_poll
 
     if meeting.state == "closed":
-        raise MotionError("The meeting has closed; nothing more can be put to its vote.")
+        raise MotionError(
+            "The meeting has closed; nothing more can be put to its vote.", code=RefusalCode.STATE
+        )
     majority = majority_for(meeting, decision)
     try:
         poll = do_create_poll(
@@ -110,7 +113,7 @@ def put_to_vote(
         )
         return do_open_poll(poll, acting_user=acting_user)
     except PollError as exc:
-        raise MotionError(exc.message, clause=exc.clause, field=exc.field) from exc
+        raise MotionError(exc.message, clause=exc.clause, field=exc.field, code=exc.code) from exc
 
 
 def close_poll(poll: Any, acting_user: User | None) -> Any:
@@ -121,4 +124,4 @@ def close_poll(poll: Any, acting_user: User | None) -> Any:
     try:
         return do_close_poll(poll, acting_user=acting_user)
     except PollError as exc:
-        raise MotionError(exc.message, clause=exc.clause) from exc
+        raise MotionError(exc.message, clause=exc.clause, code=exc.code) from exc

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from moot.audit.actions import record
+from moot.errors import RefusalCode
 from moot.motions import queries
 from moot.motions.actions._common import lock_motion
 from moot.motions.actions._voting import close_poll, figures_of, put_to_vote
@@ -32,7 +33,8 @@ def _check_amendable(motion: Motion) -> None:
     if motion.state not in {MotionState.TABLED, MotionState.ADMITTED}:
         raise MotionError(
             f"Motion {motion.number} is {motion.get_state_display()}; it can be amended only "
-            "before it is put to the vote."
+            "before it is put to the vote.",
+            code=RefusalCode.STATE,
         )
 
 
@@ -132,7 +134,8 @@ def do_accept_amendment(amendment: Amendment, *, acting_user: User | None) -> Am
     if amendment.state != AmendmentState.PROPOSED:
         raise MotionError(
             f"Amendment {amendment.number} is {amendment.get_state_display()}; only a proposed "
-            "amendment can be accepted."
+            "amendment can be accepted.",
+            code=RefusalCode.STATE,
         )
     _check_applies(motion, amendment)
     before, after = _apply(motion, amendment, AmendmentState.ACCEPTED)
@@ -153,7 +156,8 @@ def do_withdraw_amendment(amendment: Amendment, *, acting_user: User | None) -> 
     if amendment.state != AmendmentState.PROPOSED:
         raise MotionError(
             f"Amendment {amendment.number} is {amendment.get_state_display()}; only a proposed "
-            "amendment can be withdrawn."
+            "amendment can be withdrawn.",
+            code=RefusalCode.STATE,
         )
     amendment.state = AmendmentState.WITHDRAWN
     amendment.save(update_fields=["state"])
@@ -182,12 +186,14 @@ def do_open_amendment_vote(
     if amendment.state != AmendmentState.PROPOSED:
         raise MotionError(
             f"Amendment {amendment.number} is {amendment.get_state_display()}; only a proposed "
-            "amendment can be put to the vote."
+            "amendment can be put to the vote.",
+            code=RefusalCode.STATE,
         )
     _check_applies(motion, amendment)
     if motion.amendments.filter(state=AmendmentState.VOTING).exists():
         raise MotionError(
-            "Another amendment is being voted on; amendments are taken one at a time."
+            "Another amendment is being voted on; amendments are taken one at a time.",
+            code=RefusalCode.STATE,
         )
     amendment.poll = put_to_vote(
         motion.meeting,
@@ -218,7 +224,9 @@ def do_close_amendment_vote(amendment: Amendment, *, acting_user: User | None) -
     """Close the amendment's vote; carried, it becomes part of the motion's text."""
     amendment = Amendment.objects.select_for_update(of=("self",)).get(pk=amendment.pk)
     if amendment.state != AmendmentState.VOTING or amendment.poll is None:
-        raise MotionError(f"Amendment {amendment.number} is not being voted on.")
+        raise MotionError(
+            f"Amendment {amendment.number} is not being voted on.", code=RefusalCode.STATE
+        )
     motion = lock_motion(amendment.motion)
     poll = close_poll(amendment.poll, acting_user)
     figures = figures_of(poll, "amendment")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from moot.audit.actions import record
+from moot.errors import RefusalCode
 from moot.motions.actions._common import lock_motion
 from moot.motions.audit_verbs import AuditVerb
 from moot.motions.errors import MotionError
@@ -28,7 +29,8 @@ def do_forward_motion(motion: Motion, *, acting_user: User | None) -> Motion:
     if motion.state != MotionState.CARRIED:
         raise MotionError(
             f"Motion {motion.number} is {motion.get_state_display()}; only a carried motion can "
-            "be forwarded."
+            "be forwarded.",
+            code=RefusalCode.STATE,
         )
     parent = motion.meeting.unit.parent
     if parent is None:
@@ -54,7 +56,8 @@ def do_withdraw_motion(motion: Motion, *, reason: str = "", acting_user: User | 
     if motion.state not in {MotionState.TABLED, MotionState.ADMITTED}:
         raise MotionError(
             f"Motion {motion.number} is {motion.get_state_display()}; it can be withdrawn only "
-            "before it is put to the vote."
+            "before it is put to the vote.",
+            code=RefusalCode.STATE,
         )
     before = motion.state
     motion.state = MotionState.WITHDRAWN
@@ -78,7 +81,8 @@ def do_remit_motion(motion: Motion, *, to: str, acting_user: User | None) -> Mot
     if motion.state not in {MotionState.TABLED, MotionState.ADMITTED}:
         raise MotionError(
             f"Motion {motion.number} is {motion.get_state_display()}; only a motion not yet "
-            "voted on can be remitted."
+            "voted on can be remitted.",
+            code=RefusalCode.STATE,
         )
     if not to.strip():
         raise MotionError("Say to whom the motion is remitted.", field="to")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from moot.audit.actions import record
+from moot.errors import RefusalCode
 from moot.motions import queries
 from moot.motions.actions._common import lock_motion
 from moot.motions.actions._voting import close_poll, figures_of, majority_for, put_to_vote
@@ -61,11 +62,15 @@ def do_rule_on_motion(
     if not motion.is_open or motion.state == MotionState.DEBATED:
         raise MotionError(
             f"Motion {motion.number} is {motion.get_state_display()}; it can be ruled on only "
-            "before it is put to the vote."
+            "before it is put to the vote.",
+            code=RefusalCode.STATE,
         )
     current = queries.current_ruling(motion)
     if current is not None and current.challenge == ChallengeOutcome.PENDING:
-        raise MotionError("A challenge to the current ruling is being voted on; close it first.")
+        raise MotionError(
+            "A challenge to the current ruling is being voted on; close it first.",
+            code=RefusalCode.STATE,
+        )
     if category:
         found = queries.category_for(meeting, category)
         if found is None:
@@ -160,10 +165,14 @@ def do_challenge_ruling(
         )
     current = queries.current_ruling(motion)
     if current is None or current.pk != ruling.pk:
-        raise MotionError("A later ruling replaced this one; challenge that ruling instead.")
+        raise MotionError(
+            "A later ruling replaced this one; challenge that ruling instead.",
+            code=RefusalCode.STATE,
+        )
     if ruling.challenge:
         raise MotionError(
-            f"This ruling has already been challenged ({ruling.get_challenge_display()})."
+            f"This ruling has already been challenged ({ruling.get_challenge_display()}).",
+            code=RefusalCode.CONFLICT,
         )
     if moved_by is not None:
         check_mover(motion.meeting, moved_by, "challenger", acting_user=acting_user)
@@ -209,7 +218,9 @@ def do_close_challenge(ruling: Ruling, *, acting_user: User | None) -> Ruling:
         .get(pk=ruling.pk)
     )
     if ruling.challenge != ChallengeOutcome.PENDING or ruling.challenge_poll is None:
-        raise MotionError("There is no challenge to this ruling being voted on.")
+        raise MotionError(
+            "There is no challenge to this ruling being voted on.", code=RefusalCode.STATE
+        )
     poll = close_poll(ruling.challenge_poll, acting_user)
     figures = figures_of(poll, "overturn_chair")
     motion = lock_motion(ruling.motion)

@@ -166,7 +166,10 @@ def do_table_motion(
     if not text.strip():
         raise MotionError("Write the text of the motion.", field="text")
     if meeting.state == "closed":
-        raise MotionError("The meeting has closed; motions can no longer be tabled for it.")
+        raise MotionError(
+            "The meeting has closed; motions can no longer be tabled for it.",
+            code=RefusalCode.STATE,
+        )
     tabled_on = tabled_on or timezone.localdate()
     clause = check_deadline(meeting, tabled_on)
     if proposer_kind == ProposerKind.MEMBER and proposer is None:
@@ -230,7 +233,8 @@ def do_composite_motions(
         if motion.state not in {MotionState.TABLED, MotionState.ADMITTED}:
             raise MotionError(
                 f"Motion {motion.number} is {motion.get_state_display()}; only motions not yet "
-                "voted on can be composited."
+                "voted on can be composited.",
+                code=RefusalCode.STATE,
             )
     title = " ".join(title.split())
     if not title:

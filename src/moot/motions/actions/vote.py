@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from moot.audit.actions import record
+from moot.errors import RefusalCode
 from moot.members.errors import ActionError
 from moot.motions import queries
 from moot.motions.actions._common import lock_motion
@@ -35,12 +36,15 @@ def do_open_motion_vote(
     motion = lock_motion(motion)
     if motion.state not in {MotionState.TABLED, MotionState.ADMITTED}:
         raise MotionError(
-            f"Motion {motion.number} is {motion.get_state_display()}; it cannot be put to the vote."
+            f"Motion {motion.number} is {motion.get_state_display()}; it cannot be put to the "
+            "vote.",
+            code=RefusalCode.STATE,
         )
     current = queries.current_ruling(motion)
     if current is not None and current.challenge == ChallengeOutcome.PENDING:
         raise MotionError(
-            "A challenge to the chair's ruling on this motion is being voted on; close it first."
+            "A challenge to the chair's ruling on this motion is being voted on; close it first.",
+            code=RefusalCode.STATE,
         )
     pending = list(
         motion.amendments.filter(
@@ -51,7 +55,8 @@ def do_open_motion_vote(
         numbers = ", ".join(str(n) for n in pending)
         raise MotionError(
             f"Deal with amendment {numbers} first: accept, vote on or withdraw each amendment "
-            "before the motion is put."
+            "before the motion is put.",
+            code=RefusalCode.STATE,
         )
     text = queries.text_as_amended(motion)
     motion.poll = put_to_vote(
@@ -89,7 +94,9 @@ def do_close_motion_vote(motion: Motion, *, acting_user: User | None) -> Motion:
     """Close the motion's poll (counted by moot.polls) and record the outcome on the motion."""
     motion = lock_motion(motion)
     if motion.poll is None:
-        raise MotionError(f"Motion {motion.number} has not been put to the vote.")
+        raise MotionError(
+            f"Motion {motion.number} has not been put to the vote.", code=RefusalCode.STATE
+        )
     close_poll(motion.poll, acting_user)
     return do_record_motion_outcome(motion, acting_user=acting_user)
 
@@ -104,11 +111,13 @@ def do_record_motion_outcome(motion: Motion, *, acting_user: User | None) -> Mot
 
     motion = lock_motion(motion)
     if motion.state != MotionState.DEBATED or motion.poll is None:
-        raise MotionError(f"Motion {motion.number} has no vote awaiting its outcome.")
+        raise MotionError(
+            f"Motion {motion.number} has no vote awaiting its outcome.", code=RefusalCode.STATE
+        )
     poll = motion.poll
     poll.refresh_from_db()
     if poll.state != "closed":
-        raise MotionError("The vote is still open; close it first.")
+        raise MotionError("The vote is still open; close it first.", code=RefusalCode.STATE)
     figures = figures_of(poll, "motion")
     motion.outcome = "carried" if figures.carried else "lost"
     motion.state = MotionState.CARRIED if figures.carried else MotionState.LOST
