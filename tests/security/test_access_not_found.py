@@ -54,6 +54,18 @@ def test_another_units_member_gets_the_404_of_a_record_that_does_not_exist() -> 
         assert (existing.status_code, missing.status_code) == (404, 404), what
         assert existing.json() == missing.json(), what
         assert existing.json()["code"] == "not_found"
+        if what == "poll":  # a vote in it, refused: the same 404 as for a poll that is not there
+            existing, missing = (
+                stranger.post(
+                    f"/api/polls/{poll_id}/cast",
+                    data={"choice": "yes"},
+                    content_type="application/json",
+                    headers={"X-CSRFToken": CSRF},
+                )
+                for poll_id in (record_id, MISSING)
+            )
+            assert (existing.status_code, missing.status_code) == (404, 404)
+            assert existing.json() == missing.json()
 
         paths = (reverse(page, args=[record_id]), reverse(page, args=[MISSING]))
         existing, missing = (stranger.get(path) for path in paths)

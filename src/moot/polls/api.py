@@ -17,6 +17,7 @@ from moot.api_common import caller as _user
 from moot.polls import queries
 from moot.polls.access import access_poll
 from moot.polls.actions import do_cast_ballot, do_close_poll, do_open_poll
+from moot.polls.errors import PollError
 from moot.polls.hooks import option_details
 from moot.polls.models import Poll
 
@@ -155,7 +156,13 @@ def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Status:
     if poll is None:
         raise Http404("No such poll.")
     member = queries.voter_for_user(user.pk)  # with the status and edition for the cast
-    do_cast_ballot(poll, member, payload.choice, acting_user=user)
+    try:
+        do_cast_ballot(poll, member, payload.choice, acting_user=user)
+    except PollError:
+        # A poll the caller may not see is answered as one that does not exist, refusal or not
+        # (moot.access); asked only once the cast is refused, so a vote reads nothing more.
+        access_poll(poll_id, user)
+        raise
     return Status(201, {"detail": "Your vote has been recorded."})
 
 
