@@ -111,8 +111,7 @@ def current(request: HttpRequest) -> HttpResponse:
     """GET /rulebook/ (?on=YYYY-MM-DD): the edition in force, clause by clause."""
     if not request.user.has_perm("rulebook.view"):
         raise PermissionDenied("The rulebook is shown to members and staff.")
-    from moot.units.models import AdoptedEdition
-    from moot.units.queries import adopted_edition_on, edition_in_force
+    from moot.units.queries import adopted_edition_on, adopted_editions, edition_in_force
 
     today = timezone.localdate()
     error = ""
@@ -130,7 +129,7 @@ def current(request: HttpRequest) -> HttpResponse:
         for name, value in _fields_of(edition)
         if name not in skip and value not in (None, "", (), [], {})
     ]
-    editions = list(AdoptedEdition.objects.select_related("adopted_by").order_by("-effective_from"))
+    editions = adopted_editions()
     return render(
         request,
         "site/rulebook.html",

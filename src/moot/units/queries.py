@@ -40,6 +40,11 @@ def parse_adopted_edition(adopted: AdoptedEdition) -> rulebook.Edition:
     )
 
 
+def adopted_editions() -> list[AdoptedEdition]:
+    """Every adopted rulebook edition with who adopted it, the latest first."""
+    return list(AdoptedEdition.objects.select_related("adopted_by").order_by("-effective_from"))
+
+
 def adopted_edition_on(on: datetime.date) -> AdoptedEdition | None:
     """The adoption in force on ``on``: the latest with ``effective_from`` on or before it."""
     return AdoptedEdition.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
