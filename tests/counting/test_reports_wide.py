@@ -269,3 +269,27 @@ def test_small_count_draws_every_candidate_and_stage(calton) -> None:
     assert g["others"] == []
     assert len(g["shown"]) == len(calton.candidates)
     assert [r.number for r in g["rounds"]] == [r.number for r in calton.rounds]
+
+
+def test_wide_condorcet_chart_draws_the_top_of_the_ranking(tmp_path) -> None:
+    """20 options: the grid would be 20 x 20 cells; the chart draws the ranking's top 10."""
+    import random
+
+    rng = random.Random(3)
+    lines = ["20 1"]
+    lines += ["1 " + " ".join(map(str, rng.sample(range(1, 21), 6))) + " 0" for _ in range(60)]
+    lines += ["0", *(f'"Option {i}"' for i in range(1, 21)), '"Wide Condorcet"']
+    blt = tmp_path / "wide.blt"
+    blt.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = get_method("schulze").count(read_blt(blt), CountOptions())
+    assert result.ranking is not None
+    g, items = _panels(result)
+    order = [c for level in result.ranking for c in level]
+    assert not any(order[9] in level and order[10] in level for level in result.ranking)
+    assert set(g["shown"]) == set(order[:10])  # no tie across the cut in this data
+    assert list(g["matrix_labels"]) == g["shown"]
+    grid = [item for item in items if item[0] == "rect" and (item[3], item[4]) == (50, 18)]
+    assert len(grid) == 10 * 9  # the cells of the drawn candidates, off the diagonal
+    texts = [item[3] for item in items if item[0] == "text"]
+    assert "The pairwise grid compares the drawn candidates only" in texts
+    assert render_text(result).count("Option 20") >= 2  # the text report keeps everyone

@@ -541,7 +541,8 @@ def _clip_px(text: str, px: int) -> str:
 def _chart_candidates(result: Result) -> tuple[list[int], list[int]]:
     """(the candidates drawn, in the file's order; the rest, drawn as one "others" bar).
     All are drawn when at most _CHART_TOP + 1 stand; else the _CHART_TOP who went furthest:
-    the elected, then by the last stage they were in, then by their highest tally."""
+    the elected, then (a Condorcet count) by their place in the ranking, then by the last
+    stage they were in, then by their highest tally."""
     standing = _standing(result)
     if len(standing) <= _CHART_TOP + 1:
         return standing, []
@@ -552,9 +553,15 @@ def _chart_candidates(result: Result) -> tuple[list[int], list[int]]:
             last_in[c] = rnd.number
             best[c] = max(best.get(c, Fraction(0)), Fraction(value))
     elected = set(result.elected)
+    place = {c: -k for k, level in enumerate(result.ranking or ()) for c in level}
     ranked = sorted(
         standing,
-        key=lambda c: (c in elected, last_in.get(c, 0), best.get(c, Fraction(0))),
+        key=lambda c: (
+            c in elected,
+            place.get(c, 0),
+            last_in.get(c, 0),
+            best.get(c, Fraction(0)),
+        ),
         reverse=True,
     )
     top = set(ranked[:_CHART_TOP])
@@ -659,7 +666,7 @@ def _chart_layout(result: Result) -> dict[str, object]:
     matrix_labels: dict[int, str] = {}
     matrix_label_w = 0
     if result.pairwise is not None:
-        standing = _standing(result)
+        standing = list(shown)  # with many candidates, the grid of the drawn ones only
         numbered = {c: f"{i + 1}. {result.candidates[c]}" for i, c in enumerate(standing)}
         matrix_label_w = min(_CHART_LABEL_MAX, 12 + max(_text_px(t) for t in numbered.values()))
         matrix_labels = {c: _clip_px(t, matrix_label_w - 12) for c, t in numbered.items()}
@@ -667,6 +674,8 @@ def _chart_layout(result: Result) -> dict[str, object]:
         matrix_w = matrix_label_w + 40 + len(standing) * _CELL_W
     width = max(20 + columns * panel_w, 20 + matrix_w, 680)
     header = _chart_header(result, len(shown), len(others), stage_note, width - 20)
+    if others and result.pairwise is not None:
+        header.append(("The pairwise grid compares the drawn candidates only", False))
     header_h = 66 + 20 * len(header)
     return {
         "shown": shown,
@@ -796,7 +805,7 @@ def _matrix(result: Result, g: Mapping[str, object]) -> Iterable[tuple[Any, ...]
     words "wins"/"loses" are not needed: the numbers show it, the colour only helps)."""
     assert result.pairwise is not None
     d = result.pairwise
-    shown = _standing(result)
+    shown: Sequence[int] = list(g["matrix_labels"])  # type: ignore[call-overload]
     label_w: int = g["matrix_label_w"]  # type: ignore[assignment]
     labels: Mapping[int, str] = g["matrix_labels"]  # type: ignore[assignment]
     top: int = g["matrix_y"] + 10  # type: ignore[operator]
