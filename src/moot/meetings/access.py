@@ -142,3 +142,19 @@ def access_unit_for_meetings(unit_slug: str, user: Any) -> Any:
     if not user.has_perm("meetings.manage_meeting", unit):
         raise PermissionDenied("Only the unit's officers or national staff can do this.")
     return unit
+
+
+def access_member_of_unit_by_number(number: str, unit: Any, *, field: str) -> Any:
+    """A member of ``unit`` named by membership number (the chair a meeting's officers choose):
+    the same refusal for a number nobody has and for one of another unit, so the answer names
+    nobody outside the unit; each look-up counts against the caller's limit (moot.limits)."""
+    from moot.limits import note_number_lookup
+    from moot.members.models import Member
+    from moot.members.queries import member_belongs_to
+
+    text = (number or "").strip().upper()
+    member = Member.objects.filter(number=text).first() if text else None
+    note_number_lookup(member, field=field)
+    if member is None or not member_belongs_to(member, unit):
+        raise Refusal(f"No member of {unit.name} has the number {text}.", field=field)
+    return member

@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from moot.errors import show_refusal
-from moot.limits import note_number_lookup
-from moot.meetings.access import access_meeting
+from moot.meetings.access import access_meeting, access_member_of_unit_by_number
 from moot.meetings.actions.officers import (
     do_change_meeting_chair,
     do_record_outside_notice,
@@ -39,19 +38,11 @@ class ChangeChairForm(TextGuardMixin, forms.Form):
         self.meeting = meeting
 
     def clean_chair(self) -> Any:
-        from moot.members.models import Member
-        from moot.members.queries import member_belongs_to
-
-        number = self.cleaned_data["chair"].strip().upper()
-        member = Member.objects.filter(number=number).first()
-        note_number_lookup(member, field="chair")
         # The same answer for a number that does not exist and one of another unit: the form
-        # names nobody outside the meeting's unit.
-        if member is None or not member_belongs_to(member, self.meeting.unit):
-            raise forms.ValidationError(
-                f"No member of {self.meeting.unit.name} has the number {number}."
-            )
-        return member
+        # names nobody outside the meeting's unit (a Refusal is a ValidationError).
+        return access_member_of_unit_by_number(
+            self.cleaned_data["chair"], self.meeting.unit, field="chair"
+        )
 
 
 class OutsideNoticeForm(TextGuardMixin, forms.Form):
