@@ -2,8 +2,10 @@
 putting a motion to the vote and closing it. Votes themselves are cast through ``/polls``.
 
 Refusals by the rules (a late motion, a ruling without reasons, a proscribed organisation …) are
-answered 422 with ``detail`` (what and how to fix it) and ``clause`` (which rule); 403 when the
-caller may not do it, 404 when there is no such thing. The chair's private "likely not competent"
+answered 422 with ``detail`` (what and how to fix it) and ``clause`` (which rule); 409 when the
+motion's (or the meeting's) state does not allow it now; 403 when the caller may not do it or a
+named mover or seconder may not take part; 404 when there is no such thing or the caller may not
+see it. The chair's private "likely not competent"
 note (``chair_flags``) is empty for everyone but the chair of the meeting and national staff."""
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ from moot.units.access import access_organisation, access_organisation_by_slug, 
 router = Router(tags=["motions"], auth=API_AUTH)
 
 
-REFUSALS: dict[int, Any] = {403: Message, 404: Message, 422: Message}
+# Each a Message (moot.api.errors answers every refusal).
+REFUSALS: dict[int, Any] = {403: Message, 404: Message, 409: Message, 422: Message}
 
 
 class LineOut(Schema):
