@@ -152,3 +152,30 @@ def test_details_nested_in_a_change_are_hidden_too(world: World) -> None:
     (shown,) = shown_to([event], world.users["auditor"])
     assert shown.after == {"changes": {"phone": HIDDEN, "notes": [f"write to {HIDDEN}"]}}
     assert shown.redacted
+
+
+def test_the_trail_keeps_back_a_reason_exactly_where_the_member_pages_do(world: World) -> None:
+    """An arrears note stays readable to who sees the record; a suspension's reason does not,
+    nor a change whose statuses cannot be read (the safe default)."""
+    target = world.target
+    with transaction.atomic():
+        for before, after, reason in (
+            ("active", "in_arrears", "Direct debit failed twice"),
+            ("suspended", "active", "No case to answer on complaint 17"),
+            (None, None, "A change of unknown kind"),
+        ):
+            record(
+                actor=world.users["national_staff"],
+                verb="members.change_member_status",
+                object_type="members.member",
+                object_id=target.pk,
+                object_repr=str(target),
+                before={"status": before} if before else None,
+                after={"status": after} if after else None,
+                reason=reason,
+            )
+    shown = {e.reason for e in shown_to(AuditEvent.objects.order_by("seq"), world.users["chair"])}
+    assert "Direct debit failed twice" in shown
+    assert "No case to answer on complaint 17" not in shown
+    assert "A change of unknown kind" not in shown
+    assert REASON not in shown

@@ -8,8 +8,11 @@ event is about:
 * e-mail address, phone, postal address, postcode and date of birth:
   ``members.view_member_contact``;
 * the self-described gender: ``members.view_member_sensitive``;
-* the reason and reference of a change of standing (a suspension's "Complaint 17: …"):
-  ``members.view_standing_reason``; the standing and its date stay visible;
+* the reason and reference of a change of standing to or from a status whose reason the member
+  pages keep back (a suspension's "Complaint 17: …"): ``members.view_standing_reason``; the
+  standing and its date stay visible. Which statuses those are is the members app's rule,
+  registered with ``register_standing_rule`` when it loads (until then, and for an event whose
+  statuses cannot be read, every such reason is hidden);
 * the e-mail address in the label of who acted, when that person is a member: their
   ``members.view_member_contact``.
 
@@ -26,7 +29,7 @@ name objects: the audit app sits below the members app and imports nothing of it
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -49,6 +52,30 @@ STANDING_KEYS = frozenset({"reason", "reference"})
 _EMAIL = re.compile(r"[^\s<>@()\"',;:]+@[^\s<>@()\"',;:]+\.[^\s<>@()\"',;:]+")
 _MEMBER_LABEL = "members.member"
 _UNKNOWN = -1  # an event about a member whose id cannot be read: hide every detail
+
+
+def _every_status_restricted(status: str) -> bool:
+    return True
+
+
+_standing_rule: list[Callable[[str], bool]] = [_every_status_restricted]
+
+
+def register_standing_rule(rule: Callable[[str], bool]) -> None:
+    """Say which statuses keep their reason back (``rule(status)`` is True for those); the
+    members app registers ``members.disclosure.reason_is_restricted`` so that the trail hides
+    what the member pages hide, no more (an arrears note stays readable to who sees the
+    record), without the audit app importing it."""
+    _standing_rule[0] = rule
+
+
+def _reason_restricted(event: AuditEvent) -> bool:
+    statuses = [
+        side.get("status") for side in (event.before, event.after) if isinstance(side, dict)
+    ]
+    if not statuses or any(not isinstance(status, str) for status in statuses):
+        return True
+    return any(_standing_rule[0](status) for status in statuses)
 
 
 @dataclass(frozen=True)
@@ -175,7 +202,7 @@ def _redact(event: AuditEvent, sight: _Sight, actor_contact: bool) -> ShownEvent
         hidden |= CONTACT_KEYS
     if not sight.sensitive:
         hidden |= SENSITIVE_KEYS
-    standing = event.verb in STANDING_VERBS
+    standing = event.verb in STANDING_VERBS and _reason_restricted(event)
     if standing and not sight.standing_reason:
         hidden |= STANDING_KEYS
     changed = False
