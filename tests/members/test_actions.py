@@ -157,7 +157,7 @@ def test_status_change_refusals(officer, status, start_days_ago, message):
 def test_status_change_cannot_start_before_current_interval(officer):
     member = MemberFactory(joined_weeks_ago=50)
     do_change_member_status(member, "lapsed", days_ago(10), reason="x", acting_user=officer)
-    with pytest.raises(ActionError, match="must start after"):
+    with pytest.raises(ActionError, match="cannot start before"):
         do_change_member_status(member, "active", days_ago(20), reason="x", acting_user=officer)
 
 

@@ -15,10 +15,17 @@ role is national unless limited to a unit. Superusers pass every check (Django's
 * members.view_member_sensitive (Member): the self-described gender: the member, a secretary or
   chair over them (the balance rules), national staff;
 * members.view_standing_reason (Member): the reason and reference of a suspension or expulsion
-  (e.g. "Complaint 17: …", "case:17"): the member and complaints staff over them, never a
-  political office (EHRC 2020; RULES.md §10); others see the standing and its date
-  (members.disclosure applies it);
-* members.change_member, members.invite_member (Member): secretaries over them, national staff;
+  (e.g. "Complaint 17: …", "case:17"): the member, complaints staff over them and whoever the
+  rulebook lets record a suspension, never a political office (EHRC 2020; RULES.md §10);
+  others see the standing and its date (members.disclosure applies it);
+* members.change_member, members.invite_member (Member): secretaries over them, national staff
+  — a member's details, not their status;
+* members.record_suspension (Member): suspending a member pending investigation and lifting it:
+  complaints staff over them, and national staff only when the rulebook says
+  ([membership.register] suspensions); whoever may record it may read its reason;
+* members.record_expulsion (Member): complaints staff over them, recording the disciplinary
+  panel's decision; lapse, a resignation recorded on the member's behalf, readmission and every
+  other status are members.decide_register (members.register.status_change_refusal);
 * members.decide_register (Member, Unit or None): the register's authority, as the rulebook
   in force says ([membership.register]): national staff (the membership office), or also the
   secretaries over the member or unit when the edition leaves the register to them — admits
@@ -205,6 +212,21 @@ def may_propose_to_register(user: Any, obj: Any = None) -> bool:
     return bool(is_secretary_over_member(user, obj))
 
 
+# --- who records a member's status (RULES.md §10: the complaints process, not politics) -------
+
+
+@rules.predicate
+def may_record_suspension(user: Any, member: Any = None) -> bool:
+    """Who suspends a member pending investigation, and lifts the suspension: complaints staff
+    over them; national staff too only when the edition in force says so
+    ([membership.register] suspensions = "complaints_and_national_staff")."""
+    if member is None:
+        return False
+    if is_complaints_staff_over_member(user, member):
+        return True
+    return register_rules().national_staff_suspend and bool(is_staff_over_member(user, member))
+
+
 # --- audit ----------------------------------------------------------------------------------
 
 # Which permission lets a person change each kind of object, for audit.view_history.
@@ -244,7 +266,11 @@ PERMISSIONS: dict[str, Any] = {
     | is_secretary_over_member
     | is_staff_over_member
     | is_complaints_staff_over_member,
-    "members.view_standing_reason": is_the_member | is_complaints_staff_over_member,
+    "members.view_standing_reason": is_the_member
+    | is_complaints_staff_over_member
+    | may_record_suspension,
+    "members.record_suspension": may_record_suspension,
+    "members.record_expulsion": is_complaints_staff_over_member,
     "members.view_member_sensitive": is_the_member
     | is_balance_officer_over_member
     | is_staff_over_member,

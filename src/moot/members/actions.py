@@ -312,9 +312,9 @@ def check_status_change(
             raise ActionError(
                 f"{member} is already {current.get_status_display()} (since {current.start})"
             )
-        if start <= current.start:
+        if start < current.start:
             raise ActionError(
-                f"the change must start after {current.start}, when the current status "
+                f"the change cannot start before {current.start}, when the current status "
                 f"({current.get_status_display()}) began"
             )
     if status == MemberStatus.APPLIED and current is not None:
@@ -343,18 +343,34 @@ def do_change_member_status(
     """
     member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     current = check_status_change(member, status, start)
-    before = {"status": member.status, "since": current.start if current else None}
-    if current is not None:
-        current.end = start
-        current.save(update_fields=["end"])
-    period = MembershipPeriod.objects.create(
-        member=member,
-        status=status,
-        start=start,
-        reason=reason,
-        reference=reference,
-        recorded_by=acting_user,
-    )
+    before: dict[str, Any] = {"status": member.status, "since": current.start if current else None}
+    if current is not None and current.start == start:
+        # A second change on the day the current status began (a suspension, then the
+        # expulsion; or a mistake corrected): the day's interval is replaced, not closed as an
+        # empty one. What it said stays in this audit event (finding J).
+        before["replaced"] = {
+            "status": current.status,
+            "reference": current.reference,
+            "recorded_by": current.recorded_by_id,
+        }
+        current.status = status
+        current.reason = reason
+        current.reference = reference
+        current.recorded_by = acting_user
+        current.save(update_fields=["status", "reason", "reference", "recorded_by"])
+        period = current
+    else:
+        if current is not None:
+            current.end = start
+            current.save(update_fields=["end"])
+        period = MembershipPeriod.objects.create(
+            member=member,
+            status=status,
+            start=start,
+            reason=reason,
+            reference=reference,
+            recorded_by=acting_user,
+        )
     member.status = status
     member.save(update_fields=["status", "updated_at"])
     if status in ENDS_MEMBERSHIP and member.user_id is not None:

@@ -310,3 +310,68 @@ def readmission_refusal(member: Member, status: str, user: Any) -> str:
         "for the membership office" + (f" (clause {clause})" if clause else "") + "; ask it to "
         "readmit them"
     )
+
+
+SUSPENSION = MemberStatus.SUSPENDED
+
+
+def status_authority(member: Member, status: str) -> str:
+    """Which permission records moving ``member`` to ``status`` (RULES.md §10: discipline is
+    the complaints process's, never a political office's): suspending or lifting a suspension
+    members.record_suspension; expelling members.record_expulsion (the disciplinary panel's
+    decision, recorded by complaints staff); every other change — a lapse, arrears, a
+    resignation recorded on the member's behalf, admission, readmission — the register's
+    authority (members.decide_register)."""
+    if status == SUSPENSION or (member.status == SUSPENSION and status in MEMBER_AGAIN):
+        return "members.record_suspension"
+    if status == MemberStatus.EXPELLED:
+        return "members.record_expulsion"
+    return "members.decide_register"
+
+
+_WHO = {
+    "members.record_suspension": "complaints staff (the complaints process)",
+    "members.record_expulsion": "complaints staff recording the disciplinary panel's decision",
+    "members.decide_register": "the membership office",
+}
+
+
+def status_change_refusal(member: Member, status: str, user: Any) -> str:
+    """Why ``user`` may not record ``member``'s move to ``status``, or "". A unit secretary
+    never decides a member's status: they may ask whoever the rulebook names."""
+    readmission = readmission_refusal(member, status, user)
+    if readmission:
+        return readmission
+    permission = status_authority(member, status)
+    if user.has_perm(permission, member):
+        return ""
+    label = MemberStatus(status).label if status in MemberStatus.values else status
+    if permission == "members.decide_register":
+        clause = register_clause()
+        cite = f" (clause {clause})" if clause else ""
+    else:
+        clause = _status_rule_clause(status if status == MemberStatus.EXPELLED else SUSPENSION)
+        cite = f" (clause {clause})" if clause else ""
+    return (
+        f"recording {member.full_name} as {label} is for {_WHO[permission]}{cite}; "
+        "ask them to record it"
+    )
+
+
+def may_record_some_status(member: Member, user: Any) -> bool:
+    """Whether ``user`` may record any status change for ``member`` (shows the form)."""
+    return any(
+        user.has_perm(permission, member)
+        for permission in (
+            "members.record_suspension",
+            "members.record_expulsion",
+            "members.decide_register",
+        )
+    )
+
+
+def _status_rule_clause(status: str) -> str:
+    from moot.units.queries import edition_in_force
+
+    rule = edition_in_force().membership.by_status.get(status)
+    return rule.clause if rule is not None else ""

@@ -28,7 +28,7 @@ from moot.members import queries
 from moot.members.access import access_member
 from moot.members.errors import ActionError
 from moot.members.forms import DateInput, ImportForm, ResignationForm, StatusChangeForm
-from moot.members.models import Member, MemberStatus
+from moot.members.models import Member, MemberStatus, ResignationKind
 from moot.site.paging import BadCursorError, bounded_count, keyset_page
 
 PAGE_SIZE = 50
@@ -253,8 +253,12 @@ def _member_context(request: HttpRequest, member: Member, **forms_: Any) -> dict
         "resignations": list(member.resignations.select_related("holding__post")),
         **_eligibility_context(request, member),
     }
-    if may_change:
+    from moot.members.register import may_record_some_status
+
+    context["may_record_status"] = may_record_some_status(member, user)
+    if context["may_record_status"]:
         context["status_form"] = forms_.get("status_form") or StatusChangeForm(member=member)
+    if may_change:
         context["resign_form"] = forms_.get("resign_form") or ResignationForm(member=member)
     if context["may_see_history"]:
         from moot.audit.queries import history_of
@@ -278,12 +282,18 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_change_status(request: HttpRequest, member_id: int) -> HttpResponse:
     """POST /members/<id>/status/: close the current status interval and open another."""
-    member = access_member(member_id, request.user, for_write=True)
+    from moot.members.register import may_record_some_status, status_change_refusal
+
+    member = access_member(member_id, request.user)
+    if not (
+        may_record_some_status(member, request.user)
+        or request.user.has_perm("members.change_member", member)
+    ):
+        raise PermissionDenied("You may see this member but not record their status.")
     form = StatusChangeForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
-        from moot.members.register import readmission_refusal
-
-        refusal = readmission_refusal(member, form.cleaned_data["status"], request.user)
+        # Who records which status is the rulebook's (docs/security.md §1, finding A).
+        refusal = status_change_refusal(member, form.cleaned_data["status"], request.user)
         if refusal:
             form.add_error("status", refusal)
     if request.method == "POST" and form.is_valid():
@@ -318,6 +328,18 @@ def member_resign(request: HttpRequest, member_id: int) -> HttpResponse:
     """POST /members/<id>/resign/: record a resignation from an office or from membership."""
     member = access_member(member_id, request.user, for_write=True)
     form = ResignationForm(request.POST or None, member=member)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.cleaned_data["kind"] == ResignationKind.MEMBERSHIP
+    ):
+        # A resignation from membership recorded on the member's behalf ends the membership:
+        # the register's authority records it, never a unit secretary (finding A).
+        from moot.members.register import status_change_refusal
+
+        refusal = status_change_refusal(member, MemberStatus.RESIGNED, request.user)
+        if refusal:
+            form.add_error("kind", refusal)
     if request.method == "POST" and form.is_valid():
         try:
             resignation = form.save(acting_user=request.user)

@@ -97,6 +97,9 @@ class StatusRule:
 REGISTER_AUTHORITIES = ("national_office", "unit_secretary")
 # What a unit's secretary may do when the office keeps the register.
 UNIT_OFFICER_REGISTER_ROLES = ("propose", "nothing")
+# Who records a suspension pending investigation and lifts it: complaints staff only, or also
+# national staff (the complaints process; RULES.md §10).
+SUSPENSION_RECORDERS = ("complaints_staff", "complaints_and_national_staff")
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ class RegisterRules:
 
     authority: str = "national_office"
     unit_officers: str = "propose"
+    suspensions: str = "complaints_staff"
     clause: str = ""
     text: str = (
         "The national membership office keeps the register: it admits members, records the "
@@ -122,6 +126,10 @@ class RegisterRules:
     @property
     def officers_propose(self) -> bool:
         return self.office_decides and self.unit_officers == "propose"
+
+    @property
+    def national_staff_suspend(self) -> bool:
+        return self.suspensions == "complaints_and_national_staff"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from moot.rulebook.model import (
     MEMBER_STATUSES,
     REGISTER_AUTHORITIES,
     REQUIRED_PURPOSES,
+    SUSPENSION_RECORDERS,
     UNIT_OFFICER_REGISTER_ROLES,
     AffiliationRule,
     AffiliationRules,
@@ -436,6 +437,7 @@ def _register(table: _Table) -> RegisterRules:
         unit_officers=table.choice(
             "unit_officers", UNIT_OFFICER_REGISTER_ROLES, default.unit_officers
         ),
+        suspensions=table.choice("suspensions", SUSPENSION_RECORDERS, default.suspensions),
         clause=table.clause("clause", default.clause),
         text=table.text("text", default.text),
     )
