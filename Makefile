@@ -31,10 +31,13 @@ $(STATIC_STAMP): $(VENV)/.installed $(STATIC_SOURCES)
 	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot collectstatic --noinput --verbosity 0
 	touch $@
 
-## make run: install, migrate, seed the demo organisation if the database is empty, serve.
+## make run: install, migrate, make the audit signing key (in MOOT_KEYS_DIR, outside var/) if
+## missing, seed the demo organisation if the database is empty, sign the audit head, serve.
 run: $(VENV)/.installed $(STATIC_STAMP)
 	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot migrate --noinput
+	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot audit ensure-key
 	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot demo --if-empty
+	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot audit checkpoint --if-new
 	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot demo --banner --port $(PORT)
 	MOOT_HTTPS=$${MOOT_HTTPS:-0} $(VENV)/bin/moot serve --port $(PORT)
 

@@ -28,6 +28,12 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # The keys directory (audit signing key, poll keys) defaults to ~/.config/moot/keys: tests
+    # never write there, only to a directory of their own (docs/security.md §2).
+    if not os.environ.get("MOOT_KEYS_DIR"):
+        import tempfile
+
+        settings.MOOT_KEYS_DIR = Path(tempfile.mkdtemp(prefix="moot-test-keys-"))
 
 
 DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "client", "admin_client"})

@@ -176,10 +176,15 @@ def test_a_malformed_anchor_is_refused(keyed: tuple[Path, Path]) -> None:
 def test_where_says_where_the_key_and_the_checkpoints_are(settings: Any, tmp_path: Path) -> None:
     settings.MOOT_AUDIT_KEY = str(tmp_path / "k.pem")
     settings.MOOT_AUDIT_CHECKPOINTS = str(tmp_path / "cps")
+    settings.MOOT_POLL_KEY_DIR = str(tmp_path / "poll-keys")
     run = moot_audit("where")
     assert run.out.splitlines() == [
-        f"Audit signing key: {tmp_path / 'k.pem'} (missing: run `moot audit keygen`)",
-        f"Audit checkpoints: {tmp_path / 'cps'} (0 so far; `moot audit checkpoint` adds one)",
+        f"Audit signing key: {tmp_path / 'k.pem'} (missing: run `moot audit ensure-key`)",
+        f"Poll keys: {tmp_path / 'poll-keys'}",
+        (
+            f"Audit checkpoints: {tmp_path / 'cps'} (0 so far; `moot audit checkpoint` adds "
+            "one; copy them elsewhere too)"
+        ),
     ]
     assert moot_audit("keygen").code == 0
     assert moot_audit("checkpoint").code == 0

@@ -294,7 +294,9 @@ def test_a_scheduled_check_that_requires_a_checkpoint_fails_without_one(
     for path in checkpointed.glob("*.json"):
         path.unlink()  # the checkpoints removed along with the newest events
     delete_newest(5)
-    assert moot_audit("verify").code == 0  # a warning only
+    run = moot_audit("verify")  # the signing key exists: a missing checkpoint fails (finding C)
+    assert run.code == 1
+    assert [line.split(":")[0] for line in run.fail_lines] == ["FAIL no-checkpoint"]
     run = moot_audit("verify", "--require-checkpoint")
     assert run.code == 1
     assert run.fail_lines == [
@@ -303,3 +305,110 @@ def test_a_scheduled_check_that_requires_a_checkpoint_fails_without_one(
             "at the end of the chain, its deletion or re-sealing cannot be ruled out"
         )
     ]
+
+
+# --- finding C: the keys apart from the data, and a verify that fails rather than warns -------
+
+
+def test_with_a_signing_key_but_no_checkpoint_verify_fails_on_an_emptied_trail(
+    settings: Any, tmp_path: Path
+) -> None:
+    """Out of the box (a key made by `make run`), emptying the trail and its checkpoint
+    directory passed with a WARNING ("intact: 0 events", exit 0)."""
+    key, directory = use_key_and_directory(settings, tmp_path)
+    write_events(5)
+    delete_all()
+    run = moot_audit("verify")
+    assert run.code == 1
+    assert run.fail_lines == [
+        (
+            f"FAIL no-checkpoint: no checkpoint in {directory}, but the signing key {key} "
+            "exists: the checkpoints were removed or moved, and a cut at the end of the chain, "
+            "its deletion or re-sealing cannot be ruled out (a new installation: run `moot "
+            "audit checkpoint` once)"
+        )
+    ]
+
+
+def test_with_only_a_public_key_configured_a_missing_checkpoint_fails(
+    settings: Any, tmp_path: Path
+) -> None:
+    use_key_and_directory(settings, tmp_path)
+    public = tmp_path / "moot-audit.pub"
+    public.write_text(moot_audit("public-key").out)
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "kept-elsewhere.pem")
+    settings.MOOT_AUDIT_PUBLIC_KEY = str(public)
+    write_events(2)
+    run = moot_audit("verify")
+    assert run.code == 1
+    assert [line.split(":")[0] for line in run.fail_lines] == ["FAIL no-checkpoint"]
+    assert "a public key is configured" in run.fail_lines[0]
+
+
+def test_the_checkpoint_directory_moved_away_fails(checkpointed: Path, settings: Any) -> None:
+    settings.MOOT_AUDIT_CHECKPOINTS = str(checkpointed.parent / "moved")
+    run = moot_audit("verify")
+    assert run.code == 1
+    assert [line.split(":")[0] for line in run.fail_lines] == ["FAIL no-checkpoint"]
+
+
+def test_an_emptied_trail_fails_when_a_checkpoint_exists(checkpointed: Path) -> None:
+    delete_all()
+    run = moot_audit("verify")
+    assert run.code == 1
+    assert [line.split(":")[0] for line in run.fail_lines] == ["FAIL deleted"]
+
+
+def test_a_dropped_audit_table_is_one_fail_line_not_a_traceback(checkpointed: Path) -> None:
+    if connection.vendor == "postgresql":
+        sql("SET CONSTRAINTS ALL IMMEDIATE")  # the events' deferred checks, before the drop
+    sql(f"DROP TABLE {TABLE}")
+    run = moot_audit("verify")
+    assert run.code == 1
+    assert len(run.fail_lines) == 1
+    assert run.fail_lines[0].startswith("FAIL no-table: the audit trail cannot be read: ")
+    assert "Traceback" not in run.err
+    assert "CommandError: audit trail is NOT intact: its table cannot be read" in run.err
+
+
+def test_ensure_key_makes_the_key_once_in_a_private_directory(
+    settings: Any, tmp_path: Path
+) -> None:
+    keys = tmp_path / "keys"
+    settings.MOOT_KEYS_DIR = keys
+    settings.MOOT_AUDIT_KEY = None
+    run = moot_audit("ensure-key")
+    assert run.code == 0, run.err
+    key = keys / "audit-key.pem"
+    assert f"wrote a new Ed25519 signing key to {key}" in run.out
+    assert oct(key.stat().st_mode & 0o777) == oct(0o600)
+    assert oct(keys.stat().st_mode & 0o777) == oct(0o700)
+    first = key.read_bytes()
+    run = moot_audit("ensure-key")
+    assert run.code == 0, run.err
+    assert run.out.strip() == f"audit signing key: {key} (present)"
+    assert key.read_bytes() == first
+
+
+def test_make_runs_steps_leave_a_checkpoint_so_an_emptied_trail_fails(
+    settings: Any, tmp_path: Path
+) -> None:
+    """`make run`: ensure-key, seed, checkpoint --if-new; a second start writes no second
+    checkpoint of the same head; then the trail emptied fails verify."""
+    settings.MOOT_KEYS_DIR = tmp_path / "keys"
+    settings.MOOT_AUDIT_KEY = None
+    settings.MOOT_AUDIT_CHECKPOINTS = str(tmp_path / "checkpoints")
+    assert moot_audit("ensure-key").code == 0
+    write_events(4)  # the seed
+    run = moot_audit("checkpoint", "--if-new")
+    assert run.code == 0, run.err
+    assert "checkpoint of event #" in run.out
+    run = moot_audit("checkpoint", "--if-new")
+    assert run.code == 0, run.err
+    assert "already signs the head; none written" in run.out
+    assert len(list((tmp_path / "checkpoints").glob("*.json"))) == 1
+    assert moot_audit("verify").code == 0
+    delete_all()
+    run = moot_audit("verify")
+    assert run.code == 1
+    assert [line.split(":")[0] for line in run.fail_lines] == ["FAIL deleted"]

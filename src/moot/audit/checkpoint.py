@@ -8,12 +8,15 @@ outside the database, and written as a small JSON file where the operator keeps 
 the public key and a checkpoint can later tell whether the chain still reaches that head.
 
 Settings (or environment variables of the same name):
-  MOOT_AUDIT_KEY          the private key file ($MOOT_VAR_DIR/audit-key.pem by default), made by
-                          ``moot audit keygen`` with mode 0600
+  MOOT_AUDIT_KEY          the private key file ($MOOT_KEYS_DIR/audit-key.pem by default, outside
+                          the database's directory), made by ``moot audit keygen`` or
+                          ``moot audit ensure-key`` with mode 0600
   MOOT_AUDIT_PUBLIC_KEY   a public key file used to check signatures where the private key is not
                           kept (an auditor's machine); by default the key is derived from
                           MOOT_AUDIT_KEY
-  MOOT_AUDIT_CHECKPOINTS  the directory of checkpoint files ($MOOT_VAR_DIR/audit-checkpoints)
+  MOOT_AUDIT_CHECKPOINTS  the directory of checkpoint files ($MOOT_VAR_DIR/audit-checkpoints); they
+                          are public (signed heads) but copies must also go elsewhere: one who
+                          can change var/ can delete them along with the newest events
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ def _setting(name: str, default: Path) -> Path:
 
 
 def key_path() -> Path:
-    return _setting("MOOT_AUDIT_KEY", Path(settings.VAR_DIR) / "audit-key.pem")
+    return _setting("MOOT_AUDIT_KEY", Path(settings.MOOT_KEYS_DIR) / "audit-key.pem")
 
 
 def public_key_path() -> Path | None:

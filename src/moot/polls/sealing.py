@@ -6,7 +6,7 @@ the writing transaction (``xmin``) and places it at the end of the heap (``ctid`
 while a poll is open can therefore pair each participation (who voted) with the ballot written in
 the same transaction. So while the poll is open each ballot is stored sealed: AES-256-GCM under a
 key made for that poll when it opens and kept in a file *outside the database*
-(``MOOT_POLL_KEY_DIR``, default ``$MOOT_VAR_DIR/poll-keys/``, mode 0600), padded to one length
+(``MOOT_POLL_KEY_DIR``, default ``$MOOT_KEYS_DIR/poll-keys/``, mode 0600), padded to one length
 for the poll so that its size says nothing either. A copy of the database then pairs voters with
 ciphertext only.
 
@@ -48,10 +48,11 @@ _KEYS: dict[tuple[int, int], AESGCM] = {}
 
 def key_dir() -> Path:
     """Where the poll keys live: the ``MOOT_POLL_KEY_DIR`` setting or environment variable,
-    else ``poll-keys`` in ``MOOT_VAR_DIR``. Every app server of one installation must see the
+    else ``poll-keys`` in ``MOOT_KEYS_DIR`` (outside ``MOOT_VAR_DIR``: a copy of the database
+    directory must not carry the keys). Every app server of one installation must see the
     same directory."""
     configured = getattr(settings, "MOOT_POLL_KEY_DIR", None) or os.environ.get("MOOT_POLL_KEY_DIR")
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "poll-keys"
+    return Path(configured) if configured else Path(settings.MOOT_KEYS_DIR) / "poll-keys"
 
 
 def _opened_us(opened_at: datetime.datetime) -> int:

@@ -5,6 +5,8 @@ Environment variables (documented in README.md):
                         postgres://user:pass@host:5432/name
   SECRET_KEY            generated into $MOOT_VAR_DIR/secret_key on first run when unset
   MOOT_VAR_DIR          where the SQLite file, secret key and collected static files live (./var)
+  MOOT_KEYS_DIR         the audit signing key and the poll keys, kept apart from the database
+                        ($XDG_CONFIG_HOME/moot/keys, else ~/.config/moot/keys; mode 0700)
   MOOT_DEBUG            1 to turn debug on (never in production)
   MOOT_ALLOWED_HOSTS    comma-separated host names (127.0.0.1,localhost)
   MOOT_HTTPS            1 (default): Secure cookies and HSTS; `make run` sets 0 for loopback
@@ -42,6 +44,23 @@ def env_flag(name: str, default: bool) -> bool:
 
 VAR_DIR = Path(os.environ.get("MOOT_VAR_DIR") or Path.cwd() / "var").resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def keys_dir_from_env() -> Path:
+    """Where the secrets that must not travel with the database live (the audit signing key, the
+    poll keys): MOOT_KEYS_DIR, else $XDG_CONFIG_HOME/moot/keys, else ~/.config/moot/keys — never
+    inside MOOT_VAR_DIR by default, so that one copy of var/ (a backup, a stolen disk image) holds
+    neither the ballot keys nor the key that signs the audit trail's checkpoints."""
+    configured = os.environ.get("MOOT_KEYS_DIR")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    config = os.environ.get("XDG_CONFIG_HOME")
+    base = Path(config) if config and Path(config).is_absolute() else Path.home() / ".config"
+    return (base / "moot" / "keys").resolve()
+
+
+# Created 0700 by the first key written there (`moot audit ensure-key`, run by `make run`).
+MOOT_KEYS_DIR = keys_dir_from_env()
 
 
 def read_secret_key() -> str:

@@ -1,21 +1,26 @@
 """`moot audit`: the audit trail's tools (docs/audit.md).
 
 moot audit keygen                    make the Ed25519 signing key (refuses to overwrite one)
+moot audit ensure-key                make the signing key unless it exists (`make run`)
 moot audit public-key                print the public key, for whoever checks checkpoints
-moot audit checkpoint                sign the chain's head; write it to the checkpoint directory
+moot audit checkpoint [--if-new]     sign the chain's head; write it to the checkpoint directory
 moot audit verify [--checkpoint FILE] [--public-key FILE] [--anchor SEQ:HASH ...]
                   [--require-checkpoint]
                                      check the chain, and its head against the latest checkpoint
-moot audit where                     print where the key and the checkpoints are kept
+moot audit where                     print where the key and the checkpoints are kept, and warn
+                                     when a key directory is inside the database's directory
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils import timezone
 
 from moot.audit import checkpoint as cp
@@ -24,15 +29,57 @@ from moot.audit.queries import ChainProblem, check_anchor, check_checkpoint, hea
 _ANCHOR = re.compile(r"^#?([1-9][0-9]*):([0-9a-f]{64})$")
 
 
+def poll_key_dir() -> Path:
+    """The poll keys' directory as moot.polls.sealing.key_dir() finds it (audit sits below polls
+    and may not import it; tests/security/test_audit_chain.py checks that both agree)."""
+    configured = getattr(settings, "MOOT_POLL_KEY_DIR", None) or os.environ.get("MOOT_POLL_KEY_DIR")
+    return Path(configured) if configured else Path(settings.MOOT_KEYS_DIR) / "poll-keys"
+
+
+def database_dirs() -> list[Path]:
+    """The directories that hold the database: MOOT_VAR_DIR, and the SQLite file's directory."""
+    dirs = [Path(settings.VAR_DIR).resolve()]
+    database = settings.DATABASES["default"]
+    if "sqlite" in str(database["ENGINE"]) and str(database["NAME"]) != ":memory:":
+        dirs.append(Path(str(database["NAME"])).resolve().parent)
+    return list(dict.fromkeys(dirs))
+
+
+def keys_beside_the_database() -> list[str]:
+    """A loud warning for each key directory inside a directory that holds the database: one
+    copy of it (a backup, a disk image) would then carry the ballot keys and the audit signing
+    key along with the data they protect (docs/security.md §2 and §5)."""
+    warnings = []
+    keys = {
+        "the audit signing key": cp.key_path().resolve().parent,
+        "the poll keys": poll_key_dir().resolve(),
+    }
+    for what, directory in keys.items():
+        for data in database_dirs():
+            if directory == data or directory.is_relative_to(data):
+                warnings.append(
+                    f"WARNING {what} ({directory}): inside the database's directory {data}; a "
+                    "copy of it carries the keys with the data; set MOOT_KEYS_DIR to a directory "
+                    "outside it and move the keys there (docs/security.md §2)"
+                )
+                break
+    return warnings
+
+
 def where_lines() -> list[str]:
     """Where the signing key and the checkpoints are, for `moot serve` and the demo's banner."""
     key = cp.key_path()
     directory = cp.checkpoint_dir()
-    state = "present" if key.exists() else "missing: run `moot audit keygen`"
+    state = "present" if key.exists() else "missing: run `moot audit ensure-key`"
     count = len(list(directory.glob("*.json"))) if directory.is_dir() else 0
     return [
+        *keys_beside_the_database(),
         f"Audit signing key: {key} ({state})",
-        f"Audit checkpoints: {directory} ({count} so far; `moot audit checkpoint` adds one)",
+        f"Poll keys: {poll_key_dir()}",
+        (
+            f"Audit checkpoints: {directory} ({count} so far; `moot audit checkpoint` adds one; "
+            "copy them elsewhere too)"
+        ),
     ]
 
 
@@ -45,7 +92,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "action",
-            choices=["verify", "checkpoint", "keygen", "public-key", "where"],
+            choices=["verify", "checkpoint", "keygen", "ensure-key", "public-key", "where"],
             help="what to do (see docs/audit.md)",
         )
         parser.add_argument(
@@ -74,7 +121,14 @@ class Command(BaseCommand):
             "checkpoint directory must not pass with a warning)",
         )
         parser.add_argument(
-            "--key", type=Path, help="keygen, checkpoint, public-key: the private key file"
+            "--if-new",
+            action="store_true",
+            help="checkpoint: write none when the latest checkpoint already signs this head",
+        )
+        parser.add_argument(
+            "--key",
+            type=Path,
+            help="keygen, ensure-key, checkpoint, public-key: the private key file",
         )
         parser.add_argument("--dir", type=Path, help="checkpoint, verify: the checkpoint directory")
 
@@ -83,6 +137,13 @@ class Command(BaseCommand):
             getattr(self, "_" + options["action"].replace("-", "_"))(options)
         except cp.CheckpointError as exc:
             raise CommandError(str(exc)) from exc
+        except DatabaseError as exc:
+            # A dropped or unreadable audit table: one line, not a traceback.
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            self.stderr.write(f"FAIL no-table: the audit trail cannot be read: {first_line}")
+            raise CommandError(
+                "audit trail is NOT intact: its table cannot be read (dropped or damaged)"
+            ) from None
 
     def _keygen(self, options: dict[str, Any]) -> None:
         path = options["key"] or cp.key_path()
@@ -93,6 +154,23 @@ class Command(BaseCommand):
             "the checkpoints:"
         )
         self.stdout.write(cp.public_key_text(public))
+
+    def _ensure_key(self, options: dict[str, Any]) -> None:
+        path = options["key"] or cp.key_path()
+        if path.exists():
+            cp.load_private_key(path)  # readable, 0600, an Ed25519 key: or a clear error
+            self.stdout.write(f"audit signing key: {path} (present)")
+        else:
+            if not path.parent.exists():
+                path.parent.mkdir(parents=True, mode=0o700)
+                path.parent.chmod(0o700)
+            public = cp.generate_key(path)
+            self.stdout.write(
+                f"wrote a new Ed25519 signing key to {path} (mode 0600); its public key:"
+            )
+            self.stdout.write(cp.public_key_text(public))
+        for line in keys_beside_the_database():
+            self.stderr.write(line)
 
     def _public_key(self, options: dict[str, Any]) -> None:
         self.stdout.write(cp.public_key_text(cp.load_private_key(options["key"]).public_key()))
@@ -105,6 +183,11 @@ class Command(BaseCommand):
         key = cp.load_private_key(options["key"])
         # The head first: the walk that follows covers it (and whatever is appended meanwhile).
         seq, head_hash, events = head()
+        if options["if_new"]:
+            latest = cp.latest_checkpoint(options["dir"])
+            if latest is not None and (latest.seq, latest.hash) == (seq, head_hash):
+                self.stdout.write(f"{latest.describe()} already signs the head; none written")
+                return
         _, problems = verify_chain()
         if problems:
             self._report(problems)
@@ -148,6 +231,27 @@ class Command(BaseCommand):
                         "no-checkpoint",
                         f"no checkpoint in {directory}, and --require-checkpoint: a cut at the "
                         "end of the chain, its deletion or re-sealing cannot be ruled out",
+                    )
+                )
+            elif checkpoint is None and (options["public_key"] or cp.public_key_path()):
+                problems.append(
+                    ChainProblem(
+                        0,
+                        "no-checkpoint",
+                        f"no checkpoint in {directory}, but a public key is configured: the "
+                        "checkpoints were removed or moved, and a cut at the end of the chain, "
+                        "its deletion or re-sealing cannot be ruled out",
+                    )
+                )
+            elif checkpoint is None and cp.key_path().exists():
+                problems.append(
+                    ChainProblem(
+                        0,
+                        "no-checkpoint",
+                        f"no checkpoint in {directory}, but the signing key {cp.key_path()} "
+                        "exists: the checkpoints were removed or moved, and a cut at the end of "
+                        "the chain, its deletion or re-sealing cannot be ruled out (a new "
+                        "installation: run `moot audit checkpoint` once)",
                     )
                 )
             elif checkpoint is None:

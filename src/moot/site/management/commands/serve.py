@@ -60,7 +60,11 @@ class Command(BaseCommand):
         from moot.audit.management.commands.audit import where_lines
 
         for line in where_lines():  # docs/audit.md: sign the head on a schedule
-            self.stdout.write(line)
+            # A key directory inside the database's directory is said on standard error.
+            if line.startswith("WARNING"):
+                self.stderr.write(self.style.ERROR(line))
+            else:
+                self.stdout.write(line)
 
         def stop(*_: object) -> None:
             for child in children:
