@@ -6,8 +6,11 @@
   title was stored in a 300-character column).
 * No control characters (NUL, escape, …) and no bidirectional overrides or isolates
   (U+202A–U+202E, U+2066–U+2069): they hide or reorder what officers read ("Trojan Source").
-* A single-line text (a name, a title) has no line break, tab or other separator either; a
-  multi-line text (a motion's wording, minutes) may have line breaks and tabs.
+* A single-line text (a name, a title) has no line break, tab or other separator either, and
+  no invisible character (zero-width space, non-joiner and joiner U+200B–U+200D, word joiner
+  U+2060, byte-order mark U+FEFF, soft hyphen U+00AD): two names or titles that look the same
+  must be the same (review finding M); a multi-line text (a motion's wording, minutes) may
+  have line breaks and tabs.
 
 Refusals name the field and the place, e.g. "title: character 12 is a line break (U+000A); a
 title is one line". Use :func:`check_text` in code, :func:`guard_form_text` on a Django form and
@@ -31,6 +34,7 @@ from pydantic import AfterValidator
 # A long text with no column limit (a motion's wording, a statement, minutes).
 LONG_TEXT_MAX = 50_000
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _NAMES = {
     "\x00": "a NUL byte",
     "\n": "a line break",
@@ -46,6 +50,8 @@ def _describe(character: str) -> str:
     name = _NAMES.get(character)
     if name is None and character in BIDI_CONTROLS:
         name = f"a bidirectional control ({unicodedata.name(character, code).lower()})"
+    if name is None and character in INVISIBLE:
+        name = f"an invisible character ({unicodedata.name(character, code).lower()})"
     if name is None:
         name = "a control character"
     return f"{name} ({code})"
@@ -53,7 +59,10 @@ def _describe(character: str) -> str:
 
 # Control characters (Unicode category Cc: C0, DEL, C1), the line and paragraph separators and
 # the bidirectional overrides and isolates; a multi-line text may hold tabs and line breaks.
-_SINGLE_LINE_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# A single-line text (a name, a title) holds no invisible character either (INVISIBLE).
+_SINGLE_LINE_FORBIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 _MULTI_LINE_FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 )

@@ -315,8 +315,9 @@ def test_a_typed_past_notice_date_no_longer_satisfies_the_notice_rule(world: Wor
         ),
         content_type="application/json",
     )
+    # The field is refused by name, not ignored (review finding M).
     assert api.status_code == 422
-    assert api.json()["clause"]
+    assert [e["field"] for e in api.json()["errors"]] == ["notice_sent_on"]
     page = client.post(
         reverse("meetings:schedule"),
         {
@@ -337,8 +338,14 @@ def test_a_notice_sent_outside_moot_is_recorded_with_a_reason_and_shown(world: W
     from moot.audit.models import AuditEvent
     from moot.meetings.actions import do_record_outside_notice
     from moot.meetings.errors import MeetingError
+    from moot.meetings.models import Meeting
 
     meeting = _general_meeting_in(world, 60)
+    # Scheduled in moot three days ago: a notice is sent on or after that day (finding I).
+    Meeting.objects.filter(pk=meeting.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    meeting.refresh_from_db()
     client = _client(world, "secretary")
     url = reverse("meetings:record_outside_notice", args=[meeting.pk])
     sent = timezone.localdate() - datetime.timedelta(days=2)

@@ -11,6 +11,9 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict, field_validator
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from moot.accounts.api_auth import API_AUTH
 from moot.api_common import Message
@@ -168,7 +171,24 @@ def list_meetings(request: HttpRequest, unit: str | None = None) -> list[dict[st
     return [_meeting_out(meeting) for meeting in qs.order_by("-starts_at", "-id")[:200]]
 
 
-class MeetingIn(Schema):
+class StrictIn(Schema):
+    """A request body that refuses a field it does not know, naming it (a misspelt or retired
+    field, e.g. ``notice_sent_on``, was silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# Fields the API once took and now refuses with where to go instead (review finding B, M).
+RETIRED_FIELDS = {
+    "chair": "the chair is not chosen when scheduling: it is who the rulebook says (the "
+    "unit's chair, else its vice-chair); that chair or national staff may change it, with a "
+    "reason, at /meetings/<id>/chair-change/",
+    "notice_sent_on": "the notice is sent from moot (its date is recorded then); a notice "
+    "sent another way is recorded, with a reason, at /meetings/<id>/notice/outside/",
+}
+
+
+class MeetingIn(StrictIn):
     unit: str = Field(description="The unit's slug")
     kind: str = Field(description="A meeting kind of the rulebook, e.g. agm, general, branch")
     starts_at: datetime.datetime = Field(description="With a time zone, e.g. 2026-12-01T19:00Z")
@@ -176,8 +196,15 @@ class MeetingIn(Schema):
     location: Annotated[str, ModelText(Meeting, "location")] = ""
     online_url: Annotated[str, ModelText(Meeting, "online_url")] = ""
     attendance_mode: Literal["in_person", "online", "hybrid"] = "in_person"
-    chair: str | None = Field(None, description="Member number")
     secretary: str | None = Field(None, description="Member number")
+    # Refused when sent (not in the published schema): see RETIRED_FIELDS.
+    chair: SkipJsonSchema[Any] = None
+    notice_sent_on: SkipJsonSchema[Any] = None
+
+    @field_validator("chair", "notice_sent_on", mode="before")
+    @classmethod
+    def _retired(cls, value: Any, info: Any) -> None:
+        raise PydanticCustomError("retired_field", RETIRED_FIELDS[info.field_name])
 
 
 @router.post(
@@ -190,10 +217,7 @@ class MeetingIn(Schema):
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     user = _user(request)
     unit = access_unit_for_meetings(payload.unit, user)
-    people = {
-        role: access_named_member(getattr(payload, role), user, field=role)
-        for role in ("chair", "secretary")
-    }
+    secretary = access_named_member(payload.secretary, user, field="secretary")
     meeting = do_create_meeting(
         unit=unit,
         kind=payload.kind,
@@ -202,8 +226,8 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
         location=payload.location,
         online_url=payload.online_url,
         attendance_mode=payload.attendance_mode,
+        secretary=secretary,
         acting_user=user,
-        **people,
     )
     return Status(201, _detail_out(meeting))
 
@@ -226,7 +250,7 @@ def list_agenda(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
     return [_item_out(item) for item in queries.agenda(access_meeting(meeting_id, _user(request)))]
 
 
-class ItemIn(Schema):
+class ItemIn(StrictIn):
     kind: Literal[
         "apologies",
         "minutes",
@@ -256,7 +280,7 @@ def add_item(request: HttpRequest, meeting_id: int, payload: ItemIn) -> Status:
     return Status(201, _item_out(item))
 
 
-class CurrentIn(Schema):
+class CurrentIn(StrictIn):
     item: int = Field(description="The agenda item's id")
 
 
@@ -276,7 +300,7 @@ def set_current(request: HttpRequest, meeting_id: int, payload: CurrentIn) -> An
     return _detail_out(meeting)
 
 
-class CheckInIn(Schema):
+class CheckInIn(StrictIn):
     member: str | None = Field(None, description="Member number (the secretary checks a member in)")
     code: str | None = Field(None, description="The meeting code (a member checks themself in)")
     capacity: Literal["voter", "observer"] = "voter"

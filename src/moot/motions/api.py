@@ -183,6 +183,7 @@ def _notes(items: list[Any]) -> list[dict[str, str]]:
 
 def _motion_out(motion: Motion, user: Any) -> dict[str, Any]:
     motion = access_motion(motion.pk, user)  # afresh, with the people and the unit joined
+    chair_flags = queries.chair_flags(motion, user)
     return {
         **_summary(motion),
         "text": motion.text,
@@ -205,8 +206,11 @@ def _motion_out(motion: Motion, user: Any) -> dict[str, Any]:
         "votes_abstain": motion.votes_abstain,
         "outcome_text": motion.outcome_text,
         "forwarded_to_id": motion.forwarded_to_id,
-        "warnings": _notes(queries.public_warnings(motion)),
-        "chair_flags": _notes(queries.chair_flags(motion, user)),
+        # As the page shows them: the public warnings, then the chair's own (the same query,
+        # empty for anyone but the chair and national staff); before, the API's warnings
+        # lacked the chair's (review finding M).
+        "warnings": _notes(queries.public_warnings(motion) + chair_flags),
+        "chair_flags": _notes(chair_flags),
         "amendments": [_amendment_out(a) for a in motion.amendments.select_related("mover")],
         "rulings": [_ruling_out(r) for r in motion.rulings.all()],
     }

@@ -6,6 +6,10 @@ caller are never stored by a browser or a proxy cache.
   may be ``MOOT_MAX_BODY_BYTES`` long (1 MiB); a file upload (``multipart/form-data``, the
   members import) ``MOOT_MAX_UPLOAD_BYTES`` (100 MiB and a margin for the form's other parts).
   Before, a 3 MB JSON body reached Django's own limit inside the API and answered 500.
+  A chunked body (no ``Content-Length``; gunicorn passes it on, ended) is read here up to the
+  limit: over it, the same 413; within it, the body is handed on with its length, as Django
+  reads only ``Content-Length`` bytes (before, the API saw an empty body and answered 422,
+  whatever was sent; review finding M).
 * :class:`CurrentRequestMiddleware` makes the request current for :mod:`moot.limits`.
 * :class:`NoStoreMiddleware` adds ``Cache-Control: no-store`` to every answer given to a caller
   who is signed in (session or API token) — the simplest honest rule for "pages with personal
@@ -14,6 +18,7 @@ caller are never stored by a browser or a proxy cache.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 from django.conf import settings
@@ -66,6 +71,27 @@ def too_large_response(request: HttpRequest, limit: int, length: int | None) -> 
     )
 
 
+def _is_chunked(request: HttpRequest) -> bool:
+    encoding = request.META.get("HTTP_TRANSFER_ENCODING", "")
+    return "chunked" in encoding.lower() and not request.META.get("CONTENT_LENGTH")
+
+
+def _read_chunked(request: HttpRequest, limit: int) -> bytes | None:
+    """The whole chunked body from the server's input stream, or None once it passes
+    ``limit`` (the rest is left unread)."""
+    stream = request.META["wsgi.input"]
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        part = stream.read(min(64 * 1024, limit + 1 - size))
+        if not part:
+            return b"".join(parts)
+        parts.append(part)
+        size += len(part)
+        if size > limit:
+            return None
+
+
 class RequestSizeLimitMiddleware:
     """Refuse a request body over its limit (413) before any view reads it."""
 
@@ -77,6 +103,12 @@ class RequestSizeLimitMiddleware:
         length = _declared_length(request)
         if length is not None and length > limit:
             return too_large_response(request, limit, length)
+        if _is_chunked(request) and "wsgi.input" in request.META:
+            data = _read_chunked(request, limit)
+            if data is None:
+                return too_large_response(request, limit, None)
+            request.META["CONTENT_LENGTH"] = str(len(data))
+            request._stream = io.BytesIO(data)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
@@ -120,4 +152,3 @@ class CurrentRequestMiddleware:
             return self.get_response(request)
         finally:
             unbind_request(token)
-

@@ -64,8 +64,10 @@ def check_chair(unit: Any, chair: Any, *, on: datetime.date, acting_user: Any) -
     if chair is None:
         return expected
     if not belongs_to(chair, unit):
+        # No name: the number may be of a member the acting user may not see.
         raise MeetingError(
-            f"{chair} is not a member of {unit.name}; choose a member of the unit as chair.",
+            f"No member of {unit.name} is numbered {chair.number}; choose a member of the unit "
+            "as chair.",
             field="chair",
         )
     is_rulebook_chair = expected is not None and expected.pk == chair.pk
@@ -77,6 +79,23 @@ def check_chair(unit: Any, chair: Any, *, on: datetime.date, acting_user: Any) -
             code="forbidden",
         )
     return chair
+
+
+def may_change_chair(meeting: Meeting, acting_user: Any) -> bool:
+    """Whether ``acting_user`` may change who chairs ``meeting``: the member the rulebook makes
+    its chair (the unit's chair, else vice-chair, on the meeting date) handing the chair on,
+    or staff over the unit (national staff record a chair the meeting elected from the floor
+    when neither post holder is there). Not the secretary, nor a member someone else made
+    chair: before, a secretary named an ally chair through the API, who then handed the
+    chair to the secretary (review finding B)."""
+    from moot.accounts.permissions import is_staff_over_unit
+
+    if acting_user is None or not getattr(acting_user, "is_authenticated", False):
+        return False
+    if acting_user.is_superuser or is_staff_over_unit(acting_user, meeting.unit):
+        return True
+    expected = rulebook_chair(meeting.unit, timezone.localdate(meeting.starts_at))
+    return expected is not None and expected.pk == _acting_member_id(acting_user)
 
 
 def _reason(reason: str) -> str:
@@ -98,10 +117,17 @@ def do_change_meeting_chair(
     meeting: Meeting, chair: Any, *, reason: str, acting_user: Any
 ) -> Meeting:
     """Have ``chair`` (a member of the meeting's unit) chair ``meeting`` instead of whoever
-    does now, for ``reason``; audited with the chair before and after. Refused when the
-    meeting is over, the member is not of the unit, or the acting user names themself (unless
-    the rulebook makes them chair)."""
+    does now, for ``reason``; audited with the chair before and after. Only the rulebook's
+    chair of the meeting or staff over its unit may (:func:`may_change_chair`). Refused when
+    the meeting is over, the member is not of the unit, or the acting user names themself
+    (unless the rulebook makes them chair)."""
     meeting = lock_meeting(meeting)
+    if not may_change_chair(meeting, acting_user):
+        raise MeetingError(
+            "Only the unit's chair (else its vice-chair) or national staff can change who "
+            "chairs a meeting; a chair the meeting elects from the floor is recorded by them.",
+            code="forbidden",
+        )
     reason = _reason(reason)
     if meeting.state == "closed":
         raise MeetingError("The meeting is over: its chair cannot change.", code="state")
@@ -144,8 +170,10 @@ def do_record_outside_notice(
 ) -> Meeting:
     """Record that the notice of ``meeting`` went out on ``sent_on`` another way than moot
     (post, an earlier system), for ``reason``. The notice periods are checked from that date;
-    the record is audited and shown on the meeting page. Refused for a future date, a meeting
-    that has started, or one whose notice moot has already sent or recorded."""
+    the record is audited and shown on the meeting page. Refused for a future date, a date
+    before the meeting was scheduled in moot (a notice cannot announce a meeting not yet
+    called: before, 2020-01-01 satisfied any notice period, review finding I), a meeting that
+    has started, or one whose notice moot has already sent or recorded."""
     meeting = lock_meeting(meeting)
     reason = _reason(reason)
     if not meeting.is_scheduled:
@@ -160,6 +188,14 @@ def do_record_outside_notice(
     if sent_on > today:
         raise MeetingError(
             "Notice cannot have been sent in the future: give the date it was sent.",
+            field="notice_sent_on",
+        )
+    scheduled_on = timezone.localdate(meeting.created_at)
+    if sent_on < scheduled_on:
+        raise MeetingError(
+            f"The notice cannot have been sent on {sent_on:%-d %B %Y}, before the meeting was "
+            f"scheduled on {scheduled_on:%-d %B %Y}: give a date from {scheduled_on:%-d %B %Y} "
+            "to today.",
             field="notice_sent_on",
         )
     check_notice_period(

@@ -155,9 +155,10 @@ def do_create_meeting(
     # The chair is who the rulebook says unless named; nobody names themself.
     chair = check_chair(unit, chair, on=meeting_date, acting_user=acting_user)
     if secretary is not None and not belongs_to(secretary, unit):
+        # No name: the number may be of a member the acting user may not see.
         raise MeetingError(
-            f"{secretary} is not a member of {unit.name}; choose a member of the unit as "
-            "secretary.",
+            f"No member of {unit.name} is numbered {secretary.number}; choose a member of the "
+            "unit as secretary.",
             field="secretary",
         )
     title = (
@@ -242,7 +243,11 @@ def do_update_meeting(
         meeting.edition_name = edition.name
     person = meeting.secretary
     if "secretary" in changes and person is not None and not belongs_to(person, meeting.unit):
-        raise MeetingError(f"{person} is not a member of {meeting.unit.name}.", field="secretary")
+        raise MeetingError(
+            f"No member of {meeting.unit.name} is numbered {person.number}; choose a member of "
+            "the unit as secretary.",
+            field="secretary",
+        )
     if not meeting.title:
         raise MeetingError("Give the meeting a title.", field="title")
     meeting.save()
