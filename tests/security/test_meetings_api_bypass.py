@@ -107,10 +107,13 @@ def test_a_member_made_chair_cannot_hand_the_chair_to_the_secretary(world: World
                 meeting, secretary, reason="the chair asked me", acting_user=who.user
             )
         assert refused.value.code == "forbidden"
-    page = _client(world, "secretary").post(
-        reverse("meetings:change_chair", args=[meeting.pk]),
-        {"chair": world.members["branch_secretary"].number, "reason": "the chair is ill"},
+    url = reverse("meetings:change_chair", args=[meeting.pk])
+    client = _client(world, "secretary")
+    assert "Only the unit&#x27;s chair" in client.get(url).content.decode()
+    page = client.post(
+        url, {"chair": world.members["branch_secretary"].number, "reason": "the chair is ill"}
     )
+    assert page.status_code == 400
     assert "Only the unit&#x27;s chair" in page.content.decode()
     meeting.refresh_from_db()
     assert meeting.chair == ally

@@ -19,6 +19,7 @@ from moot.meetings.access import access_meeting, access_member_of_unit_by_number
 from moot.meetings.actions.officers import (
     do_change_meeting_chair,
     do_record_outside_notice,
+    may_change_chair,
     rulebook_chair,
 )
 from moot.meetings.errors import MeetingError
@@ -88,6 +89,12 @@ def change_chair(request: HttpRequest, meeting_id: int) -> HttpResponse:
             messages.success(request, f"{form.cleaned_data['chair'].full_name} chairs the meeting.")
             return redirect("meetings:detail", meeting_id=meeting.pk)
     expected = rulebook_chair(meeting.unit, timezone.localdate(meeting.starts_at))
+    who_may = (
+        " The change and its reason are kept in the audit trail. Nobody may appoint themself."
+        if may_change_chair(meeting, request.user)
+        else " Only the unit's chair (else its vice-chair) or national staff can change who "
+        "chairs a meeting: ask them."
+    )
     return _page(
         request,
         meeting,
@@ -98,7 +105,7 @@ def change_chair(request: HttpRequest, meeting_id: int) -> HttpResponse:
             if expected is not None
             else "Nobody holds the unit's chair or vice-chair post."
         )
-        + " The change and its reason are kept in the audit trail. Nobody may appoint themself.",
+        + who_may,
         submit="Change the chair",
     )
 
