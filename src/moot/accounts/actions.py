@@ -223,6 +223,15 @@ def do_create_api_token(
 ) -> tuple[ApiToken, str]:
     """A new personal API token. Returns the row and the token itself, which is shown once and
     never stored (only its SHA-256)."""
+    from moot.members.models import FORMER_STATUSES, Member
+
+    status = Member.objects.filter(user_id=user.pk).values_list("status", flat=True).first()
+    if status in FORMER_STATUSES:
+        # A lapsed, resigned or expelled person may read their own record in the browser, but
+        # is no longer a member: no token for scripts (review finding E).
+        raise ActionError(
+            f"your membership has ended ({status}); API tokens are for members and staff"
+        )
     name = name.strip()
     if not name:
         raise ActionError("give the token a name, e.g. the script or machine that will use it")

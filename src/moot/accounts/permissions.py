@@ -52,6 +52,7 @@ from moot.accounts.roles import (
     AUDITOR,
     BALANCE_POSTS,
     COMPLAINTS_STAFF,
+    MEMBER,
     NATIONAL_STAFF,
     SECRETARY_POSTS,
     roles_of,
@@ -92,7 +93,8 @@ def is_unit_officer(user: Any, obj: Any = None) -> bool:
 
 @rules.predicate
 def has_member_record(user: Any) -> bool:
-    return roles_of(user).member_id is not None
+    """A current member (a lapsed, resigned or expelled person keeps their record, not this)."""
+    return MEMBER in roles_of(user)
 
 
 @rules.predicate

@@ -123,9 +123,15 @@ def compute_roles(user: Any, on: datetime.date | None = None) -> RoleSet:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
     on = on or timezone.localdate()
-    member_id = Member.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+    from moot.members.models import FORMER_STATUSES
+
+    record = Member.objects.filter(user_id=user.pk).values_list("pk", "status").first()
+    member_id = record[0] if record is not None else None
+    # A lapsed, resigned or expelled person keeps ``member_id`` (their own record) but is no
+    # longer a member: no MEMBER role and no office (review finding E).
+    is_member = record is not None and record[1] not in FORMER_STATUSES
     offices: tuple[Office, ...] = ()
-    if member_id is not None:
+    if is_member:
         rows = (
             OfficeHolding.objects.filter(member_id=member_id, start__lte=on)
             .filter(Q(end__isnull=True) | Q(end__gt=on))
@@ -139,7 +145,7 @@ def compute_roles(user: Any, on: datetime.date | None = None) -> RoleSet:
         )
     )
     roles = {scope.role for scope in staff}
-    if member_id is not None:
+    if is_member:
         roles.add(MEMBER)
     if offices:
         roles.add(UNIT_OFFICER)

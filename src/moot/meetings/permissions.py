@@ -27,9 +27,11 @@ def member_of(user: Any) -> Any | None:
     if not getattr(user, "is_authenticated", False):
         return None
     try:
-        return user.member
+        member = user.member
     except ObjectDoesNotExist:  # the account has no membership record
         return None
+    # A lapsed, resigned or expelled person keeps their record, not a member's rights.
+    return member if member.is_current else None
 
 
 def _unit_of(obj: Any) -> Any:
@@ -77,12 +79,12 @@ def can_view_meeting(user: Any, meeting: Any = None) -> bool:
 
 @rules.predicate
 def can_list_meetings(user: Any) -> bool:
-    from moot.accounts.roles import roles_of
+    from moot.accounts.roles import MEMBER, roles_of
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     roles = roles_of(user)
-    return roles.member_id is not None or bool(roles.staff) or roles.is_superuser
+    return MEMBER in roles or bool(roles.staff) or roles.is_superuser
 
 
 rules.add_perm("meetings.manage_meeting", can_manage_meeting)

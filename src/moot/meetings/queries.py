@@ -397,7 +397,7 @@ def meetings_visible_to(user: Any, unit: Any = None) -> QuerySet[Meeting]:
     national staff; the units under any office or unit-limited staff role the user holds; the
     member's own branch and constituency and the units above them; meetings they attended.
     Newest first; limited to ``unit`` when given."""
-    from moot.accounts.roles import NATIONAL_STAFF, roles_of
+    from moot.accounts.roles import MEMBER, NATIONAL_STAFF, roles_of
     from moot.members.models import Member
 
     roles = roles_of(user)
@@ -415,7 +415,7 @@ def meetings_visible_to(user: Any, unit: Any = None) -> QuerySet[Meeting]:
         condition |= Q(unit__path__startswith=path)
     member = (
         Member.objects.select_related("constituency").filter(pk=roles.member_id).first()
-        if roles.member_id is not None
+        if roles.member_id is not None and MEMBER in roles
         else None
     )
     if member is not None:

@@ -40,6 +40,11 @@ class MemberStatus(models.TextChoices):
     RESIGNED = "resigned", "resigned"
 
 
+# A person in one of these statuses is no longer a member: they keep their record (and may sign
+# in to read it) but none of a member's rights (docs/security.md §1, review finding E).
+FORMER_STATUSES = frozenset({MemberStatus.LAPSED, MemberStatus.RESIGNED, MemberStatus.EXPELLED})
+
+
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -118,6 +123,11 @@ class Member(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_search_keys()
         super().save(*args, **kwargs)
+
+    @property
+    def is_current(self) -> bool:
+        """Whether this person is still a member (not lapsed, resigned or expelled)."""
+        return self.status not in FORMER_STATUSES
 
     @property
     def full_name(self) -> str:

@@ -23,9 +23,11 @@ def member_of(user: Any) -> Any | None:
     if not getattr(user, "is_authenticated", False):
         return None
     try:
-        return user.member
+        member = user.member
     except ObjectDoesNotExist:  # the account has no membership record
         return None
+    # A lapsed, resigned or expelled person keeps their record, not a member's rights.
+    return member if member.is_current else None
 
 
 def _chairs_meeting(member_id: int | None, poll: Any) -> bool:
