@@ -261,6 +261,48 @@ def test_thirty_wrong_passwords_from_one_address_do_not_lock_others_out(world: W
     assert signed_in(colleague)
 
 
+def test_a_guesser_at_a_shared_address_cannot_lock_out_a_known_device(world: World) -> None:
+    """Review finding D: 31 failures from an AGM venue's Wi-Fi and wrong guesses at a named
+    member's account locked the member out for 5 minutes. Their browser, which signed in
+    before, carries a device cookie for the account and is counted on its own."""
+    victim = world.members["member"].user
+    venue = "198.51.100.20"
+    member_browser = Client(REMOTE_ADDR=venue)
+    assert sign_in(member_browser, victim.email).status_code == 302
+    cookies = [name for name in member_browser.cookies if name.startswith("moot_device_")]
+    assert len(cookies) == 1
+    member_browser.post(reverse("account_logout"))
+    attacker = Client(REMOTE_ADDR=venue)
+    for n in range(31):
+        sign_in(attacker, f"nobody{n}@example.org", "wrong-password")
+    for _ in range(6):
+        sign_in(attacker, victim.email, "wrong-password")
+    # An unknown browser at the venue is slowed for this account (the attacker's pair is
+    # shut for the window): the limit that stays.
+    assert "Too many sign-in attempts" in sign_in(attacker, victim.email).content.decode()
+    # The member's own browser signs in with their password.
+    assert sign_in(member_browser, victim.email).status_code == 302
+    assert signed_in(member_browser)
+
+
+def test_a_device_cookie_counts_for_its_own_account_only(world: World) -> None:
+    victim = world.members["member"].user
+    venue = "198.51.100.21"
+    browser = Client(REMOTE_ADDR=venue)
+    assert sign_in(browser, "secretary@example.org").status_code == 302
+    browser.post(reverse("account_logout"))
+    # A cookie for another account (or a forged one) does not make the browser known here.
+    browser.cookies["moot_device_0000000000000000"] = "forged"
+    for _ in range(6):
+        sign_in(browser, victim.email, "wrong-password")
+    assert "Too many sign-in attempts" in sign_in(browser, victim.email).content.decode()
+    # A known device that keeps failing is limited too.
+    for _ in range(6):
+        sign_in(browser, "secretary@example.org", "wrong-password")
+    refused = sign_in(browser, "secretary@example.org")
+    assert "Too many sign-in attempts" in refused.content.decode()
+
+
 def test_five_means_five_across_workers(world: World) -> None:
     # Two "workers" are two clients; the counters live in the database, so they add up.
     workers = [Client(REMOTE_ADDR="198.51.100.5"), Client(REMOTE_ADDR="198.51.100.5")]

@@ -36,7 +36,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
         login = str(credentials.get("email") or credentials.get("username") or "")
         try:
-            reservation = throttle.reserve(self.get_client_ip(request), login)
+            reservation = throttle.reserve(
+                self.get_client_ip(request), login, throttle.device_of(request, login)
+            )
         except throttle.TooManyAttempts:
             raise self.validation_error("too_many_login_attempts") from None
         AuthenticationBackend.unstash_authenticated_user()

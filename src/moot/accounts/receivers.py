@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from allauth.account.signals import password_reset
+from allauth.account.signals import password_reset, user_logged_in
 from allauth.mfa.signals import authenticator_added
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -62,3 +62,15 @@ def forget_attempts_after_a_reset(sender: Any, request: Any, user: Any, **kwargs
         for address in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     }
     SignInAttempt.objects.filter(account__in=logins).delete()
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.issue_device_cookie")
+def issue_device_cookie_on_sign_in(
+    sender: Any, request: Any, user: Any, response: Any = None, **kwargs: Any
+) -> None:
+    """A browser that signed in gets a device cookie for the account (accounts.throttle): a
+    guesser at the same address cannot lock it out later (docs/security.md §6)."""
+    from moot.accounts.throttle import issue_device_cookie
+
+    if response is not None and user.email:
+        issue_device_cookie(response, user.email)

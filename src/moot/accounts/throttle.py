@@ -13,6 +13,13 @@ worker and every app server counts the same attempts and "5" means five. The lim
   Everyone behind a shared address (the reverse proxy, a venue's Wi-Fi) keeps a first try with
   their own password; nobody is locked out because someone else guessed.
 
+* **device cookies** (OWASP, "Slow down online guessing attacks with device cookies"): a
+  browser that signed in to an account gets a signed, long-lived cookie for that account
+  (:func:`issue_device_cookie`). An attempt carrying a valid one for the account typed is
+  counted against that device alone (``PAIR_LIMIT`` per window, whatever the address's or the
+  account's noise), so a guesser sharing the member's address (an AGM venue's Wi-Fi) cannot
+  lock the member's own browser out; a device that keeps failing is limited like an address.
+
 The client's address is :func:`client_address`: ``REMOTE_ADDR``, or the nearest address in
 ``X-Forwarded-For`` that is not one of ``MOOT_TRUSTED_PROXIES`` when the request came from a
 trusted proxy. A header from anyone else is ignored (it would let a guesser pick a fresh
@@ -22,12 +29,15 @@ address for every try).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import ipaddress
+import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,6 +46,11 @@ PAIR_LIMIT = 5
 PAIR_LIMIT_WHEN_NOISY = 1
 ADDRESS_NOISY = 30
 ACCOUNT_NOISY = 20
+DEVICE_COOKIE_PREFIX = "moot_device_"
+DEVICE_COOKIE_AGE = datetime.timedelta(days=365)
+_DEVICE_SALT = "moot.accounts.throttle.device"
+# Stored in SignInAttempt.address for an attempt from a known device (never an IP address).
+_DEVICE_PREFIX = "device:"
 
 
 @lru_cache(maxsize=8)
@@ -104,12 +119,56 @@ class TooManyAttempts(Exception):  # noqa: N818 - a refusal, not a programming e
         self.retry_after = retry_after
 
 
-def reserve(address: str, account: str) -> Reservation:
-    """Count this attempt against the limits, or raise :class:`TooManyAttempts`."""
+def _account_key(account: str) -> str:
+    return account.strip().lower()[:254]
+
+
+def device_cookie_name(account: str) -> str:
+    """One cookie per account signed in from this browser (the name does not show the login)."""
+    digest = hashlib.sha256(_account_key(account).encode()).hexdigest()[:16]
+    return DEVICE_COOKIE_PREFIX + digest
+
+
+def issue_device_cookie(response: Any, account: str) -> None:
+    """Give the browser that just signed in to ``account`` a signed device cookie for it."""
+    value = signing.dumps(
+        {"a": _account_key(account), "n": secrets.token_hex(16)}, salt=_DEVICE_SALT
+    )
+    response.set_cookie(
+        device_cookie_name(account),
+        value,
+        max_age=int(DEVICE_COOKIE_AGE.total_seconds()),
+        secure=bool(getattr(settings, "SESSION_COOKIE_SECURE", False)),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def device_of(request: Any, account: str) -> str:
+    """The known device this attempt comes from ("device:<nonce>"), or "" when the request
+    carries no valid, unexpired device cookie issued for ``account``."""
+    value = request.COOKIES.get(device_cookie_name(account), "")
+    if not value:
+        return ""
+    try:
+        data = signing.loads(
+            value, salt=_DEVICE_SALT, max_age=int(DEVICE_COOKIE_AGE.total_seconds())
+        )
+    except signing.BadSignature:
+        return ""
+    if not isinstance(data, dict) or data.get("a") != _account_key(account):
+        return ""
+    nonce = str(data.get("n", ""))
+    return _DEVICE_PREFIX + nonce[:32] if nonce else ""
+
+
+def reserve(address: str, account: str, device: str = "") -> Reservation:
+    """Count this attempt against the limits, or raise :class:`TooManyAttempts`. With a known
+    ``device`` (:func:`device_of`) the attempt counts against that device only."""
     from moot.accounts.models import SignInAttempt
 
-    account = account.strip().lower()[:254]
-    address = address[:45]
+    account = _account_key(account)
+    address = (device or address)[:45]
     now = timezone.now()
     since = now - WINDOW
     with transaction.atomic():
@@ -117,7 +176,9 @@ def reserve(address: str, account: str) -> Reservation:
     # Every row of the window counts, the attempts still in flight too: of several guesses
     # sent at once, each sees the others, so together they never get more than the limit.
     recent = SignInAttempt.objects.filter(at__gt=since)
-    noisy = (
+    # A known device is not slowed by the noise of its address or of guesses at its account
+    # from elsewhere: only its own failures count.
+    noisy = not device and (
         recent.filter(address=address).count() > ADDRESS_NOISY
         or recent.filter(account=account).count() > ACCOUNT_NOISY
     )
