@@ -177,6 +177,7 @@ def test_where_says_where_the_key_and_the_checkpoints_are(settings: Any, tmp_pat
     settings.MOOT_AUDIT_KEY = str(tmp_path / "k.pem")
     settings.MOOT_AUDIT_CHECKPOINTS = str(tmp_path / "cps")
     settings.MOOT_POLL_KEY_DIR = str(tmp_path / "poll-keys")
+    settings.VAR_DIR = tmp_path / "var"
     run = moot_audit("where")
     assert run.out.splitlines() == [
         f"Audit signing key: {tmp_path / 'k.pem'} (missing: run `moot audit ensure-key`)",

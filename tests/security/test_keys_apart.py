@@ -229,3 +229,37 @@ def test_backup_on_postgresql_prints_the_pg_dump_command(tmp_path: Path) -> None
         "--port=5433 --username=moot moot"
     )
     assert "pw" not in command
+
+
+def test_keys_left_in_var_by_an_earlier_moot_are_warned_of_and_moved_by_ensure_key(
+    settings: Any, tmp_path: Path
+) -> None:
+    """An installation from before MOOT_KEYS_DIR keeps var/audit-key.pem and var/poll-keys/:
+    `moot serve` says so, and `make run`'s `moot audit ensure-key` moves them (the same key, so
+    old checkpoints still verify and open polls keep their ballots)."""
+    var = tmp_path / "var"
+    (var / "poll-keys").mkdir(parents=True)
+    (var / "poll-keys" / "poll-7-1.key").write_text("open poll's key")
+    settings.VAR_DIR = var
+    settings.MOOT_KEYS_DIR = tmp_path / "keys"
+    settings.MOOT_POLL_KEY_DIR = None
+    settings.MOOT_AUDIT_KEY = None
+    call_command("audit", "keygen", "--key", str(var / "audit-key.pem"), stdout=io.StringIO())
+    old_key = (var / "audit-key.pem").read_bytes()
+    warnings = [line for line in where_lines() if line.startswith("WARNING")]
+    assert [line.split(" is where")[0] for line in warnings] == [
+        f"WARNING {var / 'audit-key.pem'}",
+        f"WARNING {var / 'poll-keys'}",
+    ]
+    out = io.StringIO()
+    call_command("audit", "ensure-key", stdout=out, stderr=io.StringIO())
+    keys = tmp_path / "keys"
+    assert f"moved {var / 'audit-key.pem'} to {keys / 'audit-key.pem'}" in out.getvalue()
+    assert f"moved {var / 'poll-keys'} to {keys / 'poll-keys'}" in out.getvalue()
+    assert (keys / "audit-key.pem").read_bytes() == old_key
+    assert oct((keys / "audit-key.pem").stat().st_mode & 0o777) == oct(0o600)
+    assert (keys / "poll-keys" / "poll-7-1.key").read_text() == "open poll's key"
+    assert oct((keys / "poll-keys").stat().st_mode & 0o777) == oct(0o700)
+    assert not (var / "audit-key.pem").exists()
+    assert not (var / "poll-keys").exists()
+    assert not [line for line in where_lines() if line.startswith("WARNING")]

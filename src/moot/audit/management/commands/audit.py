@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,26 @@ def keys_beside_the_database() -> list[str]:
                     "outside it and move the keys there (docs/security.md §2)"
                 )
                 break
+    for legacy in (Path(settings.VAR_DIR) / "audit-key.pem", Path(settings.VAR_DIR) / "poll-keys"):
+        if legacy.exists() and legacy.resolve() not in {*keys.values(), cp.key_path().resolve()}:
+            warnings.append(
+                f"WARNING {legacy} is where an earlier moot kept keys, beside the database; moot "
+                "no longer reads it there: `moot audit ensure-key` moves it to "
+                f"{Path(settings.MOOT_KEYS_DIR)} (docs/security.md §2)"
+            )
     return warnings
+
+
+def _move_legacy(old: Path, new: Path) -> bool:
+    """Move a key file or directory from its old default beside the database (an earlier moot
+    kept the signing key and the poll keys in MOOT_VAR_DIR) to its place in the keys directory;
+    False when there is nothing to move or the new place is taken."""
+    if not old.exists() or new.exists():
+        return False
+    new.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    shutil.move(str(old), str(new))
+    new.chmod(0o700 if new.is_dir() else 0o600)
+    return True
 
 
 def where_lines() -> list[str]:
@@ -157,6 +177,16 @@ class Command(BaseCommand):
 
     def _ensure_key(self, options: dict[str, Any]) -> None:
         path = options["key"] or cp.key_path()
+        keys = Path(settings.MOOT_KEYS_DIR)
+        if not keys.exists():
+            keys.mkdir(parents=True, mode=0o700)
+            keys.chmod(0o700)
+        var = Path(settings.VAR_DIR)
+        # An installation made before the keys left var/: move them, so that they keep working
+        # (checkpoints signed with the key, open polls' ballots) and stop travelling with it.
+        for old, new in ((var / "audit-key.pem", path), (var / "poll-keys", poll_key_dir())):
+            if _move_legacy(old, new):
+                self.stdout.write(f"moved {old} to {new}: keys are kept apart from the database")
         if path.exists():
             cp.load_private_key(path)  # readable, 0600, an Ed25519 key: or a clear error
             self.stdout.write(f"audit signing key: {path} (present)")
