@@ -117,21 +117,19 @@ def _path_of(unit: Any) -> str:
 def compute_roles(user: Any, on: datetime.date | None = None) -> RoleSet:
     """The roles of ``user`` on ``on`` (today by default), read from the database."""
     from moot.accounts.models import StaffAssignment
-    from moot.members.models import Member
+    from moot.members.models import FORMER_STATUSES, Member
     from moot.units.models import OfficeHolding
 
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
     on = on or timezone.localdate()
-    from moot.members.models import FORMER_STATUSES
-
     record = Member.objects.filter(user_id=user.pk).values_list("pk", "status").first()
     member_id = record[0] if record is not None else None
     # A lapsed, resigned or expelled person keeps ``member_id`` (their own record) but is no
     # longer a member: no MEMBER role and no office (review finding E).
     is_member = record is not None and record[1] not in FORMER_STATUSES
     offices: tuple[Office, ...] = ()
-    if is_member:
+    if is_member and member_id is not None:
         rows = (
             OfficeHolding.objects.filter(member_id=member_id, start__lte=on)
             .filter(Q(end__isnull=True) | Q(end__gt=on))
