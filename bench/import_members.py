@@ -118,7 +118,12 @@ def main() -> None:
         gen_seconds = generate(args.rows, csv_path)
         size_mb = csv_path.stat().st_size / 1e6
         print(f"generated {args.rows:,} members ({size_mb:.1f} MB CSV) in {gen_seconds:.1f} s")
-        base_env = {**os.environ, "MOOT_VAR_DIR": str(tmp / "var"), "MOOT_HTTPS": "0"}
+        base_env = {
+            **os.environ,
+            "MOOT_VAR_DIR": str(tmp / "var"),
+            "MOOT_KEYS_DIR": str(tmp / "keys"),
+            "MOOT_HTTPS": "0",
+        }
 
         if not args.pg_only:
             env = {**base_env, "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}"}

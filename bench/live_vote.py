@@ -616,6 +616,7 @@ def bench_once(db: str, args: argparse.Namespace) -> dict[str, Any]:
             **os.environ,
             "DATABASE_URL": database_url,
             "MOOT_VAR_DIR": str(services.tmp / "var"),
+            "MOOT_KEYS_DIR": str(services.tmp / "keys"),
             "SECRET_KEY": secrets.token_urlsafe(40),
             "MOOT_HTTPS": "0",
             "MOOT_DEBUG": "0",

@@ -145,6 +145,7 @@ def main() -> None:
         env = {
             **os.environ,
             "MOOT_VAR_DIR": str(tmp / "var"),
+            "MOOT_KEYS_DIR": str(tmp / "keys"),
             "MOOT_HTTPS": "0",
             "MOOT_ALLOWED_HOSTS": "testserver",
         }

@@ -202,6 +202,7 @@ def main() -> None:
         env = {
             **os.environ,
             "MOOT_VAR_DIR": str(tmp / "var"),
+            "MOOT_KEYS_DIR": str(tmp / "keys"),
             "MOOT_HTTPS": "0",
             "MOOT_ALLOWED_HOSTS": "testserver",
             "MOOT_TASKS": "immediate",
