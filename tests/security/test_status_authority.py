@@ -10,13 +10,16 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
 from accounts.world import World
 from moot.audit.models import AuditEvent
+from moot.members.access import access_proposal
 from moot.members.actions import do_change_member_status
-from moot.members.models import MembershipPeriod
+from moot.members.models import MembershipPeriod, RegisterProposal
+from moot.members.register import do_decide_proposal
 from moot.rulebook.model import RegisterRules
 
 TODAY = datetime.date.today
@@ -53,10 +56,9 @@ def _suspend(world: World, member: Any) -> None:
     [
         ("expelled", 0, "I do not like him"),
         ("suspended", 6, "Complaint: I do not like him"),
-        ("lapsed", 30, "did not pay"),
     ],
 )
-def test_a_secretary_cannot_suspend_expel_or_lapse_a_member(
+def test_a_secretary_cannot_suspend_or_expel_a_member(
     world: World, status: str, days_ago: int, reason: str
 ) -> None:
     member = world.members["member"]
@@ -75,6 +77,25 @@ def test_a_secretary_cannot_suspend_expel_or_lapse_a_member(
     assert member.status == "active"
     assert MembershipPeriod.objects.filter(member=member).count() == periods
     assert AuditEvent.objects.count() == events
+
+
+def test_a_secretary_only_proposes_a_lapse_and_the_office_decides(world: World) -> None:
+    member = world.members["member"]
+    periods = MembershipPeriod.objects.filter(member=member).count()
+    start = TODAY() - datetime.timedelta(days=30)
+    response = _post_status(world.users["secretary"], member, "lapsed", start, "did not pay")
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.status == "active"  # nothing changes until the office decides
+    assert MembershipPeriod.objects.filter(member=member).count() == periods
+    proposal = RegisterProposal.objects.get(member=member, state="pending")
+    assert proposal.payload == {"status": "lapsed", "start": start.isoformat()}
+    with pytest.raises(PermissionDenied):  # the secretary cannot decide it
+        access_proposal(proposal.pk, world.users["secretary"], for_write=True)
+    do_decide_proposal(proposal, approve=True, acting_user=world.users["national_staff"])
+    member.refresh_from_db()
+    assert member.status == "lapsed"
+    assert member.periods.get(end__isnull=True).start == start
 
 
 def test_a_secretary_cannot_lift_a_suspension(world: World) -> None:

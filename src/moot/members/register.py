@@ -135,6 +135,39 @@ def do_propose_member_change(
 
 
 @transaction.atomic
+def do_propose_status_change(
+    member: Member, status: str, start: datetime.date, *, reason: str, acting_user: Any
+) -> RegisterProposal:
+    """A unit officer proposes a change of status that the register's authority records (a
+    lapse, arrears, a resignation from membership they received): checked now, recorded only
+    if the office approves it (do_decide_proposal). Suspension and expulsion are never
+    proposed here: they are the complaints process's."""
+    from moot.members.actions import check_status_change
+
+    if status_authority(member, status) != "members.decide_register":
+        raise ActionError(f"a change to {status} is not the membership office's to decide")
+    check_status_change(member, status, start)
+    payload = {"status": status, "start": start.isoformat()}
+    proposal = RegisterProposal.objects.create(
+        kind=ProposalKind.CHANGE,
+        member=member,
+        unit=member.branch or member.constituency,
+        payload=payload,
+        reason=_reason(reason, "the proposed change"),
+        proposed_by=acting_user,
+    )
+    record(
+        actor=acting_user,
+        verb=AuditVerb.PROPOSE_MEMBER_CHANGE,
+        obj=proposal,
+        after={"member": member.pk, **payload},
+        clause=register_clause(),
+        reason=proposal.reason,
+    )
+    return proposal
+
+
+@transaction.atomic
 def do_decide_proposal(
     proposal: RegisterProposal,
     *,
@@ -156,6 +189,18 @@ def do_decide_proposal(
         reason = _reason(reason, "rejecting the proposal")
     elif proposal.kind == ProposalKind.IMPORT:
         outcome = _approve_import(proposal, backdate_reason, acting_user)
+    elif "status" in proposal.payload:
+        from moot.members.actions import do_change_member_status
+
+        assert proposal.member is not None
+        do_change_member_status(
+            proposal.member,
+            proposal.payload["status"],
+            datetime.date.fromisoformat(proposal.payload["start"]),
+            reason=f"proposal {proposal.pk}: {reason or proposal.reason}",
+            acting_user=acting_user,
+        )
+        outcome = {"changed": ["status"]}
     else:
         assert proposal.member is not None
         values = dict(proposal.payload)
@@ -375,3 +420,14 @@ def _status_rule_clause(status: str) -> str:
 
     rule = edition_in_force().membership.by_status.get(status)
     return rule.clause if rule is not None else ""
+
+
+def proposes_status(member: Member, status: str, user: Any) -> bool:
+    """Whether ``user``'s request to move ``member`` to ``status`` becomes a proposal to the
+    office: a change the office records, by a unit officer the rulebook lets propose, and not a
+    readmission (which a secretary may not even propose: readmission_refusal)."""
+    return (
+        status_authority(member, status) == "members.decide_register"
+        and not readmission_refusal(member, status, user)
+        and bool(user.has_perm("members.propose_register", member))
+    )

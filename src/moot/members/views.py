@@ -282,7 +282,12 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_change_status(request: HttpRequest, member_id: int) -> HttpResponse:
     """POST /members/<id>/status/: close the current status interval and open another."""
-    from moot.members.register import may_record_some_status, status_change_refusal
+    from moot.members.register import (
+        do_propose_status_change,
+        may_record_some_status,
+        proposes_status,
+        status_change_refusal,
+    )
 
     member = access_member(member_id, request.user)
     if not (
@@ -293,8 +298,30 @@ def member_change_status(request: HttpRequest, member_id: int) -> HttpResponse:
     form = StatusChangeForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
         # Who records which status is the rulebook's (docs/security.md §1, finding A).
-        refusal = status_change_refusal(member, form.cleaned_data["status"], request.user)
-        if refusal:
+        data = form.cleaned_data
+        refusal = status_change_refusal(member, data["status"], request.user)
+        if refusal and proposes_status(member, data["status"], request.user):
+            # A unit secretary proposes what the office records (a lapse, arrears); the office
+            # decides in its proposals queue.
+            try:
+                do_propose_status_change(
+                    member,
+                    data["status"],
+                    data["start"],
+                    reason=data["reason"],
+                    acting_user=request.user,
+                )
+            except ActionError as exc:
+                show_refusal(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Proposed to the membership office: {member.full_name} "
+                    f"{MemberStatus(data['status']).label} from {data['start']:%-d %B %Y}. "
+                    "Nothing changes until the office approves it.",
+                )
+                return redirect(reverse("members:detail", args=[member.pk]) + "#history")
+        elif refusal:
             form.add_error("status", refusal)
     if request.method == "POST" and form.is_valid():
         try:
