@@ -33,7 +33,7 @@ def test_variants_all_in_one_file() -> None:
     text = (
         "4 2\n-4\n[nick a b c d]\n[tie c b a]\n[droop precision=5]\n"
         "   2   a   b   0  \n(id-7) b=c a 0\n1 3 0\n0\n"
-        '"Ann \\"Nan\\" Lee"\n"Bob"\n"Cy"\n"Dee"\n"Title"\n"the source"\n"a comment"\n'
+        '"Ann \\"Nan\\" Lee"\n"Bob"\n"Cy"\n"Dee"\n"Title"\n'
     )
     election = parse_blt(text, source="x.blt")
     assert election.names[0] == 'Ann "Nan" Lee'
@@ -46,7 +46,6 @@ def test_variants_all_in_one_file() -> None:
         ((1, 2), (0,)): 1,
         ((2,),): 1,
     }
-    assert "the source" in (election.comment or "")
     assert "[droop precision=5] ignored" in (election.comment or "")
 
 
@@ -102,7 +101,8 @@ def test_missing_file_is_a_count_error(tmp_path) -> None:
     ["SC.blt", "SCw.blt", "SCwopt.blt", "42t.blt", "meek/eq1.blt", "M135.blt", "42ubom.blt"],
 )
 def test_round_trip_through_write_blt(elections_data, name: str) -> None:
-    election = read_blt(elections_data("droop", "blt", *name.split("/")))
+    # M135 has a source, a comment and notes after its title: kept only when asked
+    election = read_blt(elections_data("droop", "blt", *name.split("/")), keep_after_title=True)
     again = parse_blt(write_blt(election))
     assert again.names == election.names
     assert again.withdrawn == election.withdrawn

@@ -89,7 +89,7 @@ OTHERS = [
 
 
 def compare_with_dump(blt: str, dump: str, elections_data) -> None:
-    election = read_blt(elections_data("droop", "blt", *blt.split("/")))
+    election = read_blt(elections_data("droop", "blt", *blt.split("/")), keep_after_title=True)
     quota, reference = read_dump(elections_data("droop", "ref", "dump", *dump.split("/")))
     method = "scottish-stv" if "scotland" in dump else "wigm"
     options = CountOptions()

@@ -216,7 +216,7 @@ def test_irv_tideman_a3_exclusion_order(elections_data) -> None:
 
 @pytest.mark.parametrize("name", ["A1.HIL", "A60.HIL", "A77.HIL"])
 def test_irv_on_tideman_data_conserves_votes(elections_data, name) -> None:
-    election = read_blt(elections_data("tideman-hil", name))
+    election = read_blt(elections_data("tideman-hil", name), keep_after_title=True)
     result = count(election, "irv", CountOptions(seats=1))
     assert_conserved(result)
     final = result.rounds[-1]

@@ -19,7 +19,7 @@ F = Fraction
 
 
 def droop(elections_data, name: str) -> Election:
-    return read_blt(elections_data("droop", "blt", name))
+    return read_blt(elections_data("droop", "blt", name), keep_after_title=True)
 
 
 @pytest.mark.parametrize(

@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--list-methods", action="store_true", help="list the methods and exit")
     parser.add_argument("--input-format", choices=INPUT_FORMATS, default="auto")
     parser.add_argument("--contest", help="the contest to count, in a CDF file with several")
+    parser.add_argument(
+        "--blt-keep-after-title",
+        action="store_true",
+        help="accept a source, comment or notes after a BLT file's title (kept in the report's "
+        "comment); without it they are refused, as they may be a name the header does not count",
+    )
     parser.add_argument("--method", help="counting method (see --list-methods)")
     parser.add_argument("--seats", type=int, help="seats to fill (default: from the file)")
     parser.add_argument("--constraints", help="constraints file (OpenTally CON, TOML or JSON)")
@@ -108,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read(
-    path: str, input_format: str, contest: str | None = None
+    path: str, input_format: str, contest: str | None = None, blt_keep_after_title: bool = False
 ) -> tuple[Election, RctabPlan | None, str]:
     """The election, for an RCTab contest config the count its rules ask for, and the
     format read."""
@@ -120,7 +126,9 @@ def _read(
         raise CountError("is a folder, expected a ballot file", source=path)
     if input_format == "auto":
         input_format = detect_format(path)
-    election = read_election(path, input_format, contest=contest)
+    election = read_election(
+        path, input_format, contest=contest, blt_keep_after_title=blt_keep_after_title
+    )
     if input_format != "rctab-config":
         return election, None, input_format
     from moot.counting.formats.rctab import rctab_plan
@@ -186,7 +194,9 @@ def _run(args: argparse.Namespace, path: str) -> str:
     from moot.counting import reports
     from moot.counting.registry import get_method
 
-    election, plan, input_format = _read(path, args.input_format, args.contest)
+    election, plan, input_format = _read(
+        path, args.input_format, args.contest, args.blt_keep_after_title
+    )
     if args.seats is not None and args.seats < 1:
         raise _UsageError(f"--seats must be at least 1, got {args.seats}")
     seats = args.seats if args.seats is not None else election.seats

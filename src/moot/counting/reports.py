@@ -251,17 +251,35 @@ def render_rctab_summary(result: Result) -> dict[str, object]:
 
 
 # -- CSV -------------------------------------------------------------------------------------
+# A spreadsheet runs a cell starting with one of these as a formula (a leading tab or carriage
+# return hides such a start): a candidate named '=HYPERLINK(...)' would become a link (CWE-1236).
+# The same rule as moot.csv_export, written here because counting imports nothing of moot.
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text_cell(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula: a leading apostrophe before a
+    formula prefix (spreadsheets show it as text)."""
+    return "'" + text if text.startswith(CSV_FORMULA_PREFIXES) else text
+
+
 def render_csv(result: Result) -> str:
     """One row per stage: stage, action, every candidate's votes, exhausted, loss, total,
-    quota, elected and excluded at the stage."""
+    quota, elected and excluded at the stage. Names and actions are text cells neutralised by
+    :func:`csv_text_cell`; the figures are numbers and written as they are."""
     places = _places(result)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # A lone carriage return in a name would be written unquoted and split the row on reading.
+    quoting = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    names = [csv_text_cell(name) for name in result.candidates]
+    if any("\r" in name for name in result.candidates):
+        writer = quoting
     writer.writerow(
         [
             "stage",
             "action",
-            *result.candidates,
+            *names,
             "exhausted",
             "loss",
             "total",
@@ -275,7 +293,7 @@ def render_csv(result: Result) -> str:
         writer.writerow(
             [
                 rnd.number,
-                rnd.action,
+                csv_text_cell(rnd.action),
                 *(
                     decimal_text(rnd.tallies[c], places) if c in rnd.tallies else ""
                     for c in range(len(result.candidates))
@@ -284,8 +302,8 @@ def render_csv(result: Result) -> str:
                 decimal_text(rnd.loss, places),
                 decimal_text(total, places),
                 decimal_text(rnd.quota, places),
-                "; ".join(result.candidates[c] for c in rnd.elected),
-                "; ".join(result.candidates[c] for c in rnd.excluded),
+                csv_text_cell("; ".join(result.candidates[c] for c in rnd.elected)),
+                csv_text_cell("; ".join(result.candidates[c] for c in rnd.excluded)),
             ]
         )
     return out.getvalue()

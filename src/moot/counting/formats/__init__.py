@@ -181,11 +181,17 @@ def _detect_json(path: Path) -> str:
 
 
 def read_election(
-    path: str | Path, input_format: str = "auto", *, contest: str | None = None
+    path: str | Path,
+    input_format: str = "auto",
+    *,
+    contest: str | None = None,
+    blt_keep_after_title: bool = False,
 ) -> Election:
     """Read a ballot file into an :class:`~moot.counting.model.Election`.
 
     ``contest`` names the contest (``Name`` or ``@id``) of a CDF report holding several.
+    ``blt_keep_after_title`` accepts notes after a BLT file's title (see
+    :func:`~moot.counting.formats.blt.parse_blt`); otherwise they are refused.
 
     Bad input raises :class:`~moot.counting.model.CountError` naming the file, the line (or
     row and cell, or JSON path), the column and what was expected.
@@ -210,6 +216,15 @@ def read_election(
         from moot.counting.formats.cdf import read_cdf
 
         return read_cdf(path, contest=contest)
+    if blt_keep_after_title:
+        if input_format != "blt":
+            raise CountError(
+                f"--blt-keep-after-title is for a BLT file; this is {input_format}",
+                source=str(path),
+            )
+        from moot.counting.formats.blt import read_blt
+
+        return read_blt(path, keep_after_title=True)
     return reader(path)
 
 

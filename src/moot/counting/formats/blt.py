@@ -9,8 +9,8 @@ The format (Hill, Wichmann & Woodall, Algorithm 123; extended by OpenSTV, Droop,
     (<id>) <pref> ... 0       a ballot id instead of a weight (weight 1)
     0                         end of ballots
     "Candidate name"          ncand quoted names, in number order
-    "Title"
-    ["source"] ["comment"]    optional
+    "Title"                   the last line: anything after it is refused with its line,
+                              unless read with ``keep_after_title`` (kept in the comment)
 
 A preference is a candidate number 1..ncand or a ``[nick]`` nickname; ``a=b`` ranks several
 candidates equally. Names are double-quoted; ``\\"`` and ``\\\\`` escape a quote and a backslash.
@@ -115,10 +115,12 @@ def _read_bytes(source: str | Path | TextIO) -> tuple[str, str]:
     return decode(raw, name), name
 
 
-def read_blt(source: str | Path | TextIO, *, name: str | None = None) -> Election:
+def read_blt(
+    source: str | Path | TextIO, *, name: str | None = None, keep_after_title: bool = False
+) -> Election:
     """Read a BLT file (path, or an open text/binary file) into an :class:`Election`."""
     text, display = _read_bytes(source)
-    return parse_blt(text, source=name or display)
+    return parse_blt(text, source=name or display, keep_after_title=keep_after_title)
 
 
 def _int_token(src: _Source, tok: _Token | None, what: str, at: int) -> int:
@@ -130,8 +132,14 @@ def _int_token(src: _Source, tok: _Token | None, what: str, at: int) -> int:
     return check_digits(tok.text, what, source=src.name, line=line, column=column)
 
 
-def parse_blt(text: str, *, source: str = "<input>") -> Election:
-    """Parse BLT text. See the module docstring for the accepted variants."""
+def parse_blt(text: str, *, source: str = "<input>", keep_after_title: bool = False) -> Election:
+    """Parse BLT text. See the module docstring for the accepted variants.
+
+    The title ends the file: a line after it is refused, since it may be a candidate the
+    header does not count. ``keep_after_title`` accepts the lines some published files put
+    there (a source, a comment, notes): quoted strings after the title of a one-name-per-line
+    file are kept in ``Election.comment``, other text is noted there as ignored. Even then
+    the names-on-one-line layout takes nothing after its title."""
     src = _Source(text, source)
     tokens = src.tokens(0)
     first = next(tokens, None)
@@ -238,8 +246,9 @@ def parse_blt(text: str, *, source: str = "<input>") -> Election:
     if ballots.total == 0:
         raise src.error(ballots_start, "the election has no ballots (empty election)")
 
-    # Names, title, optional source and comment.
+    # Names and title; nothing may follow the title.
     strings: list[_Token] = []
+    stray: _Token | None = None
     for t in src.tokens(end_offset):
         if t.kind == "bad":
             raise src.error(t.offset, "a quoted name is not closed with '\"' on the same line")
@@ -250,7 +259,10 @@ def parse_blt(text: str, *, source: str = "<input>") -> Election:
                     f"expected {ncand} quoted candidate names and a quoted title after the "
                     f'end-of-ballots 0; found {t.text!r} (put each name in "double quotes")',
                 )
-            notes.append("text after the title ignored")
+            stray = t  # refused below, unless a string before it is refused first
+            if keep_after_title:
+                notes.append("text after the title ignored")
+                stray = None
             break
         strings.append(t)
     if len(strings) < ncand + 1:
@@ -259,7 +271,14 @@ def parse_blt(text: str, *, source: str = "<input>") -> Election:
             f"expected {ncand} candidate names and a title after the ballots, found "
             f"{len(strings)} quoted string(s): the header says {ncand} candidates",
         )
-    layout = _name_layout(src, strings, ncand)
+    layout = _name_layout(src, strings, ncand, keep_after_title=keep_after_title)
+    if stray is not None:
+        raise src.error(
+            stray.offset,
+            f"unexpected {stray.text!r} after the candidate names and the title; a BLT file "
+            "ends with the title: remove this line (or keep it as a note with "
+            "--blt-keep-after-title)",
+        )
     names = [_unescape(t.text) for t in layout.names]
     _check_names(src, layout.names, names)
     extra = [_unescape(t.text) for t in layout.extra]
@@ -307,20 +326,24 @@ class _Layout:
     names: list[_Token]
     affiliations: list[_Token | None]
     title: _Token
-    extra: list[_Token]
+    extra: list[_Token]  # strings after the title: only with keep_after_title
 
 
-def _name_layout(src: _Source, strings: list[_Token], ncand: int) -> _Layout:
+def _name_layout(
+    src: _Source, strings: list[_Token], ncand: int, *, keep_after_title: bool = False
+) -> _Layout:
     """Which quoted string is a name, an affiliation, the title; the layouts accepted:
 
-    * one string per line: the names, the title, then an optional source and comment;
-    * two or more candidates' names all on the first line (D. Hill's files), the title after
-      them on that line or on the next, any further strings one per line;
+    * one string per line: the names, then the title;
+    * two or more candidates' names all on the first line (D. Hill's files): exactly as many
+      strings as candidates, then the title on the next line, or the title last on that line;
     * one candidate per line with a name and an affiliation (``"Name" "Party"``; a line may
       hold the name alone), then the title on a line of its own, as some councils publish.
 
-    A file that fits none of them, or two of them in different ways, is refused with the line
-    and column where the layouts part: the count would otherwise be of shifted names."""
+    The title ends the file in every layout: a string after it is refused with its line (it
+    may be a name the header does not count, and the count would be of shifted names). A
+    file that fits none of the layouts, or two of them in different ways, is refused with the
+    line and column where the layouts part."""
     lines: list[list[_Token]] = []
     last = -1
     for tok in strings:
@@ -330,41 +353,74 @@ def _name_layout(src: _Source, strings: list[_Token], ncand: int) -> _Layout:
             last = line
         lines[-1].append(tok)
     readings: dict[str, _Layout] = {}
+    # Layouts that fit but for strings after their title: the first such string of each. The
+    # file is refused there, or as ambiguous if another layout reads it differently (a line
+    # after the title may be a name the header does not count: the names would be shifted).
+    after_title: dict[str, _Token] = {}
     if all(len(line) == 1 for line in lines):
         flat = [line[0] for line in lines]
-        readings["one per line"] = _Layout(
-            flat[:ncand], [None] * ncand, flat[ncand], flat[ncand + 1 :]
-        )
+        if len(flat) == ncand + 1 or keep_after_title:
+            readings["one per line"] = _Layout(
+                flat[:ncand], [None] * ncand, flat[ncand], flat[ncand + 1 :]
+            )
+        else:
+            after_title["one per line"] = flat[ncand + 1]
     first = lines[0]
-    if ncand >= 2 and len(first) >= ncand and all(len(line) == 1 for line in lines[1:]):
-        flat = [tok for line in lines for tok in line]
-        readings["names on one line"] = _Layout(
-            flat[:ncand], [None] * ncand, flat[ncand], flat[ncand + 1 :]
-        )
+    if ncand >= 2 and len(first) in (ncand, ncand + 1):
+        title_line = 0 if len(first) == ncand + 1 else 1
+        if title_line == 1 and len(lines) > 1 and len(lines[1]) == 1:
+            title = lines[1][0]
+        elif title_line == 0:
+            title = first[ncand]
+        else:
+            title = None
+        rest = [tok for line in lines[title_line + 1 :] for tok in line]
+        if title is not None and not rest:
+            readings["names on one line"] = _Layout(first[:ncand], [None] * ncand, title, [])
+        elif title is not None:
+            after_title["names on one line"] = rest[0]
     if (
         len(lines) > ncand
         and all(len(line) <= 2 for line in lines[:ncand])
         and any(len(line) == 2 for line in lines[:ncand])
-        and all(len(line) == 1 for line in lines[ncand:])
+        and len(lines[ncand]) == 1
     ):
-        readings["name and affiliation"] = _Layout(
-            [line[0] for line in lines[:ncand]],
-            [line[1] if len(line) == 2 else None for line in lines[:ncand]],
-            lines[ncand][0],
-            [line[0] for line in lines[ncand + 1 :]],
-        )
+        if len(lines) == ncand + 1 or (
+            keep_after_title and all(len(line) == 1 for line in lines[ncand:])
+        ):
+            readings["name and affiliation"] = _Layout(
+                [line[0] for line in lines[:ncand]],
+                [line[1] if len(line) == 2 else None for line in lines[:ncand]],
+                lines[ncand][0],
+                [line[0] for line in lines[ncand + 1 :]],
+            )
+        else:
+            after_title["name and affiliation"] = lines[ncand + 1][0]
     distinct = {
         (tuple(r.names), tuple(r.affiliations), r.title, tuple(r.extra)): name
         for name, r in readings.items()
     }
-    if len(distinct) == 1:
+    if len(distinct) == 1 and not after_title:
         return next(iter(readings.values()))
+    if not distinct and after_title:
+        extra = min(after_title.values(), key=lambda tok: tok.offset)
+        raise src.error(
+            extra.offset,
+            f"a quoted string after the title: a BLT file ends with the title, after the "
+            f"{ncand} candidate names the header counts; if this is a candidate's name, the "
+            "header's number of candidates is wrong; otherwise remove the line (or, for a "
+            "source or comment line, read the file with --blt-keep-after-title)",
+        )
     if distinct:
         at = next(line[1] for line in lines if len(line) > 1)
         raise src.error(
             at.offset,
             "the candidate names can be read as "
-            + " or as ".join(sorted(readings))
+            + " or as ".join(
+                sorted(
+                    [*readings, *(f"{name} (with a line after its title)" for name in after_title)]
+                )
+            )
             + '; put each name on a line of its own ("Name" or "Name" "Affiliation") and '
             "the title on the line after the last name",
         )

@@ -41,11 +41,30 @@ from moot.counting.limits import active, check_digits, is_whole, json_int, refus
 from moot.counting.model import CountError, Election, Ranking
 
 
+def _unique_keys(source: str) -> Any:
+    """An ``object_pairs_hook`` refusing a key given twice in one object: ``json`` keeps the
+    last silently, so a second ``"CVR"`` list would drop every paper of the first."""
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise CountError(
+                    f"the key {key!r} appears twice in one JSON object; the first would be "
+                    "lost: re-export the file",
+                    source=source,
+                )
+            out[key] = value
+        return out
+
+    return hook
+
+
 def load_json(path: str | Path) -> Any:
     source = str(path)
     text = decode(read_bytes(path), source, lines=False)
     try:
-        return json.loads(text, parse_int=json_int(source))
+        return json.loads(text, parse_int=json_int(source), object_pairs_hook=_unique_keys(source))
     except json.JSONDecodeError as exc:
         raise CountError(
             f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno

@@ -26,6 +26,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from moot.counting.formats._common import (
     OVERVOTE,
@@ -132,16 +133,12 @@ def _rows(raw: bytes, source: str) -> Iterable[tuple[object, ...]]:
     if not book.worksheets:
         raise CountError("the workbook has no worksheet", source=source)
     sheet = book.worksheets[0]
-    # The <dimension> tag may be stale (smaller than the sheet) or missing; read-only mode
-    # would trust it and stop short. Read every row there is, up to the row limit.
-    if hasattr(sheet, "reset_dimensions"):
-        sheet.reset_dimensions()
-    # Rows with content count towards the limit; the empty rows openpyxl makes up for a gap
-    # in the row numbers are cheap, and stop at the last row a worksheet can have.
+    # Rows with content count towards the limit; the empty rows made up for a gap in the row
+    # numbers are cheap, and stop at the last row a worksheet can have.
     rows = active().rows
     filled = 0
     try:
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, row in enumerate(_numbered_rows(book, sheet, source), start=1):
             if number > EXCEL_ROWS:
                 raise CountError(
                     f"a row numbered past {EXCEL_ROWS:,}, the last row a worksheet can have; "
@@ -169,6 +166,62 @@ def _rows(raw: bytes, source: str) -> Iterable[tuple[object, ...]]:
         ) from None
     finally:
         book.close()
+
+
+def _numbered_rows(book: Any, sheet: Any, source: str) -> Iterable[tuple[object, ...]]:
+    """The worksheet's rows as value tuples, row 1 first, an empty tuple for a row number the
+    file skips. The sheet's XML is read row by row as it stands: the ``<dimension>`` tag may
+    be stale or missing (openpyxl's read-only mode trusts it and stops short), and openpyxl
+    silently drops a row whose number repeats or goes back, and keeps only the last of two
+    cells with the same column: each of those would be a paper, or a preference, lost without
+    a word. They are refused with the row (a genuine export numbers its rows and cells in
+    order)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with sheet._get_source() as xml:
+        parser = WorkSheetParser(
+            xml,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        last = 0
+        for number, cells in parser.parse():
+            if number <= last:
+                order = "twice" if number == last else f"again after row {last} (out of order)"
+                raise CountError(
+                    f"row {number} appears {order}: a paper would be lost; re-export the cast "
+                    "vote records",
+                    source=source,
+                    line=number,
+                )
+            if number > EXCEL_ROWS:
+                raise CountError(
+                    f"a row numbered past {EXCEL_ROWS:,}, the last row a worksheet can have; "
+                    "this is not a genuine export",
+                    source=source,
+                    line=number,
+                )
+            for _ in range(last + 1, number):
+                yield ()
+            last = number
+            values: list[object] = []
+            for cell in cells:
+                column = cell["column"]
+                if cell["row"] != number or column <= len(values):
+                    raise CountError(
+                        f"cell {column_letter(column)}{cell['row']} in row {number}: the row "
+                        "names a cell twice, out of order or outside the row, so a preference "
+                        "would be lost; re-export the cast vote records",
+                        source=source,
+                        line=number,
+                        column=column,
+                    )
+                values.extend([None] * (column - 1 - len(values)))
+                values.append(cell["value"])
+            yield tuple(values)
 
 
 def _find_columns(header: tuple[object, ...], source: str) -> tuple[int, int]:
