@@ -219,3 +219,34 @@ def test_a_carriage_return_in_a_name_keeps_the_row_whole() -> None:
 @given(st.text(max_size=8))
 def test_counting_neutralises_text_as_the_moot_csv_writer_does(text: str) -> None:
     assert reports.csv_text_cell(text) == neutralise_cell(text)
+
+
+def _cdf_report() -> Path:
+    data = Path(__file__).resolve().parents[2].parent / "shared" / "elections-data"
+    for path in sorted(data.rglob("*.json")):
+        if '"ContestSelection"' in path.read_text(errors="replace")[:2_000_000]:
+            return path
+    pytest.skip("no CDF report in ../shared/elections-data")
+
+
+@pytest.mark.parametrize("what", ["candidate", "selection"])
+def test_a_cdf_id_given_to_two_candidates_or_selections_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], what: str
+) -> None:
+    report = json.loads(_cdf_report().read_text())
+    election = report["Election"][0]
+    if what == "candidate":
+        # A second candidate with the first's @id: its name replaced the first's silently.
+        first = election["Candidate"][0]
+        election["Candidate"].append({"@id": first["@id"], "Name": "Someone Else"})
+        expected = f"candidate id {first['@id']!r} is also"
+    else:
+        contest = election["Contest"][0]
+        first = contest["ContestSelection"][0]
+        contest["ContestSelection"].append(dict(first))
+        expected = f"selection id {first['@id']!r} is given twice"
+    path = tmp_path / "doubled_id.json"
+    path.write_text(json.dumps(report))
+    code, out, err = _count(capsys, str(path), "--input-format", "cdf", "--output", "json")
+    assert (code, out) == (2, "")
+    assert expected in err

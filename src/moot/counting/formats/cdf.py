@@ -153,7 +153,13 @@ def cdf_papers(
             _list(election, "Candidate", f"Election[{e}]", source, required=False)
         ):
             where = f"Election[{e}].Candidate[{c}]"
-            by_id[_text(cand, "@id", where, source)] = _text(cand, "Name", where, source)
+            cid, cname = _text(cand, "@id", where, source), _text(cand, "Name", where, source)
+            if by_id.setdefault(cid, cname) != cname:
+                raise CountError(
+                    f"{where}: candidate id {cid!r} is also {by_id[cid]!r}; each id names one "
+                    "candidate (the votes for one would be counted for the other)",
+                    source=source,
+                )
     node, where = _contest(data, contest, source)
     contest_id = _text(node, "@id", where, source)
     contest_name = str(node.get("Name") or contest_id)
@@ -161,6 +167,12 @@ def cdf_papers(
     for s, sel in enumerate(_list(node, "ContestSelection", where, source)):
         swhere = f"{where}.ContestSelection[{s}]"
         sid = _text(sel, "@id", swhere, source)
+        if sid in selection_to:
+            raise CountError(
+                f"{swhere}: selection id {sid!r} is given twice in the contest; each "
+                "selection needs an id of its own",
+                source=source,
+            )
         ids = _list(sel, "CandidateIds", swhere, source, required=False)
         if not ids:
             if sel.get("IsWriteIn") in (True, "true") or not roster.fixed:
