@@ -4,6 +4,7 @@
                                     |rctab-config]
                     [--method NAME] [--seats N] [--constraints FILE] [--tie-break NAME]
                     [--seed N] [--output text|json|rctab|csv] [--chart FILE]
+                    [--blt-keep-after-title]
     moot count --list-methods
 
 ``--input-format auto`` (the default) recognises each format by its content, then its
