@@ -70,12 +70,12 @@ def register_standing_rule(rule: Callable[[str], bool]) -> None:
 
 
 def _reason_restricted(event: AuditEvent) -> bool:
-    statuses = [
-        side.get("status") for side in (event.before, event.after) if isinstance(side, dict)
-    ]
-    if not statuses or any(not isinstance(status, str) for status in statuses):
+    sides = [side for side in (event.before, event.after) if isinstance(side, dict)]
+    statuses = [side.get("status") for side in sides]
+    readable = [status for status in statuses if isinstance(status, str)]
+    if not statuses or len(readable) < len(statuses):
         return True
-    return any(_standing_rule[0](status) for status in statuses)
+    return any(_standing_rule[0](status) for status in readable)
 
 
 @dataclass(frozen=True)
