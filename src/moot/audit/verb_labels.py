@@ -73,6 +73,7 @@ LABELS: dict[str, str] = {
     "members.import_members": "Members imported",
     "members.propose_import": "Import proposed to the register",
     "members.propose_member_change": "Register change proposed",
+    "members.propose_status_change": "Status change proposed",
     "members.decide_proposal": "Register proposal decided",
     "members.change_register_entry": "Register entry changed",
     # motions

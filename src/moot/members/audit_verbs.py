@@ -14,5 +14,6 @@ class AuditVerb(StrEnum):
     IMPORT_MEMBERS = "members.import_members"
     PROPOSE_IMPORT = "members.propose_import"
     PROPOSE_MEMBER_CHANGE = "members.propose_member_change"
+    PROPOSE_STATUS_CHANGE = "members.propose_status_change"
     DECIDE_PROPOSAL = "members.decide_proposal"
     CHANGE_REGISTER_ENTRY = "members.change_register_entry"

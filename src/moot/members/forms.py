@@ -104,12 +104,25 @@ class StatusChangeForm(TextGuardMixin, forms.Form):
         required=False, max_length=120, help_text="e.g. a case or decision reference"
     )
 
-    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, member: Member, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.member = member
-        self.fields["status"].choices = [
+        offered = [
             (value, label) for value, label in MemberStatus.choices if value != member.status
         ]
+        if user is not None and not self.is_bound:
+            from moot.members.register import proposes_status, status_change_refusal
+
+            # Offer only what this user may record or propose (the rulebook's authority,
+            # finding A); a status posted anyway is refused on submit with who decides it.
+            offered = [
+                (value, label)
+                for value, label in offered
+                if not status_change_refusal(member, value, user)
+                or proposes_status(member, value, user)
+            ]
+        # No default: a careless click must not record the first status in the list.
+        self.fields["status"].choices = [("", "Choose the new status…"), *offered]
         if not self.is_bound:
             self.initial.setdefault("start", timezone.localdate())
 

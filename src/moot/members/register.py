@@ -158,7 +158,7 @@ def do_propose_status_change(
     )
     record(
         actor=acting_user,
-        verb=AuditVerb.PROPOSE_MEMBER_CHANGE,
+        verb=AuditVerb.PROPOSE_STATUS_CHANGE,
         obj=proposal,
         after={"member": member.pk, **payload},
         clause=register_clause(),

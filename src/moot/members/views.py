@@ -256,8 +256,15 @@ def _member_context(request: HttpRequest, member: Member, **forms_: Any) -> dict
     from moot.members.register import may_record_some_status
 
     context["may_record_status"] = may_record_some_status(member, user)
-    if context["may_record_status"]:
-        context["status_form"] = forms_.get("status_form") or StatusChangeForm(member=member)
+    # A unit secretary proposes a lapse or arrears to the office (nothing changes until it
+    # approves); the same form, worded as a proposal.
+    context["may_propose_status"] = not context["may_record_status"] and bool(
+        user.has_perm("members.propose_register", member)
+    )
+    if context["may_record_status"] or context["may_propose_status"]:
+        context["status_form"] = forms_.get("status_form") or StatusChangeForm(
+            member=member, user=user
+        )
     if may_change:
         context["resign_form"] = forms_.get("resign_form") or ResignationForm(member=member)
     if context["may_see_history"]:
@@ -292,10 +299,11 @@ def member_change_status(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_member(member_id, request.user)
     if not (
         may_record_some_status(member, request.user)
+        or request.user.has_perm("members.propose_register", member)
         or request.user.has_perm("members.change_member", member)
     ):
         raise PermissionDenied("You may see this member but not record their status.")
-    form = StatusChangeForm(request.POST or None, member=member)
+    form = StatusChangeForm(request.POST or None, member=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         # Who records which status is the rulebook's (docs/security.md §1, finding A).
         data = form.cleaned_data
