@@ -234,3 +234,31 @@ def test_a_mistaken_status_is_corrected_the_same_day_but_not_before_it_began(
     response = _post_status(office, member, "active", before, "back-dated")
     assert response.status_code == 400
     assert "cannot start before" in response.content.decode()
+
+
+def test_a_secretary_cannot_import_straight_into_the_register_by_unticking_dry_run(
+    world: World,
+) -> None:
+    """Second hostile review: the import page's "Dry run" box, unticked, imported a secretary's
+    file straight into the register (a sock member with the attacker's address, then invited
+    "to the address on record"). Only the register's authority imports; anyone else's upload is
+    checked, and confirming it proposes it to the office."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from moot.members.models import Member
+
+    client = Client()
+    client.force_login(world.users["secretary"])
+    text = "number,first_name,last_name,email,joined_on,status\n"
+    text += "M0009001,Sock,Puppet,sock1@attacker.test,2026-12-07,active\n"
+    response = client.post(
+        reverse("members:import"),
+        {
+            "file": SimpleUploadedFile("m.csv", text.encode(), content_type="text/csv"),
+            "unit": world.riverside.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "nothing was written" in response.content.decode()
+    assert not Member.objects.filter(last_name="Puppet").exists()
+    assert not RegisterProposal.objects.exists()

@@ -454,6 +454,11 @@ def member_import(request: HttpRequest) -> HttpResponse:
             context["outside_rows"] = problem["rows"]
         else:
             form.unit_default = unit
+            if not user.has_perm("members.decide_register", unit):
+                # Only the register's authority imports (docs/security.md §1): anyone else's
+                # upload is checked as a dry run, and confirming it proposes it to the office.
+                # An unticked "Dry run" imported straight into the register before.
+                form.cleaned_data["dry_run"] = True
             report = form.save(acting_user=user)
             context["report"] = report
             if report.dry_run and report.valid_rows:
