@@ -73,6 +73,54 @@ def test_by_default_the_keys_are_outside_the_database_directory(tmp_path: Path) 
         assert not secret.is_relative_to(var)
 
 
+PRINT_SECRET_KEY = (
+    "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)"
+)
+
+
+def _secret_key(tmp_path: Path) -> str:
+    env = _clean_env(tmp_path, MOOT_KEYS_DIR=str(tmp_path / "keys"))
+    del env["SECRET_KEY"]
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PRINT_SECRET_KEY,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    return out.stdout.strip()
+
+
+@pytest.mark.pure
+def test_the_generated_secret_key_lives_with_the_keys_not_beside_the_database(
+    tmp_path: Path,
+) -> None:
+    """Second hostile review: var/secret_key beside the database let anyone with one copy of
+    var/ mint a password-reset link for any account on the live server."""
+    key = _secret_key(tmp_path)
+    stored = tmp_path / "keys" / "secret_key"
+    assert stored.read_text() == key
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert not (tmp_path / "var" / "secret_key").exists()
+    assert _secret_key(tmp_path) == key  # read again, not made anew
+
+
+@pytest.mark.pure
+def test_a_secret_key_left_in_var_by_an_earlier_moot_is_moved_with_the_keys(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "secret_key").write_text("an-earlier-key-" + "k" * 40 + "\n")
+    assert _secret_key(tmp_path) == "an-earlier-key-" + "k" * 40
+    assert not (tmp_path / "var" / "secret_key").exists()
+    assert (tmp_path / "keys" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
 @pytest.mark.pure
 def test_xdg_config_home_and_moot_keys_dir_choose_the_keys_directory(tmp_path: Path) -> None:
     config = tmp_path / "config"

@@ -3,7 +3,7 @@
 Environment variables (documented in README.md):
   DATABASE_URL          sqlite:///var/moot.sqlite3 (default) or
                         postgres://user:pass@host:5432/name
-  SECRET_KEY            generated into $MOOT_VAR_DIR/secret_key on first run when unset
+  SECRET_KEY            generated into $MOOT_KEYS_DIR/secret_key on first run when unset
   MOOT_VAR_DIR          where the SQLite file, secret key and collected static files live (./var)
   MOOT_KEYS_DIR         the audit signing key and the poll keys, kept apart from the database
                         ($XDG_CONFIG_HOME/moot/keys, else ~/.config/moot/keys; mode 0700)
@@ -64,13 +64,28 @@ MOOT_KEYS_DIR = keys_dir_from_env()
 
 
 def read_secret_key() -> str:
+    """SECRET_KEY, else the key generated into the keys directory on first run. It signs
+    sessions, password-reset links and device cookies, so it lives with the other keys and
+    never beside the database: with a copy of var/ holding it, anyone could mint a reset link
+    for any account on the live server (second hostile review). A key an earlier moot left in
+    var/ is moved there (same key: sessions and links stay valid)."""
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
-    path = VAR_DIR / "secret_key"
+    path = MOOT_KEYS_DIR / "secret_key"
+    old = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        MOOT_KEYS_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+        value = old.read_text().strip() if old.exists() else secrets.token_urlsafe(50)
+        try:  # created once, 0600, even when several workers start together
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(value)
+    if old.exists() and path.read_text().strip() == old.read_text().strip():
+        old.unlink()
     return path.read_text().strip()
 
 
