@@ -111,6 +111,26 @@ def test_many_papers_are_prepared_in_the_background_then_downloaded(
     assert pages(b"".join(ready.streaming_content)) == (count + 1) // 2
 
 
+def test_one_preparation_per_poll_at_a_time(
+    officer: Client, poll: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Second hostile review: each new count queued another task of worker-minutes, without
+    end. While one count is being prepared, another is refused with a message and queues
+    nothing; once the first is ready, the next may start."""
+    url = reverse("polls:papers", args=[poll.pk])
+    first, second = papers.SYNC_PAPERS + 1, papers.SYNC_PAPERS + 2
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert officer.get(url, {"count": str(first)}).status_code == 202
+        refused = officer.get(url, {"count": str(second)})
+    assert refused.status_code == 409
+    assert "still being prepared" in refused.content.decode()
+    assert len(queued) == 1
+    queued[0]()
+    with django_capture_on_commit_callbacks(execute=False) as next_one:
+        assert officer.get(url, {"count": str(second)}).status_code == 202
+    assert len(next_one) == 1
+
+
 def test_a_failed_preparation_is_shown_and_asking_again_restarts_it(
     officer: Client, poll: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

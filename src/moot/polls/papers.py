@@ -158,6 +158,25 @@ def _preparing_since(name: str) -> datetime.datetime | None:
         return datetime.datetime.fromisoformat(handle.read().decode().strip())
 
 
+def _other_preparation(poll_id: int, *, name: str) -> str:
+    """The name of papers of the same poll still being prepared (another count, or papers
+    since changed), or "": one preparation per poll at a time, so that asking for a new count
+    again and again cannot queue worker-minutes without end (second hostile review)."""
+    try:
+        _, files = default_storage.listdir(PAPERS_DIR)
+    except FileNotFoundError:
+        return ""
+    for file in files:
+        path = f"{PAPERS_DIR}/{file}"
+        if not (file.startswith(f"poll-{poll_id}-") and file.endswith(".pdf.preparing")):
+            continue
+        other = path.removesuffix(".preparing")
+        since = _preparing_since(other)
+        if other != name and since is not None and timezone.now() - since <= PREPARING_FOR:
+            return other
+    return ""
+
+
 def _start_preparing(poll: Poll, count: int, name: str) -> None:
     from moot.polls.tasks import prepare_ballot_papers
 
@@ -200,6 +219,14 @@ def ballot_papers(request: HttpRequest, poll_id: int) -> HttpResponse:
             failed = handle.read().decode()
         default_storage.delete(f"{name}.failed")  # reloading the page tries again
     elif since is None or timezone.now() - since > PREPARING_FOR:
+        if _other_preparation(poll.pk, name=name):
+            busy = PollError(
+                "Other ballot papers of this poll are still being prepared: ask for these "
+                "once they are ready (one preparation per poll at a time).",
+                code="conflict",
+            )
+            context = {"poll": poll, "error": busy}
+            return render(request, "polls/papers_status.html", context, status=409)
         _start_preparing(poll, count, name)
     context = {"poll": poll, "count": count, "failed": failed}
     return render(request, "polls/papers_status.html", context, status=202 if not failed else 500)
