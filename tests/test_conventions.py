@@ -22,7 +22,7 @@ import socket
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -157,17 +157,24 @@ def runs_atomically(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     )
 
 
-def actions_not_atomic() -> set[tuple[str, str]]:
+def actions_failing(
+    rule: Callable[[ast.FunctionDef | ast.AsyncFunctionDef], bool],
+) -> set[tuple[str, str]]:
+    """(app, name) of every ``do_*`` action in src/moot that does not keep ``rule``."""
     found = set()
     for path in source_files():
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if (
                 isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
                 and node.name.startswith("do_")
-                and not runs_atomically(node)
+                and not rule(node)
             ):
                 found.add((path.relative_to(SRC).parts[0], node.name))
     return found
+
+
+def actions_not_atomic() -> set[tuple[str, str]]:
+    return actions_failing(runs_atomically)
 
 
 def test_every_action_runs_in_a_transaction() -> None:
@@ -234,16 +241,7 @@ def records_or_hands_off(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bo
 
 
 def actions_not_recorded() -> set[tuple[str, str]]:
-    found = set()
-    for path in source_files():
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if (
-                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-                and node.name.startswith("do_")
-                and not records_or_hands_off(node)
-            ):
-                found.add((path.relative_to(SRC).parts[0], node.name))
-    return found
+    return actions_failing(records_or_hands_off)
 
 
 def test_every_action_records_or_hands_off() -> None:
