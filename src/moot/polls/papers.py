@@ -138,15 +138,23 @@ def write_papers_file(poll_id: int, count: int, name: str) -> str:
     return f"{count:,} papers of poll {poll_id}: {len(pdf):,} bytes"
 
 
-def _forget_other_files(poll_id: int, *, keep: str) -> None:
-    """Older PDFs of the same poll (another count, or papers since changed)."""
+def _poll_files(poll_id: int, ending: str) -> list[str]:
+    """The stored paths of the poll's papers files whose names end in ``ending``."""
     try:
         _, files = default_storage.listdir(PAPERS_DIR)
     except FileNotFoundError:
-        return
-    for file in files:
-        path = f"{PAPERS_DIR}/{file}"
-        if file.startswith(f"poll-{poll_id}-") and file.endswith(".pdf") and path != keep:
+        return []
+    return [
+        f"{PAPERS_DIR}/{file}"
+        for file in files
+        if file.startswith(f"poll-{poll_id}-") and file.endswith(ending)
+    ]
+
+
+def _forget_other_files(poll_id: int, *, keep: str) -> None:
+    """Older PDFs of the same poll (another count, or papers since changed)."""
+    for path in _poll_files(poll_id, ".pdf"):
+        if path != keep:
             default_storage.delete(path)
 
 
@@ -162,15 +170,8 @@ def _other_preparation(poll_id: int, *, name: str) -> str:
     """The name of papers of the same poll still being prepared (another count, or papers
     since changed), or "": one preparation per poll at a time, so that asking for a new count
     again and again cannot queue worker-minutes without end (second hostile review)."""
-    try:
-        _, files = default_storage.listdir(PAPERS_DIR)
-    except FileNotFoundError:
-        return ""
-    for file in files:
-        path = f"{PAPERS_DIR}/{file}"
-        if not (file.startswith(f"poll-{poll_id}-") and file.endswith(".pdf.preparing")):
-            continue
-        other = path.removesuffix(".preparing")
+    for marker in _poll_files(poll_id, ".pdf.preparing"):
+        other = marker.removesuffix(".preparing")
         since = _preparing_since(other)
         if other != name and since is not None and timezone.now() - since <= PREPARING_FOR:
             return other
