@@ -35,6 +35,18 @@ LABELS: dict[str, str] = {
     "accounts.withdraw_access": "Account access withdrawn",
     "accounts.create_user": "Account created (staff admin)",
     "accounts.change_user": "Account changed (staff admin)",
+    # cases
+    "cases.submit_complaint": "Complaint submitted",
+    "cases.record_complaint": "Complaint recorded by staff",
+    "cases.acknowledge_complaint": "Complaint acknowledged by e-mail",
+    "cases.add_evidence": "Evidence added to a case",
+    "cases.ask_question": "Question put to a party of a case",
+    "cases.answer_question": "Answer given by a party of a case",
+    "cases.add_note": "Note added to a case",
+    "cases.record_external_representation": "Representation from outside a case recorded",
+    "cases.split_key": "Case key split among key holders",
+    "cases.recover_key": "Case key recovered from shares",
+    "cases.rotate_key": "Case key rotated",
     # elections
     "elections.create_election": "Election created",
     "elections.nominate": "Candidate nominated",
