@@ -19,20 +19,21 @@ pytestmark = pytest.mark.pure
 
 RESPONDENT = Person(
     member_id=1,
-    unit_ids=frozenset({10, 11}),
+    constituency_id=10,
+    branch_id=11,
     office_unit_ids=frozenset({11}),
     contest_ids=frozenset({500}),
     address=address_key("14 Mill Lane\nNorthby", "NB1 2CD"),
     unit_names={10: "Northby CLP", 11: "Mill Ward branch"},
 )
-COMPLAINANT = Person(member_id=2, unit_ids=frozenset({20}), unit_names={20: "Southby CLP"})
+COMPLAINANT = Person(member_id=2, constituency_id=20, unit_names={20: "Southby CLP"})
 WITNESS = Person(member_id=3)
 CASE = CaseFacts(
     reference="C-2026-00042",
     parties=(("complainant", COMPLAINANT), ("respondent", RESPONDENT)),
     witnesses=(WITNESS,),
 )
-STRANGER = Person(member_id=99, user_id=99, unit_ids=frozenset({30}))
+STRANGER = Person(member_id=99, user_id=99, constituency_id=30)
 
 
 def rules(found):
@@ -45,7 +46,7 @@ def test_a_stranger_has_no_conflict():
 
 def test_the_parties_and_witnesses_are_conflicted():
     assert rules(conflicts_of(Person(member_id=1), CASE, role="panel_member")) == {
-        "party_or_witness"
+        "complainant_or_witness"
     }
     [witness] = conflicts_of(Person(member_id=3), CASE, role="reviewer")
     assert witness.reason == "they are a witness in C-2026-00042"
@@ -55,10 +56,8 @@ def test_the_parties_and_witnesses_are_conflicted():
 
 
 def test_same_branch_or_constituency_names_the_unit():
-    [conflict] = conflicts_of(
-        Person(member_id=50, unit_ids=frozenset({10})), CASE, role="investigator"
-    )
-    assert conflict.rule == "same_unit"
+    [conflict] = conflicts_of(Person(member_id=50, constituency_id=10), CASE, role="investigator")
+    assert conflict.rule == "same_constituency"
     assert "Northby CLP" in conflict.reason
     assert "respondent" in conflict.reason
 
@@ -67,13 +66,13 @@ def test_an_office_in_the_partys_unit_or_theirs():
     officer_there = Person(member_id=51, office_unit_ids=frozenset({10}))
     assert rules(conflicts_of(officer_there, CASE, role="investigator")) == {"office_with"}
     # The respondent holds office in the unit this person belongs to (and they share it).
-    member_here = Person(member_id=52, unit_ids=frozenset({11}))
+    member_here = Person(member_id=52, branch_id=11)
     assert "office_with" in rules(conflicts_of(member_here, CASE, role="investigator"))
 
 
 def test_same_contest_and_same_address():
     rival = Person(member_id=53, contest_ids=frozenset({500, 501}))
-    assert rules(conflicts_of(rival, CASE, role="panel_member")) == {"same_contest"}
+    assert rules(conflicts_of(rival, CASE, role="panel_member")) == {"shared_slate"}
     housemate = Person(member_id=54, address=address_key("14, Mill  Lane", "nb12cd"))
     assert rules(conflicts_of(housemate, CASE, role="panel_member")) == {"same_address"}
     # A postcode alone is a street, not a household.
@@ -105,11 +104,11 @@ def test_declarations_count_and_cannot_be_switched_off():
     [conflict] = conflicts_of(person, case, role="investigator", enabled=frozenset())
     assert conflict == type(conflict)("declared", "a declaration: my sister's case")
     party = conflicts_of(Person(member_id=1), CASE, role="investigator", enabled=frozenset())
-    assert rules(party) == {"party_or_witness"}
+    assert rules(party) == {"complainant_or_witness"}
 
 
 def test_the_rulebook_switches_a_rule_off():
-    member_here = Person(member_id=52, unit_ids=frozenset({11}))
+    member_here = Person(member_id=52, branch_id=11)
     only_offices = frozenset({"office_with"})
     assert rules(conflicts_of(member_here, CASE, role="investigator", enabled=only_offices)) == {
         "office_with"
@@ -119,13 +118,20 @@ def test_the_rulebook_switches_a_rule_off():
 def test_every_rule_found_at_once():
     everything = Person(
         member_id=80,
-        unit_ids=frozenset({10}),
+        constituency_id=10,
+        branch_id=11,
         office_unit_ids=frozenset({11}),
         contest_ids=frozenset({500}),
         address=RESPONDENT.address,
     )
     found = conflicts_of(everything, CASE, role="panel_member")
-    assert rules(found) == {"same_unit", "office_with", "same_contest", "same_address"}
+    assert rules(found) == {
+        "same_constituency",
+        "same_branch",
+        "office_with",
+        "shared_slate",
+        "same_address",
+    }
     assert rules(found) <= RULES.keys()
 
 

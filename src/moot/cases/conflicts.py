@@ -6,20 +6,21 @@ each party and witness, and every rule that matches gives a :class:`Conflict` wi
 words. A conflicted person is refused (the action names the reasons) and, being unassigned,
 sees nothing of the case. The rules:
 
-- ``party_or_witness``: they are the complainant, the respondent or a witness;
-- ``same_unit``: they belong to the same branch or constituency party as a party;
+- ``complainant_or_witness``: they are the complainant, the respondent or a witness;
+- ``same_branch``, ``same_constituency``: they belong to the same branch, or the same
+  constituency party, as a party;
 - ``office_with``: they hold or held an office in a unit a party belongs to or holds office in,
   or a party holds office in a unit they belong to;
-- ``same_contest``: they stood in the same election as a party (co-candidates or rivals; the
-  register records no slates or factions, so a shared one is declared);
+- ``shared_slate``: they stood in the same election as a party (co-candidates or rivals; the
+  register records no slates or factions beyond that, so another shared one is declared);
 - ``same_address``: they live at a party's address;
 - ``earlier_role``: they held a deciding role (investigator, panel, review, appeal) in this case
   or a linked one — so an appeal panel and a fresh panel after a veto never overlap the first;
-- ``declared``: they declared a conflict for this case, or a standing one naming a party.
+- ``declared``: they declared a conflict for this case, or a standing one (for every case).
 
-The rulebook's [complaints] chapter may switch rules off (``enabled``); ``party_or_witness`` and
-``declared`` cannot be. Pure: plain data in, conflicts out; ``cases.conflict_facts`` reads the
-register into these shapes.
+The rulebook's [complaints.conflicts] rules say which rules are on (``enabled``; the names are
+the rulebook's); ``complainant_or_witness`` and ``declared`` cannot be switched off. Pure: plain
+data in, conflicts out; ``cases.conflict_facts`` reads the register into these shapes.
 """
 
 from __future__ import annotations
@@ -43,16 +44,17 @@ __all__ = [
 ]
 
 RULES: dict[str, str] = {
-    "party_or_witness": "a party or a witness",
-    "same_unit": "the same branch or constituency party as a party",
+    "complainant_or_witness": "a party or a witness",
+    "same_branch": "the same branch as a party",
+    "same_constituency": "the same constituency party as a party",
     "office_with": "an office held with a party",
-    "same_contest": "stood in the same election as a party",
+    "shared_slate": "stood in the same election as a party",
     "same_address": "the same address as a party",
     "earlier_role": "an earlier role in this or a linked case",
     "declared": "a declared conflict",
 }
 # Rules no rulebook may switch off: nobody judges their own case, and a declaration is final.
-ALWAYS_ON = frozenset({"party_or_witness", "declared"})
+ALWAYS_ON = frozenset({"complainant_or_witness", "declared"})
 # Roles that weigh the facts or decide: holding one bars every other one in the case and its
 # linked cases (the case handler administers and may stay through every stage).
 DECIDING_ROLES = frozenset({"investigator", "panel_member", "reviewer", "appeal_panel_member"})
@@ -73,11 +75,16 @@ class Person:
 
     member_id: int | None = None
     user_id: int | None = None
-    unit_ids: frozenset[int] = frozenset()  # branch and constituency party
+    branch_id: int | None = None
+    constituency_id: int | None = None
     office_unit_ids: frozenset[int] = frozenset()  # units of offices held in the look-back
     contest_ids: frozenset[int] = frozenset()  # elections stood in
     address: str = ""  # address_key() of the home address, "" when none is recorded
     unit_names: dict[int, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def unit_ids(self) -> frozenset[int]:
+        return frozenset(u for u in (self.branch_id, self.constituency_id) if u is not None)
 
     def same_as(self, other: Person) -> bool:
         return (self.member_id is not None and self.member_id == other.member_id) or (
@@ -160,14 +167,14 @@ def conflicts_of(
 
     for label, party in case.parties:
         if person.same_as(party):
-            add("party_or_witness", f"they are the {label} in {case.reference}")
+            add("complainant_or_witness", f"they are the {label} in {case.reference}")
             continue
-        shared = person.unit_ids & party.unit_ids
-        if shared:
-            add(
-                "same_unit",
-                f"they belong to {_units(shared, person, party)}, as the {label} does",
-            )
+        for rule, mine, theirs in (
+            ("same_branch", person.branch_id, party.branch_id),
+            ("same_constituency", person.constituency_id, party.constituency_id),
+        ):
+            if mine is not None and mine == theirs:
+                add(rule, f"they belong to {_units([mine], person, party)}, as the {label} does")
         offices = (person.office_unit_ids & (party.unit_ids | party.office_unit_ids)) | (
             party.office_unit_ids & person.unit_ids
         )
@@ -177,12 +184,12 @@ def conflicts_of(
                 f"an office in {_units(offices, person, party)} links them with the {label}",
             )
         if person.contest_ids & party.contest_ids:
-            add("same_contest", f"they stood in the same election as the {label}")
+            add("shared_slate", f"they stood in the same election as the {label}")
         if person.address and person.address == party.address:
             add("same_address", f"they live at the {label}'s address")
     for witness in case.witnesses:
         if person.same_as(witness):
-            add("party_or_witness", f"they are a witness in {case.reference}")
+            add("complainant_or_witness", f"they are a witness in {case.reference}")
             break
     if role in DECIDING_ROLES:
         for earlier in case.earlier_roles:
