@@ -88,6 +88,8 @@ LABELS: dict[str, str] = {
     "members.propose_status_change": "Status change proposed",
     "members.decide_proposal": "Register proposal decided",
     "members.change_register_entry": "Register entry changed",
+    "members.request_email_change": "E-mail change requested by the member",
+    "members.confirm_email_change": "E-mail change confirmed by the member",
     # motions
     "motions.table_motion": "Motion tabled",
     "motions.composite_motions": "Motions composited",
@@ -105,6 +107,7 @@ LABELS: dict[str, str] = {
     "motions.forward_motion": "Motion forwarded",
     "motions.withdraw_motion": "Motion withdrawn",
     "motions.remit_motion": "Motion remitted",
+    "motions.read_confidential": "Confidential motion read",
     # polls
     "polls.create_poll": "Poll created",
     "polls.open_poll": "Poll opened",

@@ -15,14 +15,14 @@ import csv
 import datetime
 import io
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from moot.accounts.roles import NATIONAL_STAFF, roles_of
 from moot.api_common import Message
@@ -30,6 +30,7 @@ from moot.members import queries
 from moot.members.access import access_member
 from moot.members.errors import ActionError
 from moot.members.models import Member
+from moot.text import ModelText
 
 router = Router(tags=["members"])
 
@@ -451,6 +452,70 @@ def my_record(request: HttpRequest) -> Any:
     if mine is None:
         raise HttpError(404, "your account is not linked to a member record")
     return _detail(access_member(mine.pk, request.user), request.user)
+
+
+class OwnContactIn(Schema):
+    """The caller's own telephone number and address (each optional: only what is sent
+    changes)."""
+
+    model_config = ConfigDict(extra="forbid")
+    phone: Annotated[str, ModelText(Member, "phone")] | None = None
+    address: Annotated[str, ModelText(Member, "address")] | None = None
+    postcode: Annotated[str, ModelText(Member, "postcode")] | None = None
+
+
+class EmailChangeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(description="The new address; a link sent there confirms it")
+
+
+class EmailChangeOut(Schema):
+    id: int
+    new_email: str
+    expires_at: datetime.datetime
+    detail: str
+
+
+@router.patch(
+    "/me",
+    response={200: MemberDetailOut, 403: Message, 404: Message, 422: Message},
+    summary="Change your own telephone number or address",
+)
+def update_my_contact(request: HttpRequest, payload: OwnContactIn) -> Any:
+    from moot.members.contact import do_update_own_contact
+
+    mine = queries.member_for_user(request.user.pk)
+    if mine is None:
+        raise HttpError(404, "your account is not linked to a member record")
+    changes = payload.model_dump(exclude_none=True)
+    member = do_update_own_contact(mine, acting_user=request.user, **changes)
+    return _detail(access_member(member.pk, request.user), request.user)
+
+
+@router.post(
+    "/me/email-change",
+    response={202: EmailChangeOut, 404: Message, 422: Message, 429: Message},
+    summary="Ask to change your e-mail address (a link to the new address confirms it)",
+)
+def request_my_email_change(request: HttpRequest, payload: EmailChangeIn) -> Any:
+    from moot.members.contact import do_request_email_change
+
+    mine = queries.member_for_user(request.user.pk)
+    if mine is None:
+        raise HttpError(404, "your account is not linked to a member record")
+    change = do_request_email_change(
+        mine, payload.email, acting_user=request.user, base_url=request.build_absolute_uri("/")
+    )
+    return Status(
+        202,
+        {
+            "id": change.pk,
+            "new_email": change.new_email,
+            "expires_at": change.expires_at,
+            "detail": "a confirmation link was sent to the new address; the address on your "
+            "record changes when you open it while signed in",
+        },
+    )
 
 
 @router.get(

@@ -17,3 +17,5 @@ class AuditVerb(StrEnum):
     PROPOSE_STATUS_CHANGE = "members.propose_status_change"
     DECIDE_PROPOSAL = "members.decide_proposal"
     CHANGE_REGISTER_ENTRY = "members.change_register_entry"
+    REQUEST_EMAIL_CHANGE = "members.request_email_change"
+    CONFIRM_EMAIL_CHANGE = "members.confirm_email_change"

@@ -242,3 +242,37 @@ class ImportForm(forms.Form):
 
 
 GENDER_CHOICES = Gender.choices
+
+
+class OfficeEditForm(MemberForm):
+    """The membership office's edit of a member's details, with the reason the audit trail
+    keeps (members.contact.do_edit_member_details)."""
+
+    reason = forms.CharField(
+        max_length=2000,
+        help_text="Kept in the audit trail and shown in the record's history.",
+    )
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "reason"}
+
+
+class OwnContactForm(TextGuardMixin, forms.Form):
+    """A member's own telephone number and address (members.contact.do_update_own_contact)."""
+
+    phone = forms.CharField(max_length=40, required=False, label="Telephone")
+    address = forms.CharField(
+        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    postcode = forms.CharField(max_length=12, required=False)
+
+
+class EmailChangeForm(TextGuardMixin, forms.Form):
+    """A member asks for a new e-mail address on their record; a link confirms it."""
+
+    email = forms.EmailField(
+        max_length=254,
+        label="New e-mail address",
+        help_text="We send a link to this address; the change takes effect when you open it "
+        "while signed in. Your current address is told of the request.",
+    )

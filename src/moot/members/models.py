@@ -247,3 +247,33 @@ class RegisterProposal(models.Model):
 
     def __str__(self) -> str:
         return f"proposal {self.pk}: {self.get_kind_display()} ({self.get_state_display()})"
+
+
+class EmailChangeRequest(models.Model):
+    """A member's request to change the e-mail address on their own record. It takes effect only
+    when the member, signed in, follows the link sent to the new address (the link's secret is
+    kept only as a SHA-256 digest); the old address is told either way."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="email_changes")
+    new_email = models.EmailField()
+    old_email = models.EmailField(blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    superseded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"e-mail change {self.pk} for member {self.member_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.confirmed_at is None and not self.superseded and self.expires_at > timezone.now()
+        )

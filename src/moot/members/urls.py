@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moot.members import register_views, views
+from moot.members import contact_views, register_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -19,6 +19,13 @@ urlpatterns = [
         name="decide_proposal",
     ),
     path("members/<int:member_id>/", views.member_detail, name="detail"),
+    path("members/<int:member_id>/edit/", contact_views.member_edit, name="edit"),
+    path("members/me/details/", contact_views.my_details, name="my_details"),
+    path(
+        "members/me/email/<str:secret>/",
+        contact_views.confirm_email,
+        name="confirm_email",
+    ),
     path("members/<int:member_id>/status/", views.member_change_status, name="change_status"),
     path("members/<int:member_id>/resign/", views.member_resign, name="resign"),
 ]

@@ -251,6 +251,8 @@ def _member_context(request: HttpRequest, member: Member, **forms_: Any) -> dict
             else ""
         ),
         "resignations": list(member.resignations.select_related("holding__post")),
+        "may_edit_details": user.has_perm("members.decide_register", member),
+        "is_own_record": member.user_id is not None and member.user_id == user.pk,
         **_eligibility_context(request, member),
     }
     from moot.members.register import may_record_some_status
