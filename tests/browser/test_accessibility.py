@@ -34,6 +34,7 @@ def test_every_page_passes_axe(live_server: Any, demo: Any, browser: Any, axe: A
         ("/members/?status=suspended", "members list filtered"),
         (f"/members/{member.pk}/", "member page"),
         (f"/members/{member.pk}/status/", "status change form"),
+        (f"/members/{member.pk}/edit/", "member details edit (office)"),
         ("/members/import/", "import page"),
         ("/units/", "units tree"),
         (f"/units/{demo.riverside.pk}/", "unit detail"),
@@ -77,6 +78,8 @@ def test_every_page_passes_axe(live_server: Any, demo: Any, browser: Any, axe: A
     context.clear_cookies()
     sign_in(page, base, "member@example.org", DEMO_PASSWORD)
     axe.check(page, "dashboard (member)")
+    page.goto(f"{base}/members/me/details/")
+    axe.check(page, "own contact details (member)")
     response = page.goto(f"{base}/members/")
     assert response is not None
     assert response.status == 403
