@@ -27,6 +27,8 @@ from moot.elections.actions import (
     do_open_election,
     do_second_nomination,
     do_withdraw_nomination,
+    nomination_window,
+    today,
 )
 from moot.elections.forms import AnswerForm, ElectionForm, NominationForm, WithdrawForm
 from moot.elections.models import Election
@@ -66,6 +68,13 @@ def election_list(request: HttpRequest) -> HttpResponse:
     elif unit_id is not None:
         unit = access_unit(unit_id, request.user)
     elections = queries.elections_visible_to(request.user, meeting=meeting, unit=unit)
+    on = today()
+    for election in elections:  # the state a member reads: the real window, not the stage
+        election.window_status = (
+            nomination_window(election, on).status
+            if election.state == "nominations"
+            else election.get_state_display()
+        )
     scope = meeting.unit if meeting is not None else unit
     if scope is None:
         scope = queries.unit_run_by(request.user)
@@ -146,10 +155,13 @@ def detail(request: HttpRequest, election_id: int) -> HttpResponse:
             }
         )
     poll = election.poll
+    window = nomination_window(election, today())
     context = {
         "election": election,
         "can_manage": can_manage,
-        "can_nominate": user.has_perm("elections.nominate", election),
+        "window": window,
+        "can_nominate": window.open and user.has_perm("elections.nominate", election),
+        "nominates": user.has_perm("elections.nominate", election),
         "candidates": queries.candidates(election),
         "rows": rows,
         "turnout": _turnout(poll),
@@ -219,6 +231,10 @@ def nominate(request: HttpRequest, election_id: int) -> HttpResponse:
         raise PermissionDenied(
             f"Nominations for this election are closed, or you are not a member of {election.unit}."
         )
+    window = nomination_window(election, today())
+    if not window.open:
+        # Not offered: the action would refuse it. Why, with the clause, and what to do.
+        return render(request, "elections/closed.html", {"election": election, "window": window})
     manager = request.user.has_perm("elections.manage_election", election)
     form = NominationForm(
         request.POST or None, election=election, own=member_of(request.user), manager=manager

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moot.audit.verbs import with_former
@@ -44,6 +45,7 @@ from moot.motions.actions import (
     do_table_motion,
     do_withdraw_amendment,
     do_withdraw_motion,
+    tabling_window,
 )
 from moot.motions.audit_verbs import AuditVerb as MotionVerb
 from moot.motions.forms import (
@@ -114,6 +116,7 @@ def meeting_motions(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "noted": noted,
         "warned": warned,
         "can_table": request.user.has_perm("motions.table_motion", meeting),
+        "window": tabling_window(meeting, timezone.localdate()),
         "can_manage": can_manage,
     }
     return render(request, "motions/meeting_motions.html", context)
@@ -123,6 +126,10 @@ def meeting_motions(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def table_motion(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_motions(meeting_id, request.user, for_write=True)
+    window = tabling_window(meeting, timezone.localdate())
+    if not window.open:
+        # Not offered: the action would refuse it. Why, with the clause, and what to do.
+        return render(request, "motions/closed.html", {"meeting": meeting, "window": window})
     member = getattr(request.user, "member", None)
     initial = {"mover": member.number} if member is not None else {}
     own_name = not request.user.has_perm("motions.manage_meeting_motions", meeting)

@@ -17,12 +17,14 @@ from moot.elections.actions._common import LIVE_NOMINATIONS, snapshot
 from moot.elections.actions.create_election import check_nomination_window, do_create_election
 from moot.elections.actions.declaration import do_declare_result
 from moot.elections.actions.nominations import (
+    NominationWindow,
     check_statement,
     do_answer_nomination,
     do_nominate,
     do_second_nomination,
     do_update_statement,
     do_withdraw_nomination,
+    nomination_window,
 )
 from moot.elections.actions.vote import constraints_text, do_close_election, do_open_election
 from moot.elections.errors import ElectionError
@@ -30,6 +32,7 @@ from moot.elections.errors import ElectionError
 __all__ = [
     "LIVE_NOMINATIONS",
     "ElectionError",
+    "NominationWindow",
     "check_nomination_window",
     "check_statement",
     "constraints_text",
@@ -42,6 +45,7 @@ __all__ = [
     "do_second_nomination",
     "do_update_statement",
     "do_withdraw_nomination",
+    "nomination_window",
     "snapshot",
     "today",
 ]

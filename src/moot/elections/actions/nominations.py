@@ -4,6 +4,7 @@ five actions: nominate, second, answer (consent or decline), update the statemen
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -52,36 +53,83 @@ def check_statement(election: Election, statement: str) -> str:
     return statement
 
 
+@dataclass(frozen=True)
+class NominationWindow:
+    """Whether an election takes nominations on a day: the one answer the election's page
+    (its status and the "Nominate" button), the nomination form and ``do_nominate`` all read.
+    ``status`` is the short state for the page ("Taking nominations until 14 December 2026",
+    "Nominations closed on 30 November 2026"); closed, ``why`` says why with its ``clause``
+    and ``instead`` what a member can do."""
+
+    open: bool
+    status: str
+    why: str
+    clause: str
+    instead: str
+
+
+def nomination_window(election: Election, on: datetime.date) -> NominationWindow:
+    """The window and the rulebook's deadline (for an election at a meeting) on ``on``."""
+    opens, closes = election.nominations_open_on, election.nominations_close_on
+    if election.state != ElectionState.NOMINATIONS:
+        return NominationWindow(
+            False,
+            "Nominations closed",
+            "Nominations for this election are closed: the ballot has been drawn up.",
+            "",
+            "",
+        )
+    if on < opens:
+        return NominationWindow(
+            False,
+            f"Nominations open on {opens:%d %B %Y}",
+            f"Nominations open on {opens:%d %B %Y}; come back then.",
+            "",
+            f"Ask a member you would nominate now whether they would stand, and nominate "
+            f"them from {opens:%d %B %Y} until {closes:%d %B %Y}.",
+        )
+    if on > closes:
+        return NominationWindow(
+            False,
+            f"Nominations closed on {closes:%d %B %Y}",
+            f"Nominations closed on {closes:%d %B %Y}.",
+            "",
+            "Nominations can no longer be made; the returning officer can tell you whether "
+            "nominations may be taken from the floor when a seat is left vacant.",
+        )
+    clause = ""
+    until = closes
+    if election.meeting_id is not None:
+        from moot import rulebook
+
+        verdict = rulebook.check_nomination_deadline(
+            balance.edition_on(election.election_date),
+            election.meeting.kind,
+            meeting_date=election.election_date,
+            nominated_on=on,
+        )
+        text, clause = rule_reasons(verdict)
+        edition = balance.edition_on(election.election_date)
+        needed = edition.meeting_kind(election.meeting.kind).nomination_deadline_days
+        until = min(closes, election.election_date - datetime.timedelta(days=needed))
+        if not verdict.allowed:
+            return NominationWindow(
+                False,
+                f"Nominations closed (clause {clause})" if clause else "Nominations closed",
+                f"This nomination is too late: {text}.",
+                clause,
+                "Nominations can no longer be made; the returning officer can tell you "
+                "whether nominations may be taken from the floor when a seat is left vacant.",
+            )
+    return NominationWindow(True, f"Taking nominations until {until:%d %B %Y}", "", clause, "")
+
+
 def _check_taking_nominations(election: Election, on: datetime.date) -> str:
     """Refuse a nomination outside the window or after the rulebook's deadline."""
-    if election.state != ElectionState.NOMINATIONS:
-        raise ElectionError(
-            "Nominations for this election are closed: the ballot has been drawn up.",
-            code="state",
-        )
-    if on < election.nominations_open_on:
-        raise ElectionError(
-            f"Nominations open on {election.nominations_open_on:%d %B %Y}; come back then.",
-            code="state",
-        )
-    if on > election.nominations_close_on:
-        raise ElectionError(
-            f"Nominations closed on {election.nominations_close_on:%d %B %Y}.", code="state"
-        )
-    if election.meeting_id is None:
-        return ""
-    from moot import rulebook
-
-    verdict = rulebook.check_nomination_deadline(
-        balance.edition_on(election.election_date),
-        election.meeting.kind,
-        meeting_date=election.election_date,
-        nominated_on=on,
-    )
-    text, clause = rule_reasons(verdict)
-    if not verdict.allowed:
-        raise ElectionError(f"This nomination is too late: {text}.", clause=clause, code="state")
-    return clause
+    window = nomination_window(election, on)
+    if not window.open:
+        raise ElectionError(window.why, clause=window.clause, code="state")
+    return window.clause
 
 
 def _check_may_stand(

@@ -35,11 +35,13 @@ from moot.motions.actions.rulings import (
     do_rule_on_motion,
 )
 from moot.motions.actions.tabling import (
+    TablingWindow,
     check_deadline,
     check_mover,
     check_tabled_by,
     do_composite_motions,
     do_table_motion,
+    tabling_window,
 )
 from moot.motions.actions.vote import (
     do_close_motion_vote,
@@ -53,6 +55,7 @@ __all__ = [
     "POLL_MAJORITIES",
     "Figures",
     "MotionError",
+    "TablingWindow",
     "check_deadline",
     "check_mover",
     "check_tabled_by",
@@ -76,4 +79,5 @@ __all__ = [
     "majority_for",
     "poll_majority_name",
     "snapshot",
+    "tabling_window",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -64,20 +65,82 @@ def check_mover(meeting: Any, member: Any, role: str, *, acting_user: User | Non
     )
 
 
-def check_deadline(meeting: Any, tabled_on: datetime.date) -> str:
-    """Refuse a motion tabled after the rulebook's deadline; return the clause that allows it."""
+@dataclass(frozen=True)
+class TablingWindow:
+    """Whether a meeting takes motions on a day: the one answer the tabling form, the meeting's
+    motions page and ``do_table_motion`` all read (a form is never offered for a motion the
+    action would refuse). Closed, it says why (``why`` with its ``clause``) and what the
+    member can do instead (``instead``)."""
+
+    open: bool
+    why: str
+    clause: str
+    instead: str
+    code: RefusalCode = RefusalCode.RULE
+
+    def refusal(self) -> MotionError:
+        return MotionError(self.why, clause=self.clause, code=self.code)
+
+
+def _instead(meeting: Any, on: datetime.date) -> str:
+    """What a member can do with a motion this meeting no longer takes: the unit's next
+    meeting still taking motions, else ask the officers."""
+    from moot.meetings.models import Meeting
+
+    later = (
+        Meeting.objects.filter(unit_id=meeting.unit_id, starts_at__gt=meeting.starts_at)
+        .exclude(state="closed")
+        .exclude(pk=meeting.pk)
+        .order_by("starts_at", "pk")
+    )
+    for other in later[:5]:
+        if tabling_window(other, on, follow=False).open:
+            return (
+                f"Table it for {other.title} on "
+                f"{timezone.localtime(other.starts_at):%d %B %Y}, which still takes motions."
+            )
+    return (
+        f"Raise it at the next meeting of {meeting.unit.name} once it is called, or ask "
+        "the chair whether it can be taken as urgent business under the standing orders."
+    )
+
+
+def tabling_window(meeting: Any, on: datetime.date, *, follow: bool = True) -> TablingWindow:
+    """Does ``meeting`` take motions tabled on ``on``: not once it has closed, nor after the
+    rulebook's deadline (the clause the deadline rests on either way)."""
     from moot import rulebook
 
+    if meeting.state == "closed":
+        return TablingWindow(
+            False,
+            "The meeting has closed; motions can no longer be tabled for it.",
+            "",
+            _instead(meeting, on) if follow else "",
+            code=RefusalCode.STATE,
+        )
     verdict = rulebook.check_motion_deadline(
         queries.edition_for(meeting),
         meeting.kind,
         meeting_date=queries.meeting_date(meeting),
-        tabled_on=tabled_on,
+        tabled_on=on,
     )
     text, clause = rule_reasons(verdict)
-    if not verdict.allowed:
-        raise MotionError(f"Too late to table this motion: {text}", clause=clause)
-    return clause
+    if verdict.allowed:
+        return TablingWindow(True, text, clause, "")
+    return TablingWindow(
+        False,
+        f"Too late to table this motion: {text}",
+        clause,
+        _instead(meeting, on) if follow else "",
+    )
+
+
+def check_deadline(meeting: Any, tabled_on: datetime.date) -> str:
+    """Refuse a motion tabled after the rulebook's deadline; return the clause that allows it."""
+    window = tabling_window(meeting, tabled_on, follow=False)
+    if not window.open:
+        raise window.refusal()
+    return window.clause
 
 
 def check_tabled_by(meeting: Any, acting_user: User | None, proposer_kind: str, mover: Any) -> None:
@@ -165,11 +228,6 @@ def do_table_motion(
         raise MotionError("Give the motion a title.", field="title")
     if not text.strip():
         raise MotionError("Write the text of the motion.", field="text")
-    if meeting.state == "closed":
-        raise MotionError(
-            "The meeting has closed; motions can no longer be tabled for it.",
-            code=RefusalCode.STATE,
-        )
     tabled_on = tabled_on or timezone.localdate()
     clause = check_deadline(meeting, tabled_on)
     if proposer_kind == ProposerKind.MEMBER and proposer is None:

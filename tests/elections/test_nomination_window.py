@@ -1,0 +1,77 @@
+"""Forms that know the state (issue 9, item 3): the nomination form is offered only inside the
+nomination window; the election's page states the real window ("Nominations closed on …", not
+"Taking nominations"), and one check (``nomination_window``) decides the page and the refusal."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from moot.elections.actions import ElectionError, do_nominate, nomination_window
+
+from .conftest import make_member, today
+
+
+def test_after_the_window_the_page_says_closed_and_offers_no_form(
+    client: Any, election_factory: Any, unit: Any
+) -> None:
+    election = election_factory("chair")  # nominations closed yesterday
+    member = make_member(unit)
+    client.force_login(member.user)
+    closes = today() - datetime.timedelta(days=1)
+    page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
+    assert f"Nominations closed on {closes:%d %B %Y}" in page
+    assert "Taking nominations" not in page
+    assert reverse("elections:nominate", args=[election.pk]) not in page
+    body = client.get(reverse("elections:nominate", args=[election.pk])).content.decode()
+    assert 'name="nominee"' not in body
+    assert "What you can do:" in body
+    listed = client.get(reverse("elections:list") + f"?unit={unit.pk}").content.decode()
+    assert f"Nominations closed on {closes:%d %B %Y}" in listed
+    window = nomination_window(election, today())
+    with pytest.raises(ElectionError) as refused:
+        do_nominate(
+            election,
+            nominee=make_member(unit),
+            nominator=member,
+            seconder=make_member(unit),
+            acting_user=member.user,
+        )
+    assert refused.value.message == window.why
+
+
+def test_before_the_window_the_page_gives_the_opening_date(
+    client: Any, election_factory: Any, unit: Any
+) -> None:
+    opens = today() + datetime.timedelta(days=3)
+    election = election_factory(
+        "chair",
+        nominations_open_on=opens,
+        nominations_close_on=today() + datetime.timedelta(days=10),
+        election_date=today() + datetime.timedelta(days=20),
+    )
+    client.force_login(make_member(unit).user)
+    page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
+    assert f"Nominations open on {opens:%d %B %Y}" in page
+    assert reverse("elections:nominate", args=[election.pk]) not in page
+
+
+def test_inside_the_window_the_form_is_offered(
+    client: Any, election_factory: Any, unit: Any
+) -> None:
+    closes = today() + datetime.timedelta(days=10)
+    election = election_factory(
+        "chair",
+        nominations_open_on=today() - datetime.timedelta(days=1),
+        nominations_close_on=closes,
+        election_date=today() + datetime.timedelta(days=20),
+    )
+    client.force_login(make_member(unit).user)
+    page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
+    assert f"Taking nominations until {closes:%d %B %Y}" in page
+    assert reverse("elections:nominate", args=[election.pk]) in page
+    body = client.get(reverse("elections:nominate", args=[election.pk])).content.decode()
+    assert 'name="nominee"' in body
