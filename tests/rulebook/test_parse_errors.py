@@ -278,8 +278,8 @@ def test_an_empty_file_asks_for_the_edition_table():
 
 
 def test_an_unknown_top_level_table_is_refused():
-    text = rulebook.preset_source("party") + "\n[complaints]\nsla_days = 10\n"
-    with pytest.raises(rulebook.RulebookError, match=r"^e\.toml: complaints: unknown key;"):
+    text = rulebook.preset_source("party") + "\n[grievances]\nsla_days = 10\n"
+    with pytest.raises(rulebook.RulebookError, match=r"^e\.toml: grievances: unknown key;"):
         rulebook.parse_edition(text, source="e.toml")
 
 

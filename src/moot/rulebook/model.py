@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+from moot.rulebook.complaints import NO_COMPLAINTS, ComplaintRules
 from moot.rulebook.errors import RulebookError
 
 # Shared vocabularies (also used by members, units, meetings and motions).
@@ -385,6 +386,7 @@ class Edition:
     source: str
     source_text: str
     digest: str
+    complaints: ComplaintRules = NO_COMPLAINTS  # [complaints]: the case process
 
     def __str__(self) -> str:
         return self.title or self.name

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any, TypeVar
 
+from moot.rulebook.complaints import parse_complaints
 from moot.rulebook.errors import RulebookError
 from moot.rulebook.model import (
     AGENDA_ITEM_KINDS,
@@ -333,6 +334,7 @@ def _edition(root: _Table, source: str, text: str) -> Edition:
     officers = _officers(root, unit_kinds)
     affiliation = _affiliation(root.table("affiliation"), unit_kinds, organisation_kinds)
     proscribed = _proscribed(root)
+    complaints = parse_complaints(root.table("complaints", required=False))
     return Edition(
         name=name,
         title=title or name,
@@ -354,6 +356,7 @@ def _edition(root: _Table, source: str, text: str) -> Edition:
         source=source,
         source_text=text,
         digest=hashlib.sha256(text.encode()).hexdigest(),
+        complaints=complaints,
     )
 
 
