@@ -64,8 +64,9 @@ def test_electronic_secret_vote_and_outcome_read_from_a_poll_closed_elsewhere(
     assert motion.poll.secret
     for voter, choice in zip(voters, ["yes", "yes", "no", "yes", "abstain"], strict=True):
         do_cast_ballot(motion.poll, voter, choice, acting_user=voter.user)
-    do_close_poll(motion.poll, acting_user=assembly.chair.user)  # e.g. from the poll's own page
-    motion = do_record_motion_outcome(motion, acting_user=assembly.chair.user)
+    # Closed from the poll's own page: the close records the motion's outcome (polls.hooks).
+    do_close_poll(motion.poll, acting_user=assembly.chair.user)
+    motion.refresh_from_db()
     assert (motion.votes_yes, motion.votes_no, motion.votes_abstain) == (3, 1, 1)
     assert "electronic secret ballot" in motion.outcome_text
     assert motion.state == MotionState.CARRIED

@@ -23,3 +23,7 @@ class ElectionsConfig(AppConfig):
         from moot.polls.hooks import register_option_details
 
         register_option_details(ballot_details)  # candidates' statements on the ballot
+        from moot.elections.providers import poll_subjects
+        from moot.polls.hooks import register_subject
+
+        register_subject(poll_subjects)  # the poll's page links to its election

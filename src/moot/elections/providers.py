@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from moot.elections.models import Nomination
+from django.urls import reverse
+
+from moot.elections.models import Election, Nomination
 from moot.polls.hooks import OptionDetails
 
 
@@ -36,3 +38,16 @@ def ballot_details(poll: Any) -> dict[int, OptionDetails]:
             facts=facts,
         )
     return details
+
+
+def poll_subjects(poll: Any, user: Any) -> list[tuple[str, str]]:
+    """For a poll's page: the election it counts. Its close needs nothing moved on here: the
+    election page reads the poll's state ("Counted, not yet declared") and the returning officer
+    declares the result, a step of its own."""
+    if poll.kind != "election":
+        return []
+    return [
+        (f"Election: {election.title}", reverse("elections:detail", args=[election.pk]))
+        for election in Election.objects.filter(poll=poll)
+        if user.has_perm("elections.view_election", election)
+    ]

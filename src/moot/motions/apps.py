@@ -14,6 +14,12 @@ class MotionsConfig(AppConfig):
         from moot.site.navigation import NAV
 
         register_item_links(item_links)
+        from moot.motions.poll_closed import poll_subjects, settle_closed_poll
+        from moot.polls.hooks import register_after_close, register_subject
+
+        # Closing a poll anywhere moves on its amendment, motion or challenge (polls.hooks).
+        register_after_close(settle_closed_poll)
+        register_subject(poll_subjects)
         register_minutes_section("motions", 60, minutes_section)
         if not any(entry[0] == "motions:index" for entry in NAV):
             NAV.append(("motions:index", "Motions", None))

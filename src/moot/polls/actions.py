@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 
 from moot.audit.actions import record
 from moot.counting.model import CountError
+from moot.polls import hooks
 from moot.polls.audit_verbs import AuditVerb
 from moot.polls.errors import PollError
 from moot.polls.models import (
@@ -722,5 +723,8 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
                 "carried": summary["carried"],
             },
         )
+        # What the poll decides moves on here, whichever page or API closed it (an amendment
+        # carried or lost, a motion's outcome, a challenge): the one place (polls.hooks).
+        hooks.after_close(poll, acting_user)
         transaction.on_commit(_vacuum_ballots)
     return poll

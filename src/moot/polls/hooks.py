@@ -5,6 +5,13 @@ register here in their ``AppConfig.ready()``).
   what a voter may read about the options of ``poll`` beside the ballot (for an election: each
   candidate's statement). A provider returns an empty mapping for polls that are not its own,
   and makes one query per poll, not one per option.
+* ``register_after_close(fn)``: ``fn(poll, acting_user) -> None`` moves on what the poll decided
+  (an amendment carried or lost, a motion's outcome, a challenge to a ruling) inside the close's
+  transaction. ``do_close_poll`` is the one place that calls it, so closing a poll from its own
+  page, the API, a motion's or an election's page or the chair's console has the same effect.
+* ``register_subject(fn)``: ``fn(poll, user) -> list[(label, url)]`` names what the poll decides
+  ("Motion 1: …", "Amendment 2 to motion 1"), as far as ``user`` may see it, for the poll's page
+  to link back to.
 """
 
 from __future__ import annotations
@@ -59,3 +66,37 @@ def option_details(poll: Any) -> dict[int, OptionDetails]:
     for fn in _OPTION_DETAILS:
         details.update((option_id, d) for option_id, d in (fn(poll) or {}).items() if d)
     return details
+
+
+AfterCloseFn = Callable[[Any, Any], None]
+SubjectFn = Callable[[Any, Any], "list[tuple[str, str]]"]
+
+_AFTER_CLOSE: list[AfterCloseFn] = []
+_SUBJECTS: list[SubjectFn] = []
+
+
+def register_after_close(fn: AfterCloseFn) -> None:
+    """Add what happens when a poll closes (run inside ``do_close_poll``'s transaction, after the
+    count is stored; a refusal it raises undoes the close). Registering twice is a no-op."""
+    if fn not in _AFTER_CLOSE:
+        _AFTER_CLOSE.append(fn)
+
+
+def after_close(poll: Any, acting_user: Any) -> None:
+    """Run every registered after-close function for ``poll`` (only ``do_close_poll`` calls it)."""
+    for fn in _AFTER_CLOSE:
+        fn(poll, acting_user)
+
+
+def register_subject(fn: SubjectFn) -> None:
+    """Add a provider of links to what a poll decides. Registering twice is a no-op."""
+    if fn not in _SUBJECTS:
+        _SUBJECTS.append(fn)
+
+
+def subjects(poll: Any, user: Any) -> list[tuple[str, str]]:
+    """What ``poll`` decides, as (label, url) links ``user`` may follow, from every provider."""
+    links: list[tuple[str, str]] = []
+    for fn in _SUBJECTS:
+        links.extend(link for link in fn(poll, user) or [] if link not in links)
+    return links

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from moot.errors import show_refusal
-from moot.polls import queries
+from moot.polls import hooks, queries
 from moot.polls.access import access_poll
 from moot.polls.actions import (
     PollError,
@@ -119,6 +119,7 @@ def detail(request: HttpRequest, poll_id: int) -> HttpResponse:
         "can_manage": can_manage,
         "turnout": queries.turnout(poll),
         "options": queries.options_of(poll),
+        "subjects": hooks.subjects(poll, request.user),
         "teller_form": TellerCountsForm(poll=poll)
         if can_manage and poll.voting != "electronic" and poll.is_open
         else None,

@@ -221,14 +221,30 @@ def do_open_amendment_vote(
 
 @transaction.atomic(durable=True)
 def do_close_amendment_vote(amendment: Amendment, *, acting_user: User | None) -> Amendment:
-    """Close the amendment's vote; carried, it becomes part of the motion's text."""
-    amendment = Amendment.objects.select_for_update(of=("self",)).get(pk=amendment.pk)
+    """Close the amendment's vote; carried, it becomes part of the motion's text. The poll's
+    close settles the amendment (``record_amendment_outcome`` through ``polls.hooks``), as it
+    does when the poll is closed from its own page or the API; the poll is locked first, then the
+    amendment and the motion, in that order whichever page closes it."""
+    amendment = Amendment.objects.get(pk=amendment.pk)
     if amendment.state != AmendmentState.VOTING or amendment.poll is None:
         raise MotionError(
             f"Amendment {amendment.number} is not being voted on.", code=RefusalCode.STATE
         )
-    motion = lock_motion(amendment.motion)
     poll = close_poll(amendment.poll, acting_user)
+    return record_amendment_outcome(amendment, poll, acting_user=acting_user)
+
+
+def record_amendment_outcome(
+    amendment: Amendment, poll: Any, *, acting_user: User | None
+) -> Amendment:
+    """Copy the closed ``poll``'s result onto the amendment it decides: carried, the amendment
+    becomes part of the motion's text; lost, it is recorded as lost (audited as
+    ``motions.close_amendment_vote``). An amendment already settled is left as it is. Called
+    inside the poll's close (``moot.motions.poll_closed``), in its transaction."""
+    amendment = Amendment.objects.select_for_update(of=("self",)).get(pk=amendment.pk)
+    if amendment.state != AmendmentState.VOTING:
+        return amendment
+    motion = lock_motion(amendment.motion)
     figures = figures_of(poll, "amendment")
     amendment.votes_yes, amendment.votes_no = figures.yes, figures.no
     amendment.votes_abstain, amendment.outcome_text = figures.abstain, figures.text

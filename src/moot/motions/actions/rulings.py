@@ -211,17 +211,29 @@ def do_challenge_ruling(
 @transaction.atomic(durable=True)
 def do_close_challenge(ruling: Ruling, *, acting_user: User | None) -> Ruling:
     """Close the challenge vote and apply it: carried by the required majority, the ruling is
-    overturned (a motion ruled out is admitted; a motion ruled competent is ruled out)."""
-    ruling = (
-        Ruling.objects.select_for_update(of=("self",))
-        .select_related("motion__meeting")
-        .get(pk=ruling.pk)
-    )
+    overturned (a motion ruled out is admitted; a motion ruled competent is ruled out). The
+    poll's close applies it (``record_challenge_outcome``, from ``moot.motions.poll_closed``),
+    as when the poll is closed from its own page or the API; the poll is locked first."""
+    ruling = Ruling.objects.get(pk=ruling.pk)
     if ruling.challenge != ChallengeOutcome.PENDING or ruling.challenge_poll is None:
         raise MotionError(
             "There is no challenge to this ruling being voted on.", code=RefusalCode.STATE
         )
     poll = close_poll(ruling.challenge_poll, acting_user)
+    return record_challenge_outcome(ruling, poll, acting_user=acting_user)
+
+
+def record_challenge_outcome(ruling: Ruling, poll: Any, *, acting_user: User | None) -> Ruling:
+    """Copy the closed challenge ``poll``'s result onto the ruling and the motion (audited as
+    ``motions.close_challenge``). A challenge already settled is left as it is. Called inside
+    the poll's close, in its transaction."""
+    ruling = (
+        Ruling.objects.select_for_update(of=("self",))
+        .select_related("motion__meeting")
+        .get(pk=ruling.pk)
+    )
+    if ruling.challenge != ChallengeOutcome.PENDING:
+        return ruling
     figures = figures_of(poll, "overturn_chair")
     motion = lock_motion(ruling.motion)
     before = {"challenge": ruling.challenge, "motion_state": motion.state}

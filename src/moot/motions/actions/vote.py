@@ -91,13 +91,18 @@ def do_open_motion_vote(
 
 @transaction.atomic(durable=True)
 def do_close_motion_vote(motion: Motion, *, acting_user: User | None) -> Motion:
-    """Close the motion's poll (counted by moot.polls) and record the outcome on the motion."""
-    motion = lock_motion(motion)
+    """Close the motion's poll (counted by moot.polls) and record the outcome on the motion.
+    The poll's close records it (``moot.motions.poll_closed``), as when the poll is closed from
+    its own page or the API; the poll is locked before the motion, whichever page closes it."""
+    motion = Motion.objects.get(pk=motion.pk)
     if motion.poll is None:
         raise MotionError(
             f"Motion {motion.number} has not been put to the vote.", code=RefusalCode.STATE
         )
     close_poll(motion.poll, acting_user)
+    motion = lock_motion(motion)
+    if motion.state != MotionState.DEBATED:
+        return motion  # recorded by the poll's close
     return do_record_motion_outcome(motion, acting_user=acting_user)
 
 
