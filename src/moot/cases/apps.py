@@ -5,3 +5,13 @@ class CasesConfig(AppConfig):
     name = "moot.cases"
     label = "cases"
     verbose_name = "Complaints and cases"
+
+    def ready(self) -> None:
+        # Registers "cases.view_case", "cases.read_case_text", "cases.act_on_case",
+        # "cases.manage_cases", "cases.list_cases", "cases.view_party_case".
+        from django.core import checks
+
+        from moot.cases import permissions  # noqa: F401
+        from moot.cases.checks import case_key_check
+
+        checks.register(case_key_check, "cases")
