@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "moot.motions",
     "moot.polls",
     "moot.elections",
+    "moot.policies",
     "moot.cases",
     "moot.demo",
 ]

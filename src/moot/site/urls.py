@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("moot.motions.urls")),
     path("", include("moot.polls.urls")),
     path("", include("moot.elections.urls")),
+    path("", include("moot.policies.urls")),
     path("", include("moot.cases.statistics_urls")),
 ]
 

@@ -4,7 +4,7 @@ motions into one."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -213,9 +213,14 @@ def do_table_motion(
     affiliate_to: Any = None,
     agenda_item: Any = None,
     tabled_on: datetime.date | None = None,
+    attach: Callable[[Motion], dict[str, Any]] | None = None,
     acting_user: User | None,
 ) -> Motion:
     """Table a motion for ``meeting`` before the rulebook's deadline.
+
+    ``attach(motion)`` (an app above motions: a policy proposal) runs in the same transaction
+    once the motion exists; a refusal it raises tables nothing, and what it returns joins the
+    audit event.
 
     ``proposer`` is the member (default: the mover), the branch (a Unit under the meeting's unit)
     or the affiliated organisation. ``affiliate_to`` makes it a motion to affiliate to that
@@ -259,11 +264,12 @@ def do_table_motion(
         tabled_on=tabled_on,
         tabled_by=acting_user,
     )
+    attached = attach(motion) if attach is not None else {}
     record(
         actor=acting_user,
         verb=AuditVerb.TABLE_MOTION,
         obj=motion,
-        after={**snapshot(motion), "text": motion.text, "tabled_on": tabled_on},
+        after={**snapshot(motion), "text": motion.text, "tabled_on": tabled_on, **attached},
         clause=clause,
     )
     return motion

@@ -16,6 +16,7 @@ from moot.motions.actions._common import lock_motion
 from moot.motions.actions._voting import close_poll, figures_of, majority_for, put_to_vote
 from moot.motions.audit_verbs import AuditVerb
 from moot.motions.errors import MotionError
+from moot.motions.extensions import on_carried
 from moot.motions.models import (
     AmendmentState,
     ChallengeOutcome,
@@ -153,6 +154,8 @@ def do_record_motion_outcome(motion: Motion, *, acting_user: User | None) -> Mot
             motion.affiliation_refusal_clause = exc.clause
             affiliation_note = {"affiliation_refused": str(exc), "clause": exc.clause}
     motion.save()
+    # What else a carried motion decides (a policy's new version), in this transaction.
+    effects = on_carried(motion, acting_user) if figures.carried else {}
     record(
         actor=acting_user,
         verb=AuditVerb.RECORD_MOTION_OUTCOME,
@@ -165,6 +168,7 @@ def do_record_motion_outcome(motion: Motion, *, acting_user: User | None) -> Mot
             "abstain": figures.abstain,
             "poll": poll.pk,
             **affiliation_note,
+            **effects,
         },
         clause=majority_for(motion.meeting, "motion").clause,
         reason=figures.text,

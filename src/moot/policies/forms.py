@@ -1,0 +1,178 @@
+"""Forms of the policy register: a motion proposing a change, a national decision. The changes
+of an amendment are typed one per line, as on an amendment paper ("replace 3-4: new words",
+"insert after 2: new words", "delete 5"); a line that is not one of these is refused naming it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+
+from moot.motions.forms import MemberNumberField
+from moot.policies.models import Extent, VersionAction
+from moot.text import TextGuardMixin
+
+_EDIT = re.compile(
+    r"^\s*(?:(?P<replace>replace)\s+(?P<r1>\d+)(?:\s*[-–]\s*(?P<r2>\d+))?\s*:\s*(?P<rtext>.+)"
+    r"|(?P<insert>insert)\s+after\s+(?P<i1>\d+)\s*:\s*(?P<itext>.+)"
+    r"|(?P<delete>delete)\s+(?P<d1>\d+)(?:\s*[-–]\s*(?P<d2>\d+))?)\s*$",
+    re.IGNORECASE,
+)
+
+EDITS_HELP = (
+    "One change per line, by the numbers of the policy's lines: “replace 3-4: new words”, "
+    "“insert after 2: new words” (0: at the start), “delete 5”."
+)
+
+
+def parse_edit_lines(value: str) -> list[dict[str, Any]]:
+    """The typed changes as the actions take them; a ValidationError names the line to fix."""
+    edits: list[dict[str, Any]] = []
+    for n, raw in enumerate(value.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        match = _EDIT.match(raw)
+        if match is None:
+            raise forms.ValidationError(
+                f"Line {n} of the changes (“{raw.strip()[:60]}”) is not a change: {EDITS_HELP}"
+            )
+        if match["replace"]:
+            edits.append(
+                {
+                    "action": "replace",
+                    "line_from": int(match["r1"]),
+                    "line_to": int(match["r2"]) if match["r2"] else None,
+                    "text": match["rtext"].strip(),
+                }
+            )
+        elif match["insert"]:
+            edits.append(
+                {
+                    "action": "insert",
+                    "line_from": int(match["i1"]),
+                    "line_to": None,
+                    "text": match["itext"].strip(),
+                }
+            )
+        else:
+            edits.append(
+                {
+                    "action": "delete",
+                    "line_from": int(match["d1"]),
+                    "line_to": int(match["d2"]) if match["d2"] else None,
+                    "text": "",
+                }
+            )
+    return edits
+
+
+class ChangeFields(TextGuardMixin, forms.Form):
+    """What changes in the register, shared by a policy motion and a national decision."""
+
+    action = forms.ChoiceField(
+        label="The change",
+        choices=[
+            ("adopt", "Adopt a policy"),
+            ("amend", "Amend a policy (by its numbered lines)"),
+            ("rescind", "Rescind a policy"),
+        ],
+    )
+    policy = forms.ModelChoiceField(
+        label="Policy to amend or rescind (or adopt again)",
+        queryset=None,
+        required=False,
+        help_text="Leave empty to adopt a new policy.",
+    )
+    kind = forms.ChoiceField(label="Kind of a new policy", required=False, choices=[])
+    title = forms.CharField(label="Title of a new policy", max_length=200, required=False)
+    source = forms.CharField(
+        label="Document adopted (when it comes from elsewhere)",
+        max_length=300,
+        required=False,
+        help_text="e.g. the outside body's definition and its date. Leave empty for the "
+        "unit's own text.",
+    )
+    extent = forms.ChoiceField(
+        label="Adopted",
+        required=False,
+        choices=[("", "— its own text —"), (Extent.FULL, "in full"), (Extent.PART, "in part")],
+        help_text="In full or in part, when adopting a national policy or an outside document.",
+    )
+    text = forms.CharField(
+        label="Text of the policy as adopted",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+    )
+    edits = forms.CharField(
+        label="Changes to the numbered lines",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=EDITS_HELP,
+    )
+
+    def __init__(
+        self, *args: Any, policies: Any, kinds: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].queryset = policies
+        self.fields["kind"].choices = [("", "—"), *kinds]
+
+    def clean_edits(self) -> list[dict[str, Any]]:
+        return parse_edit_lines(self.cleaned_data.get("edits") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action") in {VersionAction.AMEND, VersionAction.RESCIND} and not data.get(
+            "policy"
+        ):
+            self.add_error("policy", "Choose the policy to amend or rescind.")
+        return data
+
+
+class PolicyMotionForm(ChangeFields):
+    source_policy = forms.ModelChoiceField(
+        label="National policy adopted (if any)",
+        queryset=None,
+        required=False,
+        help_text="Adopting the national policy as the unit's own, in full or in part.",
+    )
+    motion_title = forms.CharField(label="Title of the motion", max_length=300)
+    motion_text = forms.CharField(
+        label="Text of the motion",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the meeting is asked to resolve, e.g. “This party adopts …”.",
+    )
+    mover = MemberNumberField(label="Mover")
+    seconder = MemberNumberField(label="Seconder")
+
+    def __init__(self, *args: Any, national: Any, own_name: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source_policy"].queryset = national
+        if own_name:
+            self.fields["mover"].disabled = True
+            self.fields["mover"].help_text = "You table a motion in your own name."
+
+
+class NationalDecisionForm(ChangeFields):
+    body = forms.CharField(
+        label="Body that decided", max_length=200, initial="National executive committee"
+    )
+    decision_date = forms.DateField(
+        label="Date of the decision", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    minute = forms.CharField(
+        label="Minute or clause of the decision", max_length=200, required=False
+    )
+    in_force_from = forms.DateField(
+        label="In force from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date of the decision when left empty.",
+    )
+
+
+class AsAtForm(forms.Form):
+    as_at = forms.DateField(
+        label="As at", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
