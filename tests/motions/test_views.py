@@ -149,9 +149,13 @@ def test_a_ruling_without_reasons_is_refused_on_the_page_then_recorded(
         f"/motions/{motion.pk}/rule/", {**data, "reasons": "It concerns one member's case."}
     )
     assert response.status_code == 302
+    # An individual disciplinary case is confidential business: a member sees the ruling and
+    # its clause, not the reasons (which may name the person); the chair reads them.
     page = client_for(assembly.member.user).get(f"/motions/{motion.pk}/").content.decode()
     assert "Ruled not competent" in page
     assert "clause 15.6.1" in page
+    assert "It concerns one member&#x27;s case." not in page
+    page = client.get(f"/motions/{motion.pk}/").content.decode()
     assert "It concerns one member&#x27;s case." in page
 
 
@@ -232,7 +236,7 @@ def test_item_links_and_minutes_section(assembly: Any, table: Any) -> None:
     do_rule_on_motion(
         motion,
         decision="competent",
-        clause="7.1.1",
+        clause="7.1",
         reasons="Local transport is the party's business.",
         acting_user=assembly.chair.user,
     )
@@ -245,7 +249,7 @@ def test_item_links_and_minutes_section(assembly: Any, table: Any) -> None:
     section = minutes_section(assembly.meeting)
     assert section.title == "Motions"
     assert (
-        "ruled it competent (clause 7.1.1): Local transport is the party's business."
+        "ruled it competent (clause 7.1): Local transport is the party's business."
         in (section.paragraphs[0])
     )
     assert section.refs == [("Motion 1", f"/motions/{motion.pk}/")]

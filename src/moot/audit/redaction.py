@@ -60,6 +60,19 @@ def _every_status_restricted(status: str) -> bool:
 
 _standing_rule: list[Callable[[str], bool]] = [_every_status_restricted]
 
+# Rules naming the events to withhold whole (confidential business: a motion ruled not competent
+# as an individual disciplinary case), registered by the apps that keep such records.
+_withheld_rules: list[Callable[[list[AuditEvent]], set[int]]] = []
+WITHHELD = "(withheld: confidential business)"
+
+
+def register_withheld_rule(rule: Callable[[list[AuditEvent]], set[int]]) -> None:
+    """``rule(events)`` returns the ids of the events whose object, change and reason are shown
+    to nobody on the trail (only the verb, time, actor and clause stay); the motions app
+    registers its confidential business, without the audit app importing it."""
+    if rule not in _withheld_rules:
+        _withheld_rules.append(rule)
+
 
 def register_standing_rule(rule: Callable[[str], bool]) -> None:
     """Say which statuses keep their reason back (``rule(status)`` is True for those); the
@@ -123,8 +136,14 @@ def shown_to(events: Iterable[AuditEvent], user: Any) -> list[ShownEvent]:
         )
     }
     sights: dict[int | None, _Sight] = {}
+    withheld: set[int] = set()
+    for rule in _withheld_rules:
+        withheld |= rule(events)
     shown = []
     for event in events:
+        if event.pk in withheld:
+            shown.append(_withhold(event))
+            continue
         subject_id = subject_ids[event.pk]
         if subject_id not in sights:
             sights[subject_id] = _sight(user, subject_id, by_id)
@@ -250,6 +269,26 @@ def _redact(event: AuditEvent, sight: _Sight, actor_contact: bool) -> ShownEvent
         reason=reason,
         hash=event.hash,
         redacted=changed,
+    )
+
+
+def _withhold(event: AuditEvent) -> ShownEvent:
+    return ShownEvent(
+        pk=event.pk,
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        verb=event.verb,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        object_repr=WITHHELD,
+        before=WITHHELD if event.before else event.before,
+        after=WITHHELD if event.after else event.after,
+        clause=event.clause,
+        reason=WITHHELD if event.reason else "",
+        hash=event.hash,
+        redacted=True,
     )
 
 

@@ -108,11 +108,7 @@ LABELS: dict[str, str] = {
     "motions.withdraw_motion": "Motion withdrawn",
     "motions.remit_motion": "Motion remitted",
     "motions.read_confidential": "Confidential motion read",
-    # policies
-    "policies.record_national_decision": "National decision on a policy recorded",
-    "policies.table_policy_motion": "Policy change proposed by motion",
-    "policies.apply_carried_motion": "Policy version made by a carried motion",
-    "policies.refuse_carried_motion": "Carried motion's policy change refused",
+    "motions.read_confidential": "Confidential motion read",
     # polls
     "polls.create_poll": "Poll created",
     "polls.open_poll": "Poll opened",

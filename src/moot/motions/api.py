@@ -38,6 +38,8 @@ from moot.motions.actions import (
     do_rule_on_motion,
     do_table_motion,
 )
+from moot.motions.actions.confidential import do_read_confidential
+from moot.motions.confidential import is_withheld, may_read_confidential, withheld, withhold
 from moot.motions.errors import MotionError
 from moot.motions.models import Amendment, Motion, Ruling
 from moot.text import ModelText, Text
@@ -45,6 +47,8 @@ from moot.units.access import access_organisation, access_organisation_by_slug, 
 
 router = Router(tags=["motions"], auth=API_AUTH)
 
+
+WITHHELD_REASONS = "Withheld with the motion: confidential business."
 
 # Each a Message (moot.api.errors answers every refusal).
 REFUSALS: dict[int, Any] = {403: Message, 404: Message, 409: Message, 422: Message}
@@ -159,14 +163,17 @@ def _amendment_out(a: Amendment) -> dict[str, Any]:
     }
 
 
-def _ruling_out(r: Ruling) -> dict[str, Any]:
+def _ruling_out(r: Ruling, *, full: bool = False) -> dict[str, Any]:
+    """A ruling; on a motion withheld as confidential business its reasons (which may name
+    the person) are left out unless ``full`` (a recorded read by the chair or complaints staff)."""
+    reasons = r.reasons if full or not r.motion.withheld_as else WITHHELD_REASONS
     return {
         "id": r.pk,
         "by": r.by,
         "decision": r.decision,
         "category": r.category,
         "clause": r.clause,
-        "reasons": r.reasons,
+        "reasons": reasons,
         "referred_to": r.referred_to,
         "ruled_at": r.ruled_at.isoformat(),
         "challenge": r.challenge,
@@ -181,8 +188,43 @@ def _notes(items: list[Any]) -> list[dict[str, str]]:
     return [{"text": item.text, "clause": item.clause} for item in items]
 
 
+def _withheld_out(motion: Motion) -> dict[str, Any]:
+    """A motion withheld as confidential business, as everyone but its readers sees it."""
+    ruling = queries.current_ruling(motion)
+    motion = withhold(motion)
+    return {
+        **_summary(motion),
+        "text": motion.withheld_as,
+        "lines": [],
+        "text_as_amended": motion.withheld_as,
+        "mover": None,
+        "seconder": None,
+        "tabled_on": motion.tabled_on.isoformat(),
+        "affiliate_to": None,
+        "affiliation_id": None,
+        "affiliation_refusal": "",
+        "composited_into_id": None,
+        "poll_id": None,
+        "outcome": "",
+        "votes_yes": None,
+        "votes_no": None,
+        "votes_abstain": None,
+        "outcome_text": "",
+        "forwarded_to_id": None,
+        "warnings": [],
+        "chair_flags": [],
+        "amendments": [],
+        "rulings": [_ruling_out(ruling)] if ruling is not None else [],
+    }
+
+
 def _motion_out(motion: Motion, user: Any) -> dict[str, Any]:
     motion = access_motion(motion.pk, user)  # afresh, with the people and the unit joined
+    full = is_withheld(motion)
+    if full:
+        if not may_read_confidential(user, motion):
+            return _withheld_out(motion)
+        do_read_confidential(motion, acting_user=user)
     chair_flags = queries.chair_flags(motion, user)
     return {
         **_summary(motion),
@@ -212,7 +254,7 @@ def _motion_out(motion: Motion, user: Any) -> dict[str, Any]:
         "warnings": _notes(queries.public_warnings(motion) + chair_flags),
         "chair_flags": _notes(chair_flags),
         "amendments": [_amendment_out(a) for a in motion.amendments.select_related("mover")],
-        "rulings": [_ruling_out(r) for r in motion.rulings.all()],
+        "rulings": [_ruling_out(r, full=full) for r in motion.rulings.all()],
     }
 
 
@@ -233,8 +275,9 @@ def _named(access: Callable[..., Any], ref: Any, user: Any, *, field: str) -> An
 def list_motions(request: HttpRequest, meeting: int | None = None) -> list[dict[str, Any]]:
     user = _user(request)
     if meeting is not None:
-        return [_summary(m) for m in queries.motions_of(access_meeting_motions(meeting, user))]
-    return [_summary(m) for m in queries.motions_visible_to(user)]
+        motions = queries.motions_of(access_meeting_motions(meeting, user))
+        return [_summary(m) for m in withheld(motions)]
+    return [_summary(m) for m in withheld(queries.motions_visible_to(user))]
 
 
 @router.get("/{motion_id}", response={200: MotionOut, **REFUSALS}, summary="One motion")

@@ -14,6 +14,11 @@ class MotionsConfig(AppConfig):
         from moot.site.navigation import NAV
 
         register_item_links(item_links)
+        from moot.audit.redaction import register_withheld_rule
+        from moot.motions.confidential import withheld_events
+
+        # The trail shows nothing of a motion withheld as confidential business.
+        register_withheld_rule(withheld_events)
         from moot.motions.poll_closed import poll_subjects, settle_closed_poll
         from moot.polls.hooks import register_after_close, register_subject
 

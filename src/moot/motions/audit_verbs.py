@@ -24,6 +24,7 @@ class AuditVerb(StrEnum):
     FORWARD_MOTION = "motions.forward_motion"
     WITHDRAW_MOTION = "motions.withdraw_motion"
     REMIT_MOTION = "motions.remit_motion"
+    READ_CONFIDENTIAL = "motions.read_confidential"  # a withheld motion's text read in full
 
 
 FORMER_VERBS: dict[AuditVerb, tuple[str, ...]] = {

@@ -7,12 +7,15 @@ from typing import Any
 
 from django.urls import reverse
 
+from moot.motions.confidential import is_withheld, withheld
 from moot.motions.models import AmendmentState, Motion, MotionState
 
 
 def item_links(item: Any, user: Any) -> list[tuple[str, str]]:
     """For an agenda item: its motions' texts, and "Vote now" while a motion's vote is open."""
-    motions = list(Motion.objects.filter(agenda_item=item).select_related("poll", "meeting__unit"))
+    motions = withheld(
+        Motion.objects.filter(agenda_item=item).select_related("poll", "meeting__unit")
+    )
     links: list[tuple[str, str]] = []
     for motion in motions:
         if not user.has_perm("motions.view_motion", motion):
@@ -56,7 +59,10 @@ def _amendment_sentence(amendment: Any) -> str:
 
 
 def motion_paragraph(motion: Motion) -> str:
-    """One paragraph of the minutes for a motion, from its records."""
+    """One paragraph of the minutes for a motion, from its records (a motion withheld as
+    confidential business: its public sentence only, without the ruling's reasons)."""
+    if is_withheld(motion):
+        return f"Motion {motion.number}: {motion.withheld_as}"
     parts = [
         f"Motion {motion.number}, “{motion.title}”, proposed by {motion.proposer_label}"
         + (f", moved by {motion.mover.full_name}" if motion.mover else "")

@@ -13,6 +13,8 @@ only (:func:`moot.motions.queries.chair_flags`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -106,6 +108,10 @@ class Motion(models.Model):
         related_name="received_motions",
     )
     forwarded_at = models.DateTimeField(null=True, blank=True)
+    # Set when the motion is ruled not competent under a category the rulebook marks
+    # confidential (an individual disciplinary case): the one sentence members, the API and the
+    # minutes see instead of its title, text, mover and seconder (see moot.motions.confidential).
+    withheld_as = models.CharField(max_length=300, blank=True)
     tabled_on = models.DateField()
     tabled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -121,6 +127,13 @@ class Motion(models.Model):
 
     def __str__(self) -> str:
         return f"Motion {self.number}: {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A withheld copy carries the public sentence in place of the title and text: saving
+        # it whole would overwrite the record kept for the chair and complaints staff.
+        if getattr(self, "_withheld", False):
+            raise RuntimeError(f"motion {self.pk} was withheld for display and cannot be saved")
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -47,8 +47,9 @@ from moot.motions.actions import (
     do_withdraw_motion,
     tabling_window,
 )
+from moot.motions.actions.confidential import do_read_confidential
 from moot.motions.audit_verbs import AuditVerb as MotionVerb
-from moot.motions.extensions import motion_notes
+from moot.motions.confidential import is_withheld, may_read_confidential, withheld, withhold
 from moot.motions.forms import (
     AmendmentForm,
     ChallengeForm,
@@ -97,7 +98,7 @@ def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    motions = queries.motions_visible_to(request.user)
+    motions = withheld(queries.motions_visible_to(request.user))
     receiving = queries.receiving_units_for(request.user)
     return render(request, "motions/index.html", {"motions": motions, "receiving": receiving})
 
@@ -106,7 +107,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def meeting_motions(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_motions(meeting_id, request.user)
-    motions = list(queries.motions_of(meeting))
+    motions = withheld(queries.motions_of(meeting))
     can_manage = request.user.has_perm("motions.manage_meeting_motions", meeting)
     # The chair's private notes, worked out now for this user (empty for everyone else).
     noted = {m.pk for m in motions if queries.chair_flags(m, request.user)}
@@ -175,6 +176,16 @@ def table_motion(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def detail(request: HttpRequest, motion_id: int) -> HttpResponse:
     motion = access_motion(motion_id, request.user)
     user = request.user
+    if is_withheld(motion):
+        # Confidential business: the public sentence for everyone, the text for the chair,
+        # the secretary and complaints staff — each such read recorded before it is shown.
+        if not may_read_confidential(user, motion):
+            return render(
+                request,
+                "motions/withheld.html",
+                {"motion": withhold(motion), "ruling": queries.current_ruling(motion)},
+            )
+        do_read_confidential(motion, acting_user=user)
     can_manage = user.has_perm("motions.manage_motion", motion)
     amendments = list(motion.amendments.select_related("mover", "seconder", "poll"))
     history = [
@@ -190,8 +201,6 @@ def detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "rulings": list(motion.rulings.select_related("challenge_poll", "challenged_by")),
         "ruling": queries.current_ruling(motion),
         "warnings": queries.public_warnings(motion),
-        # What apps above motions say about it (a policy it proposes to adopt or change).
-        "extension_notes": motion_notes(motion),
         # The chair's private flag: computed now, for this user only (empty for everyone else).
         "chair_flags": queries.chair_flags(motion, user),
         "history": history,
@@ -263,6 +272,11 @@ def rule(request: HttpRequest, motion_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def amend(request: HttpRequest, motion_id: int) -> HttpResponse:
     motion = access_motion(motion_id, request.user, permission="motions.propose_amendment")
+    if is_withheld(motion):
+        messages.error(
+            request, f"Motion {motion.number} was ruled not competent; it cannot be amended."
+        )
+        return redirect("motions:detail", motion_id=motion.pk)
     member = getattr(request.user, "member", None)
     initial = {"mover": member.number} if member is not None else {}
     form = AmendmentForm(request.POST or None, initial=initial)
@@ -529,5 +543,5 @@ def received(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(
         request,
         "motions/received.html",
-        {"unit": unit, "motions": list(queries.received_motions(unit))},
+        {"unit": unit, "motions": withheld(queries.received_motions(unit))},
     )

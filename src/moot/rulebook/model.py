@@ -13,7 +13,6 @@ from functools import cached_property
 
 from moot.rulebook.complaints import NO_COMPLAINTS, ComplaintRules
 from moot.rulebook.errors import RulebookError
-from moot.rulebook.policies import NO_POLICIES, PolicyRules
 
 # Shared vocabularies (also used by members, units, meetings and motions).
 MEMBER_STATUSES = (
@@ -282,12 +281,16 @@ class Decision:
 
 @dataclass(frozen=True)
 class CompetenceCategory:
-    """A category of business that is not competent for a unit."""
+    """A category of business that is not competent for a unit. A ``confidential`` category's
+    motions are shown, once ruled out under it, only as "a motion concerning
+    ``described_as`` was received and ruled not competent (clause …)"."""
 
     slug: str
     title: str
     text: str
     clause: str
+    confidential: bool = False
+    described_as: str = "a confidential matter"
 
 
 @dataclass(frozen=True)
@@ -387,7 +390,6 @@ class Edition:
     source: str
     source_text: str
     digest: str
-    policies: PolicyRules = NO_POLICIES
     complaints: ComplaintRules = NO_COMPLAINTS  # [complaints]: the case process
 
     def __str__(self) -> str:

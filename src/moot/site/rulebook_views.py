@@ -34,6 +34,21 @@ class Node:
     clause: str = ""
     text: str = ""
     children: list[Node] = dataclasses.field(default_factory=list)
+    anchor: str = ""  # "clause-15.6.1" on the first line citing each clause
+
+
+def set_anchors(nodes: list[Node], seen: set[str] | None = None) -> set[str]:
+    """Give the first line citing each clause its anchor (``id="clause-2.1"``), so that a clause
+    number anywhere in moot links to the rule's text; a line whose label names a clause
+    ("notice clause: 7.2") counts as citing it."""
+    seen = set() if seen is None else seen
+    for node in nodes:
+        cited = node.clause or (node.value if node.label.endswith("clause") else "")
+        if cited and cited not in seen and cited != "—":
+            seen.add(cited)
+            node.anchor = f"clause-{cited}"
+        set_anchors(node.children, seen)
+    return seen
 
 
 def _label(name: Any) -> str:
@@ -129,6 +144,7 @@ def current(request: HttpRequest) -> HttpResponse:
         for name, value in _fields_of(edition)
         if name not in skip and value not in (None, "", (), [], {})
     ]
+    set_anchors(sections)
     editions = adopted_editions()
     return render(
         request,

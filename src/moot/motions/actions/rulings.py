@@ -14,6 +14,7 @@ from moot.motions.actions._common import lock_motion
 from moot.motions.actions._voting import close_poll, figures_of, majority_for, put_to_vote
 from moot.motions.actions.tabling import check_mover
 from moot.motions.audit_verbs import AuditVerb
+from moot.motions.confidential import withheld_sentence
 from moot.motions.errors import MotionError
 from moot.motions.models import (
     ChallengeOutcome,
@@ -24,6 +25,8 @@ from moot.motions.models import (
     RulingDecision,
 )
 from moot.motions.permissions import chairs_meeting, national_office
+from moot.rulebook.clauses import check_clause
+from moot.rulebook.errors import RulebookError
 
 if TYPE_CHECKING:
     from moot.accounts.models import User
@@ -71,6 +74,7 @@ def do_rule_on_motion(
             "A challenge to the current ruling is being voted on; close it first.",
             code=RefusalCode.STATE,
         )
+    found = None
     if category:
         found = queries.category_for(meeting, category)
         if found is None:
@@ -91,6 +95,11 @@ def do_rule_on_motion(
             "Cite the clause the ruling rests on (or choose a category from the rulebook).",
             field="clause",
         )
+    try:
+        # A clause the edition in force does not have ("99.9") is refused, naming those near it.
+        clause = check_clause(queries.edition_for(meeting), clause)
+    except RulebookError as exc:
+        raise MotionError(exc.message, field="clause") from None
     if decision == RulingDecision.REFERRED and not referred_to.strip():
         raise MotionError(
             "Say to whom the motion is referred (e.g. the national executive).",
@@ -120,12 +129,17 @@ def do_rule_on_motion(
         RulingDecision.NOT_COMPETENT: MotionState.NOT_COMPETENT,
         RulingDecision.REFERRED: MotionState.REFERRED,
     }[RulingDecision(decision)]
-    motion.save(update_fields=["state", "updated_at"])
+    # Ruled out under a category the rulebook keeps confidential, the motion is withheld from
+    # then on (moot.motions.confidential); the audit event names it by that sentence only.
+    motion.withheld_as = (
+        withheld_sentence(found, clause) if found is not None and found.confidential else ""
+    )
+    motion.save(update_fields=["state", "withheld_as", "updated_at"])
     record(
         actor=acting_user,
         verb=AuditVerb.RULE_ON_MOTION,
         obj=ruling,
-        object_repr=f"Ruling on motion {motion.number}: {motion.title}"[:300],
+        object_repr=f"Ruling on motion {motion.number}: {motion.withheld_as or motion.title}"[:300],
         before={"motion_state": before},
         after={
             "motion": motion.pk,
@@ -180,7 +194,9 @@ def do_challenge_ruling(
         motion.meeting,
         title=f"Challenge to the chair's ruling on motion {motion.number}",
         question=(
-            f"That the chair's ruling that motion {motion.number} ({motion.title}) is "
+            f"That the chair's ruling that motion {motion.number}"
+            + ("" if motion.withheld_as else f" ({motion.title})")
+            + " is "
             f"{ruling.get_decision_display()} be overturned."
         ),
         decision="overturn_chair",
@@ -198,7 +214,7 @@ def do_challenge_ruling(
         actor=acting_user,
         verb=AuditVerb.CHALLENGE_RULING,
         obj=ruling,
-        object_repr=f"Ruling on motion {motion.number}: {motion.title}"[:300],
+        object_repr=f"Ruling on motion {motion.number}: {motion.withheld_as or motion.title}"[:300],
         after={
             "poll": poll.pk,
             "majority": poll.majority,
@@ -256,7 +272,9 @@ def record_challenge_outcome(ruling: Ruling, poll: Any, *, acting_user: User | N
             if ruling.decision == RulingDecision.COMPETENT
             else MotionState.ADMITTED
         )
-        motion.save(update_fields=["state", "updated_at"])
+        # Overturned, a withheld motion is admitted: the meeting has decided it may take it.
+        motion.withheld_as = ""
+        motion.save(update_fields=["state", "withheld_as", "updated_at"])
     record(
         actor=acting_user,
         verb=AuditVerb.CLOSE_CHALLENGE,
