@@ -47,6 +47,12 @@ LABELS: dict[str, str] = {
     "cases.split_key": "Case key split among key holders",
     "cases.recover_key": "Case key recovered from shares",
     "cases.rotate_key": "Case key rotated",
+    "cases.place_legal_hold": "Legal hold placed on a case",
+    "cases.lift_legal_hold": "Legal hold on a case lifted",
+    "cases.reopen_case": "Closed case reopened (its retention date kept)",
+    "cases.draw_up_destruction_list": "Destruction list of closed cases drawn up",
+    "cases.review_destruction_list": "Destruction list reviewed by a second person",
+    "cases.execute_destruction_list": "Cases on an approved destruction list destroyed",
     # elections
     "elections.create_election": "Election created",
     "elections.nominate": "Candidate nominated",

@@ -19,6 +19,13 @@ class AuditVerb(StrEnum):
     SPLIT_KEY = "cases.split_key"
     RECOVER_KEY = "cases.recover_key"
     ROTATE_KEY = "cases.rotate_key"
+    # Retention, subject access, statistics and summaries (C3).
+    PLACE_LEGAL_HOLD = "cases.place_legal_hold"
+    LIFT_LEGAL_HOLD = "cases.lift_legal_hold"
+    REOPEN_CASE = "cases.reopen_case"
+    DRAW_UP_DESTRUCTION_LIST = "cases.draw_up_destruction_list"
+    REVIEW_DESTRUCTION_LIST = "cases.review_destruction_list"
+    EXECUTE_DESTRUCTION_LIST = "cases.execute_destruction_list"
 
 
 FORMER_VERBS: dict[AuditVerb, tuple[str, ...]] = {}
