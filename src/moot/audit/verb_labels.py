@@ -115,6 +115,11 @@ LABELS: dict[str, str] = {
     "motions.remit_motion": "Motion remitted",
     "motions.read_confidential": "Confidential motion read",
     "motions.read_confidential": "Confidential motion read",
+    # policies
+    "policies.record_national_decision": "National decision on a policy recorded",
+    "policies.table_policy_motion": "Policy change proposed by motion",
+    "policies.apply_carried_motion": "Policy version made by a carried motion",
+    "policies.refuse_carried_motion": "Carried motion's policy change refused",
     # polls
     "polls.create_poll": "Poll created",
     "polls.open_poll": "Poll opened",

@@ -50,6 +50,7 @@ from moot.motions.actions import (
 from moot.motions.actions.confidential import do_read_confidential
 from moot.motions.audit_verbs import AuditVerb as MotionVerb
 from moot.motions.confidential import is_withheld, may_read_confidential, withheld, withhold
+from moot.motions.extensions import motion_notes
 from moot.motions.forms import (
     AmendmentForm,
     ChallengeForm,
@@ -201,6 +202,8 @@ def detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "rulings": list(motion.rulings.select_related("challenge_poll", "challenged_by")),
         "ruling": queries.current_ruling(motion),
         "warnings": queries.public_warnings(motion),
+        # What apps above motions say about it (a policy it proposes to adopt or change).
+        "extension_notes": motion_notes(motion),
         # The chair's private flag: computed now, for this user only (empty for everyone else).
         "chair_flags": queries.chair_flags(motion, user),
         "history": history,

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from moot.rulebook.complaints import NO_COMPLAINTS, ComplaintRules
 from moot.rulebook.errors import RulebookError
+from moot.rulebook.policies import NO_POLICIES, PolicyRules
 
 # Shared vocabularies (also used by members, units, meetings and motions).
 MEMBER_STATUSES = (
@@ -390,6 +391,7 @@ class Edition:
     source: str
     source_text: str
     digest: str
+    policies: PolicyRules = NO_POLICIES
     complaints: ComplaintRules = NO_COMPLAINTS  # [complaints]: the case process
 
     def __str__(self) -> str:

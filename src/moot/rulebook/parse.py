@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from moot.rulebook.complaints import parse_complaints
 from moot.rulebook.errors import RulebookError
+from moot.rulebook.policies import parse_policies
 from moot.rulebook.model import (
     AGENDA_ITEM_KINDS,
     MAJORITY_BASES,
@@ -334,6 +335,7 @@ def _edition(root: _Table, source: str, text: str) -> Edition:
     officers = _officers(root, unit_kinds)
     affiliation = _affiliation(root.table("affiliation"), unit_kinds, organisation_kinds)
     proscribed = _proscribed(root)
+    policies = parse_policies(root, unit_kinds)
     complaints = parse_complaints(root.table("complaints", required=False))
     return Edition(
         name=name,
@@ -353,6 +355,7 @@ def _edition(root: _Table, source: str, text: str) -> Edition:
         officers=officers,
         affiliation=affiliation,
         proscribed=proscribed,
+        policies=policies,
         source=source,
         source_text=text,
         digest=hashlib.sha256(text.encode()).hexdigest(),
