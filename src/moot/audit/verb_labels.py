@@ -114,7 +114,6 @@ LABELS: dict[str, str] = {
     "motions.withdraw_motion": "Motion withdrawn",
     "motions.remit_motion": "Motion remitted",
     "motions.read_confidential": "Confidential motion read",
-    "motions.read_confidential": "Confidential motion read",
     # policies
     "policies.record_national_decision": "National decision on a policy recorded",
     "policies.table_policy_motion": "Policy change proposed by motion",
