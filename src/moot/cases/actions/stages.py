@@ -1,0 +1,652 @@
+"""A case's way through the process (issue 10 item 5; RULES.md §10 R-E3, R-E4, R-E5): triage
+with grounds, the notice to the respondent and their reply (and a postponed hearing), the
+investigation report, the panel's decision with grounds, moves between stages that each check
+their records exist, and the stopped clock. Every move sets the stage's working-day deadline and
+tells the parties what the rulebook says they are told (``communications``)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from moot.audit.actions import record
+from moot.cases import stages as process
+from moot.cases import workdays
+from moot.cases.actions._process import (
+    current,
+    deadline_for,
+    holds,
+    lock_case,
+    log_event,
+    prose,
+    require_role,
+    rules_on,
+)
+from moot.cases.actions.communications import tell_parties
+from moot.cases.audit_verbs import AuditVerb
+from moot.cases.errors import CaseError, RefusalCode
+from moot.cases.models import (
+    AssignmentRole,
+    Case,
+    CaseEvent,
+    ClockStop,
+    EventKind,
+    Evidence,
+    Outcome,
+    PanelDraw,
+    Party,
+    Stage,
+)
+
+# Triage routes: where a triaged case may go, and the outcome a final route gives it.
+TRIAGE_ROUTES = {
+    Stage.NO_FURTHER_ACTION: Outcome.NO_FURTHER_ACTION,
+    Stage.REMINDER_OF_CONDUCT: Outcome.REMINDER_OF_CONDUCT,
+    Stage.INVESTIGATION: Outcome.NONE,
+    Stage.CLOSED: Outcome.OUTSIDE_REMIT,
+}
+# What a panel (or an appeal panel) may decide.
+DECISION_OUTCOMES = (
+    Outcome.NOT_UPHELD,
+    Outcome.NO_FURTHER_ACTION,
+    Outcome.REMINDER_OF_CONDUCT,
+    Outcome.WARNING,
+    Outcome.EDUCATION,
+    Outcome.SUSPENSION,
+    Outcome.EXPULSION,
+)
+# The communication milestone a move reaches ([complaints.communications]).
+MILESTONE_OF_STAGE = {
+    Stage.TRIAGE: "",
+    Stage.INVESTIGATION: "investigation",
+    Stage.REPORT: "report",
+    Stage.DECIDED: "decided",
+    Stage.REVIEW: "review",
+    Stage.APPEAL: "appeal",
+    Stage.NO_FURTHER_ACTION: "triaged",
+    Stage.REMINDER_OF_CONDUCT: "triaged",
+    Stage.CLOSED: "closed",
+}
+
+
+def _latest(case: Case, kind: str, **data: Any) -> CaseEvent | None:
+    events = CaseEvent.objects.filter(case=case, kind=kind)
+    for key, value in data.items():
+        events = events.filter(**{f"data__{key}": value})
+    return events.order_by("-at", "-id").first()
+
+
+def _after(event: CaseEvent | None, than: Any) -> bool:
+    """Whether ``event`` exists and came after ``than`` (an event, a datetime or None)."""
+    if event is None:
+        return False
+    moment = getattr(than, "at", than)
+    return moment is None or event.at >= moment
+
+
+def latest_decision(case: Case, by: str) -> CaseEvent | None:
+    """The latest decision of the panel (``by`` "panel") or the appeal panel ("appeal") that
+    came after the latest draw of that panel: a fresh panel must decide afresh."""
+    purpose = "appeal" if by == "appeal" else "panel"
+    draw = PanelDraw.objects.filter(case=case, purpose=purpose).order_by("-at", "-id").first()
+    decision = _latest(case, EventKind.DECISION, by=by)
+    return decision if draw is not None and _after(decision, draw) else None
+
+
+def records_of(case: Case, to: str, today: datetime.date | None = None) -> set[str]:
+    """Which of ``stages.RECORDS`` the case holds now, for a move to ``to``."""
+    rules = rules_on()
+    today = today or timezone.localdate()
+    have: set[str] = set()
+    if case.description_enc:
+        have.add("complaint")
+    if case.acknowledged_at is not None:
+        have.add("acknowledged")
+    for role, key in (
+        (AssignmentRole.CASE_HANDLER, "case_handler"),
+        (AssignmentRole.INVESTIGATOR, "investigator"),
+        (AssignmentRole.REVIEWER, "reviewer"),
+    ):
+        if current(case, role).exists():
+            have.add(key)
+    triage = _latest(case, EventKind.TRIAGED)
+    if triage is not None and triage.data.get("route") == to:
+        have.add("triage_reasons")
+    notice = _latest(case, EventKind.NOTICE_TO_RESPONDENT)
+    if notice is not None:
+        have.add("notice")
+        reply_by = datetime.date.fromisoformat(notice.data["reply_by"])
+        if _after(_latest(case, EventKind.REPLY_RECEIVED), notice) or today > reply_by:
+            have.add("reply")
+    if (
+        Evidence.objects.filter(case=case).exists()
+        or (
+            CaseEvent.objects.filter(
+                case=case, kind__in=[EventKind.ANSWER, EventKind.REPLY_RECEIVED]
+            )
+        ).exists()
+    ):
+        have.add("evidence")
+    if _latest(case, EventKind.REPORT) is not None:
+        have.add("report")
+    if current(case, AssignmentRole.PANEL_MEMBER).count() >= rules.panel_size:
+        have.add("panel")
+    decision = latest_decision(case, "panel")
+    if decision is not None:
+        have.add("decision")
+    review = _latest(case, EventKind.REVIEW)
+    if not case.protected_characteristic:
+        have.add("reviewed")
+    elif _after(review, decision) and review is not None:
+        have.add("reviewed" if review.data.get("verdict") == "verified" else "veto")
+    appeal = _latest(case, EventKind.APPEAL, lodged=True)
+    appeal_decision = latest_decision(case, "appeal")
+    if _after(appeal, decision) and decision is not None:
+        have.add("appeal_lodged")
+        if appeal_decision is not None:
+            have.add("appeal_decision")
+    if current(case, AssignmentRole.APPEAL_PANEL_MEMBER).count() >= rules.appeal_panel_size:
+        have.add("appeal_panel")
+    if case.stage == Stage.DECIDED and decision is not None:
+        window = workdays.add_working_days(
+            timezone.localdate(case.stage_since),
+            rules.deadline_days("appeal_window"),
+            rules.nation,
+        )
+        if (window is not None and today > window) or appeal_decision is not None:
+            have.add("appeal_window")
+    return have
+
+
+def check_move(case: Case, to: str) -> None:
+    """Refuse a move the process does not have, or one whose records are missing (each named)."""
+    rules = rules_on()
+    try:
+        missing = process.missing_records(case.stage, to, records_of(case, to))
+    except ValueError as exc:
+        raise CaseError(f"{exc}.", code=RefusalCode.STATE, field="to") from None
+    if missing:
+        raise CaseError(
+            f"{case.reference} cannot move to {Stage(to).label.lower()} yet: it needs "
+            + "; ".join(process.RECORDS[key] for key in missing)
+            + ".",
+            clause=rules.process_clause,
+            code=RefusalCode.STATE,
+            field="to",
+        )
+
+
+def _outcome_on_closing(case: Case) -> str:
+    appeal = latest_decision(case, "appeal")
+    if appeal is not None:
+        return str(appeal.data.get("outcome", ""))
+    decision = latest_decision(case, "panel")
+    if decision is not None:
+        return str(decision.data.get("outcome", ""))
+    return Outcome.OUTSIDE_REMIT
+
+
+def move(case: Case, to: str, *, acting_user: Any) -> Case:
+    """Move a locked case whose records were checked: the stage, its start, its deadline, the
+    outcome of a final stage, the log and the parties told. Callers record the audit event."""
+    rules = rules_on()
+    before = case.stage
+    now = timezone.now()
+    if before == Stage.TRIAGE:
+        case.triaged_at = case.triaged_at or now
+    case.stage = to
+    case.stage_since = now
+    if to in TRIAGE_ROUTES and before == Stage.TRIAGE:
+        case.outcome = TRIAGE_ROUTES[Stage(to)]
+    if to == Stage.DECIDED:
+        decision = latest_decision(case, "panel")
+        case.outcome = str(decision.data["outcome"]) if decision is not None else case.outcome
+    if to == Stage.CLOSED:
+        if before != Stage.TRIAGE:
+            case.outcome = _outcome_on_closing(case)
+        case.closed_at = now
+        case.closed_reason = Outcome(case.outcome).label if case.outcome else ""
+    case.deadline = deadline_for(case, rules)
+    case.save(
+        update_fields=[
+            "stage",
+            "stage_since",
+            "triaged_at",
+            "outcome",
+            "closed_at",
+            "closed_reason",
+            "deadline",
+        ]
+    )
+    log_event(
+        case,
+        EventKind.STAGE_MOVED,
+        actor=acting_user,
+        data={
+            "from": before,
+            "to": to,
+            "deadline": case.deadline.isoformat() if case.deadline else None,
+        },
+    )
+    milestone = MILESTONE_OF_STAGE.get(Stage(to), "")
+    if milestone:
+        # The respondent was told of the investigation by its notice, before this move.
+        others = frozenset({Party.COMPLAINANT}) if to == Stage.INVESTIGATION else None
+        tell_parties(case, milestone, acting_user=acting_user, only=others)
+    return case
+
+
+@transaction.atomic(durable=True)
+def do_move_case(case: Case, *, to: str, acting_user: Any) -> Case:
+    """Move the case to stage ``to`` when the process allows it and every record the move
+    needs exists (R-E4); the stage's working-day deadline starts (R-E5)."""
+    case = lock_case(case)
+    if to not in Stage.values:
+        raise CaseError(f"{to!r} is not a stage of a case.", field="to")
+    check_move(case, to)
+    before = case.stage
+    move(case, to, acting_user=acting_user)
+    record(
+        actor=acting_user,
+        verb=AuditVerb.MOVE_CASE,
+        obj=case,
+        before={"stage": before},
+        after={"stage": to, "deadline": case.deadline, "outcome": case.outcome},
+        clause=rules_on().process_clause,
+    )
+    return case
+
+
+def check_grounds(step: str, reasons: str, clause: str, criterion: str) -> str:
+    """The reasons, checked: a clause, a criterion published for ``step``, reasons in words and
+    none of the rulebook's improper grounds (R-E3). Returns the reasons as given, stripped."""
+    rules = rules_on()
+    reasons = prose(reasons, field="reasons")
+    problem = process.check_reasons(
+        reasons,
+        clause.strip(),
+        criterion,
+        improper=rules.improper_reasons,
+        criteria=[c.slug for c in rules.criteria_for(step)],
+        min_words=rules.reasons_min_words,
+    )
+    if problem is not None:
+        raise CaseError(
+            problem.message,
+            clause=rules.improper_reasons_clause
+            if "not a ground" in problem.message
+            else rules.process_clause,
+            field=problem.field,
+        )
+    return reasons
+
+
+@transaction.atomic(durable=True)
+def do_triage_case(
+    case: Case,
+    *,
+    route: str,
+    reasons: str,
+    clause: str,
+    criterion: str,
+    acting_user: Any,
+) -> CaseEvent:
+    """The case handler's triage decision: the route (no further action, a reminder of
+    conduct, investigation, or closed as outside the process) with its grounds. A final route
+    moves the case at once; investigation waits for the investigator and the notice."""
+    case = lock_case(case)
+    if case.stage != Stage.TRIAGE:
+        raise CaseError(
+            f"{case.reference} is at {Stage(case.stage).label.lower()}, not triage.",
+            code=RefusalCode.STATE,
+        )
+    require_role(acting_user, case, AssignmentRole.CASE_HANDLER, doing="triage it")
+    if route not in TRIAGE_ROUTES:
+        raise CaseError(
+            f"{route!r} is not a triage route; use one of {', '.join(TRIAGE_ROUTES)}",
+            field="route",
+        )
+    reasons = check_grounds("triage", reasons, clause, criterion)
+    event = log_event(
+        case,
+        EventKind.TRIAGED,
+        actor=acting_user,
+        reasons=reasons,
+        clause=clause.strip(),
+        criterion=criterion,
+        data={"route": route},
+    )
+    if route != Stage.INVESTIGATION:
+        check_move(case, route)
+        move(case, route, acting_user=acting_user)
+    record(
+        actor=acting_user,
+        verb=AuditVerb.TRIAGE_CASE,
+        obj=case,
+        after={"route": route, "criterion": criterion, "stage": case.stage},
+        clause=clause.strip(),
+    )
+    return event
+
+
+@transaction.atomic(durable=True)
+def do_send_notice_to_respondent(
+    case: Case, *, allegation: str, basis: str, acting_user: Any
+) -> CaseEvent:
+    """The notice of investigation: the allegation and its factual basis, the day by which the
+    respondent may reply (the rulebook's working days) and their right to be accompanied
+    (R-E6; CHAK). Sent once triage has chosen investigation."""
+    case = lock_case(case)
+    rules = rules_on()
+    if case.stage != Stage.TRIAGE or not _route_is(case, Stage.INVESTIGATION):
+        raise CaseError(
+            "The notice of investigation is sent once triage has decided to investigate.",
+            code=RefusalCode.STATE,
+        )
+    if case.respondent_id is None:
+        raise CaseError(
+            "The respondent is not identified in the register, so no notice can be sent; "
+            "identify them or close the case.",
+            code=RefusalCode.STATE,
+        )
+    allegation = prose(allegation, field="allegation", needed="State the allegation.")
+    basis = prose(basis, field="basis", needed="State the facts the allegation rests on.")
+    if _latest(case, EventKind.NOTICE_TO_RESPONDENT) is not None:
+        raise CaseError("The notice has already been sent.", code=RefusalCode.CONFLICT)
+    reply_by = workdays.add_working_days(
+        timezone.localdate(), rules.reply_working_days, rules.nation, []
+    )
+    assert reply_by is not None  # no stops given
+    body = (
+        f"Allegation:\n{allegation}\n\nBasis:\n{basis}\n\n"
+        f"You may reply by {reply_by:%-d %B %Y} and may be accompanied at any hearing."
+    )
+    event = log_event(
+        case,
+        EventKind.NOTICE_TO_RESPONDENT,
+        actor=acting_user,
+        party="respondent",
+        body=body,
+        clause=rules.process_clause,
+        data={"reply_by": reply_by.isoformat()},
+    )
+    tell_parties(
+        case,
+        "investigation",
+        acting_user=acting_user,
+        extra={"respondent": body},
+        only=frozenset({Party.RESPONDENT}),
+    )
+    record(
+        actor=acting_user,
+        verb=AuditVerb.SEND_NOTICE_TO_RESPONDENT,
+        obj=case,
+        after={"reply_by": reply_by},
+        clause=rules.process_clause,
+    )
+    return event
+
+
+def _route_is(case: Case, route: str) -> bool:
+    triage = _latest(case, EventKind.TRIAGED)
+    return triage is not None and triage.data.get("route") == route
+
+
+@transaction.atomic(durable=True)
+def do_record_reply(case: Case, *, reply: str, companion: str = "", acting_user: Any) -> CaseEvent:
+    """The respondent's reply to the notice (given by them on their page, or recorded by the
+    case handler), and who will accompany them if anyone."""
+    case = lock_case(case)
+    if _latest(case, EventKind.NOTICE_TO_RESPONDENT) is None:
+        raise CaseError("No notice has been sent to reply to.", code=RefusalCode.STATE)
+    if case.stage not in (Stage.TRIAGE, Stage.INVESTIGATION, Stage.REPORT, Stage.PANEL):
+        raise CaseError(
+            f"The case is at {Stage(case.stage).label.lower()}; replies are taken until the "
+            "panel decides.",
+            code=RefusalCode.STATE,
+        )
+    reply = prose(reply, field="reply", needed="Write the reply.")
+    companion = prose(companion, field="companion", max_length=200)
+    event = log_event(
+        case,
+        EventKind.REPLY_RECEIVED,
+        actor=acting_user,
+        party="respondent",
+        body=reply,
+        data={"accompanied": bool(companion)},
+        reasons=companion,
+    )
+    record(
+        actor=acting_user,
+        verb=AuditVerb.RECORD_REPLY,
+        obj=case,
+        after={"accompanied": bool(companion)},
+    )
+    return event
+
+
+@transaction.atomic(durable=True)
+def do_postpone_hearing(
+    case: Case,
+    *,
+    hearing_on: datetime.date,
+    new_date: datetime.date,
+    reason: str,
+    acting_user: Any,
+) -> CaseEvent:
+    """Move the panel's hearing because the respondent's companion cannot come: the new date
+    must fall within the rulebook's working days after the date proposed (the s.10 model), and
+    only the first request is granted as of right."""
+    case = lock_case(case)
+    rules = rules_on()
+    if case.stage not in (Stage.REPORT, Stage.PANEL, Stage.APPEAL):
+        raise CaseError("Only a hearing not yet held can be postponed.", code=RefusalCode.STATE)
+    reason = prose(reason, field="reason", needed="Say why the companion cannot come.")
+    latest = workdays.latest_postponed_hearing(
+        hearing_on, rules.nation, rules.postponement_working_days
+    )
+    if new_date <= hearing_on or new_date > latest:
+        raise CaseError(
+            f"The new date must be after {hearing_on:%-d %B %Y} and no later than "
+            f"{latest:%-d %B %Y} ({rules.postponement_working_days} working days).",
+            clause=rules.process_clause,
+            field="new_date",
+        )
+    if _latest(case, EventKind.POSTPONEMENT) is not None:
+        raise CaseError(
+            "The hearing has been postponed once already; a further postponement is for the "
+            "panel to agree, recorded as a note.",
+            clause=rules.process_clause,
+            code=RefusalCode.CONFLICT,
+        )
+    event = log_event(
+        case,
+        EventKind.POSTPONEMENT,
+        actor=acting_user,
+        party="respondent",
+        reasons=reason,
+        data={"from": hearing_on.isoformat(), "to": new_date.isoformat()},
+        clause=rules.process_clause,
+    )
+    record(
+        actor=acting_user,
+        verb=AuditVerb.POSTPONE_HEARING,
+        obj=case,
+        after={"from": hearing_on, "to": new_date},
+        clause=rules.process_clause,
+    )
+    return event
+
+
+@transaction.atomic(durable=True)
+def do_record_report(case: Case, *, report: str, acting_user: Any) -> CaseEvent:
+    """The investigator's report, written by the case's investigator."""
+    case = lock_case(case)
+    if case.stage != Stage.INVESTIGATION:
+        raise CaseError("A report is written during the investigation.", code=RefusalCode.STATE)
+    require_role(acting_user, case, AssignmentRole.INVESTIGATOR, doing="write its report")
+    report = prose(report, field="report", needed="Write the report.", max_length=100000)
+    event = log_event(case, EventKind.REPORT, actor=acting_user, body=report)
+    record(actor=acting_user, verb=AuditVerb.RECORD_REPORT, obj=case, after={"event": event.pk})
+    return event
+
+
+@transaction.atomic(durable=True)
+def do_record_decision(
+    case: Case,
+    *,
+    outcome: str,
+    reasons: str,
+    clause: str,
+    criterion: str,
+    acting_user: Any,
+) -> CaseEvent:
+    """A panel's decision (at the panel stage) or an appeal panel's (at appeal), recorded by
+    one of its members, with reasons citing the rule and a published criterion (R-E3). A
+    decision after a veto is the fresh panel's; an appeal decision closes the case when moved."""
+    case = lock_case(case)
+    if case.stage == Stage.PANEL:
+        by, role, step = "panel", AssignmentRole.PANEL_MEMBER, "decision"
+    elif case.stage == Stage.APPEAL:
+        by, role, step = "appeal", AssignmentRole.APPEAL_PANEL_MEMBER, "appeal"
+    else:
+        raise CaseError(
+            f"{case.reference} is at {Stage(case.stage).label.lower()}; a panel decides at the "
+            "panel or appeal stage.",
+            code=RefusalCode.STATE,
+        )
+    require_role(acting_user, case, role, doing="record the decision")
+    if outcome not in DECISION_OUTCOMES:
+        raise CaseError(
+            f"{outcome!r} is not a decision a panel makes; use one of "
+            + ", ".join(DECISION_OUTCOMES),
+            field="outcome",
+        )
+    rules = rules_on()
+    sanction = rules.sanction(outcome)
+    if outcome not in (Outcome.NOT_UPHELD, Outcome.NO_FURTHER_ACTION) and sanction is None:
+        raise CaseError(
+            f"The rulebook does not allow the sanction {Outcome(outcome).label.lower()}.",
+            clause=rules.clause,
+            field="outcome",
+        )
+    reasons = check_grounds(step, reasons, clause, criterion)
+    event = log_event(
+        case,
+        EventKind.DECISION,
+        actor=acting_user,
+        reasons=reasons,
+        clause=clause.strip(),
+        criterion=criterion,
+        data={"by": by, "outcome": outcome},
+    )
+    record(
+        actor=acting_user,
+        verb=AuditVerb.RECORD_APPEAL_DECISION if by == "appeal" else AuditVerb.RECORD_DECISION,
+        obj=case,
+        after={"by": by, "outcome": outcome, "criterion": criterion},
+        clause=clause.strip(),
+    )
+    return event
+
+
+@transaction.atomic(durable=True)
+def do_stop_clock(case: Case, *, reason: str, on: datetime.date, acting_user: Any) -> ClockStop:
+    """Stop the case's clock for one of the rulebook's reasons (R-E5): its deadline is
+    suspended until the clock restarts, and the stopped working days never count."""
+    case = lock_case(case)
+    rules = rules_on()
+    listed = rules.clock_stop_reason(reason)
+    if listed is None:
+        raise CaseError(
+            f"{reason!r} is not a reason the rulebook gives for stopping the clock; use one of "
+            + ", ".join(r.slug for r in rules.clock_stop_reasons),
+            clause=rules.deadlines_clause,
+            field="reason",
+        )
+    if case.stage in (Stage.CLOSED, Stage.NO_FURTHER_ACTION, Stage.REMINDER_OF_CONDUCT):
+        raise CaseError("A finished case has no clock to stop.", code=RefusalCode.STATE)
+    if ClockStop.objects.filter(case=case, ended_on__isnull=True).exists():
+        raise CaseError("The clock is already stopped.", code=RefusalCode.CONFLICT)
+    if on > timezone.localdate() or on < timezone.localdate(case.stage_since):
+        raise CaseError(
+            "The clock stops on a day from the start of the current stage up to today.",
+            field="on",
+        )
+    stop = ClockStop.objects.create(
+        case=case, started_on=on, reason=reason, recorded_by=acting_user
+    )
+    case.clock_stopped = True
+    case.deadline = deadline_for(case, rules)
+    case.save(update_fields=["clock_stopped", "deadline"])
+    log_event(
+        case,
+        EventKind.CLOCK_STOPPED,
+        actor=acting_user,
+        clause=listed.clause,
+        data={"reason": reason, "on": on.isoformat()},
+    )
+    record(
+        actor=acting_user,
+        verb=AuditVerb.STOP_CLOCK,
+        obj=case,
+        after={"reason": reason, "on": on},
+        clause=listed.clause,
+    )
+    return stop
+
+
+@transaction.atomic(durable=True)
+def do_restart_clock(case: Case, *, on: datetime.date, acting_user: Any) -> ClockStop:
+    """Restart a stopped clock on ``on``: the deadline moves by the working days it stood."""
+    case = lock_case(case)
+    rules = rules_on()
+    stop = (
+        ClockStop.objects.select_for_update(of=("self",))
+        .filter(case=case, ended_on__isnull=True)
+        .first()
+    )
+    if stop is None:
+        raise CaseError("The clock is running.", code=RefusalCode.CONFLICT)
+    if on <= stop.started_on or on > timezone.localdate():
+        raise CaseError(
+            f"The clock restarts after the day it stopped ({stop.started_on:%-d %B %Y}) and "
+            "no later than today.",
+            field="on",
+        )
+    stop.ended_on = on
+    stop.save(update_fields=["ended_on"])
+    case.clock_stopped = False
+    case.deadline = deadline_for(case, rules)
+    case.save(update_fields=["clock_stopped", "deadline"])
+    log_event(
+        case,
+        EventKind.CLOCK_RESTARTED,
+        actor=acting_user,
+        data={
+            "on": on.isoformat(),
+            "deadline": case.deadline.isoformat() if case.deadline else None,
+        },
+    )
+    record(
+        actor=acting_user,
+        verb=AuditVerb.RESTART_CLOCK,
+        obj=case,
+        after={"on": on, "deadline": case.deadline},
+    )
+    return stop
+
+
+def is_decision_maker(user: Any, case: Case) -> bool:
+    """Whether ``user`` decides on the case now (panel, reviewer or appeal panel): they see the
+    external representations recorded on it (R-E1)."""
+    return holds(
+        user,
+        case,
+        AssignmentRole.PANEL_MEMBER,
+        AssignmentRole.REVIEWER,
+        AssignmentRole.APPEAL_PANEL_MEMBER,
+    )
