@@ -80,6 +80,7 @@ LABELS: dict[str, str] = {
     "cases.draw_up_destruction_list": "Destruction list of closed cases drawn up",
     "cases.review_destruction_list": "Destruction list reviewed by a second person",
     "cases.execute_destruction_list": "Cases on an approved destruction list destroyed",
+    "cases.export_subject_access": "Subject access response made from case files",
     # elections
     "elections.create_election": "Election created",
     "elections.nominate": "Candidate nominated",

@@ -1,0 +1,60 @@
+"""Redaction rules for subject access (issue 10 item 10; DPA 2018 Sch.2 para 16): derived copies
+with other people replaced and a log with reason codes; what each party receives."""
+
+from __future__ import annotations
+
+import pytest
+
+from moot.cases.redaction import REASONS, Redaction, Treatment, identity, redact, treat
+
+pytestmark = pytest.mark.pure
+
+
+def test_a_copy_replaces_every_form_of_a_name_and_logs_it() -> None:
+    source = identity("[the complainant]", "TP-SOURCE", "Priya Shah", "priya@example.org")
+    text = (
+        "Priya Shah said the respondent shouted at her; PRIYA later wrote from "
+        "priya@example.org. Ms Shah's friend Shahid was there."
+    )
+    copy, log = redact(text, [source])
+    assert copy == (
+        "[the complainant] said the respondent shouted at her; [the complainant] later wrote "
+        "from [the complainant]. Ms [the complainant]'s friend Shahid was there."
+    )
+    assert log == [Redaction("[the complainant]", "TP-SOURCE", 4)]
+    assert text.startswith("Priya Shah")  # the original is untouched: the copy is new
+
+
+def test_nothing_to_redact_leaves_no_log() -> None:
+    copy, log = redact(
+        "The panel met on 3 March.", [identity("[witness 1]", "TP-SOURCE", "Tom Ng")]
+    )
+    assert copy == "The panel met on 3 March."
+    assert log == []
+
+
+def test_short_name_parts_are_not_matched_alone() -> None:
+    person = identity("[witness 1]", "TP-SOURCE", "Jo Li")
+    assert person.strings == ("Jo Li",)
+
+
+@pytest.mark.parametrize(
+    ("requester", "author", "addressed_to", "expected"),
+    [
+        ("respondent", "respondent", "", Treatment("whole")),
+        ("respondent", "complainant", "", Treatment("redacted", "TP-SOURCE")),
+        ("respondent", "witness", "", Treatment("redacted", "TP-SOURCE")),
+        ("complainant", "respondent", "", Treatment("withheld", "TP-ACCOUNT")),
+        ("complainant", "witness", "", Treatment("withheld", "TP-ACCOUNT")),
+        ("witness", "complainant", "", Treatment("withheld", "TP-ACCOUNT")),
+        ("complainant", "staff", "", Treatment("redacted", "TP-IDENTITY")),
+        ("complainant", "", "complainant", Treatment("whole")),
+        ("complainant", "", "respondent", Treatment("withheld", "OTHER-PARTY")),
+    ],
+)
+def test_what_each_party_receives(
+    requester: str, author: str, addressed_to: str, expected: Treatment
+) -> None:
+    got = treat(requester=requester, author=author, addressed_to=addressed_to)
+    assert got == expected
+    assert not got.reason or got.reason in REASONS
