@@ -342,4 +342,4 @@ def test_the_chair_runs_a_show_of_hands_from_the_pages(
     assert "Outcome recorded" in page
     assert f"/polls/{motion.poll_id}/" in page
     minutes = minutes_section(assembly.meeting).paragraphs[0]
-    assert "Vote: 4 for, 2 against, 1 abstaining (counted show of hands)" in minutes
+    assert "Vote: 4 for, 2 against, 1 abstaining (show of hands)" in minutes

@@ -40,7 +40,7 @@ def test_show_of_hands_carried_with_figures(assembly: Any, table: Any, check_in:
     motion = do_close_motion_vote(motion, acting_user=assembly.chair.user)
     assert (motion.state, motion.outcome) == (MotionState.CARRIED, "carried")
     assert (motion.votes_yes, motion.votes_no, motion.votes_abstain) == (5, 3, 1)
-    assert motion.outcome_text.startswith("5 for, 3 against, 1 abstaining (counted show of hands)")
+    assert motion.outcome_text.startswith("5 for, 3 against, 1 abstaining (show of hands)")
     assert "clause 15.2.1" in motion.outcome_text
     event = AuditEvent.objects.get(verb="motions.record_motion_outcome")
     assert (event.after["yes"], event.after["no"]) == (5, 3)
@@ -83,7 +83,7 @@ def test_named_electronic_vote(assembly: Any, table: Any, check_in: Any) -> None
         do_cast_ballot(motion.poll, voter, "no", acting_user=voter.user)
     motion = do_close_motion_vote(motion, acting_user=assembly.chair.user)
     assert (motion.state, motion.votes_no) == (MotionState.LOST, 5)
-    assert "electronic named vote" in motion.outcome_text
+    assert "electronic roll-call vote" in motion.outcome_text
 
 
 def test_a_carried_affiliation_motion_creates_the_affiliation(

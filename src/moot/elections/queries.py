@@ -94,7 +94,9 @@ def result_rows(election: Election) -> list[dict[str, Any]]:
     poll = election.poll
     if poll is None or not poll.is_closed or not poll.result:
         return []
-    table = poll.result.get("table") or {}
+    from moot.polls.results import public_result
+
+    table = public_result(poll).get("table") or {}
     rows = []
     for row in table.get("rows") or []:
         values = row.get("values") or []
@@ -187,10 +189,11 @@ def _quorum_when_opened(election: Election) -> str:
     from moot.meetings.queries import quorum_at
 
     quorum = quorum_at(election.meeting, election.poll.opened_at)
-    state = "quorate" if quorum.quorate else "not quorate"
+    if quorum.quorate:  # the quorum is stated once, in its own section of the minutes
+        return ""
     clause = f", clause {quorum.clause}" if quorum.clause else ""
     return (
-        f"When the vote opened the meeting was {state}: {quorum.present_eligible} eligible "
+        f"When the vote opened the meeting was not quorate: {quorum.present_eligible} eligible "
         f"members present, {quorum.required} required ({quorum.text}{clause})."
     )
 
@@ -217,16 +220,21 @@ def _minutes_paragraph(election: Election) -> str:
         names = ", ".join(o.label for o in poll.options.all())
         parts.append(f"Candidates: {names}. Voting is {poll.get_state_display().lower()}.")
     else:
-        if poll.opened_at is not None:
-            parts.append(_quorum_when_opened(election))
-        result = poll.result or {}
+        from moot.polls.results import how_taken, public_result
+
+        if poll.opened_at is not None and (inquorate := _quorum_when_opened(election)):
+            parts.append(inquorate)
+        result = public_result(poll)
         ballots = result.get("ballots", 0)
         eligible = result.get("eligible")
         parts.append(
             f"{ballots} ballot{'s' if ballots != 1 else ''} cast"
             + (f" by {eligible} eligible members present" if eligible is not None else "")
-            + "."
+            + f" ({how_taken(poll, in_a_sentence=True)})."
         )
+        for note in ("low_turnout", "withheld"):
+            if result.get(note):
+                parts.append(result[note]["note"])
         table = result.get("table") or {}
         rows = table.get("rows") or []
         rounds = len(table.get("actions") or [])

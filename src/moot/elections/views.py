@@ -40,17 +40,9 @@ from moot.polls.views import HTMX_STOP_POLLING
 
 def _result_context(election: Election) -> dict[str, Any]:
     """What polls' result partial (polls/_result.html) reads, from the poll's stored result."""
-    poll = election.poll
-    result = (poll.result if poll is not None else None) or {}
-    table = result.get("table") or {}
-    return {
-        "poll": poll,
-        "result": result,
-        "round_actions": table.get("actions") or [],
-        "round_rows": table.get("rows") or [],
-        "elected": result.get("elected") or [],
-        "carried": result.get("carried"),
-    }
+    from moot.polls.results import result_context
+
+    return result_context(election.poll)
 
 
 @login_required

@@ -168,8 +168,20 @@ class VoteForm(TextGuardMixin, forms.Form):
         initial="show_of_hands",
     )
     secret = forms.BooleanField(
-        label="Secret ballot (electronic votes only)", required=False, initial=True
+        label="Secret ballot (electronic votes only)",
+        required=False,
+        initial=False,
+        help_text="A show of hands is seen by everyone and a paper ballot is always secret, so "
+        "this applies only to an electronic vote; unticked, the vote is named (roll call).",
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("voting") != "electronic":
+            # The way of voting decides it; a box left ticked from an earlier choice is ignored
+            # (polls.actions.do_create_poll holds the same rule for the API).
+            data["secret"] = data.get("voting") == "paper"
+        return data
 
 
 class ChallengeForm(VoteForm):

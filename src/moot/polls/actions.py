@@ -40,6 +40,7 @@ from moot.polls.queries import (
     open_poll_options,
     voter_standing,
 )
+from moot.polls.results import notes_at_close
 from moot.polls.sealing import (
     create_poll_key,
     destroy_poll_key,
@@ -173,6 +174,9 @@ def do_create_poll(
         seed=seed,
         majority_basis=majority_basis,
     )
+    if voting != Voting.ELECTRONIC:
+        # Hands raised in the room are seen by all; a paper ballot is always secret.
+        secret = voting == Voting.PAPER
     extra: dict[str, Any] = {}
     if meeting is not None:
         extra["meeting"] = meeting
@@ -698,6 +702,8 @@ def do_close_poll(poll: Poll, *, acting_user: Any) -> Poll:
             )
             poll.result_text = counted.text
             poll.result_chart_svg = counted.chart_svg
+        # A small secret ballot shows totals only; a result on few votes is noted (polls.results).
+        summary.update(notes_at_close(poll, summary))
         poll.result = summary
         poll.save(
             update_fields=[

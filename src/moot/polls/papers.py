@@ -26,6 +26,7 @@ from moot.polls import queries
 from moot.polls.access import access_poll
 from moot.polls.errors import PollError
 from moot.polls.models import Poll, PollState, Voting
+from moot.polls.results import how_taken, public_result
 
 # At most this many papers in one PDF (2,500 A4 pages); more is refused with a message. Up to
 # SYNC_PAPERS are drawn while the request waits (a second or two); more are prepared by a
@@ -298,34 +299,39 @@ def votes_minutes_section(meeting: Any) -> Any:
     paragraphs = []
     refs = []
     for poll in polls:
-        if poll.voting == Voting.ELECTRONIC:
-            how = "electronic secret ballot" if poll.secret else "electronic named vote"
-        else:  # a show of hands or paper ballots: the tellers' counts, neither named nor stored
-            how = poll.get_voting_display().lower()
-        line = f"{poll.title} ({how}, {poll.method})"
+        line = f"{poll.title} ({how_taken(poll, in_a_sentence=True)}, {poll.method})"
         if poll.opened_at:
+            line += f": opened at {_when(poll.opened_at)}"
+            # The quorum is stated once, in its own section; a vote is marked only when the
+            # meeting was not quorate as it opened.
             quorum = quorum_at(meeting, poll.opened_at)
-            verdict = "quorate" if quorum.quorate else "NOT quorate"
-            line += (
-                f": opened at {_when(poll.opened_at)} with {quorum.present_eligible:,} eligible "
-                f"members present (quorum {quorum.required:,}, clause {quorum.clause}: {verdict})"
-            )
+            if not quorum.quorate:
+                line += (
+                    f" when the meeting was NOT quorate ({quorum.present_eligible:,} eligible "
+                    f"members present, quorum {quorum.required:,}, clause {quorum.clause})"
+                )
+        notes = ""
         if poll.is_closed and poll.result is not None:
-            ballots = (poll.result or {}).get("ballots", 0)
+            result = public_result(poll)
+            ballots = result.get("ballots", 0)
             line += (
                 f"; closed at {_when(poll.closed_at)}: {ballots:,} "
                 f"{'vote' if ballots == 1 else 'votes'} of "
                 f"{poll.present_at_close or 0:,} eligible present; {_outcome(poll)}"
             )
+            notes = "".join(
+                f" {result[key]['note']}" for key in ("low_turnout", "withheld") if result.get(key)
+            )
         elif poll.is_open:
             line += "; still open when the minutes were drafted"
-        paragraphs.append(f"{line}. [poll {poll.pk}]")
+        paragraphs.append(f"{line}.{notes} [poll {poll.pk}]")
         refs.append((f"Poll {poll.pk}", reverse("polls:detail", args=[poll.pk])))
     return MinutesSection(
-        "Votes and the quorum at each vote",
+        "Votes",
         paragraphs,
         "From the poll records (opening and closing times, ballots counted, eligible present at "
-        "the close) and the attendance register (who was present when each vote opened).",
+        "the close) and the attendance register (whether the meeting was quorate when each vote "
+        "opened).",
         refs,
     )
 

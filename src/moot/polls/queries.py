@@ -304,7 +304,10 @@ def result_for(poll: Poll, user: Any) -> dict[str, Any]:
         raise PermissionDenied("The result is hidden until the poll closes.")
     if not user.has_perm("polls.view_poll", poll):
         raise PermissionDenied("You may not see this poll.")
-    return poll.result
+    from moot.polls.results import public_result
+
+    # Without the figures of a secret ballot too small to keep secret (polls.results).
+    return public_result(poll)
 
 
 def options_of(poll: Poll) -> list[PollOption]:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from moot.errors import show_refusal
-from moot.polls import hooks, queries
+from moot.polls import hooks, queries, results
 from moot.polls.access import access_poll
 from moot.polls.actions import (
     PollError,
@@ -31,15 +31,7 @@ HTMX_STOP_POLLING = 286
 
 
 def _result_context(poll: Poll) -> dict[str, Any]:
-    result = poll.result or {}
-    table = result.get("table") or {}
-    return {
-        "result": result,
-        "round_actions": table.get("actions") or [],
-        "round_rows": table.get("rows") or [],
-        "elected": result.get("elected") or [],
-        "carried": result.get("carried"),
-    }
+    return results.result_context(poll)
 
 
 @login_required
@@ -217,6 +209,8 @@ def chart(request: HttpRequest, poll_id: int) -> HttpResponse:
     poll = access_poll(poll_id, request.user)
     if not poll.is_closed or not poll.result_chart_svg:
         return HttpResponse("No chart: the poll is not closed and counted.", status=404)
+    if results.figures_withheld(poll):
+        return HttpResponse(results.public_result(poll)["withheld"]["note"], status=404)
     return HttpResponse(poll.result_chart_svg, content_type="image/svg+xml")
 
 
@@ -225,6 +219,10 @@ def chart(request: HttpRequest, poll_id: int) -> HttpResponse:
 def download(request: HttpRequest, poll_id: int) -> HttpResponse:
     """The anonymised ballots after close: ?format=blt (for ``moot count``) or ?format=csv."""
     poll = access_poll(poll_id, request.user)
+    if results.figures_withheld(poll):
+        return HttpResponse(
+            results.public_result(poll)["withheld"]["note"], status=404, content_type="text/plain"
+        )
     fmt = request.GET.get("format", "blt")
     if fmt == "blt":
         body, content_type = queries.ballots_as_blt(poll), "text/plain; charset=utf-8"

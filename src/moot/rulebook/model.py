@@ -14,6 +14,7 @@ from functools import cached_property
 from moot.rulebook.complaints import NO_COMPLAINTS, ComplaintRules
 from moot.rulebook.errors import RulebookError
 from moot.rulebook.policies import NO_POLICIES, PolicyRules
+from moot.rulebook.polls import DEFAULT_POLL_RULES, PollRules
 
 # Shared vocabularies (also used by members, units, meetings and motions).
 MEMBER_STATUSES = (
@@ -391,8 +392,9 @@ class Edition:
     source: str
     source_text: str
     digest: str
-    policies: PolicyRules = NO_POLICIES
     complaints: ComplaintRules = NO_COMPLAINTS  # [complaints]: the case process
+    policies: PolicyRules = NO_POLICIES
+    polls: PollRules = DEFAULT_POLL_RULES  # [polls]: what a result publishes (secrecy, turnout)
 
     def __str__(self) -> str:
         return self.title or self.name

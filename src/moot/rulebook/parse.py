@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from moot.rulebook.complaints import parse_complaints
 from moot.rulebook.errors import RulebookError
-from moot.rulebook.policies import parse_policies
 from moot.rulebook.model import (
     AGENDA_ITEM_KINDS,
     MAJORITY_BASES,
@@ -42,6 +41,8 @@ from moot.rulebook.model import (
     RegisterRules,
     StatusRule,
 )
+from moot.rulebook.policies import parse_policies
+from moot.rulebook.polls import parse_polls
 
 T = TypeVar("T")
 _MISSING: Any = object()
@@ -335,8 +336,9 @@ def _edition(root: _Table, source: str, text: str) -> Edition:
     officers = _officers(root, unit_kinds)
     affiliation = _affiliation(root.table("affiliation"), unit_kinds, organisation_kinds)
     proscribed = _proscribed(root)
-    policies = parse_policies(root, unit_kinds)
     complaints = parse_complaints(root.table("complaints", required=False))
+    policies = parse_policies(root, unit_kinds)
+    polls = parse_polls(root.table("polls", required=False))
     return Edition(
         name=name,
         title=title or name,
@@ -360,6 +362,7 @@ def _edition(root: _Table, source: str, text: str) -> Edition:
         source_text=text,
         digest=hashlib.sha256(text.encode()).hexdigest(),
         complaints=complaints,
+        polls=polls,
     )
 
 

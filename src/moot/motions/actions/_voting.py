@@ -37,9 +37,9 @@ def poll_majority_name(majority: Any) -> str:
 
 @dataclass(frozen=True)
 class Figures:
-    yes: int
-    no: int
-    abstain: int
+    yes: int | None  # None when a small secret ballot shows totals only (polls.results)
+    no: int | None
+    abstain: int | None
     carried: bool
     text: str
 
@@ -50,6 +50,7 @@ def figures_of(poll: Any, decision: str) -> Figures:
     from moot import rulebook
     from moot.polls.models import TellerCount, Voting
     from moot.polls.queries import ballot_contents
+    from moot.polls.results import how_taken
 
     code_of = dict(poll.options.values_list("pk", "code"))
     tally = {"yes": 0, "no": 0, "abstain": 0}
@@ -65,16 +66,26 @@ def figures_of(poll: Any, decision: str) -> Figures:
     result = poll.result or {}
     carried = bool(result.get("carried"))
     majority = rulebook.majority(queries.edition_for(poll.meeting), decision)
-    how = poll.get_voting_display().lower()
-    if poll.voting == "electronic":
-        how = "electronic secret ballot" if poll.secret else "electronic named vote"
+    how = how_taken(poll, in_a_sentence=True)
     basis = "of those present" if majority.basis == "present" else "of the votes cast"
+    if result.get("withheld"):
+        # Too few voters for the figures to stay secret: the total and the outcome only.
+        ballots = int(result.get("ballots") or 0)
+        text = (
+            f"{ballots} {'vote' if ballots == 1 else 'votes'} ({how}); a {majority.title} "
+            f"{basis} was required (clause {majority.clause}): "
+            + ("carried. " if carried else "lost. ")
+            + result["withheld"]["note"]
+        )
+        return Figures(None, None, None, carried, text)
     present = f", {poll.present_at_close} present" if majority.basis == "present" else ""
     text = (
         f"{tally['yes']} for, {tally['no']} against, {tally['abstain']} abstaining{present} "
         f"({how}); a {majority.title} {basis} was required (clause {majority.clause}): "
         + ("carried." if carried else "lost.")
     )
+    if result.get("low_turnout"):
+        text += " " + result["low_turnout"]["note"]
     return Figures(tally["yes"], tally["no"], tally["abstain"], carried, text)
 
 
