@@ -315,17 +315,24 @@ def do_impose_sanction(
         case.stage == Stage.REMINDER_OF_CONDUCT and kind == SanctionKind.REMINDER_OF_CONDUCT
     )
     if not triaged_reminder:
-        if case.stage not in (Stage.DECIDED, Stage.CLOSED) or decision is None:
+        if decision is None:
             raise CaseError(
                 "A sanction follows a panel's decision; the case has none yet.",
                 clause=rule.clause,
                 code=RefusalCode.STATE,
             )
-        if "reviewed" not in records_of(case, Stage.CLOSED):
+        if case.stage == Stage.REVIEW or "reviewed" not in records_of(case, Stage.CLOSED):
             raise CaseError(
                 "A decision on a protected-characteristic complaint is carried out once the "
                 "independent reviewer has verified it.",
                 clause=rules.panels_clause,
+                code=RefusalCode.STATE,
+            )
+        if case.stage not in (Stage.DECIDED, Stage.CLOSED):
+            raise CaseError(
+                f"The case is at {Stage(case.stage).label.lower()}; a sanction is carried out "
+                "once the decision stands.",
+                clause=rule.clause,
                 code=RefusalCode.STATE,
             )
         education_due = (
