@@ -91,7 +91,7 @@ def test_command_if_empty_is_idempotent_and_banner(capsys):
     assert "http://127.0.0.1:8123/" in out
     assert "secretary@example.org" in out
     assert seed.DEMO_PASSWORD in out
-    assert "Last year's minutes (/meetings/" in out
+    assert "Last year's minutes (http://127.0.0.1:8123/meetings/" in out
     assert "wait for approval at item 2." in out
 
 

@@ -1,15 +1,19 @@
 """The demo AGM of Riverside & Hollow CLP, seeded on top of ``seed.seed_foundation()``.
 
-Tonight at 19:00 in the Hollow Community Hall (hybrid), called with proper notice (sent 30
-days ago, recorded), chaired and minuted by the demo chair and secretary. The agenda runs from
+Called for the quarter hour in which the demo is seeded (``called_for``: seeded or reset at
+12:36, the meeting was called for 12:30 today), so the README's walk works at any hour: the
+chair opens it minutes after the time called, never hours before. In the Hollow Community
+Hall (hybrid), called with proper notice (sent 30 days ago, recorded), chaired and minuted by
+the demo chair and secretary. The agenda runs from
 apologies to any other business, with an invited speaker's training session. About 120 eligible
 members are checked in at the door (by the secretary or with the meeting code); a few are
 refused for good reasons the rulebook gives (joined too recently, in arrears, suspended), an
 invited speaker is a guest. The demo "member" account is left for you to check in with the code.
 Motions and elections add their part through ``moot.motions.demo.seed_demo`` and
 ``moot.elections.demo.seed_demo`` when those modules exist. Last year's AGM is recorded first
-(``moot.demo.last_agm``): its minutes wait for approval at item 2 tonight. Everything goes
-through the real actions, so the audit trail is real.
+(``moot.demo.last_agm``): its minutes wait for approval at item 2. The demo member's branch
+holds its AGM five weeks later (``moot.demo.branch``): motions and nominations are open for it.
+Everything goes through the real actions, so the audit trail is real.
 """
 
 from __future__ import annotations
@@ -48,9 +52,18 @@ AGENDA = (
 EXTENSIONS = ("moot.motions.demo", "moot.elections.demo")
 
 
+def called_for(now: datetime.datetime, on: datetime.date) -> datetime.datetime:
+    """The time the demo AGM is called for: ``now`` (local time) rounded down to the quarter
+    hour, on the demo's day ``on``."""
+    local = timezone.localtime(now)
+    time = datetime.time(local.hour, local.minute - local.minute % 15)
+    return timezone.make_aware(datetime.datetime.combine(on, time))
+
+
 def seed_agm(org: DemoOrg) -> Any:
-    """Record last year's AGM (minutes awaiting approval), schedule tonight's with its agenda
-    and attendance, then let motions and elections add theirs. Returns tonight's meeting."""
+    """Record last year's AGM (minutes awaiting approval), schedule today's (called for the
+    current quarter hour) with its agenda and attendance, let motions and elections add
+    theirs, then the demo member's branch AGM ahead. Returns today's meeting."""
     from moot.demo.last_agm import seed_last_agm
     from moot.meetings.actions import (
         do_add_agenda_item,
@@ -62,7 +75,7 @@ def seed_agm(org: DemoOrg) -> Any:
     seed_last_agm(org)
     secretary_user = org.accounts["secretary"]
     today = org.today
-    starts_at = timezone.make_aware(datetime.datetime.combine(today, datetime.time(19, 0)))
+    starts_at = called_for(timezone.now(), today)
     meeting = do_create_meeting(
         unit=org.riverside,
         kind="agm",
@@ -99,6 +112,9 @@ def seed_agm(org: DemoOrg) -> Any:
         seed = getattr(module, "seed_demo", None)
         if seed is not None:
             seed(meeting, org)
+    from moot.demo.branch import seed_branch_agm
+
+    seed_branch_agm(org)
     return meeting
 
 

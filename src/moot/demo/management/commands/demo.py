@@ -2,8 +2,9 @@
 
 moot demo                 seed (refuses when the register already has members)
 moot demo --if-empty      seed only when the register has no members (used by `make run`)
-moot demo --reset         empty the whole database, then seed afresh
-moot demo --banner --port 8000   print the address and the demo sign-ins (no seeding)
+moot demo --reset         empty the whole database, then seed afresh (the AGM called for now)
+moot demo --banner --port 8000   print the address, the demo sign-ins and what to do next,
+                          from the demo's state now (no seeding)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moot.demo import seed
+from moot.demo.banner import banner
 
 
 class Command(BaseCommand):
@@ -51,6 +53,9 @@ class Command(BaseCommand):
         from moot.members.models import Member
 
         meeting = seed_agm(org)
+        from moot.demo.policies import seed_policies
+
+        seed_policies(org)  # the policy register (docs/policies.md)
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -60,49 +65,3 @@ class Command(BaseCommand):
                 f"in {time.perf_counter() - started:.1f} s."
             )
         )
-
-
-def banner(port: int) -> str:
-    from moot.accounts.models import User
-
-    emails = {f"{local}@{seed.DEMO_DOMAIN}" for _, local, _ in seed.DEMO_ACCOUNTS}
-    present = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
-    lines = [
-        "",
-        f"  moot is running at http://127.0.0.1:{port}/",
-        "",
-        "  Demo sign-ins (the Commonweal Party; every person is invented):",
-    ]
-    width = max(len(e) for e in emails)
-    for _role, local, description in seed.DEMO_ACCOUNTS:
-        email = f"{local}@{seed.DEMO_DOMAIN}"
-        missing = "" if email in present else "   (not created: run `moot demo --reset`)"
-        lines.append(
-            f"    {email.ljust(width)}  password {seed.DEMO_PASSWORD}  {description}{missing}"
-        )
-    from moot.meetings.models import Meeting
-    from moot.meetings.queries import minutes_awaiting_approval
-
-    agm = (
-        Meeting.objects.filter(unit__slug=seed.RIVERSIDE_SLUG, kind="agm")
-        .order_by("-starts_at", "-pk")
-        .first()
-    )
-    if agm is not None:
-        lines += [
-            "",
-            f"  The demo AGM: http://127.0.0.1:{port}/meetings/{agm.pk}/ — sign in as the chair,",
-            "  open the meeting from the chair's console; on a phone, sign in as the member and",
-            f"  check in with the meeting code {agm.check_in_code}.",
-        ]
-        awaiting = minutes_awaiting_approval(agm)
-        item = agm.items.filter(kind="minutes").order_by("position").first()
-        if awaiting is not None and item is not None:
-            lines.append(
-                f"  Last year's minutes (/meetings/{awaiting.meeting_id}/minutes/) wait for "
-                f"approval at item {item.position}."
-            )
-    from moot.audit.management.commands.audit import where_lines
-
-    lines += ["", *(f"  {line}" for line in where_lines()), ""]
-    return "\n".join(lines)
