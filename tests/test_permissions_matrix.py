@@ -11,6 +11,9 @@ progress, motions, polls, an election) and writes: ``test_permissions_matrix_ass
 
 from __future__ import annotations
 
+import datetime
+import itertools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +71,44 @@ def new_affiliation(world: World) -> dict[str, Any]:
 
 def target(world: World) -> int:
     return world.target.pk
+
+
+NATIONAL_DECIDERS = frozenset({"national_staff", "admin"})
+_TITLES = itertools.count(1)
+
+
+def national_policy(world: World) -> Any:
+    """The national code of conduct (adopted by a national decision the first time it is asked
+    for in this world)."""
+    from moot.policies.actions import do_record_national_decision
+    from moot.policies.models import Policy
+
+    policy = Policy.objects.filter(unit=world.national).first()
+    if policy is None:
+        policy = do_record_national_decision(
+            world.national,
+            action="adopt",
+            kind="code_of_conduct",
+            title="Code of conduct",
+            text="Members treat one another with respect.",
+            body="National executive committee",
+            decision_date=datetime.date(2026, 1, 10),
+            acting_user=world.users["national_staff"],
+        ).policy
+    return policy
+
+
+def national_adoption(world: World) -> str:
+    return json.dumps(
+        {
+            "action": "adopt",
+            "kind": "standing_policy",
+            "title": f"Standing policy {next(_TITLES)}",
+            "text": "The party campaigns for clean rivers.",
+            "body": "National executive committee",
+            "decision_date": "2026-02-01",
+        }
+    )
 
 
 CASES = [
@@ -143,6 +184,47 @@ CASES = [
         content_type="application/json",
     ),
     Case("GET /api/polls/", lambda w: "/api/polls/", SIGNED_IN, api=True),
+    # policies (a register of public decisions: whoever may see units reads it)
+    Case("policies:index", page("policies:index"), MEMBERS_AND_STAFF),
+    Case("policies:unit", page("policies:unit", lambda w: w.riverside.pk), MEMBERS_AND_STAFF),
+    Case(
+        "policies:detail",
+        page("policies:detail", lambda w: national_policy(w).pk),
+        MEMBERS_AND_STAFF,
+    ),
+    Case(
+        "policies:version",
+        page("policies:version", lambda w: national_policy(w).versions.get().pk),
+        MEMBERS_AND_STAFF,
+    ),
+    Case("policies:decide", page("policies:decide", lambda w: w.national.pk), NATIONAL_DECIDERS),
+    Case(
+        "policies:decide (a CLP: by motion only)",
+        page("policies:decide", lambda w: w.riverside.pk),
+        frozenset(),
+    ),
+    Case("GET /api/policies/", lambda w: "/api/policies/", MEMBERS_AND_STAFF, api=True),
+    Case(
+        "GET /api/policies/units/{id}",
+        lambda w: f"/api/policies/units/{w.riverside.pk}?as_at=2026-09-01",
+        MEMBERS_AND_STAFF,
+        api=True,
+    ),
+    Case(
+        "GET /api/policies/{id}",
+        lambda w: f"/api/policies/{national_policy(w).pk}",
+        MEMBERS_AND_STAFF,
+        api=True,
+    ),
+    Case(
+        "POST /api/policies/units/{id}/national-decisions",
+        lambda w: f"/api/policies/units/{w.national.pk}/national-decisions",
+        NATIONAL_DECIDERS,
+        api=True,
+        method="post",
+        data=national_adoption,
+        content_type="application/json",
+    ),
 ]
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from moot.access import authorise
 from moot.ids import parse_id
 from moot.policies.models import Policy, PolicyVersion
@@ -22,6 +24,10 @@ def access_unit_policies(unit_id: Any, user: Any, *, for_national_decision: bool
     from moot.units.models import Unit
 
     unit = Unit.objects.select_related("parent").filter(pk=parse_id(unit_id)).first()
+    if for_national_decision and unit is not None and unit.kind != "national":
+        # Not even a superuser: a unit's policies change only by its own carried motions.
+        authorise(unit, user, view="policies.view_policies", missing="No such unit.")
+        raise PermissionDenied(NATIONAL_REFUSED)
     return authorise(
         unit,
         user,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
@@ -174,8 +175,9 @@ def list_policies(
     if unit is not None:
         policies = queries.policies_of(access_unit_policies(unit, user))
     else:
-        may_see = user.has_perm("policies.view_policies", None)
-        policies = queries.all_policies() if may_see else queries.no_policies()
+        if not user.has_perm("policies.view_policies", None):
+            raise PermissionDenied("Only members and staff can see the policy register.")
+        policies = queries.all_policies()
     return [_policy_out(p, on) for p in policies]
 
 
@@ -202,7 +204,7 @@ def unit_policies(
 
 
 @router.get(
-    "/{policy_id}",
+    "/{int:policy_id}",
     response={200: PolicyDetailOut, **REFUSALS},
     summary="A policy, its versions and the text in force as at a date",
 )
@@ -220,7 +222,7 @@ def policy_detail(
 
 
 @router.get(
-    "/{policy_id}/versions",
+    "/{int:policy_id}/versions",
     response={200: list[VersionOut], **REFUSALS},
     summary="A policy's versions, oldest first, with the dates each was in force",
 )

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from moot.clock import today
+from moot.dates import long_date
 from moot.policies.diff import DiffLine, line_diff
 from moot.policies.models import Policy, PolicyProposal, PolicyVersion, VersionAction
 
@@ -25,10 +26,13 @@ def policies_of(unit: Any) -> QuerySet[Policy]:
     return Policy.objects.filter(unit=unit).select_related("unit", "source_policy__unit")
 
 
-def units_with_policies() -> QuerySet[Any]:
+def units_with_policy_counts() -> QuerySet[Any]:
+    """Every unit, in tree order, with the number of policies it keeps (``policy_count``)."""
+    from django.db.models import Count
+
     from moot.units.models import Unit
 
-    return Unit.objects.filter(policies__isnull=False).distinct().order_by("path")
+    return Unit.objects.annotate(policy_count=Count("policies")).order_by("path")
 
 
 def versions_of(policy: Policy) -> list[PolicyVersion]:
@@ -75,10 +79,10 @@ class Standing:
 
     @property
     def sentence(self) -> str:
-        when = f"{self.on:%-d %B %Y}"
+        when = f"{long_date(self.on)}"
         if self.version is None:
             return f"Not in force on {when}: not yet adopted."
-        since = f"{self.version.in_force_from:%-d %B %Y}"
+        since = f"{long_date(self.version.in_force_from)}"
         if not self.in_force:
             return (
                 f"Not in force on {when}: rescinded from {since} ({self.version.decision_label})."
@@ -206,10 +210,6 @@ def proposed_text_problem(proposal: PolicyProposal) -> str:
 
 def all_policies() -> QuerySet[Policy]:
     return Policy.objects.select_related("unit", "source_policy").order_by("unit__path", "title")
-
-
-def no_policies() -> QuerySet[Policy]:
-    return Policy.objects.none()
 
 
 def version_numbered(policy: Policy, number: int) -> PolicyVersion | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,9 +45,11 @@ def _kinds(on: datetime.date) -> list[tuple[str, str]]:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("policies.view_policies", None):
+        raise PermissionDenied("Only members and staff can see the policy register.")
     units = [
         u
-        for u in queries.units_with_policies()
+        for u in queries.units_with_policy_counts()
         if request.user.has_perm("policies.view_policies", u)
     ]
     return render(request, "policies/index.html", {"units": units})

@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from moot.dates import long_date
 from moot.errors import RefusalCode
 from moot.motions.lines import Edit, LinesError, apply_edits
 from moot.policies import queries
@@ -149,7 +150,7 @@ def check_change(
     latest = _latest_or_conflict(policy, base_version)
     if latest.action == VersionAction.RESCIND:
         raise PolicyError(
-            f"{policy.title} was rescinded from {latest.in_force_from:%-d %B %Y}; propose to "
+            f"{policy.title} was rescinded from {long_date(latest.in_force_from)}; propose to "
             "adopt it again instead.",
             code=RefusalCode.STATE,
             field="policy",
@@ -157,7 +158,7 @@ def check_change(
     if latest.in_force_from > on:
         raise PolicyError(
             f"Version {latest.number} of {policy.title} comes into force on "
-            f"{latest.in_force_from:%-d %B %Y}; a later version cannot come into force before "
+            f"{long_date(latest.in_force_from)}; a later version cannot come into force before "
             "it.",
             field="in_force_from",
         )
@@ -275,7 +276,7 @@ def _check_adopt(  # noqa: PLR0917 -- the fields of one adoption, passed on from
             )
         if not queries.standing_on(source_policy, on).in_force:
             raise PolicyError(
-                f"{source_policy.title} is not in force on {on:%-d %B %Y}.",
+                f"{source_policy.title} is not in force on {long_date(on)}.",
                 code=RefusalCode.STATE,
                 field="source_policy",
             )

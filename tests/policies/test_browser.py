@@ -1,0 +1,102 @@
+"""Policy pages in a real browser (Debian's Chromium, Playwright) with axe (WCAG 2.2 A/AA): a
+member reads the register (what binds Riverside nationally), asks whether the definition was in
+force on a date, reads a version's diff, and tables a motion adopting the national definition
+in full; national staff open the national decision form. No console errors."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from browser.conftest import DESKTOP, AxeChecker, signed_in_page
+from moot.policies.actions import do_record_national_decision
+from moot.policies.models import PolicyProposal
+from policies.conftest import DEFINITION, days_ago
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def chromium(browser: Any) -> Any:
+    return browser
+
+
+def test_policy_pages(chromium: Any, live_server: Any, assembly: Any) -> None:
+    axe = AxeChecker()
+    base = live_server.url
+    first = do_record_national_decision(
+        assembly.world.national,
+        action="adopt",
+        kind="definition",
+        title="Working definition of hostility",
+        source="Fictional Institute's working definition (2019)",
+        extent="part",
+        text=DEFINITION,
+        body="National executive committee",
+        decision_date=days_ago(200),
+        minute="minute 14.2",
+        acting_user=assembly.staff,
+    )
+    second = do_record_national_decision(
+        assembly.world.national,
+        action="amend",
+        policy=first.policy,
+        base_version=first,
+        edits=[{"action": "replace", "line_from": 1, "text": "A new first line."}],
+        body="National executive committee",
+        decision_date=days_ago(20),
+        acting_user=assembly.staff,
+    )
+    policy = first.policy
+
+    member = signed_in_page(chromium, live_server, assembly.mover.user, timeout_ms=15_000)
+    member.goto(f"{base}/policies/")
+    axe.check(member, "policies index (phone)")
+    member.get_by_role("link", name="Riverside").click()
+    binding = member.get_by_role("region", name="Binding on Riverside nationally")
+    assert "Working definition of hostility" in binding.inner_text()
+    axe.check(member, "a unit's policies (phone)")
+    binding.get_by_role("link", name="Working definition of hostility").click()
+    assert "In force on" in member.get_by_role("status").inner_text()
+    axe.check(member, "policy (phone)")
+    before = (first.in_force_from - datetime.timedelta(days=1)).isoformat()
+    member.get_by_label("As at", exact=True).fill(before)
+    member.get_by_role("button", name="Show").click()
+    member.wait_for_url(f"{base}/policies/{policy.pk}/?as_at={before}")
+    assert "Not in force" in member.get_by_role("status").inner_text()
+    member.goto(f"{base}/policies/versions/{second.pk}/")
+    assert member.locator("del").first.is_visible()
+    assert member.locator("ins").first.inner_text().startswith("A new first line.")
+    axe.check(member, "version with its diff (phone)")
+
+    member.goto(f"{base}/policies/meetings/{assembly.next_meeting.pk}/propose/")
+    axe.check(member, "propose a policy change (phone)")
+    member.get_by_label("The change").select_option("adopt")
+    member.get_by_label("Kind of a new policy").select_option("definition")
+    member.get_by_label("Title of a new policy").fill("Our definition")
+    member.get_by_label("National policy adopted (if any)").select_option(str(policy.pk))
+    member.locator("select[name=extent]").select_option("part")
+    member.get_by_label("Text of the policy as adopted").fill(DEFINITION)
+    member.get_by_label("Title of the motion").fill("Adopting the definition")
+    member.get_by_label("Text of the motion").fill("This party adopts the definition.")
+    member.get_by_label("Seconder").fill(assembly.seconder.number)
+    member.get_by_role("button", name="Table the motion").click()
+    member.wait_for_load_state()
+    proposal = PolicyProposal.objects.get()
+    member.wait_for_url(f"{base}/motions/{proposal.motion_id}/")
+    member.get_by_role("link", name="Proposes that Riverside adopts").click()
+    axe.check(member, "a motion's policy proposal (phone)")
+    assert member.console_errors == []
+
+    staff = signed_in_page(
+        chromium, live_server, assembly.staff, viewport=DESKTOP, timeout_ms=15_000
+    )
+    staff.goto(f"{base}/policies/units/{assembly.world.national.pk}/decide/")
+    axe.check(staff, "national decision form (desktop)")
+    staff.get_by_role("button", name="Record the decision").click()  # empty: refused, shown
+    assert staff.locator(".errorlist").first.is_visible()
+    axe.check(staff, "national decision form with errors")
+    assert staff.console_errors == []
+    axe.assert_clean()
