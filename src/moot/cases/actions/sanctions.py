@@ -124,6 +124,13 @@ def do_suspend_respondent(
         )
     if current_suspension(case) is not None:
         raise CaseError("The respondent is already suspended on this case.", code="conflict")
+    if start != timezone.localdate():
+        raise CaseError(
+            "A suspension takes effect on the day it is recorded: it cannot be backdated (that "
+            "would change who could vote at meetings already held) nor recorded in advance.",
+            clause=rules.suspension_clause,
+            field="start",
+        )
     member = _respondent(case)
     reasons = check_grounds("suspension", reasons, clause, criterion)
     do_change_member_status(
