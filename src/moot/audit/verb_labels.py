@@ -38,7 +38,6 @@ LABELS: dict[str, str] = {
     # cases
     "cases.submit_complaint": "Complaint submitted",
     "cases.record_complaint": "Complaint recorded by staff",
-    "cases.acknowledge_complaint": "Complaint acknowledged by e-mail",
     "cases.add_evidence": "Evidence added to a case",
     "cases.ask_question": "Question put to a party of a case",
     "cases.answer_question": "Answer given by a party of a case",

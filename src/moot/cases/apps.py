@@ -15,3 +15,13 @@ class CasesConfig(AppConfig):
         from moot.cases.checks import case_key_check
 
         checks.register(case_key_check, "cases")
+
+        from moot.cases.dashboard import member_complaints_panel, triage_alert_panel
+        from moot.site.dashboard import PANELS
+        from moot.site.navigation import NAV
+
+        if ("cases:list", "Cases", "cases.list_cases") not in NAV:
+            NAV.append(("cases:list", "Cases", "cases.list_cases"))
+        for panel in (triage_alert_panel, member_complaints_panel):
+            if panel not in PANELS:
+                PANELS.append(panel)

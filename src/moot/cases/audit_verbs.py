@@ -10,7 +10,6 @@ from enum import StrEnum
 class AuditVerb(StrEnum):
     SUBMIT_COMPLAINT = "cases.submit_complaint"  # public or member form
     RECORD_COMPLAINT = "cases.record_complaint"  # staff record one received otherwise
-    ACKNOWLEDGE_COMPLAINT = "cases.acknowledge_complaint"  # the task that mails it
     ADD_EVIDENCE = "cases.add_evidence"
     ASK_QUESTION = "cases.ask_question"
     ANSWER_QUESTION = "cases.answer_question"

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("moot.elections.urls")),
     path("", include("moot.policies.urls")),
     path("", include("moot.cases.statistics_urls")),
+    path("", include("moot.cases.urls")),
 ]
 
 handler400 = "moot.site.views.bad_request"
