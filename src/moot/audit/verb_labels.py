@@ -80,6 +80,9 @@ LABELS: dict[str, str] = {
     "cases.review_destruction_list": "Destruction list reviewed by a second person",
     "cases.execute_destruction_list": "Cases on an approved destruction list destroyed",
     "cases.export_subject_access": "Subject access response made from case files",
+    "cases.draft_decision_summary": "Publishable decision summary drafted",
+    "cases.approve_decision_summary": "Decision summary approved for publication",
+    "cases.withdraw_decision_summary": "Published decision summary withdrawn",
     # elections
     "elections.create_election": "Election created",
     "elections.nominate": "Candidate nominated",

@@ -55,6 +55,9 @@ class AuditVerb(StrEnum):
     REVIEW_DESTRUCTION_LIST = "cases.review_destruction_list"
     EXECUTE_DESTRUCTION_LIST = "cases.execute_destruction_list"
     EXPORT_SUBJECT_ACCESS = "cases.export_subject_access"
+    DRAFT_DECISION_SUMMARY = "cases.draft_decision_summary"
+    APPROVE_DECISION_SUMMARY = "cases.approve_decision_summary"
+    WITHDRAW_DECISION_SUMMARY = "cases.withdraw_decision_summary"
 
 
 FORMER_VERBS: dict[AuditVerb, tuple[str, ...]] = {}

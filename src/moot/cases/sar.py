@@ -75,23 +75,25 @@ def _member_strings(member: Member | None) -> tuple[str, ...]:
     return (member.full_name, member.email, member.number)
 
 
-def identities(case: Case, requester: Member) -> list[redaction.Identity]:
-    """The other people of ``case`` whom a copy for ``requester`` leaves out."""
+def identities(case: Case, requester: Member | None) -> list[redaction.Identity]:
+    """The other people of ``case`` whom a copy for ``requester`` leaves out (everyone when
+    ``requester`` is None: a text for the public)."""
     people = []
     complainant: tuple[str, ...] = ()
-    if case.complainant_member_id and case.complainant_member_id != requester.pk:
+    requester_id = requester.pk if requester is not None else None
+    if case.complainant_member_id and case.complainant_member_id != requester_id:
         complainant = _member_strings(case.complainant_member)
     elif not case.complainant_member_id:
         contact = open_json(case, "complainant_contact_enc")
         complainant = (str(contact.get("name", "")), str(contact.get("email", "")))
     if complainant:
         people.append(redaction.identity("[the complainant]", "TP-SOURCE", *complainant))
-    if case.respondent_id and case.respondent_id != requester.pk:
+    if case.respondent_id and case.respondent_id != requester_id:
         people.append(
             redaction.identity("[the respondent]", "TP-IDENTITY", *_member_strings(case.respondent))
         )
     witnesses = open_text(case, "witnesses_enc")
-    mine = {s.casefold() for s in _member_strings(requester) if s}
+    mine = {text.casefold() for text in _member_strings(requester) if text}
     number = 0
     for chunk in _SPLIT_WITNESSES.split(witnesses):
         name = _EMAIL.sub(" ", chunk).strip()

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from django.urls import path
 
-from moot.cases import statistics_views
+from moot.cases import statistics_views, summary_views
 
 app_name = "case_statistics"
 
 urlpatterns = [
     path("cases/statistics/", statistics_views.statistics_page, name="latest"),
     path("cases/statistics/method/", statistics_views.methodology, name="method"),
+    path("cases/decisions/", summary_views.published, name="summaries"),
+    path("cases/summaries/", summary_views.summary_queue, name="summary_queue"),
+    path(
+        "cases/summaries/<int:summary_id>/approve/",
+        summary_views.approve_summary,
+        name="approve_summary",
+    ),
+    path("cases/<int:case_id>/summary/", summary_views.draft_summary, name="draft_summary"),
     path("cases/statistics/<str:quarter>/", statistics_views.statistics_page, name="quarter"),
     path("cases/statistics/<str:quarter>/csv", statistics_views.statistics_csv, name="csv"),
 ]
