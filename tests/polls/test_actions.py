@@ -82,7 +82,7 @@ def test_vote_after_close_says_when_it_closed(
     poll = open_poll()
     do_cast_ballot(poll, voters[0], ids(poll, "Ada"), acting_user=voters[0].user)
     do_close_poll(poll, acting_user=manager)
-    with pytest.raises(PollError, match=r"This poll closed at \d+ \w+ \d{4}, \d\d:\d\d"):
+    with pytest.raises(PollError, match=r"This poll closed at \w+ \d+ \w+ \d{4}, \d\d:\d\d"):
         do_cast_ballot(poll, voters[1], ids(poll, "Ada"), acting_user=voters[1].user)
     assert Participation.objects.filter(poll=poll).count() == 1
 

@@ -7,6 +7,8 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils import timezone
 
+from moot.dates import long_date
+
 
 class ClaimForm(forms.Form):
     """Set the password of the account an invitation creates."""
@@ -47,7 +49,7 @@ class ApiTokenForm(forms.Form):
         value = self.cleaned_data.get("expires_on")
         today = timezone.localdate()
         if value is not None and value <= today:
-            raise forms.ValidationError(f"Choose a date after today ({today:%d %B %Y}).")
+            raise forms.ValidationError(f"Choose a date after today ({long_date(today)}).")
         return value
 
 

@@ -16,6 +16,7 @@ from moot.accounts import actions
 from moot.accounts.access import access_api_token
 from moot.accounts.forms import ApiTokenForm, ClaimForm
 from moot.accounts.queries import api_tokens_of
+from moot.dates import long_date
 from moot.errors import show_refusal
 from moot.ids import parse_id
 from moot.members.errors import ActionError
@@ -65,7 +66,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             f"Invitation sent to {invitation.email}; the link works until "
-            f"{invitation.expires_at:%d %B %Y}.",
+            f"{long_date(invitation.expires_at)}.",
         )
     return _back_to_member(request, member.pk)
 

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from moot.clock import today
+from moot.dates import long_date
 from moot.members.models import Member, MembershipPeriod, MemberStatus, normalise_for_search
 from moot.rows import instance_from_row
 
@@ -96,8 +97,8 @@ def with_backdating(member: Member, verdict: Any) -> Any:
 
     recorded = timezone.localtime(member.created_at).date()
     note = rulebook.Reason(
-        f"membership counted from {member.joined_on:%d %B %Y}, back-dated by the membership "
-        f"office when it was recorded on {recorded:%d %B %Y}: {member.backdate_reason}",
+        f"membership counted from {long_date(member.joined_on)}, back-dated by the membership "
+        f"office when it was recorded on {long_date(recorded)}: {member.backdate_reason}",
         edition_in_force().membership.register.clause,
     )
     return dataclasses.replace(verdict, reasons=(*verdict.reasons, note))

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from moot.dates import long_date
 from moot.errors import show_refusal
 from moot.members import queries
 from moot.members.access import access_member
@@ -327,7 +328,7 @@ def member_change_status(request: HttpRequest, member_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     f"Proposed to the membership office: {member.full_name} "
-                    f"{MemberStatus(data['status']).label} from {data['start']:%-d %B %Y}. "
+                    f"{MemberStatus(data['status']).label} from {long_date(data['start'])}. "
                     "Nothing changes until the office approves it.",
                 )
                 return redirect(reverse("members:detail", args=[member.pk]) + "#history")
@@ -342,7 +343,7 @@ def member_change_status(request: HttpRequest, member_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{member.full_name} is {period.get_status_display()} "
-                f"from {period.start:%-d %B %Y}.",
+                f"from {long_date(period.start)}.",
             )
             return redirect(reverse("members:detail", args=[member.pk]) + "#history")
     return render(
@@ -386,7 +387,7 @@ def member_resign(request: HttpRequest, member_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Recorded: {member.full_name} resigned {resignation.get_kind_display()} "
-                f"from {resignation.effective_on:%-d %B %Y}.",
+                f"from {long_date(resignation.effective_on)}.",
             )
             return redirect(reverse("members:detail", args=[member.pk]) + "#history")
     return render(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from moot.dates import long_date
 from moot.motions.confidential import is_withheld, withheld
 from moot.motions.models import AmendmentState, Motion, MotionState
 
@@ -91,7 +92,7 @@ def motion_paragraph(motion: Motion) -> str:
     if motion.affiliation_id:
         parts.append(
             f"{motion.meeting.unit.name} is affiliated to {motion.affiliate_to.name} from "
-            f"{motion.affiliation.start:%d %B %Y}."
+            f"{long_date(motion.affiliation.start)}."
         )
     elif motion.affiliation_refusal:
         parts.append(motion.affiliation_refusal)

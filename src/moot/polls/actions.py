@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib.humanize.templatetags.humanize import apnumber
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from moot.audit.actions import record
 from moot.counting.model import CountError
@@ -55,7 +54,9 @@ ALREADY_VOTED = "You have already voted in this poll."
 
 
 def _when(moment: Any) -> str:
-    return date_format(timezone.localtime(moment), "j F Y, H:i")
+    from moot.dates import long_datetime
+
+    return long_datetime(moment)
 
 
 def snapshot(poll: Poll) -> dict[str, Any]:

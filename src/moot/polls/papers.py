@@ -266,9 +266,9 @@ def projector_fragments(item: Any, user: Any) -> list[str]:
 
 
 def _when(moment: Any) -> str:
-    from django.utils import timezone
+    from moot.dates import clock
 
-    return timezone.localtime(moment).strftime("%H:%M")
+    return clock(moment)
 
 
 def _outcome(poll: Poll) -> str:

@@ -246,7 +246,9 @@ def voter_standing(poll: Poll, member: Any) -> Standing:
         .first()
     )
     if row is None:
-        when = timezone.localtime(poll.opened_at).strftime("%d %B %Y") if poll.opened_at else ""
+        from moot.dates import long_date
+
+        when = long_date(poll.opened_at) if poll.opened_at else ""
         return Standing(
             False,
             "You are not in the electorate of this poll"

@@ -362,6 +362,15 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("MOOT_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
+# One way of writing dates everywhere (UK style, in TIME_ZONE): the named formats below, from
+# moot/site/formats/en_GB/formats.py for en-gb (the same values here for code run without a
+# language); templates use the names, Python moot.dates.
+FORMAT_MODULE_PATH = ["moot.site.formats"]
+DATE_FORMAT = "l j F Y"  # Monday 7 December 2026
+DATETIME_FORMAT = "l j F Y, H:i"  # Monday 7 December 2026, 19:00
+SHORT_DATE_FORMAT = "j M Y"  # 7 Dec 2026
+SHORT_DATETIME_FORMAT = "j M Y, H:i"  # 7 Dec 2026, 19:00
+TIME_FORMAT = "H:i"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from moot.dates import long_date
 from moot.errors import show_refusal
 from moot.members.errors import ActionError
 from moot.members.forms import DateInput
@@ -135,7 +136,7 @@ def affiliation_create(request: HttpRequest, unit_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{affiliation.organisation} is affiliated to {unit} from "
-                f"{affiliation.start:%-d %B %Y}.",
+                f"{long_date(affiliation.start)}.",
             )
             return redirect(reverse("units:detail", args=[unit.pk]) + "#affiliations")
     context = _unit_context(request, unit, affiliation_form=form)
@@ -164,7 +165,7 @@ def affiliation_end(request: HttpRequest, affiliation_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"The affiliation of {affiliation.organisation} to {affiliation.unit} ends on "
-                f"{form.cleaned_data['end']:%-d %B %Y}.",
+                f"{long_date(form.cleaned_data['end'])}.",
             )
             return redirect(reverse("units:detail", args=[affiliation.unit_id]) + "#affiliations")
     return render(

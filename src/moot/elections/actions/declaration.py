@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from moot.audit.actions import record
 from moot.clock import today
+from moot.dates import long_date
 from moot.elections import balance
 from moot.elections.actions._common import still_standing, user_may
 from moot.elections.audit_verbs import AuditVerb
@@ -81,7 +82,7 @@ def do_declare_result(
     if election.poll_id is None:
         if on <= election.nominations_close_on:
             raise ElectionError(
-                f"Nominations are open until {election.nominations_close_on:%d %B %Y}; "
+                f"Nominations are open until {long_date(election.nominations_close_on)}; "
                 "declare after they close.",
                 code="state",
             )

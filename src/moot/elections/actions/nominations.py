@@ -11,6 +11,7 @@ from django.db import transaction
 
 from moot.audit.actions import record
 from moot.clock import today
+from moot.dates import long_date
 from moot.elections import balance
 from moot.elections.actions._common import LIVE_NOMINATIONS, rule_reasons, user_may
 from moot.elections.audit_verbs import AuditVerb
@@ -82,17 +83,17 @@ def nomination_window(election: Election, on: datetime.date) -> NominationWindow
     if on < opens:
         return NominationWindow(
             False,
-            f"Nominations open on {opens:%d %B %Y}",
-            f"Nominations open on {opens:%d %B %Y}; come back then.",
+            f"Nominations open on {long_date(opens)}",
+            f"Nominations open on {long_date(opens)}; come back then.",
             "",
             f"Ask a member you would nominate now whether they would stand, and nominate "
-            f"them from {opens:%d %B %Y} until {closes:%d %B %Y}.",
+            f"them from {long_date(opens)} until {long_date(closes)}.",
         )
     if on > closes:
         return NominationWindow(
             False,
-            f"Nominations closed on {closes:%d %B %Y}",
-            f"Nominations closed on {closes:%d %B %Y}.",
+            f"Nominations closed on {long_date(closes)}",
+            f"Nominations closed on {long_date(closes)}.",
             "",
             "Nominations can no longer be made; the returning officer can tell you whether "
             "nominations may be taken from the floor when a seat is left vacant.",
@@ -121,7 +122,7 @@ def nomination_window(election: Election, on: datetime.date) -> NominationWindow
                 "Nominations can no longer be made; the returning officer can tell you "
                 "whether nominations may be taken from the floor when a seat is left vacant.",
             )
-    return NominationWindow(True, f"Taking nominations until {until:%d %B %Y}", "", clause, "")
+    return NominationWindow(True, f"Taking nominations until {long_date(until)}", "", clause, "")
 
 
 def _check_taking_nominations(election: Election, on: datetime.date) -> str:
@@ -153,7 +154,7 @@ def _check_may_stand(
         )
     raise ElectionError(
         f"The member numbered {person.number} cannot stand for {election.post.title} under the "
-        f"rulebook on {election.election_date:%d %B %Y}. They and the unit's secretary can see "
+        f"rulebook on {long_date(election.election_date)}. They and the unit's secretary can see "
         "why.",
         field=field,
         code="ineligible",
@@ -173,7 +174,7 @@ def _check_may_nominate(
     if not verdict.allowed and not user_may(acting_user, "members.view_member", person):
         raise ElectionError(
             f"The member numbered {person.number} cannot be the {role} under the rulebook on "
-            f"{on:%d %B %Y}. They and the unit's secretary can see why.",
+            f"{long_date(on)}. They and the unit's secretary can see why.",
             field=role,
             code="ineligible",
         )

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from moot.audit.actions import record
 from moot.clock import today
+from moot.dates import long_date
 from moot.elections import balance
 from moot.elections.actions._common import still_standing
 from moot.elections.audit_verbs import AuditVerb
@@ -76,7 +77,7 @@ def do_open_election(
         raise ElectionError("The vote for this election has already been opened.", code="state")
     if on <= election.nominations_close_on and on < election.election_date:
         raise ElectionError(
-            f"Nominations are open until {election.nominations_close_on:%d %B %Y}; the vote "
+            f"Nominations are open until {long_date(election.nominations_close_on)}; the vote "
             "can open once they have closed.",
             code="state",
         )

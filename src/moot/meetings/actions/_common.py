@@ -7,14 +7,14 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from moot.dates import long_datetime
 from moot.meetings.errors import MeetingError
 from moot.meetings.models import AgendaItem, Meeting
 
 
 def when_text(moment: Any) -> str:
-    return date_format(timezone.localtime(moment), "j F Y, H:i")
+    return long_datetime(moment)
 
 
 def rule_refusal(assessment: Any, fallback: str) -> MeetingError:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from moot.audit.actions import record
+from moot.dates import long_date
 from moot.meetings import queries
 from moot.meetings.actions._common import belongs_to, count_roll, lock_meeting, snapshot
 from moot.meetings.actions.scheduling import check_notice_period
@@ -180,7 +181,7 @@ def do_record_outside_notice(
         raise MeetingError("Notice is recorded before the meeting starts.", code="state")
     if meeting.notice_sent_on is not None:
         raise MeetingError(
-            f"The notice is already recorded as sent on {meeting.notice_sent_on:%-d %B %Y}.",
+            f"The notice is already recorded as sent on {long_date(meeting.notice_sent_on)}.",
             field="notice_sent_on",
             code="conflict",
         )
@@ -193,8 +194,8 @@ def do_record_outside_notice(
     scheduled_on = timezone.localdate(meeting.created_at)
     if sent_on < scheduled_on:
         raise MeetingError(
-            f"The notice cannot have been sent on {sent_on:%-d %B %Y}, before the meeting was "
-            f"scheduled on {scheduled_on:%-d %B %Y}: give a date from {scheduled_on:%-d %B %Y} "
+            f"The notice cannot have been sent on {long_date(sent_on)}, before the meeting was "
+            f"scheduled on {long_date(scheduled_on)}: give a date from {long_date(scheduled_on)} "
             "to today.",
             field="notice_sent_on",
         )

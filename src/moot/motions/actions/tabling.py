@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from moot.audit.actions import record
+from moot.dates import long_date
 from moot.errors import RefusalCode
 from moot.motions import queries
 from moot.motions.actions._common import lock_meeting, lock_motion, rule_reasons, snapshot
@@ -51,7 +52,7 @@ def check_mover(meeting: Any, member: Any, role: str, *, acting_user: User | Non
     if acting_user is None or not acting_user.has_perm("members.view_member", member):
         raise MotionError(
             f"The member numbered {member.number} cannot be the {role} under the rulebook on "
-            f"{queries.meeting_date(meeting):%d %B %Y}. They and the unit's secretary can see "
+            f"{long_date(queries.meeting_date(meeting))}. They and the unit's secretary can see "
             "why.",
             field=role,
             code=RefusalCode.INELIGIBLE,
@@ -97,7 +98,7 @@ def _instead(meeting: Any, on: datetime.date) -> str:
         if tabling_window(other, on, follow=False).open:
             return (
                 f"Table it for {other.title} on "
-                f"{timezone.localtime(other.starts_at):%d %B %Y}, which still takes motions."
+                f"{long_date(timezone.localtime(other.starts_at))}, which still takes motions."
             )
     return (
         f"Raise it at the next meeting of {meeting.unit.name} once it is called, or ask "
@@ -188,7 +189,7 @@ def _check_proposer(meeting: Any, kind: str, proposer: Any, on: datetime.date) -
         if proposer is None or current_affiliation(unit, proposer, on) is None:
             name = proposer.name if proposer is not None else "The organisation"
             raise MotionError(
-                f"{name} is not affiliated to {unit.name} on {on:%d %B %Y}; only affiliated "
+                f"{name} is not affiliated to {unit.name} on {long_date(on)}; only affiliated "
                 "organisations may table motions.",
                 field="proposer",
             )

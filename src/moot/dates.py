@@ -1,0 +1,41 @@
+"""Dates and times as moot writes them in Python (minutes, messages, PDFs): the named formats
+of settings / moot/site/formats/en_GB (UK style), in the organisation's time zone
+(settings.TIME_ZONE). Templates use the same names (``|date``, ``|date:"SHORT_DATE_FORMAT"``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+
+
+def _local(moment: datetime.date | datetime.datetime) -> datetime.date | datetime.datetime:
+    if isinstance(moment, datetime.datetime) and timezone.is_aware(moment):
+        return timezone.localtime(moment)
+    return moment
+
+
+def long_date(moment: datetime.date | datetime.datetime) -> str:
+    """Monday 7 December 2026."""
+    return date_format(_local(moment), "DATE_FORMAT")
+
+
+def long_datetime(moment: datetime.datetime) -> str:
+    """Monday 7 December 2026, 19:00."""
+    return date_format(_local(moment), "DATETIME_FORMAT")
+
+
+def short_date(moment: datetime.date | datetime.datetime) -> str:
+    """7 Dec 2026."""
+    return date_format(_local(moment), "SHORT_DATE_FORMAT")
+
+
+def short_datetime(moment: datetime.datetime) -> str:
+    """7 Dec 2026, 19:00."""
+    return date_format(_local(moment), "SHORT_DATETIME_FORMAT")
+
+
+def clock(moment: datetime.datetime | None) -> str:
+    """19:00 (empty for no time)."""
+    return time_format(_local(moment), "TIME_FORMAT") if moment else ""
