@@ -107,4 +107,9 @@ def access_proposal(proposal_id: Any, user: Any) -> Any:
     )
     if proposal is None or not user.has_perm("motions.view_motion", proposal.motion):
         raise Http404("No such proposal.")
+    from moot.motions.confidential import is_withheld, may_read_confidential
+
+    if is_withheld(proposal.motion) and not may_read_confidential(user, proposal.motion):
+        # A motion withheld as confidential business shows nothing of what it proposed.
+        raise Http404("No such proposal.")
     return proposal

@@ -17,9 +17,11 @@ def on_motion_carried(motion: Any, acting_user: Any) -> dict[str, Any]:
 
 
 def motion_notes(motion: Any) -> list[tuple[str, str]]:
+    from moot.motions.confidential import is_withheld
+
     proposal = queries.proposal_of(motion)
-    if proposal is None:
-        return []
+    if proposal is None or is_withheld(motion):
+        return []  # a motion withheld as confidential business says nothing of it
     notes: list[tuple[str, str]] = []
     target = proposal.policy
     what = {

@@ -214,3 +214,34 @@ def all_policies() -> QuerySet[Policy]:
 
 def version_numbered(policy: Policy, number: int) -> PolicyVersion | None:
     return PolicyVersion.objects.filter(policy=policy, number=number).first()
+
+
+def versions_not_matching_the_trail(policy: Policy | None = None) -> list[PolicyVersion]:
+    """Versions whose text or number differs from the audit event that recorded them (the
+    event holds the text's SHA-256), or that no event recorded: a version changed or written
+    in the database behind the actions. ``moot audit verify`` proves the events themselves
+    whole, so an operator who rewrote a version would have to rewrite the chain too."""
+    import hashlib
+
+    from moot.audit.models import AuditEvent
+
+    versions = PolicyVersion.objects.all() if policy is None else policy.versions.all()
+    events = {
+        e.object_id: e.after or {}
+        for e in AuditEvent.objects.filter(
+            object_type=PolicyVersion._meta.label_lower,
+            verb__in=["policies.record_national_decision", "policies.apply_carried_motion"],
+        )
+    }
+    wrong = []
+    for version in versions.order_by("pk"):
+        after = events.get(str(version.pk))
+        digest = hashlib.sha256(version.text.encode()).hexdigest()
+        if (
+            after is None
+            or after.get("text_sha256") != digest
+            or after.get("version") != version.number
+            or after.get("policy") != version.policy_id
+        ):
+            wrong.append(version)
+    return wrong
