@@ -38,6 +38,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/motions", "moot.motions.api"),
     ("/meetings", "moot.meetings.api"),
     ("/elections", "moot.elections.api"),
+    ("/cases", "moot.cases.api"),
     ("/policies", "moot.policies.api"),
     ("/rulebook", "moot.units.rulebook_api"),
 ]
