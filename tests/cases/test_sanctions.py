@@ -221,3 +221,51 @@ def test_a_respondent_who_resigns_closes_the_case_and_erases_nothing(pw):
     assert case.closed_reason == Outcome.RESPONDENT_LEFT.label
     assert CaseEvent.objects.filter(case=case).count() > events_before
     assert CaseEvent.objects.filter(case=case, kind=EventKind.NOTICE_TO_RESPONDENT).exists()
+
+
+def test_the_daily_round_lapses_unreviewed_suspensions_and_ends_served_ones(pw):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    case = pw.walk_to(pw.open_case(), Stage.TRIAGE)
+    event = suspend(pw, case)
+    review_on = datetime.date.fromisoformat(event.data["review_on"])
+    with time_machine.travel(review_on + datetime.timedelta(days=1)):
+        out = StringIO()
+        call_command("case_reminders", stdout=out)
+        assert out.getvalue().startswith("1 suspension(s) lapsed, 0 suspension(s) served")
+        pw.respondent.refresh_from_db()
+        assert pw.respondent.status == MemberStatus.ACTIVE
+    lapsed = CaseEvent.objects.get(case=case, kind=EventKind.SUSPENSION_ENDED)
+    assert lapsed.data["lapsed"] is True
+
+
+def test_a_suspension_for_a_period_ends_on_its_last_day(pw):
+    from moot.cases.actions import stages
+    from moot.cases.models import AssignmentRole
+
+    case = pw.walk_to(pw.open_case(), Stage.PANEL)
+    member = pw.panel_member(case, AssignmentRole.PANEL_MEMBER)
+    stages.do_record_decision(
+        case, outcome="suspension", **grounds("decision", "breach_found"), acting_user=member
+    )
+    stages.do_move_case(case, to=Stage.DECIDED, acting_user=pw.staff)
+    today = timezone.localdate()
+    until = today + datetime.timedelta(days=30)
+    sanction = sanctions.do_impose_sanction(
+        case,
+        kind="suspension",
+        starts_on=today,
+        ends_on=until,
+        reasons="Thirty days, as decided.",
+        acting_user=pw.staff,
+    )
+    pw.respondent.refresh_from_db()
+    assert pw.respondent.status == MemberStatus.SUSPENDED
+    assert sanctions.suspension_sanctions_ended(until - datetime.timedelta(days=1)) == []
+    with time_machine.travel(until):
+        assert sanctions.suspension_sanctions_ended(until) == [sanction]
+        sanctions.do_end_suspension_sanction(sanction, acting_user=None)
+        pw.respondent.refresh_from_db()
+        assert pw.respondent.status == MemberStatus.ACTIVE

@@ -25,3 +25,8 @@ class CasesConfig(AppConfig):
         for panel in (triage_alert_panel, member_complaints_panel):
             if panel not in PANELS:
                 PANELS.append(panel)
+
+        from moot.cases.hooks import register_case_panel
+        from moot.cases.process_views import process_panel
+
+        register_case_panel(process_panel)

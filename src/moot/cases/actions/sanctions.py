@@ -532,6 +532,67 @@ def do_close_case_respondent_left(case: Case, *, acting_user: Any) -> Case:
     return case
 
 
+def suspension_sanctions_ended(today: datetime.date) -> list[Sanction]:
+    """Suspensions imposed as sanctions whose period has ended and whose member is still
+    suspended under this case."""
+    from moot.members.models import MemberStatus
+
+    ended = Sanction.objects.filter(
+        kind=SanctionKind.SUSPENSION, ends_on__lte=today, completed_on__isnull=True
+    ).select_related("case", "case__respondent")
+    return [
+        sanction
+        for sanction in ended
+        if sanction.case.respondent is not None
+        and sanction.case.respondent.status == MemberStatus.SUSPENDED
+        and sanction.case.respondent.periods.filter(
+            end__isnull=True, reference=_reference(sanction.case)
+        ).exists()
+    ]
+
+
+@transaction.atomic(durable=True)
+def do_end_suspension_sanction(sanction: Sanction, *, acting_user: Any) -> Sanction:
+    """At the end of a suspension imposed for a period, the member's status returns to what it
+    was before it (the daily job does this on ``ends_on``); ``completed_on`` records the day."""
+    from moot.members.actions import do_change_member_status
+
+    lock_case(sanction.case)
+    sanction = Sanction.objects.select_for_update(of=("self",)).get(pk=sanction.pk)
+    today = timezone.localdate()
+    if sanction.kind != SanctionKind.SUSPENSION or sanction.ends_on is None:
+        raise CaseError("Only a suspension for a period ends this way.", field="sanction")
+    if sanction.completed_on is not None or sanction.ends_on > today:
+        raise CaseError(
+            f"The suspension runs until {sanction.ends_on:%-d %B %Y}.", code=RefusalCode.STATE
+        )
+    member = _respondent(sanction.case)
+    do_change_member_status(
+        member,
+        _status_before_suspension(member),
+        today,
+        reason="suspension for a period ended (complaints process)",
+        reference=_reference(sanction.case),
+        acting_user=acting_user,
+    )
+    sanction.completed_on = today
+    sanction.save(update_fields=["completed_on"])
+    log_event(
+        sanction.case,
+        EventKind.SANCTION,
+        actor=acting_user,
+        party="respondent",
+        data={"sanction": sanction.pk, "ended_on": today.isoformat()},
+    )
+    record(
+        actor=acting_user,
+        verb=AuditVerb.END_SUSPENSION_SANCTION,
+        obj=sanction.case,
+        after={"sanction": sanction.pk, "ended_on": today},
+    )
+    return sanction
+
+
 def readmission_bars(member_id: int) -> list[Sanction]:
     """The expulsions of a member whose readmission bar has not run out, for whoever decides a
     readmission (RULES.md §8: "not normally ... until five years have elapsed")."""
