@@ -1,0 +1,54 @@
+"""axe (WCAG 2.2 A/AA) on the case process's pages — a case page with the process's controls
+for complaints staff and for a panel member, the overdue view and the training register — on a
+phone and a desktop, and a refused stage move through the form with JavaScript off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from browser.conftest import DESKTOP, PHONE, signed_in_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_the_process_pages_pass_axe_and_work_without_javascript(
+    live_server: Any, browser: Any, axe: Any
+) -> None:
+    from cases.process_world import build_process_world
+    from moot.cases.models import AssignmentRole, Stage
+
+    pw = build_process_world()
+    waiting = pw.open_case()
+    heard = pw.walk_to(pw.open_case(category="antisemitism"), Stage.PANEL)
+    member = pw.panel_member(heard, AssignmentRole.PANEL_MEMBER)
+    base = live_server.url
+    for viewport, size in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        page = signed_in_page(browser, live_server, pw.staff, viewport=viewport)
+        for path, label in (
+            (f"/cases/{heard.pk}/", "case page at the panel stage, staff"),
+            (f"/cases/{waiting.pk}/", "case page just received, staff"),
+            ("/cases/overdue/", "overdue cases"),
+            ("/cases/training/", "training register"),
+        ):
+            response = page.goto(base + path)
+            assert response is not None
+            assert response.status == 200, (path, response.status)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], f"{label} ({size}) is {width}px wide"
+            axe.check(page, f"{label} ({size})")
+        assert not page.console_errors, page.console_errors
+        page.context.close()
+        panel_page = signed_in_page(browser, live_server, member, viewport=viewport)
+        panel_page.goto(f"{base}/cases/{heard.pk}/")
+        assert panel_page.get_by_role("heading", name="The panel's decision").is_visible()
+        axe.check(panel_page, f"case page, panel member ({size})")
+        panel_page.context.close()
+    # Without JavaScript: a move whose records are missing is refused with what it needs.
+    page = signed_in_page(browser, live_server, pw.staff, viewport=PHONE, javascript=False)
+    page.goto(f"{base}/cases/{waiting.pk}/")
+    page.get_by_role("button", name="Move to triage").click()
+    assert page.get_by_text("needs a case handler assigned").first.is_visible()
+    page.context.close()
+    axe.assert_clean()
