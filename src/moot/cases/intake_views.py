@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -202,6 +203,13 @@ def forget_receipt(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_complaint(request: HttpRequest) -> HttpResponse:
     """A signed-in member's complaint (the respondent looked up by membership number)."""
+    from moot.accounts.roles import roles_of
+
+    if roles_of(request.user).member_id is None:
+        raise PermissionDenied(
+            "This form is for members signed in with their own account; anyone may use the "
+            "public form at /complain/."
+        )
     try:
         rules = rules_on()
     except CaseError as exc:
