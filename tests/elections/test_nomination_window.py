@@ -5,6 +5,7 @@ nomination window; the election's page states the real window ("Nominations clos
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -15,6 +16,11 @@ from moot.elections.actions import ElectionError, do_nominate, nomination_window
 from .conftest import make_member, today
 
 
+def written(day: datetime.date) -> str:
+    """A pattern for ``day`` as the pages write it (with or without the weekday)."""
+    return rf"(\w+ )?0?{day.day} {day:%B %Y}"
+
+
 def test_after_the_window_the_page_says_closed_and_offers_no_form(
     client: Any, election_factory: Any, unit: Any
 ) -> None:
@@ -23,14 +29,14 @@ def test_after_the_window_the_page_says_closed_and_offers_no_form(
     client.force_login(member.user)
     closes = today() - datetime.timedelta(days=1)
     page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
-    assert f"Nominations closed on {closes:%d %B %Y}" in page
+    assert re.search(f"Nominations closed on {written(closes)}", page)
     assert "Taking nominations" not in page
     assert reverse("elections:nominate", args=[election.pk]) not in page
     body = client.get(reverse("elections:nominate", args=[election.pk])).content.decode()
     assert 'name="nominee"' not in body
     assert "What you can do:" in body
     listed = client.get(reverse("elections:list") + f"?unit={unit.pk}").content.decode()
-    assert f"Nominations closed on {closes:%d %B %Y}" in listed
+    assert re.search(f"Nominations closed on {written(closes)}", listed)
     window = nomination_window(election, today())
     with pytest.raises(ElectionError) as refused:
         do_nominate(
@@ -55,7 +61,7 @@ def test_before_the_window_the_page_gives_the_opening_date(
     )
     client.force_login(make_member(unit).user)
     page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
-    assert f"Nominations open on {opens:%d %B %Y}" in page
+    assert re.search(f"Nominations open on {written(opens)}", page)
     assert reverse("elections:nominate", args=[election.pk]) not in page
 
 
@@ -71,7 +77,46 @@ def test_inside_the_window_the_form_is_offered(
     )
     client.force_login(make_member(unit).user)
     page = client.get(reverse("elections:detail", args=[election.pk])).content.decode()
-    assert f"Taking nominations until {closes:%d %B %Y}" in page
+    assert re.search(f"Taking nominations until {written(closes)}", page)
     assert reverse("elections:nominate", args=[election.pk]) in page
     body = client.get(reverse("elections:nominate", args=[election.pk])).content.decode()
     assert 'name="nominee"' in body
+
+
+def test_a_member_nominates_finding_nominee_and_seconder_by_name(
+    client: Any, election_factory: Any, unit: Any
+) -> None:
+    election = election_factory(
+        "chair",
+        nominations_open_on=today() - datetime.timedelta(days=1),
+        nominations_close_on=today() + datetime.timedelta(days=10),
+        election_date=today() + datetime.timedelta(days=20),
+    )
+    member = make_member(unit)
+    nominee = make_member(unit, first_name="Oriel", last_name="Vantongeren")
+    seconder = make_member(unit, first_name="Pellam", last_name="Wexcombe")
+    client.force_login(member.user)
+    url = reverse("elections:nominate", args=[election.pk])
+    page = client.post(url, {"nominee_find": "Oriel", "lookup": "nominee"}).content.decode()
+    [nominee_token] = re.findall(r'name="nominee_pick" value="([^"]+)"', page)
+    assert nominee.number not in page
+    page = client.post(
+        url, {"nominee_pick": nominee_token, "seconder_find": "Wexc", "lookup": "seconder"}
+    ).content.decode()
+    assert "Oriel Vantongeren" in page  # the first choice is shown again
+    [seconder_token] = re.findall(r'name="seconder_pick" value="([^"]+)"', page)
+    response = client.post(
+        url,
+        {
+            "nominee_pick": nominee_token,
+            "nominator": member.number,
+            "seconder_pick": seconder_token,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    nomination = election.nominations.get()
+    assert (nomination.nominee, nomination.nominator, nomination.seconder) == (
+        nominee,
+        member,
+        seconder,
+    )

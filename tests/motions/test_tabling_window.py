@@ -82,3 +82,60 @@ def test_a_closed_meeting_says_so_and_points_to_the_next(assembly: Any) -> None:
     )
     window = tabling_window(assembly.meeting, timezone.localdate())
     assert "next meeting of" in window.instead
+
+
+def _radio_values(page: str, name: str) -> list[str]:
+    import re
+
+    return re.findall(rf'type="radio" name="{name}" value="([^"]+)"', page)
+
+
+def test_the_seconder_is_found_by_name_and_the_motion_tabled(assembly: Any) -> None:
+    from moot.motions.models import Motion
+
+    client = client_for(assembly.mover.user)
+    url = f"/meetings/{assembly.next_meeting.pk}/motions/new/"
+    typed = {"title": "Buses", "text": "This party wants buses.", "proposer_kind": "member"}
+    found = client.post(url, {**typed, "seconder_find": "Tomasz", "lookup": "seconder"})
+    page = found.content.decode()
+    assert "Tomasz Brennan" in page
+    assert assembly.seconder.number not in page
+    [token] = _radio_values(page, "seconder_pick")
+    assert not Motion.objects.filter(meeting=assembly.next_meeting).exists()  # nothing tabled
+    response = client.post(url, {**typed, "seconder_pick": token})
+    assert response.status_code == 302, response.content.decode()
+    motion = Motion.objects.get(meeting=assembly.next_meeting)
+    assert motion.seconder == assembly.seconder
+    assert motion.mover == assembly.mover
+    # Neither a number nor a choice: the form says what to give.
+    response = client.post(url, typed)
+    assert "Give the seconder&#x27;s membership number, or find them by name." in (
+        response.content.decode()
+    )
+
+
+def test_proscribed_organisations_are_marked_and_cannot_be_chosen(assembly: Any) -> None:
+    from factories import OrganisationFactory
+
+    lantern = OrganisationFactory(name="The Iron Lantern Network", slug="iron-lantern")
+    client = client_for(assembly.secretary.user)  # the officers' form offers the list
+    url = f"/meetings/{assembly.next_meeting.pk}/motions/new/"
+    page = client.get(url).content.decode()
+    assert (
+        f'<option value="{lantern.pk}" disabled>The Iron Lantern Network — proscribed '
+        "(clause 1.5.2)</option>"
+    ) in page
+    assert f'<option value="{assembly.union.pk}">{assembly.union.name}</option>' in page
+    response = client.post(
+        url,
+        {
+            "title": "Affiliate",
+            "text": "This party affiliates.",
+            "proposer_kind": "member",
+            "mover": assembly.mover.number,
+            "seconder": assembly.seconder.number,
+            "affiliate_to": lantern.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "is proscribed by the rulebook (clause 1.5.2)" in response.content.decode()

@@ -10,6 +10,7 @@ from django import forms
 from moot.elections.models import ElectionMethod
 from moot.members.models import Member
 from moot.text import TextGuardMixin
+from moot.units.lookup_forms import LookupMixin
 
 
 class MemberNumberField(forms.CharField):
@@ -93,7 +94,7 @@ class ElectionForm(TextGuardMixin, forms.Form):
         )
 
 
-class NominationForm(TextGuardMixin, forms.Form):
+class NominationForm(LookupMixin, TextGuardMixin, forms.Form):
     nominee = MemberNumberField(label="Nominee's membership number")
     partner = MemberNumberField(
         label="Job-share partner's membership number",
@@ -104,8 +105,15 @@ class NominationForm(TextGuardMixin, forms.Form):
     seconder = MemberNumberField(label="Seconder's membership number")
 
     def __init__(
-        self, *args: Any, election: Any, own: Any = None, manager: bool, **kwargs: Any
+        self,
+        *args: Any,
+        election: Any,
+        own: Any = None,
+        manager: bool,
+        user: Any = None,
+        **kwargs: Any,
     ) -> None:
+        """``user``: who fills it in, for finding the members by name (``add_lookup``)."""
         super().__init__(*args, **kwargs)
         for name in ("nominee", "partner", "nominator", "seconder"):
             self.fields[name].unit = election.unit
@@ -115,6 +123,18 @@ class NominationForm(TextGuardMixin, forms.Form):
             # A member nominates in their own name; the seconder then confirms.
             self.fields["nominator"].initial = own.number
             self.fields["nominator"].help_text = "You, unless you are the seconder."
+        self.setup_lookups(user=user, unit=election.unit)
+        if user is not None:
+            from moot.clock import today
+
+            for name, purpose, at, role in (
+                ("nominee", "stand", election.election_date, "nominee"),
+                ("partner", "stand", election.election_date, "job-share partner"),
+                ("nominator", "nominate", today(), "nominator"),
+                ("seconder", "nominate", today(), "seconder"),
+            ):
+                if name in self.fields and (manager or name != "nominator"):
+                    self.add_lookup(name, purpose=purpose, at=at, role=role)
 
 
 class AnswerForm(TextGuardMixin, forms.Form):

@@ -229,9 +229,15 @@ def nominate(request: HttpRequest, election_id: int) -> HttpResponse:
         return render(request, "elections/closed.html", {"election": election, "window": window})
     manager = request.user.has_perm("elections.manage_election", election)
     form = NominationForm(
-        request.POST or None, election=election, own=member_of(request.user), manager=manager
+        request.POST or None,
+        election=election,
+        own=member_of(request.user),
+        manager=manager,
+        user=request.user,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "lookup" in request.POST:
+        form.run_lookup(request.POST["lookup"])  # shows the members found; nominates nobody
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             nomination = do_nominate(

@@ -63,6 +63,19 @@ def disclosure_for(user: Any, member: Member) -> Disclosure:
     )
 
 
+# What a member finding another by name (a seconder, a nominee: moot.units.lookup) is shown:
+# enough to tell two namesakes apart, nothing that reaches the person or their standing.
+LOOKUP_FIELDS = ("name", "branch")
+
+
+def lookup_view(member: Member) -> dict[str, str]:
+    """:data:`LOOKUP_FIELDS` of ``member``, for the member look-up's answers."""
+    return {
+        "name": member.full_name,
+        "branch": member.branch.name if member.branch_id else "",
+    }
+
+
 def member_fields(member: Member, user: Any) -> dict[str, Any]:
     """The contact and sensitive fields as ``user`` may see them: hidden ones are None and
     named in ``hidden_fields``."""

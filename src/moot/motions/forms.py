@@ -9,6 +9,7 @@ from django import forms
 
 from moot.motions.models import AmendmentAction, ProposerKind, RulingDecision
 from moot.text import TextGuardMixin
+from moot.units.lookup_forms import LookupMixin
 
 VOTING_CHOICES = [
     ("show_of_hands", "Counted show of hands (the tellers enter the counts)"),
@@ -42,7 +43,22 @@ class MemberNumberField(forms.CharField):
         return member
 
 
-class TableMotionForm(TextGuardMixin, forms.Form):
+class AffiliateToSelect(forms.Select):
+    """The "affiliate to" list: an organisation the rulebook proscribes is listed, marked as
+    proscribed with its clause, and cannot be chosen (``disabled``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.proscribed: set[str] = set()
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.proscribed:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class TableMotionForm(LookupMixin, TextGuardMixin, forms.Form):
     title = forms.CharField(max_length=300)
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12}),
@@ -70,13 +86,23 @@ class TableMotionForm(TextGuardMixin, forms.Form):
         label="Motion to affiliate to",
         queryset=None,
         required=False,
+        widget=AffiliateToSelect,
         help_text="Only for a motion that this party affiliates to an outside organisation: "
-        "carried, it creates the affiliation.",
+        "carried, it creates the affiliation. Organisations the rulebook proscribes are "
+        "marked and cannot be chosen.",
     )
 
-    def __init__(self, *args: Any, meeting: Any, own_name: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        meeting: Any,
+        own_name: bool = False,
+        user: Any = None,
+        **kwargs: Any,
+    ) -> None:
         """``own_name``: the member tables in their own name (``check_tabled_by``), so the form
-        offers no branch or affiliate and fixes the mover to the initial (their number)."""
+        offers no branch or affiliate and fixes the mover to the initial (their number).
+        ``user``: who fills it in, for finding the mover and seconder by name."""
         super().__init__(*args, **kwargs)
         from moot.units.models import Organisation, Unit
         from moot.units.queries import affiliations_of
@@ -86,6 +112,13 @@ class TableMotionForm(TextGuardMixin, forms.Form):
         affiliated = affiliations_of(unit).filter(end__isnull=True).values("organisation_id")
         self.fields["organisation"].queryset = Organisation.objects.filter(pk__in=affiliated)
         self.fields["affiliate_to"].queryset = Organisation.objects.order_by("name")
+        self._proscribed = _proscriptions(meeting)
+        self.fields["affiliate_to"].widget.proscribed = {str(pk) for pk in self._proscribed}
+        self.fields["affiliate_to"].label_from_instance = lambda org: (
+            f"{org.name} — proscribed (clause {self._proscribed[org.pk].clause})"
+            if org.pk in self._proscribed
+            else org.name
+        )
         if own_name:
             del self.fields["branch"], self.fields["organisation"]
             self.fields["proposer_kind"].choices = [
@@ -97,6 +130,37 @@ class TableMotionForm(TextGuardMixin, forms.Form):
                 "You table a motion in your own name. A branch's or an affiliated "
                 "organisation's motion is sent to the meeting's secretary, who enters it."
             )
+        from moot.motions.queries import meeting_date
+
+        self.setup_lookups(user=user, unit=unit)
+        if user is not None:
+            day = meeting_date(meeting)
+            # Labels that do not repeat the member field's own ("Mover", "Seconder").
+            if not own_name:
+                self.add_lookup(
+                    "mover",
+                    purpose="meeting",
+                    at=day,
+                    role="mover",
+                    find_label="Find the member moving it by name",
+                )
+            self.add_lookup(
+                "seconder",
+                purpose="meeting",
+                at=day,
+                role="seconder",
+                find_label="Find the member seconding it by name",
+            )
+
+    def clean_affiliate_to(self) -> Any:
+        org = self.cleaned_data.get("affiliate_to")
+        entry = self._proscribed.get(org.pk) if org is not None else None
+        if entry is not None:
+            raise forms.ValidationError(
+                f"{org.name} is proscribed by the rulebook (clause {entry.clause}): no unit may "
+                "affiliate to it, so a motion to affiliate to it cannot take effect."
+            )
+        return org
 
     def proposer(self) -> Any:
         kind = self.cleaned_data["proposer_kind"]
@@ -105,6 +169,18 @@ class TableMotionForm(TextGuardMixin, forms.Form):
         if kind == ProposerKind.AFFILIATE:
             return self.cleaned_data.get("organisation")
         return None  # the mover
+
+
+def _proscriptions(meeting: Any) -> dict[int, Any]:
+    """Organisation id -> the rulebook's proscription of it on the meeting's date."""
+    from moot.motions.queries import meeting_date
+    from moot.units.models import Organisation
+    from moot.units.queries import edition_in_force
+
+    entries = {e.slug: e for e in edition_in_force(meeting_date(meeting)).proscribed}
+    return {
+        org.pk: entries[org.slug] for org in Organisation.objects.filter(slug__in=list(entries))
+    }
 
 
 class RulingForm(TextGuardMixin, forms.Form):

@@ -137,9 +137,15 @@ def table_motion(request: HttpRequest, meeting_id: int) -> HttpResponse:
     initial = {"mover": member.number} if member is not None else {}
     own_name = not request.user.has_perm("motions.manage_meeting_motions", meeting)
     form = TableMotionForm(
-        request.POST or None, meeting=meeting, initial=initial, own_name=own_name
+        request.POST or None,
+        meeting=meeting,
+        initial=initial,
+        own_name=own_name,
+        user=request.user,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "lookup" in request.POST:
+        form.run_lookup(request.POST["lookup"])  # shows the members found; tables nothing
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             motion = do_table_motion(
