@@ -56,6 +56,13 @@ class Command(BaseCommand):
         from moot.demo.policies import seed_policies
 
         seed_policies(org)  # the policy register (docs/policies.md)
+        from moot.demo.cases import seed_cases
+
+        complaints = seed_cases(org)  # complaints at every stage (docs/cases.md)
+        self.stdout.write(
+            f"Complaints: {len(complaints.cases)} cases; the anonymous public complaint is "
+            f"followed at /complain/follow-up/ with the receipt code {complaints.receipt_code}."
+        )
 
         self.stdout.write(
             self.style.SUCCESS(
