@@ -201,7 +201,13 @@ def _adopt_in_full_by_motion(org: Any, national_definition: Any) -> Any:
     )
     motion = do_open_motion_vote(motion, voting="show_of_hands", acting_user=staff)
     yes = max(checked_in - 6, 1)
-    do_enter_teller_counts(motion.poll, {"yes": yes, "no": 4, "abstain": 2}, acting_user=staff)
+    poll = motion.poll
+    if poll is None:  # do_open_motion_vote puts it to a poll or refuses
+        raise RuntimeError("the demo's policy motion was not put to the vote")
+    do_enter_teller_counts(poll, {"yes": yes, "no": 4, "abstain": 2}, acting_user=staff)
     motion = do_close_motion_vote(motion, acting_user=staff)
     do_close_meeting(meeting, acting_user=staff, at=now - datetime.timedelta(hours=1))
-    return motion.policy_proposal.result_version.policy
+    version = motion.policy_proposal.result_version
+    if version is None:  # the demo's own motion: carried, so its version exists
+        raise RuntimeError(f"the demo's policy motion made no version: {motion.outcome_text}")
+    return version.policy

@@ -23,7 +23,7 @@ def access_unit_policies(unit_id: Any, user: Any, *, for_national_decision: bool
     national decision on them)."""
     from moot.units.models import Unit
 
-    unit = Unit.objects.select_related("parent").filter(pk=parse_id(unit_id)).first()
+    unit = Unit.objects.select_related("parent").filter(pk=parse_id(unit_id) or 0).first()
     if for_national_decision and unit is not None and unit.kind != "national":
         # Not even a superuser: a unit's policies change only by its own carried motions.
         authorise(unit, user, view="policies.view_policies", missing="No such unit.")
@@ -43,7 +43,7 @@ def access_policy(policy_id: Any, user: Any, *, for_national_decision: bool = Fa
     decision on it)."""
     policy = (
         Policy.objects.select_related("unit", "source_policy__unit")
-        .filter(pk=parse_id(policy_id))
+        .filter(pk=parse_id(policy_id) or 0)
         .first()
     )
     return authorise(
@@ -61,7 +61,7 @@ def access_version(version_id: Any, user: Any) -> PolicyVersion:
     """The version, if the user may see its policy."""
     version = (
         PolicyVersion.objects.select_related("policy__unit", "motion__meeting")
-        .filter(pk=parse_id(version_id))
+        .filter(pk=parse_id(version_id) or 0)
         .first()
     )
     return authorise(
@@ -78,7 +78,7 @@ def access_policy_meeting(meeting_id: Any, user: Any) -> Any:
 
     meeting = (
         Meeting.objects.select_related("unit", "chair", "secretary")
-        .filter(pk=parse_id(meeting_id))
+        .filter(pk=parse_id(meeting_id) or 0)
         .first()
     )
     return authorise(
@@ -102,7 +102,7 @@ def access_proposal(proposal_id: Any, user: Any) -> Any:
         PolicyProposal.objects.select_related(
             "motion__meeting__unit", "policy__unit", "base_version", "result_version"
         )
-        .filter(pk=parse_id(proposal_id))
+        .filter(pk=parse_id(proposal_id) or 0)
         .first()
     )
     if proposal is None or not user.has_perm("motions.view_motion", proposal.motion):

@@ -216,7 +216,9 @@ def policy_detail(
     standing = queries.standing_on(policy, on)
     return {
         **_policy_out(policy, on),
-        "text_in_force": standing.version.text if standing.in_force else "",
+        "text_in_force": standing.version.text
+        if standing.in_force and standing.version is not None
+        else "",
         "versions": _versions(policy),
     }
 

@@ -78,7 +78,7 @@ class ChangeFields(TextGuardMixin, forms.Form):
             ("rescind", "Rescind a policy"),
         ],
     )
-    policy = forms.ModelChoiceField(
+    policy: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Policy to amend or rescind (or adopt again)",
         queryset=None,
         required=False,
@@ -115,14 +115,14 @@ class ChangeFields(TextGuardMixin, forms.Form):
         self, *args: Any, policies: Any, kinds: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["policy"].queryset = policies
-        self.fields["kind"].choices = [("", "—"), *kinds]
+        self.fields["policy"].queryset = policies  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["kind"].choices = [("", "—"), *kinds]  # type: ignore[attr-defined]  # a ChoiceField
 
     def clean_edits(self) -> list[dict[str, Any]]:
         return parse_edit_lines(self.cleaned_data.get("edits") or "")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("action") in {VersionAction.AMEND, VersionAction.RESCIND} and not data.get(
             "policy"
         ):
@@ -131,7 +131,7 @@ class ChangeFields(TextGuardMixin, forms.Form):
 
 
 class PolicyMotionForm(ChangeFields):
-    source_policy = forms.ModelChoiceField(
+    source_policy: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="National policy adopted (if any)",
         queryset=None,
         required=False,
@@ -148,7 +148,7 @@ class PolicyMotionForm(ChangeFields):
 
     def __init__(self, *args: Any, national: Any, own_name: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source_policy"].queryset = national
+        self.fields["source_policy"].queryset = national  # type: ignore[attr-defined]  # a ModelChoiceField
         if own_name:
             self.fields["mover"].disabled = True
             self.fields["mover"].help_text = "You table a motion in your own name."

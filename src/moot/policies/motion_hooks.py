@@ -34,7 +34,7 @@ def motion_notes(motion: Any) -> list[tuple[str, str]]:
     }[proposal.action]
     url = reverse("policies:proposal", args=[proposal.pk])
     notes.append((what + ". The proposed text and its differences", url))
-    if proposal.result_version_id:
+    if proposal.result_version is not None:
         notes.append(
             (
                 f"Carried: version {proposal.result_version.number} of “{proposal.title}”",

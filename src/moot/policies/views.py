@@ -39,6 +39,11 @@ def _as_at(request: HttpRequest) -> tuple[AsAtForm, datetime.date]:
     return form, on
 
 
+def _acting(request: HttpRequest) -> Any:
+    """The signed-in account acting (the views are behind ``login_required``)."""
+    return request.user
+
+
 def _kinds(on: datetime.date) -> list[tuple[str, str]]:
     return [(k.slug, k.title) for k in queries.edition_on(on).policies.kinds]
 
@@ -89,7 +94,9 @@ def detail(request: HttpRequest, policy_id: int) -> HttpResponse:
         "as_at_form": form,
         "on": on,
         "standing": standing,
-        "lines": numbered_lines(standing.version.text) if standing.in_force else [],
+        "lines": numbered_lines(standing.version.text)
+        if standing.in_force and standing.version is not None
+        else [],
         "rows": rows,
         "latest": latest,
         "kind_title": queries.kind_title(policy.kind, on),
@@ -176,7 +183,7 @@ def propose(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 motion_text=data["motion_text"],
                 mover=data["mover"],
                 seconder=data["seconder"],
-                acting_user=request.user,
+                acting_user=_acting(request),
             )
         except Refusal as exc:
             show_refusal(form, exc)
@@ -224,7 +231,7 @@ def national_decision(request: HttpRequest, unit_id: int) -> HttpResponse:
                 decision_date=data["decision_date"],
                 minute=data.get("minute") or "",
                 in_force_from=data.get("in_force_from"),
-                acting_user=request.user,
+                acting_user=_acting(request),
             )
         except Refusal as exc:
             show_refusal(form, exc)

@@ -345,7 +345,8 @@ def append_version(
                 f"{policy.title} changed while this was being recorded; try again.",
                 code=RefusalCode.CONFLICT,
             )
-    number = (queries.latest_version(policy).number if change.base_version else 0) + 1
+    # The base is the latest version (checked under the lock above); a new policy starts at 1.
+    number = (change.base_version.number if change.base_version else 0) + 1
     return PolicyVersion.objects.create(
         policy=policy,
         number=number,
