@@ -4,7 +4,8 @@ training page. They collect input; the actions decide and refuse with the field 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 
@@ -25,9 +26,12 @@ class AssignForm(_Form):
     user = forms.TypedChoiceField(label="Person", coerce=int)
     role = forms.ChoiceField(label="Role", choices=AssignmentRole.choices)
 
-    def __init__(self, *args: Any, people: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, people: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "Choose someone trained"), *list(people)]
+        cast(forms.ChoiceField, self.fields["user"]).choices = [
+            ("", "Choose someone trained"),
+            *list(people),
+        ]
 
 
 class EndAssignmentForm(_Form):
@@ -59,11 +63,14 @@ class _Grounds(_Form):
     def __init__(
         self,
         *args: Any,
-        criteria: list[tuple[str, str]] = (),
-        **kwargs: Any,  # type: ignore[assignment]
+        criteria: Sequence[tuple[str, str]] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].choices = [("", "Choose one"), *list(criteria)]
+        cast(forms.ChoiceField, self.fields["criterion"]).choices = [
+            ("", "Choose one"),
+            *list(criteria),
+        ]
 
 
 class TriageForm(_Grounds):
@@ -146,9 +153,12 @@ class ClockStopForm(_Form):
     reason = forms.ChoiceField(label="Reason")
     on = forms.DateField(label="Stopped on", widget=DATE)
 
-    def __init__(self, *args: Any, reasons: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, reasons: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [("", "Choose one"), *list(reasons)]
+        cast(forms.ChoiceField, self.fields["reason"]).choices = [
+            ("", "Choose one"),
+            *list(reasons),
+        ]
 
 
 class ClockRestartForm(_Form):
@@ -165,9 +175,9 @@ class SanctionForm(_Form):
     ends_on = forms.DateField(label="Until (a suspension)", widget=DATE, required=False)
     reasons = forms.CharField(label="Reasons", widget=TEXTAREA, max_length=20000)
 
-    def __init__(self, *args: Any, kinds: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, kinds: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Choose one"), *list(kinds)]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", "Choose one"), *list(kinds)]
 
 
 class EducationDoneForm(_Form):
@@ -188,8 +198,11 @@ class TrainingForm(_Form):
     def __init__(
         self,
         *args: Any,
-        categories: list[tuple[str, str]] = (),
-        **kwargs: Any,  # type: ignore[assignment]
+        categories: Sequence[tuple[str, str]] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("all", "Every category"), *categories]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("all", "Every category"),
+            *categories,
+        ]

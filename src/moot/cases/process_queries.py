@@ -76,17 +76,21 @@ def overdue_cases(today: datetime.date, cases: QuerySet[Case] | None = None) -> 
         user__isnull=False,
     ).values_list("case_id", "user__email", "user__first_name", "user__last_name"):
         handlers[case_id].append((email, f"{first} {last}".strip() or email))
-    return [
-        OverdueRow(
-            case_id=case_id,
-            reference=reference,
-            stage=stage,
-            stage_label=Stage(stage).label,
-            category=category,
-            deadline=deadline,
-            days_over=workdays.working_days_between(deadline, today, nation),
-            handler_emails=tuple(email for email, _ in handlers[case_id] if email),
-            handler_names=tuple(name for _, name in handlers[case_id]),
+    overdue = []
+    for case_id, reference, stage, category, deadline in found:
+        if deadline is None:  # excluded by the query; the type does not know it
+            continue
+        overdue.append(
+            OverdueRow(
+                case_id=case_id,
+                reference=reference,
+                stage=stage,
+                stage_label=Stage(stage).label,
+                category=category,
+                deadline=deadline,
+                days_over=workdays.working_days_between(deadline, today, nation),
+                handler_emails=tuple(email for email, _ in handlers[case_id] if email),
+                handler_names=tuple(name for _, name in handlers[case_id]),
+            )
         )
-        for case_id, reference, stage, category, deadline in found
-    ]
+    return overdue

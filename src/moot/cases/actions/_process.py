@@ -107,6 +107,18 @@ def deadline_for(case: Case, rules: ComplaintRules) -> datetime.date | None:
     return workdays.add_working_days(start, days, rules.nation, stops)
 
 
+def stage_days(rules: ComplaintRules, key: str) -> int:
+    """The working days of one of the rulebook's [complaints.deadlines] (the parser requires
+    every one of them)."""
+    days = rules.deadline_days(key)
+    if days is None:
+        raise CaseError(
+            f"The rulebook in force gives no deadline for {key}; add it to [complaints.deadlines].",
+            code=RefusalCode.STATE,
+        )
+    return days
+
+
 def current(case: Case, *roles: str) -> Any:
     """The case's current (not ended) assignments in ``roles``."""
     return Assignment.objects.filter(case=case, role__in=roles, ended_at__isnull=True)

@@ -64,7 +64,7 @@ def recipients(case: Case, tell: tuple[str, ...]) -> list[tuple[str, str]]:
     """(party, e-mail address or "") for each party a milestone's ``tell`` reaches on this case:
     the complainant when the conduct was directed at them ("complainant") or not
     ("third_party"), and the respondent when one is identified."""
-    found = []
+    found: list[tuple[str, str]] = []
     complainant_kind = "complainant" if case.directed else "third_party"
     has_complainant = bool(
         case.complainant_member_id or case.complainant_contact_enc or case.receipt_hash

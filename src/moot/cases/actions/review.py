@@ -24,6 +24,7 @@ from moot.cases.actions._process import (
     prose,
     require_role,
     rules_on,
+    stage_days,
 )
 from moot.cases.actions.stages import check_grounds, check_move, latest_decision, move
 from moot.cases.audit_verbs import AuditVerb
@@ -97,7 +98,7 @@ def do_lodge_appeal(case: Case, *, by: str, grounds: str, acting_user: Any) -> C
             code=RefusalCode.STATE,
         )
     window = workdays.add_working_days(
-        timezone.localdate(case.stage_since), rules.deadline_days("appeal_window"), rules.nation
+        timezone.localdate(case.stage_since), stage_days(rules, "appeal_window"), rules.nation
     )
     if window is not None and timezone.localdate() > window:
         raise CaseError(

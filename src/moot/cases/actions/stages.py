@@ -24,6 +24,7 @@ from moot.cases.actions._process import (
     prose,
     require_role,
     rules_on,
+    stage_days,
 )
 from moot.cases.actions.communications import tell_parties
 from moot.cases.audit_verbs import AuditVerb
@@ -153,7 +154,7 @@ def records_of(case: Case, to: str, today: datetime.date | None = None) -> set[s
     if case.stage == Stage.DECIDED and decision is not None:
         window = workdays.add_working_days(
             timezone.localdate(case.stage_since),
-            rules.deadline_days("appeal_window"),
+            stage_days(rules, "appeal_window"),
             rules.nation,
         )
         if (window is not None and today > window) or appeal_decision is not None:
