@@ -62,6 +62,7 @@ from moot.motions.forms import (
     WithdrawForm,
 )
 from moot.motions.models import Motion
+from moot.polls.permissions import member_of
 from moot.polls.queries import turnout as poll_turnout
 
 # What the motion's history calls each event; events written before the verbs were renamed
@@ -119,7 +120,7 @@ def meeting_motions(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "noted": noted,
         "warned": warned,
         "can_table": request.user.has_perm("motions.table_motion", meeting),
-        "window": tabling_window(meeting, timezone.localdate()),
+        "window": tabling_window(meeting, timezone.localdate(), member=member_of(request.user)),
         "can_manage": can_manage,
     }
     return render(request, "motions/meeting_motions.html", context)
@@ -129,7 +130,7 @@ def meeting_motions(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def table_motion(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_motions(meeting_id, request.user, for_write=True)
-    window = tabling_window(meeting, timezone.localdate())
+    window = tabling_window(meeting, timezone.localdate(), member=member_of(request.user))
     if not window.open:
         # Not offered: the action would refuse it. Why, with the clause, and what to do.
         return render(request, "motions/closed.html", {"meeting": meeting, "window": window})

@@ -83,13 +83,20 @@ class TablingWindow:
         return MotionError(self.why, clause=self.clause, code=self.code)
 
 
-def _instead(meeting: Any, on: datetime.date) -> str:
-    """What a member can do with a motion this meeting no longer takes: the unit's next
-    meeting still taking motions, else ask the officers."""
+def _instead(meeting: Any, on: datetime.date, member: Any = None) -> str:
+    """What a member can do with a motion this meeting no longer takes: the next meeting
+    still taking motions — of the unit, or of the member's own branch under it — else ask
+    the officers."""
+    from django.db.models import Q
+
     from moot.meetings.models import Meeting
 
+    where = Q(unit_id=meeting.unit_id)
+    branch_id = getattr(member, "branch_id", None)
+    if branch_id is not None and member.branch.parent_id == meeting.unit_id:
+        where |= Q(unit_id=branch_id)
     later = (
-        Meeting.objects.filter(unit_id=meeting.unit_id, starts_at__gt=meeting.starts_at)
+        Meeting.objects.filter(where, starts_at__gt=timezone.now())
         .exclude(state="closed")
         .exclude(pk=meeting.pk)
         .order_by("starts_at", "pk")
@@ -106,9 +113,12 @@ def _instead(meeting: Any, on: datetime.date) -> str:
     )
 
 
-def tabling_window(meeting: Any, on: datetime.date, *, follow: bool = True) -> TablingWindow:
+def tabling_window(
+    meeting: Any, on: datetime.date, *, follow: bool = True, member: Any = None
+) -> TablingWindow:
     """Does ``meeting`` take motions tabled on ``on``: not once it has closed, nor after the
-    rulebook's deadline (the clause the deadline rests on either way)."""
+    rulebook's deadline (the clause the deadline rests on either way). Closed, ``instead``
+    names the next meeting that takes motions (``follow``), counting ``member``'s branch."""
     from moot import rulebook
 
     if meeting.state == "closed":
@@ -116,7 +126,7 @@ def tabling_window(meeting: Any, on: datetime.date, *, follow: bool = True) -> T
             False,
             "The meeting has closed; motions can no longer be tabled for it.",
             "",
-            _instead(meeting, on) if follow else "",
+            _instead(meeting, on, member) if follow else "",
             code=RefusalCode.STATE,
         )
     verdict = rulebook.check_motion_deadline(
@@ -132,7 +142,7 @@ def tabling_window(meeting: Any, on: datetime.date, *, follow: bool = True) -> T
         False,
         f"Too late to table this motion: {text}",
         clause,
-        _instead(meeting, on) if follow else "",
+        _instead(meeting, on, member) if follow else "",
     )
 
 
