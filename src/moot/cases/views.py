@@ -115,8 +115,14 @@ def _is_complaints_staff(user: Any) -> bool:
     return roles_of(user).has_staff_role(COMPLAINTS_STAFF)
 
 
+def grouped(digest: str) -> str:
+    """A SHA-256 in groups of eight hex digits (it wraps on a phone; spaces are not part of it)."""
+    return " ".join(digest[i : i + 8] for i in range(0, len(digest), 8))
+
+
 def _named(item: Any, role: str) -> Any:
     item.filename = "" if role == AUDITOR else open_text(item, "filename_enc")
+    item.sha256_shown = grouped(item.sha256)
     return item
 
 
@@ -134,6 +140,7 @@ def _case_context(request: HttpRequest, case: Any) -> dict[str, Any]:
                 "event": event,
                 "body": "" if role == AUDITOR else open_text(event, "body_enc"),
                 "reasons": "" if role == AUDITOR else open_text(event, "reasons_enc"),
+                "sha256": grouped(event.sha256),
             }
             for event in queries.timeline(case)
         ],
