@@ -307,3 +307,34 @@ def test_a_third_party_complainant_is_told_what_third_parties_are_told(pw):
     if "third_party" in investigation.tell:
         expected.add(Party.COMPLAINANT)
     assert told == expected
+
+
+def test_staff_identify_a_respondent_the_public_described(pw):
+    case = pw.open_case()
+    case.respondent = None
+    case.save(update_fields=["respondent"])
+    with pytest.raises(CaseError, match="No member has the number") as refused:
+        stages.do_identify_respondent(case, member_number="X999", acting_user=pw.staff)
+    assert refused.value.field == "member_number"
+    # Someone on the case already who shares the respondent's constituency: refused, named.
+    from cases.process_world import trained_user
+    from factories import MemberFactory
+
+    neighbour = MemberFactory(constituency=pw.respondent.constituency, with_account=True)
+    trained_user(pw.staff, email=neighbour.user.email)
+    assignments.do_assign_to_case(
+        case, user=neighbour.user, role=AssignmentRole.CASE_HANDLER, acting_user=pw.staff
+    )
+    with pytest.raises(CaseError, match="End that assignment first"):
+        stages.do_identify_respondent(
+            case, member_number=pw.respondent.number, acting_user=pw.staff
+        )
+    assert pw.refresh(case).respondent_id is None
+    handler = Assignment.objects.get(case=case, user=neighbour.user)
+    assignments.do_end_assignment(handler, reason="conflicted", acting_user=pw.staff)
+    stages.do_identify_respondent(
+        case, member_number=pw.respondent.number.lower(), acting_user=pw.staff
+    )
+    case = pw.refresh(case)
+    assert case.respondent_id == pw.respondent.pk
+    assert case.unit_id == pw.respondent.constituency_id

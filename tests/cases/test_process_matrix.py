@@ -22,6 +22,7 @@ PAGES = ("cases:overdue", "cases:training")
 # (action, form data) of every control a signed-in staff member posts.
 CONTROLS = (
     ("move", {"to": "triage"}),
+    ("identify", {"member_number": "NOPE"}),
     ("assign", {"role": "case_handler"}),
     ("draw", {"purpose": "panel"}),
     ("notice", {"allegation": "a", "basis": "b"}),

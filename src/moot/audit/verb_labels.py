@@ -74,6 +74,7 @@ LABELS: dict[str, str] = {
     "cases.remind_overdue": "Reminders sent for overdue cases",
     "cases.alert_returning_officers": "Returning officers told of a suspended candidate",
     "cases.end_suspension_sanction": "Suspension for a period ended",
+    "cases.identify_respondent": "Respondent of a case identified in the register",
     "cases.place_legal_hold": "Legal hold placed on a case",
     "cases.lift_legal_hold": "Legal hold on a case lifted",
     "cases.reopen_case": "Closed case reopened (its retention date kept)",

@@ -47,6 +47,7 @@ class AuditVerb(StrEnum):
     REMIND_OVERDUE = "cases.remind_overdue"
     ALERT_RETURNING_OFFICERS = "cases.alert_returning_officers"
     END_SUSPENSION_SANCTION = "cases.end_suspension_sanction"
+    IDENTIFY_RESPONDENT = "cases.identify_respondent"
 
     # Retention, subject access, statistics and summaries (C3).
     PLACE_LEGAL_HOLD = "cases.place_legal_hold"

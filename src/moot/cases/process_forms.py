@@ -34,6 +34,14 @@ class AssignForm(_Form):
         ]
 
 
+class IdentifyForm(_Form):
+    member_number = forms.CharField(
+        label="The respondent's membership number",
+        max_length=20,
+        help_text="Once identified, conflicts are computed against them too.",
+    )
+
+
 class EndAssignmentForm(_Form):
     assignment = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Why it ends", max_length=200)

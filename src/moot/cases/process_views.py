@@ -113,6 +113,8 @@ def process_panel(request: HttpRequest, case: Any) -> dict[str, Any] | None:
         "sanctions": list(Sanction.objects.filter(case=case).order_by("starts_on", "pk")),
         "education_form": pf.EducationDoneForm(initial={"completed_on": timezone.localdate()}),
     }
+    if case.respondent_id is None and case.stage in (Stage.RECEIVED, Stage.TRIAGE):
+        panel["identify_form"] = pf.IdentifyForm()
     if open_case:
         panel |= {
             "assign_form": pf.AssignForm(people=_people(case)),
@@ -204,6 +206,13 @@ def _grounds(data: dict[str, Any]) -> dict[str, Any]:
 
 CONTROLS: dict[str, Control] = {
     "assign": Control(lambda p, c: pf.AssignForm(p, people=_people(c)), _assign, "Assigned."),
+    "identify": Control(
+        lambda p, c: pf.IdentifyForm(p),
+        lambda c, u, d: stages.do_identify_respondent(
+            c, member_number=d["member_number"], acting_user=u
+        ),
+        "The respondent is identified.",
+    ),
     "end-assignment": Control(
         lambda p, c: pf.EndAssignmentForm(p), _end_assignment, "The assignment has ended."
     ),

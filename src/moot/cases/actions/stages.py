@@ -641,6 +641,55 @@ def do_restart_clock(case: Case, *, on: datetime.date, acting_user: Any) -> Cloc
     return stop
 
 
+@transaction.atomic(durable=True)
+def do_identify_respondent(case: Case, *, member_number: str, acting_user: Any) -> Case:
+    """Name the respondent a complaint described (a public complainant cannot search the
+    register): the member with that number becomes the respondent and the case moves to their
+    constituency's scope. Refused while someone on the case would be conflicted with them —
+    end that assignment first, so nobody conflicted stays on quietly."""
+    from moot.cases.actions.assignments import conflicts_for
+    from moot.members.models import Member
+
+    case = lock_case(case)
+    if case.stage not in (Stage.RECEIVED, Stage.TRIAGE):
+        raise CaseError(
+            "The respondent is identified before the investigation starts.",
+            code=RefusalCode.STATE,
+        )
+    if case.respondent_id is not None:
+        raise CaseError("The respondent is already identified.", code=RefusalCode.CONFLICT)
+    number = member_number.strip().upper()
+    member = Member.objects.filter(number=number).first()
+    if member is None:
+        raise CaseError(f"No member has the number {number!r}.", field="member_number")
+    if member.pk == case.complainant_member_id:
+        raise CaseError("The complainant cannot be the respondent.", field="member_number")
+    case.respondent = member
+    case.unit_id = member.constituency_id
+    case.save(update_fields=["respondent", "unit"])
+    today = timezone.localdate()
+    for assignment in current(case, *AssignmentRole.values).select_related("user"):
+        if assignment.user is None:
+            continue
+        found = conflicts_for(case, assignment.user, assignment.role, today)
+        if found:
+            raise CaseError(
+                f"{assignment.user.get_full_name() or assignment.user.email} "
+                f"({assignment.get_role_display().lower()}) would be conflicted with this "
+                f"respondent: {'; '.join(c.reason for c in found)}. End that assignment first.",
+                clause=rules_on().conflicts_clause,
+                field="member_number",
+            )
+    log_event(case, EventKind.NOTE, actor=acting_user, data={"respondent": member.pk})
+    record(
+        actor=acting_user,
+        verb=AuditVerb.IDENTIFY_RESPONDENT,
+        obj=case,
+        after={"respondent": member.pk, "unit": member.constituency_id},
+    )
+    return case
+
+
 def is_decision_maker(user: Any, case: Case) -> bool:
     """Whether ``user`` decides on the case now (panel, reviewer or appeal panel): they see the
     external representations recorded on it (R-E1)."""
