@@ -147,3 +147,42 @@ def test_the_training_register_records_and_refuses_an_unknown_account(client, pw
         },
     )
     assert "No account has that e-mail address." in response.content.decode()
+
+
+def test_the_respondent_reads_the_notice_replies_and_appeals_on_their_own_page(client, pw):
+    case = pw.walk_to(pw.open_case(), Stage.INVESTIGATION)
+    respondent = pw.respondent.user
+    client.force_login(respondent)
+    url = reverse("cases:party_case", args=[case.pk])
+    text = client.get(url).content.decode()
+    assert "Abusive messages." in text  # the allegation, in full
+    assert "Screenshots." in text  # and its basis
+    response = client.post(
+        reverse("cases:party_process", args=[case.pk, "reply"]),
+        {"reply": "It was not me.", "companion": "A union rep"},
+        follow=True,
+    )
+    assert "Your reply is in the case." in response.content.decode()
+    reply = CaseEvent.objects.filter(case=case, kind=EventKind.REPLY_RECEIVED).last()
+    assert reply.actor == respondent
+    assert reply.data == {"accompanied": True}
+    # The complainant may not reply in the respondent's place.
+    client.force_login(pw.complainant.user)
+    response = client.post(reverse("cases:party_process", args=[case.pk, "reply"]), {"reply": "x"})
+    assert response.status_code == 404
+    case = pw.walk_to(case, Stage.DECIDED)
+    client.force_login(respondent)
+    response = client.post(
+        reverse("cases:party_process", args=[case.pk, "appeal"]),
+        {"grounds": "The panel ignored my reply."},
+        follow=True,
+    )
+    assert "Your appeal is lodged" in response.content.decode()
+    appeal = CaseEvent.objects.get(case=case, kind=EventKind.APPEAL)
+    assert appeal.party == "respondent"
+    # A stranger cannot reach the party's controls.
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("cases:party_process", args=[case.pk, "appeal"]), {"grounds": "x"}
+    )
+    assert response.status_code == 404

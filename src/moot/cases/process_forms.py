@@ -157,6 +157,10 @@ class AppealForm(_Form):
     grounds = forms.CharField(label="Grounds of appeal", widget=TEXTAREA, max_length=20000)
 
 
+class PartyAppealForm(_Form):
+    grounds = forms.CharField(label="Your grounds of appeal", widget=TEXTAREA, max_length=20000)
+
+
 class ClockStopForm(_Form):
     reason = forms.ChoiceField(label="Reason")
     on = forms.DateField(label="Stopped on", widget=DATE)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from moot.cases import process_forms as pf
 from moot.cases import process_queries
 from moot.cases import stages as process
-from moot.cases.access import access_case, access_case_for_staff
+from moot.cases.access import access_case, access_case_for_staff, access_party_case
 from moot.cases.actions import assignments, review, sanctions, stages
 from moot.cases.actions._process import holds, rules_on
 from moot.cases.errors import CaseError
@@ -366,6 +366,46 @@ def process_action(request: HttpRequest, case_id: int, action: str) -> HttpRespo
     if action == "declare-conflict":
         return redirect("cases:list")
     return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def party_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    """A party's own step on their case: the respondent's reply, an appeal by either party."""
+    if action not in ("reply", "appeal"):
+        raise Http404("No such page.")
+    case = access_party_case(case_id, request.user)
+    party = case.viewer_role  # type: ignore[attr-defined]
+    try:
+        if action == "reply":
+            if party != "respondent":
+                raise Http404("No such page.")
+            form = pf.ReplyForm(request.POST)
+            _valid(form)
+            stages.do_record_reply(
+                case,
+                reply=form.cleaned_data["reply"],
+                companion=form.cleaned_data["companion"],
+                acting_user=request.user,
+            )
+            messages.success(request, "Your reply is in the case.")
+        else:
+            form = pf.PartyAppealForm(request.POST)
+            _valid(form)
+            review.do_lodge_appeal(
+                case, by=party, grounds=form.cleaned_data["grounds"], acting_user=request.user
+            )
+            messages.success(request, "Your appeal is lodged; you will be told when it is heard.")
+    except Refusal as exc:
+        show_refusal(request, exc)
+    return redirect("cases:party_case", case_id=case.pk)
+
+
+def _valid(form: Any) -> None:
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else ""
+        raise CaseError(f"{label}: {errors[0]}" if label else str(errors[0]), field=field)
 
 
 def _staff_only(request: HttpRequest) -> None:
