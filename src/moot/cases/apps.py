@@ -26,6 +26,11 @@ class CasesConfig(AppConfig):
             if panel not in PANELS:
                 PANELS.append(panel)
 
+        from moot.audit.redaction import register_withheld_rule
+        from moot.cases.trail import case_events
+
+        register_withheld_rule(case_events)
+
         from moot.cases.hooks import register_case_panel
         from moot.cases.process_views import process_panel
 

@@ -24,7 +24,7 @@ from moot.cases.actions.casefile import (
     do_record_external_representation,
 )
 from moot.cases.actions.intake import do_record_complaint
-from moot.cases.crypto import open_json, open_text
+from moot.cases.crypto import CaseKeyError, open_json, open_text
 from moot.cases.errors import CaseError
 from moot.cases.forms import (
     CaseFilterForm,
@@ -175,7 +175,16 @@ def _case_context(request: HttpRequest, case: Any) -> dict[str, Any]:
 @require_http_methods(["GET"])
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(case_id, request.user)
-    response = render(request, "cases/detail.html", _case_context(request, case))
+    try:
+        context = _case_context(request, case)
+    except CaseKeyError as exc:  # never shown as empty text: the page says why it cannot
+        return render(
+            request,
+            "site/error.html",
+            {"title": f"Case {case.reference} cannot be read", "message": str(exc), "status": 409},
+            status=409,
+        )
+    response = render(request, "cases/detail.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
