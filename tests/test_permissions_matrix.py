@@ -144,6 +144,9 @@ CASES = [
     ),
     Case("GET /api/units/", lambda w: "/api/units/", MEMBERS_AND_STAFF, api=True),
     Case(
+        "GET /api/rulebook/clauses", lambda w: "/api/rulebook/clauses", MEMBERS_AND_STAFF, api=True
+    ),
+    Case(
         "GET /api/units/{id}", lambda w: f"/api/units/{w.riverside.pk}", MEMBERS_AND_STAFF, api=True
     ),
     Case(

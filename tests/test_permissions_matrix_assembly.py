@@ -59,6 +59,9 @@ LISTERS = SIGNED_IN - {"outsider"}
 MANAGERS = frozenset({"chair", "secretary", "national_staff", "admin"})
 # view_meeting / view_poll / view_motion / view_election: managers and members of Riverside.
 VIEWERS = MANAGERS | {"member", "branch_secretary"}
+# ... and the auditor, read-only everywhere (issue 9 item 6): meetings, motions, votes, results,
+# elections and minutes; no write, no withheld motion's text, no link of a ballot to a voter.
+READERS = VIEWERS | {"auditor"}
 # manage_meeting with no unit ("may schedule somewhere"): any chair, vice-chair or secretary.
 SCHEDULERS = MANAGERS | {"branch_secretary"}
 # rule_on_motion: the meeting's chair and national staff. A superuser passes the permission (as
@@ -412,7 +415,7 @@ MEETING_PAGES = [
         writes=True,
         soft=True,  # the branch secretary schedules, but only for North: Riverside is not offered
     ),
-    get("meetings:detail", url("meetings:detail", meeting), VIEWERS),
+    get("meetings:detail", url("meetings:detail", meeting), READERS),
     # The meeting has started: past the permission check, managers are sent back to its page.
     get("meetings:edit", url("meetings:edit", meeting), MANAGERS, ok=frozenset({302})),
     post(
@@ -421,9 +424,9 @@ MEETING_PAGES = [
         MANAGERS,
         lambda a: {"title": "Renamed", "date": timezone.localdate().isoformat(), "time": "19:00"},
     ),
-    get("meetings:live", url("meetings:live", meeting), VIEWERS),
-    get("meetings:quorum", url("meetings:quorum", meeting), VIEWERS),
-    get("meetings:ics", url("meetings:ics", meeting), VIEWERS),
+    get("meetings:live", url("meetings:live", meeting), READERS),
+    get("meetings:quorum", url("meetings:quorum", meeting), READERS),
+    get("meetings:ics", url("meetings:ics", meeting), READERS),
     post("meetings:send_notice", url("meetings:send_notice", meeting), MANAGERS),
     get("meetings:agenda", url("meetings:agenda", meeting), MANAGERS),
     post(
@@ -476,19 +479,19 @@ MEETING_PAGES = [
         MANAGERS,
         writes=True,
     ),
-    get("meetings:join", url("meetings:join", meeting), VIEWERS),
+    get("meetings:join", url("meetings:join", meeting), READERS),
     post(
         "meetings:join POST (self check-in with the code)",
         url("meetings:join", meeting),
-        VIEWERS,
+        READERS,
         lambda a: {"code": a.code},
     ),
     get("meetings:attendance", url("meetings:attendance", meeting), DOOR_KEEPERS),
     get("meetings:attendance_csv", url("meetings:attendance_csv", meeting), DOOR_KEEPERS),
-    get("meetings:projector", url("meetings:projector", meeting), VIEWERS),
-    get("meetings:projector_fragment", url("meetings:projector_fragment", meeting), VIEWERS),
-    get("meetings:minutes (draft)", url("meetings:minutes", past), VIEWERS),
-    get("meetings:minutes_pdf (draft)", url("meetings:minutes_pdf", past), VIEWERS),
+    get("meetings:projector", url("meetings:projector", meeting), READERS),
+    get("meetings:projector_fragment", url("meetings:projector_fragment", meeting), READERS),
+    get("meetings:minutes (draft)", url("meetings:minutes", past), READERS),
+    get("meetings:minutes_pdf (draft)", url("meetings:minutes_pdf", past), READERS),
     post("meetings:draft_minutes (redraft)", url("meetings:draft_minutes", past), MANAGERS),
     get("meetings:edit_minutes", url("meetings:edit_minutes", past), MANAGERS),
     post(
@@ -519,8 +522,8 @@ MEETING_API = [
         },
         writes=True,
     ),
-    get("GET /api/meetings/{id}", api("/meetings/{m}"), VIEWERS),
-    get("GET /api/meetings/{id}/agenda", api("/meetings/{m}/agenda"), VIEWERS),
+    get("GET /api/meetings/{id}", api("/meetings/{m}"), READERS),
+    get("GET /api/meetings/{id}/agenda", api("/meetings/{m}/agenda"), READERS),
     post(
         "POST /api/meetings/{id}/agenda",
         api("/meetings/{m}/agenda"),
@@ -545,15 +548,15 @@ MEETING_API = [
     post(
         "POST /api/meetings/{id}/check-in (self, with the code)",
         api("/meetings/{m}/check-in"),
-        VIEWERS,
+        READERS,
         lambda a: {"code": a.code},
     ),
-    get("GET /api/meetings/{id}/quorum", api("/meetings/{m}/quorum"), VIEWERS),
+    get("GET /api/meetings/{id}/quorum", api("/meetings/{m}/quorum"), READERS),
 ]
 
 MOTION_PAGES = [
     get("motions:index", url("motions:index"), SIGNED_IN),
-    get("motions:meeting", url("motions:meeting", meeting), VIEWERS),
+    get("motions:meeting", url("motions:meeting", meeting), READERS),
     get("motions:table", url("motions:table", meeting), VIEWERS),
     post(
         "motions:table POST",
@@ -580,8 +583,14 @@ MOTION_PAGES = [
             "seconder": a.numbers["branch_secretary"],
         },
     ),
-    get("motions:detail (flagged)", url("motions:detail", flagged), VIEWERS),
-    get("motions:detail (ruled)", url("motions:detail", lambda a: a.ruled.pk), VIEWERS),
+    get("motions:detail (flagged)", url("motions:detail", flagged), READERS),
+    # Ruled not competent as an individual disciplinary case: withheld, but complaints staff
+    # over the unit read it (and the auditor sees the sentence).
+    get(
+        "motions:detail (ruled)",
+        url("motions:detail", lambda a: a.ruled.pk),
+        READERS | {"complaints_staff"},
+    ),
     get("motions:rule", url("motions:rule", flagged), RULE_PAGE),
     post(
         "motions:rule POST",
@@ -667,8 +676,8 @@ MOTION_PAGES = [
 
 MOTION_API = [
     get("GET /api/motions/", api("/motions/"), SIGNED_IN),
-    get("GET /api/motions/?meeting=", api("/motions/?meeting={m}"), VIEWERS),
-    get("GET /api/motions/{id}", api("/motions/{f}"), VIEWERS),
+    get("GET /api/motions/?meeting=", api("/motions/?meeting={m}"), READERS),
+    get("GET /api/motions/{id}", api("/motions/{f}"), READERS),
     post(
         "POST /api/motions/",
         api("/motions/"),
@@ -740,9 +749,9 @@ def poll_closed(a: Assembly) -> int:
 
 POLL_PAGES = [
     get("polls:list", url("polls:list"), SIGNED_IN),
-    get("polls:detail (open)", url("polls:detail", poll_open), VIEWERS),
-    get("polls:detail (closed)", url("polls:detail", poll_closed), VIEWERS),
-    get("polls:vote", url("polls:vote", poll_open), VIEWERS),
+    get("polls:detail (open)", url("polls:detail", poll_open), READERS),
+    get("polls:detail (closed)", url("polls:detail", poll_closed), READERS),
+    get("polls:vote", url("polls:vote", poll_open), READERS),
     post(
         "polls:vote POST (cast)",
         url("polls:vote", poll_open),
@@ -753,17 +762,17 @@ POLL_PAGES = [
         written=participations,
     ),
     # 286: htmx stops polling (the poll is open).
-    get("polls:vote_status", url("polls:vote_status", poll_open), VIEWERS, ok=frozenset({286})),
-    get("polls:voted", url("polls:voted", poll_open), VIEWERS),
-    get("polls:turnout", url("polls:turnout", poll_open), VIEWERS),
+    get("polls:vote_status", url("polls:vote_status", poll_open), READERS, ok=frozenset({286})),
+    get("polls:voted", url("polls:voted", poll_open), READERS),
+    get("polls:turnout", url("polls:turnout", poll_open), READERS),
     post("polls:open", url("polls:open", lambda a: a.poll_draft.pk), MANAGERS, writes=True),
     post("polls:close", url("polls:close", poll_open), MANAGERS, writes=True),
     post("polls:tellers", url("polls:tellers", poll_open), MANAGERS),
-    get("polls:projector", url("polls:projector", poll_open), VIEWERS),
-    get("polls:projector_fragment", url("polls:projector_fragment", poll_open), VIEWERS),
-    get("polls:chart (closed)", url("polls:chart", poll_closed), VIEWERS),
+    get("polls:projector", url("polls:projector", poll_open), READERS),
+    get("polls:projector_fragment", url("polls:projector_fragment", poll_open), READERS),
+    get("polls:chart (closed)", url("polls:chart", poll_closed), READERS),
     get("polls:chart (open: hidden)", url("polls:chart", poll_open), NOBODY),
-    get("polls:download (closed)", url("polls:download", poll_closed), VIEWERS),
+    get("polls:download (closed)", url("polls:download", poll_closed), READERS),
     get(
         "polls:download csv (closed)",
         url("polls:download", poll_closed, query="?format=csv"),
@@ -775,7 +784,7 @@ POLL_PAGES = [
 
 POLL_API = [
     get("GET /api/polls/", api("/polls/"), SIGNED_IN),
-    get("GET /api/polls/{id} (open)", api("/polls/{po}"), VIEWERS),
+    get("GET /api/polls/{id} (open)", api("/polls/{po}"), READERS),
     post("POST /api/polls/{id}/open", api("/polls/{pd}/open"), MANAGERS, writes=True),
     post("POST /api/polls/{id}/close", api("/polls/{po}/close"), MANAGERS, writes=True),
     post(
@@ -787,7 +796,7 @@ POLL_API = [
         written=participations,
     ),
     get("GET /api/polls/{id}/result (open: hidden)", api("/polls/{po}/result"), NOBODY),
-    get("GET /api/polls/{id}/result (closed)", api("/polls/{pc}/result"), VIEWERS),
+    get("GET /api/polls/{id}/result (closed)", api("/polls/{pc}/result"), READERS),
 ]
 
 
@@ -825,9 +834,9 @@ ELECTION_PAGES = [
         lambda a: {"unit": a.world.riverside.pk, **new_election(a)},
         writes=True,
     ),
-    get("elections:detail", url("elections:detail", election), VIEWERS),
-    get("elections:ballot", url("elections:ballot", election), VIEWERS),
-    get("elections:ballot_status", url("elections:ballot_status", election), VIEWERS),
+    get("elections:detail", url("elections:detail", election), READERS),
+    get("elections:ballot", url("elections:ballot", election), READERS),
+    get("elections:ballot_status", url("elections:ballot_status", election), READERS),
     # The count's constraints only after the close (this vote has not even opened).
     get("elections:constraints (hidden)", url("elections:constraints", election), NOBODY),
     get("elections:nominate", url("elections:nominate", election), VIEWERS),
@@ -890,8 +899,8 @@ ELECTION_API = [
         lambda a: {**new_election(a), "post": a.vice_chair.pk},
         writes=True,
     ),
-    get("GET /api/elections/{id}", api("/elections/{e}"), VIEWERS),
-    get("GET /api/elections/{id}/nominations", api("/elections/{e}/nominations"), VIEWERS),
+    get("GET /api/elections/{id}", api("/elections/{e}"), READERS),
+    get("GET /api/elections/{id}/nominations", api("/elections/{e}/nominations"), READERS),
     post(
         "POST /api/elections/{id}/nominations",
         api("/elections/{e}/nominations"),
@@ -924,7 +933,7 @@ ELECTION_API = [
     get(
         "GET /api/elections/{id}/result (no vote yet)",
         api("/elections/{e}/result"),
-        VIEWERS,
+        READERS,
         ok=frozenset({409}),
     ),
     post("POST /api/elections/{id}/declare", api("/elections/{e}/declare"), MANAGERS),

@@ -80,6 +80,14 @@ class RoleSet:
                 return True
         return False
 
+    def audits(self, unit: Any) -> bool:
+        """Whether an auditor's assignment covers ``unit`` (None: national business, which only
+        a national auditor reads). The auditor reads meetings, motions, polls, elections and
+        minutes in that scope and writes nothing (issue 9 item 6)."""
+        if unit is None:
+            return self.is_national(AUDITOR)
+        return self.has_staff_role(AUDITOR, unit)
+
     def is_national(self, role: str) -> bool:
         """Whether ``role`` is held for the whole organisation (not limited to a unit)."""
         return any(s.role == role and s.unit_path == "" for s in self.staff)

@@ -63,6 +63,10 @@ def can_view_election(user: Any, election: Any = None) -> bool:
         return False
     if can_manage_election(user, election):
         return True
+    from moot.accounts.roles import roles_of
+
+    if roles_of(user).audits(election.unit):
+        return True  # read-only: nominating and managing do not include the auditor
     member = member_of(user)
     if member is None:
         return False

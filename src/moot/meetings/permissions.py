@@ -66,6 +66,10 @@ def can_view_meeting(user: Any, meeting: Any = None) -> bool:
         return False
     if can_manage_meeting(user, meeting):
         return True
+    from moot.accounts.roles import roles_of
+
+    if roles_of(user).audits(meeting.unit):
+        return True  # read-only: no write permission above includes the auditor
     member = member_of(user)
     if member is None:
         return False

@@ -397,7 +397,7 @@ def meetings_visible_to(user: Any, unit: Any = None) -> QuerySet[Meeting]:
     national staff; the units under any office or unit-limited staff role the user holds; the
     member's own branch and constituency and the units above them; meetings they attended.
     Newest first; limited to ``unit`` when given."""
-    from moot.accounts.roles import MEMBER, NATIONAL_STAFF, roles_of
+    from moot.accounts.roles import AUDITOR, MEMBER, NATIONAL_STAFF, roles_of
     from moot.members.models import Member
 
     roles = roles_of(user)
@@ -406,11 +406,11 @@ def meetings_visible_to(user: Any, unit: Any = None) -> QuerySet[Meeting]:
         qs = qs.filter(unit=unit)
     if roles.user_id is None:
         return qs.none()
-    if roles.is_superuser or roles.is_national(NATIONAL_STAFF):
+    if roles.is_superuser or roles.is_national(NATIONAL_STAFF) or roles.is_national(AUDITOR):
         return qs
     condition = Q(pk__in=[])
     for path in {o.unit_path for o in roles.offices} | {
-        s.unit_path for s in roles.staff if s.role == NATIONAL_STAFF and s.unit_path
+        s.unit_path for s in roles.staff if s.role in {NATIONAL_STAFF, AUDITOR} and s.unit_path
     }:
         condition |= Q(unit__path__startswith=path)
     member = (

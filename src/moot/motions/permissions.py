@@ -83,16 +83,24 @@ def national_office(user: Any, meeting: Any) -> bool:
     return roles.user_id is not None and _national_staff_over(roles, meeting.unit)
 
 
-@rules.predicate
-def can_view_meeting_motions(user: Any, meeting: Any = None) -> bool:
+def _takes_part(user: Any, meeting: Any) -> bool:
+    """A manager of the meeting or a member of its unit: who may table and amend."""
     if meeting is None or not getattr(user, "is_authenticated", False):
         return False
     return manages_meeting(user, meeting) or _belongs(user, meeting.unit)
 
 
 @rules.predicate
+def can_view_meeting_motions(user: Any, meeting: Any = None) -> bool:
+    if _takes_part(user, meeting):
+        return True
+    # The auditor reads them, read-only (issue 9 item 6); never a withheld motion's text.
+    return meeting is not None and _roles(user).audits(meeting.unit)
+
+
+@rules.predicate
 def can_table_motion(user: Any, meeting: Any = None) -> bool:
-    return can_view_meeting_motions(user, meeting)
+    return _takes_part(user, meeting)
 
 
 @rules.predicate
@@ -134,7 +142,7 @@ can_see_chair_flags = can_rule_on_motion
 
 @rules.predicate
 def can_propose_amendment(user: Any, motion: Any = None) -> bool:
-    return motion is not None and can_view_meeting_motions(user, motion.meeting)
+    return motion is not None and _takes_part(user, motion.meeting)
 
 
 @rules.predicate

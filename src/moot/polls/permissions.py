@@ -65,6 +65,10 @@ def can_view_poll(user: Any, poll: Any = None) -> bool:
         return False
     if can_manage_poll(user, poll):
         return True
+    from moot.accounts.roles import roles_of
+
+    if roles_of(user).audits(poll.unit if poll.unit_id is not None else None):
+        return True  # the auditor reads results, never who voted how (no such link is kept)
     member = member_of(user)
     if member is None:
         return False
