@@ -363,7 +363,9 @@ def test_the_agm_from_check_in_to_minutes(
 
     # The chair closes the vote: carried (5 for, 2 against), and the affiliation is made.
     chair.reload()
-    chair.get_by_role("button", name="Close the vote and record the outcome").click()
+    chair.get_by_role("link", name="Close the vote and record the outcome").click()
+    axe.check(chair, "confirm closing the vote")
+    chair.get_by_role("button", name="Close the poll and count").click()
     vote = chair.locator("section[aria-labelledby=vote-heading]")
     expect(vote).to_contain_text("Carried.")
     with turns():
@@ -387,7 +389,7 @@ def test_the_agm_from_check_in_to_minutes(
     chair.goto(f"{base}/elections/{election.pk}/")
     axe.check(chair, "election before the vote")
     chair.get_by_role("button", name="Close nominations and open the vote").click()
-    expect(chair.get_by_role("button", name="Close the vote and count")).to_be_visible()
+    expect(chair.get_by_role("link", name="Close the vote and count")).to_be_visible()
     axe.check(chair, "election with the vote open")
     with turns():
         election.refresh_from_db()
@@ -418,12 +420,16 @@ def test_the_agm_from_check_in_to_minutes(
     expect(phone.locator("#live .current-item__title")).to_contain_text("Election of officers")
 
     chair.reload()
+    chair.get_by_role("link", name="Close the vote and count").click()
+    axe.check(chair, "confirm closing the election's vote")
     chair.get_by_role("button", name="Close the vote and count").click()
     result = chair.locator("#result")
     expect(result).to_be_visible()
     expect(result).to_contain_text(second)
     expect(result).to_contain_text("5")  # the winner's first preferences: 4 + the phone's
     axe.check(chair, "election counted")
+    chair.get_by_role("link", name="Declare the result").click()
+    axe.check(chair, "confirm declaring the result")
     chair.get_by_role("button", name="Declare the result").click()
     declaration = chair.locator("#declaration")
     expect(declaration.locator(".outcome")).to_contain_text(f"Elected: {second}")
@@ -496,7 +502,7 @@ def test_the_demo_agm_from_the_code_to_the_minutes(
     axe.check(chair, "demo: chair's console (elections)")
     chair.goto(f"{base}/elections/{election.pk}/")
     chair.get_by_role("button", name="Close nominations and open the vote").click()
-    expect(chair.get_by_role("button", name="Close the vote and count")).to_be_visible()
+    expect(chair.get_by_role("link", name="Close the vote and count")).to_be_visible()
 
     phone.goto(f"{base}/meetings/{meeting.pk}/")
     live = phone.locator("#live")
@@ -512,8 +518,10 @@ def test_the_demo_agm_from_the_code_to_the_minutes(
     expect(phone.get_by_role("heading", name="Your vote has been recorded")).to_be_visible()
 
     chair.reload()
+    chair.get_by_role("link", name="Close the vote and count").click()
     chair.get_by_role("button", name="Close the vote and count").click()
     expect(chair.locator("#result")).to_contain_text("1 vote")
+    chair.get_by_role("link", name="Declare the result").click()
     chair.get_by_role("button", name="Declare the result").click()
     expect(chair.locator("#declaration .outcome")).to_contain_text("Elected:")
     axe.check(chair, "demo: chair's election declared")

@@ -93,7 +93,9 @@ def test_an_election_on_a_phone(
     options = dict(election.nominations.values_list("nominee_id", "poll_option_id"))
     do_cast_ballot(election.poll, member, [options[nominee.pk]], acting_user=member.user)
 
+    chair.get_by_role("link", name="Close the vote and count").click()
     chair.get_by_role("button", name="Close the vote and count").click()
+    chair.get_by_role("link", name="Declare the result").click()
     chair.get_by_role("button", name="Declare the result").click()
     assert chair.get_by_role("heading", name="Declaration").is_visible()
     assert chair.get_by_role("heading", name="Result").is_visible()

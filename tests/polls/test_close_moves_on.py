@@ -177,3 +177,46 @@ def test_the_poll_page_links_to_the_motion_and_amendment_it_decides(
     # And back: the motion's page links to the vote.
     motion_page = client.get(reverse("motions:detail", args=[motion.pk])).content.decode()
     assert reverse("polls:detail", args=[amendment.poll_id]) in motion_page
+
+
+def test_closing_a_vote_is_confirmed_first_and_returns_to_the_motion(
+    client: Any,
+    assembly: Any,  # noqa: F811
+    amendment_vote: Any,
+) -> None:
+    motion, amendment = amendment_vote(6, 3)
+    poll = amendment.poll
+    close = reverse("polls:close", args=[poll.pk])
+    motion_page = reverse("motions:detail", args=[motion.pk])
+    client.force_login(assembly.chair.user)
+    # The motion's page links to the confirmation, which says what cannot be undone.
+    assert f"{close}?next={motion_page}" in client.get(motion_page).content.decode().replace(
+        "%2F", "/"
+    )
+    page = client.get(close, {"next": motion_page}).content.decode()
+    assert "This cannot be undone." in page
+    assert "an amendment is carried or lost" in page
+    poll.refresh_from_db()
+    assert poll.is_open  # a GET closes nothing
+    # Elsewhere than this site, "next" is ignored.
+    outside = client.get(close, {"next": "https://evil.example/"}).content.decode()
+    assert "evil.example" not in outside
+    response = client.post(close, {"next": motion_page})
+    assert response.status_code == 302
+    assert response["Location"] == motion_page
+    amendment.refresh_from_db()
+    assert amendment.state == AmendmentState.CARRIED
+
+
+def test_a_member_gets_no_confirmation_to_close_a_vote(
+    client: Any,
+    assembly: Any,  # noqa: F811
+    amendment_vote: Any,
+) -> None:
+    _, amendment = amendment_vote(6, 3)
+    client.force_login(assembly.member.user)
+    close = reverse("polls:close", args=[amendment.poll_id])
+    assert client.get(close).status_code in (403, 404)
+    assert client.post(close).status_code in (403, 404)
+    amendment.refresh_from_db()
+    assert amendment.state == AmendmentState.VOTING

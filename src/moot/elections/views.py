@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moot.elections import queries
 from moot.elections.access import access_election, access_nomination, access_unit_for_elections
@@ -365,17 +365,56 @@ def open_vote(request: HttpRequest, election_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close_vote(request: HttpRequest, election_id: int) -> HttpResponse:
+    """GET: the confirmation (what closing does, that it cannot be undone); POST: close."""
     election = access_election(election_id, request.user, for_write=True)
     if election.poll is not None and not request.user.has_perm("polls.manage_poll", election.poll):
         raise PermissionDenied("Only the returning officer or the chair can close the vote.")
+    if request.method == "GET":
+        return _confirm(
+            request,
+            election,
+            "Close the vote and count",
+            [
+                "Voting stops now: nobody else can vote.",
+                (
+                    "The votes are counted and the count is shown with the election; the "
+                    "result is then declared as a separate step."
+                ),
+            ],
+        )
     return _manager_post(request, election_id, do_close_election, "The vote is closed and counted.")
 
 
+def _confirm(
+    request: HttpRequest, election: Any, heading: str, consequences: list[str]
+) -> HttpResponse:
+    return render(
+        request,
+        "elections/confirm.html",
+        {"election": election, "heading": heading, "consequences": consequences},
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def declare(request: HttpRequest, election_id: int) -> HttpResponse:
+    """GET: the confirmation (the offices change hands, it cannot be undone); POST: declare."""
+    if request.method == "GET":
+        election = access_election(election_id, request.user, for_write=True)
+        return _confirm(
+            request,
+            election,
+            "Declare the result",
+            [
+                "The result is published to everyone who can see the election.",
+                (
+                    "The elected take office from today, citing this election; the outgoing "
+                    "holders' terms end today."
+                ),
+            ],
+        )
     return _manager_post(
         request, election_id, do_declare_result, "The result is declared and the offices updated."
     )

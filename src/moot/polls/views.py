@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moot.errors import show_refusal
 from moot.polls import hooks, queries, results
@@ -146,16 +147,36 @@ def open_poll(request: HttpRequest, poll_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close_poll(request: HttpRequest, poll_id: int) -> HttpResponse:
+    """GET: what closing will do and that it cannot be undone (works without JavaScript);
+    POST: close and count."""
     poll = access_poll(poll_id, request.user, for_write=True)
+    if request.method == "GET":
+        context = {
+            "poll": poll,
+            "turnout": queries.turnout(poll),
+            "subjects": hooks.subjects(poll, request.user),
+        }
+        context["next"] = _safe_next(request, request.GET.get("next", ""))
+        return render(request, "polls/confirm_close.html", context)
     try:
         do_close_poll(poll, acting_user=request.user)
     except PollError as exc:
         show_refusal(request, exc)
     else:
         messages.success(request, "The poll is closed and counted.")
-    return redirect("polls:detail", poll_id=poll.pk)
+    back = _safe_next(request, request.POST.get("next", ""))
+    return redirect(back) if back else redirect("polls:detail", poll_id=poll.pk)
+
+
+def _safe_next(request: HttpRequest, url: str) -> str:
+    """``url`` when it is a path on this site (the motion page the chair came from), else ""."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
 
 
 @login_required
