@@ -1,6 +1,7 @@
 """axe (WCAG 2.2 A/AA) on the case process's pages — a case page with the process's controls
-for complaints staff and for a panel member, the overdue view and the training register — on a
-phone and a desktop, and a refused stage move through the form with JavaScript off."""
+for complaints staff and for a panel member, the overdue view, the training register and the
+respondent's own page with the notice and the reply form — on a phone and a desktop, and a
+refused stage move through the form with JavaScript off."""
 
 from __future__ import annotations
 
@@ -45,6 +46,12 @@ def test_the_process_pages_pass_axe_and_work_without_javascript(
         assert panel_page.get_by_role("heading", name="The panel's decision").is_visible()
         axe.check(panel_page, f"case page, panel member ({size})")
         panel_page.context.close()
+        party_page = signed_in_page(browser, live_server, pw.respondent.user, viewport=viewport)
+        party_page.goto(f"{base}/cases/mine/{heard.pk}/")
+        assert party_page.get_by_role("heading", name="What you were told").is_visible()
+        assert party_page.get_by_role("heading", name="Reply to the allegation").is_visible()
+        axe.check(party_page, f"respondent's own page ({size})")
+        party_page.context.close()
     # Without JavaScript: a move whose records are missing is refused with what it needs.
     page = signed_in_page(browser, live_server, pw.staff, viewport=PHONE, javascript=False)
     page.goto(f"{base}/cases/{waiting.pk}/")
