@@ -23,7 +23,11 @@ def edition_on(on: datetime.date) -> Any:
 
 
 def policies_of(unit: Any) -> QuerySet[Policy]:
-    return Policy.objects.filter(unit=unit).select_related("unit", "source_policy__unit")
+    return (
+        Policy.objects.filter(unit=unit)
+        .select_related("unit", "source_policy__unit")
+        .prefetch_related("versions")
+    )
 
 
 def units_with_policy_counts() -> QuerySet[Any]:
@@ -98,7 +102,9 @@ class Standing:
 def standing_on(policy: Policy, on: datetime.date) -> Standing:
     """Which version of ``policy`` was in force on ``on``: the last version in force from that
     day or before (versions come into force in number order)."""
-    versions = versions_of(policy)
+    # policy.versions.all(): the prefetched versions when the list was read with them
+    # (policies_of, all_policies, binding_on), so a page of policies is not a query each.
+    versions = sorted(policy.versions.all(), key=lambda v: v.number)
     current = None
     until = None
     for version in versions:
@@ -129,7 +135,10 @@ def binding_on(unit: Any, on: datetime.date) -> list[Binding]:
     rules = edition_on(on).policies
     national = Unit.objects.filter(kind="national")
     bindings = []
-    for policy in Policy.objects.filter(unit__in=national).select_related("unit"):
+    national_policies = (
+        Policy.objects.filter(unit__in=national).select_related("unit").prefetch_related("versions")
+    )
+    for policy in national_policies:
         rule = rules.binds(policy.kind, unit.kind)
         if rule is None:
             continue
@@ -209,7 +218,11 @@ def proposed_text_problem(proposal: PolicyProposal) -> str:
 
 
 def all_policies() -> QuerySet[Policy]:
-    return Policy.objects.select_related("unit", "source_policy").order_by("unit__path", "title")
+    return (
+        Policy.objects.select_related("unit", "source_policy")
+        .prefetch_related("versions")
+        .order_by("unit__path", "title")
+    )
 
 
 def version_numbered(policy: Policy, number: int) -> PolicyVersion | None:
