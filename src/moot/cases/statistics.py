@@ -18,7 +18,7 @@ import statistics as stats
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from moot.cases.models import Case, CaseEvent, EventKind, IntakeChannel, Outcome, Stage
@@ -189,20 +189,19 @@ def count_quarter(quarter: Quarter) -> TrueQuarter:
     breakdowns["respondent"] = {"member": with_member, "not_member": total - with_member}
     respondents = received.filter(respondent__isnull=False).values("respondent").distinct().count()
 
+    start, end = _aware(quarter.start), _aware(quarter.next().start)
+    # Decisions in the quarter (the log's index on time), less the cases decided before it
+    # (the index on case and time): each case counts once, in the quarter of its first decision.
+    earlier = CaseEvent.objects.filter(case=OuterRef("case"), kind__in=DECISION_KINDS, at__lt=start)
     firsts = (
-        CaseEvent.objects.filter(kind__in=DECISION_KINDS)
+        CaseEvent.objects.filter(kind__in=DECISION_KINDS, at__gte=start, at__lt=end)
+        .filter(~Exists(earlier))
         .order_by()
-        .values("case")
+        .values("case", "case__opened_at")
         .annotate(first=Min("at"))
-        .filter(first__gte=_aware(quarter.start), first__lt=_aware(quarter.next().start))
     )
-    opened = dict(Case.objects.filter(id__in=firsts.values("case")).values_list("id", "opened_at"))
     local = timezone.localdate
-    days = sorted(
-        (local(row["first"]) - local(opened[row["case"]])).days
-        for row in firsts
-        if row["case"] in opened
-    )
+    days = sorted((local(row["first"]) - local(row["case__opened_at"])).days for row in firsts)
     buckets: Counter[str] = Counter()
     for value in days:
         for label, low, high in DECISION_BUCKETS:
