@@ -130,6 +130,15 @@ def test_a_policy_motion_by_api_and_refusals(assembly: Any, national_definition:
     assert response.status_code == 201, response.content
     proposal = PolicyProposal.objects.get(pk=response.json()["proposal_id"])
     assert proposal.motion_id == response.json()["motion_id"]
+    read = client.get(f"/api/policies/proposals/{proposal.pk}").json()
+    assert (read["action"], read["extent"], read["text_if_carried"]) == (
+        "adopt",
+        "full",
+        DEFINITION,
+    )
+    assert {row["op"] for row in read["diff"]} == {"inserted"}
+    detail = client.get(f"/api/policies/{national_definition.policy_id}").json()
+    assert detail["proposals"] == []  # it adopts the national policy; it does not change it
     assert proposal.source_policy_id == national_definition.policy_id
     assert not Policy.objects.filter(unit=assembly.clp).exists()
     unknown = post(client, "/api/policies/motions", {**base, "action": "adopt", "colour": "red"})

@@ -26,10 +26,12 @@ from moot.policies import queries
 from moot.policies.access import (
     access_policy,
     access_policy_meeting,
+    access_proposal,
     access_unit_policies,
     access_version,
 )
 from moot.policies.actions import do_record_national_decision, table_policy_motion
+from moot.policies.diff import line_diff
 from moot.policies.errors import PolicyError
 from moot.policies.models import Policy, PolicyVersion
 from moot.text import ModelText, Text
@@ -88,9 +90,43 @@ class PolicyOut(Schema):
     standing: StandingOut
 
 
+class ProposalSummary(Schema):
+    id: int
+    motion_id: int
+    action: str
+
+
 class PolicyDetailOut(PolicyOut):
     text_in_force: str
     versions: list[VersionOut]
+    proposals: list[ProposalSummary]  # motions before a meeting to change it, as you may see
+
+
+class EditOut(Schema):
+    action: str
+    line_from: int
+    line_to: int | None
+    text: str
+
+
+class ProposalOut(Schema):
+    id: int
+    motion_id: int
+    motion_state: str
+    action: str
+    policy_id: int | None
+    base_version: int | None
+    kind: str
+    title: str
+    source: str
+    source_policy_id: int | None
+    extent: str
+    edits: list[EditOut]
+    text_if_carried: str | None  # None: the changes no longer apply to the version
+    diff: list[DiffLineOut]
+    result_version_id: int | None
+    refusal: str
+    refusal_clause: str
 
 
 class BindingOut(Schema):
@@ -214,8 +250,15 @@ def policy_detail(
     policy = access_policy(policy_id, _user(request))
     on = _on(as_at)
     standing = queries.standing_on(policy, on)
+    user = _user(request)
+    proposals = [
+        {"id": p.pk, "motion_id": p.motion_id, "action": p.action}
+        for p in queries.proposals_for(policy)
+        if user.has_perm("motions.view_motion", p.motion)
+    ]
     return {
         **_policy_out(policy, on),
+        "proposals": proposals,
         "text_in_force": standing.version.text
         if standing.in_force and standing.version is not None
         else "",
@@ -244,6 +287,39 @@ def version_detail(request: HttpRequest, version_id: int) -> dict[str, Any]:
         **_version_out(version, following.in_force_from if following else None),
         "policy_id": version.policy_id,
         "diff": [vars(row) for row in queries.version_diff(version)],
+    }
+
+
+@router.get(
+    "/proposals/{int:proposal_id}",
+    response={200: ProposalOut, **REFUSALS},
+    summary="What a motion proposes for the register, with the text if carried and its diff",
+)
+def proposal_detail(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    proposal = access_proposal(proposal_id, _user(request))
+    base = proposal.base_version
+    new_text = queries.proposed_text(proposal)
+    diff = (
+        line_diff(base.text if base is not None else "", new_text) if new_text is not None else []
+    )
+    return {
+        "id": proposal.pk,
+        "motion_id": proposal.motion_id,
+        "motion_state": proposal.motion.state,
+        "action": proposal.action,
+        "policy_id": proposal.policy_id,
+        "base_version": base.number if base is not None else None,
+        "kind": proposal.kind,
+        "title": proposal.title,
+        "source": proposal.source,
+        "source_policy_id": proposal.source_policy_id,
+        "extent": proposal.extent,
+        "edits": proposal.edits,
+        "text_if_carried": new_text,
+        "diff": [vars(row) for row in diff],
+        "result_version_id": proposal.result_version_id,
+        "refusal": proposal.refusal,
+        "refusal_clause": proposal.refusal_clause,
     }
 
 
