@@ -94,3 +94,59 @@ def overdue_cases(today: datetime.date, cases: QuerySet[Case] | None = None) -> 
             )
         )
     return overdue
+
+
+def trained_people(category: str, on: datetime.date) -> list[tuple[int, str]]:
+    """(id, name) of the active accounts with current training for ``category`` on ``on``."""
+    from moot.accounts.models import User
+    from moot.cases.actions.assignments import trained_users
+
+    users = User.objects.filter(pk__in=trained_users(category, on), is_active=True).order_by(
+        "last_name", "first_name", "pk"
+    )
+    return [(user.pk, user.get_full_name() or user.email) for user in users]
+
+
+def active_user(user_id: Any = None, *, email: str = "") -> Any:
+    """An active account by id or by e-mail address (None when there is none)."""
+    from moot.accounts.models import User
+
+    users = User.objects.filter(is_active=True)
+    if email:
+        return users.filter(email__iexact=email).first()
+    return users.filter(pk=user_id).first()
+
+
+def people_on_case(case: Case) -> list[Assignment]:
+    return list(
+        Assignment.objects.filter(case=case, ended_at__isnull=True)
+        .select_related("user", "member")
+        .order_by("role", "assigned_at")
+    )
+
+
+def assignment_on(case: Case, assignment_id: Any) -> Assignment | None:
+    return Assignment.objects.filter(case=case, pk=assignment_id).first()
+
+
+def sanctions_of(case: Case) -> list[Any]:
+    from moot.cases.models import Sanction
+
+    return list(Sanction.objects.filter(case=case).order_by("starts_on", "pk"))
+
+
+def education_on(case: Case, sanction_id: Any) -> Any:
+    from moot.cases.models import Sanction, SanctionKind
+
+    return Sanction.objects.filter(case=case, pk=sanction_id, kind=SanctionKind.EDUCATION).first()
+
+
+def training_register(limit: int = 500) -> list[Any]:
+    """Recorded training, by person, latest expiry first (the training page)."""
+    from moot.cases.models import Training
+
+    return list(
+        Training.objects.select_related("user").order_by(
+            "user__last_name", "user__first_name", "-expires_on"
+        )[:limit]
+    )

@@ -26,10 +26,7 @@ from moot.cases.actions._process import holds, rules_on
 from moot.cases.errors import CaseError
 from moot.cases.models import (
     FINAL_STAGES,
-    Assignment,
     AssignmentRole,
-    Sanction,
-    SanctionKind,
     Stage,
 )
 from moot.cases.roles import COMPLAINTS_STAFF
@@ -43,13 +40,7 @@ def _criteria(step: str) -> list[tuple[str, str]]:
 
 
 def _people(case: Any) -> list[tuple[int, str]]:
-    from moot.accounts.models import User
-
-    on = timezone.localdate()
-    users = User.objects.filter(
-        pk__in=assignments.trained_users(case.category, on), is_active=True
-    ).order_by("last_name", "first_name", "pk")
-    return [(user.pk, user.get_full_name() or user.email) for user in users]
+    return process_queries.trained_people(case.category, timezone.localdate())
 
 
 def _grounds_initial(case: Any) -> dict[str, str]:
@@ -103,14 +94,10 @@ def process_panel(request: HttpRequest, case: Any) -> dict[str, Any] | None:
     suspension = sanctions.current_suspension(case)
     panel |= {
         "moves": _moves(case) if open_case else [],
-        "assignments": list(
-            Assignment.objects.filter(case=case, ended_at__isnull=True)
-            .select_related("user", "member")
-            .order_by("role", "assigned_at")
-        ),
+        "assignments": process_queries.people_on_case(case),
         "end_form": pf.EndAssignmentForm(),
         "suspension": suspension,
-        "sanctions": list(Sanction.objects.filter(case=case).order_by("starts_on", "pk")),
+        "sanctions": process_queries.sanctions_of(case),
         "education_form": pf.EducationDoneForm(initial={"completed_on": timezone.localdate()}),
     }
     if case.respondent_id is None and case.stage in (Stage.RECEIVED, Stage.TRIAGE):
@@ -167,9 +154,7 @@ class Control:
 
 
 def _assign(case: Any, user: Any, data: dict[str, Any]) -> Any:
-    from moot.accounts.models import User
-
-    person = User.objects.filter(pk=data["user"], is_active=True).first()
+    person = process_queries.active_user(data["user"])
     if person is None:
         raise CaseError("Choose someone from the list.", field="user")
     try:
@@ -183,16 +168,14 @@ def _assign(case: Any, user: Any, data: dict[str, Any]) -> Any:
 
 
 def _end_assignment(case: Any, user: Any, data: dict[str, Any]) -> Any:
-    assignment = Assignment.objects.filter(case=case, pk=data["assignment"]).first()
+    assignment = process_queries.assignment_on(case, data["assignment"])
     if assignment is None:
         raise CaseError("No such assignment on this case.", field="assignment")
     return assignments.do_end_assignment(assignment, reason=data["reason"], acting_user=user)
 
 
 def _education_done(case: Any, user: Any, data: dict[str, Any]) -> Any:
-    sanction = Sanction.objects.filter(
-        case=case, pk=data["sanction"], kind=SanctionKind.EDUCATION
-    ).first()
+    sanction = process_queries.education_on(case, data["sanction"])
     if sanction is None:
         raise CaseError("No such education sanction on this case.", field="sanction")
     return sanctions.do_complete_education(
@@ -380,20 +363,20 @@ def party_action(request: HttpRequest, case_id: int, action: str) -> HttpRespons
         if action == "reply":
             if party != "respondent":
                 raise Http404("No such page.")
-            form = pf.ReplyForm(request.POST)
-            _valid(form)
+            reply = pf.ReplyForm(request.POST)
+            _valid(reply)
             stages.do_record_reply(
                 case,
-                reply=form.cleaned_data["reply"],
-                companion=form.cleaned_data["companion"],
+                reply=reply.cleaned_data["reply"],
+                companion=reply.cleaned_data["companion"],
                 acting_user=request.user,
             )
             messages.success(request, "Your reply is in the case.")
         else:
-            form = pf.PartyAppealForm(request.POST)
-            _valid(form)
+            appeal = pf.PartyAppealForm(request.POST)
+            _valid(appeal)
             review.do_lodge_appeal(
-                case, by=party, grounds=form.cleaned_data["grounds"], acting_user=request.user
+                case, by=party, grounds=appeal.cleaned_data["grounds"], acting_user=request.user
             )
             messages.success(request, "Your appeal is lodged; you will be told when it is heard.")
     except Refusal as exc:
@@ -431,9 +414,6 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def training(request: HttpRequest) -> HttpResponse:
     """The training register: who is trained in what until when, and recording training."""
-    from moot.accounts.models import User
-    from moot.cases.models import Training
-
     _staff_only(request)
     rules = rules_on()
     categories = [(c.slug, c.title) for c in rules.categories]
@@ -443,9 +423,7 @@ def training(request: HttpRequest) -> HttpResponse:
             if not form.is_valid():
                 field, errors = next(iter(form.errors.items()))
                 raise CaseError(f"{form.fields[field].label}: {errors[0]}", field=field)
-            person = User.objects.filter(
-                email__iexact=form.cleaned_data["email"], is_active=True
-            ).first()
+            person = process_queries.active_user(email=form.cleaned_data["email"])
             if person is None:
                 raise CaseError("No account has that e-mail address.", field="email")
             assignments.do_record_training(
@@ -468,9 +446,7 @@ def training(request: HttpRequest) -> HttpResponse:
             "category": titles.get(item.category, item.category),
             "current": item.completed_on <= today < item.expires_on,
         }
-        for item in Training.objects.select_related("user").order_by(
-            "user__last_name", "user__first_name", "-expires_on"
-        )[:500]
+        for item in process_queries.training_register()
     ]
     return render(
         request,
