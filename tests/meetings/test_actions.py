@@ -476,7 +476,15 @@ def test_minutes_drafted_from_the_records(meeting: Any, world: Any, make_members
     meeting = _run_meeting(meeting, world, make_members(6))
     minutes = do_draft_minutes(meeting, acting_user=world.users["secretary"])
     keys = [s["key"] for s in minutes.sections]
-    assert keys == ["opening", "attendance", "quorum", "agenda", "speakers", "close"]
+    assert keys == [
+        "opening",
+        "apologies",
+        "attendance",
+        "quorum",
+        "agenda",
+        "speakers",
+        "close",
+    ]
     by_key = {s["key"]: s for s in minutes.sections}
     assert by_key["attendance"]["paragraphs"][0].startswith("6 members checked in as eligible")
     assert "1 member was refused" in by_key["attendance"]["paragraphs"][0]

@@ -43,6 +43,7 @@ PAGES = [
     ("meetings:projector_fragment", VIEWERS),
     ("meetings:join", VIEWERS),
     ("meetings:minutes", VIEWERS),
+    ("meetings:apologies", VIEWERS),
     ("meetings:agenda", MANAGERS),
     ("meetings:chair", MANAGERS),
     ("meetings:check_in", MANAGERS),

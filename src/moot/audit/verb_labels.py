@@ -114,6 +114,9 @@ LABELS: dict[str, str] = {
     "meetings.approve_minutes": "Minutes approved",
     "meetings.change_meeting_chair": "Meeting chair changed",
     "meetings.record_outside_notice": "Notice given outside moot recorded",
+    "meetings.send_apology": "Apologies for absence sent",
+    "meetings.record_apology": "Apologies for absence recorded",
+    "meetings.withdraw_apology": "Apologies for absence withdrawn",
     # members
     "members.create_member": "Member added to the register",
     "members.update_member": "Member details changed",

@@ -360,3 +360,88 @@ def check_in(request: HttpRequest, meeting_id: int, payload: CheckInIn) -> Statu
 )
 def quorum(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     return _quorum_out(access_meeting(meeting_id, _user(request)))
+
+
+class ApologyIn(StrictIn):
+    member: str | None = Field(
+        None, description="Member number (an officer records a member's apologies); empty: yours"
+    )
+
+
+class ApologyOut(Schema):
+    member: str  # the member's number
+    name: str
+    sent_by: Literal["member", "officer"]
+    recorded_at: datetime.datetime
+
+
+def _apology_out(apology: Any) -> dict[str, Any]:
+    return {
+        "member": apology.member.number,
+        "name": f"{apology.member.first_name} {apology.member.last_name}",
+        "sent_by": apology.sent_by,
+        "recorded_at": apology.recorded_at,
+    }
+
+
+@router.get(
+    "/{meeting_id}/apologies",
+    response={200: list[ApologyOut], **REFUSALS},
+    summary="Apologies for absence recorded for the meeting",
+)
+def apologies(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
+    meeting = access_meeting(meeting_id, _user(request))
+    return [_apology_out(a) for a in queries.apologies_of(meeting)]
+
+
+def _apology_target(request: HttpRequest, meeting_id: int, number: str | None) -> tuple[Any, Any]:
+    """(meeting, member): a member named by an officer, or (meeting, None) for the caller's
+    own apologies."""
+    from moot.meetings.access import access_member_of_unit_by_number
+
+    user = _user(request)
+    own = member_of(user)
+    if number and (own is None or number.strip().upper() != own.number):
+        meeting = access_meeting(meeting_id, user, for_write=True)
+        return meeting, access_member_of_unit_by_number(number, meeting.unit, field="member")
+    meeting = access_meeting(meeting_id, user)
+    if own is None:
+        raise MeetingError("Only a member has apologies to send.", code="forbidden")
+    return meeting, None
+
+
+@router.post(
+    "/{meeting_id}/apologies",
+    response={201: ApologyOut, **REFUSALS},
+    summary="Send your apologies (before the meeting) or record a member's (officers)",
+    description="409 when already recorded or the member is checked in; a member sends their "
+    "own only before the meeting starts, an officer records any until it closes.",
+)
+def send_apology(request: HttpRequest, meeting_id: int, payload: ApologyIn) -> Status:
+    from moot.meetings.actions import do_record_apology, do_send_apology
+
+    user = _user(request)
+    meeting, member = _apology_target(request, meeting_id, payload.member)
+    if member is not None:
+        apology = do_record_apology(meeting, member, acting_user=user)
+    else:
+        apology = do_send_apology(meeting, member_of(user), acting_user=user)
+    return Status(201, _apology_out(apology))
+
+
+@router.delete(
+    "/{meeting_id}/apologies",
+    response={204: None, **REFUSALS},
+    summary="Withdraw your apologies (before the meeting) or a member's (officers)",
+)
+def withdraw_apology(request: HttpRequest, meeting_id: int, payload: ApologyIn) -> Status:
+    from moot.meetings.actions import do_withdraw_apology
+
+    user = _user(request)
+    meeting, member = _apology_target(request, meeting_id, payload.member)
+    if member is not None:
+        do_withdraw_apology(meeting, member, by_member=False, acting_user=user)
+    else:
+        by_member = not user.has_perm("meetings.manage_meeting", meeting)
+        do_withdraw_apology(meeting, member_of(user), by_member=by_member, acting_user=user)
+    return Status(204, None)

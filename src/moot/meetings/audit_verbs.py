@@ -26,6 +26,9 @@ class AuditVerb(StrEnum):
     APPROVE_MINUTES = "meetings.approve_minutes"
     CHANGE_MEETING_CHAIR = "meetings.change_meeting_chair"
     RECORD_OUTSIDE_NOTICE = "meetings.record_outside_notice"
+    SEND_APOLOGY = "meetings.send_apology"
+    RECORD_APOLOGY = "meetings.record_apology"
+    WITHDRAW_APOLOGY = "meetings.withdraw_apology"
 
 
 FORMER_VERBS: dict[AuditVerb, tuple[str, ...]] = {

@@ -163,10 +163,16 @@ class AgendaItemForm(_Form):
     kind = forms.ChoiceField(choices=ItemKind.choices, label="Kind of item")
     title = forms.CharField(max_length=200)
     body = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Details (optional)"
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Details (optional)",
+        help_text="For a report: its text, which the minutes give in full.",
     )
     speaker = forms.CharField(
-        max_length=200, required=False, help_text="For an invited speaker or training session."
+        max_length=200,
+        required=False,
+        help_text="For an invited speaker or training session: who speaks. For a report: who "
+        "presents it, e.g. 'The Treasurer'.",
     )
     speaker_organisation = forms.CharField(
         max_length=200, required=False, label="Speaker's organisation"

@@ -1,7 +1,8 @@
 """Drafting minutes from the records. Minutes record what was done, not what was said
-(RULES.md §13): the meeting, who chaired, notice, attendance figures, the quorum at the start,
-at each item and at the close, the agenda as taken, invited speakers, then the sections motions
-and elections register (rulings with reasons, votes and results), then the close. Every figure
+(RULES.md §13): the meeting, who chaired, notice, apologies, attendance figures, the quorum
+stated once at the opening with its changes, the agenda as taken, invited speakers, officers'
+reports with their text, then the sections motions and elections register (rulings with reasons,
+votes and results), then the close. Every figure
 names the record it comes from ("quorum check 12", "attendance register"), and each section
 links to those records."""
 
@@ -12,18 +13,18 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from moot.dates import clock, long_date
 from moot.meetings import hooks, queries
-from moot.meetings.models import SPEAKER_KINDS, Meeting, QuorumCheck
+from moot.meetings.models import SPEAKER_KINDS, ItemKind, Meeting, QuorumCheck
 
 
 def _time(moment: Any) -> str:
-    return date_format(timezone.localtime(moment), "H:i") if moment else ""
+    return clock(moment)
 
 
 def _date(moment: Any) -> str:
-    return date_format(timezone.localtime(moment), "l j F Y")
+    return long_date(moment)
 
 
 def _person(member: Any) -> str:
@@ -74,7 +75,7 @@ def opening_section(meeting: Meeting) -> dict[str, Any]:
     if meeting.notice_sent_on:
         days = (timezone.localdate(meeting.starts_at) - meeting.notice_sent_on).days
         paragraphs.append(
-            f"Notice was sent on {date_format(meeting.notice_sent_on, 'j F Y')}, {days} days "
+            f"Notice was sent on {long_date(meeting.notice_sent_on)}, {days} days "
             f"before the meeting (notice periods: {kind.notice_days_units} days to units, "
             f"{kind.notice_days_members} days to members; clause "
             f"{getattr(kind, 'notice_clause', kind.clause)})."
@@ -183,40 +184,133 @@ def attendance_section(meeting: Meeting) -> dict[str, Any]:
 
 def _occasion(check: QuorumCheck) -> str:
     if check.occasion == "start":
-        return "At the opening"
+        return "at the opening"
     if check.occasion == "close":
-        return "At the close"
+        return "at the close"
     if check.agenda_item is not None:
-        return f"When item {check.agenda_item.position} ({check.agenda_item.title}) was taken"
-    return "During the meeting"
+        return f"when item {check.agenda_item.position} ({check.agenda_item.title}) was taken"
+    return "during the meeting"
+
+
+def _figures(check: QuorumCheck) -> str:
+    return (
+        f"{check.present_eligible:,} eligible members present of a roll of "
+        f"{check.eligible_roll:,}; quorum {check.required:,}"
+    )
+
+
+def quorum_paragraphs(checks: list[QuorumCheck]) -> list[str]:
+    """The quorum stated once, at the first check (the opening), then only its changes: lost
+    or regained, with the time and the figures, each naming its check. A meeting that stayed
+    quorate gets one sentence more, from the last check."""
+    if not checks:
+        return ["No quorum was recorded."]
+    first = checks[0]
+    verdict = "the meeting was quorate" if first.quorate else "the meeting was NOT quorate"
+    occasion = _occasion(first)
+    opening = (
+        f"{occasion[:1].upper()}{occasion[1:]} ({_time(first.at)}): {_figures(first)} "
+        f"({first.text}; clause {first.clause}): {verdict}. [quorum check {first.pk}]"
+    )
+    paragraphs = [opening]
+    state = first.quorate
+    for check in checks[1:]:
+        if check.quorate == state:
+            continue
+        state = check.quorate
+        change = "The quorum was regained" if state else "The quorum was lost"
+        paragraphs.append(
+            f"{change} at {_time(check.at)}, {_occasion(check)}: {_figures(check)}. "
+            f"[quorum check {check.pk}]"
+        )
+    last = checks[-1]
+    if len(checks) > 1 and len(paragraphs) == 1:
+        paragraphs.append(
+            f"The meeting remained {'quorate' if state else 'inquorate'} throughout "
+            f"({_occasion(last)}, {_time(last.at)}: {last.present_eligible:,} present). "
+            f"[quorum check {last.pk}]"
+        )
+    elif len(paragraphs) > 1 and last.quorate == state and last.occasion == "close":
+        paragraphs.append(
+            f"At the close ({_time(last.at)}): {last.present_eligible:,} present; the meeting "
+            f"was {'quorate' if state else 'NOT quorate'}. [quorum check {last.pk}]"
+        )
+    return paragraphs
 
 
 def quorum_section(meeting: Meeting) -> dict[str, Any]:
     urls = _urls(meeting)
-    paragraphs = []
     checks = list(meeting.quorum_checks.select_related("agenda_item").order_by("at", "id"))
-    for check in checks:
-        verdict = "quorate" if check.quorate else "NOT quorate"
-        paragraphs.append(
-            f"{_occasion(check)} ({_time(check.at)}): {check.present_eligible:,} eligible "
-            f"members present of a roll of {check.eligible_roll:,}; quorum {check.required:,} "
-            f"({check.text}; clause {check.clause}): {verdict}. [quorum check {check.pk}]"
-        )
-    if not paragraphs:
-        paragraphs.append("No quorum was recorded.")
+    paragraphs = quorum_paragraphs(checks)
     roll_note = ""
     if meeting.eligible_roll_on:
         roll_note = (
-            f" The roll of eligible members was counted on "
-            f"{date_format(meeting.eligible_roll_on, 'j F Y')}."
+            f" The roll of eligible members was counted on {long_date(meeting.eligible_roll_on)}."
         )
     return _section(
         "quorum",
         "Quorum",
         paragraphs,
-        "From the quorum checks recorded at the opening, at each agenda item and at the close."
-        + roll_note,
+        "From the quorum checks recorded at the opening, at each agenda item and at the close; "
+        "stated at the opening and whenever it changed." + roll_note,
         [("Quorum checks", urls["register"] + "#quorum-checks")],
+    )
+
+
+def apologies_section(meeting: Meeting) -> dict[str, Any] | None:
+    """Apologies for absence: the members who sent them and did not attend."""
+    present = set(
+        meeting.attendances.filter(member__isnull=False).values_list("member_id", flat=True)
+    )
+    names = [
+        _person(apology.member)
+        for apology in queries.apologies_of(meeting)
+        if apology.member_id not in present
+    ]
+    if not names:
+        return _section(
+            "apologies",
+            "Apologies for absence",
+            ["No apologies for absence were recorded."],
+            "From the apologies recorded before and during the meeting.",
+            [("Apologies", reverse("meetings:apologies", args=[meeting.pk]))],
+        )
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return _section(
+        "apologies",
+        "Apologies for absence",
+        [f"Apologies for absence were received from {listed}."],
+        "From the apologies sent by members before the meeting and recorded by the secretary "
+        "or chair; members who came after all are not listed.",
+        [("Apologies", reverse("meetings:apologies", args=[meeting.pk]))],
+    )
+
+
+def reports_section(meeting: Meeting) -> dict[str, Any] | None:
+    """Officers' reports: each report item, who presented it and its text."""
+    items = [item for item in queries.agenda(meeting) if item.kind == ItemKind.REPORT]
+    if not items:
+        return None
+    paragraphs: list[str] = []
+    for item in items:
+        who = item.speaker or "The report"
+        if not item.started_at:
+            paragraphs.append(f"Item {item.position}. {item.title}: not reached.")
+            continue
+        lead = (
+            f"Item {item.position}. {item.title}: {who} presented the report"
+            if item.speaker
+            else f"Item {item.position}. {item.title}: the report was presented"
+        )
+        text = [p.strip() for p in item.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+        paragraphs.append(lead + ("; the report follows." if text else "."))
+        paragraphs.extend(" ".join(p.split()) for p in text)
+    return _section(
+        "reports",
+        "Reports",
+        paragraphs,
+        "From the report items of the agenda: who presented each and the text submitted.",
+        [("Agenda", _urls(meeting)["meeting"] + "#agenda")],
     )
 
 
@@ -302,11 +396,13 @@ def closing_section(meeting: Meeting) -> dict[str, Any]:
 
 OWN_SECTIONS: list[tuple[int, Callable[[Meeting], dict[str, Any] | None]]] = [
     (10, opening_section),
+    (15, apologies_section),
     (20, attendance_section),
     (30, quorum_section),
     (35, previous_minutes_section),
     (40, agenda_section),
     (45, speakers_section),
+    (50, reports_section),
     (90, closing_section),
 ]
 

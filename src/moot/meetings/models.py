@@ -192,6 +192,36 @@ class Attendance(models.Model):
         return self.capacity == Capacity.VOTER and not self.eligible
 
 
+class ApologyBy(models.TextChoices):
+    MEMBER = "member", "Sent by the member"
+    OFFICER = "officer", "Recorded by an officer"
+
+
+class Apology(models.Model):
+    """Apologies for absence: a member's apology for a meeting, sent by the member before it
+    starts or recorded by the secretary or chair before or during it; listed in the minutes
+    (RULES.md §13: the order of business starts with apologies)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="apologies")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    sent_by = models.CharField(max_length=10, choices=ApologyBy.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"], name="meetings_apology_once_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"apology for meeting {self.meeting_id}"
+
+
 class QuorumCheck(models.Model):
     """The quorum as it stood at a moment of the meeting (opening, each item, close): the
     figures the minutes quote, each traceable to this row."""

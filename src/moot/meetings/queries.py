@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from moot.meetings.models import (
     AgendaItem,
+    Apology,
     Attendance,
     Capacity,
     Meeting,
@@ -454,3 +455,18 @@ def minutes_awaiting_approval(meeting: Meeting) -> Minutes | None:
 
 def minutes_of(meeting: Meeting) -> Minutes | None:
     return Minutes.objects.filter(meeting=meeting).select_related("approved_at_meeting").first()
+
+
+def apologies_of(meeting: Meeting) -> list[Apology]:
+    """The apologies recorded for the meeting, by surname."""
+    return list(
+        Apology.objects.filter(meeting=meeting)
+        .select_related("member", "recorded_by")
+        .order_by("member__last_name", "member__first_name", "id")
+    )
+
+
+def apology_of(meeting: Meeting, member: Any) -> Apology | None:
+    if member is None:
+        return None
+    return Apology.objects.filter(meeting=meeting, member=member).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moot.meetings import officer_views, views
+from moot.meetings import apology_views, officer_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -42,6 +42,17 @@ urlpatterns = [
         "meetings/<int:meeting_id>/projector/fragment/",
         views.projector_fragment,
         name="projector_fragment",
+    ),
+    path("meetings/<int:meeting_id>/apologies/", apology_views.apologies, name="apologies"),
+    path(
+        "meetings/<int:meeting_id>/apologies/send/",
+        apology_views.send_apology,
+        name="send_apology",
+    ),
+    path(
+        "meetings/<int:meeting_id>/apologies/withdraw/",
+        apology_views.withdraw_apology,
+        name="withdraw_apology",
     ),
     path("meetings/<int:meeting_id>/minutes/", views.minutes_page, name="minutes"),
     path("meetings/<int:meeting_id>/minutes/draft/", views.draft_minutes, name="draft_minutes"),

@@ -16,6 +16,12 @@ from moot.meetings.actions.agenda import (
     do_move_agenda_item,
     do_remove_agenda_item,
 )
+from moot.meetings.actions.apologies import (
+    check_apology,
+    do_record_apology,
+    do_send_apology,
+    do_withdraw_apology,
+)
 from moot.meetings.actions.attendance import (
     already_checked_in_message,
     attendance_snapshot,
@@ -56,6 +62,7 @@ __all__ = [
     "already_checked_in_message",
     "attendance_snapshot",
     "check_agenda_item",
+    "check_apology",
     "check_meeting_details",
     "check_notice_period",
     "do_add_agenda_item",
@@ -72,12 +79,15 @@ __all__ = [
     "do_move_agenda_item",
     "do_next_item",
     "do_previous_item",
+    "do_record_apology",
     "do_record_outside_notice",
     "do_remove_agenda_item",
+    "do_send_apology",
     "do_send_notice",
     "do_set_current_item",
     "do_start_meeting",
     "do_update_meeting",
+    "do_withdraw_apology",
     "rulebook_chair",
     "snapshot",
 ]
