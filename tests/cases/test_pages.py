@@ -196,3 +196,28 @@ def test_the_triage_alert_shows_complaints_past_their_triage_days(world):
     assert (
         "not triaged within" not in signed_in(world.users["chair"]).get(reverse("dashboard")).text
     )
+
+
+def test_the_staff_list_filters_and_pages(world, monkeypatch):
+    from moot.cases import views
+    from moot.cases.models import Case
+
+    first, _ = public_complaint(world)
+    second, _ = public_complaint(world, category="other_racism")
+    Case.objects.filter(pk=first.pk).update(stage="triage")
+    staff = signed_in(world.users["complaints_staff"])
+    by_stage = staff.get(reverse("cases:list"), {"stage": "triage"}).text
+    assert first.reference in by_stage
+    assert second.reference not in by_stage
+    by_category = staff.get(reverse("cases:list"), {"category": "other_racism"}).text
+    assert second.reference in by_category
+    assert first.reference not in by_category
+    mine = staff.get(reverse("cases:list"), {"mine": "on"}).text
+    assert "No cases match." in mine
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    page_one = staff.get(reverse("cases:list"), {"stage": ""}).text
+    assert "page=2" in page_one
+    assert page_one.count("page=") == 1
+    page_two = staff.get(reverse("cases:list"), {"page": "2"}).text
+    assert first.reference in page_two
+    assert second.reference not in page_two

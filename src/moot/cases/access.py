@@ -39,9 +39,12 @@ WHY = {
 
 
 def _fetch(case_id: Any) -> Case | None:
+    pk = parse_id(case_id)
+    if pk is None:
+        return None
     return (
         Case.objects.select_related("unit", "respondent", "complainant_member")
-        .filter(pk=parse_id(case_id))
+        .filter(pk=pk)
         .first()
     )
 
@@ -96,7 +99,12 @@ def access_case_for_staff(case_id: Any, user: Any, *, what: str = "page") -> Cas
 def access_evidence(case_id: Any, evidence_id: Any, user: Any) -> tuple[Case, Evidence]:
     """A file of the case for its text roles (never the auditor), its download logged."""
     case = access_case(case_id, user, log=False)
-    evidence = Evidence.objects.filter(case=case, pk=parse_id(evidence_id)).first()
+    evidence_pk = parse_id(evidence_id)
+    evidence = (
+        Evidence.objects.filter(case=case, pk=evidence_pk).first()
+        if evidence_pk is not None
+        else None
+    )
     if evidence is None:
         raise Http404(NO_SUCH_EVIDENCE)
     authorise(

@@ -4,7 +4,7 @@ register: whether someone is a member is never confirmed to the public."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -63,7 +63,7 @@ class _ComplaintFields(TextGuardMixin, forms.Form):
         required=False,
         help_text="Who else saw or heard it, and how to reach them if you know.",
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a field's name, not BaseForm.files
         label="Evidence files (optional)",
         help_text="Screenshots, letters, documents: PDF, PNG, JPEG, plain text or Word (.docx).",
     )
@@ -71,7 +71,7 @@ class _ComplaintFields(TextGuardMixin, forms.Form):
     def __init__(self, *args: Any, rules: Any, **kwargs: Any) -> None:
         super().__init__(*args, label_suffix="", **kwargs)
         self.rules = rules
-        self.fields["category"].choices = _category_choices(rules)
+        cast(forms.ChoiceField, self.fields["category"]).choices = _category_choices(rules)
         megabytes = rules.evidence_max_bytes // 1048576
         self.fields[
             "files"
@@ -85,7 +85,7 @@ class PublicComplaintForm(_ComplaintFields):
         help_text="Their name, and anything that helps identify them: their branch or role, a "
         "social media account. Write 'unknown' if you do not know who they are.",
     )
-    unit = forms.ModelChoiceField(
+    unit: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label="Where did it happen? (optional)",
@@ -115,7 +115,7 @@ class PublicComplaintForm(_ComplaintFields):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        cast(forms.ModelChoiceField[Any], self.fields["unit"]).queryset = units
 
     def complaint(self) -> Complaint:
         data = self.cleaned_data
@@ -225,10 +225,11 @@ class AnswerForm(TextGuardMixin, forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    files = MultipleFileField(label="Add evidence files")
+    files = MultipleFileField(label="Add evidence files")  # type: ignore[assignment]  # a field
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class NoteForm(TextGuardMixin, forms.Form):
@@ -266,7 +267,8 @@ class CaseFilterForm(forms.Form):
     mine = forms.BooleanField(required=False, label="Assigned to me")
 
     def __init__(self, *args: Any, rules: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["category"].choices = [("", "Any category")] + [
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", "Any category")] + [
             (c.slug, c.title) for c in rules.categories
         ]

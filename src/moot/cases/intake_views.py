@@ -175,8 +175,7 @@ def _party_post(request: HttpRequest, case: Any, party: str, what: str, user: An
             rules = rules_on()
             if _too_large(request, rules):
                 raise CaseError("The files are too large.", code=RefusalCode.TOO_LARGE)
-            form = EvidenceForm(request.POST, request.FILES)
-            uploads = form.fields["files"].clean(request.FILES.getlist("files"))
+            uploads = EvidenceForm().fields["files"].clean(request.FILES.getlist("files"))
             count = do_add_evidence(case, uploads, by_party=party, acting_user=user)
             messages.success(request, f"{count} file(s) added to the case file.")
     except Refusal as exc:

@@ -77,7 +77,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "rows": [(case, titles.get(case.category, case.category)) for case in rows[:PAGE_SIZE]],
             "page": page,
             "more": len(rows) > PAGE_SIZE,
-            "query": request.GET.urlencode(),
+            "query": _without_page(request),
             "can_record": _is_complaints_staff(request.user),
         },
     )
@@ -107,6 +107,12 @@ def record_complaint(request: HttpRequest) -> HttpResponse:
             )
     status = 400 if request.method == "POST" else 200
     return render(request, "cases/record.html", {"form": form}, status=status)
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _is_complaints_staff(user: Any) -> bool:
