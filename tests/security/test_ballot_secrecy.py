@@ -277,3 +277,44 @@ def test_on_postgresql_xmin_and_ctid_pair_voters_with_ciphertext_until_the_close
     pairs = list(zip(voters_in_ctid_order, in_ctid_order, strict=True))
     assert _recovered(pairs, truth) < 9  # see the SQLite test: chance, not order
     assert in_ctid_order != list(truth.values())
+
+
+def test_a_one_voter_secret_ballot_tells_nobody_how_they_voted() -> None:
+    """docs/security.md §2, "A small electorate": everyone who knows who voted (the room, the
+    officers, an auditor) would read the one voter's choice in the figures. Below the
+    rulebook's minimum the result gives totals only, in every place a result is shown."""
+    from django.test import Client
+    from django.urls import reverse
+
+    voters = _voters()
+    poll = _election(voters)
+    ids = list(poll.options.order_by("order").values_list("pk", flat=True))
+    ranking = [ids[1], ids[0], ids[3], ids[2]]  # Ben first: not the first option
+    do_cast_ballot(poll, voters[0], ranking, acting_user=voters[0].user)
+    poll = do_close_poll(poll, acting_user=poll.returning_officer)
+    first = poll.options.get(pk=ranking[0]).label
+    others = [o.label for o in poll.options.exclude(pk=ranking[0])]
+    assert poll.result["withheld"]["minimum"] == 5
+    readers = [voters[1].user, voters[0].user, poll.returning_officer]
+    for user in readers:
+        client = Client()
+        client.force_login(user)
+        for name in ("polls:detail", "polls:projector", "polls:projector_fragment"):
+            page = client.get(reverse(name, args=[poll.pk])).content.decode()
+            assert "only totals are shown to protect the secrecy of the ballot" in page
+            # No figure per candidate: the round table and the count report are not there, and
+            # no candidate other than the winner's name is printed beside a number.
+            assert "Votes in each round" not in page
+            assert "Full count report" not in page
+            for label in others:
+                assert f">{label}</th>" not in page
+        body = client.get(f"/api/polls/{poll.pk}/result").json()
+        assert set(body) >= {"ballots", "elected", "withheld"}
+        assert not {"count", "table"} & set(body)
+        assert client.get(reverse("polls:chart", args=[poll.pk])).status_code == 404
+        for fmt in ("blt", "csv"):
+            download = client.get(reverse("polls:download", args=[poll.pk]) + f"?format={fmt}")
+            assert download.status_code == 404
+            assert first.encode() not in download.content
+    # The outcome is the decision and is declared (the residual risk docs/security.md states).
+    assert body["elected"] == [first]
