@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from moot.audit.models import AuditEvent
+from moot.dates import long_date
 from moot.errors import Refusal, RefusalCode
 from moot.motions.models import Motion, MotionState
 from moot.policies import queries
@@ -56,6 +57,12 @@ def test_carrying_a_motion_adopts_the_national_definition_in_full(
     outcome = AuditEvent.objects.get(verb="motions.record_motion_outcome")
     assert outcome.after["policy_version"] == version.pk
     assert AuditEvent.objects.filter(verb="policies.apply_carried_motion").count() == 1
+    from moot.motions.hooks import motion_paragraph
+
+    assert (
+        f"“Definition of hostility” version 1 (adopted in full) is in force from "
+        f"{long_date(version.in_force_from)}." in motion_paragraph(motion)
+    )
 
 
 def test_a_lost_motion_makes_no_version(

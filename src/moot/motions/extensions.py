@@ -5,6 +5,8 @@ register here in their ``AppConfig.ready()``.
   recorded as carried, inside the outcome's transaction, after the motion's own effects (the
   affiliation). What it returns joins the outcome's audit event. It records its own refusals
   (the motion stays carried) and raises only on a bug.
+* ``register_minutes_sentences(fn)``: ``fn(motion) -> list[str]`` adds sentences to the motion's
+  paragraph of the minutes, after its vote ("“Code of conduct” version 2 is in force from …").
 * ``register_motion_notes(fn)``: ``fn(motion) -> list[(text, url)]`` adds lines shown on the
   motion's page and in its API detail ("Proposes to amend the policy …"; url may be "").
 """
@@ -19,6 +21,7 @@ NotesFn = Callable[[Any], "list[tuple[str, str]]"]
 
 _ON_CARRIED: list[OnCarriedFn] = []
 _NOTES: list[NotesFn] = []
+_MINUTES: list[Callable[[Any], list[str]]] = []
 
 
 def register_on_carried(fn: OnCarriedFn) -> None:
@@ -31,6 +34,20 @@ def register_motion_notes(fn: NotesFn) -> None:
     """Add a provider of notes for a motion's page. Registering twice is a no-op."""
     if fn not in _NOTES:
         _NOTES.append(fn)
+
+
+def register_minutes_sentences(fn: Callable[[Any], list[str]]) -> None:
+    """Add a provider of minutes sentences about a motion. Registering twice is a no-op."""
+    if fn not in _MINUTES:
+        _MINUTES.append(fn)
+
+
+def minutes_sentences(motion: Any) -> list[str]:
+    """The registered sentences for ``motion``'s paragraph of the minutes."""
+    sentences: list[str] = []
+    for fn in _MINUTES:
+        sentences.extend(fn(motion) or [])
+    return sentences
 
 
 def on_carried(motion: Any, acting_user: Any) -> dict[str, Any]:

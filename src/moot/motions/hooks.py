@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from moot.dates import long_date
 from moot.motions.confidential import is_withheld, withheld
+from moot.motions.extensions import minutes_sentences
 from moot.motions.models import AmendmentState, Motion, MotionState
 
 
@@ -96,6 +97,7 @@ def motion_paragraph(motion: Motion) -> str:
         )
     elif motion.affiliation_refusal:
         parts.append(motion.affiliation_refusal)
+    parts.extend(minutes_sentences(motion))  # e.g. the policy version a carried motion made
     if motion.forwarded_to_id:
         parts.append(f"It was forwarded to {motion.forwarded_to.name}.")
     return " ".join(parts)

@@ -70,3 +70,24 @@ def _edit_text(edit: dict[str, Any]) -> str:
     if edit["action"] == "delete":
         return f"delete {lines}"
     return f"replace {lines} with “{edit['text']}”"
+
+
+def minutes_sentences(motion: Any) -> list[str]:
+    """What the motion did to the register, for its paragraph of the minutes."""
+    from moot.dates import long_date
+    from moot.motions.confidential import is_withheld
+
+    proposal = queries.proposal_of(motion)
+    if proposal is None or is_withheld(motion):
+        return []
+    version = proposal.result_version
+    if version is not None:
+        if version.action == "rescind":
+            return [f"“{proposal.title}” is rescinded from {long_date(version.in_force_from)}."]
+        return [
+            f"“{proposal.title}” version {version.number} "
+            f"({version.get_action_display()}"
+            + (f" {version.get_extent_display()}" if version.extent else "")
+            + f") is in force from {long_date(version.in_force_from)}."
+        ]
+    return [proposal.refusal] if proposal.refusal else []
