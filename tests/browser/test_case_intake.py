@@ -100,6 +100,32 @@ def test_a_public_complaint_followed_with_its_code_and_handled_by_staff(
         assert not staff.console_errors, staff.console_errors
         staff.context.close()
 
+    # The staff's form for a complaint received by e-mail or letter.
+    staff = signed_in_page(browser, live_server, world.users["complaints_staff"], viewport=PHONE)
+    staff.goto(f"{live_server.url}/cases/record/")
+    fits(staff, PHONE, "record a complaint")
+    axe.check(staff, "record a complaint (staff)")
+    staff.context.close()
+
+    # A member: their form, their complaints, their own case page.
+    member = signed_in_page(browser, live_server, world.users["member"], viewport=PHONE)
+    member.goto(f"{live_server.url}/cases/complain/")
+    axe.check(member, "member's complaint form")
+    member.get_by_label("Their membership number, if you know it").fill(
+        world.members["target"].number
+    )
+    member.get_by_label("What is the complaint about?").select_option("bullying")
+    member.get_by_label("No: I saw or heard about it (a third-party complaint)").check()
+    member.get_by_label("What happened").fill("Rude to a new member at the stall.")
+    member.get_by_role("button", name="Send the complaint").click()
+    member.get_by_role("heading", name=re.compile("Your complaint C-")).wait_for()
+    fits(member, PHONE, "member's case page")
+    axe.check(member, "member's own case page")
+    member.goto(f"{live_server.url}/cases/mine/")
+    axe.check(member, "member's complaints")
+    assert not member.console_errors, member.console_errors
+    member.context.close()
+
     # The auditor: metadata only, and the page says so.
     auditor = signed_in_page(browser, live_server, world.users["auditor"], viewport=DESKTOP)
     auditor.goto(f"{live_server.url}/cases/")
