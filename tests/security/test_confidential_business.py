@@ -51,6 +51,10 @@ SKIP = re.compile(r"/(accounts/logout|static|media|admin)/|\.(pdf|svg|png|ico)$"
 
 @pytest.fixture
 def business(world: World) -> dict[str, Any]:
+    return make_business(world)
+
+
+def make_business(world: World) -> dict[str, Any]:
     """Riverside's meeting (in progress, the world's chair and secretary) with an ordinary
     motion and the confidential one on the agenda, the confidential one ruled not competent."""
     from moot.meetings.actions import do_add_agenda_item

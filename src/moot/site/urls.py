@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("moot.members.urls")),
     path("", include("moot.units.urls")),
     path("", include("moot.site.rulebook_views")),
+    path("", include("moot.site.account_views")),
     path("", include("moot.meetings.urls")),
     path("", include("moot.motions.urls")),
     path("", include("moot.polls.urls")),
