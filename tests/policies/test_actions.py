@@ -245,3 +245,10 @@ def test_a_version_is_never_changed(national_definition: Any) -> None:
         national_definition.save()
     national_definition.refresh_from_db()
     assert national_definition.text == DEFINITION
+
+
+def test_in_full_or_in_part_needs_the_document_adopted(assembly: Any, propose: Any) -> None:
+    with pytest.raises(Refusal) as caught:
+        propose(action="adopt", title="Ours", kind="definition", extent="part", text="Words.")
+    assert caught.value.field == "source"
+    assert not PolicyProposal.objects.exists()

@@ -288,6 +288,12 @@ def _check_adopt(  # noqa: PLR0917 -- the fields of one adoption, passed on from
             field="extent",
         )
     if source_policy is None and not source:
+        if extent:
+            raise PolicyError(
+                f"Name the document adopted {Extent(extent).label} (the national policy or the "
+                "outside document), or leave “adopted” empty for the unit's own text.",
+                field="source",
+            )
         extent = Extent.OWN
     text = check_text(text, field="text", single_line=False, max_length=200_000)
     if not text.strip():
