@@ -14,6 +14,7 @@ from django.utils import timezone
 from factories import MemberFactory, StaffAssignmentFactory, UnitFactory, UserFactory
 from moot.cases.actions import assignments, review, sanctions, stages
 from moot.cases.actions._process import log_event
+from moot.cases.actions.casefile import do_answer_question
 from moot.cases.crypto import seal_text
 from moot.cases.models import (
     AssignmentRole,
@@ -120,6 +121,12 @@ class ProcessWorld:
                 stages.do_record_reply(case, reply="I deny it.", acting_user=staff)
                 stages.do_move_case(case, to=Stage.INVESTIGATION, acting_user=staff)
             elif step == Stage.REPORT:
+                do_answer_question(
+                    case,
+                    party="complainant",
+                    answer="The messages came on 3 and 5 May; screenshots attached to my form.",
+                    acting_user=self.complainant.user,
+                )
                 stages.do_record_report(
                     case, report="What the investigation found.", acting_user=self.investigator
                 )

@@ -61,6 +61,14 @@ def test_investigation_needs_the_triage_grounds_the_investigator_and_the_notice(
         stages.do_send_notice_to_respondent(case, allegation="a", basis="b", acting_user=pw.staff)
 
 
+def test_a_report_needs_evidence_beyond_the_respondents_reply(pw):
+    case = pw.walk_to(pw.open_case(), Stage.INVESTIGATION)
+    stages.do_record_report(case, report="Nothing was gathered.", acting_user=pw.investigator)
+    with pytest.raises(CaseError, match="the evidence gathered") as refused:
+        stages.do_move_case(case, to=Stage.REPORT, acting_user=pw.staff)
+    assert "the investigation report" not in refused.value.message
+
+
 def test_triage_is_the_case_handlers_and_needs_published_grounds(pw):
     case = pw.walk_to(pw.open_case(), Stage.TRIAGE)
     with pytest.raises(CaseError, match="Only the case's case handler"):

@@ -122,13 +122,11 @@ def records_of(case: Case, to: str, today: datetime.date | None = None) -> set[s
         reply_by = datetime.date.fromisoformat(notice.data["reply_by"])
         if _after(_latest(case, EventKind.REPLY_RECEIVED), notice) or today > reply_by:
             have.add("reply")
+    # Evidence: a file, or a statement a party or witness gave (the respondent's reply is its
+    # own record and does not count twice).
     if (
         Evidence.objects.filter(case=case).exists()
-        or (
-            CaseEvent.objects.filter(
-                case=case, kind__in=[EventKind.ANSWER, EventKind.REPLY_RECEIVED]
-            )
-        ).exists()
+        or CaseEvent.objects.filter(case=case, kind=EventKind.ANSWER).exists()
     ):
         have.add("evidence")
     if _latest(case, EventKind.REPORT) is not None:
