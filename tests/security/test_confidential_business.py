@@ -304,5 +304,21 @@ def test_an_overturned_ruling_makes_the_motion_ordinary_business(
             business["meeting"], MemberFactory(constituency=world.riverside), acting_user=None
         )
     ruling = do_challenge_ruling(business["ruling"], acting_user=world.users["chair"])
-    assert not _leaks(ruling.challenge_poll.question)
-    assert not _leaks(ruling.challenge_poll.title)
+    poll = ruling.challenge_poll
+    assert not _leaks(poll.question)
+    assert not _leaks(poll.title)
+    member = _client(world, "member")
+    for url in (f"/polls/{poll.pk}/", f"/api/polls/{poll.pk}", f"/polls/{poll.pk}/projector/"):
+        response = member.get(url)
+        assert response.status_code == 200, url
+        assert not _leaks(_body(response)), url
+    # Overturned by two-thirds of those present, it is admitted: ordinary business again.
+    from moot.motions.actions import do_close_challenge
+    from moot.polls.actions import do_enter_teller_counts
+
+    do_enter_teller_counts(poll, {"yes": 6, "no": 0}, acting_user=world.users["chair"])
+    do_close_challenge(ruling, acting_user=world.users["chair"])
+    motion = business["motion"]
+    motion.refresh_from_db()
+    assert (motion.state, motion.withheld_as) == ("admitted", "")
+    assert SUBJECT in member.get(f"/motions/{motion.pk}/").content.decode()

@@ -15,6 +15,7 @@ from django.urls import reverse
 from moot.motions.actions.amendments import record_amendment_outcome
 from moot.motions.actions.rulings import record_challenge_outcome
 from moot.motions.actions.vote import do_record_motion_outcome
+from moot.motions.confidential import withhold
 from moot.motions.models import (
     Amendment,
     AmendmentState,
@@ -56,7 +57,7 @@ def poll_subjects(poll: Any, user: Any) -> list[tuple[str, str]]:
             )
         )
     for ruling in Ruling.objects.filter(challenge_poll=poll).select_related("motion"):
-        motion = ruling.motion
+        motion = withhold(ruling.motion)  # a confidential motion: its public sentence
         if not user.has_perm("motions.view_motion", motion):
             continue
         links.append(
