@@ -120,7 +120,7 @@ def do_rotate_key(*, acting_user: Any) -> tuple[str, int]:
     count = 0
     with transaction.atomic(durable=True):
         for model, columns in encrypted_columns():
-            for row in model.objects.select_for_update().iterator(chunk_size=500):
+            for row in model.objects.select_for_update(of=("self",)).iterator(chunk_size=500):
                 changed = []
                 for column in columns:
                     text = crypto.open_text(row, column)
