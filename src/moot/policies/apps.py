@@ -22,4 +22,4 @@ class PoliciesConfig(AppConfig):
         register_motion_notes(motion_notes)
         register_minutes_sentences(minutes_sentences)
         if not any(entry[0] == "policies:index" for entry in NAV):
-            NAV.append(("policies:index", "Policies", None))
+            NAV.append(("policies:index", "Policies", "policies.view_policies"))
