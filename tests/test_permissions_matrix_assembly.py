@@ -457,6 +457,22 @@ MEETING_PAGES = [
         MANAGERS,
         lambda a: {"move": "close"},
     ),
+    get("meetings:end", url("meetings:end", meeting), MANAGERS),
+    post(
+        "meetings:end (adjourn; refused while a vote is open)",
+        url("meetings:end", meeting),
+        MANAGERS,
+        lambda a: {"choice": "adjourn", "reason": "The hall closes."},
+    ),
+    post("meetings:resume", url("meetings:resume", meeting), MANAGERS),
+    get("meetings:hand_over", url("meetings:hand_over", meeting), MANAGERS),
+    post(
+        "meetings:hand_over (to the member; the action then asks for a current item)",
+        url("meetings:hand_over", meeting),
+        MANAGERS,
+        lambda a: {"member": a.world.members["member"].number},
+    ),
+    post("meetings:hand_back", url("meetings:hand_back", meeting), MANAGERS),
     get("meetings:check_in", url("meetings:check_in", meeting), MANAGERS),
     get("meetings:qr", url("meetings:qr", meeting), MANAGERS),
     post(

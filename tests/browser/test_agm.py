@@ -440,6 +440,8 @@ def test_the_agm_from_check_in_to_minutes(
     expect(chair.locator("body")).to_contain_text("Election of officers")
     axe.check(chair, "projector")
     chair.goto(f"{base}/meetings/{meeting.pk}/chair/")
+    chair.get_by_role("link", name="Adjourn or close the meeting").click()
+    axe.check(chair, "end the meeting: unfinished business, adjourn or close")
     chair.get_by_role("button", name="Close the meeting").click()
     expect(chair.locator(".messages")).to_contain_text("The meeting is closed")
     chair.goto(f"{base}/meetings/{meeting.pk}/minutes/")
@@ -527,6 +529,7 @@ def test_the_demo_agm_from_the_code_to_the_minutes(
     axe.check(chair, "demo: chair's election declared")
 
     chair.goto(f"{base}/meetings/{meeting.pk}/chair/")
+    chair.get_by_role("link", name="Adjourn or close the meeting").click()
     chair.get_by_role("button", name="Close the meeting").click()
     chair.goto(f"{base}/meetings/{meeting.pk}/minutes/")
     chair.get_by_role("button", name="Draft the minutes from the records").click()

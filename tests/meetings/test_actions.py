@@ -465,8 +465,8 @@ def _run_meeting(meeting: Any, world: Any, members: list[Any]) -> Any:
     do_check_in(meeting, world.target, acting_user=None)
     do_check_in_guest(meeting, name="Dana Okoye", acting_user=None)
     do_start_meeting(meeting, acting_user=None)
-    do_next_item(meeting, acting_user=None)
-    do_next_item(meeting, acting_user=None)
+    meeting = do_next_item(meeting, acting_user=None)
+    meeting = do_next_item(meeting, acting_user=None)  # the training: every item is taken
     return do_close_meeting(meeting, acting_user=None)
 
 

@@ -100,6 +100,7 @@ def test_meeting_walk(live_server: Any, chromium: Any) -> None:
 
     # Close, then the secretary drafts the minutes.
     chair.goto(f"{base}/meetings/{meeting.pk}/chair/")
+    chair.get_by_role("link", name="Adjourn or close the meeting").click()
     chair.get_by_role("button", name="Close the meeting").click()
     secretary = signed_in_page(chromium, live_server, world.users["secretary"], viewport=DESKTOP)
     secretary.goto(f"{base}/meetings/{meeting.pk}/minutes/")

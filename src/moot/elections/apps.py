@@ -27,3 +27,8 @@ class ElectionsConfig(AppConfig):
         from moot.polls.hooks import register_subject
 
         register_subject(poll_subjects)  # the poll's page links to its election
+        from moot.elections.chair_console import chair_stands, unfinished_elections
+
+        # The chair's console: elections not finished, and a chair standing in one hands over.
+        hooks.register_unfinished_business(unfinished_elections)
+        hooks.register_chair_conflicts(chair_stands)

@@ -20,6 +20,10 @@ class MeetingsConfig(AppConfig):
         if meetings_panel not in PANELS:
             PANELS.append(meetings_panel)
         hooks.register_item_links(minutes_item_links)
+        from moot.meetings.console import minutes_section as chair_minutes
+
+        # Adjournments, hand-overs of the chair, unfinished business (the chair's console).
+        hooks.register_minutes_section("chair", 85, chair_minutes)
 
         for signal in (post_save, post_delete):
             signal.connect(

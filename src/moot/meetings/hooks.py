@@ -9,6 +9,14 @@ meetings, and register here in their ``AppConfig.ready()``).
   meeting's projector loads with htmx for the current item (e.g. a poll's live turnout).
 * ``register_before_close(fn)``: ``fn(meeting) -> list[str]`` says what must be done before the
   meeting can close ("Close the vote on … first"); any message refuses the close.
+* ``register_unfinished_business(fn)``: ``fn(meeting) -> list[str]`` names business the meeting
+  has not finished (an election never opened or not declared, a motion not taken, an amendment
+  pending); the chair's console lists it before the meeting is adjourned or closed, and the
+  minutes record it as not taken or carried over.
+* ``register_chair_conflicts(fn)``: ``fn(meeting, member, *, current_only) -> {item id:
+  [reason]}`` says why ``member`` should not chair an item ("… is a candidate in the election
+  for Chair"): the item now before the meeting (``current_only``; the console then prompts the
+  chair to hand over) or any item of the meeting (the minutes note a chair who never did).
 """
 
 from __future__ import annotations
@@ -42,6 +50,8 @@ _MINUTES_SECTIONS: dict[str, tuple[int, MinutesFn]] = {}
 _ITEM_LINKS: list[ItemLinksFn] = []
 _PROJECTOR_FRAGMENTS: list[Callable[[Any, Any], list[str]]] = []
 _BEFORE_CLOSE: list[Callable[[Any], list[str]]] = []
+_UNFINISHED: list[Callable[[Any], list[str]]] = []
+_CHAIR_CONFLICTS: list[Callable[..., dict[int, list[str]]]] = []
 
 
 def register_minutes_section(key: str, order: int, fn: MinutesFn) -> None:
@@ -102,3 +112,42 @@ def projector_fragments(item: Any, user: Any) -> list[str]:
     for fn in _PROJECTOR_FRAGMENTS:
         urls.extend(url for url in fn(item, user) or [] if url not in urls)
     return urls
+
+
+def register_unfinished_business(fn: Callable[[Any], list[str]]) -> None:
+    """Add a provider of the meeting's unfinished business. Registering twice is a no-op."""
+    if fn not in _UNFINISHED:
+        _UNFINISHED.append(fn)
+
+
+def unfinished_business(meeting: Any) -> list[str]:
+    """What every registered provider says ``meeting`` has not finished, in order."""
+    found: list[str] = []
+    for fn in _UNFINISHED:
+        found.extend(line for line in fn(meeting) or [] if line not in found)
+    return found
+
+
+def register_chair_conflicts(fn: Callable[..., dict[int, list[str]]]) -> None:
+    """Add a check of whether a member should chair an item. Registering twice is a no-op."""
+    if fn not in _CHAIR_CONFLICTS:
+        _CHAIR_CONFLICTS.append(fn)
+
+
+def chair_conflicts_by_item(
+    meeting: Any, member: Any, *, current_only: bool = False
+) -> dict[int, list[str]]:
+    """Why ``member`` should not chair each item of ``meeting`` (only items with a reason)."""
+    found: dict[int, list[str]] = {}
+    if member is None:
+        return found
+    for fn in _CHAIR_CONFLICTS:
+        for item_id, reasons in (fn(meeting, member, current_only=current_only) or {}).items():
+            found.setdefault(item_id, []).extend(reasons)
+    return found
+
+
+def chair_conflicts(meeting: Any, member: Any) -> list[str]:
+    """Why ``member`` should not chair the business now before ``meeting`` (empty: no reason)."""
+    by_item = chair_conflicts_by_item(meeting, member, current_only=True)
+    return [reason for reasons in by_item.values() for reason in reasons]

@@ -26,6 +26,7 @@ def new_check_in_code() -> str:
 class MeetingState(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     OPEN = "open", "In progress"
+    ADJOURNED = "adjourned", "Adjourned"  # may be resumed, then closed
     CLOSED = "closed", "Closed"
 
 
@@ -124,6 +125,10 @@ class Meeting(models.Model):
     def is_closed(self) -> bool:
         return self.state == MeetingState.CLOSED
 
+    @property
+    def is_adjourned(self) -> bool:
+        return self.state == MeetingState.ADJOURNED
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
@@ -220,6 +225,47 @@ class Apology(models.Model):
 
     def __str__(self) -> str:
         return f"apology for meeting {self.meeting_id}"
+
+
+class ChairRecordKind(models.TextChoices):
+    ADJOURNED = "adjourned", "Adjourned"
+    RESUMED = "resumed", "Resumed"
+    HANDED_OVER = "handed_over", "Chair handed over"
+    HANDED_BACK = "handed_back", "Chair handed back"
+    NOT_TAKEN = "not_taken", "Not taken"
+    CARRIED_OVER = "carried_over", "Carried over"
+
+
+class ChairRecord(models.Model):
+    """What the chair's console records for the minutes, with the time: an adjournment and its
+    resumption, the chair handed over for an item (the chair a candidate in the election under
+    it) and handed back, and each piece of unfinished business at the close, not taken or
+    carried over. ``text`` is the sentence the minutes print; each record also has its audit
+    event."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="chair_records")
+    kind = models.CharField(max_length=20, choices=ChairRecordKind.choices)
+    at = models.DateTimeField()
+    agenda_item = models.ForeignKey(
+        "AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    member = models.ForeignKey(  # who took the chair (handed over) or took it back
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    previous = models.ForeignKey(  # who chaired before the hand-over
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.CharField(max_length=600)
+    reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class QuorumCheck(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moot.meetings import apology_views, officer_views, views
+from moot.meetings import apology_views, console_views, officer_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -27,6 +27,10 @@ urlpatterns = [
     path("meetings/items/<int:item_id>/remove/", views.remove_item, name="remove_item"),
     path("meetings/<int:meeting_id>/chair/", views.chair, name="chair"),
     path("meetings/<int:meeting_id>/chair/move/", views.chair_move, name="chair_move"),
+    path("meetings/<int:meeting_id>/chair/end/", console_views.end_meeting, name="end"),
+    path("meetings/<int:meeting_id>/chair/resume/", console_views.resume_meeting, name="resume"),
+    path("meetings/<int:meeting_id>/chair/hand-over/", console_views.hand_over, name="hand_over"),
+    path("meetings/<int:meeting_id>/chair/hand-back/", console_views.hand_back, name="hand_back"),
     path("meetings/<int:meeting_id>/check-in/", views.check_in_page, name="check_in"),
     path(
         "meetings/<int:meeting_id>/check-in/member/", views.check_in_member, name="check_in_member"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moot.errors import show_refusal
-from moot.meetings import hooks, queries
+from moot.meetings import console, hooks, queries
 from moot.meetings.access import (
     access_agenda_item,
     access_attendance,
@@ -36,7 +36,6 @@ from moot.meetings.actions import (
     do_check_in_guest,
     do_check_in_with_code,
     do_check_out,
-    do_close_meeting,
     do_create_meeting,
     do_draft_minutes,
     do_edit_minutes,
@@ -49,6 +48,7 @@ from moot.meetings.actions import (
     do_start_meeting,
     do_update_meeting,
 )
+from moot.meetings.actions.console import check_may_chair
 from moot.meetings.forms import (
     AgendaItemForm,
     CodeForm,
@@ -344,6 +344,7 @@ def chair(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "items": _items_with_links(meeting, request.user),
             "awaiting_approval": queries.minutes_awaiting_approval(meeting),
             "early_by": queries.early_opening_warning(meeting),
+            **console.console_state(meeting),
         },
     )
 
@@ -352,17 +353,20 @@ CHAIR_MOVES = {
     "start": lambda m, u: do_start_meeting(m, acting_user=u),
     "next": lambda m, u: do_next_item(m, acting_user=u),
     "previous": lambda m, u: do_previous_item(m, acting_user=u),
-    "close": lambda m, u: do_close_meeting(m, acting_user=u),
 }
 
 
 @login_required
 @require_POST
 def chair_move(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Start, next, previous, set (an item) or close."""
+    """Start, next, previous or set (an item). Closing is confirmed first: "close" goes to the
+    page that lists the unfinished business and offers to adjourn or close."""
     meeting = access_meeting(meeting_id, request.user, for_write=True)
     move = request.POST.get("move", "")
+    if move == "close":
+        return redirect("meetings:end", meeting_id=meeting.pk)
     try:
+        check_may_chair(meeting, request.user)  # not the member who handed the chair over
         if move == "set":
             item = meeting.items.filter(pk=request.POST.get("item") or 0).first()
             if item is None:
@@ -371,14 +375,12 @@ def chair_move(request: HttpRequest, meeting_id: int) -> HttpResponse:
         elif move in CHAIR_MOVES:
             CHAIR_MOVES[move](meeting, request.user)
         else:
-            raise MeetingError("Unknown move: use start, next, previous, set or close.")
+            raise MeetingError("Unknown move: use start, next, previous or set.")
     except MeetingError as exc:
         show_refusal(request, exc)
     else:
         meeting.refresh_from_db()
-        if move == "close":
-            messages.success(request, "The meeting is closed. Draft the minutes next.")
-        elif move == "start":
+        if move == "start":
             messages.success(request, "The meeting is open. Take the first item.")
         else:
             messages.success(request, f"Now: {queries.current_item(meeting)}.")

@@ -25,6 +25,10 @@ class MotionsConfig(AppConfig):
         # Closing a poll anywhere moves on its amendment, motion or challenge (polls.hooks).
         register_after_close(settle_closed_poll)
         register_subject(poll_subjects)
+        from moot.meetings.hooks import register_unfinished_business
+        from moot.motions.chair_console import unfinished_motions
+
+        register_unfinished_business(unfinished_motions)  # listed before the meeting closes
         register_minutes_section("motions", 60, minutes_section)
         if not any(entry[0] == "motions:index" for entry in NAV):
             NAV.append(("motions:index", "Motions", None))

@@ -18,6 +18,7 @@ from moot.meetings.actions._common import (
     when_text,
     with_happened_at,
 )
+from moot.meetings.actions.console import UNFINISHED_AS, record_unfinished, unfinished
 from moot.meetings.audit_verbs import AuditVerb
 from moot.meetings.errors import MeetingError
 from moot.meetings.models import AgendaItem, ItemState, Meeting, MeetingState, QuorumCheck
@@ -108,7 +109,11 @@ def do_set_current_item(
     meeting = lock_meeting(meeting)
     if not meeting.is_open:
         raise MeetingError(
-            "Open the meeting first." if meeting.is_scheduled else "The meeting is closed.",
+            "Open the meeting first."
+            if meeting.is_scheduled
+            else "The meeting is adjourned: resume it first."
+            if meeting.is_adjourned
+            else "The meeting is closed.",
             code="state",
         )
     if item.meeting_id != meeting.pk:
@@ -188,14 +193,26 @@ def do_previous_item(meeting: Meeting, *, acting_user: User | None) -> Meeting:
 
 @transaction.atomic(durable=True)
 def do_close_meeting(
-    meeting: Meeting, *, acting_user: User | None, at: datetime.datetime | None = None
+    meeting: Meeting,
+    *,
+    acting_user: User | None,
+    at: datetime.datetime | None = None,
+    unfinished_as: str = "not_taken",
 ) -> Meeting:
-    """Close the meeting: the current item is done, the quorum at the close is recorded and
-    nobody can check in any more. The minutes can then be drafted. ``at``: when it closed, for
-    a meeting recorded afterwards."""
+    """Close the meeting (in progress or adjourned): the current item is done, the quorum at
+    the close is recorded and nobody can check in any more. The minutes can then be drafted.
+    Business left unfinished (``console.unfinished``: items never taken, elections not opened
+    or declared, motions not put, amendments pending) is recorded for the minutes as
+    ``unfinished_as`` "not_taken" or "carried_over" (to the next meeting). ``at``: when it
+    closed, for a meeting recorded afterwards."""
     moment = step_moment(at)
+    if unfinished_as not in UNFINISHED_AS:
+        raise MeetingError(
+            "Say whether unfinished business is not taken or carried over to the next meeting.",
+            field="unfinished_as",
+        )
     meeting = lock_meeting(meeting)
-    if not meeting.is_open:
+    if not (meeting.is_open or meeting.is_adjourned):
         raise MeetingError(
             "The meeting has not started." if meeting.is_scheduled else "The meeting is closed.",
             code="state",
@@ -204,6 +221,8 @@ def do_close_meeting(
     problems = hooks.before_close(meeting)  # e.g. polls: a vote still open at the meeting
     if problems:
         raise MeetingError(" ".join(problems), code="state")
+    left = unfinished(meeting)
+    record_unfinished(meeting, left, unfinished_as, moment, acting_user)
     if meeting.current_item_id is not None:
         AgendaItem.objects.filter(pk=meeting.current_item_id).update(state=ItemState.DONE)
     check = _record_quorum(meeting, "close", at=moment)
@@ -216,7 +235,12 @@ def do_close_meeting(
         verb=AuditVerb.CLOSE_MEETING,
         obj=meeting,
         after=with_happened_at(
-            {"closed_at": meeting.closed_at, "present_eligible": check.present_eligible},
+            {
+                "closed_at": meeting.closed_at,
+                "present_eligible": check.present_eligible,
+                "unfinished": left,
+                "unfinished_as": unfinished_as if left else None,
+            },
             moment,
             at,
         ),
