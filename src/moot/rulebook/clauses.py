@@ -112,7 +112,7 @@ def check_clause(edition: Any, number: str, *, field: str = "clause") -> str:
     near = ", ".join(nearby(clause, known))
     name = getattr(edition, "title", "") or getattr(edition, "name", "the edition in force")
     raise RulebookError(
-        f"There is no clause {clause!r} in {name}; nearby clauses are: {near}. "
+        f"There is no clause {clause!r} in {name}; the nearest are clauses {near}. "
         "Cite a clause of the edition in force (the rulebook page lists them).",
         path=field,
     )

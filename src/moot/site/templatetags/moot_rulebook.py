@@ -16,9 +16,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-# "clause 7.2", "Clause 15.6.1", "clauses 2.1" (a clause number is digits and dots, perhaps a
-# trailing letter: "7.4a").
-_CITED = re.compile(r"\b([Cc]lauses?)\s+(\d+(?:\.\d+)*[a-z]?)")
+# "clause 7.2", "Clause 15.6.1", "clauses 2.1, 2.2 and 2.3" (a clause number is digits and dots,
+# perhaps a trailing letter: "7.4a").
+_NUMBER = r"\d+(?:\.\d+)*[a-z]?"
+_CITED = re.compile(rf"\b([Cc]lauses?)\s+({_NUMBER}(?:(?:,\s*|\s+and\s+|\s+or\s+){_NUMBER})*)")
+_ONE = re.compile(_NUMBER)
 
 
 def clause_anchor(number: str) -> str:
@@ -43,8 +45,15 @@ def clause_link(number: str) -> SafeString | str:
 def link_clauses(text: str) -> SafeString:
     """``text`` escaped, each "clause N.N" in it a link to the rule's text."""
 
+    def link_one(match: re.Match[str]) -> str:
+        number = match.group(0)
+        return f'<a class="clause" href="{escape(clause_url(number))}">{number}</a>'
+
     def link(match: re.Match[str]) -> str:
-        word, number = match.group(1), match.group(2).rstrip(".")
-        return f'<a class="clause" href="{escape(clause_url(number))}">{word} {number}</a>'
+        word, numbers = match.group(1), match.group(2)
+        if _ONE.fullmatch(numbers):
+            url = escape(clause_url(numbers))
+            return f'<a class="clause" href="{url}">{word} {numbers}</a>'
+        return f"{word} {_ONE.sub(link_one, numbers)}"
 
     return mark_safe(_CITED.sub(link, str(conditional_escape(text or ""))))  # noqa: S308  # escaped
