@@ -221,3 +221,18 @@ def test_the_staff_list_filters_and_pages(world, monkeypatch):
     page_two = staff.get(reverse("cases:list"), {"page": "2"}).text
     assert first.reference in page_two
     assert second.reference not in page_two
+
+
+def test_the_public_form_stays_anonymous_for_a_signed_in_sender(world):
+    from moot.audit.models import AuditEvent
+    from moot.cases.models import Case
+
+    client = signed_in(world.users["member"])
+    upload = SimpleUploadedFile("post.pdf", PDF, content_type="application/pdf")
+    assert client.post(reverse("cases:complain"), {**FORM, "files": [upload]}).status_code == 200
+    case = Case.objects.get()
+    assert case.created_by is None
+    assert case.evidence.get().uploaded_by is None
+    assert not case.events.exclude(actor=None).exists()
+    assert case.complainant_member is None
+    assert AuditEvent.objects.get(verb="cases.submit_complaint").actor is None

@@ -234,7 +234,13 @@ def _submit(complaint: Complaint, channel: str, acting_user: Any, written: list[
         stage_since=now,
         incident_dates=values["incident_dates"],
         intake_channel=channel,
-        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        # The public form is anonymous even when its sender happens to be signed in.
+        created_by=(
+            acting_user
+            if channel != IntakeChannel.PUBLIC_FORM
+            and getattr(acting_user, "is_authenticated", False)
+            else None
+        ),
     )
     seal_text(case, "description_enc", values["description"])
     seal_text(case, "witnesses_enc", values["witnesses"])
@@ -263,7 +269,7 @@ def _submit(complaint: Complaint, channel: str, acting_user: Any, written: list[
         at=now,
     )
     by = Party.COMPLAINANT if channel in SUBMITTING_CHANNELS else Party.STAFF
-    _store_files(case, values["files"], by=by, user=acting_user, written=written)
+    _store_files(case, values["files"], by=by, user=case.created_by, written=written)
     _acknowledge(case, acting_user=actor)
     return case, code
 
