@@ -32,6 +32,7 @@ from moot.meetings.actions.console import (
 )
 from moot.meetings.errors import MeetingError
 from moot.meetings.models import ChairRecord, ChairRecordKind, Meeting, MeetingState
+from moot.polls.actions import PollError, do_create_poll, do_open_poll
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,18 @@ def test_adjourn_resume_then_close_carrying_business_over(
     # Adjourned, nothing is taken until it resumes.
     with pytest.raises(MeetingError, match="adjourned: resume it first"):
         do_set_current_item(meeting, running.motions_item, acting_user=world.users["chair"])
+    poll = do_create_poll(
+        title="Motion 1: a show of hands",
+        question="That this meeting supports the bus campaign.",
+        kind="motion",
+        method="yes-no",
+        voting="show_of_hands",
+        meeting=meeting,
+        agenda_item=running.motions_item,
+        acting_user=world.users["chair"],
+    )
+    with pytest.raises(PollError, match="The meeting is adjourned"):
+        do_open_poll(poll, acting_user=world.users["chair"])
     page = chair.get(reverse("meetings:chair", args=[meeting.pk])).content.decode()
     assert "The meeting is adjourned" in page
     assert "Resume the meeting" in page

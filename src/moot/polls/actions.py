@@ -268,12 +268,17 @@ def check_meeting_in_progress(meeting_id: int | None, *, lock: bool = False) -> 
 
 
 def refuse_unless_in_progress(state: str, closed_at: Any) -> None:
-    """The refusal for a meeting's ``state`` that takes no votes (scheduled, or closed at
-    ``closed_at``)."""
+    """The refusal for a meeting's ``state`` that takes no votes (scheduled, adjourned, or
+    closed at ``closed_at``)."""
     from moot.meetings.models import MeetingState
 
     if state == MeetingState.SCHEDULED:
         raise PollError(MEETING_NOT_OPEN, code="state")
+    if state == MeetingState.ADJOURNED:
+        raise PollError(
+            "The meeting is adjourned: votes are taken again once the chair resumes it.",
+            code="state",
+        )
     if state == MeetingState.CLOSED:
         raise PollError(
             f"The meeting closed at {_when(closed_at)}: votes are no longer taken at it.",
