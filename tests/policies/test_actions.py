@@ -252,3 +252,34 @@ def test_in_full_or_in_part_needs_the_document_adopted(assembly: Any, propose: A
         propose(action="adopt", title="Ours", kind="definition", extent="part", text="Words.")
     assert caught.value.field == "source"
     assert not PolicyProposal.objects.exists()
+
+
+def test_a_title_taken_between_the_check_and_the_write_is_a_conflict(assembly: Any) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from moot.policies.actions._common import append_version, check_change
+
+    today = timezone.localdate()
+    change = check_change(
+        assembly.clp,
+        action="adopt",
+        policy=None,
+        on=today,
+        kind="standing_policy",
+        title="Buses",
+        text="An hourly bus.",
+    )
+    Policy.objects.create(unit=assembly.clp, kind="standing_policy", title="Buses")
+    with pytest.raises(Refusal) as caught, transaction.atomic():
+        append_version(
+            assembly.clp,
+            change,
+            in_force_from=today,
+            decided_by="motion",
+            decision_body="Motion 1",
+            decision_date=today,
+            acting_user=None,
+        )
+    assert caught.value.code == RefusalCode.CONFLICT
+    assert not PolicyVersion.objects.exists()

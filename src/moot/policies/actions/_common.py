@@ -9,6 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db import IntegrityError, transaction
+
 from moot.dates import long_date
 from moot.errors import RefusalCode
 from moot.motions.lines import Edit, LinesError, apply_edits
@@ -334,13 +336,22 @@ def append_version(
     the chain whole)."""
     policy = change.policy
     if policy is None:
-        policy = Policy.objects.create(
-            unit=unit,
-            kind=change.kind,
-            title=change.title,
-            source=change.source,
-            source_policy=change.source_policy,
-        )
+        try:
+            with transaction.atomic():  # a savepoint: the unique title may be taken meanwhile
+                policy = Policy.objects.create(
+                    unit=unit,
+                    kind=change.kind,
+                    title=change.title,
+                    source=change.source,
+                    source_policy=change.source_policy,
+                )
+        except IntegrityError:
+            raise PolicyError(
+                f"{unit.name} adopted a policy called {change.title!r} meanwhile: amend it, or "
+                "choose another title.",
+                code=RefusalCode.CONFLICT,
+                field="title",
+            ) from None
     else:
         policy = lock_policy(policy)
         latest = queries.latest_version(policy)
