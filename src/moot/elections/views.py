@@ -62,11 +62,12 @@ def election_list(request: HttpRequest) -> HttpResponse:
     elections = queries.elections_visible_to(request.user, meeting=meeting, unit=unit)
     on = today()
     for election in elections:  # the state a member reads: the real window, not the stage
-        election.window_status = (
+        status = (
             nomination_window(election, on).status
             if election.state == "nominations"
             else election.get_state_display()
         )
+        setattr(election, "window_status", status)  # noqa: B010 - for the template only
     scope = meeting.unit if meeting is not None else unit
     if scope is None:
         scope = queries.unit_run_by(request.user)

@@ -72,7 +72,7 @@ def lookup_view(member: Member) -> dict[str, str]:
     """:data:`LOOKUP_FIELDS` of ``member``, for the member look-up's answers."""
     return {
         "name": member.full_name,
-        "branch": member.branch.name if member.branch_id else "",
+        "branch": member.branch.name if member.branch is not None else "",
     }
 
 

@@ -179,10 +179,11 @@ def member_from_token(
         purpose,
     ):
         raise refused
+    member_id = data.get("m")
+    if not isinstance(member_id, int):
+        raise refused
     member = (
-        Member.objects.filter(member_in_unit_q(unit), pk=data.get("m"))
-        .select_related("branch")
-        .first()
+        Member.objects.filter(member_in_unit_q(unit), pk=member_id).select_related("branch").first()
     )
     if member is None:
         raise refused

@@ -111,8 +111,8 @@ class LookupMixin:
     def run_lookup(self, name: str) -> None:
         """Answer the "Find" button of ``name``: show the matches (or why there are none).
         The rest of the form is not checked: nothing is submitted."""
-        self._errors = ErrorDict()  # type: ignore[attr-defined]
-        self.cleaned_data = {}
+        self._errors = ErrorDict()
+        self.cleaned_data: dict[str, Any] = {}
         if name not in self._lookups:
             return
         purpose, at, _role, _required = self._lookups[name]

@@ -100,18 +100,19 @@ def nomination_window(election: Election, on: datetime.date) -> NominationWindow
         )
     clause = ""
     until = closes
-    if election.meeting_id is not None:
+    meeting = election.meeting if election.meeting_id is not None else None
+    if meeting is not None:
         from moot import rulebook
 
+        edition = balance.edition_on(election.election_date)
         verdict = rulebook.check_nomination_deadline(
-            balance.edition_on(election.election_date),
-            election.meeting.kind,
+            edition,
+            meeting.kind,
             meeting_date=election.election_date,
             nominated_on=on,
         )
         text, clause = rule_reasons(verdict)
-        edition = balance.edition_on(election.election_date)
-        needed = edition.meeting_kind(election.meeting.kind).nomination_deadline_days
+        needed = edition.meeting_kind(meeting.kind).nomination_deadline_days
         until = min(closes, election.election_date - datetime.timedelta(days=needed))
         if not verdict.allowed:
             return NominationWindow(
