@@ -67,6 +67,7 @@ def test_the_member_is_told_why_and_brings_business_to_the_branch_agm(
     def check(label: str) -> None:
         if js:  # axe runs in the page: only with JavaScript on
             axe.check(page, label)
+
     sign_in(page, base, "member@example.org", DEMO_PASSWORD)
 
     # The AGM: no form, the reason with its clause, and where to go instead.
@@ -77,10 +78,18 @@ def test_the_member_is_told_why_and_brings_business_to_the_branch_agm(
     expect(closed).to_contain_text(branch_agm.title)
     expect(page.get_by_role("link", name="Table a motion")).to_have_count(0)
     check(f"AGM motions, deadline passed (phone, js={js})")
+    page.goto(f"{base}/meetings/{agm.pk}/motions/new/")  # typed or bookmarked: no form either
+    expect(page.locator("#tabling-closed")).to_contain_text("What you can do:")
+    expect(page.locator("textarea")).to_have_count(0)
+    check(f"AGM tabling page, deadline passed (phone, js={js})")
     page.goto(f"{base}/elections/{agm_election.pk}/")
     expect(page.locator("main")).to_contain_text("Nominations closed")
     expect(page.get_by_role("link", name="Nominate a candidate")).to_have_count(0)
     check(f"AGM election, nominations closed (phone, js={js})")
+    page.goto(f"{base}/elections/{agm_election.pk}/nominate/")
+    expect(page.locator("#nominations-closed")).to_contain_text("Nominations closed")
+    expect(page.get_by_role("button", name="Nominate")).to_have_count(0)
+    check(f"AGM nomination page, nominations closed (phone, js={js})")
 
     # The branch AGM: table a motion, finding the seconder by name.
     page.goto(f"{base}/meetings/{branch_agm.pk}/motions/")
