@@ -41,6 +41,7 @@ SENTENCE = (
     "A motion concerning an individual disciplinary matter was received and ruled not "
     "competent (clause 15.6.1)."
 )
+STATUS_REASON = "Complaint 88: Hollowmere allotments dispute"
 NEVER = ("anonymous", "member", "branch_secretary", "national_staff", "auditor", "outsider")
 READERS = ("chair", "secretary", "complaints_staff")
 MAX_PAGES = 250
@@ -111,6 +112,20 @@ def make_business(world: World) -> dict[str, Any]:
         reasons=REASONS,
         acting_user=chair.user,
     )
+    # A member under a disciplinary process, refused at the door of the same meeting: their
+    # suspension (and its reason) is for complaints staff, not for the other members.
+    from moot.meetings.actions import do_check_in
+    from moot.members.actions import do_change_member_status
+
+    do_change_member_status(
+        world.target,
+        "suspended",
+        timezone.localdate() - datetime.timedelta(days=3),
+        reason=STATUS_REASON,
+        reference="case:88",
+        acting_user=world.users["complaints_staff"],
+    )
+    do_check_in(meeting, world.target, acting_user=secretary.user)
     return {
         "meeting": meeting,
         "item": item,
@@ -207,6 +222,13 @@ def test_no_page_or_api_answer_shows_the_confidential_motion(
             if _leaks(body, url):
                 leaks[url] = _leaks(body, url)
     assert not leaks, f"{role} read the confidential motion at: {leaks}"
+    # Nor a member's disciplinary standing: its reason to nobody here, the standing itself not
+    # to other members or outsiders.
+    surname = world.target.last_name
+    for url, body in _walk(client, seeds):
+        assert "Hollowmere" not in body, (role, url)
+        if role in ("member", "outsider", "anonymous") and surname in body:
+            assert not re.search(r"suspen|expel", body, re.IGNORECASE), (role, url)
     if role in ("member", "branch_secretary"):
         page = client.get(f"/motions/{motion.pk}/").content.decode()
         assert SENTENCE.removesuffix(" (clause 15.6.1).") in page
