@@ -63,3 +63,58 @@ def test_the_statistics_pages_pass_axe_on_a_phone_and_a_desktop(
         assert not console, console
         context.close()
     axe.assert_clean()
+
+
+def test_the_staff_pages_for_summaries_retention_and_subject_access_pass_axe(
+    live_server: Any, browser: Any, axe: Any
+) -> None:
+    """Signed in as national complaints staff, on a phone: the summaries'
+    queue and draft form, the retention page and a case's, the subject access form, and the
+    published summaries (all reachable, no horizontal scroll)."""
+    from django.utils import timezone
+
+    from browser.conftest import signed_in_page
+    from factories import StaffAssignmentFactory, UnitFactory
+    from moot.cases.models import Case, CaseEvent, DecisionSummary, EventKind, Stage
+
+    officer = StaffAssignmentFactory(role="complaints_staff", unit=None).user
+    closed = timezone.now() - datetime.timedelta(days=365 * 7)
+    case = Case.objects.create(
+        reference="C-2019-00042",
+        unit=UnitFactory(),
+        category="bullying",
+        stage=Stage.CLOSED,
+        outcome="warning",
+        opened_at=closed - datetime.timedelta(days=30),
+        stage_since=closed,
+        closed_at=closed,
+        intake_channel="member_form",
+    )
+    CaseEvent.objects.create(case=case, at=closed, kind=EventKind.DECISION, stage=Stage.PANEL)
+    DecisionSummary.objects.create(
+        case=case,
+        text="A member sent abusive messages; the panel found a breach and gave a warning.",
+        created_by=StaffAssignmentFactory(role="complaints_staff", unit=None).user,
+        created_at=timezone.now(),
+    )
+    page = signed_in_page(browser, live_server, officer)
+    for path, label in (
+        ("/cases/summaries/", "summaries to approve"),
+        (f"/cases/{case.pk}/summary/", "draft a summary"),
+        ("/cases/retention/", "retention"),
+        (f"/cases/{case.pk}/retention/", "a case's retention"),
+        ("/cases/subject-access/", "subject access"),
+        ("/cases/decisions/", "published summaries"),
+    ):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert response.status == 200, (label, response.status)
+        axe.check(page, label)
+    # a refusal shown on the form is accessible too
+    page.goto(f"{live_server.url}/cases/{case.pk}/summary/")
+    page.get_by_label("Summary for publication").fill("C-2019-00042 was about abusive messages.")
+    page.get_by_role("button", name="Draft the summary").click()
+    assert page.get_by_text("at least 10 words").count() == 1
+    axe.check(page, "draft a summary, refused")
+    assert not page.console_errors, page.console_errors
+    axe.assert_clean()

@@ -56,8 +56,9 @@ def client_as(world: Any, role: str, client: Any) -> Any:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_role_on_the_figures_pages(world: Any, role: str, client: Any) -> None:
-    """The published figures are public; the summaries' staff pages exist only for national
-    complaints staff (anyone else signed in gets 404, the anonymous the sign-in page)."""
+    """The published figures are public; the staff pages of summaries, retention and subject
+    access exist only for national complaints staff (anyone else signed in gets 404, the
+    anonymous the sign-in page)."""
     case = make_cases(world.riverside, "bullying", 8)[0]
     summary = DecisionSummary.objects.create(
         case=case,
@@ -78,6 +79,10 @@ def test_every_role_on_the_figures_pages(world: Any, role: str, client: Any) -> 
         ("get", "/cases/summaries/"),
         ("get", f"/cases/{case.pk}/summary/"),
         ("post", f"/cases/summaries/{summary.pk}/approve/"),
+        ("get", "/cases/retention/"),
+        ("get", f"/cases/{case.pk}/retention/"),
+        ("get", "/cases/subject-access/"),
+        ("post", "/cases/retention/draw-up/"),
     )
     for method, path in staff_only:
         status = getattr(client, method)(path).status_code

@@ -33,7 +33,6 @@ from moot.cases.models import Case, CaseEvent, CaseRead, EventKind, Party
 from moot.text import check_text
 
 if TYPE_CHECKING:
-    from moot.accounts.models import User
     from moot.members.models import Member
 
 COMPLAINTS_STAFF = "complaints_staff"
@@ -260,7 +259,7 @@ def check_subject_access_officer(user: Any) -> None:
 
 @transaction.atomic(durable=True)
 def do_export_subject_access(
-    member_id: int, *, request_reference: str, acting_user: User
+    member_id: int, *, request_reference: str, acting_user: Any
 ) -> dict[str, Any]:
     """The response to a subject access request from a member (identity checked by the
     officer; ``request_reference`` names the request in the log). Every case it opens gets a
