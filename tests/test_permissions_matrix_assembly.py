@@ -506,6 +506,14 @@ MEETING_PAGES = [
     get("meetings:attendance_csv", url("meetings:attendance_csv", meeting), DOOR_KEEPERS),
     get("meetings:projector", url("meetings:projector", meeting), READERS),
     get("meetings:projector_fragment", url("meetings:projector_fragment", meeting), READERS),
+    get("meetings:apologies", url("meetings:apologies", meeting), READERS),
+    post(
+        "meetings:apologies POST (record a member's)",
+        url("meetings:apologies", meeting),
+        MANAGERS,
+        lambda a: {"member": a.numbers["branch_secretary"]},
+        writes=True,
+    ),
     get("meetings:minutes (draft)", url("meetings:minutes", past), READERS),
     get("meetings:minutes_pdf (draft)", url("meetings:minutes_pdf", past), READERS),
     post("meetings:draft_minutes (redraft)", url("meetings:draft_minutes", past), MANAGERS),
@@ -568,6 +576,15 @@ MEETING_API = [
         lambda a: {"code": a.code},
     ),
     get("GET /api/meetings/{id}/quorum", api("/meetings/{m}/quorum"), READERS),
+    get("GET /api/meetings/{id}/apologies", api("/meetings/{m}/apologies"), READERS),
+    post(
+        "POST /api/meetings/{id}/apologies (record a member's)",
+        api("/meetings/{m}/apologies"),
+        MANAGERS,
+        # Not a role's own number: with it, a member sends their own (refused once started).
+        lambda a: {"member": a.numbers["target"]},
+        writes=True,
+    ),
 ]
 
 MOTION_PAGES = [
