@@ -294,6 +294,7 @@ def test_the_minutes_and_their_pdf_say_only_the_sentence(
         assert page.status_code == 200, role
         assert not _leaks(html), role
         assert "individual disciplinary matter" in html
+        assert 'href="/rulebook/#clause-15.6.1"' in html  # the minutes' clauses link to the rule
         pdf = client.get(f"/meetings/{meeting.pk}/minutes.pdf")
         assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
         assert made_from
