@@ -236,3 +236,12 @@ def test_the_public_form_stays_anonymous_for_a_signed_in_sender(world):
     assert not case.events.exclude(actor=None).exists()
     assert case.complainant_member is None
     assert AuditEvent.objects.get(verb="cases.submit_complaint").actor is None
+
+
+def test_an_evidence_file_named_in_any_script_downloads_under_its_name(world):
+    case, _ = public_complaint(world, files=[('Zoë "quoted" 証拠.pdf', PDF)])
+    staff = signed_in(world.users["complaints_staff"])
+    download = staff.get(reverse("cases:evidence", args=[case.pk, case.evidence.get().pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment; filename*=utf-8''Zo")
+    assert download["X-Content-Type-Options"] == "nosniff"

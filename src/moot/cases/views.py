@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from moot.cases import evidence as files
@@ -204,9 +205,9 @@ def evidence_download(request: HttpRequest, case_id: int, evidence_id: int) -> H
     except Refusal as exc:
         show_refusal(request, exc)
         return redirect("cases:detail", case_id=case.pk)
-    name = open_text(item, "filename_enc").replace('"', "")
+    name = open_text(item, "filename_enc")
     response = HttpResponse(data, content_type=item.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
