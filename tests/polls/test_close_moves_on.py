@@ -220,3 +220,44 @@ def test_a_member_gets_no_confirmation_to_close_a_vote(
     assert client.post(close).status_code in (403, 404)
     amendment.refresh_from_db()
     assert amendment.state == AmendmentState.VOTING
+
+
+def test_an_amendment_vote_closed_from_the_chairs_console(
+    client: Any,
+    assembly: Any,  # noqa: F811
+    table: Any,  # noqa: F811
+    check_in: Any,  # noqa: F811
+) -> None:
+    from moot.meetings.actions import do_add_agenda_item
+
+    check_in(assembly.meeting, 10)
+    item = do_add_agenda_item(
+        assembly.meeting, kind="motion", title="Motions", acting_user=assembly.chair.user
+    )
+    motion = table(title="Restore the Hollow bus", text="Cut.\n\nRestore it.", agenda_item=item)
+    amendment = do_propose_amendment(
+        motion,
+        action="delete",
+        line_from=1,
+        mover=assembly.member,
+        acting_user=assembly.member.user,
+    )
+    amendment = do_open_amendment_vote(amendment, acting_user=assembly.chair.user)
+    do_enter_teller_counts(amendment.poll, {"yes": 7, "no": 2}, acting_user=assembly.chair.user)
+    client.force_login(assembly.chair.user)
+    console = reverse("meetings:chair", args=[assembly.meeting.pk])
+    close = f"{reverse('polls:close', args=[amendment.poll_id])}?next={console}"
+    page = client.get(console).content.decode()
+    assert f'href="{close}"' in page
+    assert "Close the vote…: Amendment 1 to motion" in page
+    assert "This cannot be undone." in client.get(close).content.decode()
+    response = client.post(reverse("polls:close", args=[amendment.poll_id]), {"next": console})
+    assert response["Location"] == console
+    amendment.refresh_from_db()
+    assert amendment.state == AmendmentState.CARRIED
+    motion = do_open_motion_vote(motion, acting_user=assembly.chair.user)
+    assert motion.state == MotionState.DEBATED
+    # The member's meeting page offers no such link.
+    client.force_login(assembly.member.user)
+    detail = client.get(reverse("meetings:detail", args=[assembly.meeting.pk])).content.decode()
+    assert "Close the vote…" not in detail

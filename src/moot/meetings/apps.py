@@ -23,7 +23,7 @@ class MeetingsConfig(AppConfig):
         from moot.meetings.console import minutes_section as chair_minutes
 
         # Adjournments, hand-overs of the chair, unfinished business (the chair's console).
-        hooks.register_minutes_section("chair", 85, chair_minutes)
+        hooks.register_minutes_section("chair", 80, chair_minutes)  # after elections (70)
 
         for signal in (post_save, post_delete):
             signal.connect(

@@ -253,6 +253,11 @@ def agenda_item_links(item: Any, user: Any) -> list[tuple[str, str]]:
             links.append(
                 (f"Ballot papers (PDF): {poll.title}", reverse("polls:papers", args=[poll.pk]))
             )
+        if poll.is_open and user.has_perm("polls.manage_poll", poll):
+            # From the chair's console: the close's confirmation, then back to the console.
+            console = reverse("meetings:chair", args=[item.meeting_id])
+            close = reverse("polls:close", args=[poll.pk])
+            links.append((f"Close the vote…: {poll.title}", f"{close}?next={console}"))
     return links
 
 
