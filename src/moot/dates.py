@@ -38,4 +38,6 @@ def short_datetime(moment: datetime.datetime) -> str:
 
 def clock(moment: datetime.datetime | None) -> str:
     """19:00 (empty for no time)."""
-    return time_format(_local(moment), "TIME_FORMAT") if moment else ""
+    if moment is None:
+        return ""
+    return time_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment)

@@ -4,7 +4,7 @@ the unit before the meeting closes. Thin: the actions in ``meetings.actions.apol
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -24,6 +24,14 @@ from moot.meetings.actions.apologies import (
 from moot.meetings.errors import MeetingError
 from moot.meetings.permissions import member_of
 from moot.text import TextGuardMixin
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is ``login_required``)."""
+    return cast("User", request.user)
 
 
 class ApologyForm(TextGuardMixin, forms.Form):
@@ -75,7 +83,7 @@ def apologies(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if form.is_valid():
         member = form.cleaned_data["member"]
         try:
-            do_record_apology(meeting, member, acting_user=request.user)
+            do_record_apology(meeting, member, acting_user=_user(request))
         except MeetingError as exc:
             show_refusal(form, exc)
         else:
@@ -95,7 +103,7 @@ def send_apology(request: HttpRequest, meeting_id: int) -> HttpResponse:
     try:
         if member is None:
             raise MeetingError("Only a member can send apologies.", code="forbidden")
-        do_send_apology(meeting, member, acting_user=request.user)
+        do_send_apology(meeting, member, acting_user=_user(request))
     except MeetingError as exc:
         show_refusal(request, exc)
     else:
@@ -115,12 +123,12 @@ def withdraw_apology(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if number and (own is None or number != own.number):
             meeting = access_meeting(meeting_id, request.user, for_write=True)
             member = access_member_of_unit_by_number(number, meeting.unit, field="member")
-            do_withdraw_apology(meeting, member, by_member=False, acting_user=request.user)
+            do_withdraw_apology(meeting, member, by_member=False, acting_user=_user(request))
         elif own is None:
             raise MeetingError("Only a member can withdraw their apologies.", code="forbidden")
         else:
             by_member = not request.user.has_perm("meetings.manage_meeting", meeting)
-            do_withdraw_apology(meeting, own, by_member=by_member, acting_user=request.user)
+            do_withdraw_apology(meeting, own, by_member=by_member, acting_user=_user(request))
     except Refusal as exc:
         show_refusal(request, exc)
     else:
