@@ -273,3 +273,30 @@ def test_the_chair_goes_only_to_someone_present_who_does_not_stand(
     assert not ChairRecord.objects.filter(meeting=meeting).exists()
     meeting.refresh_from_db()
     assert meeting.chair_id == world.members["chair"].pk
+
+
+def test_an_elections_poll_closed_from_the_poll_page_leaves_it_ready_to_declare(
+    client: Any, world: Any, running: Running
+) -> None:
+    from moot.elections.actions import do_open_election
+
+    staff = world.users["national_staff"]
+    rival = MemberFactory(constituency=world.riverside, branch=world.north, with_account=True)
+    do_check_in(running.meeting, rival, acting_user=None)
+    stand(running.election, rival, officer=staff)
+    do_set_current_item(running.meeting, running.election_item, acting_user=world.users["chair"])
+    election = do_open_election(running.election, acting_user=staff)
+    poll = election.poll
+    client.force_login(staff)
+    poll_page = client.get(reverse("polls:detail", args=[poll.pk])).content.decode()
+    election_page = reverse("elections:detail", args=[election.pk])
+    assert f'href="{election_page}"' in poll_page  # the poll names what it decides
+    assert client.post(reverse("polls:close", args=[poll.pk])).status_code == 302
+    election.refresh_from_db()
+    assert election.poll.is_closed
+    page = client.get(election_page).content.decode()
+    assert "Counted, not yet declared" in page
+    assert reverse("elections:declare", args=[election.pk]) in page
+    # Nothing is left "open" for the end of the meeting: the election awaits its declaration.
+    end = client.get(reverse("meetings:end", args=[running.meeting.pk])).content.decode()
+    assert "counted, the result not declared" in end
