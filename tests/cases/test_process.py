@@ -61,8 +61,19 @@ def test_investigation_needs_the_triage_grounds_the_investigator_and_the_notice(
         stages.do_send_notice_to_respondent(case, allegation="a", basis="b", acting_user=pw.staff)
 
 
-def test_a_report_needs_evidence_beyond_the_respondents_reply(pw):
-    case = pw.walk_to(pw.open_case(), Stage.INVESTIGATION)
+def test_a_report_needs_evidence(pw):
+    case = pw.walk_to(pw.open_case(), Stage.TRIAGE)
+    stages.do_triage_case(
+        case,
+        route=Stage.INVESTIGATION,
+        **grounds("triage", "case_to_answer"),
+        acting_user=pw.handler,
+    )
+    assignments.do_assign_to_case(
+        case, user=pw.investigator, role=AssignmentRole.INVESTIGATOR, acting_user=pw.staff
+    )
+    stages.do_send_notice_to_respondent(case, allegation="a", basis="b", acting_user=pw.staff)
+    stages.do_move_case(case, to=Stage.INVESTIGATION, acting_user=pw.staff)
     stages.do_record_report(case, report="Nothing was gathered.", acting_user=pw.investigator)
     with pytest.raises(CaseError, match="the evidence gathered") as refused:
         stages.do_move_case(case, to=Stage.REPORT, acting_user=pw.staff)

@@ -269,3 +269,54 @@ def test_a_suspension_for_a_period_ends_on_its_last_day(pw):
         sanctions.do_end_suspension_sanction(sanction, acting_user=None)
         pw.respondent.refresh_from_db()
         assert pw.respondent.status == MemberStatus.ACTIVE
+
+
+def test_an_expulsion_not_upheld_on_appeal_is_undone_when_the_case_closes(pw):
+    from moot.cases.actions import review, stages
+    from moot.cases.models import AssignmentRole, Party
+
+    case = pw.walk_to(pw.open_case(), Stage.PANEL)
+    member = pw.panel_member(case, AssignmentRole.PANEL_MEMBER)
+    stages.do_record_decision(
+        case, outcome="expulsion", **grounds("decision", "breach_found"), acting_user=member
+    )
+    stages.do_move_case(case, to=Stage.DECIDED, acting_user=pw.staff)
+    expulsion = sanctions.do_impose_sanction(
+        case,
+        kind="expulsion",
+        starts_on=timezone.localdate(),
+        reasons="As decided.",
+        acting_user=pw.staff,
+    )
+    pw.respondent.refresh_from_db()
+    assert pw.respondent.status == MemberStatus.EXPELLED
+    review.do_lodge_appeal(
+        case, by=Party.RESPONDENT, grounds="Out of proportion.", acting_user=pw.staff
+    )
+    from moot.cases.actions import assignments
+    from moot.cases.models import DrawPurpose
+
+    assignments.do_draw_panel(case, purpose=DrawPurpose.APPEAL, acting_user=pw.staff)
+    stages.do_move_case(case, to=Stage.APPEAL, acting_user=pw.staff)
+    appeal_member = pw.panel_member(case, AssignmentRole.APPEAL_PANEL_MEMBER)
+    stages.do_record_decision(
+        case,
+        outcome="warning",
+        **grounds("appeal", "disproportionate_sanction"),
+        acting_user=appeal_member,
+    )
+    stages.do_move_case(case, to=Stage.CLOSED, acting_user=pw.staff)
+    pw.respondent.refresh_from_db()
+    assert pw.respondent.status == MemberStatus.ACTIVE
+    expulsion.refresh_from_db()
+    assert expulsion.completed_on == timezone.localdate()
+    assert expulsion.readmission_barred_until is None
+    assert sanctions.readmission_bars(pw.respondent.pk) == []
+    # The appeal's own sanction is then carried out as decided.
+    sanctions.do_impose_sanction(
+        case,
+        kind="warning",
+        starts_on=timezone.localdate(),
+        reasons="On appeal.",
+        acting_user=pw.staff,
+    )

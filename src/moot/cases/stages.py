@@ -32,7 +32,7 @@ RECORDS: dict[str, str] = {
     "investigator": "an investigator assigned (trained, with no conflict)",
     "notice": "the notice of investigation sent to the respondent (the allegation and its basis)",
     "reply": "the respondent's reply, or the end of the time given to reply",
-    "evidence": "the evidence gathered (a file, or a party's or a witness's statement)",
+    "evidence": "the evidence gathered (a file, or a statement: a party's answer or reply)",
     "report": "the investigation report",
     "panel": "a panel drawn at random from the trained pool, every seat filled",
     "decision": "the panel's decision with reasons, the rule and the criterion",

@@ -593,6 +593,51 @@ def do_end_suspension_sanction(sanction: Sanction, *, acting_user: Any) -> Sanct
     return sanction
 
 
+def undo_overturned_sanctions(case: Case, appeal_outcome: str, *, acting_user: Any) -> list[int]:
+    """After an appeal panel's decision closes the case: a suspension or an expulsion carried
+    out under the first decision and not upheld on appeal ends today — the member's status
+    returns to what it was before it, the sanction is marked ended, the log says why. Part of
+    the closing action's transaction; returns the sanctions undone."""
+    from moot.members.actions import do_change_member_status
+    from moot.members.models import MemberStatus
+
+    undone = []
+    today = timezone.localdate()
+    carried_out = Sanction.objects.filter(
+        case=case,
+        kind__in=[SanctionKind.SUSPENSION, SanctionKind.EXPULSION],
+        completed_on__isnull=True,
+    ).exclude(kind=appeal_outcome)
+    for sanction in carried_out:
+        member = _respondent(case)
+        held = (
+            MemberStatus.SUSPENDED
+            if sanction.kind == SanctionKind.SUSPENSION
+            else MemberStatus.EXPELLED
+        )
+        if member.status == held:
+            do_change_member_status(
+                member,
+                _status_before_suspension(member),
+                today,
+                reason="sanction not upheld on appeal (complaints process)",
+                reference=_reference(case),
+                acting_user=acting_user,
+            )
+        sanction.completed_on = today
+        sanction.readmission_barred_until = None
+        sanction.save(update_fields=["completed_on", "readmission_barred_until"])
+        log_event(
+            case,
+            EventKind.SANCTION,
+            actor=acting_user,
+            party="respondent",
+            data={"sanction": sanction.pk, "undone_on_appeal": today.isoformat()},
+        )
+        undone.append(sanction.pk)
+    return undone
+
+
 def readmission_bars(member_id: int) -> list[Sanction]:
     """The expulsions of a member whose readmission bar has not run out, for whoever decides a
     readmission (RULES.md §8: "not normally ... until five years have elapsed")."""

@@ -122,11 +122,13 @@ def records_of(case: Case, to: str, today: datetime.date | None = None) -> set[s
         reply_by = datetime.date.fromisoformat(notice.data["reply_by"])
         if _after(_latest(case, EventKind.REPLY_RECEIVED), notice) or today > reply_by:
             have.add("reply")
-    # Evidence: a file, or a statement a party or witness gave (the respondent's reply is its
-    # own record and does not count twice).
+    # Evidence: a file, or a statement a party or witness gave — the respondent's reply counts
+    # as one (the demo's walk relies on it; see docs/cases.md).
     if (
         Evidence.objects.filter(case=case).exists()
-        or CaseEvent.objects.filter(case=case, kind=EventKind.ANSWER).exists()
+        or CaseEvent.objects.filter(
+            case=case, kind__in=[EventKind.ANSWER, EventKind.REPLY_RECEIVED]
+        ).exists()
     ):
         have.add("evidence")
     if _latest(case, EventKind.REPORT) is not None:
@@ -206,6 +208,10 @@ def move(case: Case, to: str, *, acting_user: Any) -> Case:
     if to == Stage.CLOSED:
         if before != Stage.TRIAGE:
             case.outcome = _outcome_on_closing(case)
+        if before == Stage.APPEAL:
+            from moot.cases.actions.sanctions import undo_overturned_sanctions
+
+            undo_overturned_sanctions(case, case.outcome, acting_user=acting_user)
         case.closed_at = now
         case.closed_reason = Outcome(case.outcome).label if case.outcome else ""
     case.deadline = deadline_for(case, rules)
