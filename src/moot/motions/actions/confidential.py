@@ -15,15 +15,18 @@ from moot.motions.errors import MotionError
 from moot.motions.models import Motion
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from moot.accounts.models import User
 
 
 @transaction.atomic(durable=True)
-def do_read_confidential(motion: Motion, *, acting_user: User | None) -> Motion:
+def do_read_confidential(motion: Motion, *, acting_user: User | AnonymousUser | None) -> Motion:
     """Record that ``acting_user`` reads the title, text, mover and seconder of a motion withheld
     as confidential business, and return it whole. Refused for anyone but the chair, the unit's
     secretary and complaints staff (``may_read_confidential``); the event names the motion by
-    its public sentence only, so the audit trail repeats nothing of what it withholds."""
+    its public sentence only, so the audit trail repeats nothing of what it withholds. (A page
+    passes ``request.user``; an anonymous visitor is refused like anyone else.)"""
     if not is_withheld(motion):
         raise MotionError(
             f"Motion {motion.number} is not withheld; it is read as any motion.",
