@@ -57,6 +57,8 @@ def chair_stands(meeting: Any, member: Any, *, current_only: bool) -> dict[int, 
         )
     found: dict[int, list[str]] = {}
     for election in elections.select_related("post").distinct().order_by("pk"):
+        if election.agenda_item_id is None:  # the filter above joins an item; for mypy
+            continue
         found.setdefault(election.agenda_item_id, []).append(
             f"{member.full_name} is a candidate in the election for {election.post.title}"
         )

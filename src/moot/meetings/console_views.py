@@ -6,7 +6,7 @@ happen and what cannot be undone, a POST does it. Thin: ``meetings.actions.conso
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -29,6 +29,9 @@ from moot.meetings.actions.console import (
 )
 from moot.meetings.errors import MeetingError
 from moot.text import TextGuardMixin
+
+if TYPE_CHECKING:
+    from moot.accounts.models import User
 
 UNFINISHED_CHOICES = [
     ("not_taken", "Record it in the minutes as not taken"),
@@ -82,6 +85,11 @@ class HandOverForm(TextGuardMixin, forms.Form):
         )
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind ``login_required``)."""
+    return cast("User", request.user)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def end_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
@@ -95,7 +103,7 @@ def end_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 raise MeetingError("Choose to adjourn or to close the meeting.", field="choice")
             data = form.cleaned_data
             if data["choice"] == "adjourn":
-                do_adjourn_meeting(meeting, reason=data["reason"], acting_user=request.user)
+                do_adjourn_meeting(meeting, reason=data["reason"], acting_user=_user(request))
                 messages.success(
                     request,
                     "The meeting is adjourned. Resume it from the console when it meets again.",
@@ -103,7 +111,7 @@ def end_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 return redirect("meetings:chair", meeting_id=meeting.pk)
             do_close_meeting(
                 meeting,
-                acting_user=request.user,
+                acting_user=_user(request),
                 unfinished_as=data["unfinished_as"] or "not_taken",
             )
         except MeetingError as exc:
@@ -130,7 +138,7 @@ def end_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def resume_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(meeting_id, request.user, for_write=True)
     try:
-        do_resume_meeting(meeting, acting_user=request.user)
+        do_resume_meeting(meeting, acting_user=_user(request))
     except MeetingError as exc:
         show_refusal(request, exc)
     else:
@@ -156,7 +164,7 @@ def hand_over(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 meeting,
                 form.cleaned_data["member"],
                 reason=form.cleaned_data["reason"],
-                acting_user=request.user,
+                acting_user=_user(request),
             )
         except MeetingError as exc:
             show_refusal(form, exc)
@@ -184,10 +192,11 @@ def hand_over(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def hand_back(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting(meeting_id, request.user, for_write=True)
     try:
-        do_hand_back_chair(meeting, acting_user=request.user)
+        do_hand_back_chair(meeting, acting_user=_user(request))
     except MeetingError as exc:
         show_refusal(request, exc)
     else:
         meeting.refresh_from_db()
-        messages.success(request, f"{meeting.chair.full_name} has the chair again.")
+        name = meeting.chair.full_name if meeting.chair is not None else "The chair"
+        messages.success(request, f"{name} has the chair again.")
     return redirect("meetings:chair", meeting_id=meeting.pk)
