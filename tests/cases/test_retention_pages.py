@@ -94,16 +94,24 @@ def test_the_subject_access_download(officers: tuple[Any, Any], client: Any) -> 
     client.force_login(officers[0])
     assert client.get("/cases/subject-access/").status_code == 200
     missing = client.post(
-        "/cases/subject-access/", {"member_number": "NOPE1", "request_reference": "SAR-1"}
+        "/cases/subject-access/",
+        {"member_number": "NOPE1", "request_reference": "SAR-1", "format": "pdf"},
     )
     assert "No member has this number." in missing.content.decode()
     response = client.post(
-        "/cases/subject-access/", {"member_number": member.number, "request_reference": "SAR-1"}
+        "/cases/subject-access/",
+        {"member_number": member.number, "request_reference": "SAR-1", "format": "json"},
     )
     assert response["Content-Type"].startswith("application/json")
     body = json.loads(response.content)
     assert [case["reference"] for case in body["cases"]] == ["C-2019-00004"]
     assert body["cases"][0]["your_role"] == "respondent"
+    pdf = client.post(
+        "/cases/subject-access/",
+        {"member_number": member.number, "request_reference": "SAR-1", "format": "pdf"},
+    )
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
 
 
 @pytest.mark.django_db

@@ -4,11 +4,14 @@ complaints staff only: anyone else gets the 404 of a page that does not exist.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from moot.cases import sar
@@ -40,6 +43,12 @@ class SubjectAccessForm(forms.Form):
         max_length=60,
         help_text="The request's reference in the data protection log, after checking identity.",
         validators=[TextValidator("Request reference", single_line=True)],
+    )
+    format = forms.ChoiceField(
+        label="Format",
+        choices=[("pdf", "PDF, to send"), ("json", "JSON, for records")],
+        initial="pdf",
+        widget=forms.RadioSelect,
     )
 
 
@@ -141,6 +150,20 @@ def case_retention(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/case_retention.html", context)
 
 
+def _download(response: dict[str, Any], number: str, kind: str) -> HttpResponse:
+    if kind == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string("cases/subject_access_pdf.html", {"r": response})
+        body: bytes | str = HTML(string=html).write_pdf() or b""
+        content_type = "application/pdf"
+    else:
+        body, content_type = sar.response_json(response), "application/json; charset=utf-8"
+    download = HttpResponse(body, content_type=content_type)
+    download["Content-Disposition"] = f'attachment; filename="subject-access-{number}.{kind}"'
+    return download
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def subject_access(request: HttpRequest) -> HttpResponse:
@@ -163,10 +186,5 @@ def subject_access(request: HttpRequest) -> HttpResponse:
             except CaseError as exc:
                 show_refusal(form, exc)
             else:
-                download = HttpResponse(
-                    sar.response_json(response), content_type="application/json; charset=utf-8"
-                )
-                name = f"subject-access-{member.number}.json"
-                download["Content-Disposition"] = f'attachment; filename="{name}"'
-                return download
+                return _download(response, member.number, form.cleaned_data["format"])
     return render(request, "cases/subject_access.html", {"form": form})
