@@ -1,10 +1,12 @@
 """Who may do what with motions, as ``rules`` predicates (checked with ``user.has_perm``).
 
-* ``motions.view_meeting_motions`` (obj Meeting): managers of the meeting and members of its unit.
+* ``motions.view_meeting_motions`` (obj Meeting): managers of the meeting and members of its unit;
+  the auditor over the unit, read-only.
 * ``motions.table_motion`` (obj Meeting): a member of the meeting's unit, or a manager (who
   tables motions received from branches and affiliates).
 * ``motions.view_motion`` (obj Motion): as the meeting's motions, plus — once forwarded — the
-  officers, staff and members of the unit it was forwarded to.
+  officers, staff and members of the unit it was forwarded to; a motion withheld as
+  confidential business also to complaints staff over the unit (``moot.motions.confidential``).
 * ``motions.manage_motion`` (obj Motion): the chair or secretary of the meeting, a chair,
   vice-chair or secretary of the unit or a unit above it, national staff (or staff assigned to
   the unit), superusers. They record amendments, put questions to the vote, composite, forward.
