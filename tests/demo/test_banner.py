@@ -102,3 +102,26 @@ def test_an_agm_called_on_an_earlier_day_asks_for_a_reset(demo: Any) -> None:
         text = banner(8000)
     assert "its day has passed: run `moot demo --reset`" in text
     assert "open the meeting from the chair's" not in text
+
+
+def test_seeded_just_before_midnight_open_it_before_midnight_or_reset() -> None:
+    import zoneinfo
+
+    from django.conf import settings
+
+    from moot.demo.agm import seed_agm
+    from moot.demo.seed import seed_foundation
+
+    london = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    with time_machine.travel(datetime.datetime(2026, 12, 7, 23, 50, tzinfo=london), tick=False):
+        agm = seed_agm(seed_foundation())
+        text = banner(8000)
+    assert "called for 23:45 today" in text
+    assert "Open it before midnight" in text
+    assert f"check in with the meeting code {agm.check_in_code}" in text
+    # do_start_meeting opens a meeting on its own day only: after midnight the banner says so.
+    with time_machine.travel(datetime.datetime(2026, 12, 8, 0, 10, tzinfo=london), tick=False):
+        text = banner(8000)
+    assert "called for 23:45 yesterday" in text
+    assert "its day has passed: run `moot demo --reset`" in text
+    assert "open the meeting from the chair's" not in text

@@ -14,6 +14,7 @@ from django.utils import timezone
 from moot.demo import seed
 
 RESET = "moot demo --reset"
+LATE = datetime.time(23, 0)  # from then, the banner warns that the AGM opens on its day only
 
 
 def _email(local: str) -> str:
@@ -80,19 +81,26 @@ def _agm_lines(agm: Any, base: str, today: datetime.date) -> list[str]:
 
     called = timezone.localtime(agm.starts_at)
     day = called.date()
-    when = "today" if day == today else f"on {day:%-d %B %Y}"
+    yesterday = today - datetime.timedelta(days=1)
+    when = {today: "today", yesterday: "yesterday"}.get(day, f"on {day:%-d %B %Y}")
     lines = [
         f"  The demo AGM: {agm.title}, {base}/meetings/{agm.pk}/",
         f"  called for {called:%H:%M} {when}; in the chair: {_who(agm.chair)}.",
     ]
     member = _demo_member()
     if agm.is_scheduled:
+        # A meeting is opened on its own day only (do_start_meeting): after midnight, reset.
         if day < today:
             return [
                 *lines,
                 f"  It was never opened and its day has passed: run `{RESET}` to seed the demo",
                 "  afresh with the AGM called for now.",
             ]
+        if timezone.localtime().time() >= LATE:
+            lines.append(
+                "  Open it before midnight: a meeting opens on its own day only (after that, "
+                f"`{RESET}`)."
+            )
         lines += [
             f"  Next: sign in as {_who(agm.chair)} and open the meeting from the chair's",
             f"  console, {base}/meetings/{agm.pk}/chair/ ; on a phone, sign in as",
