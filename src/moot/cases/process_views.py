@@ -50,8 +50,9 @@ def _grounds_initial(case: Any) -> dict[str, str]:
 
 def _moves(case: Any) -> list[dict[str, Any]]:
     moves = []
+    held = stages.case_records(case)
     for to in process.allowed_moves(case.stage):
-        missing = process.missing_records(case.stage, to, stages.records_of(case, to))
+        missing = process.missing_records(case.stage, to, stages.records_for(held, to))
         moves.append(
             {
                 "to": to,

@@ -99,6 +99,21 @@ def latest_decision(case: Case, by: str) -> CaseEvent | None:
 
 def records_of(case: Case, to: str, today: datetime.date | None = None) -> set[str]:
     """Which of ``stages.RECORDS`` the case holds now, for a move to ``to``."""
+    return records_for(case_records(case, today), to)
+
+
+def records_for(held: set[str], to: str) -> set[str]:
+    """``case_records``' answer for a move to ``to`` (the triage decision counts for its
+    route only)."""
+    have = {key for key in held if not key.startswith("triage_reasons:")}
+    if f"triage_reasons:{to}" in held:
+        have.add("triage_reasons")
+    return have
+
+
+def case_records(case: Case, today: datetime.date | None = None) -> set[str]:
+    """The records the case holds now, once for every move a page offers (the triage decision
+    as ``triage_reasons:<route>``)."""
     rules = rules_on()
     today = today or timezone.localdate()
     have: set[str] = set()
@@ -114,8 +129,8 @@ def records_of(case: Case, to: str, today: datetime.date | None = None) -> set[s
         if current(case, role).exists():
             have.add(key)
     triage = _latest(case, EventKind.TRIAGED)
-    if triage is not None and triage.data.get("route") == to:
-        have.add("triage_reasons")
+    if triage is not None:
+        have.add(f"triage_reasons:{triage.data.get('route')}")
     notice = _latest(case, EventKind.NOTICE_TO_RESPONDENT)
     if notice is not None:
         have.add("notice")
