@@ -36,7 +36,7 @@ class ClausesOut(Schema):
 
 @router.get(
     "/clauses",
-    response={200: ClausesOut, 403: Message},
+    response={200: ClausesOut, 403: Message, 422: Message},
     summary="The clauses of the edition in force (today, or on a date)",
     description="Every clause the edition cites, in order, with the words of the first rule "
     "citing it. A ruling citing a clause not listed here is refused (422, field 'clause').",
