@@ -19,6 +19,8 @@ from moot.members.errors import ActionError
 from moot.members.models import EmailChangeRequest, Member
 
 LINK = re.compile(r"https?://\S+/members/me/email/(\S+)/")
+CANCEL = re.compile(r"https?://\S+/members/email/cancel/(\S+)/")
+PASSWORD = "a-long-member-passphrase"
 
 
 def _client(world: World, role: str) -> Client:
@@ -132,46 +134,114 @@ def test_a_member_cannot_change_anothers_contact_or_their_own_unit(world: World)
         )
 
 
-def test_an_email_change_takes_effect_only_through_the_link(
+def _request_change(
+    client: Client, sink: SmtpSink, capture: Any, old: str, new: str
+) -> tuple[str, str]:
+    """Ask for ``new`` as the signed-in member; the confirm and cancel secrets mailed."""
+    with capture(execute=True):
+        response = client.post(
+            reverse("members:my_details"), {"change_email": "1", "email-email": new}
+        )
+    assert response.status_code == 302
+    confirmation = sink.to(new.lower())[-1]
+    warning = sink.to(old)[-1]
+    assert "requested" in warning.message["Subject"]
+    confirm = LINK.search(confirmation.body).group(1)
+    cancel = CANCEL.search(warning.body).group(1)
+    return confirm, cancel
+
+
+def test_an_email_change_takes_effect_only_through_the_link_and_the_password(
+    world: World, smtp_sink: SmtpSink, django_capture_on_commit_callbacks: Any
+) -> None:
+    from allauth.account.models import EmailAddress
+
+    client = _client(world, "member")
+    member, user = world.members["member"], world.users["member"]
+    user.set_password(PASSWORD)
+    user.save()
+    client.force_login(user)
+    old = member.email
+    secret, _ = _request_change(
+        client, smtp_sink, django_capture_on_commit_callbacks, old, "New.Address@Example.org"
+    )
+    member.refresh_from_db()
+    assert member.email == old  # nothing changes until the link is opened
+    change = EmailChangeRequest.objects.get(member=member)
+    assert secret not in change.token_hash
+
+    # Opening the link moves the secret into the session: the next address does not carry it.
+    opened = client.get(reverse("members:confirm_email", args=[secret]))
+    assert opened.status_code == 302
+    assert secret not in opened["Location"]
+    pending = reverse("members:confirm_email_pending")
+    assert client.get(pending).status_code == 200
+    # Signed out, the sign-in page's "next" does not carry it either.
+    stranger = Client()
+    signed_out = stranger.get(reverse("members:confirm_email", args=[secret]), follow=True)
+    assert all(secret not in url for url, _ in signed_out.redirect_chain)
+    # Another account holding the link gets nothing.
+    other = _client(world, "chair")
+    other.get(reverse("members:confirm_email", args=[secret]))
+    assert other.get(pending).status_code == 404
+    other.post(pending, {"password": PASSWORD})
+    # The session alone does not confirm: the password is asked.
+    wrong = client.post(pending, {"password": "not-the-password"})
+    assert "not your password" in wrong.content.decode()
+    member.refresh_from_db()
+    assert member.email == old
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(pending, {"password": PASSWORD}).status_code == 302
+    member.refresh_from_db()
+    user.refresh_from_db()
+    assert member.email == "new.address@example.org"
+    # The sign-in address follows, so password resets go to the new mailbox.
+    assert user.email == "new.address@example.org"
+    assert EmailAddress.objects.get(user=user, primary=True).email == "new.address@example.org"
+    assert len(smtp_sink.to(old)) == 2  # told of the request, then of the change
+    assert AuditEvent.objects.filter(verb="members.confirm_email_change").count() == 1
+    # Used once.
+    assert EmailChangeRequest.objects.get(pk=change.pk).confirmed_at is not None
+    client.get(reverse("members:confirm_email", args=[secret]))
+    assert client.get(pending).status_code == 404
+    # The member sees the change in their own record's history.
+    page = client.get(reverse("members:detail", args=[member.pk])).content.decode()
+    assert "Changes to your details" in page
+    assert "E-mail change confirmed by the member" in page
+
+
+def test_the_old_address_cancels_a_change_without_signing_in(
     world: World, smtp_sink: SmtpSink, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = _client(world, "member")
     member = world.members["member"]
     old = member.email
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("members:my_details"),
-            {"change_email": "1", "email-email": "New.Address@Example.org"},
-        )
-    assert response.status_code == 302
-    member.refresh_from_db()
-    assert member.email == old  # nothing changes until the link is opened
-    (confirmation,) = smtp_sink.to("new.address@example.org")
-    (warning,) = smtp_sink.to(old)
-    assert "requested" in warning.message["Subject"]
-    secret = LINK.search(confirmation.body).group(1)
+    secret, cancel = _request_change(
+        client, smtp_sink, django_capture_on_commit_callbacks, old, "thief@example.net"
+    )
+    anyone = Client()
+    url = reverse("members:cancel_email", args=[cancel])
+    assert anyone.get(url).status_code == 200
+    assert EmailChangeRequest.objects.get(member=member).is_pending  # GET changes nothing
+    assert anyone.post(url).status_code == 200
     change = EmailChangeRequest.objects.get(member=member)
-    assert secret not in change.token_hash
-
-    # The link does nothing for another account, nor on GET.
-    other = _client(world, "chair")
-    url = reverse("members:confirm_email", args=[secret])
-    assert other.get(url).status_code == 404
-    other.post(url)
-    assert client.get(url).status_code == 200
+    assert change.cancelled_at is not None
+    assert not change.is_pending
+    assert AuditEvent.objects.filter(verb="members.cancel_email_change").count() == 1
+    client.get(reverse("members:confirm_email", args=[secret]))
+    assert client.get(reverse("members:confirm_email_pending")).status_code == 404
     member.refresh_from_db()
     assert member.email == old
+    assert anyone.get(url).status_code == 404
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url).status_code == 302
-    member.refresh_from_db()
-    assert member.email == "new.address@example.org"
-    assert len(smtp_sink.to(old)) == 2  # told of the request, then of the change
-    assert AuditEvent.objects.filter(verb="members.confirm_email_change").count() == 1
-    # Used once.
-    client.post(url)
-    assert EmailChangeRequest.objects.get(pk=change.pk).confirmed_at is not None
-    assert client.get(url).status_code == 404
+
+def test_an_address_another_account_signs_in_with_is_refused(world: World) -> None:
+    member, user = world.members["member"], world.users["member"]
+    taken = world.users["secretary"].email
+    with pytest.raises(ActionError, match="another account signs in with that address"):
+        do_request_email_change(member, taken.upper(), acting_user=user)
+    assert not EmailChangeRequest.objects.filter(member=member).exists()
 
 
 def test_a_newer_request_replaces_the_older_link(world: World) -> None:
@@ -222,3 +292,33 @@ def test_the_api_changes_own_contact_and_asks_for_an_email_change(world: World) 
     member.refresh_from_db()
     assert member.email != "api.new@example.org"
     assert EmailChangeRequest.objects.get(member=member).new_email == "api.new@example.org"
+
+
+def test_the_office_edits_through_the_api_and_others_cannot(world: World) -> None:
+    office = _client(world, "national_staff")
+    target = world.target
+    url = f"/api/members/{target.pk}"
+    no_reason = office.patch(url, {"last_name": "X"}, content_type="application/json")
+    assert no_reason.status_code == 422
+    moved = office.patch(
+        url,
+        {"branch": "north", "phone": "01632 960999", "reason": "moved house"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200, moved.content
+    target.refresh_from_db()
+    assert (target.branch_id, target.phone) == (world.north.pk, "01632 960999")
+    event = AuditEvent.objects.filter(verb="members.update_member", object_id=str(target.pk)).get()
+    assert event.after["branch"] == f"North (unit {world.north.pk})"
+    foreign = office.patch(
+        url, {"branch": "east", "reason": "typo"}, content_type="application/json"
+    )
+    assert foreign.status_code == 422
+    assert "is not a branch of" in foreign.json()["detail"]
+    secretary = _client(world, "secretary")
+    refused = secretary.patch(
+        url, {"branch": "south", "reason": "rival"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    target.refresh_from_db()
+    assert target.branch_id == world.north.pk

@@ -11,7 +11,11 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from moot.accounts.models import User
-from moot.members.signals import membership_ended
+from moot.members.signals import (
+    contact_email_changed,
+    email_taken_by_another_account,
+    membership_ended,
+)
 
 
 @receiver(membership_ended, dispatch_uid="accounts.withdraw_access_when_membership_ends")
@@ -74,3 +78,33 @@ def issue_device_cookie_on_sign_in(
 
     if response is not None and user.email:
         issue_device_cookie(response, user.email)
+
+
+@receiver(email_taken_by_another_account, dispatch_uid="accounts.email_taken_by_another_account")
+def answer_email_taken(sender: Any, email: str, member: Any, **kwargs: Any) -> bool:
+    """Whether an account other than ``member``'s signs in with (or has confirmed) ``email``."""
+    accounts = User.objects.filter(email__iexact=email)
+    addresses = EmailAddress.objects.filter(email__iexact=email, verified=True)
+    if member.user_id is not None:
+        accounts = accounts.exclude(pk=member.user_id)
+        addresses = addresses.exclude(user_id=member.user_id)
+    return accounts.exists() or addresses.exists()
+
+
+@receiver(contact_email_changed, dispatch_uid="accounts.follow_the_members_address")
+def follow_the_members_address(
+    sender: Any, member: Any, old_email: str, new_email: str, acting_user: Any, **kwargs: Any
+) -> None:
+    """A member's confirmed new address on record becomes their account's sign-in address
+    (verified, primary), in the same transaction, so password resets follow their mail."""
+    if member.user_id is None:
+        return
+    user = User.objects.select_for_update(of=("self",)).get(pk=member.user_id)
+    EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+    EmailAddress.objects.update_or_create(
+        user=user, email=new_email, defaults={"verified": True, "primary": True}
+    )
+    # Unconfirmed claims on the address by other accounts lapse: it is proven to be this one's.
+    EmailAddress.objects.filter(email__iexact=new_email, verified=False).exclude(user=user).delete()
+    user.email = new_email
+    user.save(update_fields=["email"])

@@ -135,6 +135,7 @@ LABELS: dict[str, str] = {
     "members.change_register_entry": "Register entry changed",
     "members.request_email_change": "E-mail change requested by the member",
     "members.confirm_email_change": "E-mail change confirmed by the member",
+    "members.cancel_email_change": "E-mail change cancelled from the old address",
     # motions
     "motions.table_motion": "Motion tabled",
     "motions.composite_motions": "Motions composited",

@@ -204,6 +204,10 @@ def do_create_member(
     return member
 
 
+def _unit_label(unit: Any) -> str | None:
+    return f"{unit.name} (unit {unit.pk})" if unit is not None else None
+
+
 @transaction.atomic
 def do_update_member(
     member: Member, *, acting_user: Any, reason: str = "", **changes: Any
@@ -234,9 +238,10 @@ def do_update_member(
         if old == value:
             continue
         setattr(member, field, value)
-        key = f"{field}_id" if field in ("constituency", "branch") else field
+        key = field
+        # A unit is written as its name and id, so the record's history reads without a look-up.
         old_v, new_v = (
-            (old.pk if old else None, value.pk if value else None)
+            (_unit_label(old), _unit_label(value))
             if field in ("constituency", "branch")
             else (old, value)
         )

@@ -518,6 +518,64 @@ def request_my_email_change(request: HttpRequest, payload: EmailChangeIn) -> Any
     )
 
 
+class OfficeEditIn(Schema):
+    """The register's authority edits a member's details: only the fields sent change; the
+    reason is kept in the audit trail."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, ModelText(Member, "backdate_reason")] = Field(
+        description="Why the record changes (kept in the audit trail)"
+    )
+    first_name: Annotated[str, ModelText(Member, "first_name")] | None = None
+    last_name: Annotated[str, ModelText(Member, "last_name")] | None = None
+    phone: Annotated[str, ModelText(Member, "phone")] | None = None
+    address: Annotated[str, ModelText(Member, "address")] | None = None
+    postcode: Annotated[str, ModelText(Member, "postcode")] | None = None
+    date_of_birth: datetime.date | None = None
+    gender: Literal["woman", "man", "non_binary", "other", "prefer_not_to_say", ""] | None = None
+    constituency: str | None = Field(None, description="The constituency party's id or slug")
+    branch: str | None = Field(
+        None, description="The branch's id or slug; an empty string for none"
+    )
+
+
+@router.patch(
+    "/{member_id}",
+    response={200: MemberDetailOut, 403: Message, 404: Message, 422: Message},
+    summary="Edit a member's details (the register's authority, with a reason)",
+)
+def edit_member(request: HttpRequest, member_id: int, payload: OfficeEditIn) -> Any:
+    from moot.clock import today
+    from moot.members.access import can_see_sensitive
+    from moot.members.actions import register_clause
+    from moot.members.contact import do_edit_member_details
+
+    member = access_member(member_id, request.user)
+    if not request.user.has_perm("members.decide_register", member):
+        raise PermissionDenied(
+            "only the register's authority (the membership office) edits a member's details "
+            f"(clause {register_clause()})"
+        )
+    changes = payload.model_dump(exclude_none=True)
+    reason = changes.pop("reason")
+    if "constituency" in changes:
+        changes["constituency"] = find_unit(changes["constituency"], request.user, "constituency")
+    if "branch" in changes:
+        changes["branch"] = find_unit(changes["branch"], request.user, "branch")
+    if "gender" in changes and not can_see_sensitive(request.user, member):
+        raise HttpError(422, "gender: only the officers who apply the balance rules see or set it")
+    if (born := changes.get("date_of_birth")) and born > today():
+        raise HttpError(422, "date_of_birth: a date of birth cannot be in the future")
+    constituency = changes.get("constituency", member.constituency)
+    branch = changes.get("branch", member.branch)
+    if constituency is not None and constituency.kind != "constituency":
+        raise HttpError(422, f"constituency: {constituency} is not a constituency party")
+    if branch is not None and (branch.kind != "branch" or branch.parent_id != constituency.pk):
+        raise HttpError(422, f"branch: {branch} is not a branch of {constituency}")
+    member = do_edit_member_details(member, acting_user=request.user, reason=reason, **changes)
+    return _detail(access_member(member.pk, request.user), request.user)
+
+
 @router.get(
     "/{member_id}",
     response={200: MemberDetailOut, 404: Message, 422: Message},

@@ -19,3 +19,4 @@ class AuditVerb(StrEnum):
     CHANGE_REGISTER_ENTRY = "members.change_register_entry"
     REQUEST_EMAIL_CHANGE = "members.request_email_change"
     CONFIRM_EMAIL_CHANGE = "members.confirm_email_change"
+    CANCEL_EMAIL_CHANGE = "members.cancel_email_change"

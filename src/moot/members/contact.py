@@ -25,6 +25,7 @@ from moot.members.actions import do_update_member, register_clause
 from moot.members.audit_verbs import AuditVerb
 from moot.members.errors import ActionError, RefusalCode
 from moot.members.models import EmailChangeRequest, Member
+from moot.members.signals import contact_email_changed, email_taken_by_another_account
 
 # What a member may change on their own record without anyone's approval.
 OWN_CONTACT_FIELDS = ("phone", "address", "postcode")
@@ -92,6 +93,14 @@ def do_request_email_change(
     email = _clean_email(new_email)
     if email == (member.email or "").lower():
         raise ActionError("that is already the address on your record", field="email")
+    answers = email_taken_by_another_account.send(sender=Member, email=email, member=member)
+    if any(answer for _, answer in answers):
+        raise ActionError(
+            "another account signs in with that address; give an address of your own, or ask "
+            "the membership office",
+            field="email",
+            code=RefusalCode.CONFLICT,
+        )
     if hit(
         "email-change", str(member.pk), limit=REQUESTS_PER_DAY, window=datetime.timedelta(days=1)
     ):
@@ -120,25 +129,58 @@ def do_request_email_change(
     return change
 
 
-def issue_confirmation_secret(change: EmailChangeRequest) -> str:
-    """A new link secret for ``change`` (its digest kept, the secret returned to be mailed)."""
-    secret = secrets.token_urlsafe(32)
-    change.token_hash = _digest(secret)
+def issue_secrets(change: EmailChangeRequest) -> tuple[str, str]:
+    """New link secrets for ``change``: the one that confirms (to the new address) and the one
+    that cancels (to the old address). Their digests are kept; the secrets are returned to be
+    mailed."""
+    confirm, cancel = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    change.token_hash = _digest(confirm)
+    change.cancel_hash = _digest(cancel)
     change.sent_at = timezone.now()
-    change.save(update_fields=["token_hash", "sent_at"])
-    return secret
+    change.save(update_fields=["token_hash", "cancel_hash", "sent_at"])
+    return confirm, cancel
 
 
 def pending_change(secret: str) -> EmailChangeRequest | None:
     """The pending request a link secret belongs to, else None (expired, used, superseded)."""
+    return _pending_by("token_hash", secret)
+
+
+def cancellable_change(secret: str) -> EmailChangeRequest | None:
+    """The pending request a cancel link's secret belongs to, else None."""
+    return _pending_by("cancel_hash", secret)
+
+
+def _pending_by(column: str, secret: str) -> EmailChangeRequest | None:
     if not secret or len(secret) > 100:
         return None
     change = (
         EmailChangeRequest.objects.select_related("member")
-        .filter(token_hash=_digest(secret))
+        .filter(**{column: _digest(secret)})
         .first()
     )
     return change if change is not None and change.is_pending else None
+
+
+# What a member is shown of their own record's audit history: the changes to their details
+# (not the register's internal proposals, nor status reasons, which members.disclosure governs).
+OWN_HISTORY_VERBS = (
+    AuditVerb.CREATE_MEMBER,
+    AuditVerb.UPDATE_MEMBER,
+    AuditVerb.CHANGE_REGISTER_ENTRY,
+    AuditVerb.LINK_ACCOUNT,
+    AuditVerb.REQUEST_EMAIL_CHANGE,
+    AuditVerb.CONFIRM_EMAIL_CHANGE,
+    AuditVerb.CANCEL_EMAIL_CHANGE,
+)
+
+
+def own_history(member: Member, limit: int = 100) -> list[Any]:
+    """The changes to ``member``'s details, newest first, for the member's own page."""
+    from moot.audit.queries import history_of
+
+    verbs = [str(verb) for verb in OWN_HISTORY_VERBS]
+    return list(history_of(member).filter(verb__in=verbs).order_by("-seq")[:limit])
 
 
 def pending_request_of(member: Member) -> EmailChangeRequest | None:
@@ -150,20 +192,27 @@ def pending_request_of(member: Member) -> EmailChangeRequest | None:
 
 
 @transaction.atomic
-def do_confirm_email_change(secret: str, *, acting_user: Any) -> Member:
-    """The member, signed in, confirms the new address by the link's secret: the address on the
-    record changes now."""
+def do_confirm_email_change(secret: str, *, password: str, acting_user: Any) -> Member:
+    """The member, signed in, confirms the new address by the link's secret and their password
+    (a stolen session alone cannot redirect their mail): the address on the record, and the
+    account's sign-in address, change now."""
     from moot.members.tasks import send_email_changed_notice
     from moot.on_commit import enqueue_on_commit
 
     change = pending_change(secret)
     if change is None:
         raise ActionError(
-            "this confirmation link has expired, was already used or was replaced by a newer "
-            "request; ask again from your details page",
+            "this confirmation link has expired, was already used, was cancelled or was "
+            "replaced by a newer request; ask again from your details page",
             code=RefusalCode.NOT_FOUND,
         )
     _check_own(change.member, acting_user)
+    if acting_user.has_usable_password() and not acting_user.check_password(password or ""):
+        raise ActionError(
+            "that is not your password; give the password you sign in with to confirm",
+            field="password",
+            code=RefusalCode.FORBIDDEN,
+        )
     change = EmailChangeRequest.objects.select_for_update(of=("self",)).get(pk=change.pk)
     if not change.is_pending:
         raise ActionError("this request was confirmed a moment ago", code=RefusalCode.CONFLICT)
@@ -180,9 +229,39 @@ def do_confirm_email_change(secret: str, *, acting_user: Any) -> Member:
         before={"email": before},
         after={"email": member.email, "request": change.pk},
     )
+    contact_email_changed.send(
+        sender=Member,
+        member=member,
+        old_email=before,
+        new_email=member.email,
+        acting_user=acting_user,
+    )
     if before:
         enqueue_on_commit(send_email_changed_notice, change.pk)
     return member
+
+
+@transaction.atomic
+def do_cancel_email_change(secret: str) -> EmailChangeRequest:
+    """Whoever reads the old address cancels a pending change by the link mailed there (no
+    sign-in needed: the point is to stop someone holding the member's session)."""
+    change = cancellable_change(secret)
+    if change is None:
+        raise ActionError(
+            "this request is no longer pending (confirmed, cancelled, replaced or expired); if "
+            "the address on your record was changed without you, tell the membership office",
+            code=RefusalCode.NOT_FOUND,
+        )
+    change = EmailChangeRequest.objects.select_for_update(of=("self",)).get(pk=change.pk)
+    change.cancelled_at = timezone.now()
+    change.save(update_fields=["cancelled_at"])
+    record(
+        actor=None,
+        verb=AuditVerb.CANCEL_EMAIL_CHANGE,
+        obj=change.member,
+        after={"request": change.pk, "cancelled_from": "the link sent to the old address"},
+    )
+    return change
 
 
 @transaction.atomic

@@ -16,7 +16,8 @@ from moot.members import contact
 from moot.members.access import access_member, can_see_sensitive
 from moot.members.actions import register_clause
 from moot.members.errors import ActionError
-from moot.members.forms import EmailChangeForm, OfficeEditForm, OwnContactForm
+from moot.members.forms import ConfirmEmailForm, EmailChangeForm, OfficeEditForm, OwnContactForm
+from moot.members.models import Member
 from moot.members.queries import member_for_user
 
 
@@ -59,7 +60,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     )
 
 
-def _own_member(request: HttpRequest) -> object:
+def _own_member(request: HttpRequest) -> Member:
     member = member_for_user(request.user.pk)
     if member is None:
         raise Http404("Your account has no membership record.")
@@ -120,20 +121,56 @@ def my_details(request: HttpRequest) -> HttpResponse:
     )
 
 
+SESSION_SECRET = "members.email_change_secret"  # noqa: S105 - a session key name, not a secret
+
+
+@require_http_methods(["GET"])
+def open_email_link(request: HttpRequest, secret: str) -> HttpResponse:
+    """GET /members/me/email/<secret>/, the link mailed to the new address: the secret goes into
+    the session and the browser moves on to an address without it, so it is not written into
+    the sign-in page's ``next``, the history or the logs a second time."""
+    request.session[SESSION_SECRET] = secret[:100]
+    return redirect("members:confirm_email_pending")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def confirm_email(request: HttpRequest, secret: str) -> HttpResponse:
-    """GET shows what the link confirms; POST confirms it (a link scanner that follows GET
-    changes nothing)."""
+def confirm_email(request: HttpRequest) -> HttpResponse:
+    """GET shows what the link confirms; POST with the member's password confirms it (a link
+    scanner that follows GET changes nothing; a stolen session alone cannot confirm)."""
+    secret = request.session.get(SESSION_SECRET, "")
     change = contact.pending_change(secret)
     if change is None or change.member.user_id != request.user.pk:
         return render(request, "members/confirm_email.html", {"change": None}, status=404)
-    if request.method == "POST":
+    form = ConfirmEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            contact.do_confirm_email_change(secret, acting_user=request.user)
+            contact.do_confirm_email_change(
+                secret, password=form.cleaned_data["password"], acting_user=request.user
+            )
+        except ActionError as exc:
+            show_refusal(form, exc)
+        else:
+            request.session.pop(SESSION_SECRET, None)
+            messages.success(
+                request,
+                f"Your e-mail address is now {change.new_email}; you sign in with it too.",
+            )
+            return redirect("members:my_details")
+    return render(request, "members/confirm_email.html", {"change": change, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_email(request: HttpRequest, secret: str) -> HttpResponse:
+    """The link mailed to the old address: GET says what it cancels, POST cancels (no sign-in:
+    whoever reads the member's mail may stop a change made from a stolen session)."""
+    change = contact.cancellable_change(secret)
+    if request.method == "POST" and change is not None:
+        try:
+            contact.do_cancel_email_change(secret)
         except ActionError as exc:
             show_refusal(request, exc)
         else:
-            messages.success(request, f"Your e-mail address is now {change.new_email}.")
-        return redirect("members:my_details")
-    return render(request, "members/confirm_email.html", {"change": change})
+            return render(request, "members/cancel_email.html", {"cancelled": True})
+    status = 200 if change is not None else 404
+    return render(request, "members/cancel_email.html", {"change": change}, status=status)

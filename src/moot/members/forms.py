@@ -276,3 +276,13 @@ class EmailChangeForm(TextGuardMixin, forms.Form):
         help_text="We send a link to this address; the change takes effect when you open it "
         "while signed in. Your current address is told of the request.",
     )
+
+
+class ConfirmEmailForm(forms.Form):
+    """The member's password, given when confirming a new e-mail address."""
+
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        label="Your password",
+        help_text="Asked so that someone using your signed-in session cannot move your mail.",
+    )

@@ -258,6 +258,9 @@ class EmailChangeRequest(models.Model):
     new_email = models.EmailField()
     old_email = models.EmailField(blank=True)
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The old address's link to cancel the request (a stolen session cannot stop that mail).
+    cancel_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
@@ -275,5 +278,8 @@ class EmailChangeRequest(models.Model):
         from django.utils import timezone
 
         return (
-            self.confirmed_at is None and not self.superseded and self.expires_at > timezone.now()
+            self.confirmed_at is None
+            and self.cancelled_at is None
+            and not self.superseded
+            and self.expires_at > timezone.now()
         )

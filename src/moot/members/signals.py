@@ -10,3 +10,12 @@ from django.dispatch import Signal
 
 # Sent with member=<Member>, status=<new status>, reason=<str>, acting_user=<user or None>.
 membership_ended = Signal()
+
+# Sent with member=<Member>, old_email=<str>, new_email=<str>, acting_user=<user> inside the
+# transaction of a member's confirmed change of address: accounts makes the new address the
+# account's sign-in address, so password resets follow the member's mail.
+contact_email_changed = Signal()
+
+# Asked with email=<str>, member=<Member>: receivers answer True when another account already
+# signs in with the address (a member may not take it as theirs).
+email_taken_by_another_account = Signal()

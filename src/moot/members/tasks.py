@@ -16,7 +16,7 @@ DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 def send_email_change_confirmation(change_id: int, base_url: str = "") -> str:
     """Mail the confirmation link to the new address and a notice to the old one. The link's
     secret is made here, so the task queue never holds it."""
-    from moot.members.contact import issue_confirmation_secret
+    from moot.members.contact import issue_secrets
     from moot.members.models import EmailChangeRequest
 
     with transaction.atomic():
@@ -28,11 +28,14 @@ def send_email_change_confirmation(change_id: int, base_url: str = "") -> str:
         )
         if change is None or not change.is_pending:
             return f"e-mail change {change_id} is no longer pending; nothing sent"
-        secret = issue_confirmation_secret(change)
-        link = (base_url or DEFAULT_BASE_URL).rstrip("/") + reverse(
-            "members:confirm_email", args=[secret]
-        )
-        context = {"change": change, "member": change.member, "link": link}
+        confirm, cancel = issue_secrets(change)
+        base = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        context = {
+            "change": change,
+            "member": change.member,
+            "link": base + reverse("members:confirm_email", args=[confirm]),
+            "cancel_link": base + reverse("members:cancel_email", args=[cancel]),
+        }
         send_mail(
             "Confirm your new e-mail address",
             render_to_string("members/email/confirm_change.txt", context),

@@ -21,11 +21,9 @@ urlpatterns = [
     path("members/<int:member_id>/", views.member_detail, name="detail"),
     path("members/<int:member_id>/edit/", contact_views.member_edit, name="edit"),
     path("members/me/details/", contact_views.my_details, name="my_details"),
-    path(
-        "members/me/email/<str:secret>/",
-        contact_views.confirm_email,
-        name="confirm_email",
-    ),
+    path("members/me/email/confirm/", contact_views.confirm_email, name="confirm_email_pending"),
+    path("members/me/email/<str:secret>/", contact_views.open_email_link, name="confirm_email"),
+    path("members/email/cancel/<str:secret>/", contact_views.cancel_email, name="cancel_email"),
     path("members/<int:member_id>/status/", views.member_change_status, name="change_status"),
     path("members/<int:member_id>/resign/", views.member_resign, name="resign"),
 ]

@@ -274,6 +274,10 @@ def _member_context(request: HttpRequest, member: Member, **forms_: Any) -> dict
         from moot.audit.queries import history_of
 
         context["history"] = list(history_of(member).order_by("-seq")[:100])
+    elif context["is_own_record"]:
+        from moot.members.contact import own_history
+
+        context["own_history"] = own_history(member)
     return context
 
 
