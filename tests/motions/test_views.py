@@ -310,12 +310,16 @@ def test_a_forwarded_motion_is_visible_to_the_receiving_units_officers(
 
 
 def test_members_see_that_a_proscribed_affiliation_cannot_take_effect(
-    assembly: Any, table: Any
+    assembly: Any, table: Any, monkeypatch: Any
 ) -> None:
+    import moot.units.queries as unit_queries
     from factories import OrganisationFactory
 
     lantern = OrganisationFactory(name="The Iron Lantern Network", slug="iron-lantern")
-    motion = table(title="Affiliate", text="This party affiliates.", affiliate_to=lantern)
+    # Proscribed after it was tabled (tabling one already proscribed is refused).
+    with monkeypatch.context() as patch:
+        patch.setattr(unit_queries, "proscription_of", lambda org, on=None: None)
+        motion = table(title="Affiliate", text="This party affiliates.", affiliate_to=lantern)
     page = client_for(assembly.member.user).get(f"/motions/{motion.pk}/").content.decode()
     assert "If carried, this motion cannot take effect" in page
     assert "proscribed" in page

@@ -18,7 +18,7 @@ from moot.motions.actions import (
     do_record_motion_outcome,
     do_withdraw_motion,
 )
-from moot.motions.models import MotionState
+from moot.motions.models import Motion, MotionState
 from moot.polls.actions import do_cast_ballot, do_close_poll, do_enter_teller_counts
 from moot.units.models import Affiliation
 
@@ -106,16 +106,42 @@ def test_a_carried_affiliation_motion_creates_the_affiliation(
     assert "5 for, 1 against" in affiliation.decision
 
 
-def test_a_proscribed_organisation_is_flagged_when_tabled_and_refused_when_carried(
-    assembly: Any, table: Any, check_in: Any
+def test_a_motion_to_affiliate_to_a_proscribed_organisation_is_refused_when_tabled(
+    assembly: Any, table: Any
+) -> None:
+    lantern = OrganisationFactory(
+        name="The Iron Lantern Network", slug="iron-lantern", kind="campaign_group"
+    )
+    before = AuditEvent.objects.count()
+    with pytest.raises(MotionError, match="proscribed") as refused:
+        table(
+            title="Affiliate to the Iron Lantern",
+            text="This party affiliates.",
+            affiliate_to=lantern,
+        )
+    assert refused.value.clause == "1.5.2"
+    assert refused.value.field == "affiliate_to"
+    assert not Motion.objects.filter(affiliate_to=lantern).exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_an_organisation_proscribed_after_tabling_is_flagged_and_refused_when_carried(
+    assembly: Any, table: Any, check_in: Any, monkeypatch: Any
 ) -> None:
     lantern = OrganisationFactory(
         name="The Iron Lantern Network", slug="iron-lantern", kind="campaign_group"
     )
     check_in(assembly.meeting, 6)
+    # Tabled while the edition in force did not proscribe it ...
+    import moot.units.queries as unit_queries
+
+    proscription_of = unit_queries.proscription_of
+    monkeypatch.setattr(unit_queries, "proscription_of", lambda org, on=None: None)
     motion = table(
         title="Affiliate to the Iron Lantern", text="This party affiliates.", affiliate_to=lantern
     )
+    # ... and proscribed by the time it is carried.
+    monkeypatch.setattr(unit_queries, "proscription_of", proscription_of)
     warnings = queries.public_warnings(motion)
     assert len(warnings) == 1
     assert "proscribed" in warnings[0].text

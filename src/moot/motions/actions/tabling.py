@@ -235,8 +235,9 @@ def do_table_motion(
 
     ``proposer`` is the member (default: the mover), the branch (a Unit under the meeting's unit)
     or the affiliated organisation. ``affiliate_to`` makes it a motion to affiliate to that
-    outside organisation: it may be tabled even when the organisation is proscribed, and is then
-    flagged at once (it could not take effect)."""
+    outside organisation; one the rulebook proscribes on the meeting's date is refused (no unit
+    may affiliate to it). An organisation proscribed after tabling is refused when the motion is
+    carried (``do_record_motion_outcome``)."""
     from moot.members.models import Member
 
     title = " ".join(title.split())
@@ -254,6 +255,8 @@ def do_table_motion(
     check_mover(meeting, seconder, "seconder", acting_user=acting_user)
     if mover.pk == seconder.pk:
         raise MotionError("The seconder must be someone other than the mover.", field="seconder")
+    if affiliate_to is not None:
+        _check_not_proscribed(meeting, affiliate_to)
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise MotionError("That agenda item belongs to another meeting.", field="agenda_item")
     if agenda_item is None:
@@ -284,6 +287,19 @@ def do_table_motion(
         clause=clause,
     )
     return motion
+
+
+def _check_not_proscribed(meeting: Any, organisation: Any) -> None:
+    from moot.units.queries import proscription_of
+
+    entry = proscription_of(organisation, queries.meeting_date(meeting))
+    if entry is not None:
+        raise MotionError(
+            f"{organisation.name} is proscribed by the rulebook: no unit may affiliate to it, so "
+            "a motion to affiliate to it cannot be tabled.",
+            clause=entry.clause,
+            field="affiliate_to",
+        )
 
 
 @transaction.atomic(durable=True)
