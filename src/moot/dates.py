@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 
 
@@ -16,24 +17,33 @@ def _local(moment: datetime.date | datetime.datetime) -> datetime.date | datetim
     return moment
 
 
+def _format(moment: datetime.date | datetime.datetime, name: str) -> str:
+    """``moment`` in the named format of the organisation's language (settings.LANGUAGE_CODE),
+    whatever language the request asked for: Accept-Language: en-US must not turn "Monday 7
+    December 2026" into "Dec. 7, 2026" (LocaleMiddleware activates the request's language,
+    whose formats Django would otherwise use)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return date_format(_local(moment), name)
+
+
 def long_date(moment: datetime.date | datetime.datetime) -> str:
     """Monday 7 December 2026."""
-    return date_format(_local(moment), "DATE_FORMAT")
+    return _format(moment, "DATE_FORMAT")
 
 
 def long_datetime(moment: datetime.datetime) -> str:
     """Monday 7 December 2026, 19:00."""
-    return date_format(_local(moment), "DATETIME_FORMAT")
+    return _format(moment, "DATETIME_FORMAT")
 
 
 def short_date(moment: datetime.date | datetime.datetime) -> str:
     """7 Dec 2026."""
-    return date_format(_local(moment), "SHORT_DATE_FORMAT")
+    return _format(moment, "SHORT_DATE_FORMAT")
 
 
 def short_datetime(moment: datetime.datetime) -> str:
     """7 Dec 2026, 19:00."""
-    return date_format(_local(moment), "SHORT_DATETIME_FORMAT")
+    return _format(moment, "SHORT_DATETIME_FORMAT")
 
 
 def clock(moment: datetime.datetime | None) -> str:
