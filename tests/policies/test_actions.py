@@ -38,9 +38,7 @@ def test_carrying_a_motion_adopts_the_national_definition_in_full(
         title="Definition of hostility",
         kind="definition",
         source_policy=national_definition.policy,
-        source="Fictional Institute's working definition (2019), all of it",
         extent="full",
-        text=DEFINITION + "\n\nA further example adopted by this party in full.",
     )
     proposal = PolicyProposal.objects.get(motion=motion)
     assert proposal.result_version is None
@@ -54,6 +52,7 @@ def test_carrying_a_motion_adopts_the_national_definition_in_full(
     assert version.motion == motion
     assert version.decision_text == motion.outcome_text
     assert version.policy.source_policy == national_definition.policy
+    assert version.text == DEFINITION  # in full: the national text, not one of its own
     outcome = AuditEvent.objects.get(verb="motions.record_motion_outcome")
     assert outcome.after["policy_version"] == version.pk
     assert AuditEvent.objects.filter(verb="policies.apply_carried_motion").count() == 1
@@ -77,8 +76,30 @@ def test_a_lost_motion_makes_no_version(
 
 
 def _adopted(assembly: Any, propose: Any, carry: Any, text: str) -> PolicyVersion:
-    motion = carry(propose(action="adopt", title="Buses policy", kind="standing_policy", text=text))
-    return PolicyProposal.objects.get(motion=motion).result_version
+    """Version 1 of Riverside's "Buses policy", adopted at a meeting thirty days ago (a change
+    tonight comes into force after it: one the same day would leave it never in force)."""
+    from moot.policies.actions._common import append_version, check_change
+
+    on = days_ago(30)
+    change = check_change(
+        assembly.clp,
+        action="adopt",
+        policy=None,
+        on=on,
+        kind="standing_policy",
+        title="Buses policy",
+        text=text,
+    )
+    return append_version(
+        assembly.clp,
+        change,
+        in_force_from=on,
+        decided_by="motion",
+        decision_body="Motion 1 at Riverside general meeting",
+        decision_date=on,
+        decision_ref="motion 1",
+        acting_user=None,
+    )
 
 
 BUSES = (

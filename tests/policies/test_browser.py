@@ -100,3 +100,48 @@ def test_policy_pages(chromium: Any, live_server: Any, assembly: Any) -> None:
     axe.check(staff, "national decision form with errors")
     assert staff.console_errors == []
     axe.assert_clean()
+
+
+def test_one_long_unbroken_line_wraps_on_a_phone(
+    chromium: Any, live_server: Any, assembly: Any
+) -> None:
+    """A policy whose text holds one long unbroken line (a pasted address, a run of characters)
+    and its diff: at 390 px no page of the register scrolls sideways."""
+    long_line = "https://example.invalid/" + "x" * 3000
+    first = do_record_national_decision(
+        assembly.world.national,
+        action="adopt",
+        kind="standing_policy",
+        title="Long " + "y" * 150,
+        text=f"{long_line}\n\nA second line.",
+        body="National executive committee",
+        decision_date=days_ago(40),
+        acting_user=assembly.staff,
+    )
+    second = do_record_national_decision(
+        assembly.world.national,
+        action="amend",
+        policy=first.policy,
+        base_version=first,
+        edits=[{"action": "replace", "line_from": 2, "text": "z" * 2000}],
+        body="National executive committee",
+        decision_date=days_ago(10),
+        acting_user=assembly.staff,
+    )
+    member = signed_in_page(chromium, live_server, assembly.mover.user, timeout_ms=15_000)
+    for path in (
+        f"/policies/{first.policy_id}/",
+        f"/policies/versions/{second.pk}/",
+        f"/policies/units/{assembly.world.national.pk}/",
+    ):
+        member.goto(live_server.url + path)
+        sideways = member.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert sideways <= 0, (path, sideways)
+        widest = member.evaluate(
+            "Math.max(...[...document.querySelectorAll('main *')]"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
+        assert widest <= 390, (path, widest)
+    assert member.console_errors == []

@@ -1,5 +1,6 @@
-"""The demo's policy register: the definition adopted in part nationally (then amended), in full
-by Ashcombe Heights CLP by a carried motion; the code of conduct; a rescinded policy."""
+"""The demo's policy register: the outside body's definition adopted in part nationally (then
+amended), and in full (the outside document, not the national policy) by Ashcombe Heights CLP
+by a carried motion; the code of conduct; a rescinded policy."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from moot.demo import seed
-from moot.demo.policies import DEFINITION, seed_policies
+from moot.demo.policies import DEFINITION, DEFINITION_SOURCE, seed_policies
 from moot.policies import queries
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,10 @@ def test_the_demo_register(db: Any) -> None:
     assert [(v.action, v.extent, v.decided_by) for v in mine] == [("adopt", "full", "motion")]
     assert mine[0].text == DEFINITION
     assert mine[0].motion.state == "carried"
-    assert ashcombe.source_policy == definition
+    # the outside document in full, named by its source: not the national policy (which took
+    # only part of it), so the text and the data say the same thing
+    assert (ashcombe.source, ashcombe.source_policy) == (DEFINITION_SOURCE, None)
+    assert "Further examples" in mine[0].text
     today = org.today
     binding = queries.binding_on(ashcombe.unit, today)
     assert {b.standing.policy.title for b in binding} == {

@@ -6,9 +6,11 @@ organisation through the real actions:
   fourteen months ago), then amended by it five months ago;
 * the national **code of conduct**, adopted three years ago (it binds every unit);
 * a national **standing policy** adopted two years ago and **rescinded** four months ago;
-* Ashcombe Heights CLP adopting the definition **in full** by a motion carried at a general
-  meeting held earlier today (counted show of hands), so its page shows what binds it
-  nationally beside what it adopted itself.
+* Ashcombe Heights CLP adopting the outside body's definition **in full** (all its examples,
+  where the national executive took only part of it) by a motion carried at a general meeting
+  held earlier today (counted show of hands): its text is the outside document's, named by
+  ``source``; it is not the national policy adopted as its own. Its page shows the national
+  definition binding it beside the fuller one it adopted itself.
 
 Every text here is invented for the demo; none is the wording of a real definition or code.
 """
@@ -125,7 +127,7 @@ def seed_policies(org: Any) -> dict[str, Any]:
         base_version=rivers,
         minute="minute 2.3 (superseded by the environment programme)",
     )
-    adopted = _adopt_in_full_by_motion(org, definition.policy)
+    adopted = _adopt_in_full_by_motion(org)
     return {
         "definition": definition.policy,
         "code_of_conduct": code.policy,
@@ -134,9 +136,10 @@ def seed_policies(org: Any) -> dict[str, Any]:
     }
 
 
-def _adopt_in_full_by_motion(org: Any, national_definition: Any) -> Any:
+def _adopt_in_full_by_motion(org: Any) -> Any:
     """Ashcombe Heights CLP's general meeting, held earlier today: a member's motion adopting
-    the definition in full, carried on a counted show of hands (the version is made by the
+    the outside body's definition in full (``source`` only: not the national policy, which
+    adopted it in part), carried on a counted show of hands (the version is made by the
     motion's carrying, as in any meeting)."""
     from moot.demo.seed import _ordinary_member
     from moot.meetings.actions import (
@@ -172,13 +175,12 @@ def _adopt_in_full_by_motion(org: Any, national_definition: Any) -> Any:
         kind="definition",
         title="Working definition of hostility (in full)",
         source=DEFINITION_SOURCE,
-        source_policy=national_definition,
         extent="full",
         text=DEFINITION,
         motion_title="Adopting the working definition of hostility in full",
         motion_text=(
             f"{unit.name} adopts the Lanthorn Institute's working definition of hostility in "
-            "full, with all its examples, as the national executive adopted it in part."
+            "full, with all its examples (the national executive adopted it in part)."
         ),
         mover=mover,
         seconder=seconder,

@@ -7,6 +7,9 @@ register here in their ``AppConfig.ready()``.
   (the motion stays carried) and raises only on a bug.
 * ``register_minutes_sentences(fn)``: ``fn(motion) -> list[str]`` adds sentences to the motion's
   paragraph of the minutes, after its vote ("“Code of conduct” version 2 is in force from …").
+* ``register_amendment_check(fn)``: ``fn(motion)`` raises a :class:`moot.errors.Refusal` when
+  the motion may not be amended for a reason of the app (a motion proposing a policy change:
+  its proposal is fixed when tabled, so an amendment to its words would change nothing).
 * ``register_motion_notes(fn)``: ``fn(motion) -> list[(text, url)]`` adds lines shown on the
   motion's page and in its API detail ("Proposes to amend the policy …"; url may be "").
 """
@@ -22,12 +25,26 @@ NotesFn = Callable[[Any], "list[tuple[str, str]]"]
 _ON_CARRIED: list[OnCarriedFn] = []
 _NOTES: list[NotesFn] = []
 _MINUTES: list[Callable[[Any], list[str]]] = []
+_AMENDMENT_CHECKS: list[Callable[[Any], None]] = []
 
 
 def register_on_carried(fn: OnCarriedFn) -> None:
     """Add what a carried motion decides. Registering the same function twice is a no-op."""
     if fn not in _ON_CARRIED:
         _ON_CARRIED.append(fn)
+
+
+def register_amendment_check(fn: Callable[[Any], None]) -> None:
+    """Add a check run before an amendment to a motion is proposed. Registering twice is a
+    no-op."""
+    if fn not in _AMENDMENT_CHECKS:
+        _AMENDMENT_CHECKS.append(fn)
+
+
+def check_amendment(motion: Any) -> None:
+    """Run every registered amendment check on ``motion`` (each raises a Refusal to refuse)."""
+    for fn in _AMENDMENT_CHECKS:
+        fn(motion)
 
 
 def register_motion_notes(fn: NotesFn) -> None:

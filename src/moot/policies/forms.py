@@ -104,6 +104,10 @@ class ChangeFields(TextGuardMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         required=False,
     )
+    # The versions the page showed ("<policy id>:<version number> …"): the changes are typed
+    # against those, so one that has changed since is refused (409), never applied to a later
+    # text than the one read.
+    base_version = forms.CharField(widget=forms.HiddenInput, required=False)
     edits = forms.CharField(
         label="Changes to the numbered lines",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -117,6 +121,42 @@ class ChangeFields(TextGuardMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["policy"].queryset = policies  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["kind"].choices = [("", "—"), *kinds]  # type: ignore[attr-defined]  # a ChoiceField
+        if not self.is_bound:
+            self.initial["base_version"] = versions_shown(policies)
+
+    def clean_base_version(self) -> dict[int, int] | None:
+        """{policy id: version number} as the page showed them; None when the form sent none
+        (the latest version is then the base)."""
+        raw = (self.cleaned_data.get("base_version") or "").strip()
+        if not raw:
+            return None
+        shown: dict[int, int] = {}
+        for pair in raw.split():
+            policy_id, _, number = pair.partition(":")
+            if not (policy_id.isdigit() and number.isdigit()):
+                raise forms.ValidationError("Open the form again: its versions are unreadable.")
+            shown[int(policy_id)] = int(number)
+        return shown
+
+    def base_version_of(self, policy: Any) -> Any:
+        """The version of ``policy`` the page showed (None: none sent), or a conflict when the
+        policy was not on the page (adopted since)."""
+        from moot.policies.errors import PolicyError, RefusalCode
+        from moot.policies.queries import version_numbered
+
+        shown = self.cleaned_data.get("base_version")
+        if shown is None or policy is None:
+            return None
+        number = shown.get(policy.pk)
+        version = version_numbered(policy, number) if number is not None else None
+        if version is None:
+            raise PolicyError(
+                f"{policy.title} has changed since this form was opened. Open the form again "
+                "and read the latest version before proposing a change to it.",
+                code=RefusalCode.CONFLICT,
+                field="base_version",
+            )
+        return version
 
     def clean_edits(self) -> list[dict[str, Any]]:
         return parse_edit_lines(self.cleaned_data.get("edits") or "")
@@ -128,6 +168,18 @@ class ChangeFields(TextGuardMixin, forms.Form):
         ):
             self.add_error("policy", "Choose the policy to amend or rescind.")
         return data
+
+
+def versions_shown(policies: Any) -> str:
+    """The latest version number of each policy offered, as the hidden ``base_version``."""
+    from moot.policies.queries import latest_version
+
+    pairs = []
+    for policy in policies:
+        latest = latest_version(policy)
+        if latest is not None:
+            pairs.append(f"{policy.pk}:{latest.number}")
+    return " ".join(pairs)
 
 
 class PolicyMotionForm(ChangeFields):

@@ -104,9 +104,19 @@ class PolicyVersion(models.Model):
     def decision_label(self) -> str:
         """The decision cited, as one line: "Motion 3 at Riverside AGM, 7 December 2026" or
         "National executive, 12 March 2026, minute 14.2"."""
-        when = self.decision_date.strftime("%-d %B %Y")
+        from moot.dates import long_date
+
         ref = f", {self.decision_ref}" if self.decision_ref else ""
-        return f"{self.decision_body}, {when}{ref}"
+        return f"{self.decision_body}, {long_date(self.decision_date)}{ref}"
+
+    @property
+    def how(self) -> str:
+        """What the version did, in words: "adopted in full", "adopted in part", "adopted",
+        "amended", "rescinded" (an amended version's extent is shown as what it adopts, not as
+        "amended in part")."""
+        if self.action == VersionAction.ADOPT and self.extent:
+            return f"adopted {self.get_extent_display()}"
+        return self.get_action_display()
 
 
 class PolicyProposal(models.Model):

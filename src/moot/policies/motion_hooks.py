@@ -16,6 +16,26 @@ def on_motion_carried(motion: Any, acting_user: Any) -> dict[str, Any]:
     return apply_carried_motion(motion, acting_user=acting_user)
 
 
+def check_amendment(motion: Any) -> None:
+    """A motion proposing a policy change is not amended: what it proposes for the register
+    (the text adopted, the numbered changes) is fixed when it is tabled, so an amendment to the
+    motion's words would change nothing the meeting decides. To propose something else, table
+    a competing motion (docs/policies.md)."""
+    from moot.errors import RefusalCode
+    from moot.policies.errors import PolicyError
+
+    proposal = queries.proposal_of(motion)
+    if proposal is None:
+        return
+    raise PolicyError(
+        f"Motion {motion.number} proposes to {proposal.action} the policy “{proposal.title}”; "
+        "what it proposes is fixed when it is tabled, so an amendment would change nothing. "
+        "To propose a different change, table a competing motion.",
+        code=RefusalCode.STATE,
+        field="motion",
+    )
+
+
 def motion_notes(motion: Any) -> list[tuple[str, str]]:
     from moot.motions.confidential import is_withheld
 
@@ -84,10 +104,8 @@ def minutes_sentences(motion: Any) -> list[str]:
     if version is not None:
         if version.action == "rescind":
             return [f"“{proposal.title}” is rescinded from {long_date(version.in_force_from)}."]
+        since = long_date(version.in_force_from)
         return [
-            f"“{proposal.title}” version {version.number} "
-            f"({version.get_action_display()}"
-            + (f" {version.get_extent_display()}" if version.extent else "")
-            + f") is in force from {long_date(version.in_force_from)}."
+            f"“{proposal.title}” version {version.number} ({version.how}) is in force from {since}."
         ]
     return [proposal.refusal] if proposal.refusal else []

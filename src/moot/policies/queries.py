@@ -89,13 +89,12 @@ class Standing:
         since = f"{long_date(self.version.in_force_from)}"
         if not self.in_force:
             return (
-                f"Not in force on {when}: rescinded from {since} ({self.version.decision_label})."
+                f"Not in force on {when}: rescinded from {since} "
+                f"(by {self.version.decision_label})."
             )
-        extent = f" {self.version.get_extent_display()}" if self.version.extent else ""
         return (
             f"In force on {when}: version {self.version.number}, "
-            f"{self.version.get_action_display()}{extent} from {since} "
-            f"({self.version.decision_label})."
+            f"{self.version.how} from {since} (by {self.version.decision_label})."
         )
 
 

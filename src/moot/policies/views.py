@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from moot.errors import Refusal, show_refusal
+from moot.errors import Refusal, RefusalCode, show_refusal
 from moot.motions.lines import numbered_lines
 from moot.policies import queries
 from moot.policies.access import (
@@ -27,7 +27,7 @@ from moot.policies.access import (
 )
 from moot.policies.actions import do_record_national_decision, table_policy_motion
 from moot.policies.diff import diff_counts, line_diff
-from moot.policies.forms import AsAtForm, NationalDecisionForm, PolicyMotionForm
+from moot.policies.forms import AsAtForm, NationalDecisionForm, PolicyMotionForm, versions_shown
 
 
 def _as_at(request: HttpRequest) -> tuple[AsAtForm, datetime.date]:
@@ -42,6 +42,18 @@ def _as_at(request: HttpRequest) -> tuple[AsAtForm, datetime.date]:
 def _acting(request: HttpRequest) -> Any:
     """The signed-in account acting (the views are behind ``login_required``)."""
     return request.user
+
+
+def _refused(form: Any, exc: Refusal, policies: Any) -> int:
+    """Show the refusal on the form; its status (409 when the register changed since the page
+    was drawn: the hidden versions are drawn again, so sending it again is a decision taken
+    after reading the message)."""
+    show_refusal(form, exc)
+    if exc.code != RefusalCode.CONFLICT:
+        return 200
+    form.data = form.data.copy()
+    form.data["base_version"] = versions_shown(policies)
+    return 409
 
 
 def _kinds(on: datetime.date) -> list[tuple[str, str]]:
@@ -157,10 +169,12 @@ def propose(request: HttpRequest, meeting_id: int) -> HttpResponse:
     chosen = request.GET.get("policy")
     if chosen and chosen.isdigit():
         initial.update({"policy": int(chosen), "action": request.GET.get("action", "amend")})
+    policies = queries.policies_of(unit)
+    status = 200
     form = PolicyMotionForm(
         request.POST or None,
         initial=initial,
-        policies=queries.policies_of(unit),
+        policies=policies,
         national=queries.national_policies(),
         kinds=_kinds(on),
         own_name=own_name,
@@ -172,6 +186,7 @@ def propose(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 meeting,
                 action=data["action"],
                 policy=data.get("policy"),
+                base_version=form.base_version_of(data.get("policy")),
                 kind=data.get("kind") or "",
                 title=data.get("title") or "",
                 source=data.get("source") or "",
@@ -186,7 +201,7 @@ def propose(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 acting_user=_acting(request),
             )
         except Refusal as exc:
-            show_refusal(form, exc)
+            status = _refused(form, exc, policies)
         else:
             messages.success(request, f"Motion {motion.number} is tabled.")
             return redirect("motions:detail", motion_id=motion.pk)
@@ -200,6 +215,7 @@ def propose(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "back": reverse("policies:unit", args=[unit.pk]),
             "policies": [(p, queries.latest_version(p)) for p in queries.policies_of(unit)],
         },
+        status=status,
     )
 
 
@@ -211,8 +227,10 @@ def national_decision(request: HttpRequest, unit_id: int) -> HttpResponse:
     chosen = request.GET.get("policy")
     if chosen and chosen.isdigit():
         initial.update({"policy": int(chosen), "action": request.GET.get("action", "amend")})
+    policies = queries.policies_of(unit)
+    status = 200
     form = NationalDecisionForm(
-        request.POST or None, initial=initial, policies=queries.policies_of(unit), kinds=_kinds(on)
+        request.POST or None, initial=initial, policies=policies, kinds=_kinds(on)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -221,6 +239,7 @@ def national_decision(request: HttpRequest, unit_id: int) -> HttpResponse:
                 unit,
                 action=data["action"],
                 policy=data.get("policy"),
+                base_version=form.base_version_of(data.get("policy")),
                 kind=data.get("kind") or "",
                 title=data.get("title") or "",
                 source=data.get("source") or "",
@@ -234,7 +253,7 @@ def national_decision(request: HttpRequest, unit_id: int) -> HttpResponse:
                 acting_user=_acting(request),
             )
         except Refusal as exc:
-            show_refusal(form, exc)
+            status = _refused(form, exc, policies)
         else:
             messages.success(
                 request, f"Version {version.number} of {version.policy.title} is recorded."
@@ -250,4 +269,5 @@ def national_decision(request: HttpRequest, unit_id: int) -> HttpResponse:
             "back": reverse("policies:unit", args=[unit.pk]),
             "policies": [(p, queries.latest_version(p)) for p in queries.policies_of(unit)],
         },
+        status=status,
     )

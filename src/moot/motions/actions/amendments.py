@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from moot.audit.actions import record
 from moot.errors import RefusalCode
-from moot.motions import queries
+from moot.motions import extensions, queries
 from moot.motions.actions._common import lock_motion
 from moot.motions.actions._voting import close_poll, figures_of, put_to_vote
 from moot.motions.actions.tabling import check_mover
@@ -64,6 +64,7 @@ def do_propose_amendment(
     """Propose an amendment to lines of the motion as tabled (replace, insert after, delete)."""
     motion = lock_motion(motion)
     _check_amendable(motion)
+    extensions.check_amendment(motion)  # e.g. a motion proposing a policy change (policies)
     if action not in AmendmentAction.values:
         raise MotionError(
             f"Unknown change {action!r}: replace, insert or delete lines.", field="action"

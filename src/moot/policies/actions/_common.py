@@ -95,12 +95,38 @@ def _latest_or_conflict(policy: Policy, base_version: PolicyVersion | None) -> P
         raise PolicyError(
             f"{policy.title} has changed since this change was proposed: it was proposed to "
             f"version {base_version.number}, and version {latest.number} "
-            f"({latest.get_action_display()} {latest.decision_label}) is now the latest. "
+            f"({latest.how} by {latest.decision_label}) is now the latest. "
             "Propose the change again to the latest version.",
             code=RefusalCode.CONFLICT,
             field="base_version",
         )
     return latest
+
+
+def check_after_latest(policy: Policy, latest: PolicyVersion | None, on: datetime.date) -> None:
+    """A new version comes into force after the latest one's first day, on every path (adopt
+    again, amend, rescind; national decision or motion): one dated before it would change what
+    was in force on past dates (the register's answers "as at" would rewrite history), one on
+    the same day would leave the latest version never in force."""
+    if latest is None or on > latest.in_force_from:
+        return
+    start = long_date(latest.in_force_from)
+    if on == latest.in_force_from:
+        why = (
+            f"a new version from the same day would mean version {latest.number} was never in force"
+        )
+    else:
+        why = (
+            f"a version in force from {long_date(on)} would change what the register says was "
+            "in force on days already past"
+        )
+    raise PolicyError(
+        f"Version {latest.number} of {policy.title} is in force from {start}; {why}. A new "
+        f"version must come into force after {start}: record it in force from a later day (a "
+        "motion: carried at a later meeting).",
+        code=RefusalCode.INVALID,
+        field="in_force_from",
+    )
 
 
 def check_change(
@@ -157,13 +183,7 @@ def check_change(
             code=RefusalCode.STATE,
             field="policy",
         )
-    if latest.in_force_from > on:
-        raise PolicyError(
-            f"Version {latest.number} of {policy.title} comes into force on "
-            f"{long_date(latest.in_force_from)}; a later version cannot come into force before "
-            "it.",
-            field="in_force_from",
-        )
+    check_after_latest(policy, latest, on)
     rule = rules.kind(policy.kind)
     clause = rule.clause if rule is not None else rules.clause
     if action == VersionAction.RESCIND:
@@ -196,7 +216,17 @@ def check_change(
     summary = "; ".join(_edit_summary(e) for e in edits)
     extent = latest.extent
     if extent == Extent.FULL:
-        extent = Extent.PART  # amended: no longer the whole document adopted
+        # amended: no longer the whole document adopted, which the kind may not allow
+        if rule is not None and Extent.PART not in rule.adopt:
+            adopted = policy.source_policy.title if policy.source_policy else policy.source
+            raise PolicyError(
+                f"{policy.title} adopts {adopted} in full, and a {rule.title} may be adopted "
+                f"in full only: {rule.text} Amending its text would adopt it in part. Rescind "
+                "it and adopt a text of the unit's own, or adopt the document again in full.",
+                clause=rule.clause,
+                field="edits",
+            )
+        extent = Extent.PART
     return Change(
         action,
         policy,
@@ -241,6 +271,7 @@ def _check_adopt(  # noqa: PLR0917 -- the fields of one adoption, passed on from
                 code=RefusalCode.CONFLICT,
                 field="policy",
             )
+        check_after_latest(policy, latest, on)
         kind, title, source, source_policy = (
             policy.kind,
             policy.title,
@@ -276,12 +307,24 @@ def _check_adopt(  # noqa: PLR0917 -- the fields of one adoption, passed on from
                 f"a {source_policy.kind.replace('_', ' ')} of {source_policy.unit.name}.",
                 field="source_policy",
             )
-        if not queries.standing_on(source_policy, on).in_force:
+        national = queries.standing_on(source_policy, on)
+        if not national.in_force or national.version is None:
             raise PolicyError(
                 f"{source_policy.title} is not in force on {long_date(on)}.",
                 code=RefusalCode.STATE,
                 field="source_policy",
             )
+        if extent == Extent.FULL:
+            # adopted in full: the national policy's text as in force that day, nothing else
+            national_text = national.version.text.strip()
+            if text.strip() and text.strip() != national_text:
+                raise PolicyError(
+                    f"Adopting {source_policy.title} in full takes its text as in force on "
+                    f"{long_date(on)} (version {national.version.number}): leave the text "
+                    "empty, or adopt it in part with a text of the unit's own.",
+                    field="text",
+                )
+            text = national_text
     if (source_policy is not None or source) and extent not in rule.adopt:
         allowed = " or ".join(f"in {e}" for e in rule.adopt)
         raise PolicyError(

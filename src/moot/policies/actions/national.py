@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from moot.audit.actions import record
+from moot.dates import long_date
+from moot.policies import queries
 from moot.policies.actions._common import (
     append_version,
     check_change,
@@ -60,6 +62,13 @@ def do_record_national_decision(
             "Name the body that decided (e.g. the national executive committee).", field="body"
         )
     minute = " ".join(check_text(minute, field="minute", max_length=200).split())
+    today = queries.today()
+    if decision_date > today:
+        raise PolicyError(
+            f"The decision is dated {long_date(decision_date)}, after today: record a "
+            "decision once it has been taken (a later day in force goes in “In force from”).",
+            field="decision_date",
+        )
     on = in_force_from or decision_date
     if on < decision_date:
         raise PolicyError(

@@ -92,7 +92,8 @@ def table_policy_motion(
             source=change.source,
             source_policy=change.source_policy,
             extent=change.extent,
-            text=text.strip() if action == VersionAction.ADOPT else "",
+            # adopting a national policy in full: its text as in force at the meeting
+            text=change.text if action == VersionAction.ADOPT else "",
             edits=edits_json(parsed) if parsed else [],
         )
         record(
