@@ -13,6 +13,5 @@ def case_events(events: list[Any]) -> set[int]:
     return {
         event.pk
         for event in events
-        if str(event.verb).startswith("cases.")
-        or str(event.object_type or "").startswith("cases.")
+        if str(event.verb).startswith("cases.") or str(event.object_type or "").startswith("cases.")
     }
