@@ -319,3 +319,27 @@ def test_wording_of_the_register(assembly: Any, national_definition: Any) -> Non
         )
     assert caught.value.code == RefusalCode.CONFLICT
     assert "(amended by National executive committee, " in caught.value.message
+
+
+def test_the_form_adopts_a_national_policy_in_full_without_a_text(
+    assembly: Any, national_definition: Any
+) -> None:
+    from policies.test_views import _motion_form
+
+    client = _as_user(assembly.mover.user)
+    url = f"/policies/meetings/{assembly.next_meeting.pk}/propose/"
+    fields = {
+        "action": "adopt",
+        "kind": "definition",
+        "title": "Our definition",
+        "source_policy": national_definition.policy_id,
+        "extent": "full",
+    }
+    refused = client.post(url, _motion_form(assembly, **fields, text="Words of our own."))
+    assert refused.status_code == 200
+    assert "in full takes its text" in refused.content.decode()
+    response = client.post(url, _motion_form(assembly, **fields))
+    assert response.status_code == 302
+    from moot.motions.models import Motion
+
+    assert Motion.objects.get().policy_proposal.text == DEFINITION

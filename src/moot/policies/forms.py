@@ -103,6 +103,8 @@ class ChangeFields(TextGuardMixin, forms.Form):
         label="Text of the policy as adopted",
         widget=forms.Textarea(attrs={"rows": 10}),
         required=False,
+        help_text="Leave empty when adopting a national policy in full: its text as in force "
+        "that day is taken. In part, or for the unit's own or an outside document, write it.",
     )
     # The versions the page showed ("<policy id>:<version number> …"): the changes are typed
     # against those, so one that has changed since is refused (409), never applied to a later
