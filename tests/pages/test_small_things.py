@@ -84,3 +84,27 @@ def test_projector_is_the_bare_page(world, as_role):
     # Every other page keeps the menu.
     detail = as_role("secretary").get(reverse("meetings:detail", args=[meeting.pk]))
     assert 'class="site-menu"' in detail.content.decode()
+
+
+@pytest.mark.parametrize("asked", ["en-US,en;q=0.9", "fr-FR", "de", ""])
+def test_dates_are_british_whatever_language_the_browser_asks_for(world, as_role, asked):
+    """Chromium asks for en-US by default; the meeting page still writes the one UK format
+    ("Monday 7 December 2026, 19:00"), never "Dec. 7, 2026, 7 p.m."."""
+    import datetime
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + datetime.timedelta(days=60)
+    starts = timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 19, 0))
+    meeting = MeetingFactory(
+        unit=world.riverside, starts_at=starts, acting_user=world.users["secretary"]
+    )
+    headers = {"HTTP_ACCEPT_LANGUAGE": asked} if asked else {}
+    body = (
+        as_role("member")
+        .get(reverse("meetings:detail", args=[meeting.pk]), **headers)
+        .content.decode()
+    )
+    assert f"{day.day} {day:%B} {day.year}" in body
+    assert f"{day:%b}. {day.day}" not in body
+    assert "p.m." not in body

@@ -359,6 +359,9 @@ TASKS = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "en-gb"
+# moot speaks British English only: a browser asking for en-US (Chromium's default) still gets
+# the organisation's one date format, not "Dec. 7, 2026" (LocaleMiddleware picks among these).
+LANGUAGES = [("en-gb", "English")]
 TIME_ZONE = os.environ.get("MOOT_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
