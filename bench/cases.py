@@ -198,6 +198,14 @@ def build(members: int, cases: int, rng: random.Random) -> dict[str, Any]:
                     kind=kind,
                     stage=case.stage,
                     party="respondent" if kind == "reply_received" else "",
+                    # the process reads the reply date a notice gave (cases.actions.stages)
+                    data={
+                        "reply_by": (case.opened_at + datetime.timedelta(days=30))
+                        .date()
+                        .isoformat()
+                    }
+                    if kind == "notice_to_respondent"
+                    else {},
                 )
                 if kind in {"note", "reply_received", "decision"}:
                     seal_text(event, "body_enc", f"{kind} text for {case.reference}")
