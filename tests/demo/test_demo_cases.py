@@ -62,3 +62,14 @@ def test_the_demo_has_a_case_at_every_stage(demo: Any, client: Any) -> None:
     ).exists()
     officer = org.accounts["complaints_staff"]
     assert Assignment.objects.filter(user=officer, role=AssignmentRole.CASE_HANDLER).count() >= 10
+
+
+def test_the_banner_names_the_complaints_demo(demo: Any) -> None:
+    from moot.demo.banner import banner
+    from moot.demo.cases import DEMO_RECEIPT_CODE
+
+    text = banner(8000)
+    assert DEMO_RECEIPT_CODE in text
+    assert "panel@example.org" in text
+    assert "http://127.0.0.1:8000/complain/follow-up/" in text
+    assert "http://127.0.0.1:8000/cases/statistics/" in text

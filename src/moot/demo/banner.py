@@ -211,5 +211,27 @@ def banner(port: int) -> str:
     branch = _branch_lines(base, today)
     if branch:
         lines += ["", *branch]
+    lines += _case_lines(base)
     lines += ["", *(f"  {line}" for line in where_lines()), ""]
     return "\n".join(lines)
+
+
+def _case_lines(base: str) -> list[str]:
+    """The complaints demo, when it was seeded: the panel member's sign-in, the public
+    complainant's receipt code and where the figures are."""
+    from moot.accounts.models import User
+    from moot.demo.cases import DEMO_RECEIPT_CODE, PANEL_EMAIL_LOCAL
+
+    panel = User.objects.filter(email=_email(PANEL_EMAIL_LOCAL)).first()
+    if panel is None:
+        return []
+    return [
+        "",
+        "  Complaints (every case is invented; only complaints staff and the people on a case see",
+        "  it — the chair and secretary of the respondent's unit see nothing):",
+        f"    {_email('complaints')} handles the cases: {base}/cases/",
+        f"    {panel.email} ({panel.get_full_name()}) sits on a panel: {base}/cases/",
+        f"    an anonymous public complaint, followed with the receipt code {DEMO_RECEIPT_CODE}:",
+        f"      {base}/complain/follow-up/   (make a new one at {base}/complain/)",
+        f"    the published statistics: {base}/cases/statistics/",
+    ]
