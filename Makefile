@@ -63,3 +63,5 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/members_page.py
 	$(PY) bench/quorum_panel.py
 	$(PY) bench/live_vote.py --voters 2000 --db both
+	$(PY) bench/cases.py
+	$(PY) bench/cases.py --pg
