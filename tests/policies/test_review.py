@@ -239,6 +239,18 @@ def test_a_policy_motion_is_not_amended(assembly: Any, propose: Any) -> None:
     assert not motion.amendments.exists()
 
 
+def test_a_policy_motions_page_does_not_offer_an_amendment(assembly: Any, propose: Any) -> None:
+    motion = propose(action="adopt", title="Buses", kind="standing_policy", text="An hourly bus.")
+    client = _as_user(assembly.seconder.user)
+    page = client.get(f"/motions/{motion.pk}/").content.decode()
+    assert "No amendment can be proposed" in page
+    assert "table a competing motion" in page
+    assert f'href="/motions/{motion.pk}/amend/"' not in page
+    form = client.get(f"/motions/{motion.pk}/amend/")
+    assert form.status_code == 302
+    assert not motion.amendments.exists()
+
+
 def test_a_stale_form_is_refused_with_409(assembly: Any, national_definition: Any) -> None:
     url = f"/policies/units/{assembly.world.national.pk}/decide/"
     staff = _as_user(assembly.staff)

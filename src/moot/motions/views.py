@@ -218,6 +218,9 @@ def detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "can_rule": user.has_perm("motions.rule_on_motion", motion),
         "can_amend": user.has_perm("motions.propose_amendment", motion)
         and motion.state in {"tabled", "admitted"},
+        # Why an app above motions refuses amendments to it (a policy motion), shown instead
+        # of the form that would be refused.
+        "amend_refusal": _amendment_refusal(motion),
         "is_mover": can_manage or user.has_perm("motions.accept_amendment", _probe(motion)),
         "vote_form": VoteForm(prefix="vote") if can_manage else None,
         "challenge_form": ChallengeForm(prefix="challenge") if can_manage else None,
@@ -225,6 +228,17 @@ def detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "turnout": poll_turnout(motion.poll) if motion.poll is not None else None,
     }
     return render(request, "motions/detail.html", context)
+
+
+def _amendment_refusal(motion: Motion) -> str:
+    from moot.errors import Refusal
+    from moot.motions.extensions import check_amendment
+
+    try:
+        check_amendment(motion)
+    except Refusal as exc:
+        return str(exc)
+    return ""
 
 
 def _probe(motion: Motion) -> Any:
@@ -286,6 +300,9 @@ def amend(request: HttpRequest, motion_id: int) -> HttpResponse:
         messages.error(
             request, f"Motion {motion.number} was ruled not competent; it cannot be amended."
         )
+        return redirect("motions:detail", motion_id=motion.pk)
+    if refusal := _amendment_refusal(motion):
+        messages.error(request, refusal)
         return redirect("motions:detail", motion_id=motion.pk)
     member = getattr(request.user, "member", None)
     initial = {"mover": member.number} if member is not None else {}
