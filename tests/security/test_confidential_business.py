@@ -314,34 +314,53 @@ def test_a_withheld_copy_cannot_be_saved_over_the_record(business: dict[str, Any
     assert Motion.objects.get(pk=copy.pk).title == TITLE
 
 
-def test_an_overturned_ruling_makes_the_motion_ordinary_business(
+def test_a_confidential_ruling_cannot_be_challenged_and_stays_withheld(
     world: World, business: dict[str, Any]
 ) -> None:
-    """The meeting may overturn the chair's ruling (two-thirds): the motion is admitted and is
-    no longer withheld; while the challenge is put, its question does not repeat the title."""
+    """Before, the meeting could overturn the chair's ruling (national staff entered the
+    tellers' counts) and that cleared ``withheld_as``: the title, text, mover and reasons went
+    to every member. Now a ruling out under a confidential category is not open to a challenge
+    (the action, the API, the page says why), and nothing clears ``withheld_as``."""
     from moot.meetings.actions import do_check_in
-    from moot.motions.actions import do_challenge_ruling
+    from moot.motions.actions import MotionError, do_challenge_ruling, do_rule_on_motion
+    from moot.motions.models import Motion, Ruling
 
-    for _ in range(6):  # a quorum, so that the meeting may vote
+    for _ in range(6):  # a quorum, so that the meeting could vote
         do_check_in(
             business["meeting"], MemberFactory(constituency=world.riverside), acting_user=None
         )
-    ruling = do_challenge_ruling(business["ruling"], acting_user=world.users["chair"])
-    poll = ruling.challenge_poll
-    assert not _leaks(poll.question)
-    assert not _leaks(poll.title)
+    ruling, motion = business["ruling"], business["motion"]
+    with pytest.raises(MotionError, match="complaints process") as refused:
+        do_challenge_ruling(ruling, acting_user=world.users["chair"])
+    assert "15.6.1" in refused.value.message
+    chair = _client(world, "chair")
+    response = chair.post(
+        f"/api/motions/rulings/{ruling.pk}/challenge",
+        {"voting": "show_of_hands"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409, response.content
+    assert "complaints process" in response.json()["detail"]
+    page = chair.get(f"/motions/{motion.pk}/").content.decode()
+    assert "complaints process" in page
+    assert f"/motions/rulings/{ruling.pk}/challenge/" not in page
+    # Neither a later ruling nor a direct save clears it.
+    with pytest.raises(MotionError):
+        do_rule_on_motion(
+            motion,
+            decision="competent",
+            reasons="Let the meeting take it.",
+            clause="15.6.1",
+            acting_user=world.users["chair"],
+        )
+    record = Motion.objects.get(pk=motion.pk)
+    record.withheld_as = ""
+    with pytest.raises(RuntimeError, match="cannot be cleared"):
+        record.save()
+    Motion.objects.get(pk=motion.pk).save()  # saving it as it is still works
+    assert Ruling.objects.get(pk=ruling.pk).challenge == ""
+    assert Motion.objects.get(pk=motion.pk).withheld_as == SENTENCE
     member = _client(world, "member")
-    for url in (f"/polls/{poll.pk}/", f"/api/polls/{poll.pk}", f"/polls/{poll.pk}/projector/"):
-        response = member.get(url)
-        assert response.status_code == 200, url
-        assert not _leaks(_body(response)), url
-    # Overturned by two-thirds of those present, it is admitted: ordinary business again.
-    from moot.motions.actions import do_close_challenge
-    from moot.polls.actions import do_enter_teller_counts
-
-    do_enter_teller_counts(poll, {"yes": 6, "no": 0}, acting_user=world.users["chair"])
-    do_close_challenge(ruling, acting_user=world.users["chair"])
-    motion = business["motion"]
-    motion.refresh_from_db()
-    assert (motion.state, motion.withheld_as) == ("admitted", "")
-    assert SUBJECT in member.get(f"/motions/{motion.pk}/").content.decode()
+    for url in (f"/motions/{motion.pk}/", f"/api/motions/{motion.pk}"):
+        body = _body(member.get(url))
+        assert not _leaks(body), url

@@ -133,7 +133,18 @@ class Motion(models.Model):
         # it whole would overwrite the record kept for the chair and complaints staff.
         if getattr(self, "_withheld", False):
             raise RuntimeError(f"motion {self.pk} was withheld for display and cannot be saved")
+        # A motion withheld as confidential business stays withheld: nothing may clear it.
+        if getattr(self, "_loaded_withheld_as", "") and not self.withheld_as:
+            raise RuntimeError(f"motion {self.pk} is withheld; withheld_as cannot be cleared")
         super().save(*args, **kwargs)
+        self._loaded_withheld_as = self.withheld_as
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Motion:
+        instance = super().from_db(db, field_names, values)
+        if "withheld_as" in field_names:
+            instance._loaded_withheld_as = instance.withheld_as
+        return instance
 
     @property
     def is_open(self) -> bool:

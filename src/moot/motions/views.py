@@ -48,6 +48,7 @@ from moot.motions.actions import (
     tabling_window,
 )
 from moot.motions.actions.confidential import do_read_confidential
+from moot.motions.actions.rulings import challenge_refusal
 from moot.motions.audit_verbs import AuditVerb as MotionVerb
 from moot.motions.confidential import is_withheld, may_read_confidential, withheld, withhold
 from moot.motions.extensions import motion_notes
@@ -200,6 +201,7 @@ def detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         (event, VERBS.get(event.verb, event.verb.removeprefix("motions.")))
         for event in queries.history(motion)
     ]
+    current = queries.current_ruling(motion)
     context = {
         "motion": motion,
         "lines": queries.lines_of(motion),
@@ -207,7 +209,7 @@ def detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "amended_lines": queries.amended_lines(motion),
         "amendments": amendments,
         "rulings": list(motion.rulings.select_related("challenge_poll", "challenged_by")),
-        "ruling": queries.current_ruling(motion),
+        "ruling": current,
         "warnings": queries.public_warnings(motion),
         # What apps above motions say about it (a policy it proposes to adopt or change).
         "extension_notes": motion_notes(motion),
@@ -224,6 +226,8 @@ def detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "is_mover": can_manage or user.has_perm("motions.accept_amendment", _probe(motion)),
         "vote_form": VoteForm(prefix="vote") if can_manage else None,
         "challenge_form": ChallengeForm(prefix="challenge") if can_manage else None,
+        # Why the current ruling is not the meeting's to challenge (confidential business).
+        "challenge_refusal": challenge_refusal(current) if current is not None else "",
         "composited_from": list(motion.composited_from.order_by("number")),
         "turnout": poll_turnout(motion.poll) if motion.poll is not None else None,
     }

@@ -131,7 +131,8 @@ def do_rule_on_motion(
     }[RulingDecision(decision)]
     # Ruled out under a category the rulebook keeps confidential, the motion is withheld from
     # then on (moot.motions.confidential); the audit event names it by that sentence only.
-    motion.withheld_as = (
+    # Once withheld, always withheld: a later ruling never clears it (Motion.save refuses too).
+    motion.withheld_as = motion.withheld_as or (
         withheld_sentence(found, clause) if found is not None and found.confidential else ""
     )
     motion.save(update_fields=["state", "withheld_as", "updated_at"])
@@ -153,6 +154,25 @@ def do_rule_on_motion(
         reason=ruling.reasons,
     )
     return ruling
+
+
+def challenge_refusal(ruling: Ruling) -> str:
+    """Why the meeting may not challenge ``ruling`` ("" when it may): a ruling that a motion
+    is not competent under a category the rulebook keeps confidential (an individual
+    disciplinary case) is not the meeting's to overturn — overturning it would put the case
+    before every member. Such a matter goes to the complaints process. The motion page shows
+    this sentence instead of the challenge form; the action and the API refuse with it."""
+    motion = ruling.motion
+    if ruling.decision != RulingDecision.NOT_COMPETENT or not ruling.category:
+        return ""
+    found = queries.category_for(motion.meeting, ruling.category)
+    if found is None or not found.confidential:
+        return ""
+    return (
+        f"This ruling cannot be challenged by the meeting: under clause {ruling.clause} the "
+        f"motion concerns {found.described_as}, which is confidential and is not business for "
+        "a meeting; it goes to the complaints process, not to a vote."
+    )
 
 
 @transaction.atomic(durable=True)
@@ -188,6 +208,9 @@ def do_challenge_ruling(
             f"This ruling has already been challenged ({ruling.get_challenge_display()}).",
             code=RefusalCode.CONFLICT,
         )
+    refusal = challenge_refusal(ruling)
+    if refusal:
+        raise MotionError(refusal, code=RefusalCode.STATE)
     if moved_by is not None:
         check_mover(motion.meeting, moved_by, "challenger", acting_user=acting_user)
     poll = put_to_vote(
@@ -272,14 +295,14 @@ def record_challenge_outcome(ruling: Ruling, poll: Any, *, acting_user: User | N
             if ruling.decision == RulingDecision.COMPETENT
             else MotionState.ADMITTED
         )
-        # Overturned, a withheld motion is admitted: the meeting has decided it may take it.
-        motion.withheld_as = ""
-        motion.save(update_fields=["state", "withheld_as", "updated_at"])
+        # A withheld motion stays withheld whatever happens (its ruling cannot be challenged:
+        # challenge_refusal); nothing clears ``withheld_as``.
+        motion.save(update_fields=["state", "updated_at"])
     record(
         actor=acting_user,
         verb=AuditVerb.CLOSE_CHALLENGE,
         obj=ruling,
-        object_repr=f"Ruling on motion {motion.number}: {motion.title}"[:300],
+        object_repr=f"Ruling on motion {motion.number}: {motion.withheld_as or motion.title}"[:300],
         before=before,
         after={
             "challenge": ruling.challenge,
