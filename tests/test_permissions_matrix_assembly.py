@@ -446,6 +446,14 @@ MEETING_PAGES = [
         lambda a: {"kind": "any_other_business", "title": "Any other business"},
         writes=True,
     ),
+    get("meetings:edit_item", url("meetings:edit_item", lambda a: a.item.pk), MANAGERS),
+    post(
+        "meetings:edit_item POST (a report's text)",
+        url("meetings:edit_item", lambda a: a.item.pk),
+        MANAGERS,
+        lambda a: {"title": "Reports", "body": "The year in brief."},
+        writes=True,
+    ),
     post(
         "meetings:move_item",
         url("meetings:move_item", lambda a: a.item.pk),

@@ -101,6 +101,7 @@ LABELS: dict[str, str] = {
     "meetings.send_notice": "Notice of meeting sent",
     "meetings.send_notice_batch": "Batch of notices e-mailed",
     "meetings.add_agenda_item": "Agenda item added",
+    "meetings.edit_agenda_item": "Agenda item edited",
     "meetings.move_agenda_item": "Agenda item moved",
     "meetings.remove_agenda_item": "Agenda item removed",
     "meetings.start_meeting": "Meeting opened",

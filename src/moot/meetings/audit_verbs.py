@@ -13,6 +13,7 @@ class AuditVerb(StrEnum):
     SEND_NOTICE = "meetings.send_notice"
     SEND_NOTICE_BATCH = "meetings.send_notice_batch"  # the task that mails one batch
     ADD_AGENDA_ITEM = "meetings.add_agenda_item"
+    EDIT_AGENDA_ITEM = "meetings.edit_agenda_item"
     MOVE_AGENDA_ITEM = "meetings.move_agenda_item"
     REMOVE_AGENDA_ITEM = "meetings.remove_agenda_item"
     START_MEETING = "meetings.start_meeting"

@@ -180,6 +180,12 @@ class AgendaItemForm(_Form):
     topic = forms.CharField(max_length=300, required=False)
 
 
+class AgendaItemEditForm(AgendaItemForm):
+    """An item's words: its kind and place stay (move it, or remove it and add another)."""
+
+    kind = None  # type: ignore[assignment]
+
+
 class GuestForm(_Form):
     guest_name = forms.CharField(max_length=200, label="Name")
     capacity = forms.ChoiceField(

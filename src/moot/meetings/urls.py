@@ -23,6 +23,7 @@ urlpatterns = [
         name="change_chair",
     ),
     path("meetings/<int:meeting_id>/agenda/", views.agenda, name="agenda"),
+    path("meetings/items/<int:item_id>/edit/", views.edit_item, name="edit_item"),
     path("meetings/items/<int:item_id>/move/", views.move_item, name="move_item"),
     path("meetings/items/<int:item_id>/remove/", views.remove_item, name="remove_item"),
     path("meetings/<int:meeting_id>/chair/", views.chair, name="chair"),

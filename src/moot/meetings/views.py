@@ -38,6 +38,7 @@ from moot.meetings.actions import (
     do_check_out,
     do_create_meeting,
     do_draft_minutes,
+    do_edit_agenda_item,
     do_edit_minutes,
     do_move_agenda_item,
     do_next_item,
@@ -50,6 +51,7 @@ from moot.meetings.actions import (
 )
 from moot.meetings.actions.console import check_may_chair
 from moot.meetings.forms import (
+    AgendaItemEditForm,
     AgendaItemForm,
     CodeForm,
     EditMeetingForm,
@@ -295,6 +297,35 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
         request,
         "meetings/agenda.html",
         {"meeting": meeting, "items": queries.agenda(meeting), "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_item(request: HttpRequest, item_id: int) -> HttpResponse:
+    """The secretary or chair changes an item's title, speaker and details (a report's text)
+    before or during the meeting; after the close the page says why there is no form."""
+    item = access_agenda_item(item_id, request.user, for_write=True)
+    initial = {
+        "title": item.title,
+        "body": item.body,
+        "speaker": item.speaker,
+        "speaker_organisation": item.speaker_organisation,
+        "topic": item.topic,
+    }
+    form = AgendaItemEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not item.meeting.is_closed and form.is_valid():
+        try:
+            do_edit_agenda_item(item, acting_user=request.user, **form.cleaned_data)
+        except MeetingError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, f"Item {item.position} is changed.")
+            return redirect("meetings:agenda", meeting_id=item.meeting_id)
+    return render(
+        request,
+        "meetings/agenda_item_edit.html",
+        {"meeting": item.meeting, "item": item, "form": form},
     )
 
 

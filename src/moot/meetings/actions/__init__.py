@@ -13,6 +13,7 @@ from moot.meetings.actions._common import snapshot
 from moot.meetings.actions.agenda import (
     check_agenda_item,
     do_add_agenda_item,
+    do_edit_agenda_item,
     do_move_agenda_item,
     do_remove_agenda_item,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "do_close_meeting",
     "do_create_meeting",
     "do_draft_minutes",
+    "do_edit_agenda_item",
     "do_edit_minutes",
     "do_move_agenda_item",
     "do_next_item",

@@ -1,4 +1,4 @@
-"""The agenda: check an item, add, move and remove items while the agenda is still open."""
+"""The agenda: check an item, add, edit, move and remove items while the agenda is still open."""
 
 from __future__ import annotations
 
@@ -80,6 +80,45 @@ def do_add_agenda_item(
         topic=topic,
     )
     record(actor=acting_user, verb=AuditVerb.ADD_AGENDA_ITEM, obj=item, after=item_snapshot(item))
+    return item
+
+
+@transaction.atomic(durable=True)
+def do_edit_agenda_item(
+    item: AgendaItem,
+    *,
+    title: str,
+    body: str = "",
+    speaker: str = "",
+    speaker_organisation: str = "",
+    topic: str = "",
+    acting_user: User | None,
+) -> AgendaItem:
+    """Change an item's title, speaker, topic and details (a report's text) before or during
+    the meeting; refused once the meeting has closed (its agenda is then part of the record).
+    The kind and position stay: move the item, or remove it and add another."""
+    meeting = lock_meeting(item.meeting)
+    _check_agenda_open(meeting)
+    item = AgendaItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    title, speaker, topic = title.strip(), speaker.strip(), topic.strip()
+    check_agenda_item(kind=item.kind, title=title, speaker=speaker, topic=topic)
+    before = {**item_snapshot(item), "body": item.body}
+    item.title = title
+    item.body = body.strip()
+    item.speaker = speaker
+    item.speaker_organisation = speaker_organisation.strip()
+    item.topic = topic
+    after = {**item_snapshot(item), "body": item.body}
+    if after == before:
+        raise MeetingError("Nothing was changed.", code="state")
+    item.save(update_fields=["title", "body", "speaker", "speaker_organisation", "topic"])
+    record(
+        actor=acting_user,
+        verb=AuditVerb.EDIT_AGENDA_ITEM,
+        obj=item,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+    )
     return item
 
 
