@@ -90,13 +90,19 @@ def _walk(traveller: Any, first: int) -> dict[str, Any]:
         meeting = do_next_item(meeting, acting_user=chair)
     election = Election.objects.get(meeting=meeting, post__slug="chair")
     later()
-    election = do_open_election(election, acting_user=chair)
+    # The demo chair stands in it: the vice-chair takes the chair and runs the election.
+    from moot.meetings.actions.console import do_hand_back_chair, do_hand_over_chair
+
+    meeting = do_hand_over_chair(meeting, org.members["vice-chair"], acting_user=chair)
+    vice = org.accounts["vice-chair"]
+    election = do_open_election(election, acting_user=vice)
     later(2)
     option = election.nominations.filter(state="standing").order_by("pk").first().poll_option_id
     do_cast_ballot(election.poll, member, [option], acting_user=member.user)
     later(3)
-    election = do_close_election(election, acting_user=chair)
-    election = do_declare_result(election, acting_user=chair)
+    election = do_close_election(election, acting_user=vice)
+    election = do_declare_result(election, acting_user=vice)
+    meeting = do_hand_back_chair(meeting, acting_user=vice)
     later(10)
     meeting = do_close_meeting(meeting, acting_user=chair)
     minutes = do_draft_minutes(meeting, acting_user=org.accounts["secretary"])

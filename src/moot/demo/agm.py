@@ -119,8 +119,8 @@ def seed_agm(org: DemoOrg) -> Any:
 
 
 def _arrivals(org: DemoOrg) -> tuple[list[Any], list[Any]]:
-    """About 120 members eligible on the day (the chair and secretary among them, the demo
-    member left out to check in live), and a few who will be refused at the door: two who
+    """About 120 members eligible on the day (the chair, vice-chair and secretary among them,
+    the demo member left out to check in live), and a few who will be refused at the door: two who
     joined within the last eight weeks, one in arrears, one suspended."""
     from moot.members.models import Member
     from moot.members.queries import eligible_member_ids
@@ -128,7 +128,9 @@ def _arrivals(org: DemoOrg) -> tuple[list[Any], list[Any]]:
     today = org.today
     unit = org.riverside
     keep_out = {org.members["member"].pk} if "member" in org.members else set()
-    officers = [org.members[role] for role in ("chair", "secretary") if role in org.members]
+    officers = [
+        org.members[role] for role in ("chair", "vice-chair", "secretary") if role in org.members
+    ]
     eligible = sorted(eligible_member_ids(unit, "meeting", at=today) - keep_out)
     rng = random.Random(SEED + 4)
     chosen = set(rng.sample(eligible, min(PRESENT, len(eligible))))

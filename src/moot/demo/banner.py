@@ -105,6 +105,8 @@ def _agm_lines(agm: Any, base: str, today: datetime.date) -> list[str]:
             f"  Next: sign in as {_who(agm.chair)} and open the meeting from the chair's",
             f"  console, {base}/meetings/{agm.pk}/chair/ ; on a phone, sign in as",
             f"  {_email('member')} and check in with the meeting code {agm.check_in_code}.",
+            "  The chair stands for chair: at the elections' item she hands the chair to",
+            f"  {_email('vice-chair')}, who opens, closes and declares the elections.",
         ]
         awaiting = minutes_awaiting_approval(agm)
         item = agm.items.filter(kind="minutes").order_by("position").first()

@@ -37,6 +37,11 @@ OTHER_CLP_MEMBERS = 120
 DEMO_ACCOUNTS = (
     ("secretary", "secretary", "secretary of Riverside & Hollow CLP"),
     ("chair", "chair", "chair of Riverside & Hollow CLP"),
+    (
+        "vice-chair",
+        "vice-chair",
+        "vice-chair of Riverside & Hollow CLP (chairs the elections the chair stands in)",
+    ),
     ("member", "member", "ordinary member of Riverside & Hollow CLP"),
     ("national_staff", "staff", "national staff (governance)"),
     ("complaints_staff", "complaints", "complaints staff"),
@@ -322,7 +327,7 @@ def seed_foundation(*, today: datetime.date | None = None) -> DemoOrg:
         if role == "admin":
             continue
         email = f"{local}@{DEMO_DOMAIN}"
-        if role in ("secretary", "chair"):
+        if role in ("secretary", "chair", "vice-chair"):
             member = officers[role]
         elif role == "member":
             member = _ordinary_member(riverside, today, exclude=set(officers.values()))

@@ -27,6 +27,10 @@ class ElectionsConfig(AppConfig):
         from moot.polls.hooks import register_subject
 
         register_subject(poll_subjects)  # the poll's page links to its election
+        from moot.elections.providers import refuse_a_candidate_closing
+        from moot.polls.hooks import register_after_close
+
+        register_after_close(refuse_a_candidate_closing)  # a candidate does not close their own
         from moot.elections.chair_console import chair_stands, unfinished_elections
 
         # The chair's console: elections not finished, and a chair standing in one hands over.

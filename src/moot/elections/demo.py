@@ -4,13 +4,16 @@ register.
 
 1. **Chair** — contested, three candidates (the outgoing chair, who is the demo chair account,
    and two other members), first past the post. Nominations closed a fortnight ago; the vote
-   is ready for the chair to open at the meeting: the chair signs in, starts the meeting,
-   opens the vote from the election item, a member votes on a phone (after checking in with
-   the meeting code), the chair closes the vote and declares. If a man wins while only two of
+   is ready to open at the meeting: the chair signs in, starts the meeting, takes the
+   election item and, as a candidate, hands the chair to the vice-chair (the demo vice-chair
+   account, the returning officer), who opens the vote; a member votes on a phone (after
+   checking in with the meeting code); the vice-chair closes the vote and declares (a
+   candidate opens, closes or declares none of it). If a man wins while only two of
    the first six posts would be held by women, the declaration elects the highest-placed woman
    instead and says why (rulebook clause 7.7.2).
 2. **Secretary** — a job share: the outgoing secretary (the demo secretary account) and a
-   second member stand jointly, unopposed; the chair declares them elected without a vote.
+   second member stand jointly, unopposed; the vice-chair (or the chair, who does not stand in
+   it) declares them elected without a vote.
 3. **Political education and policy officer** — contested, three candidates, exhaustive
    ballot (counted as an instant run-off), ready to open after the chair's election.
 
@@ -137,7 +140,9 @@ def seed_demo(meeting: Any, org: Any) -> list[Any]:
             method=method,
             nominations_open_on=day - datetime.timedelta(days=NOMINATIONS_OPEN_DAYS_BEFORE),
             nominations_close_on=day - datetime.timedelta(days=NOMINATIONS_CLOSE_DAYS_BEFORE),
-            returning_officer=org.accounts["chair"],
+            # The vice-chair stands in none of them (the chair and the secretary do): the
+            # vice-chair takes the chair for the elections and opens, closes and declares them.
+            returning_officer=org.accounts.get("vice-chair", secretary_user),
             acting_user=secretary_user,
         )
 

@@ -51,3 +51,21 @@ def poll_subjects(poll: Any, user: Any) -> list[tuple[str, str]]:
         for election in Election.objects.filter(poll=poll)
         if user.has_perm("elections.view_election", election)
     ]
+
+
+def refuse_a_candidate_closing(poll: Any, acting_user: Any) -> None:
+    """For ``polls.hooks.register_after_close``: closing an election's poll from anywhere (its
+    own page, the API) is refused when whoever closes it stands in the election; the refusal
+    undoes the close (it runs inside the close's transaction)."""
+    from moot.elections.actions._common import check_not_a_candidate
+    from moot.elections.errors import ElectionError
+    from moot.elections.models import Election
+    from moot.polls.errors import PollError
+
+    election = Election.objects.filter(poll_id=poll.pk).first()
+    if election is not None:
+        try:
+            check_not_a_candidate(election, acting_user, "close its vote")
+        except ElectionError as exc:
+            # The poll's page and API catch the polls app's refusal.
+            raise PollError(exc.message, code=exc.code) from exc

@@ -23,6 +23,28 @@ LIVE_NOMINATIONS = (
 )
 
 
+def check_not_a_candidate(election: Election, acting_user: Any, what: str) -> None:
+    """A candidate (or a job-share partner) in ``election`` does not open, close or declare
+    it: the chair hands over for the item, and another officer or the returning officer acts."""
+    from django.db.models import Q
+
+    from moot.elections.errors import ElectionError
+
+    member_id = getattr(getattr(acting_user, "member", None), "pk", None)
+    if member_id is None:
+        return
+    standing = election.nominations.filter(
+        Q(nominee_id=member_id) | Q(partner_id=member_id), state__in=LIVE_NOMINATIONS
+    ).exists()
+    if standing:
+        raise ElectionError(
+            f"You are a candidate in this election, so you cannot {what}: hand the chair over "
+            "for this item (the chair's console) and let the new chair or the returning "
+            "officer do it.",
+            code="forbidden",
+        )
+
+
 def user_may(user: Any, permission: str, obj: Any) -> bool:
     return bool(user is not None and user.has_perm(permission, obj))
 

@@ -14,7 +14,7 @@ from moot.audit.actions import record
 from moot.clock import today
 from moot.dates import long_date
 from moot.elections import balance
-from moot.elections.actions._common import still_standing, user_may
+from moot.elections.actions._common import check_not_a_candidate, still_standing, user_may
 from moot.elections.audit_verbs import AuditVerb
 from moot.elections.errors import ElectionError
 from moot.elections.models import (
@@ -79,6 +79,7 @@ def do_declare_result(
         )
     if election.state == ElectionState.DECLARED:
         raise ElectionError("The result has already been declared.", code="state")
+    check_not_a_candidate(election, acting_user, "declare its result")
     if election.poll_id is None:
         if on <= election.nominations_close_on:
             raise ElectionError(

@@ -12,7 +12,7 @@ from moot.audit.actions import record
 from moot.clock import today
 from moot.dates import long_date
 from moot.elections import balance
-from moot.elections.actions._common import still_standing
+from moot.elections.actions._common import check_not_a_candidate, still_standing
 from moot.elections.audit_verbs import AuditVerb
 from moot.elections.errors import ElectionError
 from moot.elections.models import (
@@ -88,6 +88,7 @@ def do_open_election(
             else "The meeting has closed; the vote can no longer be held at it.",
             code="state",
         )
+    check_not_a_candidate(election, acting_user, "open its vote")
     if election.meeting_id is not None:
         _check_quorate(election)
     standing = still_standing(election, acting_user=acting_user)
@@ -174,6 +175,7 @@ def do_close_election(election: Election, *, acting_user: User | None) -> Electi
 
     if election.poll_id is None:
         raise ElectionError("The vote has not been opened yet.", code="state")
+    check_not_a_candidate(election, acting_user, "close its vote")
     try:
         do_close_poll(election.poll, acting_user=acting_user)
     except PollError as exc:
