@@ -18,6 +18,7 @@ from django.utils import timezone
 from elections.conftest import stand
 from factories import ElectionFactory, MemberFactory, OfficeHoldingFactory, PostFactory
 from moot.audit.models import AuditEvent
+from moot.dates import long_date
 from moot.meetings import console
 from moot.meetings.actions import (
     do_add_agenda_item,
@@ -100,7 +101,9 @@ def test_close_goes_to_a_confirmation_listing_unfinished_business(
     assert meeting.is_open
     page = chair.get(reverse("meetings:end", args=[meeting.pk])).content.decode()
     assert f"Election for {running.election.post.title} (" in page
-    assert "never opened (still taking nominations)" in page
+    closed_on = long_date(running.election.nominations_close_on)
+    assert f"nominations closed on {closed_on}; the vote was never opened" in page
+    assert "still taking nominations" not in page
     assert "Item 1: Election of the chair (never taken)" in page
     assert "Item 2: Motions (never taken)" in page
     assert "This cannot be undone." in page

@@ -177,6 +177,36 @@ def test_reports_are_minuted_with_who_presented_them_and_their_text(
     ]
 
 
+def test_a_speaker_not_reached_is_said_once_without_a_contradiction(
+    world: Any, meeting: Any, make_quorate: Any
+) -> None:
+    do_add_agenda_item(
+        meeting,
+        kind="speaker",
+        title="Guest speaker",
+        speaker="Ada Brook",
+        speaker_organisation="Hollow Tenants",
+        topic="housing repairs",
+        acting_user=None,
+    )
+    do_add_agenda_item(
+        meeting,
+        kind="training",
+        title="Training",
+        speaker="Sam Reed",
+        topic="running a phone bank",
+        acting_user=None,
+    )
+    make_quorate(meeting)
+    do_start_meeting(meeting, acting_user=None)
+    do_next_item(meeting, acting_user=None)
+    meeting = do_close_meeting(meeting, acting_user=None)
+    minutes = do_draft_minutes(meeting, acting_user=None)
+    first, second = section(minutes, "speakers")["paragraphs"]
+    assert first.startswith("Item 1: Ada Brook (Hollow Tenants) addressed the meeting on housing")
+    assert second == "Item 2 (Sam Reed: training session on running a phone bank) was not reached."
+
+
 # --- quorum --------------------------------------------------------------------------------------
 
 

@@ -204,3 +204,17 @@ def test_low_turnout_and_the_secrecy_floor_by_the_rules() -> None:
     assert rules.figures_withheld(secret=True, voters=1)
     assert not rules.figures_withheld(secret=True, voters=2)
     assert not rules.figures_withheld(secret=False, voters=1)
+
+
+def test_a_yes_no_outcome_is_said_once(
+    client: Any, open_poll: Any, voters: list[Any], manager: Any
+) -> None:
+    """ "Not carried — … needed 3 — not carried" said the outcome twice (issue 9 fix round)."""
+    poll = open_poll(title="Motion 5", kind="motion", method="yes-no")
+    _cast(poll, voters, ["yes", "yes", "no", "no", "no"])
+    do_close_poll(poll, acting_user=manager)
+    page = _page(client, manager, "polls:detail", poll)
+    outcome = re.search(r'<p class="outcome">(.*?)</p>', page, re.S)
+    assert outcome is not None
+    assert outcome.group(1).startswith("Not carried: ")
+    assert outcome.group(1).lower().count("carried") == 1

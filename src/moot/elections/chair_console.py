@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
+from moot.dates import long_date
 from moot.elections.models import Election, ElectionState, NominationState
 
 # A nomination still in the running: the nominee stands, or may yet stand.
@@ -28,8 +30,13 @@ def unfinished_elections(meeting: Any) -> list[str]:
     )
     for election in elections:
         poll = election.poll
-        if poll is None:
-            where = "never opened (still taking nominations)"
+        if poll is None and election.nominations_close_on < timezone.localdate():
+            where = (
+                f"nominations closed on {long_date(election.nominations_close_on)}; "
+                "the vote was never opened"
+            )
+        elif poll is None:
+            where = "still taking nominations; the vote was never opened"
         elif poll.state == "draft":
             where = "ballot drawn up, the vote never opened"
         elif poll.state == "open":

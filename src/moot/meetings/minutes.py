@@ -340,9 +340,16 @@ def speakers_section(meeting: Meeting) -> dict[str, Any] | None:
         who = item.speaker + (
             f" ({item.speaker_organisation})" if item.speaker_organisation else ""
         )
+        if item.started_at is None:
+            planned = "training session" if item.kind == "training" else "talk"
+            paragraphs.append(
+                f"Item {item.position} ({who}: {planned} on {item.topic}) was not reached."
+            )
+            continue
         what = "gave a training session" if item.kind == "training" else "addressed the meeting"
-        when = f" at {_time(item.started_at)}" if item.started_at else " (not reached)"
-        paragraphs.append(f"Item {item.position}: {who} {what} on {item.topic}{when}.")
+        paragraphs.append(
+            f"Item {item.position}: {who} {what} on {item.topic} at {_time(item.started_at)}."
+        )
     return _section(
         "speakers",
         "Invited speakers and training",

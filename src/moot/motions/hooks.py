@@ -60,6 +60,14 @@ def _amendment_sentence(amendment: Any) -> str:
     return f"{what}, was {amendment.get_state_display()}."
 
 
+# How the minutes say what the meeting did with a challenge to a ruling (before its figures).
+CHALLENGED = {
+    "pending": "The ruling was challenged; the meeting's vote on the challenge was not decided",
+    "upheld": "The ruling was challenged and the meeting upheld it",
+    "overturned": "The ruling was challenged and the meeting overturned it",
+}
+
+
 def motion_paragraph(motion: Motion) -> str:
     """One paragraph of the minutes for a motion, from its records (a motion withheld as
     confidential business: its public sentence only, without the ruling's reasons)."""
@@ -78,10 +86,7 @@ def motion_paragraph(motion: Motion) -> str:
             + f": {ruling.reasons.rstrip('.')}."
         )
         if ruling.challenge and ruling.challenge_text:
-            sentence += (
-                f" The ruling was challenged and {ruling.get_challenge_display().split()[-1]}: "
-                f"{ruling.challenge_text}"
-            )
+            sentence += f" {CHALLENGED[ruling.challenge]}: {ruling.challenge_text}"
         parts.append(sentence)
     parts.extend(_amendment_sentence(a) for a in motion.amendments.select_related("mover"))
     if motion.state == MotionState.COMPOSITED and motion.composited_into:
