@@ -473,8 +473,10 @@ def test_the_demo_agm_from_the_code_to_the_minutes(
 ) -> None:
     """The issue's "Done when" walk on the demo AGM itself (``moot.demo.agm``, as `moot demo`
     seeds it): the member checks in on the phone with the meeting code, the chair opens the
-    meeting and the contested election of the chair, the member votes, the chair closes,
-    declares and closes the meeting, and every figure in the drafted minutes is the one in the
+    meeting, takes the elections' item and — a candidate for chair, refused the vote's opening —
+    hands the chair to the vice-chair, who opens the contested election of the chair; the member
+    votes; the vice-chair closes and declares and hands the chair back; the chair closes the
+    meeting, and every figure in the drafted minutes is the one in the
     records (attendance register, ballots)."""
     from moot.demo.agm import seed_agm
     from moot.demo.seed import DEMO_PASSWORD
@@ -502,9 +504,23 @@ def test_the_demo_agm_from_the_code_to_the_minutes(
     chair.get_by_role("button", name="Open the meeting").click()
     take_item(chair, "Election of officers")
     axe.check(chair, "demo: chair's console (elections)")
+    # The demo chair stands for chair: her election's page refuses to let her open its vote,
+    # and the console asks her to hand the chair over; the vice-chair (prefilled) takes it.
     chair.goto(f"{base}/elections/{election.pk}/")
     chair.get_by_role("button", name="Close nominations and open the vote").click()
-    expect(chair.get_by_role("link", name="Close the vote and count")).to_be_visible()
+    expect(chair.locator(".messages")).to_contain_text("You are a candidate in this election")
+    chair.goto(f"{base}/meetings/{meeting.pk}/chair/")
+    chair.get_by_role("link", name="Hand over the chair").click()
+    axe.check(chair, "demo: hand over the chair")
+    chair.get_by_role("button", name="Hand over the chair").click()
+    expect(chair.locator(".messages")).to_contain_text("has the chair for this item")
+
+    # The vice-chair, at another desk, opens, closes and declares.
+    desk = phone_page(chair.context.browser)  # a second sign-in (a phone-sized one will do)
+    sign_in(desk, base, "vice-chair@example.org", DEMO_PASSWORD)
+    desk.goto(f"{base}/elections/{election.pk}/")
+    desk.get_by_role("button", name="Close nominations and open the vote").click()
+    expect(desk.get_by_role("link", name="Close the vote and count")).to_be_visible()
 
     phone.goto(f"{base}/meetings/{meeting.pk}/")
     live = phone.locator("#live")
@@ -519,14 +535,19 @@ def test_the_demo_agm_from_the_code_to_the_minutes(
     phone.get_by_role("button", name="Cast my vote").click()
     expect(phone.get_by_role("heading", name="Your vote has been recorded")).to_be_visible()
 
-    chair.reload()
-    chair.get_by_role("link", name="Close the vote and count").click()
-    chair.get_by_role("button", name="Close the vote and count").click()
-    expect(chair.locator("#result")).to_contain_text("1 vote")
-    chair.get_by_role("link", name="Declare the result").click()
-    chair.get_by_role("button", name="Declare the result").click()
-    expect(chair.locator("#declaration .outcome")).to_contain_text("Elected:")
-    axe.check(chair, "demo: chair's election declared")
+    desk.reload()
+    desk.get_by_role("link", name="Close the vote and count").click()
+    desk.get_by_role("button", name="Close the vote and count").click()
+    expect(desk.locator("#result")).to_contain_text("1 vote")
+    desk.get_by_role("link", name="Declare the result").click()
+    desk.get_by_role("button", name="Declare the result").click()
+    expect(desk.locator("#declaration .outcome")).to_contain_text("Elected:")
+    axe.check(desk, "demo: chair's election declared")
+    # The item's business that the chair stood in is over: the chair is handed back.
+    desk.goto(f"{base}/meetings/{meeting.pk}/chair/")
+    desk.get_by_role("button", name=re.compile(r"^Hand the chair back")).click()
+    assert desk.console_errors == [], desk.console_errors
+    desk.context.close()
 
     chair.goto(f"{base}/meetings/{meeting.pk}/chair/")
     chair.get_by_role("link", name="Adjourn or close the meeting").click()
