@@ -11,12 +11,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 if TYPE_CHECKING:
     from accounts.world import World
 
 os.environ.setdefault("MOOT_HTTPS", "0")
 os.environ.setdefault("MOOT_TASKS", "immediate")
+
+# Property tests are about correctness, not speed: on a 2-core CI machine running two workers
+# (and speed is measured by bench/, never by tests), hypothesis's timing checks — a 200 ms
+# deadline per example, "input generation is slow" — failed tests that were right.
+hypothesis_settings.register_profile(
+    "moot", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+hypothesis_settings.load_profile("moot")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
