@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from moot import rulebook
@@ -148,9 +148,6 @@ def test_demo_organisations_may_affiliate_where_the_demo_affiliates_them(party):
         assert rulebook.check_affiliation(party, unit_kind="constituency", org_kind=kind).allowed
 
 
-# No per-example deadline: the first example imports moot.counting (~0.4 s on a busy machine),
-# which is not what this property is about.
-@settings(deadline=None)
 @given(
     st.sampled_from(["simple", "absolute", "two-thirds"]),
     st.sampled_from(["cast", "present"]),
