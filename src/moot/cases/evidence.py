@@ -4,9 +4,12 @@ encrypted at rest under ``MOOT_VAR_DIR/case-evidence/`` with a random name.
 The type is decided by the file's first bytes, never by its name or the browser's word: a PDF
 starts ``%PDF-``, a PNG with its signature, a JPEG with ``FF D8 FF``, a Word document is a ZIP
 holding ``word/document.xml``, and text is UTF-8 without control characters. Anything else is
-refused with what is accepted. The file is encrypted with the case key (AES-256-GCM, bound to the
-evidence row's uid) before it touches the disk; the SHA-256 of the plaintext is returned for the
-case log.
+refused with what is accepted. A document that carries a program (a Windows ``MZ`` header with
+its ``PE`` signature, or an ``ELF`` header) after its own header is refused, and a Word file
+whose entries would unpack to more than 50 MB, or more than 100 times their packed size (a zip
+bomb), is refused without unpacking it. The file is encrypted with the case key (AES-256-GCM,
+bound to the evidence row's uid) before it touches the disk; the SHA-256 of the plaintext is
+returned for the case log.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -35,6 +39,9 @@ CONTENT_TYPES = {
 EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "txt": "txt", "docx": "docx"}
 MAX_FILENAME = 200
 _TEXT_CONTROLS = {c for c in range(32) if chr(c) not in "\t\n\r\f"} | {127}
+ZIP_MAX_UNPACKED = 50 * 1048576
+ZIP_MAX_RATIO = 100
+_ELF = re.compile(rb"\x7fELF[\x01\x02][\x01\x02]\x01")  # magic, class, byte order, version
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,44 @@ def detect_kind(data: bytes) -> str | None:
     return None
 
 
+def carries_program(data: bytes) -> bool:
+    """Whether ``data`` holds an executable's header anywhere: ``\\x7fELF`` with a valid class,
+    byte order and version, or ``MZ`` whose DOS header points (at offset 0x3C) to a ``PE\\0\\0``
+    signature."""
+    if _ELF.search(data):
+        return True
+    start = data.find(b"MZ")
+    while start != -1:
+        pointer = data[start + 0x3C : start + 0x40]
+        if len(pointer) == 4:
+            offset = start + int.from_bytes(pointer, "little")
+            if data[offset : offset + 4] == b"PE\0\0":
+                return True
+        start = data.find(b"MZ", start + 2)
+    return False
+
+
+def zip_too_expanded(data: bytes) -> str:
+    """Why the ZIP in ``data`` would unpack too far (its entries' declared sizes: more than
+    50 MB together, or, above 1 MB, more than 100 times the packed size), or "" when it would
+    not."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return ""
+    unpacked = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries)
+    if unpacked > ZIP_MAX_UNPACKED:
+        return f"it would unpack to {unpacked / 1048576:.0f} MB (at most 50 MB are accepted)"
+    if unpacked > 1048576 and unpacked > ZIP_MAX_RATIO * max(packed, 1):
+        return (
+            f"it would unpack to {unpacked // max(packed, 1)} times its packed size (at most "
+            "100 times are accepted)"
+        )
+    return ""
+
+
 def clean_filename(name: str) -> str:
     """The file's own name without folders or control characters, at most 200 characters."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -103,6 +148,23 @@ def check_file(
             clause=clause,
             field=field,
         )
+    if kind != "txt" and carries_program(data):
+        raise CaseError(
+            f"{filename} carries a program (an executable's header) inside the document; it is "
+            "not accepted as evidence. Save the document again (print to PDF) and send that.",
+            clause=clause,
+            field=field,
+        )
+    if kind == "docx":
+        why = zip_too_expanded(data)
+        if why:
+            raise CaseError(
+                f"{filename} is refused: {why}. Save the document again without embedded "
+                "files and send that.",
+                clause=clause,
+                field=field,
+                code=RefusalCode.TOO_LARGE,
+            )
     return CheckedFile(
         filename=filename,
         kind=kind,

@@ -72,6 +72,12 @@ def _too_large(request: HttpRequest, rules: Any) -> bool:
     return length > rules.evidence_max_files * rules.evidence_max_bytes + 1048576
 
 
+def _page_status(exc: Refusal) -> int:
+    """A form page's status after a refusal: 413 for files too large, 429 for too many attempts
+    (with the API's meaning), else 400 (the form is shown again with the reason)."""
+    return exc.status if exc.status in (413, 429) else 400
+
+
 def _closed_page(request: HttpRequest, exc: Refusal) -> HttpResponse:
     return render(
         request,
@@ -102,6 +108,7 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
             ),
         )
     form = PublicComplaintForm(request.POST, request.FILES, rules=rules, units=units)
+    status = 400
     if form.is_valid():
         try:
             _limit(request, "complaint_submit", SUBMIT_LIMIT, SUBMIT_WINDOW)
@@ -110,12 +117,13 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
             )
         except Refusal as exc:
             show_refusal(form, exc)
+            status = _page_status(exc)
         else:
             remember_receipt(request, case)
             response = render(request, "cases/receipt.html", {"case": case, "code": code})
             response["Cache-Control"] = "no-store"
             return response
-    return render(request, "cases/complain.html", {"form": form, "rules": rules}, status=400)
+    return render(request, "cases/complain.html", {"form": form, "rules": rules}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -221,6 +229,7 @@ def member_complaint(request: HttpRequest) -> HttpResponse:
             request, CaseError("The files sent are too large.", code=RefusalCode.TOO_LARGE)
         )
     form = MemberComplaintForm(request.POST, request.FILES, rules=rules)
+    status = 400
     try:
         if form.is_valid():
             case, _ = do_submit_complaint(
@@ -233,7 +242,10 @@ def member_complaint(request: HttpRequest) -> HttpResponse:
             return redirect("cases:party_case", case_id=case.pk)
     except Refusal as exc:
         show_refusal(form, exc, fields={"respondent": "respondent_number"})
-    return render(request, "cases/complain_member.html", {"form": form, "rules": rules}, status=400)
+        status = _page_status(exc)
+    return render(
+        request, "cases/complain_member.html", {"form": form, "rules": rules}, status=status
+    )
 
 
 @login_required
