@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 
 from cases.intake_world import PDF, case_keys, public_complaint  # noqa: F401
@@ -104,4 +104,38 @@ def test_the_command_splits_into_files_and_recovers_from_them(world, tmp_path):
     )
     done = io.StringIO()
     call_command("cases", "key", "check", stdout=done)
+    assert "opens the cases" in done.getvalue()
+
+
+def _as_typed(*argv: str, stdout: io.StringIO | None = None) -> None:
+    """Run `moot cases ...` as the command line does (run_from_argv without closing the test's
+    connection): the options parsed from argv, so the system checks run unless skipped."""
+    command = load_command_class("moot.cases", "cases")
+    options = vars(command.create_parser("moot", "cases").parse_args(list(argv)))
+    args = options.pop("args", ())
+    command.execute(*args, stdout=stdout or io.StringIO(), stderr=io.StringIO(), **options)
+
+
+def test_recover_and_check_run_while_the_start_up_check_fails(world, tmp_path):
+    """The system check cases.E001 reports the lost key; the command that fixes it must not be
+    stopped by it (run with the checks on, as `moot cases key recover` is typed)."""
+    public_complaint(world)
+    call_command(
+        "cases",
+        "key",
+        "split",
+        "--threshold",
+        "2",
+        *[part for holder in HOLDERS for part in ("--holder", holder)],
+        "--out",
+        str(tmp_path / "shares"),
+        stdout=io.StringIO(),
+    )
+    made = sorted((tmp_path / "shares").iterdir())
+    crypto.keys_path().unlink()
+    with pytest.raises(CommandError, match="does not open"):
+        _as_typed("key", "check")
+    _as_typed("key", "recover", "--share-file", str(made[0]), "--share-file", str(made[1]))
+    done = io.StringIO()
+    _as_typed("key", "check", stdout=done)
     assert "opens the cases" in done.getvalue()

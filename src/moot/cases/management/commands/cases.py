@@ -26,6 +26,9 @@ from moot.cases.errors import CaseError
 
 class Command(BaseCommand):
     help = "Custody of the case key: split, recover, rotate, check (docs/cases.md)."
+    # The start-up check cases.E001 reports a lost key; this is the command that puts it back,
+    # so it must run when that check fails (without --skip-checks).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         groups = parser.add_subparsers(dest="group", required=True)
