@@ -100,6 +100,8 @@ def test_staff_see_the_case_with_its_text_and_every_read_is_logged(world):
     assert page.status_code == 200
     assert "shouted at me" in page.text
     assert "Sam Fictional" in page.text
+    assert "<dt>Your role</dt><dd>Complaints staff</dd>" in page.text
+    assert "complaintsstaff" not in page.text
     item = case.evidence.get()
     download = staff.get(reverse("cases:evidence", args=[case.pk, item.pk]))
     assert download.content == PDF

@@ -31,6 +31,24 @@ TEXT_ROLES = frozenset(
         "appeal_panel_member",
     }
 )
+
+
+def role_label(role: str | None) -> str:
+    """How a role on a case reads on a page ("Complaints staff", "Panel member")."""
+    from moot.cases.models.choices import AssignmentRole
+
+    labels = {
+        COMPLAINTS_STAFF: "Complaints staff",
+        AUDITOR: "Auditor",
+        COMPLAINANT: "Complainant",
+        RESPONDENT: "Respondent",
+        **{choice.value: str(choice.label) for choice in AssignmentRole},
+    }
+    if not role:
+        return ""
+    return labels.get(role, role.replace("_", " ").capitalize())
+
+
 _CACHE = "_moot_case_roles"
 
 
