@@ -97,11 +97,11 @@ def test_a_member_nominates_finding_nominee_and_seconder_by_name(
     seconder = make_member(unit, first_name="Pellam", last_name="Wexcombe")
     client.force_login(member.user)
     url = reverse("elections:nominate", args=[election.pk])
-    page = client.post(url, {"nominee_find": "Oriel", "lookup": "nominee"}).content.decode()
+    page = client.post(url, {"nominee_find": "O Vantong", "lookup": "nominee"}).content.decode()
     [nominee_token] = re.findall(r'name="nominee_pick" value="([^"]+)"', page)
     assert nominee.number not in page
     page = client.post(
-        url, {"nominee_pick": nominee_token, "seconder_find": "Wexc", "lookup": "seconder"}
+        url, {"nominee_pick": nominee_token, "seconder_find": "Wexcombe, P", "lookup": "seconder"}
     ).content.decode()
     assert "Oriel Vantongeren" in page  # the first choice is shown again
     [seconder_token] = re.findall(r'name="seconder_pick" value="([^"]+)"', page)

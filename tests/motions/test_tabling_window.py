@@ -96,7 +96,7 @@ def test_the_seconder_is_found_by_name_and_the_motion_tabled(assembly: Any) -> N
     client = client_for(assembly.mover.user)
     url = f"/meetings/{assembly.next_meeting.pk}/motions/new/"
     typed = {"title": "Buses", "text": "This party wants buses.", "proposer_kind": "member"}
-    found = client.post(url, {**typed, "seconder_find": "Tomasz", "lookup": "seconder"})
+    found = client.post(url, {**typed, "seconder_find": "Tomasz Bre", "lookup": "seconder"})
     page = found.content.decode()
     assert "Tomasz Brennan" in page
     assert assembly.seconder.number not in page

@@ -92,7 +92,9 @@ def test_the_form_shows_the_refusal_of_a_late_motion_and_unknown_numbers(assembl
         f"/meetings/{assembly.next_meeting.pk}/motions/new/",
         {"title": "X", "text": "Y", "proposer_kind": "member", "seconder": "Z999"},
     )
-    assert "No member has the number Z999" in response.content.decode()
+    assert "No member who may be the seconder of this motion has the number Z999" in (
+        response.content.decode()
+    )
     assert not Motion.objects.exists()
 
 

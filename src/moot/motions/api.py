@@ -19,6 +19,7 @@ from ninja import Router, Schema, Status
 from moot.accounts.api_auth import API_AUTH
 from moot.api_common import Message
 from moot.api_common import caller as _user
+from moot.errors import Refusal
 from moot.members.access import access_named_member
 from moot.motions import queries
 from moot.motions.access import (
@@ -39,6 +40,7 @@ from moot.motions.actions import (
     do_table_motion,
 )
 from moot.motions.actions.confidential import do_read_confidential
+from moot.motions.actions.tabling import no_member_who_may
 from moot.motions.confidential import is_withheld, may_read_confidential, withheld, withhold
 from moot.motions.errors import MotionError
 from moot.motions.models import Amendment, Motion, Ruling
@@ -258,8 +260,18 @@ def _motion_out(motion: Motion, user: Any) -> dict[str, Any]:
     }
 
 
+ROLES = {"mover": "mover", "seconder": "seconder", "moved_by": "challenger"}
+
+
 def _member(number: str | None, user: Any, field: str) -> Any:
-    return access_named_member(number, user, field=field)
+    """The member a number names; a number nobody has is answered as the action answers one
+    naming someone who may not take the part (``no_member_who_may``): the same words."""
+    try:
+        return access_named_member(number, user, field=field)
+    except Refusal:
+        raise MotionError(
+            no_member_who_may(ROLES.get(field, field), number or ""), field=field
+        ) from None
 
 
 def _named(access: Callable[..., Any], ref: Any, user: Any, *, field: str) -> Any:

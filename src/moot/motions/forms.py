@@ -21,10 +21,13 @@ VOTING_CHOICES = [
 class MemberNumberField(forms.CharField):
     """A membership number (e.g. M0001234), cleaned to the Member."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, role: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault("help_text", "Membership number, as on the membership card.")
         super().__init__(*args, **kwargs)
+        # What the form calls the person: an unknown number is answered in the action's words
+        # for a member who may not take the part (tabling.no_member_who_may).
+        self.role = role or str(self.label or "member").lower()
 
     def clean(self, value: Any) -> Any:
         from moot.members.models import Member
@@ -37,9 +40,9 @@ class MemberNumberField(forms.CharField):
         member = Member.objects.filter(number=number).first()
         note_number_lookup(member)
         if member is None:
-            raise forms.ValidationError(
-                f"No member has the number {number}; check the membership card."
-            )
+            from moot.motions.actions.tabling import no_member_who_may
+
+            raise forms.ValidationError(no_member_who_may(self.role, number))
         return member
 
 
@@ -261,7 +264,7 @@ class VoteForm(TextGuardMixin, forms.Form):
 
 
 class ChallengeForm(VoteForm):
-    moved_by = MemberNumberField(label="Challenge moved by", required=False)
+    moved_by = MemberNumberField(label="Challenge moved by", role="challenger", required=False)
 
 
 class CompositeForm(TextGuardMixin, forms.Form):

@@ -10,9 +10,11 @@ the membership card (issue 9, item 3), and without opening the register to whoev
   member is simply not found, and nothing says why.
 * **What it shows**: what :func:`moot.members.disclosure.lookup_view` gives — the name and the
   branch. Never the membership number, e-mail, address, date of birth or standing.
-* **How much**: at least :data:`MIN_CHARACTERS` letters, at most :data:`SHOWN` answers, and
-  :data:`LIMIT` searches per user in :data:`WINDOW` (a database counter shared by every
-  server, as ``moot.limits``), then 429 ``rate_limited``.
+* **How much**: the first letter (or more) of the first name *and* at least
+  :data:`MIN_CHARACTERS` letters of the surname ("M Quen", "Marisol Quennell" or
+  "Quennell, M"), at most :data:`SHOWN` answers, and :data:`LIMIT` searches per user in
+  :data:`WINDOW` (a database counter shared by every server, as ``moot.limits``), then 429
+  ``rate_limited``. A prefix of one name alone ("Mar", "Que") lists a branch; it is refused.
 * **What a choice carries**: a token signed for the user, the unit and the purpose, valid for
   :data:`TOKEN_AGE` seconds, naming the member by the record's internal id; the form turns it
   back into the member with :func:`member_from_token`, which checks all of that again.
@@ -33,9 +35,9 @@ from django.core import signing
 from moot.errors import Refusal, RefusalCode
 
 MIN_CHARACTERS = 3
-SHOWN = 8
+SHOWN = 5
 SCANNED = 40  # candidates checked against the rulebook to find SHOWN eligible ones
-LIMIT = 30
+LIMIT = 10
 WINDOW = datetime.timedelta(minutes=10)
 SCOPE = "member_lookup"
 TOKEN_AGE = 2 * 60 * 60
@@ -95,6 +97,43 @@ def _check_may_look_up(user: Any, unit: Any, field: str | None) -> None:
         )
 
 
+NAME_NEEDED = (
+    "Type the member's first name (or its first letter) and at least "
+    f"{MIN_CHARACTERS} letters of their surname, e.g. “M Quen” or “Quennell, M”."
+)
+
+
+def name_parts(text: str) -> list[tuple[str, str]]:
+    """The ways ``text`` reads as (start of the first name, start of the surname), each
+    normalised as the name columns are; empty when it does not name both — the first name by
+    at least one letter, the surname by at least :data:`MIN_CHARACTERS`. "Quennell, M" is
+    surname first; otherwise the surname is the last word or words ("Mary Ann Smi")."""
+    from moot.members.models import normalise_for_search
+
+    raw = text or ""
+    if "," in raw:
+        surname, _, first = raw.partition(",")
+        pairs = [(normalise_for_search(first), normalise_for_search(surname))]
+    else:
+        words = normalise_for_search(raw).split()
+        pairs = [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, len(words))]
+    return [
+        (first, surname)
+        for first, surname in pairs
+        if first and len(surname.replace(" ", "")) >= MIN_CHARACTERS
+    ]
+
+
+def _any_of(prefix_q: Any, splits: list[tuple[str, str]]) -> Any:
+    from django.db.models import Q
+
+    where = Q(pk__in=[])
+    for first, surname in splits:
+        # search_name is "last first", search_name_reversed "first last" (both normalised).
+        where |= prefix_q("search_name_reversed", first) & prefix_q("search_name", surname)
+    return where
+
+
 def find_members(
     user: Any,
     unit: Any,
@@ -104,22 +143,20 @@ def find_members(
     at: datetime.date,
     field: str | None = None,
 ) -> list[Match]:
-    """Members of ``unit`` whose name starts with ``text`` (first or last name first) and who
-    may take part for ``purpose`` on ``at``; at most :data:`SHOWN`. Counts one search."""
+    """Members of ``unit`` named by ``text`` — the start of the first name and at least
+    :data:`MIN_CHARACTERS` letters of the surname (:func:`name_parts`) — who may take part for
+    ``purpose`` on ``at``; at most :data:`SHOWN`. Counts one search."""
     from moot.limits import hit
-    from moot.members.models import Member, normalise_for_search
+    from moot.members.models import Member
     from moot.members.queries import eligibility, prefix_q
     from moot.units.queries import member_in_unit_q
 
     if purpose not in PURPOSES:
         raise ValueError(f"unknown look-up purpose {purpose!r}")
     _check_may_look_up(user, unit, field)
-    name = normalise_for_search(text or "")
-    if len(name.replace(" ", "")) < MIN_CHARACTERS:
-        raise Refusal(
-            f"Type at least {MIN_CHARACTERS} letters of the member's name to look them up.",
-            field=field,
-        )
+    splits = name_parts(text)
+    if not splits:
+        raise Refusal(NAME_NEEDED, field=field)
     wait = hit(SCOPE, f"user:{user.pk}", limit=LIMIT, window=WINDOW)
     if wait:
         raise Refusal(
@@ -130,7 +167,7 @@ def find_members(
         )
     candidates = (
         Member.objects.filter(member_in_unit_q(unit), status="active")
-        .filter(prefix_q("search_name", name) | prefix_q("search_name_reversed", name))
+        .filter(_any_of(prefix_q, splits))
         .select_related("branch")
         .order_by("search_name", "id")[:SCANNED]
     )

@@ -73,9 +73,10 @@ class LookupMixin:
             required=False,
             max_length=100,
             widget=FindWidget(name),
-            help_text=f"At least {lookup.MIN_CHARACTERS} letters of the first or last name: "
-            f"members of {unit.name} who may {VERBS[purpose]}. Only the name and branch are "
-            "shown.",
+            help_text=f"The first name (or its first letter) and at least "
+            f"{lookup.MIN_CHARACTERS} letters of the surname, e.g. “M Quen”: members of "
+            f"{unit.name} who may {VERBS[purpose]}, at most {lookup.SHOWN}. Only the name and "
+            "branch are shown.",
         )
         pick = forms.CharField(
             label=f"Choose the {role}",
@@ -128,8 +129,8 @@ class LookupMixin:
         if not matches:
             self.add_error(  # type: ignore[attr-defined]
                 f"{name}_find",
-                f"No member of {unit.name} who may {VERBS[purpose]} has a name starting "
-                f"“{text}”; check the spelling, or type their membership number.",
+                f"No member of {unit.name} who may {VERBS[purpose]} is named “{text}”; "
+                "check the spelling, or type their membership number.",
             )
             return
         self._show_choices(name, [(m.token, m.label) for m in matches])

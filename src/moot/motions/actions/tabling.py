@@ -28,6 +28,16 @@ if TYPE_CHECKING:
     from moot.accounts.models import User
 
 
+def no_member_who_may(role: str, number: str) -> str:
+    """The one answer for a typed number that names nobody who may take ``role``: no such
+    number, a member of another unit, or a member the rulebook does not let take part (which
+    might be a suspension) — told apart only to whoever may see the member's record."""
+    return (
+        f"No member who may be the {role} of this motion has the number {number.strip().upper()}; "
+        "check the membership card."
+    )
+
+
 def check_mover(meeting: Any, member: Any, role: str, *, acting_user: User | None = None) -> None:
     """A mover or seconder must be a member of the meeting's unit, eligible to take part on the
     meeting's date. The rulebook's reasons and clause go to whoever may see the member's record
@@ -38,8 +48,11 @@ def check_mover(meeting: Any, member: Any, role: str, *, acting_user: User | Non
 
     if member is None:
         raise MotionError(f"Name the {role}: a motion must be moved and seconded.", field=role)
+    may_see = acting_user is not None and acting_user.has_perm("members.view_member", member)
     if not member_belongs_to(member, meeting.unit):
         # Named by number: a member of another unit is not the officer's to see (finding 5).
+        if not may_see:
+            raise MotionError(no_member_who_may(role, member.number), field=role)
         raise MotionError(
             f"The member numbered {member.number} is not a member of {meeting.unit.name} and "
             f"cannot be the {role}.",
@@ -49,14 +62,10 @@ def check_mover(meeting: Any, member: Any, role: str, *, acting_user: User | Non
     verdict = eligibility(member, "meeting", meeting.unit, at=queries.meeting_date(meeting))
     if verdict.allowed:
         return
-    if acting_user is None or not acting_user.has_perm("members.view_member", member):
-        raise MotionError(
-            f"The member numbered {member.number} cannot be the {role} under the rulebook on "
-            f"{long_date(queries.meeting_date(meeting))}. They and the unit's secretary can see "
-            "why.",
-            field=role,
-            code=RefusalCode.INELIGIBLE,
-        )
+    if not may_see:
+        # The same words as for a number nobody has (the form's and the API's): typing numbers
+        # must not tell a member who is suspended or in arrears (issue 9 fix round, 7).
+        raise MotionError(no_member_who_may(role, member.number), field=role)
     text, clause = rule_reasons(verdict)
     raise MotionError(
         f"{member.full_name} cannot be the {role}: {text}",
