@@ -10,7 +10,7 @@ import pytest
 from moot.audit.queries import verify_chain
 from moot.demo import agm, seed
 from moot.meetings import queries
-from moot.meetings.models import Attendance
+from moot.meetings.models import Apology, Attendance
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,19 @@ def test_demo_agm(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (meeting.starts_at.date() - meeting.notice_sent_on).days >= 28
     kinds = [item.kind for item in queries.agenda(meeting)]
     assert kinds == [kind for kind, _title, _extra in agm.AGENDA]
+    reports = list(meeting.items.filter(kind="report").order_by("position"))
+    assert [r.title for r in reports] == [
+        "Chair's report",
+        "Secretary's report",
+        "Treasurer's report",
+    ]
+    assert all(len(r.body.split("\n\n")) >= 3 and r.speaker for r in reports)
+    apologies = Apology.objects.filter(meeting=meeting)
+    assert apologies.count() == agm.APOLOGIES
+    assert not Attendance.objects.filter(
+        meeting=meeting, member__in=apologies.values("member")
+    ).exists()
+    assert not apologies.filter(member=org.members["member"]).exists()
     training = meeting.items.get(kind="training")
     assert training.speaker == agm.SPEAKER
     state = queries.quorum_state(meeting)

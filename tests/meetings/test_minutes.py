@@ -114,6 +114,20 @@ def test_the_minutes_list_apologies_of_those_who_did_not_come(
     assert f"{came.first_name} {came.last_name}" not in text
 
 
+def test_after_the_close_the_apologies_page_says_why_there_is_no_form(
+    world: Any, meeting: Any
+) -> None:
+    do_start_meeting(meeting, acting_user=None)
+    do_close_meeting(meeting, acting_user=None)
+    url = reverse("meetings:apologies", args=[meeting.pk])
+    secretary = client_for(world.users["secretary"]).get(url).content.decode()
+    assert "Record the apologies" not in secretary
+    assert "The meeting has closed: its apologies are part of the record" in secretary
+    member = client_for(world.users["member"]).get(url).content.decode()
+    assert "Send my apologies" not in member
+    assert "It has closed, so none can be sent now" in member
+
+
 def test_apologies_page_and_api(world: Any, meeting: Any) -> None:
     member = client_for(world.users["member"])
     url = reverse("meetings:apologies", args=[meeting.pk])

@@ -4,11 +4,12 @@ Called for the quarter hour in which the demo is seeded (``called_for``: seeded 
 12:36, the meeting was called for 12:30 today), so the README's walk works at any hour: the
 chair opens it minutes after the time called, never hours before. In the Hollow Community
 Hall (hybrid), called with proper notice (sent 30 days ago, recorded), chaired and minuted by
-the demo chair and secretary. The agenda runs from
-apologies to any other business, with an invited speaker's training session. About 120 eligible
-members are checked in at the door (by the secretary or with the meeting code); a few are
-refused for good reasons the rulebook gives (joined too recently, in arrears, suspended), an
-invited speaker is a guest. The demo "member" account is left for you to check in with the code.
+the demo chair and secretary. The agenda runs from apologies to any other business, with the
+chair's, secretary's and treasurer's reports (their texts in full) and an invited speaker's
+training session; a few members sent apologies. About 120 eligible members are checked in at
+the door (by the secretary or with the meeting code); a few are refused for good reasons the
+rulebook gives (joined too recently, in arrears, suspended), an invited speaker is a guest.
+The demo "member" account is left for you to check in with the code (or to send apologies).
 Motions and elections add their part through ``moot.motions.demo.seed_demo`` and
 ``moot.elections.demo.seed_demo`` when those modules exist. Last year's AGM is recorded first
 (``moot.demo.last_agm``): its minutes wait for approval at item 2. The demo member's branch
@@ -34,10 +35,65 @@ SPEAKER = "Dana Okoye"
 SPEAKER_ORGANISATION = "Community Organisers Trust"
 TOPIC = "Listening on the doorstep: a training session for canvassers"
 
+# The officers' reports (invented, like everything in the demo); the minutes give them in full.
+CHAIR_REPORT = (
+    (
+        "This has been a year of rebuilding. We held ten general meetings, three of them in the "
+        "new hybrid format, and average attendance rose from 41 to 63."
+    ),
+    (
+        "Our canvassing teams knocked on just over 9,000 doors across Riverside and Hollow, and "
+        "the by-election in Weir Lane ward was held with an increased majority."
+    ),
+    (
+        "I thank the branch officers, the volunteers who staff the stall at Hollow market every "
+        "Saturday, and the members who stepped forward to chair their branches for the first time."
+    ),
+)
+SECRETARY_REPORT = (
+    (
+        "Membership stands at 278 in the constituency, 31 more than a year ago; 19 members lapsed "
+        "and 50 joined, most of them in the Hollow North branch."
+    ),
+    (
+        "The executive committee met eleven times. Its minutes were circulated within a fortnight "
+        "of each meeting, and every motion sent to regional conference was submitted on time."
+    ),
+    (
+        "Notice of this meeting was sent on time to every member by e-mail and, for the 23 members "
+        "without an address, by post."
+    ),
+)
+TREASURER_REPORT = (
+    (
+        "Income for the year was £6,480: £3,910 from the membership allocation, £1,620 from "
+        "fundraising and £950 in donations. Spending was £5,870, most of it on leaflets and the "
+        "hire of halls."
+    ),
+    (
+        "We close the year £610 up, with £4,215 in the bank. The accounts were examined in "
+        "November by two members appointed at the last AGM, who found them in order."
+    ),
+    "The executive proposes no change to the branch allocations for the coming year.",
+)
+
+# Members of the CLP who sent their apologies (recorded by the secretary before the meeting).
+APOLOGIES = 4
+
 AGENDA = (
     ("apologies", "Apologies for absence", {}),
     ("minutes", "Minutes of the last annual general meeting", {}),
-    ("report", "Secretary's and treasurer's reports", {}),
+    ("report", "Chair's report", {"speaker": "The Chair", "body": "\n\n".join(CHAIR_REPORT)}),
+    (
+        "report",
+        "Secretary's report",
+        {"speaker": "The Secretary", "body": "\n\n".join(SECRETARY_REPORT)},
+    ),
+    (
+        "report",
+        "Treasurer's report",
+        {"speaker": "The Treasurer", "body": "\n\n".join(TREASURER_REPORT)},
+    ),
     ("motion", "Motions", {}),
     ("election", "Election of officers", {}),
     (
@@ -54,9 +110,16 @@ EXTENSIONS = ("moot.motions.demo", "moot.elections.demo")
 
 def called_for(now: datetime.datetime, on: datetime.date) -> datetime.datetime:
     """The time the demo AGM is called for: ``now`` (local time) rounded down to the quarter
-    hour, on the demo's day ``on``."""
+    hour, on the demo's day ``on``. The instant is rounded, not the wall-clock time re-read:
+    in the hour the clocks go back, 01:50 GMT re-read as 01:45 is 01:45 BST, an hour and five
+    minutes before now (every time zone's offset is a whole number of quarter hours)."""
     local = timezone.localtime(now)
-    time = datetime.time(local.hour, local.minute - local.minute % 15)
+    floored = now - datetime.timedelta(
+        minutes=local.minute % 15, seconds=local.second, microseconds=local.microsecond
+    )
+    if local.date() == on:
+        return floored
+    time = timezone.localtime(floored).time()
     return timezone.make_aware(datetime.datetime.combine(on, time))
 
 
@@ -70,6 +133,7 @@ def seed_agm(org: DemoOrg) -> Any:
         do_check_in,
         do_check_in_guest,
         do_create_meeting,
+        do_record_apology,
     )
 
     seed_last_agm(org)
@@ -97,6 +161,8 @@ def seed_agm(org: DemoOrg) -> Any:
         do_check_in(meeting, member, acting_user=secretary_user)
     for member in refused:
         do_check_in(meeting, member, acting_user=secretary_user)
+    for member in _absent(org, [*present, *refused])[:APOLOGIES]:
+        do_record_apology(meeting, member, acting_user=secretary_user)
     do_check_in_guest(meeting, name=SPEAKER, acting_user=secretary_user)
     do_check_in_guest(
         meeting, name="Priya Lanworth (press)", capacity="observer", acting_user=secretary_user
@@ -116,6 +182,18 @@ def seed_agm(org: DemoOrg) -> Any:
 
     seed_branch_agm(org)
     return meeting
+
+
+def _absent(org: DemoOrg, arrived: list[Any]) -> list[Any]:
+    """Members of the CLP who did not come (nor the demo member, who may still come), in a
+    fixed order: the first few sent their apologies."""
+    from moot.members.models import Member
+
+    keep_out = {org.members["member"].pk} if "member" in org.members else set()
+    absent = Member.objects.filter(constituency=org.riverside, status="active").exclude(
+        pk__in={m.pk for m in arrived} | keep_out
+    )
+    return list(absent.order_by("number")[: APOLOGIES * 3])
 
 
 def _arrivals(org: DemoOrg) -> tuple[list[Any], list[Any]]:
