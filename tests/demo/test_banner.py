@@ -7,6 +7,7 @@ branch AGM ahead says what the member can still table and nominate."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -16,6 +17,8 @@ from django.utils import timezone
 from moot.demo.banner import banner
 
 pytestmark = pytest.mark.django_db
+
+WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
 
 @pytest.fixture
@@ -42,6 +45,12 @@ def test_before_the_meeting_it_says_to_open_it(demo: Any) -> None:
     assert "member@example.org can table a motion to it until" in text
     assert "and nominate for Chair (taking nominations until" in text
     assert "december" not in text  # dates as written, not lowered
+    # One format for every date (moot.dates.long_date, "Monday 11 January 2027"): the branch
+    # AGM's day and the motions' deadline were written "11 January 2027" beside it.
+    dates = re.findall(r"(\w+ )?(\d{1,2} [A-Z][a-z]+ \d{4})", text)
+    assert len(dates) >= 3
+    for weekday, day in dates:
+        assert weekday.strip() in WEEKDAYS, f"{weekday}{day}"
 
 
 def test_open_then_closed_then_a_new_chair(demo: Any) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from moot.dates import clock, long_date
 from moot.demo import seed
 
 RESET = "moot demo --reset"
@@ -82,10 +83,10 @@ def _agm_lines(agm: Any, base: str, today: datetime.date) -> list[str]:
     called = timezone.localtime(agm.starts_at)
     day = called.date()
     yesterday = today - datetime.timedelta(days=1)
-    when = {today: "today", yesterday: "yesterday"}.get(day, f"on {day:%-d %B %Y}")
+    when = {today: "today", yesterday: "yesterday"}.get(day, f"on {long_date(day)}")
     lines = [
         f"  The demo AGM: {agm.title}, {base}/meetings/{agm.pk}/",
-        f"  called for {called:%H:%M} {when}; in the chair: {_who(agm.chair)}.",
+        f"  called for {clock(called)} {when}; in the chair: {_who(agm.chair)}.",
     ]
     member = _demo_member()
     if agm.is_scheduled:
@@ -121,7 +122,7 @@ def _agm_lines(agm: Any, base: str, today: datetime.date) -> list[str]:
         at = f'at item {item.position}, "{item.title}"' if item is not None else "between items"
         checked = member is not None and attendance_of_member(agm, member) is not None
         lines += [
-            f"  Open since {timezone.localtime(agm.opened_at):%H:%M}, now {at}.",
+            f"  Open since {clock(agm.opened_at)}, now {at}.",
             f"  Next: carry on from the chair's console, {base}/meetings/{agm.pk}/chair/ ;",
             f"  {_email('member')} is checked in."
             if checked
@@ -131,7 +132,7 @@ def _agm_lines(agm: Any, base: str, today: datetime.date) -> list[str]:
     minutes = minutes_of(agm)
     closed = timezone.localtime(agm.closed_at) if agm.closed_at else None
     lines.append(
-        f"  Closed{f' at {closed:%H:%M}' if closed else ''}; minutes: "
+        f"  Closed{f' at {clock(closed)}' if closed else ''}; minutes: "
         + (
             f"{minutes.get_state_display().lower()}, {base}/meetings/{agm.pk}/minutes/"
             if minutes is not None
@@ -167,12 +168,12 @@ def _branch_lines(base: str, today: datetime.date) -> list[str]:
     if meeting is None:
         return []
     day = meeting_date(meeting)
-    lines = [f"  Ahead: {meeting.title} on {day:%-d %B %Y}, {base}/meetings/{meeting.pk}/"]
+    lines = [f"  Ahead: {meeting.title} on {long_date(day)}, {base}/meetings/{meeting.pk}/"]
     if tabling_window(meeting, today, follow=False).open:
         needed = edition_for(meeting).meeting_kind(meeting.kind).motion_deadline_days
         last = day - datetime.timedelta(days=needed)
         lines.append(
-            f"  {_email('member')} can table a motion to it until {last:%-d %B %Y}: "
+            f"  {_email('member')} can table a motion to it until {long_date(last)}: "
             f"{base}/meetings/{meeting.pk}/motions/new/"
         )
     for election in Election.objects.filter(meeting=meeting).select_related("post"):
