@@ -142,3 +142,87 @@ def test_a_poll_that_decides_no_election_is_closed_by_anyone_who_manages_it(
     refuse_a_candidate_closing(election.poll, officer)  # the officer stands in nothing
     election.poll.pk = election.poll.pk + 10_000  # a poll no election points at
     refuse_a_candidate_closing(election.poll, race["candidate"].user)
+
+
+def _actions(client: Any, election: Any) -> str:
+    page = client.get(f"/elections/{election.pk}/").content.decode()
+    return page.split('<div class="actions">', 1)[1].split("</div>", 1)[0]
+
+
+def test_the_page_offers_a_manager_only_what_the_actions_would_do(
+    client: Any, race: dict[str, Any], officer: Any, unit: Any, election_factory: Any
+) -> None:
+    """Finding 3 and 11: a candidate sees why, not the buttons; no "Declare the result" before
+    a contested vote; an unopposed election offers its declaration, not a vote; a meeting that
+    is not in progress says so instead of offering to open the vote."""
+    election, candidate = race["election"], race["candidate"]
+    client.force_login(candidate.user)
+    page = client.get(f"/elections/{election.pk}/").content.decode()
+    assert 'id="you-stand"' in page
+    assert "You are a candidate in this election" in page
+    assert "Close nominations and open the vote" not in _actions(client, election)
+
+    client.force_login(officer)
+    actions = _actions(client, election)
+    assert "Close nominations and open the vote" in actions
+    assert "Declare" not in actions  # contested: nothing to declare before the vote
+    election = _opened(race, officer)
+    actions = _actions(client, election)
+    assert "Close the vote and count" in actions
+    assert "Declare" not in actions
+    client.force_login(candidate.user)
+    assert "Close the vote and count" not in _actions(client, election)
+    client.force_login(officer)
+    do_close_election(election, acting_user=officer)
+    assert "Declare the result…" in _actions(client, election)
+
+    unopposed = election_factory("treasurer", method="irv")
+    stand(unopposed, make_member(unit), officer=officer)
+    actions = _actions(client, unopposed)
+    assert "open the vote" not in actions
+    assert "Declare the candidates elected unopposed" in actions
+
+
+def test_the_page_says_why_the_vote_cannot_open_at_an_adjourned_meeting(
+    client: Any, unit: Any, officer: Any
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from moot.elections.actions import do_create_election
+    from moot.meetings.actions import do_add_agenda_item, do_create_meeting
+    from moot.meetings.models import Meeting
+
+    from .conftest import post_of, today
+
+    days = datetime.timedelta(days=1)
+    meeting = do_create_meeting(
+        unit=unit,
+        kind="agm",
+        title="Annual general meeting",
+        location="Lockside Community Hall",
+        starts_at=timezone.now() + datetime.timedelta(minutes=1),
+        notice_sent_on=today() - 30 * days,
+        acting_user=officer,
+    )
+    item = do_add_agenda_item(
+        meeting, kind="election", title="Election of officers", acting_user=officer
+    )
+    election = do_create_election(
+        post=post_of(unit, "policy-officer"),
+        meeting=meeting,
+        agenda_item=item,
+        method="plurality",
+        nominations_open_on=today() - 30 * days,
+        nominations_close_on=today() - 14 * days,
+        acting_user=officer,
+    )
+    for _ in range(2):
+        stand(election, make_member(unit), officer=officer, on=today() - 20 * days)
+    client.force_login(officer)
+    Meeting.objects.filter(pk=meeting.pk).update(state="adjourned")
+    page = client.get(f"/elections/{election.pk}/").content.decode()
+    assert "The meeting is adjourned: resume it" in page
+    assert "open the vote</button>" not in page
+    assert "The meeting has closed" not in page

@@ -31,7 +31,7 @@ from moot.elections.actions import (
     today,
 )
 from moot.elections.forms import AnswerForm, ElectionForm, NominationForm, WithdrawForm
-from moot.elections.models import Election
+from moot.elections.models import Election, ElectionState
 from moot.errors import show_refusal
 from moot.ids import parse_id
 from moot.polls.permissions import member_of
@@ -122,6 +122,48 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "elections/create.html", {"form": form, "unit": unit})
 
 
+def _manager_offers(election: Any, user: Any) -> dict[str, Any]:
+    """What the page offers whoever manages ``election`` — only what the actions would do now,
+    and otherwise why not: a candidate is told to hand over (``check_not_a_candidate``, the
+    actions' own check); the vote is opened only at a meeting in progress and only when more
+    candidates stand than there are seats (else the result is declared unopposed); a result
+    is declared after the count, or unopposed once nominations have closed."""
+    from moot.clock import today
+    from moot.elections.actions._common import check_not_a_candidate
+
+    try:
+        check_not_a_candidate(election, user, "open, close or declare it")
+    except ElectionError as exc:
+        return {"stands": exc.message, "offer_open": False, "offer_declare": False}
+    poll = election.poll
+    standing = len(queries.candidates(election))
+    nominating = election.state == ElectionState.NOMINATIONS and poll is None
+    meeting = election.meeting if election.meeting_id else None
+    held_up = ""
+    if nominating and meeting is not None and meeting.state != "open":
+        held_up = (
+            "The meeting is adjourned: resume it from the chair's console, then open the vote."
+            if meeting.state == "adjourned"
+            else "The meeting is not in progress: start it, then open the vote."
+            if meeting.state == "scheduled"
+            else "The meeting has closed; the vote can no longer be held at it."
+        )
+    contested = standing > election.seats
+    on = today()  # as do_open_election decides it
+    closed_nominations = not (on <= election.nominations_close_on and on < election.election_date)
+    return {
+        "stands": "",
+        "open_held_up": held_up if contested and closed_nominations else "",
+        "offer_open": nominating and contested and closed_nominations and not held_up,
+        "offer_declare": not election.is_declared
+        and (
+            (poll is not None and poll.is_closed)
+            or (nominating and not contested and closed_nominations)
+        ),
+        "unopposed": nominating and not contested,
+    }
+
+
 @login_required
 @require_GET
 def detail(request: HttpRequest, election_id: int) -> HttpResponse:
@@ -152,6 +194,7 @@ def detail(request: HttpRequest, election_id: int) -> HttpResponse:
     context = {
         "election": election,
         "can_manage": can_manage,
+        **(_manager_offers(election, user) if can_manage else {}),
         "window": window,
         "can_nominate": window.open and user.has_perm("elections.nominate", election),
         "nominates": user.has_perm("elections.nominate", election),
