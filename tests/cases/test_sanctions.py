@@ -320,3 +320,102 @@ def test_an_expulsion_not_upheld_on_appeal_is_undone_when_the_case_closes(pw):
         reasons="On appeal.",
         acting_user=pw.staff,
     )
+
+
+def close_after_appeal_window(pw, case):
+    from moot.cases.actions import stages
+
+    rules = edition_in_force().complaints
+    window = workdays.add_working_days(
+        timezone.localdate(), rules.deadline_days("appeal_window"), rules.nation
+    )
+    with time_machine.travel(window + datetime.timedelta(days=1)):
+        stages.do_move_case(case, to=Stage.CLOSED, acting_user=pw.staff)
+
+
+def test_a_decision_that_leaves_rights_lifts_the_suspension_and_reopening_does_not_restore_it(pw):
+    """Finding 6: the suspension pending investigation ends with the case (a warning leaves the
+    member's rights): vote eligibility is back at once, audited; the case reopened later does not
+    suspend them again without a decision."""
+    from moot.audit.models import AuditEvent
+    from moot.cases.actions import retention, stages
+    from moot.cases.models import AssignmentRole
+
+    unit = pw.respondent.constituency
+    case = pw.walk_to(pw.open_case(), Stage.INVESTIGATION)
+    suspend(pw, case)
+    case = pw.walk_to(case, Stage.PANEL)
+    member = pw.panel_member(case, AssignmentRole.PANEL_MEMBER)
+    stages.do_record_decision(
+        case, outcome="warning", **grounds("decision", "breach_found"), acting_user=member
+    )
+    pw.respondent.refresh_from_db()
+    assert pw.respondent.status == MemberStatus.SUSPENDED
+    stages.do_move_case(case, to=Stage.DECIDED, acting_user=pw.staff)
+    pw.respondent.refresh_from_db()
+    assert pw.respondent.status == MemberStatus.ACTIVE
+    assert pw.respondent.pk in eligible_member_ids(unit, "meeting")
+    assert sanctions.current_suspension(case) is None
+    assert AuditEvent.objects.filter(verb="cases.end_suspension", object_id=str(case.pk)).exists()
+    close_after_appeal_window(pw, case)
+    retention.do_reopen_case(case.pk, reason="New evidence came to light.", acting_user=pw.staff)
+    pw.respondent.refresh_from_db()
+    assert pw.respondent.status == MemberStatus.ACTIVE
+
+
+def test_closing_after_an_appeal_lifts_a_suspension_that_outlived_the_decision(pw):
+    """A suspension still in force when the case closes (here: a decision of suspension whose
+    sanction was never recorded, overturned on appeal to a warning) ends on closing."""
+    from moot.cases.actions import assignments, review, stages
+    from moot.cases.models import AssignmentRole, DrawPurpose, Party
+
+    unit = pw.respondent.constituency
+    case = pw.walk_to(pw.open_case(), Stage.PANEL)
+    suspend(pw, case)
+    member = pw.panel_member(case, AssignmentRole.PANEL_MEMBER)
+    stages.do_record_decision(
+        case, outcome="suspension", **grounds("decision", "breach_found"), acting_user=member
+    )
+    stages.do_move_case(case, to=Stage.DECIDED, acting_user=pw.staff)
+    pw.respondent.refresh_from_db()
+    assert pw.respondent.status == MemberStatus.SUSPENDED  # rights-removing: it stays
+    review.do_lodge_appeal(
+        case, by=Party.RESPONDENT, grounds="Out of proportion.", acting_user=pw.staff
+    )
+    assignments.do_draw_panel(case, purpose=DrawPurpose.APPEAL, acting_user=pw.staff)
+    stages.do_move_case(case, to=Stage.APPEAL, acting_user=pw.staff)
+    appeal_member = pw.panel_member(case, AssignmentRole.APPEAL_PANEL_MEMBER)
+    stages.do_record_decision(
+        case,
+        outcome="warning",
+        **grounds("appeal", "disproportionate_sanction"),
+        acting_user=appeal_member,
+    )
+    stages.do_move_case(case, to=Stage.CLOSED, acting_user=pw.staff)
+    pw.respondent.refresh_from_db()
+    assert pw.respondent.status == MemberStatus.ACTIVE
+    assert pw.respondent.pk in eligible_member_ids(unit, "meeting")
+
+
+def test_lifting_the_suspension_leaves_a_suspension_imposed_as_the_sanction(pw):
+    from moot.cases.actions import stages
+    from moot.cases.models import AssignmentRole
+
+    case = pw.walk_to(pw.open_case(), Stage.PANEL)
+    suspend(pw, case)
+    member = pw.panel_member(case, AssignmentRole.PANEL_MEMBER)
+    stages.do_record_decision(
+        case, outcome="suspension", **grounds("decision", "breach_found"), acting_user=member
+    )
+    stages.do_move_case(case, to=Stage.DECIDED, acting_user=pw.staff)
+    sanctions.do_impose_sanction(
+        case,
+        kind="suspension",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=90),
+        reasons="As decided.",
+        acting_user=pw.staff,
+    )
+    close_after_appeal_window(pw, case)
+    pw.respondent.refresh_from_db()
+    assert pw.respondent.status == MemberStatus.SUSPENDED

@@ -227,7 +227,15 @@ def end_suspension(case: Case, *, reason: str, lapsed: bool, acting_user: Any) -
 
     member = _respondent(case)
     today = timezone.localdate()
-    if member.status == MemberStatus.SUSPENDED:
+    # A suspension or expulsion imposed as the case's sanction is not lifted with the
+    # administrative suspension it replaced.
+    sanction_holds = Sanction.objects.filter(
+        case=case,
+        kind__in=[SanctionKind.SUSPENSION, SanctionKind.EXPULSION],
+        completed_on__isnull=True,
+        starts_on__lte=today,
+    ).exists()
+    if member.status == MemberStatus.SUSPENDED and not sanction_holds:
         do_change_member_status(
             member,
             _status_before_suspension(member),
@@ -264,6 +272,30 @@ def do_end_suspension(
         verb=AuditVerb.END_SUSPENSION,
         obj=case,
         after={"lapsed": lapsed, "on": event.data["on"]},
+        clause=rules_on().suspension_clause,
+    )
+    return event
+
+
+def lift_suspension_with_case(case: Case, *, acting_user: Any) -> CaseEvent | None:
+    """The case closed (or was decided with an outcome that leaves the member's rights): its
+    administrative suspension ends today in the same transaction, audited. A case reopened
+    later is not suspended again unless someone decides so (do_suspend_respondent)."""
+    if current_suspension(case) is None:
+        return None
+    label = Outcome(case.outcome).label if case.outcome else Stage(case.stage).label
+    event = end_suspension(
+        case,
+        reason=f"The case reached {Stage(case.stage).label.lower()} ({label}): the suspension "
+        "pending investigation ends with it.",
+        lapsed=False,
+        acting_user=acting_user,
+    )
+    record(
+        actor=acting_user,
+        verb=AuditVerb.END_SUSPENSION,
+        obj=case,
+        after={"lapsed": False, "on": event.data["on"], "with_stage": case.stage},
         clause=rules_on().suspension_clause,
     )
     return event

@@ -59,6 +59,8 @@ DECISION_OUTCOMES = (
     Outcome.SUSPENSION,
     Outcome.EXPULSION,
 )
+# Outcomes after which an administrative suspension stays until the sanction is recorded.
+RIGHTS_REMOVING = frozenset({Outcome.SUSPENSION, Outcome.EXPULSION})
 # The communication milestone a move reaches ([complaints.communications]).
 MILESTONE_OF_STAGE = {
     Stage.TRIAGE: "",
@@ -251,6 +253,12 @@ def move(case: Case, to: str, *, acting_user: Any) -> Case:
             "deadline": case.deadline.isoformat() if case.deadline else None,
         },
     )
+    if to in (Stage.CLOSED, Stage.NO_FURTHER_ACTION, Stage.REMINDER_OF_CONDUCT) or (
+        to == Stage.DECIDED and case.outcome not in RIGHTS_REMOVING
+    ):
+        from moot.cases.actions.sanctions import lift_suspension_with_case
+
+        lift_suspension_with_case(case, acting_user=acting_user)
     milestone = MILESTONE_OF_STAGE.get(Stage(to), "")
     if milestone:
         # The respondent was told of the investigation by its notice, before this move.
