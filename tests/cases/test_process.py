@@ -164,7 +164,7 @@ def test_a_decision_is_a_panel_members_with_an_allowed_outcome(pw):
             case,
             outcome="warning",
             reasons="Upheld.",
-            clause="6.3",
+            clause="6.3.5",
             criterion="breach_found",
             acting_user=member,
         )

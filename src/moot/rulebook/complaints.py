@@ -19,6 +19,8 @@ NATIONS = ("england_wales", "scotland", "northern_ireland")
 EVIDENCE_TYPES = ("pdf", "png", "jpeg", "txt", "docx")
 DEADLINE_STAGES = ("investigation", "report", "decision", "appeal_window", "review")
 SANCTION_KINDS = ("warning", "reminder_of_conduct", "education", "suspension", "expulsion")
+# What a decision may conclude: not upheld, no further action, or one of the sanctions.
+CRITERION_OUTCOMES = ("not_upheld", "no_further_action", *SANCTION_KINDS)
 CONFLICT_RULES = (
     "same_branch",
     "same_constituency",
@@ -100,6 +102,9 @@ class Criterion:
     title: str
     steps: tuple[str, ...]
     clause: str
+    # The decisions it can support (CRITERION_OUTCOMES); empty: any. "no_case_to_answer"
+    # supports not upholding the complaint, never a sanction.
+    outcomes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -304,6 +309,7 @@ def _criteria(root: Any) -> tuple[Criterion, ...]:
                 title=entry.text("title"),
                 steps=entry.choices("steps", CRITERION_STEPS),
                 clause=entry.clause(),
+                outcomes=entry.choices("outcomes", CRITERION_OUTCOMES, default=[]),
             )
         )
         entry.done()

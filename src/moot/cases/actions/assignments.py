@@ -43,6 +43,8 @@ DRAW_STAGES = {
     DrawPurpose.REVIEW: (Stage.DECIDED,),
     DrawPurpose.APPEAL: (Stage.DECIDED,),
 }
+# Where a sitting panel left short (a member's conflict) is refilled by drawing its empty seats.
+REFILL_STAGE = {DrawPurpose.PANEL: Stage.PANEL, DrawPurpose.APPEAL: Stage.APPEAL}
 
 
 def trained_users(category: str, on: datetime.date) -> Any:
@@ -352,7 +354,9 @@ def do_draw_panel(case: Case, *, purpose: str, acting_user: Any) -> PanelDraw:
     """Draw a panel (or the reviewer, or the appeal panel) at random from the trained,
     unconflicted pool, keeping the seed and the hash of the eligible list so anyone can repeat
     the draw (R-E2); the people drawn are assigned. A fresh panel after a veto, and an appeal
-    panel, exclude everyone who decided before (the ``earlier_role`` rule)."""
+    panel, exclude everyone who decided before (the ``earlier_role`` rule). A sitting panel
+    left short (a member declared a conflict) is refilled: only its empty seats are drawn, and
+    the refilled panel decides afresh."""
     if purpose not in DrawPurpose.values:
         raise CaseError(
             f"{purpose!r} is not a kind of draw; use one of {', '.join(DrawPurpose.values)}",
@@ -362,14 +366,20 @@ def do_draw_panel(case: Case, *, purpose: str, acting_user: Any) -> PanelDraw:
     rules = rules_on()
     role = DRAW_ROLE[DrawPurpose(purpose)]
     stages = DRAW_STAGES[DrawPurpose(purpose)]
-    if case.stage not in stages:
+    on = timezone.localdate()
+    size = panel_size(purpose, on)
+    sitting = current(case, role).count()
+    refill = case.stage == REFILL_STAGE.get(DrawPurpose(purpose)) and 0 < sitting < size
+    if refill:
+        size -= sitting  # only the empty seats; the sitting members are not in the pool
+    elif case.stage not in stages:
         raise CaseError(
             f"A {DrawPurpose(purpose).label.lower()} is drawn when the case is at "
             f"{' or '.join(Stage(s).label.lower() for s in stages)}; it is at "
             f"{Stage(case.stage).label.lower()}.",
             code=RefusalCode.STATE,
         )
-    if current(case, role).exists():
+    if sitting and not refill:
         raise CaseError(
             f"The case already has its {DrawPurpose(purpose).label.lower()}; end those "
             "assignments before drawing again.",
@@ -381,8 +391,6 @@ def do_draw_panel(case: Case, *, purpose: str, acting_user: Any) -> PanelDraw:
             clause=rules.panels_clause,
             code=RefusalCode.RULE,
         )
-    on = timezone.localdate()
-    size = panel_size(purpose, on)
     eligible = eligible_for_draw(case, purpose, on)
     seed = draws.new_seed()
     try:

@@ -291,8 +291,18 @@ def do_move_case(case: Case, *, to: str, acting_user: Any) -> Case:
 def check_grounds(step: str, reasons: str, clause: str, criterion: str) -> str:
     """The reasons, checked: a clause, a criterion published for ``step``, reasons in words and
     none of the rulebook's improper grounds (R-E3). Returns the reasons as given, stripped."""
+    from moot.rulebook.clauses import check_clause
+    from moot.rulebook.errors import RulebookError
+    from moot.units.queries import edition_in_force
+
     rules = rules_on()
     reasons = prose(reasons, field="reasons")
+    if clause.strip():
+        try:
+            # A clause the edition in force does not have ("99.9") is refused, naming those near.
+            clause = check_clause(edition_in_force(), clause)
+        except RulebookError as exc:
+            raise CaseError(exc.message, field="clause") from None
     problem = process.check_reasons(
         reasons,
         clause.strip(),
@@ -522,6 +532,24 @@ def do_record_report(case: Case, *, report: str, acting_user: Any) -> CaseEvent:
     return event
 
 
+def check_quorum(case: Case, by: str, role: str, rules: Any) -> None:
+    """Refuse a decision while the panel is short: every seat the rulebook sets must be held by
+    a sitting member of the latest draw (one who declared a conflict has left; a new draw
+    refills the panel)."""
+    from moot.cases.models import Assignment
+
+    size = rules.appeal_panel_size if by == "appeal" else rules.panel_size
+    sitting = Assignment.objects.filter(case=case, role=role, ended_at__isnull=True).count()
+    if sitting < size:
+        raise CaseError(
+            f"The {'appeal ' if by == 'appeal' else ''}panel has {sitting} sitting member(s) of "
+            f"the {size} the rulebook sets; a short panel does not decide. End the remaining "
+            "members' assignments and draw the panel again.",
+            clause=rules.panels_clause or rules.process_clause,
+            code=RefusalCode.STATE,
+        )
+
+
 @transaction.atomic(durable=True)
 def do_record_decision(
     case: Case,
@@ -561,7 +589,26 @@ def do_record_decision(
             clause=rules.clause,
             field="outcome",
         )
+    earlier = latest_decision(case, by)
+    if earlier is not None:
+        raise CaseError(
+            f"This {'appeal ' if by == 'appeal' else ''}panel recorded its decision on "
+            f"{timezone.localtime(earlier.at):%d %B %Y}; a panel decides once. A fresh decision "
+            "needs a fresh panel (after a review or a veto).",
+            clause=rules.process_clause,
+            code=RefusalCode.STATE,
+        )
+    check_quorum(case, by, role, rules)
     reasons = check_grounds(step, reasons, clause, criterion)
+    chosen = next((c for c in rules.criteria_for(step) if c.slug == criterion), None)
+    if chosen is not None and chosen.outcomes and outcome not in chosen.outcomes:
+        allowed = ", ".join(Outcome(o).label.lower() for o in chosen.outcomes)
+        raise CaseError(
+            f"The criterion {chosen.title!r} supports only: {allowed}; it cannot ground "
+            f"{Outcome(outcome).label.lower()}. Choose the criterion the facts found meet.",
+            clause=chosen.clause,
+            field="criterion",
+        )
     event = log_event(
         case,
         EventKind.DECISION,
