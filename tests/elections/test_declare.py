@@ -353,3 +353,38 @@ def test_an_unopposed_candidate_who_may_no_longer_stand_is_not_declared(
     assert election.declaration["elected"] == []
     assert "stays in office until a successor is declared" in election.declaration["account"][0]
     assert [h.pk for h in current(post_of(unit, "policy-officer"))] == [outgoing.pk]
+
+
+def test_the_confirmation_names_who_is_declared_and_the_poll_shows_the_declaration(
+    chair_race: Any, officer: Any, client: Any
+) -> None:
+    """Finding 4: the declare confirmation names who will be declared, with the balance
+    rule's substitution and clause (the declaration's own function); afterwards the poll's
+    page and projector show the count and the declared outcome, not the count's winner alone."""
+    election, (ash, bea, _cy, _outgoing) = chair_race(women_in_first_six=2)
+    client.force_login(officer)
+    confirm = client.get(f"/elections/{election.pk}/declare/").content.decode()
+    assert f"Declared elected: {bea.label}." in confirm
+    assert f"Declaring {ash.label} as Chair would break the rulebook" in confirm
+    assert "7.7.2" in confirm
+    assert not AuditEvent.objects.filter(verb="elections.declare_result").exists()
+
+    before = client.get(f"/polls/{election.poll_id}/").content.decode()
+    assert f'<p class="outcome">Elected: {ash.label}</p>' in before  # nothing declared yet
+    do_declare_result(election, acting_user=officer)
+    for url in (f"/polls/{election.poll_id}/", f"/polls/{election.poll_id}/projector/"):
+        page = client.get(url).content.decode()
+        assert f'<p class="outcome">Elected: {ash.label}' not in page, url
+        assert (
+            f"Count: {ash.label} — Declared: {bea.label} (the balance rule, clause 7.7.2)" in page
+        ), url
+
+
+def test_the_confirmation_of_an_unopposed_declaration_names_the_candidates(
+    election_factory: Any, unit: Any, officer: Any, client: Any
+) -> None:
+    election = election_factory("policy-officer", method="irv")
+    only = stand(election, make_member(unit), officer=officer)
+    client.force_login(officer)
+    confirm = client.get(f"/elections/{election.pk}/declare/").content.decode()
+    assert f"Declared elected unopposed: {only.label}." in confirm

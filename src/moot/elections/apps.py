@@ -31,6 +31,10 @@ class ElectionsConfig(AppConfig):
         from moot.polls.hooks import register_after_close
 
         register_after_close(refuse_a_candidate_closing)  # a candidate does not close their own
+        from moot.elections.providers import declared_on_poll
+        from moot.polls.hooks import register_declared
+
+        register_declared(declared_on_poll)  # the poll's result shows who was declared
         from moot.elections.chair_console import chair_stands, unfinished_elections
 
         # The chair's console: elections not finished, and a chair standing in one hands over.

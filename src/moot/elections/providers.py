@@ -69,3 +69,20 @@ def refuse_a_candidate_closing(poll: Any, acting_user: Any) -> None:
         except ElectionError as exc:
             # The poll's page and API catch the polls app's refusal.
             raise PollError(exc.message, code=exc.code) from exc
+
+
+def declared_on_poll(poll: Any) -> str | None:
+    """For ``polls.hooks.register_declared``: who the election on ``poll`` declared, with the
+    balance rule's clause when the declaration did not follow the count (otherwise None: the
+    count's "Elected" already says it)."""
+    from moot.elections.models import Election, ElectionState
+
+    election = Election.objects.filter(poll_id=poll.pk, state=ElectionState.DECLARED).first()
+    if election is None:
+        return None
+    declaration = election.declaration or {}
+    if not declaration.get("adjusted"):
+        return None
+    names = ", ".join(e["label"] for e in declaration.get("elected") or []) or "nobody"
+    clauses = ", ".join(declaration.get("clauses") or [])
+    return f"{names} (the balance rule{f', clause {clauses}' if clauses else ''})"

@@ -446,12 +446,15 @@ def _confirm(
 def declare(request: HttpRequest, election_id: int) -> HttpResponse:
     """GET: the confirmation (the offices change hands, it cannot be undone); POST: declare."""
     if request.method == "GET":
+        from moot.elections.actions.declaration import preview_declaration
+
         election = access_election(election_id, request.user, for_write=True)
         return _confirm(
             request,
             election,
             "Declare the result",
             [
+                *preview_declaration(election),
                 "The result is published to everyone who can see the election.",
                 (
                     "The elected take office from today, citing this election; the outgoing "

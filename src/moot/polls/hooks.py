@@ -9,6 +9,8 @@ register here in their ``AppConfig.ready()``).
   (an amendment carried or lost, a motion's outcome, a challenge to a ruling) inside the close's
   transaction. ``do_close_poll`` is the one place that calls it, so closing a poll from its own
   page, the API, a motion's or an election's page or the chair's console has the same effect.
+* ``register_declared(fn)``: ``fn(poll) -> str | None`` says who was declared on the poll's
+  count (an election's declaration, after its balance rule), for the result to show it.
 * ``register_subject(fn)``: ``fn(poll, user) -> list[(label, url)]`` names what the poll decides
   ("Motion 1: …", "Amendment 2 to motion 1"), as far as ``user`` may see it, for the poll's page
   to link back to.
@@ -86,6 +88,28 @@ def after_close(poll: Any, acting_user: Any) -> None:
     """Run every registered after-close function for ``poll`` (only ``do_close_poll`` calls it)."""
     for fn in _AFTER_CLOSE:
         fn(poll, acting_user)
+
+
+DeclaredFn = Callable[[Any], "str | None"]
+_DECLARED: list[DeclaredFn] = []
+
+
+def register_declared(fn: DeclaredFn) -> None:
+    """Add a provider of what was declared after a poll's count, ``fn(poll) -> str | None``
+    ("Ada Brindle (the balance rule, clause 7.7.2)"): the count's "Elected" is not the last
+    word when the declaration applied a rule to it (an election's balance rule), so the
+    poll's page and projector show both. Registering twice is a no-op."""
+    if fn not in _DECLARED:
+        _DECLARED.append(fn)
+
+
+def declared(poll: Any) -> str:
+    """What was declared on ``poll``'s count, from the first provider that knows ("" if none)."""
+    for fn in _DECLARED:
+        text = fn(poll)
+        if text:
+            return text
+    return ""
 
 
 def register_subject(fn: SubjectFn) -> None:

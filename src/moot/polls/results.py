@@ -137,4 +137,12 @@ def result_context(poll: Poll | None) -> dict[str, Any]:
         "carried": result.get("carried"),
         "withheld": (result.get("withheld") or {}).get("note", ""),
         "low_turnout": (result.get("low_turnout") or {}).get("note", ""),
+        # Who was declared on this count, where that differs or adds to it (polls.hooks).
+        "declared": _declared(poll) if poll is not None and poll.is_closed else "",
     }
+
+
+def _declared(poll: Poll) -> str:
+    from moot.polls import hooks
+
+    return hooks.declared(poll)

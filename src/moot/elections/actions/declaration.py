@@ -55,6 +55,36 @@ def _ranked_candidates(election: Election) -> tuple[list[Nomination], str]:
     return [by_label[label] for label in order if label in by_label], "count"
 
 
+def decide_declaration(
+    election: Election, on: datetime.date
+) -> tuple[balance.Decision, list[Nomination], str]:
+    """Who would be declared on ``on``: the count's placing with the balance rules applied
+    (``balance.decide``), the placing, and the basis ("count" or "unopposed"). The one
+    function the declaration and its confirmation page both use, so the page names exactly
+    who the declaration will name."""
+    ranked, basis = _ranked_candidates(election)
+    post = election.post
+    return balance.decide(post, on, election.seats, ranked, title=post.title), ranked, basis
+
+
+def preview_declaration(election: Election, *, on: datetime.date | None = None) -> list[str]:
+    """The confirmation page's sentences: who will be declared and any substitution with its
+    clause, or why nothing can be declared yet. Writes nothing."""
+    try:
+        decision, _ranked, basis = decide_declaration(election, on or today())
+    except ElectionError as exc:
+        return [exc.message]
+    names = ", ".join(n.label for n in decision.elected)
+    lines = [
+        f"Declared elected{' unopposed' if basis == 'unopposed' else ''}: {names}."
+        if names
+        else "Nobody can be declared elected."
+    ]
+    if decision.vacant and names:
+        lines.append(f"{decision.vacant} seat{'s' if decision.vacant != 1 else ''} left vacant.")
+    return lines + list(decision.account)
+
+
 @transaction.atomic(durable=True)
 def do_declare_result(
     election: Election, *, on: datetime.date | None = None, acting_user: User | None
@@ -93,9 +123,8 @@ def do_declare_result(
                 f"{count} candidates stand for {election.seats} seat(s): open the vote.",
                 code="state",
             )
-    ranked, basis = _ranked_candidates(election)
+    decision, ranked, basis = decide_declaration(election, on)
     post = election.post
-    decision = balance.decide(post, on, election.seats, ranked, title=post.title)
     ref = f"election:{election.pk}"
     # The outgoing holders' terms end when someone is declared; while nobody is, they stay in
     # office until a successor is declared.
