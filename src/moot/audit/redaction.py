@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -72,6 +72,41 @@ def register_withheld_rule(rule: Callable[[list[AuditEvent]], set[int]]) -> None
     registers its confidential business, without the audit app importing it."""
     if rule not in _withheld_rules:
         _withheld_rules.append(rule)
+
+
+# Rules of what one reader is shown at all, registered by the apps that keep such records (the
+# cases app: its events only to complaints staff and the auditor). ``rule(events, user)`` returns
+# the ids of the events not listed for ``user`` and, by id, the events shown only as a change
+# recorded by a process (the label names it): no actor, reason or reference.
+_reader_rules: list[Callable[[list[AuditEvent], Any], tuple[set[int], dict[int, str]]]] = []
+
+
+def register_reader_rule(
+    rule: Callable[[list[AuditEvent], Any], tuple[set[int], dict[int, str]]],
+) -> None:
+    if rule not in _reader_rules:
+        _reader_rules.append(rule)
+
+
+def _by_process(event: ShownEvent, label: str) -> ShownEvent:
+    def strip(side: Any) -> Any:
+        if not isinstance(side, dict):
+            return side
+        return {
+            k: HIDDEN if k in STANDING_KEYS and v not in (None, "") else v
+            for k, v in side.items()
+            if k != "replaced"
+        }
+
+    return replace(
+        event,
+        actor_id=None,
+        actor_label=label,
+        before=strip(event.before),
+        after=strip(event.after),
+        reason=HIDDEN if event.reason else "",
+        redacted=True,
+    )
 
 
 def register_standing_rule(rule: Callable[[str], bool]) -> None:
@@ -139,8 +174,16 @@ def shown_to(events: Iterable[AuditEvent], user: Any) -> list[ShownEvent]:
     withheld: set[int] = set()
     for rule in _withheld_rules:
         withheld |= rule(events)
+    unlisted: set[int] = set()
+    by_process: dict[int, str] = {}
+    for reader_rule in _reader_rules:
+        dropped, relabelled = reader_rule(events, user)
+        unlisted |= dropped
+        by_process.update(relabelled)
     shown = []
     for event in events:
+        if event.pk in unlisted:
+            continue
         if event.pk in withheld:
             shown.append(_withhold(event))
             continue
@@ -151,7 +194,10 @@ def shown_to(events: Iterable[AuditEvent], user: Any) -> list[ShownEvent]:
         actor_contact = (
             bool(user.has_perm(CONTACT_PERMISSION, actor)) if actor is not None else True
         )
-        shown.append(_redact(event, sights[subject_id], actor_contact))
+        seen = _redact(event, sights[subject_id], actor_contact)
+        if event.pk in by_process:
+            seen = _by_process(seen, by_process[event.pk])
+        shown.append(seen)
     return shown
 
 

@@ -91,11 +91,11 @@ def _trail(request: HttpRequest, *, verification: dict[str, Any] | None = None) 
         if actor:
             # A search must not confirm what the reader may not see: keep only the events whose
             # "who", as shown to this reader, matches — guessing a member's e-mail finds nothing.
-            shown = shown_to(events, request.user)
+            shown = {seen.pk: seen for seen in shown_to(events, request.user)}
             events = [
                 event
-                for event, seen in zip(events, shown, strict=True)
-                if actor in seen.actor_label.lower()
+                for event in events
+                if event.pk in shown and actor in shown[event.pk].actor_label.lower()
             ]
     params = request.GET.copy()
     params.pop("before", None)

@@ -31,6 +31,11 @@ class CasesConfig(AppConfig):
 
         register_withheld_rule(case_events)
 
+        from moot.audit.redaction import register_reader_rule
+        from moot.cases.trail import case_events_for_reader
+
+        register_reader_rule(case_events_for_reader)
+
         from moot.cases.hooks import register_case_panel
         from moot.cases.process_views import process_panel
 

@@ -36,6 +36,12 @@ def reason_is_restricted(status: str) -> bool:
     return status in DISCIPLINARY_STATUSES
 
 
+def made_by_the_complaints_process(reference: str | None) -> bool:
+    """Whether a status interval was recorded by the complaints process (its reference names a
+    case: ``case:<id>``), whatever the status — a suspension, or the return that ended it."""
+    return str(reference or "").startswith("case:")
+
+
 @dataclass(frozen=True)
 class Disclosure:
     """What one viewer may see of one member beyond the record's public part."""
@@ -118,7 +124,9 @@ def visible_periods(
     seen = disclosure_for(user, member).standing_reason
     views = []
     for p in periods:
-        shown = seen or not reason_is_restricted(p.status)
+        # The return to membership that ends a case's suspension names the case too.
+        restricted = reason_is_restricted(p.status) or made_by_the_complaints_process(p.reference)
+        shown = seen or not restricted
         views.append(
             PeriodView(
                 status=p.status,
