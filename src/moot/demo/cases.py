@@ -189,7 +189,7 @@ def seed_cases(org: Any) -> DemoCases:
     from moot.cases.actions import assignments, intake, review, sanctions, stages
     from moot.cases.errors import CaseError
     from moot.cases.models import AssignmentRole, Case, DrawPurpose, Party, Stage
-    from moot.demo.seed import DEMO_DOMAIN, _make_user
+    from moot.demo.seed import DEMO_DOMAIN, _assign_staff_role, _make_user
     from moot.members.models import Member
 
     staff = org.accounts["complaints_staff"]
@@ -207,7 +207,10 @@ def seed_cases(org: Any) -> DemoCases:
     )
     demo = DemoCases()
 
-    _trained(staff, staff)
+    # The complaints officer's own training is recorded by a second officer, the unit's head.
+    head = _make_user(f"complaints.head@{DEMO_DOMAIN}", "Marta", "Keane")
+    _assign_staff_role(head, "complaints_staff", staff)
+    _trained(staff, head)
     investigator = _trained(_make_user(f"investigator@{DEMO_DOMAIN}", "Ines", "Varga"), staff)
     panel_user = _trained(_make_user(f"{PANEL_EMAIL_LOCAL}@{DEMO_DOMAIN}", "Pim", "Oduya"), staff)
     demo.panel_user = panel_user

@@ -282,8 +282,17 @@ def do_record_training(
     acting_user: Any,
 ) -> Training:
     """Record training someone completed in a category (or "all"); it lasts the rulebook's
-    validity months from the day it was completed."""
+    validity months from the day it was completed. A second officer records it: nobody
+    certifies their own training."""
     rules = rules_on()
+    if acting_user is not None and getattr(user, "pk", None) == acting_user.pk:
+        raise CaseError(
+            "Nobody records their own training: another complaints officer who has seen the "
+            "certificate records it.",
+            clause=rules.training_clause,
+            field="user",
+            code=RefusalCode.FORBIDDEN,
+        )
     if category != "all" and rules.category(category) is None:
         known = ", ".join(c.slug for c in rules.categories)
         raise CaseError(
