@@ -33,6 +33,7 @@ check-in code (the same).
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -520,8 +521,13 @@ MEETING_PAGES = [
         READERS,
         lambda a: {"code": a.code},
     ),
-    get("meetings:attendance", url("meetings:attendance", meeting), DOOR_KEEPERS),
-    get("meetings:attendance_csv", url("meetings:attendance_csv", meeting), DOOR_KEEPERS),
+    # The register the minutes cite: the auditor reads it (read-only), as the minutes.
+    get("meetings:attendance", url("meetings:attendance", meeting), DOOR_KEEPERS | {"auditor"}),
+    get(
+        "meetings:attendance_csv",
+        url("meetings:attendance_csv", meeting),
+        DOOR_KEEPERS | {"auditor"},
+    ),
     get("meetings:projector", url("meetings:projector", meeting), READERS),
     get("meetings:projector_fragment", url("meetings:projector_fragment", meeting), READERS),
     get("meetings:apologies", url("meetings:apologies", meeting), READERS),
@@ -571,6 +577,15 @@ MEETING_API = [
         api("/meetings/{m}/agenda"),
         MANAGERS,
         lambda a: {"kind": "any_other_business", "title": "AOB"},
+        writes=True,
+    ),
+    Case(
+        "PUT /api/meetings/{id}/agenda/{item}",
+        lambda a: f"/api/meetings/{a.meeting.pk}/agenda/{a.item.pk}",
+        MANAGERS,
+        api=True,
+        method="put",
+        data=lambda a: {"title": "Motions", "body": "The motions received, in order."},
         writes=True,
     ),
     post(
@@ -1024,8 +1039,12 @@ def call(case: Case, a: Assembly, client: Client) -> Any:
         return client.get(path)
     data = case.data(a) if case.data else {}
     if case.api:
-        return client.post(
-            path, data=data, content_type="application/json", headers={"X-CSRFToken": CSRF}
+        return client.generic(
+            case.method.upper(),
+            path,
+            json.dumps(data),
+            content_type="application/json",
+            headers={"X-CSRFToken": CSRF},
         )
     return client.post(path, data={**data, "csrfmiddlewaretoken": CSRF})
 
@@ -1071,7 +1090,12 @@ SECRETS: list[tuple[str, Callable[[Assembly], str], frozenset[str]]] = [
     ("the chair's disciplinary flag", lambda a: FLAG, FLAG_SEERS),
     ("the chair's note on the list of motions", lambda a: "Note for the chair", FLAG_SEERS),
     ("a nominee's refusal reason", lambda a: REFUSAL, REFUSAL_SEERS),
-    ("the name of the person refused at the door", lambda a: DOOR_NAME, DOOR_KEEPERS),
+    # The attendance register names them; the auditor reads it (read-only), as the minutes.
+    (
+        "the name of the person refused at the door",
+        lambda a: DOOR_NAME,
+        DOOR_KEEPERS | {"auditor"},
+    ),
     ("the self check-in code", lambda a: a.code, DOOR_KEEPERS),
 ]
 

@@ -20,6 +20,9 @@ MANAGE_REFUSED = (
 REFUSED = {
     "meetings.manage_meeting": MANAGE_REFUSED,
     "meetings.check_in": "Only the secretary or the chair can check people in.",
+    "meetings.view_attendance": (
+        "Only the secretary, the chair and the auditor read the attendance register."
+    ),
 }
 NO_SUCH_MEETING = "No such meeting."
 NO_SUCH_MEMBER_AT_DOOR = "No such member in this unit: choose one from the search results."

@@ -82,6 +82,16 @@ def can_view_meeting(user: Any, meeting: Any = None) -> bool:
 
 
 @rules.predicate
+def audits_meeting(user: Any, meeting: Any = None) -> bool:
+    """An auditor whose assignment covers the meeting's unit (read-only records)."""
+    if not getattr(user, "is_authenticated", False) or meeting is None:
+        return False
+    from moot.accounts.roles import roles_of
+
+    return roles_of(user).audits(meeting.unit)
+
+
+@rules.predicate
 def can_list_meetings(user: Any) -> bool:
     from moot.accounts.roles import MEMBER, roles_of
 
@@ -93,5 +103,8 @@ def can_list_meetings(user: Any) -> bool:
 
 rules.add_perm("meetings.manage_meeting", can_manage_meeting)
 rules.add_perm("meetings.check_in", can_manage_meeting)
+# The attendance register (the records the minutes cite): those who run the meeting, and the
+# auditor read-only (the page and its CSV write nothing).
+rules.add_perm("meetings.view_attendance", can_manage_meeting | audits_meeting)
 rules.add_perm("meetings.view_meeting", can_view_meeting)
 rules.add_perm("meetings.list_meetings", can_list_meetings)

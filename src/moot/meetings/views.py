@@ -568,7 +568,7 @@ def join(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def attendance_register(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Everyone checked in, with refusals and their reasons, and the quorum checks: the records
     the minutes cite."""
-    meeting = access_meeting(meeting_id, request.user, permission="meetings.check_in")
+    meeting = access_meeting(meeting_id, request.user, permission="meetings.view_attendance")
     return render(
         request,
         "meetings/attendance.html",
@@ -578,6 +578,7 @@ def attendance_register(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "counts": queries.attendance_counts(meeting),
             "checks": meeting.quorum_checks.select_related("agenda_item").order_by("at", "id"),
             "quorum": queries.quorum_state(meeting),
+            "can_check_in": request.user.has_perm("meetings.check_in", meeting),
         },
     )
 
@@ -589,7 +590,7 @@ def attendance_csv(request: HttpRequest, meeting_id: int) -> HttpResponse:
     the one CSV writer neutralises formula prefixes (a guest named "=1+1")."""
     from moot.csv_export import csv_writer
 
-    meeting = access_meeting(meeting_id, request.user, permission="meetings.check_in")
+    meeting = access_meeting(meeting_id, request.user, permission="meetings.view_attendance")
     out = io.StringIO()
     writer = csv_writer(out, lineterminator="\r\n")
     writer.writerow(
