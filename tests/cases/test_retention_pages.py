@@ -127,3 +127,35 @@ def test_anyone_else_finds_no_page(client: Any) -> None:
             assert client.get(path).status_code == 404, path
         assert client.post("/cases/retention/draw-up/").status_code == 404
     assert timezone.now() == NOW
+
+
+def test_a_closed_cases_page_shows_the_day_it_is_kept_until(
+    officers: tuple[Any, Any], client: Any
+) -> None:
+    """Fix round finding 15: a closed case never says "set when it closes"; it shows the date
+    the rulebook's period gives from its closing day (the destruction list's date)."""
+    from moot.cases import retention
+    from moot.cases.actions.retention import _rules
+
+    closed = old_case("C-2019-00009")
+    assert closed.retention_until is None
+    years, _clause = _rules()
+    kind = retention.record_kind(
+        stage=closed.stage, outcome=closed.outcome, investigated=False, sanctioned=False
+    )
+    expected = retention.keep_until(timezone.localdate(closed.closed_at), kind, years)
+    client.force_login(officers[0])
+    page = client.get(f"/cases/{closed.pk}/retention/").content.decode()
+    assert "set when it closes" not in page
+    assert f"{expected.day} {expected:%B %Y}" in page
+    open_case = Case.objects.create(
+        reference="C-2026-00010",
+        unit=UnitFactory(),
+        category="bullying",
+        stage=Stage.TRIAGE,
+        opened_at=NOW,
+        stage_since=NOW,
+        intake_channel="member_form",
+    )
+    page = client.get(f"/cases/{open_case.pk}/retention/").content.decode()
+    assert "set when it closes (the case is open)" in page

@@ -146,7 +146,12 @@ def case_retention(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, "Done.")
             return redirect("case_statistics:case_retention", case_id=case.pk)
-    context = {"case": case, "holds": case_holds(case), "form": form}
+    context = {
+        "case": case,
+        "kept_until": actions.kept_until(case),
+        "holds": case_holds(case),
+        "form": form,
+    }
     return render(request, "cases/case_retention.html", context)
 
 

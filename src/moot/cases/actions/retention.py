@@ -107,6 +107,13 @@ def retention_date(case: Case, years: dict[str, int]) -> datetime.date | None:
     return retention.keep_until(closed_on, kind, years, already=case.retention_until)
 
 
+def kept_until(case: Case) -> datetime.date | None:
+    """The day a case is kept until as the pages show it: for a closed case the rulebook's date
+    computed from its closing (the same the destruction list uses), for an open one None."""
+    years, _clause = _rules()
+    return retention_date(case, years)
+
+
 @transaction.atomic(durable=True)
 def do_place_legal_hold(case_id: int, *, reason: str, acting_user: Any) -> LegalHold:
     """Keep the case whatever its retention date until the hold is lifted (litigation, a
