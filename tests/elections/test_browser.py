@@ -100,6 +100,22 @@ def test_an_election_on_a_phone(
     assert chair.get_by_role("heading", name="Declaration").is_visible()
     assert chair.get_by_role("heading", name="Result").is_visible()
     axe.check(chair, "election page, declared (officer)")
+    # On a 390 px phone, nothing on the declared election's page or its poll's page runs off
+    # the side — not even the audit seal's `moot audit verify --anchor seq:hash` line.
+    phone = signed_in_page(chromium, live_server, officer, viewport={"width": 390, "height": 844})
+    for url in (base, f"{live_server.url}/polls/{election.poll_id}/"):
+        phone.goto(url)
+        assert phone.locator(".audit-seal").count() >= 1, url
+        overflow = phone.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (url, overflow)
+    # The poll's projector is the bare page for the hall's screen: no site menu or footer.
+    phone.goto(f"{live_server.url}/polls/{election.poll_id}/projector/")
+    assert phone.locator(".site-header").count() == 0
+    assert phone.locator(".site-footer").count() == 0
+    axe.check(phone, "poll projector (bare)")
+    assert phone.console_errors == []
     assert page.console_errors == []
     assert chair.console_errors == []
     axe.assert_clean()
