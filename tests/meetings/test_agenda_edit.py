@@ -109,3 +109,35 @@ def test_after_the_close_the_item_is_the_record(world: Any, meeting: Meeting) ->
     item.refresh_from_db()
     assert item.body == "First text."
     assert "Edit" not in client.get(reverse("meetings:agenda", args=[meeting.pk])).content.decode()
+
+
+def test_the_api_edits_an_item_like_the_page(world: Any, meeting: Meeting) -> None:
+    import json
+
+    from moot.accounts.actions import do_create_api_token
+
+    def api_as(role: str) -> Client:
+        user = world.users[role]
+        _row, secret = do_create_api_token(user, name="tests", acting_user=user)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    def put(client: Client, url: str, payload: Any) -> Any:
+        return client.put(url, json.dumps(payload), content_type="application/json")
+
+    item = do_add_agenda_item(meeting, kind="report", title="Reports", acting_user=None)
+    url = f"/api/meetings/{meeting.pk}/agenda/{item.pk}"
+    payload = {"title": "Treasurer's report", "body": "£610 up.", "speaker": "The Treasurer"}
+    assert put(api_as("member"), url, payload).status_code == 403
+    ok = put(api_as("secretary"), url, payload)
+    assert ok.status_code == 200
+    assert (ok.json()["title"], ok.json()["body"]) == ("Treasurer's report", "£610 up.")
+    assert put(api_as("secretary"), url, payload).status_code == 409  # nothing changed
+    assert put(api_as("secretary"), url, {**payload, "kind": "motion"}).status_code == 422
+    other = f"/api/meetings/{meeting.pk}/agenda/999999"
+    assert put(api_as("secretary"), other, payload).status_code == 404
+    do_start_meeting(meeting, acting_user=None)
+    do_close_meeting(meeting, acting_user=None)
+    closed = put(api_as("secretary"), url, {**payload, "body": "Rewritten."})
+    assert closed.status_code == 409
+    item.refresh_from_db()
+    assert item.body == "£610 up."

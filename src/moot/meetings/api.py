@@ -31,6 +31,7 @@ from moot.meetings.actions import (
     do_check_in,
     do_check_in_with_code,
     do_create_meeting,
+    do_edit_agenda_item,
     do_set_current_item,
 )
 from moot.meetings.models import AgendaItem, Attendance, Meeting
@@ -278,6 +279,31 @@ def add_item(request: HttpRequest, meeting_id: int, payload: ItemIn) -> Status:
     meeting = access_meeting(meeting_id, _user(request), for_write=True)
     item = do_add_agenda_item(meeting, acting_user=_user(request), **payload.dict())
     return Status(201, _item_out(item))
+
+
+class ItemEditIn(StrictIn):
+    """An item's words; its kind and position stay."""
+
+    title: Annotated[str, ModelText(AgendaItem, "title")]
+    body: Annotated[str, ModelText(AgendaItem, "body")] = ""
+    speaker: Annotated[str, ModelText(AgendaItem, "speaker")] = ""
+    speaker_organisation: Annotated[str, ModelText(AgendaItem, "speaker_organisation")] = ""
+    topic: Annotated[str, ModelText(AgendaItem, "topic")] = ""
+
+
+@router.put(
+    "/{meeting_id}/agenda/{item_id}",
+    response={200: ItemOut, **REFUSALS},
+    summary="Edit an agenda item's title, speaker and details (managers)",
+    description="Before or during the meeting; refused (409) once it has closed, or when "
+    "nothing would change. The kind and position stay.",
+)
+def edit_item(request: HttpRequest, meeting_id: int, item_id: int, payload: ItemEditIn) -> Any:
+    meeting = access_meeting(meeting_id, _user(request), for_write=True)
+    item = access_agenda_item(item_id, _user(request), for_write=True)
+    if item.meeting_id != meeting.pk:
+        raise Http404("No such item on this meeting's agenda.")
+    return _item_out(do_edit_agenda_item(item, acting_user=_user(request), **payload.dict()))
 
 
 class CurrentIn(StrictIn):
