@@ -114,8 +114,15 @@ class PublicComplaintForm(_ComplaintFields):
     ]
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        clause = getattr(kwargs.get("rules"), "clause", "")
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField[Any], self.fields["unit"]).queryset = units
+        # Left empty: what to give, with the rule (not Django's "This field is required.").
+        self.fields["respondent_description"].error_messages["required"] = (
+            "Say who the complaint is about: their name, branch or role, or a social media "
+            "account; write 'unknown' if you do not know who they are"
+            + (f" (rule {clause})." if clause else ".")
+        )
 
     def complaint(self) -> Complaint:
         data = self.cleaned_data

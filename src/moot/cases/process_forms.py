@@ -23,12 +23,18 @@ class _Form(TextGuardMixin, forms.Form):
 
 
 class AssignForm(_Form):
-    user = forms.TypedChoiceField(label="Person", coerce=int)
+    # Any account may be posted: one not on the list (untrained, conflicted) is refused by the
+    # action with the rule and the refusal kept in the case's log, not "Select a valid choice".
+    user = forms.IntegerField(
+        label="Person",
+        widget=forms.Select,
+        error_messages={"required": "Choose someone trained from the list."},
+    )
     role = forms.ChoiceField(label="Role", choices=AssignmentRole.choices)
 
     def __init__(self, *args: Any, people: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["user"]).choices = [
+        cast(forms.Select, self.fields["user"].widget).choices = [
             ("", "Choose someone trained"),
             *list(people),
         ]
@@ -64,9 +70,11 @@ class MoveForm(_Form):
 
 
 class _Grounds(_Form):
-    criterion = forms.ChoiceField(label="Published criterion")
-    clause = forms.CharField(label="Rule (clause)", max_length=40)
-    reasons = forms.CharField(label="Reasons", widget=TEXTAREA, max_length=20000)
+    # Not required here: the action refuses missing grounds saying what to give and the rule
+    # (the criteria published, the clause to cite, reasons of the rulebook's length).
+    criterion = forms.ChoiceField(label="Published criterion", required=False)
+    clause = forms.CharField(label="Rule (clause)", max_length=40, required=False)
+    reasons = forms.CharField(label="Reasons", widget=TEXTAREA, max_length=20000, required=False)
 
     def __init__(
         self,
@@ -182,14 +190,24 @@ class ReasonsForm(_Form):
 
 
 class SanctionForm(_Form):
-    kind = forms.ChoiceField(label="Sanction")
+    # Any value may be posted: one the rulebook does not allow is refused by the action naming
+    # the sanctions it allows, with the clause.
+    kind = forms.CharField(
+        label="Sanction",
+        max_length=40,
+        widget=forms.Select,
+        error_messages={"required": "Choose the sanction from the list."},
+    )
     starts_on = forms.DateField(label="From", widget=DATE)
     ends_on = forms.DateField(label="Until (a suspension)", widget=DATE, required=False)
     reasons = forms.CharField(label="Reasons", widget=TEXTAREA, max_length=20000)
 
     def __init__(self, *args: Any, kinds: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", "Choose one"), *list(kinds)]
+        cast(forms.Select, self.fields["kind"].widget).choices = [
+            ("", "Choose one"),
+            *list(kinds),
+        ]
 
 
 class EducationDoneForm(_Form):

@@ -99,6 +99,7 @@ def _checked(complaint: Complaint, rules: Any, *, public: bool) -> dict[str, Any
             "Say who the complaint is about: find them in the membership list, or describe "
             "them if they are not a member or you do not know who they are.",
             field="respondent",
+            clause=rules.clause,
         )
     unit = respondent.constituency if respondent is not None else complaint.unit
     unit = unit or _national_unit()
