@@ -249,9 +249,11 @@ class VoteForm(TextGuardMixin, forms.Form):
     secret = forms.BooleanField(
         label="Secret ballot (electronic votes only)",
         required=False,
-        initial=False,
+        # An electronic vote is secret unless the chair unticks it for a named one.
+        initial=True,
         help_text="A show of hands is seen by everyone and a paper ballot is always secret, so "
-        "this applies only to an electronic vote; unticked, the vote is named (roll call).",
+        "this applies only to an electronic vote: ticked, it is secret; untick it for a named "
+        "vote (roll call).",
     )
 
     def clean(self) -> dict[str, Any]:
