@@ -316,7 +316,8 @@ def edit_item(request: HttpRequest, item_id: int) -> HttpResponse:
     form = AgendaItemEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and not item.meeting.is_closed and form.is_valid():
         try:
-            do_edit_agenda_item(item, acting_user=request.user, **form.cleaned_data)
+            signed_in: Any = request.user  # login_required: a User, not AnonymousUser
+            do_edit_agenda_item(item, acting_user=signed_in, **form.cleaned_data)
         except MeetingError as exc:
             show_refusal(form, exc)
         else:
