@@ -120,3 +120,26 @@ def test_a_member_nominates_finding_nominee_and_seconder_by_name(
         member,
         seconder,
     )
+
+
+def test_a_member_finds_the_nominator_by_name_too(
+    client: Any, election_factory: Any, unit: Any
+) -> None:
+    """The nominator's field was a number only for a member (issue 9 fix round, 13): the
+    member who seconds now finds the nominator by name as the other fields."""
+    election = election_factory(
+        "chair",
+        nominations_open_on=today() - datetime.timedelta(days=1),
+        nominations_close_on=today() + datetime.timedelta(days=10),
+        election_date=today() + datetime.timedelta(days=20),
+    )
+    member = make_member(unit)
+    nominator = make_member(unit, first_name="Ysolde", last_name="Marchbanks")
+    client.force_login(member.user)
+    url = reverse("elections:nominate", args=[election.pk])
+    page = client.post(url, {"nominator_find": "Y Marchb", "lookup": "nominator"}).content.decode()
+    assert 'name="nominator_find"' in page
+    [token] = re.findall(r'name="nominator_pick" value="([^"]+)"', page)
+    assert "Ysolde Marchbanks" in page
+    assert nominator.number not in page
+    assert token

@@ -133,7 +133,9 @@ class NominationForm(LookupMixin, TextGuardMixin, forms.Form):
                 ("nominator", "nominate", today(), "nominator"),
                 ("seconder", "nominate", today(), "seconder"),
             ):
-                if name in self.fields and (manager or name != "nominator"):
+                # The nominator too, for a member: they may be the seconder, naming another
+                # member as the nominator (by name, not only by number).
+                if name in self.fields:
                     self.add_lookup(name, purpose=purpose, at=at, role=role)
 
 
