@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from moot.errors import show_refusal
-from moot.meetings import console, queries
+from moot.meetings import console, hooks, queries
 from moot.meetings.access import access_meeting, access_member_of_unit_by_number
 from moot.meetings.actions.chair import do_close_meeting
 from moot.meetings.actions.console import (
@@ -127,6 +127,9 @@ def end_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": meeting,
             "form": form,
             "unfinished": unfinished(meeting) if not meeting.is_closed else [],
+            # What the adjournment and the close would both refuse (a vote still open): said
+            # instead of offering them.
+            "blocked": hooks.before_close(meeting) if not meeting.is_closed else [],
             "quorum": queries.quorum_state(meeting),
         },
         status=400 if form.is_bound and form.errors else 200,
