@@ -58,3 +58,16 @@ def test_what_each_party_receives(
     got = treat(requester=requester, author=author, addressed_to=addressed_to)
     assert got == expected
     assert not got.reason or got.reason in REASONS
+
+
+def test_a_common_word_in_a_name_is_redacted_only_where_it_names_them() -> None:
+    """Fix round finding 14: "Sam Shopkeeper" (or "Sam the shopkeeper") does not take every
+    shopkeeper out of the copy; the name, and the surname written as a name, go."""
+    witness = identity("[witness 1]", "TP-SOURCE", "Sam Shopkeeper")
+    text = "Sam Shopkeeper saw it. The shopkeeper next door did not; Mr Shopkeeper told us."
+    copy, log = redact(text, [witness])
+    assert copy == ("[witness 1] saw it. The shopkeeper next door did not; Mr [witness 1] told us.")
+    assert log == [Redaction("[witness 1]", "TP-SOURCE", 2)]
+    described = identity("[witness 2]", "TP-SOURCE", "Ana the baker")
+    copy, _log = redact("Ana the baker and the baker's son; Ana again.", [described])
+    assert copy == "[witness 2] and the baker's son; [witness 2] again."

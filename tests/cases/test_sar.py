@@ -218,3 +218,28 @@ def test_only_national_complaints_staff_export(file: dict[str, Any]) -> None:
             file["respondent"].pk, request_reference=" ", acting_user=file["staff"]
         )
     assert not CaseRead.objects.filter(what="subject_access").exists()
+
+
+def test_a_person_kept_off_the_case_is_not_named_to_a_party(file: dict[str, Any]) -> None:
+    """Fix round finding 14: "Hal Penrose cannot be case handler…" names a third party: the
+    copy for the respondent leaves him out, the log says why."""
+    hal = UserFactory(first_name="Hal", last_name="Penrose", email="hal.penrose@example.org")
+    event(
+        file["case"],
+        EventKind.ASSIGNMENT_REFUSED,
+        "Hal Penrose cannot be case handler: he chaired the respondent's branch until March; "
+        "write to hal.penrose@example.org for the minutes.",
+        actor=file["staff"],
+        user=hal.pk,
+        role="case_handler",
+    )
+    response = do_export_subject_access(
+        file["respondent"].pk, request_reference="SAR-2026-8", acting_user=file["staff"]
+    )
+    (case,) = response["cases"]
+    refused = next(i for i in case["items"] if "cannot be case handler" in i.get("text", ""))
+    assert "Penrose" not in refused["text"]
+    assert "Hal" not in refused["text"]
+    assert "hal.penrose@example.org" not in refused["text"]
+    assert refused["text"].startswith("[person kept off the case 1] cannot be case handler")
+    assert {r["reason_code"] for r in refused["redactions"]} == {"TP-IDENTITY"}

@@ -46,22 +46,37 @@ class Identity:
 
     label: str  # "[the complainant]", "[witness 1]"
     reason: str  # a key of REASONS
-    strings: tuple[str, ...]
+    strings: tuple[str, ...]  # whole names and addresses: matched whatever their case
+    # The capitalised words of a name ("Priya", "Shah"): matched only where written as a name,
+    # with a capital ("Shah", "SHAH"), so "Sam Baker" leaves "the baker's shop" alone.
+    parts: tuple[str, ...] = ()
 
 
 def identity(label: str, reason: str, *strings: str) -> Identity:
     """An identity from names, e-mail addresses and numbers: a full name also yields its
-    parts, so "Priya Shah" removes "Priya", "Shah" and "Priya Shah"."""
+    capitalised words, so "Priya Shah" removes "Priya Shah" and "Priya" or "Shah" written as a
+    name; the ordinary words of a description ("Sam the shopkeeper") are not parts."""
     found: set[str] = set()
+    words: set[str] = set()
     for given in strings:
         text = " ".join(given.split())
         if not text:
             continue
         found.add(text)
         if "@" not in text:
-            found.update(part for part in text.split(" ") if len(part) >= MIN_NAME)
+            words.update(
+                part.strip("()[],.;:'\"")
+                for part in text.split(" ")
+                if part.strip("()[],.;:'\"")[:1].isupper()
+            )
     kept = tuple(sorted((s for s in found if len(s) >= MIN_NAME), key=lambda s: (-len(s), s)))
-    return Identity(label, reason, kept)
+    parts = tuple(
+        sorted(
+            (w for w in words if len(w) >= MIN_NAME and w not in found),
+            key=lambda s: (-len(s), s),
+        )
+    )
+    return Identity(label, reason, kept, parts)
 
 
 @dataclass(frozen=True)
@@ -82,9 +97,28 @@ def redact(text: str, identities: Iterable[Identity]) -> tuple[str, list[Redacti
             pattern = re.compile(rf"(?<![\w@.]){re.escape(string)}(?![\w@])", re.IGNORECASE)
             copy, count = pattern.subn(person.label, copy)
             total += count
+        for part in person.parts:
+            copy, count = _sub_as_name(part, person.label, copy)
+            total += count
         if total:
             log.append(Redaction(person.label, person.reason, total))
     return copy, log
+
+
+def _sub_as_name(word: str, label: str, text: str) -> tuple[str, int]:
+    """``text`` with ``word`` replaced by ``label`` where it is written as a name (a whole
+    word with a capital), and how many times."""
+    pattern = re.compile(rf"(?<![\w@.]){re.escape(word)}(?![\w@])", re.IGNORECASE)
+    count = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(0)[:1].isupper():
+            count += 1
+            return label
+        return match.group(0)
+
+    return pattern.sub(replace, text), count
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,33 @@ def identities(case: Case, requester: Member | None) -> list[redaction.Identity]
             continue
         number += 1
         people.append(redaction.identity(f"[witness {number}]", "TP-SOURCE", name, *emails))
+    people.extend(_kept_off(case, requester))
+    return people
+
+
+def _kept_off(case: Case, requester: Member | None) -> list[redaction.Identity]:
+    """The people a refused assignment or a declared conflict names ("Hal Penrose cannot be
+    case handler: …"): why someone was kept off a case is theirs, not the requester's."""
+    from moot.accounts.models import User
+
+    ids = set()
+    for event in case.events.filter(
+        kind__in=[EventKind.ASSIGNMENT_REFUSED, EventKind.CONFLICT_DECLARED]
+    ):
+        user = event.data.get("user")
+        if isinstance(user, int):
+            ids.add(user)
+    own = requester.user_id if requester is not None else None
+    people = []
+    for number, user in enumerate(User.objects.filter(pk__in=ids - {own}).order_by("pk"), start=1):
+        people.append(
+            redaction.identity(
+                f"[person kept off the case {number}]",
+                "TP-IDENTITY",
+                user.get_full_name(),
+                user.email,
+            )
+        )
     return people
 
 
