@@ -168,7 +168,7 @@ def _amendment_out(a: Amendment) -> dict[str, Any]:
 def _ruling_out(r: Ruling, *, full: bool = False) -> dict[str, Any]:
     """A ruling; on a motion withheld as confidential business its reasons (which may name
     the person) are left out unless ``full`` (a recorded read by the chair or complaints staff)."""
-    reasons = r.reasons if full or not r.motion.withheld_as else WITHHELD_REASONS
+    reasons = r.reasons if full or not is_withheld(r.motion) else WITHHELD_REASONS
     return {
         "id": r.pk,
         "by": r.by,
@@ -196,9 +196,9 @@ def _withheld_out(motion: Motion) -> dict[str, Any]:
     motion = withhold(motion)
     return {
         **_summary(motion),
-        "text": motion.withheld_as,
+        "text": motion.text,  # the public sentence (withhold)
         "lines": [],
-        "text_as_amended": motion.withheld_as,
+        "text_as_amended": motion.text,
         "mover": None,
         "seconder": None,
         "tabled_on": motion.tabled_on.isoformat(),

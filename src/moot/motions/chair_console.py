@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from moot.motions.confidential import withheld
 from moot.motions.models import Amendment, AmendmentState, Motion, MotionState
 
 NOT_TAKEN = (MotionState.TABLED, MotionState.ADMITTED)
@@ -16,7 +17,8 @@ def unfinished_motions(meeting: Any) -> list[str]:
     amendments proposed or being voted on (a motion ruled out, withdrawn, referred or remitted
     has been dealt with)."""
     lines: list[str] = []
-    for motion in Motion.objects.filter(meeting=meeting).order_by("number"):
+    # A withheld or held motion by its public sentence (these lines go into the minutes).
+    for motion in withheld(Motion.objects.filter(meeting=meeting).order_by("number")):
         if motion.state in NOT_TAKEN:
             lines.append(
                 f"Motion {motion.number} ({motion.title}): {motion.get_state_display()}, "

@@ -40,8 +40,57 @@ def withheld_sentence(category: Any, clause: str) -> str:
     )
 
 
+HELD_SENTENCE = (
+    "A motion awaiting the chair's ruling on competence (it may concern {described_as})."
+)
+
+
+def held_pending_ruling(motion: Motion) -> bool:
+    """Whether ``motion`` is *held* until the chair rules (issue 9 fix round, 6): not yet
+    withheld, not ruled competent, and its title, text or an amendment names a member of the
+    unit suspended pending investigation — the check behind the chair's "likely not
+    competent" flag (``queries.names_member_under_process``) — under a category the rulebook
+    keeps confidential. Held, it is shown and read as a withheld motion (with
+    :data:`HELD_SENTENCE`); ruled competent, it is ordinary business. Computed on each read
+    (and remembered on the instance)."""
+    cached = getattr(motion, "_held_pending", None)
+    if cached is not None:
+        return bool(cached)
+    from moot.motions import queries
+    from moot.motions.models import RulingDecision
+
+    held = False
+    if not motion.withheld_as and motion.pk is not None:
+        category = queries.category_for(motion.meeting, queries.DISCIPLINARY_CATEGORY)
+        ruling = queries.current_ruling(motion)
+        if (
+            category is not None
+            and category.confidential
+            and (ruling is None or ruling.decision != RulingDecision.COMPETENT)
+        ):
+            amendments = motion.amendments.values_list("text", flat=True)
+            text = "\n".join([motion.title, motion.text, *amendments])
+            held = queries.names_member_under_process(text, motion.meeting.unit)
+        if held:
+            motion._held_sentence = HELD_SENTENCE.format(  # type: ignore[attr-defined]
+                described_as=category.described_as
+            )
+    motion._held_pending = held  # type: ignore[attr-defined]
+    return held
+
+
+def public_sentence(motion: Motion) -> str:
+    """What everyone but its readers sees instead of a withheld or held motion ("" if neither)."""
+    if motion.withheld_as:
+        return motion.withheld_as
+    if held_pending_ruling(motion):
+        return str(motion._held_sentence)  # type: ignore[attr-defined]
+    return ""
+
+
 def is_withheld(motion: Motion) -> bool:
-    return bool(motion.withheld_as)
+    """Withheld as confidential business, or held until the chair rules on it."""
+    return bool(motion.withheld_as) or held_pending_ruling(motion)
 
 
 def may_read_confidential(user: Any, motion: Motion) -> bool:
@@ -72,8 +121,9 @@ def withhold(motion: Motion) -> Motion:
     motion that is not withheld is returned as it is). The instance can no longer be saved."""
     if not is_withheld(motion) or getattr(motion, "_withheld", False):
         return motion
-    motion.title = motion.withheld_as
-    motion.text = motion.withheld_as
+    sentence = public_sentence(motion)
+    motion.title = sentence
+    motion.text = sentence
     motion.proposer_kind = ""
     for name in ("mover", "seconder", "proposer_member", "proposer_unit", "proposer_organisation"):
         setattr(motion, name, None)
@@ -106,11 +156,8 @@ def withheld_events(events: list[Any]) -> set[int]:
     for label, model in (("motions.ruling", Ruling), ("motions.amendment", Amendment)):
         rows = model.objects.filter(pk__in=wanted[label]).values_list("pk", "motion_id")
         motion_of.update({(label, pk): motion_id for pk, motion_id in rows})
-    confidential = set(
-        Motion.objects.filter(pk__in=set(motion_of.values()))
-        .exclude(withheld_as="")
-        .values_list("pk", flat=True)
-    )
+    involved = Motion.objects.filter(pk__in=set(motion_of.values())).select_related("meeting")
+    confidential = {motion.pk for motion in involved if is_withheld(motion)}
     return {
         event.pk
         for event in events

@@ -280,11 +280,14 @@ class CompositeForm(TextGuardMixin, forms.Form):
 
     def __init__(self, *args: Any, meeting: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from moot.motions.confidential import is_withheld
         from moot.motions.models import Motion
 
-        self.fields["motions"].queryset = Motion.objects.filter(
-            meeting=meeting, state__in=["tabled", "admitted"]
-        ).order_by("number")
+        open_motions = Motion.objects.filter(meeting=meeting, state__in=["tabled", "admitted"])
+        # A motion held until the chair rules (it may concern a disciplinary case) is not
+        # offered: compositing would copy its text into a motion everyone reads.
+        held = [m.pk for m in open_motions.select_related("meeting") if is_withheld(m)]
+        self.fields["motions"].queryset = open_motions.exclude(pk__in=held).order_by("number")
         self.fields["motions"].label_from_instance = lambda m: f"{m.number}. {m.title}"
 
 

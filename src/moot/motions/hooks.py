@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from moot.dates import long_date
-from moot.motions.confidential import is_withheld, withheld
+from moot.motions.confidential import is_withheld, public_sentence, withheld
 from moot.motions.extensions import minutes_sentences
 from moot.motions.models import AmendmentState, Motion, MotionState
 
@@ -72,7 +72,7 @@ def motion_paragraph(motion: Motion) -> str:
     """One paragraph of the minutes for a motion, from its records (a motion withheld as
     confidential business: its public sentence only, without the ruling's reasons)."""
     if is_withheld(motion):
-        return f"Motion {motion.number}: {motion.withheld_as}"
+        return f"Motion {motion.number}: {public_sentence(motion)}"
     parts = [
         f"Motion {motion.number}, “{motion.title}”, proposed by {motion.proposer_label}"
         + (f", moved by {motion.mover.full_name}" if motion.mover else "")

@@ -121,9 +121,11 @@ def can_view_motion(user: Any, motion: Any = None) -> bool:
         return False
     if can_view_meeting_motions(user, motion.meeting):
         return True
-    if motion.withheld_as:
-        # Confidential business: complaints staff over the unit read it (and nothing else of
-        # the meeting's motions); the read is recorded by the page.
+    from moot.motions.confidential import is_withheld
+
+    if is_withheld(motion):
+        # Confidential business (or held until the chair rules): complaints staff over the
+        # unit read it (and nothing else of the meeting's motions); the page records the read.
         from moot.motions.confidential import may_read_confidential
 
         return may_read_confidential(user, motion)

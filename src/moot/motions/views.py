@@ -110,10 +110,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def meeting_motions(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_motions(meeting_id, request.user)
-    motions = withheld(queries.motions_of(meeting))
+    records = list(queries.motions_of(meeting))
     can_manage = request.user.has_perm("motions.manage_meeting_motions", meeting)
-    # The chair's private notes, worked out now for this user (empty for everyone else).
-    noted = {m.pk for m in motions if queries.chair_flags(m, request.user)}
+    # The chair's private notes, worked out now for this user (empty for everyone else), on
+    # the records themselves: a held motion's shown copy carries only its public sentence.
+    noted = {m.pk for m in records if queries.chair_flags(m, request.user)}
+    motions = withheld(records)
     warned = {m.pk for m in motions if m.is_open and queries.public_warnings(m)}
     context = {
         "meeting": meeting,
@@ -302,7 +304,11 @@ def amend(request: HttpRequest, motion_id: int) -> HttpResponse:
     motion = access_motion(motion_id, request.user, permission="motions.propose_amendment")
     if is_withheld(motion):
         messages.error(
-            request, f"Motion {motion.number} was ruled not competent; it cannot be amended."
+            request,
+            f"Motion {motion.number} was ruled not competent; it cannot be amended."
+            if motion.withheld_as
+            else f"Motion {motion.number} awaits the chair's ruling on competence; it cannot "
+            "be amended until then.",
         )
         return redirect("motions:detail", motion_id=motion.pk)
     if refusal := _amendment_refusal(motion):

@@ -10,7 +10,7 @@ from django.db import transaction
 from moot.audit.actions import record
 from moot.errors import RefusalCode
 from moot.motions.audit_verbs import AuditVerb
-from moot.motions.confidential import is_withheld, may_read_confidential
+from moot.motions.confidential import is_withheld, may_read_confidential, public_sentence
 from moot.motions.errors import MotionError
 from moot.motions.models import Motion
 
@@ -42,7 +42,7 @@ def do_read_confidential(motion: Motion, *, acting_user: User | AnonymousUser | 
         actor=acting_user,
         verb=AuditVerb.READ_CONFIDENTIAL,
         obj=motion,
-        object_repr=f"Motion {motion.number}: {motion.withheld_as}"[:300],
+        object_repr=f"Motion {motion.number}: {public_sentence(motion)}"[:300],
         after={"meeting": motion.meeting_id},
     )
     return motion
