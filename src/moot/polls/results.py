@@ -94,6 +94,27 @@ def notes_at_close(poll: Poll, summary: dict[str, Any]) -> dict[str, Any]:
     return notes
 
 
+def few_voters_warning(poll: Poll) -> str:
+    """For the close confirmation of an electronic secret ballot: a warning when fewer than the
+    rulebook's minimum have voted so far (closing now would give a result so small that it
+    could show how someone voted); "" otherwise."""
+    from moot.polls.models import Participation
+
+    if poll.voting != Voting.ELECTRONIC or not poll.secret:
+        return ""
+    rules = rules_for(poll)
+    voted = Participation.objects.filter(poll=poll).count()
+    if not rules.figures_withheld(secret=True, voters=voted):
+        return ""
+    clause = f" (clause {rules.secret_minimum_clause})" if rules.secret_minimum_clause else ""
+    return (
+        f"Only {voted} member{'s' if voted != 1 else ''} ha{'ve' if voted != 1 else 's'} "
+        f"voted, fewer than the {rules.minimum_voters} the rulebook asks for a secret "
+        f"ballot{clause}. Closing now shows totals only, and with so few votes even the totals "
+        "may show how someone voted: consider keeping the vote open until more have voted."
+    )
+
+
 def figures_withheld(poll: Poll) -> bool:
     return bool((poll.result or {}).get("withheld"))
 

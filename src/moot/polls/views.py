@@ -157,6 +157,7 @@ def close_poll(request: HttpRequest, poll_id: int) -> HttpResponse:
             "poll": poll,
             "turnout": queries.turnout(poll),
             "subjects": hooks.subjects(poll, request.user),
+            "few_voters": results.few_voters_warning(poll) if poll.is_open else "",
         }
         context["next"] = _safe_next(request, request.GET.get("next", ""))
         return render(request, "polls/confirm_close.html", context)
