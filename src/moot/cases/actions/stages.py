@@ -263,8 +263,47 @@ def move(case: Case, to: str, *, acting_user: Any) -> Case:
     if milestone:
         # The respondent was told of the investigation by its notice, before this move.
         others = frozenset({Party.COMPLAINANT}) if to == Stage.INVESTIGATION else None
-        tell_parties(case, milestone, acting_user=acting_user, only=others)
+        extra = milestone_details(case, before, to)
+        tell_parties(
+            case,
+            milestone,
+            acting_user=acting_user,
+            only=others,
+            extra={Party.COMPLAINANT: extra, Party.RESPONDENT: extra} if extra else None,
+        )
     return case
+
+
+def milestone_details(case: Case, before: str, to: str) -> str:
+    """What a party is told beyond the milestone's text: after triage the route and its
+    reasons; with a decision its outcome, reasons and the appeal route with the last day."""
+    from moot.cases.crypto import open_text
+
+    rules = rules_on()
+    if before == Stage.TRIAGE and to != Stage.INVESTIGATION:
+        triage = _latest(case, EventKind.TRIAGED)
+        if triage is None:
+            return ""
+        return (
+            f"The assessment: {Stage(to).label.lower()}.\n\n"
+            f"Reasons: {open_text(triage, 'reasons_enc')}"
+        )
+    if to != Stage.DECIDED:
+        return ""
+    decision = latest_decision(case, "panel")
+    if decision is None:
+        return ""
+    outcome = str(decision.data.get("outcome", case.outcome))
+    last_day = workdays.add_working_days(
+        timezone.localdate(), stage_days(rules, "appeal_window"), rules.nation
+    )
+    return (
+        f"The decision: {Outcome(outcome).label.lower()}.\n\n"
+        f"Reasons: {open_text(decision, 'reasons_enc')}\n\n"
+        f"Either party may appeal until {last_day:%-d %B %Y}, from your case page or by "
+        f"writing to the complaints staff quoting {case.reference}. An appeal is heard by a "
+        "panel none of whose members decided the case."
+    )
 
 
 @transaction.atomic(durable=True)
