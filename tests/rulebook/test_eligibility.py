@@ -144,7 +144,10 @@ def test_suspension_removes_rights_and_says_so(party):
     ]
     verdict = assess(party, history)
     assert not verdict.allowed
-    assert verdict.reasons[0].text.startswith("suspended pending investigation since 13 June 2026")
+    assert verdict.reasons[0].text.startswith("suspended — may not take part since 13 June 2026")
+    # Officers read this refusal: nothing in it tells of a case or an investigation.
+    assert "investigation" not in verdict.reasons[0].text
+    assert "case" not in verdict.reasons[0].text
     assert verdict.reasons[0].clause == party.status_rule("suspended").clause
 
 

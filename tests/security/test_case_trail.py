@@ -102,3 +102,39 @@ def test_complaints_staff_see_who_suspended_and_why_on_the_status_history(suspen
     page = _get(readers["complaints_staff"], reverse("members:detail", args=[pw.respondent.pk]))
     assert page.status_code == 200
     assert f"case:{case.pk}" in page.text
+
+
+def test_status_wording_tells_of_a_case_only_to_who_may_know(suspended):
+    """Finding 4: a suspended member's standing reads "suspended — may not take part" to unit
+    officers and national staff (member page, list, dashboard, API, CSV export); the member,
+    complaints staff and the auditor read "suspended pending investigation"."""
+    from moot.members.disclosure import status_wording
+
+    pw, case, readers = suspended
+    member = pw.respondent
+    sanctions.do_suspend_respondent(
+        case,
+        start=timezone.localdate(),
+        **grounds("suspension", "risk_of_harm"),
+        acting_user=pw.staff,
+    )
+    member.refresh_from_db()
+    for role in ("secretary", "chair", "national_staff"):
+        assert status_wording(readers[role], member) == "suspended — may not take part"
+        for url in (
+            reverse("members:detail", args=[member.pk]),
+            reverse("members:list"),
+            reverse("dashboard") if role != "chair" else reverse("members:list"),
+        ):
+            response = _get(readers[role], url)
+            assert "pending investigation" not in response.text, (role, url)
+    for role in ("complaints_staff", "auditor"):
+        assert status_wording(readers[role], member) == "suspended pending investigation"
+    assert status_wording(member.user, member) == "suspended pending investigation"
+    own = _get(member.user, reverse("dashboard"))
+    assert "suspended pending investigation" in own.text
+    secretary = readers["secretary"]
+    export = _get(secretary, reverse("members:export"))
+    assert "pending investigation" not in export.content.decode()
+    api = _get(secretary, f"/api/members/{member.pk}")
+    assert "pending investigation" not in api.content.decode()

@@ -36,6 +36,34 @@ def reason_is_restricted(status: str) -> bool:
     return status in DISCIPLINARY_STATUSES
 
 
+# The wording of a status that tells of a case, for those who may know of it (the member,
+# complaints staff over them, the auditor); everyone else reads the status's neutral label.
+CASE_WORDING = {MemberStatus.SUSPENDED: "suspended pending investigation"}
+
+
+def knows_of_cases(user: Any, member: Member) -> bool:
+    """Whether ``user`` may read the complaints process's wording of ``member``'s standing: the
+    member themself and complaints staff over them (``members.view_standing_reason``) and an
+    auditor whose scope covers them."""
+    from moot.accounts.roles import roles_of
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_perm("members.view_standing_reason", member):
+        return True
+    return roles_of(user).audits(member.branch or member.constituency)
+
+
+def status_wording(user: Any, member: Member, status: str | None = None) -> str:
+    """``status`` (the member's current one when None) as ``user`` may read it: "suspended —
+    may not take part" for unit officers and national staff, "suspended pending investigation"
+    for the member, complaints staff and the auditor. The ONE place pages ask."""
+    status = status or member.status
+    if status in CASE_WORDING and knows_of_cases(user, member):
+        return CASE_WORDING[MemberStatus(status)]
+    return str(MemberStatus(status).label) if status in MemberStatus.values else status
+
+
 def made_by_the_complaints_process(reference: str | None) -> bool:
     """Whether a status interval was recorded by the complaints process (its reference names a
     case: ``case:<id>``), whatever the status — a suspension, or the return that ended it."""
@@ -108,9 +136,10 @@ class PeriodView:
     reference: str
     reason_hidden: bool
     recorded_by: Any
+    status_label: str = ""
 
     def get_status_display(self) -> str:
-        return str(MemberStatus(self.status).label)
+        return self.status_label or str(MemberStatus(self.status).label)
 
 
 def visible_periods(
@@ -122,6 +151,7 @@ def visible_periods(
 
         periods = status_history(member)
     seen = disclosure_for(user, member).standing_reason
+    case_wording = knows_of_cases(user, member)
     views = []
     for p in periods:
         # The return to membership that ends a case's suspension names the case too.
@@ -137,6 +167,11 @@ def visible_periods(
                 reason_hidden=not shown and bool(p.reason or p.reference),
                 # Who recorded a suspension (a complaints officer) is part of the case too.
                 recorded_by=p.recorded_by if shown else None,
+                status_label=(
+                    CASE_WORDING[MemberStatus(p.status)]
+                    if case_wording and p.status in CASE_WORDING
+                    else str(MemberStatus(p.status).label)
+                ),
             )
         )
     return views

@@ -35,7 +35,9 @@ class MemberStatus(models.TextChoices):
     ACTIVE = "active", "active"
     IN_ARREARS = "in_arrears", "in arrears"
     LAPSED = "lapsed", "lapsed"
-    SUSPENDED = "suspended", "suspended pending investigation"
+    # The neutral wording everyone sees; the case wording ("suspended pending investigation") is
+    # for the member, complaints staff and the auditor (members.disclosure.status_wording).
+    SUSPENDED = "suspended", "suspended — may not take part"
     EXPELLED = "expelled", "expelled"
     RESIGNED = "resigned", "resigned"
 

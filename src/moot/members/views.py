@@ -228,7 +228,7 @@ def _eligibility_context(request: HttpRequest, member: Member) -> dict[str, Any]
 
 
 def _member_context(request: HttpRequest, member: Member, **forms_: Any) -> dict[str, Any]:
-    from moot.members.disclosure import disclosure_for, visible_periods
+    from moot.members.disclosure import disclosure_for, status_wording, visible_periods
     from moot.units.queries import holdings_of_member
 
     user = request.user
@@ -239,6 +239,7 @@ def _member_context(request: HttpRequest, member: Member, **forms_: Any) -> dict
         "show_sensitive": seen.sensitive,
         "show_contact": seen.contact,
         "periods": visible_periods(user, member),
+        "status_label": status_wording(user, member),
         "holdings": list(holdings_of_member(member.pk)),
         "today": timezone.localdate(),
         "may_change": may_change,

@@ -31,6 +31,7 @@ def _roles(request: HttpRequest) -> Any:
 
 def own_record_panel(request: HttpRequest) -> dict[str, object] | None:
     """A member: their record and whether they may vote at a meeting next week."""
+    from moot.members.disclosure import status_wording
     from moot.members.models import Member
     from moot.members.queries import eligibility
 
@@ -52,6 +53,8 @@ def own_record_panel(request: HttpRequest) -> dict[str, object] | None:
         "title": "Your membership",
         "template": "site/panels/own_record.html",
         "member": member,
+        # Their own standing in the complaints process's words (members.disclosure).
+        "status_label": status_wording(request.user, member),
         "at": next_week,
         "verdict": verdict,
         "problem": problem,
