@@ -54,3 +54,23 @@ def test_a_triage_result_says_the_route_and_its_reasons(pw):
     body = open_text(told.first(), "body_enc")
     assert "The assessment: no further action." in body
     assert REASONS in body
+
+
+def test_a_complainant_following_with_the_receipt_code_appeals_on_their_page(pw, client):
+    from django.urls import reverse
+
+    from moot.cases.actions.intake import receipt_hash
+    from moot.cases.models import CaseEvent, EventKind
+
+    case = pw.walk_to(pw.open_case(), Stage.DECIDED)
+    code = "1111 2222 3333 4444 5555"
+    type(case).objects.filter(pk=case.pk).update(
+        complainant_member=None, receipt_hash=receipt_hash(code)
+    )
+    assert client.post(reverse("cases:follow_up"), {"code": code}).status_code == 302
+    page = client.get(reverse("cases:receipt_case")).content.decode()
+    assert "Appeal against the decision" in page
+    assert reverse("cases:receipt_appeal") in page
+    client.post(reverse("cases:receipt_appeal"), {"grounds": "The panel did not hear Jo."})
+    appeal = CaseEvent.objects.get(case=case, kind=EventKind.APPEAL)
+    assert appeal.party == Party.COMPLAINANT

@@ -37,10 +37,53 @@ from moot.cases.forms import (
 from moot.cases.models import IntakeChannel, Party
 from moot.errors import Refusal, RefusalCode, show_refusal
 
-SUBMIT_LIMIT = 10
+# Complaints from one address an hour (a shared office or library connection sends several).
+SUBMIT_LIMIT = 30
 SUBMIT_WINDOW = datetime.timedelta(hours=1)
+# Wrong receipt codes from one address: the first RECEIPT_LIMIT in the window are checked at
+# once; after that each attempt is checked only RECEIPT_PACE after the last wrong one — slowed,
+# never blocked, so a correct code always gets through within seconds while guessing a 20-digit
+# code stays hopeless (one try per RECEIPT_PACE).
 RECEIPT_LIMIT = 20
 RECEIPT_WINDOW = datetime.timedelta(minutes=15)
+RECEIPT_PACE = datetime.timedelta(seconds=10)
+RECEIPT_FAILED = "receipt_code_failed"
+
+
+def _receipt_wait(request: HttpRequest) -> int:
+    """Seconds before this address's next receipt code is checked (0: check it now)."""
+    from django.utils import timezone
+
+    from moot.limits.models import LimitHit
+
+    now = timezone.now()
+    failed = LimitHit.objects.filter(
+        scope=RECEIPT_FAILED, key=_address_key(request), at__gte=now - RECEIPT_WINDOW
+    )
+    if failed.count() < RECEIPT_LIMIT:
+        return 0
+    last = failed.order_by("-at").values_list("at", flat=True).first()
+    assert last is not None
+    wait = (last + RECEIPT_PACE - now).total_seconds()
+    return max(0, int(wait) + (1 if wait > int(wait) else 0))
+
+
+def _receipt_failed(request: HttpRequest) -> None:
+    from django.utils import timezone
+
+    from moot.limits.models import LimitHit
+
+    now = timezone.now()
+    key = _address_key(request)
+    LimitHit.objects.filter(scope=RECEIPT_FAILED, key=key, at__lt=now - RECEIPT_WINDOW).delete()
+    LimitHit.objects.create(scope=RECEIPT_FAILED, key=key, at=now)
+
+
+def _retry_after(response: HttpResponse, exc: Refusal) -> HttpResponse:
+    seconds = getattr(exc, "retry_after", None)
+    if response.status_code == 429 and seconds:
+        response["Retry-After"] = str(seconds)
+    return response
 
 
 def _address_key(request: HttpRequest) -> str:
@@ -56,11 +99,13 @@ def _limit(request: HttpRequest, scope: str, limit: int, window: datetime.timede
     wait = hit(scope, _address_key(request), limit=limit, window=window)
     if wait:
         minutes = max(1, round(wait / 60))
-        raise CaseError(
+        refused = CaseError(
             f"Too many attempts from this connection; wait about {minutes} minute(s) and try "
             "again.",
             code=RefusalCode.RATE_LIMITED,
         )
+        refused.retry_after = wait  # type: ignore[attr-defined]
+        raise refused
 
 
 def _too_large(request: HttpRequest, rules: Any) -> bool:
@@ -109,6 +154,7 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
         )
     form = PublicComplaintForm(request.POST, request.FILES, rules=rules, units=units)
     status = 400
+    refusal: Refusal | None = None
     if form.is_valid():
         try:
             _limit(request, "complaint_submit", SUBMIT_LIMIT, SUBMIT_WINDOW)
@@ -117,34 +163,48 @@ def public_complaint(request: HttpRequest) -> HttpResponse:
             )
         except Refusal as exc:
             show_refusal(form, exc)
-            status = _page_status(exc)
+            status, refusal = _page_status(exc), exc
         else:
             remember_receipt(request, case)
             response = render(request, "cases/receipt.html", {"case": case, "code": code})
             response["Cache-Control"] = "no-store"
             return response
-    return render(request, "cases/complain.html", {"form": form, "rules": rules}, status=status)
+    page = render(request, "cases/complain.html", {"form": form, "rules": rules}, status=status)
+    return _retry_after(page, refusal) if refusal is not None else page
 
 
 @require_http_methods(["GET", "POST"])
 def follow_up(request: HttpRequest) -> HttpResponse:
     """Enter a receipt code; the session then follows that complaint (/complain/case/)."""
     form = ReceiptForm(request.POST or None, label_suffix="")
+    status = 400 if request.method == "POST" else 200
+    wait = 0
     if request.method == "POST" and form.is_valid():
+        wait = _receipt_wait(request)
         try:
-            _limit(request, "receipt_code", RECEIPT_LIMIT, RECEIPT_WINDOW)
+            if wait:
+                # Checked later, not refused: a correct code gets through after the wait.
+                raise CaseError(
+                    f"Too many attempts with wrong codes from this connection: wait {wait} "
+                    "second(s), then send your code again.",
+                    code=RefusalCode.RATE_LIMITED,
+                )
             case = queries.case_by_receipt(receipt_hash(form.cleaned_data["code"]))
             if case is None:
+                _receipt_failed(request)
                 raise CaseError(
                     "No complaint has this receipt code; check the 20 digits.", field="code"
                 )
         except Refusal as exc:
             show_refusal(form, exc)
+            status = _page_status(exc)
         else:
             remember_receipt(request, case)
             return redirect("cases:receipt_case")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cases/follow_up.html", {"form": form}, status=status)
+    response = render(request, "cases/follow_up.html", {"form": form}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def _party_context(case: Any, party: str) -> dict[str, Any]:
@@ -179,6 +239,17 @@ def _party_post(request: HttpRequest, case: Any, party: str, what: str, user: An
                 case, party=party, answer=form.cleaned_data["answer"], acting_user=user
             )
             messages.success(request, "Your answer is in the case file.")
+        elif what == "appeal":
+            from moot.cases.actions.review import do_lodge_appeal
+            from moot.cases.process_forms import PartyAppealForm
+
+            appeal = PartyAppealForm(request.POST)
+            if not appeal.is_valid():
+                raise CaseError("Write your grounds of appeal.", field="grounds")
+            do_lodge_appeal(
+                case, by=party, grounds=appeal.cleaned_data["grounds"], acting_user=user
+            )
+            messages.success(request, "Your appeal is lodged; you will be told when it is heard.")
         else:
             rules = rules_on()
             if _too_large(request, rules):

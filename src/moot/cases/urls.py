@@ -20,6 +20,12 @@ urlpatterns = [
         {"what": "evidence"},
         name="receipt_evidence",
     ),
+    path(
+        "complain/case/appeal/",
+        intake_views.receipt_post,
+        {"what": "appeal"},
+        name="receipt_appeal",
+    ),
     path("complain/forget/", intake_views.forget_receipt, name="forget_receipt"),
     # A signed-in member, as a party.
     path("cases/complain/", intake_views.member_complaint, name="member_complain"),
