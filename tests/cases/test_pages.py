@@ -76,6 +76,42 @@ def test_guessing_receipt_codes_is_slowed(world, settings):
         client.post(reverse("cases:follow_up"), {"code": "0000 0000 0000 0000 0000"})
     page = client.post(reverse("cases:follow_up"), {"code": "0000 0000 0000 0000 0000"})
     assert "Too many attempts" in page.text
+    assert page.status_code == 429
+    assert 1 <= int(page["Retry-After"]) <= 10
+
+
+def test_others_wrong_codes_do_not_lock_the_real_code_out(world):
+    """Finding 9: 22 wrong codes from one address (a shared connection) slow that address down
+    to one check every few seconds; the real code is never refused for 15 minutes."""
+    import datetime
+
+    import time_machine
+
+    sender = Client()
+    sent = sender.post(reverse("cases:complain"), FORM)
+    code = re.search(r"(\d{4} \d{4} \d{4} \d{4} \d{4})", sent.text).group(1)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        guesser = Client()
+        for _ in range(22):
+            guesser.post(reverse("cases:follow_up"), {"code": "0000 0000 0000 0000 0000"})
+            clock.shift(datetime.timedelta(seconds=11))
+        owner = Client()
+        page = owner.post(reverse("cases:follow_up"), {"code": code})
+        assert page.status_code == 302, page.text
+        assert owner.get(reverse("cases:receipt_case")).status_code == 200
+        # Right after a wrong one, the next check waits a few seconds, then goes through.
+        guesser.post(reverse("cases:follow_up"), {"code": "0000 0000 0000 0000 0000"})
+        early = owner.post(reverse("cases:follow_up"), {"code": code})
+        assert early.status_code == 429
+        clock.shift(datetime.timedelta(seconds=int(early["Retry-After"])))
+        assert owner.post(reverse("cases:follow_up"), {"code": code}).status_code == 302
+
+
+def test_a_busy_connection_sends_more_than_ten_complaints_an_hour(world):
+    client = Client()
+    for _ in range(12):
+        assert client.post(reverse("cases:complain"), FORM).status_code == 200
 
 
 def test_a_member_complains_and_follows_it_the_respondent_sees_their_side(world):
