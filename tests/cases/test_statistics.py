@@ -200,3 +200,33 @@ def test_the_page_the_method_and_the_csv(client: Any) -> None:
     assert all("rounded to the nearest 5" in row[5] for row in rows[1:])
     members = next(row for row in rows if row[2] == "members")
     assert members[4] == "1–7"
+
+
+@pytest.mark.django_db
+def test_stage_and_outcome_are_as_at_the_quarters_end_not_now() -> None:
+    """Fix round finding 15: a case received and decided in Q2 that moved on in July (appeal
+    closed it with another outcome) is counted in Q2 as it stood on 30 June."""
+    unit = UnitFactory()
+    case = make_case(unit, at(4, 2), stage=Stage.CLOSED, outcome=Outcome.NOT_UPHELD)
+    CaseEvent.objects.create(
+        case=case,
+        at=at(5, 20),
+        kind=EventKind.DECISION,
+        stage=Stage.PANEL,
+        data={"by": "panel", "outcome": Outcome.WARNING},
+    )
+    CaseEvent.objects.create(
+        case=case,
+        at=at(5, 21),
+        kind=EventKind.STAGE_MOVED,
+        stage=Stage.DECIDED,
+        data={"from": Stage.PANEL, "to": Stage.DECIDED},
+    )
+    Case.objects.filter(pk=case.pk).update(stage_since=at(7, 10))  # closed after the quarter
+    still = make_case(unit, at(4, 3), stage=Stage.TRIAGE)
+    assert still.stage_since < at(7, 1)
+    true = statistics.count_quarter(Q2)
+    assert true.breakdowns["stage"] == {Stage.DECIDED: 1, Stage.TRIAGE: 1}
+    assert true.breakdowns["outcome"] == {Outcome.WARNING: 1, Outcome.NONE: 1}
+    titles = dict(statistics.BREAKDOWN_TITLES)
+    assert titles["stage"] == "By stage at the quarter's end"

@@ -3,12 +3,12 @@
 
 Every complaint received in the quarter is counted, whatever became of it (closed by staff at
 triage, about a non-member, a duplicate, withdrawn): the unit of count is the complaint, unless a
-table says otherwise (distinct respondents). Stage and outcome are as at the moment the figures
-are computed (``snapshot``), said beside them. The denominator of every share is counted from the
-register's status intervals as at the quarter's last day. Every count goes through the one
-published rule (:mod:`moot.cases.suppression`); the true counts never leave this module except as
-published cells. Only quarters that have ended are published: a quarter whose figures moved day
-by day would let a reader see one complaint arrive.
+table says otherwise (distinct respondents). Stage and outcome are as at the quarter's end, from
+the case log (an ended quarter's figures do not drift as its cases move on). The denominator of
+every share is counted from the register's status intervals as at the quarter's last day. Every
+count goes through the one published rule (:mod:`moot.cases.suppression`); the true counts never
+leave this module except as published cells. Only quarters that have ended are published: a quarter
+whose figures moved day by day would let a reader see one complaint arrive.
 """
 
 from __future__ import annotations
@@ -18,7 +18,21 @@ import statistics as stats
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Case as DbCase
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from moot.cases.models import Case, CaseEvent, EventKind, IntakeChannel, Outcome, Stage
@@ -57,8 +71,8 @@ BREAKDOWN_TITLES = {
     "category": "By category",
     "channel": "By how the complaint came in",
     "respondent": "By who the complaint was about",
-    "stage": "By stage now",
-    "outcome": "By outcome now",
+    "stage": "By stage at the quarter's end",
+    "outcome": "By outcome at the quarter's end",
 }
 
 
@@ -173,12 +187,43 @@ class TrueQuarter:
 
 def count_quarter(quarter: Quarter) -> TrueQuarter:
     """The quarter's true counts, in a few grouped queries over the cases and their log."""
-    received = Case.objects.filter(_window(quarter))
+    end = _aware(quarter.next().start)
+    # Stage and outcome as the log has them at the quarter's end (the figures of an ended
+    # quarter do not drift): a case that has not moved since then is where it is now; else its
+    # last move before the end, and the last decision before the end.
+    moved = CaseEvent.objects.filter(case=OuterRef("pk"), kind=EventKind.STAGE_MOVED, at__lt=end)
+    decided = CaseEvent.objects.filter(case=OuterRef("pk"), kind=EventKind.DECISION, at__lt=end)
+    received = Case.objects.filter(_window(quarter)).annotate(
+        stage_then=DbCase(
+            When(stage_since__lt=end, then=F("stage")),
+            default=Coalesce(
+                Subquery(
+                    moved.order_by("-at", "-id")
+                    .annotate(to=KeyTextTransform("to", "data"))
+                    .values("to")[:1]
+                ),
+                Value(Stage.RECEIVED.value),
+            ),
+            output_field=CharField(),
+        ),
+        outcome_then=DbCase(
+            When(stage_since__lt=end, then=F("outcome")),
+            default=Coalesce(
+                Subquery(
+                    decided.order_by("-at", "-id")
+                    .annotate(said=KeyTextTransform("outcome", "data"))
+                    .values("said")[:1]
+                ),
+                Value(Outcome.NONE.value),
+            ),
+            output_field=CharField(),
+        ),
+    )
     by = {
         "category": "category",
         "channel": "intake_channel",
-        "stage": "stage",
-        "outcome": "outcome",
+        "stage": "stage_then",
+        "outcome": "outcome_then",
     }
     breakdowns: dict[str, dict[str, int]] = {}
     for name, column in by.items():
@@ -189,7 +234,7 @@ def count_quarter(quarter: Quarter) -> TrueQuarter:
     breakdowns["respondent"] = {"member": with_member, "not_member": total - with_member}
     respondents = received.filter(respondent__isnull=False).values("respondent").distinct().count()
 
-    start, end = _aware(quarter.start), _aware(quarter.next().start)
+    start = _aware(quarter.start)
     # Decisions in the quarter (the log's index on time), less the cases decided before it
     # (the index on case and time): each case counts once, in the quarter of its first decision.
     earlier = CaseEvent.objects.filter(case=OuterRef("case"), kind__in=DECISION_KINDS, at__lt=start)
