@@ -283,3 +283,21 @@ def test_an_evidence_file_named_in_any_script_downloads_under_its_name(world):
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment; filename*=utf-8''Zo")
     assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_one_acknowledgement_per_address_per_ten_minutes(world, django_capture_on_commit_callbacks):
+    """The public form cannot flood an inbox: a second complaint giving the same address within
+    ten minutes is acknowledged on its page, not by e-mail."""
+    from django.core import mail
+
+    from moot.cases.models import Communication
+
+    client = Client()
+    form = {**FORM, "complainant_name": "Sam Fictional", "complainant_email": "sam@example.org"}
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(reverse("cases:complain"), form).status_code == 200
+    acks = Communication.objects.filter(milestone="received").order_by("pk")
+    assert [a.channel for a in acks] == ["email", "page", "page"]
+    assert [m for m in mail.outbox if "sam@example.org" in m.to][:1]
+    assert len([m for m in mail.outbox if "sam@example.org" in m.to]) == 1

@@ -10,6 +10,7 @@ encrypted (crypto); the audit log names the case by its reference only.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -275,13 +276,29 @@ def _submit(complaint: Complaint, channel: str, acting_user: Any, written: list[
     return case, code
 
 
+# One e-mailed acknowledgement per address in this window: the public form cannot be used to
+# flood someone's inbox (further acknowledgements stay on the complaint's page).
+ACK_WINDOW = datetime.timedelta(minutes=10)
+
+
 def _acknowledge(case: Case, *, acting_user: Any) -> None:
     """The acknowledgement: the rulebook's "received" message to the complainant, e-mailed
-    through the task queue when an address is known and always on their page (or the receipt
-    page)."""
-    from moot.cases.actions.communications import tell_parties
+    through the task queue when an address is known (at most one per address per ACK_WINDOW)
+    and always on their page (or the receipt page)."""
+    from moot.cases.actions.communications import _complainant_email, tell_parties
+    from moot.cases.models import Channel, CommunicationState
+    from moot.limits import hit
 
-    tell_parties(case, "received", acting_user=acting_user)
+    for communication in tell_parties(case, "received", acting_user=acting_user):
+        if communication.channel != Channel.EMAIL:
+            continue
+        address = _complainant_email(case).strip().lower()
+        key = "mail:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+        if hit("complaint_ack", key, limit=1, window=ACK_WINDOW):
+            # Queued but not yet sent (the task runs after commit and skips what is not queued).
+            communication.channel = Channel.PAGE
+            communication.state = CommunicationState.SHOWN
+            communication.save(update_fields=["channel", "state"])
     case.acknowledged_at = timezone.now()
     case.save(update_fields=["acknowledged_at"])
     log_event(case, EventKind.ACKNOWLEDGED, actor=acting_user, party=Party.COMPLAINANT)
