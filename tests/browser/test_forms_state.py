@@ -37,9 +37,10 @@ def _branch_people(member: Any) -> tuple[Any, Any]:
 
 
 def _find(page: Any, label: str, name: str, choice: str) -> None:
-    """Type the first name in the search box ``label``, press Find, choose ``choice``."""
+    """Type the name (the look-up needs a first name and the surname) in the search box
+    ``label``, press Find, choose ``choice``."""
     box = page.get_by_label(label)
-    box.fill(name.split(maxsplit=1)[0])
+    box.fill(name)
     box.locator("xpath=following-sibling::button").click()
     page.get_by_role("radio", name=re.compile(re.escape(choice))).check()
 

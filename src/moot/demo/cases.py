@@ -110,7 +110,10 @@ class _Walker:
     def member_of(self, case: Any, role: str) -> Any:
         from moot.cases.models import Assignment
 
-        return Assignment.objects.filter(case=case, role=role, ended_at__isnull=True).first().user
+        assignment = Assignment.objects.filter(case=case, role=role, ended_at__isnull=True).first()
+        if assignment is None:
+            raise LookupError(f"the demo case {case.reference} has nobody as {role}")
+        return assignment.user
 
     def triage(self, case: Any) -> Any:
         from moot.cases.actions import assignments, stages

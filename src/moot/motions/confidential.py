@@ -71,7 +71,7 @@ def held_pending_ruling(motion: Motion) -> bool:
             amendments = motion.amendments.values_list("text", flat=True)
             text = "\n".join([motion.title, motion.text, *amendments])
             held = queries.names_member_under_process(text, motion.meeting.unit)
-        if held:
+        if held and category is not None:
             motion._held_sentence = HELD_SENTENCE.format(  # type: ignore[attr-defined]
                 described_as=category.described_as
             )

@@ -140,7 +140,9 @@ class Motion(models.Model):
         self._loaded_withheld_as = self.withheld_as
 
     @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> Motion:
+    def from_db(  # type: ignore[override] # django-stubs types the arguments narrowly; Django passes them through
+        cls, db: Any, field_names: Any, values: Any
+    ) -> Motion:
         instance = super().from_db(db, field_names, values)
         if "withheld_as" in field_names:
             instance._loaded_withheld_as = instance.withheld_as
