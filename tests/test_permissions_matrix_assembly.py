@@ -223,7 +223,9 @@ def build_assembly() -> Assembly:
     ruling = do_rule_on_motion(
         ruled,
         decision="not_competent",
-        category="individual_disciplinary_case",
+        # Not a confidential category: a confidential ruling is not open to challenge at all
+        # (tests/security/test_confidential_business.py), and this matrix tests who may challenge.
+        category="reserved_to_national_bodies",
         reasons="Individual cases are for the national disciplinary process.",
         acting_user=chair,
     )
@@ -649,14 +651,11 @@ MOTION_PAGES = [
             "seconder": a.numbers["branch_secretary"],
         },
     ),
-    get("motions:detail (flagged)", url("motions:detail", flagged), READERS),
-    # Ruled not competent as an individual disciplinary case: withheld, but complaints staff
-    # over the unit read it (and the auditor sees the sentence).
-    get(
-        "motions:detail (ruled)",
-        url("motions:detail", lambda a: a.ruled.pk),
-        READERS | {"complaints_staff"},
-    ),
+    # The flagged motion names a member suspended pending investigation: it is held until the
+    # chair rules, and complaints staff over the unit read it too (each read logged).
+    get("motions:detail (flagged)", url("motions:detail", flagged), READERS | {"complaints_staff"}),
+    # Ruled not competent (a matter reserved to national bodies: not confidential).
+    get("motions:detail (ruled)", url("motions:detail", lambda a: a.ruled.pk), READERS),
     get("motions:rule", url("motions:rule", flagged), RULE_PAGE),
     post(
         "motions:rule POST",
@@ -670,10 +669,10 @@ MOTION_PAGES = [
         writes=True,
         soft=True,  # the superuser: "Only national staff can rule for national office."
     ),
-    get("motions:amend", url("motions:amend", flagged), VIEWERS),
+    get("motions:amend", url("motions:amend", plain), VIEWERS),
     post(
         "motions:amend POST",
-        url("motions:amend", flagged),
+        url("motions:amend", plain),
         VIEWERS,
         lambda a: {**AMENDMENT, "mover": a.numbers["member"]},
         writes=True,
@@ -743,7 +742,7 @@ MOTION_PAGES = [
 MOTION_API = [
     get("GET /api/motions/", api("/motions/"), SIGNED_IN),
     get("GET /api/motions/?meeting=", api("/motions/?meeting={m}"), READERS),
-    get("GET /api/motions/{id}", api("/motions/{f}"), READERS),
+    get("GET /api/motions/{id}", api("/motions/{f}"), READERS | {"complaints_staff"}),
     post(
         "POST /api/motions/",
         api("/motions/"),
@@ -1188,7 +1187,9 @@ def test_the_secrets_are_shown_to_those_who_may_see_them(db: Any) -> None:
     # the name (the leak search checks the name).
     minutes = signed["member"].get(reverse("meetings:minutes", args=[a.past.pk]))
     assert "1 member was not admitted as a voter" in minutes.content.decode()
-    flags = signed["national_staff"].get(f"/api/motions/{a.flagged.pk}").json()["chair_flags"]
+    # Held until the chair rules: the chair reads it (logged) with the flag; national staff do not.
+    assert signed["national_staff"].get(f"/api/motions/{a.flagged.pk}").json()["chair_flags"] == []
+    flags = signed["chair"].get(f"/api/motions/{a.flagged.pk}").json()["chair_flags"]
     assert [flag["clause"] for flag in flags] == ["15.6.1"]
     assert signed["member"].get(f"/api/motions/{a.flagged.pk}").json()["chair_flags"] == []
 
@@ -1224,14 +1225,16 @@ def test_why_a_nominee_may_not_stand_is_told_only_to_who_may_see_their_record(
         a,
         client,
     )
-    # The rulebook does not let the nominee stand: "ineligible", 403 in every app (moot.errors).
-    assert (response.status_code, response.json()["code"]) == (403, "ineligible")
+    # The rulebook does not let the nominee stand: "ineligible", 403, to whoever may see the
+    # record; anyone else gets the answer of a number nobody has (422, "no member who may …").
+    expected = (403, "ineligible") if sees_why else (422, "invalid")
+    assert (response.status_code, response.json()["code"]) == expected
     detail = response.json()["detail"]
     # Named to who may see the record; by the number typed to anyone else (finding 5).
     assert (a.world.target.full_name in detail) is sees_why, detail
     assert a.world.target.number in detail or sees_why, detail
     assert ("weeks" in detail) is sees_why, detail
-    assert ("can see why" in detail) is not sees_why, detail
+    assert ("No member who may" in detail) is not sees_why, detail
 
 
 @pytest.mark.parametrize("group", list(GROUPS), ids=list(GROUPS))
@@ -1383,10 +1386,12 @@ def test_naming_a_seconder_who_may_not_take_part_says_why_only_to_who_may_see_th
         response = client.post(
             path, data=data, content_type="application/json", headers={"X-CSRFToken": CSRF}
         )
-        # The same refusal, the same answer in motions and elections: "ineligible", 403.
-        assert response.status_code == 403, (path, response.content)
-        assert response.json()["code"] == "ineligible"
+        # Told why: "ineligible", 403. Not told: the answer of a number nobody has (422, "no
+        # member who may …"), so typing numbers does not reveal who is suspended.
+        expected = (403, "ineligible") if sees_why else (422, "invalid")
+        assert (response.status_code, response.json()["code"]) == expected, (path, response.content)
         detail = response.json()["detail"]
+        assert ("No member who may" in detail) is not sees_why, (path, detail)
         assert (suspended.full_name in detail) is sees_why, detail
         for secret in ("suspended", "since"):
             assert (secret in detail.lower()) is sees_why, (path, detail)

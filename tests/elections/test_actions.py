@@ -196,7 +196,7 @@ def test_a_member_nominator_is_told_only_that_the_rulebook_refuses(
         _nominate(
             election, suspended, nominator=nominator, seconder=seconder, acting_user=nominator.user
         )
-    assert "cannot stand" in str(refused.value)
+    assert "No member who may stand" in str(refused.value)
     assert "suspend" not in str(refused.value).lower()
     assert refused.value.clause == ""
 

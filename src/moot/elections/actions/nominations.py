@@ -153,12 +153,12 @@ def _check_may_stand(
             field=field,
             code="ineligible",
         )
+    # The same words as for a number nobody has: typing numbers must not tell a member who is
+    # suspended or in arrears (issue 9 fix round, 7; motions.actions.tabling.no_member_who_may).
     raise ElectionError(
-        f"The member numbered {person.number} cannot stand for {election.post.title} under the "
-        f"rulebook on {long_date(election.election_date)}. They and the unit's secretary can see "
-        "why.",
+        f"No member who may stand for {election.post.title} has the number {person.number}; "
+        "check the membership card.",
         field=field,
-        code="ineligible",
     )
 
 
@@ -174,10 +174,9 @@ def _check_may_nominate(
     text, clause = rule_reasons(verdict)
     if not verdict.allowed and not user_may(acting_user, "members.view_member", person):
         raise ElectionError(
-            f"The member numbered {person.number} cannot be the {role} under the rulebook on "
-            f"{long_date(on)}. They and the unit's secretary can see why.",
+            f"No member who may be the {role} has the number {person.number}; check the "
+            "membership card.",
             field=role,
-            code="ineligible",
         )
     if not verdict.allowed:
         raise ElectionError(
