@@ -52,31 +52,21 @@ RECEIPT_FAILED = "receipt_code_failed"
 
 def _receipt_wait(request: HttpRequest) -> int:
     """Seconds before this address's next receipt code is checked (0: check it now)."""
-    from django.utils import timezone
+    from moot.limits import paced_wait
 
-    from moot.limits.models import LimitHit
-
-    now = timezone.now()
-    failed = LimitHit.objects.filter(
-        scope=RECEIPT_FAILED, key=_address_key(request), at__gte=now - RECEIPT_WINDOW
+    return paced_wait(
+        RECEIPT_FAILED,
+        _address_key(request),
+        free=RECEIPT_LIMIT,
+        window=RECEIPT_WINDOW,
+        pace=RECEIPT_PACE,
     )
-    if failed.count() < RECEIPT_LIMIT:
-        return 0
-    last = failed.order_by("-at").values_list("at", flat=True).first()
-    assert last is not None
-    wait = (last + RECEIPT_PACE - now).total_seconds()
-    return max(0, int(wait) + (1 if wait > int(wait) else 0))
 
 
 def _receipt_failed(request: HttpRequest) -> None:
-    from django.utils import timezone
+    from moot.limits import note_failure
 
-    from moot.limits.models import LimitHit
-
-    now = timezone.now()
-    key = _address_key(request)
-    LimitHit.objects.filter(scope=RECEIPT_FAILED, key=key, at__lt=now - RECEIPT_WINDOW).delete()
-    LimitHit.objects.create(scope=RECEIPT_FAILED, key=key, at=now)
+    note_failure(RECEIPT_FAILED, _address_key(request), window=RECEIPT_WINDOW)
 
 
 def _retry_after(response: HttpResponse, exc: Refusal) -> HttpResponse:

@@ -96,3 +96,36 @@ def note_number_lookup(member: Any, *, field: str = "") -> None:
             field=field or None,
             code=RefusalCode.RATE_LIMITED,
         )
+
+
+def paced_wait(
+    scope: str, key: str, *, free: int, window: datetime.timedelta, pace: datetime.timedelta
+) -> int:
+    """Seconds before ``key`` may try ``scope`` again: 0 while it has failed fewer than ``free``
+    times in ``window``; after that, each try waits ``pace`` after the last failure (a slowdown,
+    never a lock-out: whoever has the right answer gets in after the pause)."""
+    from django.utils import timezone
+
+    from moot.limits.models import LimitHit
+
+    now = timezone.now()
+    failed = LimitHit.objects.filter(scope=scope, key=key, at__gte=now - window)
+    if failed.count() < free:
+        return 0
+    last = failed.order_by("-at").values_list("at", flat=True).first()
+    if last is None:
+        return 0
+    wait = (last + pace - now).total_seconds()
+    return max(0, int(wait) + (1 if wait > int(wait) else 0))
+
+
+def note_failure(scope: str, key: str, *, window: datetime.timedelta) -> None:
+    """Count one failure of ``scope`` by ``key`` (for :func:`paced_wait`), forgetting those older
+    than ``window``."""
+    from django.utils import timezone
+
+    from moot.limits.models import LimitHit
+
+    now = timezone.now()
+    LimitHit.objects.filter(scope=scope, key=key, at__lt=now - window).delete()
+    LimitHit.objects.create(scope=scope, key=key, at=now)
