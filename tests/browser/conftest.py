@@ -119,13 +119,7 @@ class AxeChecker:
         self.checked: list[str] = []
 
     def check(self, page: Any, label: str) -> None:
-        results = self.axe.run(
-            page,
-            options={
-                "runOnly": {"type": "tag", "values": WCAG_TAGS},
-                "resultTypes": ["violations"],
-            },
-        )
+        results = self._run(page)
         self.checked.append(label)
         if results.violations_count:
             self.failures[label] = results.generate_report()
@@ -133,6 +127,27 @@ class AxeChecker:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             name = "".join(c if c.isalnum() else "-" for c in label.lower()).strip("-")
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def _run(self, page: Any) -> Any:
+        """axe on a settled page: a click on a link starts a navigation that Playwright does not
+        wait for, so a run can meet the old document being torn down (``document`` is null, or
+        the execution context is destroyed). Such a run is retried on the new page once it has
+        loaded; any other error, or a third failure, is raised."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+        for attempt in range(3):
+            page.wait_for_load_state("load")
+            try:
+                return self.axe.run(page, options=options)
+            except PlaywrightError as error:
+                navigating = "documentElement" in str(error) or "context was destroyed" in str(
+                    error
+                )
+                if not navigating or attempt == 2:
+                    raise
+                page.wait_for_timeout(200)
+        raise AssertionError("unreachable: the loop returns or raises")
 
     def assert_clean(self) -> None:
         report = "\n\n".join(f"== {label} ==\n{text}" for label, text in self.failures.items())
