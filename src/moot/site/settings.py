@@ -171,6 +171,7 @@ INSTALLED_APPS = [
     "moot.elections",
     "moot.policies",
     "moot.cases",
+    "moot.ballots",
     "moot.demo",
 ]
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BallotsConfig(AppConfig):
+    name = "moot.ballots"
+    label = "ballots"
+    verbose_name = "Ballots"
