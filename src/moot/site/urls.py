@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("moot.policies.urls")),
     path("", include("moot.cases.statistics_urls")),
     path("", include("moot.cases.urls")),
+    path("", include("moot.ballots.urls")),
 ]
 
 handler400 = "moot.site.views.bad_request"
