@@ -413,6 +413,9 @@ class Delivery(models.Model):
     message_id = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
     queued_at = models.DateTimeField()
+    # When a worker took the row (state "sending"): a row still sending long after was left by
+    # a worker that died, and the sweeper puts it back in the queue.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
