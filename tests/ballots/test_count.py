@@ -1,0 +1,184 @@
+"""The count of a ballot (issue 11 item 9): the pure count shared with the verifier
+(``moot.verify.ballot_count``) and the server's count from the stored ballots."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from moot.counting.formats.blt import parse_blt, write_blt
+from moot.counting.model import Ballots, Candidate, CountError, Election
+from moot.verify.ballot_count import count_record, render_record
+
+DROOP = Path(__file__).resolve().parents[2].parent / "shared" / "elections-data" / "droop"
+
+MEN = [f"Man {i}" for i in range(1, 9)]
+WOMEN = [f"Woman {i}" for i in range(1, 7)]
+
+
+def _definition(names: list[str], women: set[str], *, seats: int, min_women: int) -> dict:
+    return {
+        "format": "moot-ballot-definition/1",
+        "title": "National executive",
+        "method": "scottish-stv",
+        "seats": seats,
+        "min_women": min_women,
+        "tie_break": "backwards",
+        "seed": 20261207,
+        "candidates": [
+            {"id": 100 + i, "position": i + 1, "name": name, "woman": name in women}
+            for i, name in enumerate(names)
+        ],
+    }
+
+
+def _men_ahead_profile() -> tuple[dict, str]:
+    """14 candidates for 9 seats: 8 men with most of the first preferences, 6 women; every
+    voter ranks their own side only, so without the minimum only 3 women win."""
+    names = MEN + WOMEN
+    items = []
+    for i in range(8):
+        order = [i] + [k for k in range(8) if k != i]
+        items.append((tuple((j,) for j in order), 100 - i))
+    for i in range(6):
+        order = [i] + [k for k in range(6) if k != i]
+        items.append((tuple((8 + j,) for j in order), 40 - 3 * i))
+    election = Election(
+        candidates=[Candidate(n) for n in names],
+        seats=9,
+        ballots=Ballots.aggregate(items),
+        title="National executive",
+    )
+    return _definition(names, set(WOMEN), seats=9, min_women=4), write_blt(election)
+
+
+@pytest.mark.pure
+def test_the_womens_minimum_binds_and_the_round_is_reported() -> None:
+    definition, blt = _men_ahead_profile()
+    without = count_record({**definition, "min_women": 0}, blt, [])
+    assert sum(name in WOMEN for name in without.elected_names) < 4
+    result = count_record(definition, blt, [])
+    women = [name for name in result.elected_names if name in WOMEN]
+    assert len(women) == 4
+    binds = result.options["min_women_binds_at_round"]
+    assert isinstance(binds, int)
+    # Up to the round before, the two counts did the same; at that round they part.
+    before = [(r.elected, r.excluded) for r in result.rounds[: binds - 1]]
+    assert before == [(r.elected, r.excluded) for r in without.rounds[: binds - 1]]
+    assert (result.rounds[binds - 1].elected, result.rounds[binds - 1].excluded) != (
+        without.rounds[binds - 1].elected,
+        without.rounds[binds - 1].excluded,
+    )
+    assert any("constraints" in note for note in result.rounds[binds - 1].notes)
+    text, data, _ = render_record(result)
+    assert f"the minimum binds at round {binds}" in text
+    assert data["options"]["min_women_binds_at_round"] == binds  # type: ignore[index]
+    assert data["options"]["elected_without_min_women"] == without.elected_names  # type: ignore[index]
+
+
+@pytest.mark.pure
+def test_a_minimum_already_met_is_said_not_to_bind() -> None:
+    definition, blt = _men_ahead_profile()
+    result = count_record({**definition, "min_women": 2}, blt, [])
+    assert result.options["min_women_binds_at_round"] is None
+    assert "the minimum did not change the count" in render_record(result)[0]
+
+
+@pytest.mark.pure
+def test_a_minimum_that_cannot_be_met_is_refused_before_counting() -> None:
+    definition, blt = _men_ahead_profile()
+    with pytest.raises(CountError, match="Women"):
+        count_record({**definition, "min_women": 7}, blt, [])
+
+
+@pytest.mark.pure
+def test_rendering_is_the_same_bytes_every_time() -> None:
+    definition, blt = _men_ahead_profile()
+    first = render_record(count_record(definition, blt, []))
+    second = render_record(count_record(json.loads(json.dumps(definition)), blt, []))
+    assert first[0] == second[0]
+    for a, b in zip(first[1:], second[1:], strict=True):
+        assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    assert first[1]["format"] == "moot-ballot-count/1"
+
+
+def _droop(name: str) -> Path:
+    path = DROOP / "blt" / name
+    if not path.exists():
+        pytest.skip(f"test data not found: {path}")
+    return path
+
+
+def _expected(report: str) -> tuple[list[str], str]:
+    with (DROOP / "expected_winners_from_ref_reports.tsv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["report_file"] == f"ref/report/{report}":
+                return row["elected_at_count_complete"].split("; "), row["quota"]
+    raise AssertionError(f"{report} is not in Droop's reference table")
+
+
+def _as_ballot(blt_text: str) -> dict:
+    election = parse_blt(blt_text)
+    names = list(election.names)
+    definition = _definition(names, set(), seats=election.seats, min_women=0)
+    definition["title"] = election.title
+    return definition
+
+
+@pytest.mark.pure
+@pytest.mark.parametrize("name", ["SC-Vm-12.blt", "SC.blt"])
+def test_golden_scottish_stv_against_droops_reference_report(name: str) -> None:
+    blt = _droop(name).read_text(encoding="utf-8")
+    winners, quota = _expected(name.replace(".blt", "-scotland-fixed-p5-d5.txt"))
+    result = count_record(_as_ballot(blt), blt, [])
+    assert sorted(result.elected_names) == sorted(winners)
+    assert render_record(result)[1]["quota"] == quota
+
+
+@pytest.mark.pure
+def test_a_candidate_withdrawn_after_the_issue_passes_their_preferences_on() -> None:
+    """Droop's SCw.blt is SC.blt with candidate 4 withdrawn in the file; the same withdrawal
+    recorded as a post-issue event gives Droop's reference winners for SCw."""
+    blt = _droop("SC.blt").read_text(encoding="utf-8")
+    definition = _as_ballot(blt)
+    departed = definition["candidates"][3]
+    winners, _ = _expected("SCw-scotland-fixed-p5-d5.txt")
+    before = count_record(definition, blt, [])
+    assert departed["name"] in before.elected_names
+    event = {
+        "kind": "candidate_withdrawn",
+        "candidate": departed["id"],
+        "occurred_at": "2026-05-02",
+    }
+    result = count_record(definition, blt, [event])
+    assert sorted(result.elected_names) == sorted(winners)
+    assert departed["name"] not in result.elected_names
+    assert result.withdrawn == (3,)
+    # Reinstated a week later (events are taken by time, whatever their order in the list):
+    # counted as before; withdrawn again after that, withdrawn.
+    back = {
+        "kind": "candidate_reinstated",
+        "candidate": departed["id"],
+        "occurred_at": "2026-05-09",
+    }
+    assert count_record(definition, blt, [back, event]).elected == before.elected
+    again = {**event, "occurred_at": "2026-05-10"}
+    assert count_record(definition, blt, [again, back, event]).elected == result.elected
+
+
+@pytest.mark.pure
+def test_bad_record_input_is_refused_with_where_and_what() -> None:
+    definition, blt = _men_ahead_profile()
+    with pytest.raises(CountError, match=r"events.json: event 1 .* not on the ballot"):
+        count_record(definition, blt, [{"kind": "candidate_withdrawn", "candidate": 9}])
+    with pytest.raises(CountError, match="expected one of"):
+        count_record(definition, blt, [{"kind": "candidate_vanished", "candidate": 100}])
+    renamed = {**definition, "candidates": [dict(c) for c in definition["candidates"]]}
+    renamed["candidates"][0]["name"] = "Someone Else"
+    with pytest.raises(CountError, match=r"ballots.blt: the BLT.s candidates"):
+        count_record(renamed, blt, [])
+    with pytest.raises(CountError, match="'seats'"):
+        count_record({k: v for k, v in definition.items() if k != "seats"}, blt, [])
