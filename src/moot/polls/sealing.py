@@ -16,6 +16,11 @@ sealed rows are deleted (SQLite's ``secure_delete`` zeroes their cells); and whe
 commits the key file is overwritten and removed. A copy taken after the close holds plaintext in
 an order unrelated to the order of casting, and the sealed rows of older copies (backups, WAL
 frames, dead PostgreSQL tuples) can no longer be opened by anyone.
+
+The same primitives seal the returns of a ballot of all a unit's members (``moot.ballots.secrecy``)
+under a separate key namespace (``kind="ballot"``): its own directory (``MOOT_BALLOT_SEAL_KEY_DIR``,
+default ``$MOOT_KEYS_DIR/ballot-seal-keys/``), its own file names and associated data, so a poll's
+key never opens a ballot's return nor the other way round. ``kind`` defaults to ``"poll"``.
 """
 
 from __future__ import annotations
@@ -39,31 +44,39 @@ SEALED_PREFIX = "sealed:v1:"
 _NONCE_BYTES = 12
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
-# Keys read by this process, by (poll id, opening time in microseconds): a cast reads its poll's
+# The key namespaces: kind -> (setting naming the directory, default directory in MOOT_KEYS_DIR,
+# file-name stem, the words a refusal uses for the thing sealed).
+NAMESPACES: dict[str, tuple[str, str, str, str]] = {
+    "poll": ("MOOT_POLL_KEY_DIR", "poll-keys", "poll", "poll"),
+    "ballot": ("MOOT_BALLOT_SEAL_KEY_DIR", "ballot-seal-keys", "ballot", "ballot"),
+}
+
+# Keys read by this process, by (kind, id, opening time in microseconds): a cast reads its poll's
 # key from this, not from the file. Dropped at close in the closing process; other processes
 # hold a closed poll's key in memory until they restart or the cache is cleared (see
 # docs/polls.md, residual risks).
-_KEYS: dict[tuple[int, int], AESGCM] = {}
+_KEYS: dict[tuple[str, int, int], AESGCM] = {}
 
 
-def key_dir() -> Path:
+def key_dir(kind: str = "poll") -> Path:
     """Where the poll keys live: the ``MOOT_POLL_KEY_DIR`` setting or environment variable,
     else ``poll-keys`` in ``MOOT_KEYS_DIR`` (outside ``MOOT_VAR_DIR``: a copy of the database
     directory must not carry the keys). Every app server of one installation must see the
-    same directory."""
-    configured = getattr(settings, "MOOT_POLL_KEY_DIR", None) or os.environ.get("MOOT_POLL_KEY_DIR")
-    return Path(configured) if configured else Path(settings.MOOT_KEYS_DIR) / "poll-keys"
+    same directory. ``kind="ballot"``: ``MOOT_BALLOT_SEAL_KEY_DIR``, else ``ballot-seal-keys``."""
+    setting, default, _stem, _noun = NAMESPACES[kind]
+    configured = getattr(settings, setting, None) or os.environ.get(setting)
+    return Path(configured) if configured else Path(settings.MOOT_KEYS_DIR) / default
 
 
 def _opened_us(opened_at: datetime.datetime) -> int:
     return (opened_at - _EPOCH) // datetime.timedelta(microseconds=1)
 
 
-def key_path(poll_id: int, opened_at: datetime.datetime) -> Path:
+def key_path(poll_id: int, opened_at: datetime.datetime, kind: str = "poll") -> Path:
     """The key file of the poll ``poll_id`` opened at ``opened_at``. The opening time is in the
     name so that a reused id (a restored backup, another test database) never finds another
     poll's key."""
-    return key_dir() / f"poll-{poll_id}-{_opened_us(opened_at)}.key"
+    return key_dir(kind) / f"{NAMESPACES[kind][2]}-{poll_id}-{_opened_us(opened_at)}.key"
 
 
 def _sync_dir(path: Path) -> None:
@@ -74,16 +87,17 @@ def _sync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def create_poll_key(poll_id: int, opened_at: datetime.datetime) -> Path:
+def create_poll_key(poll_id: int, opened_at: datetime.datetime, kind: str = "poll") -> Path:
     """Make the poll's key (256 random bits) and write it, 0600, before the opening commits:
     losing it would lose the poll's ballots, so the file and its directory are synced."""
-    directory = key_dir()
+    directory = key_dir(kind)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = key_path(poll_id, opened_at)
+    path = key_path(poll_id, opened_at, kind)
     key = AESGCM.generate_key(bit_length=256)
+    noun = NAMESPACES[kind][3]
     text = (
-        f"# moot ballot key of poll {poll_id}, opened {opened_at.isoformat()}.\n"
-        "# Needed to count the poll; destroyed when it closes. Back it up apart from the "
+        f"# moot ballot key of {noun} {poll_id}, opened {opened_at.isoformat()}.\n"
+        f"# Needed to count the {noun}; destroyed when it closes. Back it up apart from the "
         "database.\n"
         f"{key.hex()}\n"
     )
@@ -94,23 +108,24 @@ def create_poll_key(poll_id: int, opened_at: datetime.datetime) -> Path:
     finally:
         os.close(fd)
     _sync_dir(directory)
-    _KEYS[(poll_id, _opened_us(opened_at))] = AESGCM(key)
+    _KEYS[(kind, poll_id, _opened_us(opened_at))] = AESGCM(key)
     return path
 
 
-def _key(poll_id: int, opened_at: datetime.datetime) -> AESGCM:
-    cache_key = (poll_id, _opened_us(opened_at))
+def _key(poll_id: int, opened_at: datetime.datetime, kind: str = "poll") -> AESGCM:
+    cache_key = (kind, poll_id, _opened_us(opened_at))
     aead = _KEYS.get(cache_key)
     if aead is not None:
         return aead
-    path = key_path(poll_id, opened_at)
+    path = key_path(poll_id, opened_at, kind)
+    noun = NAMESPACES[kind][3]
     try:
         lines = path.read_text().splitlines()
     except FileNotFoundError:
         raise PollError(
-            f"The ballot key of this poll ({path.name}) is not in {path.parent}: the vote cannot "
-            "be recorded or counted without it. Restore the file from the key backup "
-            "(docs/polls.md, 'Ballot keys'); the poll stays open meanwhile.",
+            f"The ballot key of this {noun} ({path.name}) is not in {path.parent}: the vote "
+            "cannot be recorded or counted without it. Restore the file from the key backup "
+            f"(docs/{noun}s.md, 'Ballot keys'); the {noun} stays open meanwhile.",
             code="state",
         ) from None
     key_lines = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
@@ -135,16 +150,20 @@ def padded_width(option_ids: list[int]) -> int:
     return len(json.dumps(sorted(option_ids), separators=(",", ":")))
 
 
-def _associated(poll_id: int) -> bytes:
-    return f"moot.polls.secretballot poll={poll_id}".encode()
+def _associated(poll_id: int, kind: str = "poll") -> bytes:
+    if kind == "poll":
+        return f"moot.polls.secretballot poll={poll_id}".encode()
+    return f"moot.{kind}s.sealed {kind}={poll_id}".encode()
 
 
-def seal(poll_id: int, opened_at: datetime.datetime, content: str, width: int) -> str:
+def seal(
+    poll_id: int, opened_at: datetime.datetime, content: str, width: int, kind: str = "poll"
+) -> str:
     """``content`` (the canonical JSON of a choice) padded with spaces to ``width`` and sealed
     under the poll's key, bound to the poll, as text for the ``content`` column."""
     nonce = secrets.token_bytes(_NONCE_BYTES)
     plain = content.ljust(width).encode()
-    sealed = _key(poll_id, opened_at).encrypt(nonce, plain, _associated(poll_id))
+    sealed = _key(poll_id, opened_at, kind).encrypt(nonce, plain, _associated(poll_id, kind))
     return SEALED_PREFIX + base64.b64encode(nonce + sealed).decode()
 
 
@@ -152,28 +171,30 @@ def is_sealed(content: str) -> bool:
     return content.startswith(SEALED_PREFIX)
 
 
-def unseal(poll_id: int, opened_at: datetime.datetime, content: str) -> str:
+def unseal(poll_id: int, opened_at: datetime.datetime, content: str, kind: str = "poll") -> str:
     """The canonical JSON of a sealed ballot. A ballot altered in the database (or moved from
     another poll) fails its authentication and is refused, naming nothing but the poll."""
     raw = base64.b64decode(content[len(SEALED_PREFIX) :])
     try:
-        plain = _key(poll_id, opened_at).decrypt(
-            raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _associated(poll_id)
+        plain = _key(poll_id, opened_at, kind).decrypt(
+            raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _associated(poll_id, kind)
         )
     except InvalidTag:
+        noun = NAMESPACES[kind][3]
         raise PollError(
-            "A stored ballot of this poll fails its authentication (it was altered, or belongs "
-            "to another poll); the poll was left open so that this can be investigated.",
+            f"A stored ballot of this {noun} fails its authentication (it was altered, or "
+            f"belongs to another {noun}); the {noun} was left open so that this can be "
+            "investigated.",
             code="state",
         ) from None
     return plain.decode().rstrip(" ")
 
 
-def destroy_poll_key(poll_id: int, opened_at: datetime.datetime) -> None:
+def destroy_poll_key(poll_id: int, opened_at: datetime.datetime, kind: str = "poll") -> None:
     """Forget the key in this process, overwrite the key file and remove it (after the close
     commits: from then on the sealed copies of the ballots are noise)."""
-    _KEYS.pop((poll_id, _opened_us(opened_at)), None)
-    path = key_path(poll_id, opened_at)
+    _KEYS.pop((kind, poll_id, _opened_us(opened_at)), None)
+    path = key_path(poll_id, opened_at, kind)
     with contextlib.suppress(FileNotFoundError):
         size = path.stat().st_size
         with path.open("r+b") as handle:
