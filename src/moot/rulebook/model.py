@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+from moot.rulebook.ballots import NO_BALLOTS, BallotRules
 from moot.rulebook.complaints import NO_COMPLAINTS, ComplaintRules
 from moot.rulebook.errors import RulebookError
 from moot.rulebook.policies import NO_POLICIES, PolicyRules
@@ -395,6 +396,7 @@ class Edition:
     complaints: ComplaintRules = NO_COMPLAINTS  # [complaints]: the case process
     policies: PolicyRules = NO_POLICIES
     polls: PollRules = DEFAULT_POLL_RULES  # [polls]: what a result publishes (secrecy, turnout)
+    ballots: BallotRules = NO_BALLOTS  # [ballots]: ballots of all a unit's members (issue 11)
 
     def __str__(self) -> str:
         return self.title or self.name

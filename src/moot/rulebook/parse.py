@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any, TypeVar
 
+from moot.rulebook.ballots import parse_ballots
 from moot.rulebook.complaints import parse_complaints
 from moot.rulebook.errors import RulebookError
 from moot.rulebook.model import (
@@ -339,6 +340,7 @@ def _edition(root: _Table, source: str, text: str) -> Edition:
     complaints = parse_complaints(root.table("complaints", required=False))
     policies = parse_policies(root, unit_kinds)
     polls = parse_polls(root.table("polls", required=False))
+    ballots = parse_ballots(root, unit_kinds)
     return Edition(
         name=name,
         title=title or name,
@@ -363,6 +365,7 @@ def _edition(root: _Table, source: str, text: str) -> Edition:
         digest=hashlib.sha256(text.encode()).hexdigest(),
         complaints=complaints,
         polls=polls,
+        ballots=ballots,
     )
 
 
