@@ -11,6 +11,9 @@ class AuditVerb(StrEnum):
     # -- nominations, candidates, endorsements and post-issue events
     # -- roll, freeze, issue and credentials
     # -- deliveries
+    SEND_REMINDERS = "ballots.send_reminders"
+    SWITCH_TO_POST = "ballots.switch_to_post"
+    RETRY_DELIVERIES = "ballots.retry_deliveries"
     # -- casting and papers
     # -- close, count, scrutineer, declaration, countback
     # -- the published record and print files

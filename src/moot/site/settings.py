@@ -351,7 +351,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "moot <noreply@moot.in
 
 TASKS = {
     "default": (
-        {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "mail"],
+        }
         if os.environ.get("MOOT_TASKS") == "immediate"
         else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}
     )
