@@ -95,6 +95,16 @@ LABELS: dict[str, str] = {
     "elections.open_election": "Election opened for voting",
     "elections.refuse": "Nomination refused at the opening",
     "elections.declare_result": "Election result declared",
+    # ballots: nominations, candidates, endorsements and post-issue events
+    "ballots.record_unit_nomination": "Ballot nominations recorded for a unit",
+    "ballots.record_affiliate_nomination": "Ballot nomination recorded for an affiliate",
+    "ballots.consent_candidacy": "Ballot candidate consented",
+    "ballots.update_candidate_statement": "Ballot candidate's statement updated",
+    "ballots.set_candidate_photo": "Ballot candidate's photo set",
+    "ballots.withdraw_candidacy": "Ballot candidate withdrew before the freeze",
+    "ballots.record_endorsement": "Ballot endorsement recorded",
+    "ballots.withdraw_endorsement": "Ballot endorsement withdrawn before the issue",
+    "ballots.record_ballot_event": "Ballot post-issue event recorded",
     # meetings
     "meetings.create_meeting": "Meeting called",
     "meetings.update_meeting": "Meeting details changed",

@@ -5,3 +5,10 @@ class BallotsConfig(AppConfig):
     name = "moot.ballots"
     label = "ballots"
     verbose_name = "Ballots"
+
+    def ready(self) -> None:
+        # nominations and events: a suspension in the register reaches open ballots.
+        from moot.ballots.receivers import on_status_changed
+        from moot.members.signals import status_changed
+
+        status_changed.connect(on_status_changed, dispatch_uid="ballots.on_status_changed")

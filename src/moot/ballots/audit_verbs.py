@@ -9,6 +9,15 @@ from enum import StrEnum
 class AuditVerb(StrEnum):
     # -- definition, officers and the ballot's life
     # -- nominations, candidates, endorsements and post-issue events
+    RECORD_UNIT_NOMINATION = "ballots.record_unit_nomination"
+    RECORD_AFFILIATE_NOMINATION = "ballots.record_affiliate_nomination"
+    CONSENT_CANDIDACY = "ballots.consent_candidacy"
+    UPDATE_CANDIDATE_STATEMENT = "ballots.update_candidate_statement"
+    SET_CANDIDATE_PHOTO = "ballots.set_candidate_photo"
+    WITHDRAW_CANDIDACY = "ballots.withdraw_candidacy"
+    RECORD_ENDORSEMENT = "ballots.record_endorsement"
+    WITHDRAW_ENDORSEMENT = "ballots.withdraw_endorsement"
+    RECORD_BALLOT_EVENT = "ballots.record_ballot_event"
     # -- roll, freeze, issue and credentials
     # -- deliveries
     SEND_REMINDERS = "ballots.send_reminders"

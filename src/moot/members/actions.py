@@ -21,7 +21,7 @@ from moot.members.models import (
     Resignation,
     ResignationKind,
 )
-from moot.members.signals import membership_ended
+from moot.members.signals import membership_ended, status_changed
 
 # Fields a member-edit form may change with do_update_member (status has its own action; the
 # e-mail address on record is the register's authority's: members.register).
@@ -382,6 +382,14 @@ def do_change_member_status(
         membership_ended.send(
             sender=Member, member=member, status=status, reason=reason, acting_user=acting_user
         )
+    status_changed.send(
+        sender=Member,
+        member=member,
+        status=status,
+        start=start,
+        reference=reference,
+        acting_user=acting_user,
+    )
     record(
         actor=acting_user,
         verb=AuditVerb.CHANGE_MEMBER_STATUS,

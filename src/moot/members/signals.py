@@ -11,6 +11,11 @@ from django.dispatch import Signal
 # Sent with member=<Member>, status=<new status>, reason=<str>, acting_user=<user or None>.
 membership_ended = Signal()
 
+# Sent with member=<Member>, status=<new status>, start=<date>, reference=<str>,
+# acting_user=<user or None> inside the transaction of every status change: ballots records a
+# suspended candidate as a post-issue event on its open ballots (moot.ballots.apps).
+status_changed = Signal()
+
 # Sent with member=<Member>, old_email=<str>, new_email=<str>, acting_user=<user> inside the
 # transaction of a member's confirmed change of address: accounts makes the new address the
 # account's sign-in address, so password resets follow the member's mail.
