@@ -278,3 +278,17 @@ def test_a_newsletter_unsubscribe_never_suppresses_a_ballot(
         do_send_reminders(ballot, acting_user=UserFactory())
     assert len(sink.to(member.email)) == 2  # the invitation and the reminder
     assert len(sink.to(refused.email)) == 1  # the invitation only; the reminder goes by post
+
+
+def test_a_reissue_queues_a_row_for_the_named_entries_only() -> None:
+    ballot = issued_ballot(email=3, post=1)
+    first, *_rest = RollEntry.objects.filter(ballot=ballot).order_by("pk")
+    written, batches = delivery.queue_deliveries(
+        ballot, DeliveryKind.REISSUE, round_number=1, entry_ids=[first.pk]
+    )
+    assert written == 1
+    assert list(Delivery.objects.filter(ballot=ballot).values_list("entry_id", "kind")) == [
+        (first.pk, "reissue")
+    ]
+    assert batches == [Delivery.objects.get(entry=first).batch]
+    assert delivery.queue_deliveries(ballot, DeliveryKind.REISSUE, entry_ids=[]) == (0, [])

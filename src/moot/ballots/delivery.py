@@ -38,11 +38,13 @@ def queue_deliveries(
     *,
     round_number: int = 0,
     only_not_voted: bool = False,
+    entry_ids: list[int] | None = None,
     channels: tuple[str, ...] = (Channel.ONLINE, Channel.POST),
 ) -> tuple[int, list[int]]:
     """Write a queued ``kind`` delivery for each eligible roll entry of ``ballot`` (by its own
-    channel) that has none of this kind and round yet; number the e-mail rows into batches.
-    Returns (rows written, e-mail batch numbers). The caller holds the transaction."""
+    channel; only ``entry_ids`` when given) that has none of this kind and round yet; number
+    the e-mail rows into batches. Returns (rows written, e-mail batch numbers). The caller
+    holds the transaction."""
     if kind not in DeliveryKind.values:
         raise ValueError(f"{kind!r} is not a kind of delivery ({', '.join(DeliveryKind.values)})")
     first = next_batch(ballot)
@@ -60,6 +62,11 @@ def queue_deliveries(
     if only_not_voted:
         where.append(f"r.{qn('voted')} = %s")
         params.append(False)
+    if entry_ids is not None:  # a reissue: these entries only
+        if not entry_ids:
+            return 0, []
+        where.append(f"r.{qn('id')} IN ({', '.join(['%s'] * len(entry_ids))})")
+        params.extend(int(pk) for pk in entry_ids)
     where.append(
         f"NOT EXISTS (SELECT 1 FROM {qn(d)} x WHERE x.{qn('entry_id')} = r.{qn('id')} "  # noqa: S608 - names from the model
         f"AND x.{qn('kind')} = %s AND x.{qn('round')} = %s "
