@@ -323,3 +323,70 @@ class ElectionFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class: type, *args: object, **kwargs: Any) -> Any:
         raise TypeError("an election is made through its actions: ElectionFactory(), not .build()")
+
+
+class BallotFactory(factory.Factory):
+    """A ballot of a unit's members called with ``do_create_ballot`` by national staff, from a
+    rulebook preset (``preset``, default the national executive's; its unit a national unit
+    unless ``unit`` is given) with its default timetable from today; any other keyword
+    overrides a value of the definition (``BallotFactory(seats=3, min_women=1)``)."""
+
+    class Meta:
+        model = "ballots.Ballot"
+
+    preset = "national_executive"
+    unit = factory.LazyAttribute(
+        lambda o: (
+            UnitFactory(kind="national", parent=None)
+            if o.preset == "national_executive"
+            else UnitFactory(kind="constituency")
+        )
+    )
+    acting_user = factory.LazyFunction(lambda: StaffAssignmentFactory().user)
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: Any) -> Any:
+        import dataclasses
+
+        from moot.ballots.actions.definition import do_create_ballot, edition, spec_from_preset
+
+        preset = edition().ballots.preset(kwargs.pop("preset"))
+        unit = kwargs.pop("unit")
+        acting_user = kwargs.pop("acting_user")
+        spec = dataclasses.replace(spec_from_preset(preset), **kwargs)
+        return do_create_ballot(unit, spec, acting_user=acting_user)
+
+    @classmethod
+    def _build(cls, model_class: type, *args: object, **kwargs: Any) -> Any:
+        raise TypeError("a ballot is made through its actions: BallotFactory(), not .build()")
+
+
+class CandidateFactory(DjangoModelFactory):
+    """A candidate of a draft ballot, consented (``consented=False`` for one who has not). The
+    nominations that put a candidate on the ballot are B2's actions; this sets up the state."""
+
+    class Meta:
+        model = "ballots.Candidate"
+
+    class Params:
+        consented = True
+
+    ballot = factory.SubFactory(BallotFactory)
+    member = factory.SubFactory(MemberFactory, with_account=True)
+    name = factory.LazyAttribute(lambda o: f"{o.member.first_name} {o.member.last_name}")
+    woman = factory.LazyAttribute(lambda o: o.member.gender == "woman")
+    consented_at = factory.LazyAttribute(lambda o: timezone.now() if o.consented else None)
+
+
+class RollEntryFactory(DjangoModelFactory):
+    """A member's entry on a ballot's roll (eligible, online, not yet issued a credential); the
+    freeze (B3) writes the real roll in bulk."""
+
+    class Meta:
+        model = "ballots.RollEntry"
+
+    ballot = factory.SubFactory(BallotFactory)
+    member = factory.SubFactory(MemberFactory)
+    unit = factory.LazyAttribute(lambda o: o.member.constituency)
+    region = factory.LazyAttribute(lambda o: o.member.constituency.parent)
+    email = factory.LazyAttribute(lambda o: o.member.email)

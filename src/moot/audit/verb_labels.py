@@ -95,6 +95,13 @@ LABELS: dict[str, str] = {
     "elections.open_election": "Election opened for voting",
     "elections.refuse": "Nomination refused at the opening",
     "elections.declare_result": "Election result declared",
+    # ballots: definition, officers and the ballot's life
+    "ballots.create_ballot": "Ballot of a unit's members called (draft definition)",
+    "ballots.edit_ballot": "Ballot definition changed (a new version)",
+    "ballots.appoint_returning_officer": "Ballot returning officer appointed",
+    "ballots.appoint_scrutineer": "Ballot scrutineer appointed",
+    "ballots.appoint_teller": "Ballot teller appointed",
+    "ballots.remove_teller": "Ballot teller removed",
     # ballots: nominations, candidates, endorsements and post-issue events
     "ballots.record_unit_nomination": "Ballot nominations recorded for a unit",
     "ballots.record_affiliate_nomination": "Ballot nomination recorded for an affiliate",

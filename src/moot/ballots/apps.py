@@ -7,6 +7,9 @@ class BallotsConfig(AppConfig):
     verbose_name = "Ballots"
 
     def ready(self) -> None:
+        # definition and officers: the rules predicates "ballots.*".
+        from moot.ballots import permissions  # noqa: F401
+
         # nominations and events: a suspension in the register reaches open ballots.
         from moot.ballots.receivers import on_status_changed
         from moot.members.signals import status_changed

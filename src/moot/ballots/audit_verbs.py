@@ -8,6 +8,12 @@ from enum import StrEnum
 
 class AuditVerb(StrEnum):
     # -- definition, officers and the ballot's life
+    CREATE_BALLOT = "ballots.create_ballot"
+    EDIT_BALLOT = "ballots.edit_ballot"
+    APPOINT_RETURNING_OFFICER = "ballots.appoint_returning_officer"
+    APPOINT_SCRUTINEER = "ballots.appoint_scrutineer"
+    APPOINT_TELLER = "ballots.appoint_teller"
+    REMOVE_TELLER = "ballots.remove_teller"
     # -- nominations, candidates, endorsements and post-issue events
     RECORD_UNIT_NOMINATION = "ballots.record_unit_nomination"
     RECORD_AFFILIATE_NOMINATION = "ballots.record_affiliate_nomination"
