@@ -95,6 +95,10 @@ LABELS: dict[str, str] = {
     "elections.open_election": "Election opened for voting",
     "elections.refuse": "Nomination refused at the opening",
     "elections.declare_result": "Election result declared",
+    # ballots: the published record and print files
+    "ballots.publish_ballot_record": "Ballot record published (its SHA-256)",
+    "ballots.prepare_print_files": "Ballot print files prepared for the mailing house",
+    "ballots.download_print_file": "Ballot print file downloaded (personal data)",
     # ballots: definition, officers and the ballot's life
     "ballots.create_ballot": "Ballot of a unit's members called (draft definition)",
     "ballots.edit_ballot": "Ballot definition changed (a new version)",

@@ -32,7 +32,9 @@ class AuditVerb(StrEnum):
     # -- casting and papers
     # -- close, count, scrutineer, declaration, countback
     # -- the published record and print files
-    pass
+    PUBLISH_BALLOT_RECORD = "ballots.publish_ballot_record"
+    PREPARE_PRINT_FILES = "ballots.prepare_print_files"
+    DOWNLOAD_PRINT_FILE = "ballots.download_print_file"
 
 
 FORMER_VERBS: dict[AuditVerb, tuple[str, ...]] = {}

@@ -275,3 +275,67 @@ def read_cdf(
         comment=f"NIST CDF; {rules.describe()}; {tally.note()}",
         exhausted_at_start=tally.exhausted_at_start,
     )
+
+
+def write_cdf(election: Election, *, report_id: str = "moot") -> str:
+    """The election's papers as a NIST CDF JSON report: one ``CVR`` per paper (a ranking of
+    weight *w* is *w* records, in the election's order), its candidates as ``cand-<n>`` and
+    their selections as ``sel-<n>`` (``n`` is the BLT number), ranks from 1 (an equal ranking
+    puts several selections at one rank), a blank paper as a record with no ``CVRContest``.
+    One record a line, so a difference shows as a line. :func:`read_cdf` reads it back to the
+    same papers when no ranking is equal (a CDF reader takes two selections at one rank for an
+    overvote)."""
+    n = len(election.candidates)
+    contest = {
+        "@id": "contest-1",
+        "@type": "CandidateContest",
+        "Name": election.title or "Count",
+        "NumberElected": election.seats,
+        "ContestSelection": [
+            {"@id": f"sel-{i}", "@type": "CandidateSelection", "CandidateIds": [f"cand-{i}"]}
+            for i in range(1, n + 1)
+        ],
+    }
+    head = {
+        "@type": "CVR.CastVoteRecordReport",
+        "Version": "1.0.0",
+        "ReportGeneratingDeviceIds": [report_id],
+        "Election": [
+            {
+                "@id": "election-1",
+                "@type": "Election",
+                "Candidate": [
+                    {"@id": f"cand-{i + 1}", "@type": "Candidate", "Name": c.name}
+                    for i, c in enumerate(election.candidates)
+                ],
+                "Contest": [contest],
+            }
+        ],
+    }
+
+    def record(ranking: Ranking) -> str:
+        selections = [
+            {
+                "ContestSelectionId": f"sel-{c + 1}",
+                "SelectionPosition": [{"HasIndication": "yes", "NumberVotes": 1, "Rank": rank}],
+            }
+            for rank, level in enumerate(ranking, start=1)
+            for c in level
+        ]
+        contests = (
+            [{"ContestId": "contest-1", "CVRContestSelection": selections}] if selections else []
+        )
+        snapshot = {"@id": "snapshot-1", "Type": "original", "CVRContest": contests}
+        return json.dumps(
+            {"@type": "CVR", "CurrentSnapshotId": "snapshot-1", "CVRSnapshot": [snapshot]},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+    lines = [
+        record(ranking)
+        for ranking, weight in zip(election.ballots.rankings, election.ballots.weights, strict=True)
+        for _ in range(weight)
+    ]
+    opening = json.dumps(head, separators=(",", ":"), ensure_ascii=False)[:-1]
+    return opening + ',"CVR":[\n' + ",\n".join(lines) + "\n]}\n"

@@ -1,0 +1,322 @@
+"""The published record of a declared ballot (issue 11, item 10): one zip anyone can re-run with
+``moot ballot verify BUNDLE`` (:mod:`moot.verify.record`, which lists its files).
+
+It holds aggregates and anonymous ballots only: no member, no member number, no address, no
+credential, no paper number. The same database gives the same bytes: the files are written in
+a fixed order with a fixed time, JSON with sorted keys, ballots in sorted order, and the audit
+head is the declaration's own event, signed with the site's key (Ed25519 signatures are
+deterministic) at that event's time.
+
+:func:`record_bytes` builds it; ``actions.record.do_publish_ballot_record`` (called on the
+declaration's commit) stores it in the default storage and its SHA-256 in
+``Ballot.bundle_sha256``, with an audit event that carries the hash.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from datetime import UTC
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db.models import Count
+
+from moot.audit.chain import GENESIS
+from moot.ballots.errors import BallotError, RefusalCode
+from moot.ballots.models import (
+    Ballot,
+    BallotEvent,
+    BallotState,
+    BallotVersion,
+    CountedBallot,
+    Delivery,
+    DeliveryKind,
+    RevokedCredential,
+    RollEntry,
+)
+from moot.counting.formats.blt import write_blt
+from moot.counting.formats.cdf import write_cdf
+from moot.counting.model import Ballots, Candidate, Election, Ranking
+from moot.verify.ballot_count import count_record, render_record
+from moot.verify.record import FILES, FORMAT, MANIFEST, dump_json, sha256_hex
+
+RECORDS_DIR = "ballot-records"
+AUDIT_HEAD_FORMAT = "moot-ballot-audit-head/1"
+DECLARE_VERB = "ballots.declare_ballot"
+# A zip entry's time: the zip format's earliest, the same for every file and every build.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _stamp(moment: Any) -> str | None:
+    if moment is None:
+        return None
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def frozen_definition(ballot: Ballot) -> dict[str, Any]:
+    """The definition hashed at the freeze (the version whose hash is ``definition_hash``)."""
+    version = (
+        BallotVersion.objects.filter(ballot=ballot, sha256=ballot.definition_hash)
+        .order_by("-version")
+        .first()
+    )
+    if version is not None:
+        return dict(version.definition)
+    from moot.ballots.definition import definition_of, sha256_of
+
+    definition = definition_of(ballot)
+    if sha256_of(definition) != ballot.definition_hash:
+        raise BallotError(
+            "The ballot's definition no longer hashes to the hash recorded at its freeze, and "
+            "no saved version does: the record cannot be published (report it to the operator).",
+            code=RefusalCode.CONFLICT,
+        )
+    return definition
+
+
+def _candidate_index(definition: Mapping[str, Any]) -> dict[Any, int]:
+    """A counted ballot's marks (candidate ids; "yes"/"no" codes for a question) → the
+    candidate's place in ballot order."""
+    index: dict[Any, int] = {}
+    for i, candidate in enumerate(definition["candidates"]):
+        index[candidate["id"]] = i
+        code = candidate.get("code")
+        if code:
+            index[code] = i
+    return index
+
+
+def _rankings(ballot: Ballot, definition: Mapping[str, Any]) -> Iterator[Ranking]:
+    from moot.ballots.content import parse
+
+    index = _candidate_index(definition)
+    contents = (
+        CountedBallot.objects.filter(ballot=ballot)
+        .order_by("id")
+        .values_list("content", flat=True)
+        .iterator(chunk_size=20_000)
+    )
+    for content in contents:
+        marks = parse(content)
+        try:
+            yield tuple((index[mark],) for mark in marks)
+        except KeyError as exc:
+            raise BallotError(
+                f"A counted ballot names {exc.args[0]!r}, which is not a candidate of the "
+                "frozen definition: the record cannot be published.",
+                code=RefusalCode.CONFLICT,
+            ) from None
+
+
+def counted_election(ballot: Ballot, definition: Mapping[str, Any]) -> Election:
+    """The counted ballots as an election: the definition's candidates in ballot order, the
+    rankings merged and sorted (their stored order says nothing and is not kept)."""
+    tally = Counter(_rankings(ballot, definition))
+    ordered = sorted(tally.items(), key=lambda item: [level[0] for level in item[0]])
+    return Election(
+        candidates=[Candidate(str(c["name"])) for c in definition["candidates"]],
+        seats=int(definition["seats"]),
+        ballots=Ballots([r for r, _ in ordered], [n for _, n in ordered]),
+        title=str(definition.get("title") or ballot.title),
+    )
+
+
+def _by_channel(rows: Any, key: str) -> dict[str, int]:
+    return {row[key]: row["n"] for row in rows.values(key).annotate(n=Count("id")).order_by(key)}
+
+
+def issue_figures(ballot: Ballot) -> dict[str, Any]:
+    """Credentials issued, reissued and revoked by channel; deliveries by kind, channel and
+    state. Whole-ballot aggregates: no cell names anyone."""
+    issued = _by_channel(
+        RollEntry.objects.filter(ballot=ballot, eligible=True).exclude(credential_hash=""),
+        "channel",
+    )
+    reissued = _by_channel(
+        Delivery.objects.filter(ballot=ballot, kind=DeliveryKind.REISSUE), "channel"
+    )
+    revoked = _by_channel(RevokedCredential.objects.filter(ballot=ballot), "entry__channel")
+    deliveries: dict[str, dict[str, dict[str, int]]] = {}
+    rows = (
+        Delivery.objects.filter(ballot=ballot)
+        .values("kind", "channel", "state")
+        .annotate(n=Count("id"))
+        .order_by("kind", "channel", "state")
+    )
+    for row in rows:
+        deliveries.setdefault(row["kind"], {}).setdefault(row["channel"], {})[row["state"]] = row[
+            "n"
+        ]
+    return {
+        "format": "moot-ballot-issue/1",
+        "ballot": ballot.pk,
+        "issued_at": _stamp(ballot.opened_at),
+        "credentials": {"issued": issued, "reissued": reissued, "revoked": revoked},
+        "deliveries": deliveries,
+    }
+
+
+def received_total(returns: Mapping[str, Any]) -> int:
+    return sum(int(row.get("received", 0)) for row in returns.get("by_channel", {}).values())
+
+
+def event_rows(ballot: Ballot, returns: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The post-issue events, oldest first, with the returns received before and after each."""
+    received = received_total(returns)
+    rows = []
+    for event in BallotEvent.objects.filter(ballot=ballot).select_related(
+        "candidate", "endorsement__organisation"
+    ):
+        endorsement = event.endorsement
+        rows.append(
+            {
+                "kind": event.kind,
+                "candidate": event.candidate_id,
+                "candidate_name": event.candidate.name,
+                "organisation": endorsement.organisation.name if endorsement else None,
+                "authority": event.authority,
+                "clause": event.clause,
+                "notice": event.notice,
+                "occurred_at": _stamp(event.occurred_at),
+                "returns_before": event.returns_before,
+                "returns_after": received - event.returns_before,
+            }
+        )
+    return rows
+
+
+def audit_head(ballot: Ballot) -> dict[str, Any]:
+    """The audit chain's head at the declaration: the declaration's own event (it was the head
+    when it was written), signed like a checkpoint of ``moot audit checkpoint`` when the site
+    has its signing key, so ``moot audit verify --checkpoint`` can check the chain still
+    reaches it."""
+    from moot.audit import checkpoint as cp
+    from moot.audit.queries import genuine_events, sealing_event
+
+    event = sealing_event(ballot, DECLARE_VERB)
+    if event is None:
+        raise BallotError(
+            "The ballot has no declaration in the audit trail: the record is published at the "
+            "declaration.",
+            code=RefusalCode.STATE,
+        )
+    events = genuine_events().filter(seq__lte=event.seq).count()
+    public_key = None
+    try:
+        key = cp.load_private_key()
+    except cp.CheckpointError:
+        checkpoint: dict[str, Any] = {
+            "format": cp.FORMAT,
+            "seq": event.seq,
+            "hash": event.hash,
+            "events": events,
+            "made_at": event.occurred_at.astimezone(UTC)
+            .isoformat(timespec="seconds")
+            .replace("+00:00", "Z"),
+            "key_id": "",
+            "signature": "",
+        }
+    else:
+        signed = cp.sign_head(
+            key, seq=event.seq, head_hash=event.hash, events=events, at=event.occurred_at
+        )
+        checkpoint = json.loads(signed.to_json())
+        public_key = cp.public_key_text(key.public_key()).splitlines()[-2]
+    return {
+        "format": AUDIT_HEAD_FORMAT,
+        "ballot": ballot.pk,
+        "verb": event.verb,
+        "genesis": GENESIS,
+        "checkpoint": checkpoint,
+        "public_key": public_key,
+        "check_with": 'moot audit verify --checkpoint FILE (the "checkpoint" object saved '
+        "as FILE) --public-key KEYFILE",
+    }
+
+
+def record_files(ballot: Ballot) -> dict[str, bytes]:
+    """The files of the record, by name (``manifest.json`` last)."""
+    if ballot.state != BallotState.DECLARED:
+        raise BallotError(
+            "The record is published when the ballot is declared; this one is "
+            f"{ballot.get_state_display().lower()}.",
+            code=RefusalCode.STATE,
+        )
+    definition = frozen_definition(ballot)
+    returns = ballot.returns or {}
+    election = counted_election(ballot, definition)
+    blt = write_blt(election)
+    events = event_rows(ballot, returns)
+    _, _, rctab = render_record(count_record(definition, blt, events))
+    files = {
+        "definition.json": dump_json(definition),
+        "roll-commitment.json": dump_json(ballot.roll_commitment or {}),
+        "issue.json": dump_json(issue_figures(ballot)),
+        "events.json": dump_json(events),
+        "returns.json": dump_json(returns),
+        "ballots.blt": blt.encode(),
+        "ballots-cdf.json": write_cdf(election).encode(),
+        "count.txt": ballot.result_text.encode(),
+        "count.json": dump_json(ballot.result),
+        "rctab-summary.json": dump_json(rctab),
+        "scrutineer-report.json": dump_json(ballot.scrutineer_report or {}),
+        "audit-head.json": dump_json(audit_head(ballot)),
+    }
+    result = ballot.result if isinstance(ballot.result, dict) else {}
+    manifest = {
+        "format": FORMAT,
+        "ballot": ballot.pk,
+        "title": ballot.title,
+        "declared_at": _stamp(ballot.declared_at),
+        "definition_sha256": ballot.definition_hash,
+        "elected": list(result.get("elected", [])),
+        "files": {name: sha256_hex(data) for name, data in files.items()},
+        "verify": "moot ballot verify BUNDLE.zip",
+    }
+    files[MANIFEST] = dump_json(manifest)
+    return files
+
+
+def zip_files(files: Mapping[str, bytes]) -> bytes:
+    """The files as a zip in the record's order, every entry with the same time and mode."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in FILES:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            archive.writestr(info, files[name], compresslevel=6)
+    return out.getvalue()
+
+
+def record_bytes(ballot: Ballot) -> bytes:
+    """The record of a declared ballot as zip bytes (the same bytes each time)."""
+    return zip_files(record_files(ballot))
+
+
+def record_name(ballot: Ballot) -> str:
+    return f"{RECORDS_DIR}/ballot-{ballot.pk}-{ballot.bundle_sha256}.zip"
+
+
+def stored_record(ballot: Ballot) -> bytes | None:
+    """The published zip as stored, checked against ``Ballot.bundle_sha256``; None when none
+    was published (or the stored file is missing)."""
+    if not ballot.bundle_sha256:
+        return None
+    name = record_name(ballot)
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as handle:
+        data = handle.read()
+    if sha256_hex(data) != ballot.bundle_sha256:
+        raise BallotError(
+            f"The stored record {name} does not match the SHA-256 published for it: it was "
+            "altered in storage. Rebuild it with `moot ballot export`.",
+            code=RefusalCode.CONFLICT,
+        )
+    return data

@@ -1,0 +1,662 @@
+"""Verify a ballot's published record (the bundle ``moot ballot export`` writes) from the file
+alone: no database, no server, nothing of Django (``moot ballot verify BUNDLE``).
+
+The bundle is a zip of these files (``FILES``), each described in docs/ballots.md:
+
+* ``manifest.json``: the SHA-256 of every other file, the ballot, the declared elected list;
+* ``definition.json``: the frozen definition (seats, method, tie-break, seed, candidates);
+* ``roll-commitment.json``: the frozen roll's Merkle root, size and counts;
+* ``issue.json``: credentials issued, reissued and revoked by channel; deliveries by state;
+* ``events.json``: post-issue events with authority, time, clause, notice and the returns
+  received before and after each;
+* ``returns.json``: returns received by channel, set aside by reason, spoilt by reason, counted;
+* ``ballots.blt`` and ``ballots-cdf.json``: the counted ballots, anonymous, in one order;
+* ``count.txt``, ``count.json``, ``rctab-summary.json``: the declared count's report;
+* ``scrutineer-report.json``: the scrutineer's report (TULRCA s.52);
+* ``audit-head.json``: the audit chain's head at the declaration, signed.
+
+:func:`verify_bundle` checks the hashes, recounts with :mod:`moot.verify.ballot_count` (the
+function the server counted with) and compares the report byte for byte, and checks that the
+figures add up. Each failure names the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT = "moot-ballot-record/1"
+MANIFEST = "manifest.json"
+FILES = (
+    "definition.json",
+    "roll-commitment.json",
+    "issue.json",
+    "events.json",
+    "returns.json",
+    "ballots.blt",
+    "ballots-cdf.json",
+    "count.txt",
+    "count.json",
+    "rctab-summary.json",
+    "scrutineer-report.json",
+    "audit-head.json",
+    MANIFEST,
+)
+# A zip's stated sizes are checked before anything is read: a bundle of 500,000 ballots is
+# some hundreds of megabytes uncompressed; a file claiming more is refused, not inflated.
+MAX_FILE_BYTES = 2 * 1024**3
+MAX_TOTAL_BYTES = 4 * 1024**3
+
+
+def dump_json(data: object) -> bytes:
+    """The one way a JSON file of the bundle is written (the verifier compares bytes)."""
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}"
+
+
+@dataclass
+class Report:
+    """What :func:`verify_bundle` found: the problems (none when the bundle holds) and the
+    checks that passed, in order."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    passed: list[str] = field(default_factory=list)
+    elected: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def fail(self, file: str, message: str) -> None:
+        self.problems.append(Problem(file, message))
+
+    def lines(self) -> list[str]:
+        out = [f"ok   {line}" for line in self.passed]
+        out += [f"FAIL {problem}" for problem in self.problems]
+        if self.ok:
+            out.append(
+                f"{self.source}: the record holds; elected: {', '.join(self.elected) or 'none'}"
+            )
+        else:
+            out.append(f"{self.source}: the record does NOT hold ({len(self.problems)} problem(s))")
+        return out
+
+
+class _StopError(Exception):
+    """A problem after which the checks that depend on it cannot run."""
+
+
+def read_bundle(path: str | Path) -> tuple[dict[str, bytes], list[Problem]]:
+    """The files of the zip at ``path`` by name, and the problems of its shape (a missing or
+    unexpected member, a member too large, a zip that cannot be read)."""
+    source = str(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        return {}, [Problem(source, "no such file; check the path")]
+    except (zipfile.BadZipFile, OSError) as exc:
+        return {}, [Problem(source, f"not a readable zip file ({exc})")]
+    problems: list[Problem] = []
+    files: dict[str, bytes] = {}
+    with archive:
+        infos = archive.infolist()
+        total = sum(info.file_size for info in infos)
+        if total > MAX_TOTAL_BYTES:
+            return {}, [Problem(source, f"claims {total:,} bytes uncompressed; refused")]
+        names = [info.filename for info in infos]
+        for name, seen in Counter(names).items():
+            if seen > 1:
+                problems.append(Problem(name, f"appears {seen} times in the zip; expected once"))
+        for info in infos:
+            if info.filename not in FILES:
+                problems.append(
+                    Problem(
+                        info.filename,
+                        "is not a file of a ballot record; expected only: " + ", ".join(FILES),
+                    )
+                )
+                continue
+            if info.file_size > MAX_FILE_BYTES:
+                problems.append(Problem(info.filename, f"claims {info.file_size:,} bytes; refused"))
+                continue
+            try:
+                files[info.filename] = archive.read(info)
+            except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+                problems.append(Problem(info.filename, f"cannot be read from the zip ({exc})"))
+    return files, problems
+
+
+def verify_bundle(path: str | Path) -> Report:
+    """Verify the bundle at ``path`` (see the module docstring)."""
+    files, problems = read_bundle(path)
+    report = Report(str(path))
+    report.problems.extend(problems)
+    if problems and not files:
+        return report
+    return verify_files(files, report)
+
+
+def verify_files(files: Mapping[str, bytes], report: Report | None = None) -> Report:
+    """Verify a bundle already read into memory (name → bytes)."""
+    report = report or Report("the bundle")
+    for name in FILES:
+        if name not in files:
+            report.fail(name, "missing from the bundle")
+    try:
+        manifest = _check_manifest(files, report)
+        data = {name: _json(files, name, report) for name in FILES if name.endswith(".json")}
+        _check_definition(data["definition.json"], manifest, report)
+        _check_roll(data["roll-commitment.json"], report)
+        counted = _check_returns(data["returns.json"], report)
+        _check_issue(data["issue.json"], data["roll-commitment.json"], counted, report)
+        _check_events(data["events.json"], data["returns.json"], data["definition.json"], report)
+        blt_text = _text(files, "ballots.blt", report)
+        _check_ballots(blt_text, files, counted, report)
+        _check_count(data, files, blt_text, manifest, report)
+        _check_audit_head(data["audit-head.json"], report)
+        _check_scrutineer(data["scrutineer-report.json"], counted, report)
+    except _StopError:
+        pass
+    return report
+
+
+# -- the pieces --------------------------------------------------------------------------------
+
+
+def _require(value: Any, kind: type | tuple[type, ...], file: str, what: str) -> Any:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise _ProblemError(file, f"{what}: expected {_article(names)}, found {value!r:.60}")
+    return value
+
+
+def _article(name: str) -> str:
+    words = {"dict": "a JSON object", "list": "a list", "int": "a whole number", "str": "text"}
+    return " or ".join(words.get(part, part) for part in name.split(" or "))
+
+
+class _ProblemError(Exception):
+    def __init__(self, file: str, message: str) -> None:
+        super().__init__(message)
+        self.file = file
+        self.message = message
+
+
+def _count(value: Any, file: str, what: str) -> int:
+    value = _require(value, int, file, what)
+    if value < 0:
+        raise _ProblemError(file, f"{what}: {value} is negative")
+    return int(value)
+
+
+def _json(files: Mapping[str, bytes], name: str, report: Report) -> Any:
+    if name not in files:
+        raise _StopError
+    try:
+        return json.loads(files[name].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.fail(name, f"is not valid JSON ({exc})")
+        raise _StopError from None
+
+
+def _text(files: Mapping[str, bytes], name: str, report: Report) -> str:
+    if name not in files:
+        raise _StopError
+    try:
+        return files[name].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        report.fail(name, f"is not UTF-8 text ({exc})")
+        raise _StopError from None
+
+
+def _check_manifest(files: Mapping[str, bytes], report: Report) -> dict[str, Any]:
+    manifest = _json(files, MANIFEST, report)
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        report.fail(MANIFEST, f'is not a ballot record manifest (no "format": "{FORMAT}")')
+        raise _StopError
+    listed = manifest.get("files")
+    if not isinstance(listed, dict):
+        report.fail(MANIFEST, '"files": expected an object of file name → SHA-256')
+        raise _StopError
+    bad = 0
+    for name in FILES:
+        if name == MANIFEST or name not in files:
+            continue
+        expected = listed.get(name)
+        actual = sha256_hex(files[name])
+        if expected is None:
+            report.fail(MANIFEST, f"does not list {name}")
+            bad += 1
+        elif expected != actual:
+            report.fail(
+                name,
+                f"its SHA-256 is {actual}, the manifest says {expected}: the file was changed "
+                "after the record was made (or the manifest was)",
+            )
+            bad += 1
+    for name in listed:
+        if name not in FILES or name == MANIFEST:
+            report.fail(MANIFEST, f"lists {name!r}, which is not a file of a ballot record")
+            bad += 1
+    if not bad:
+        report.passed.append(f"{MANIFEST}: the SHA-256 of all {len(listed)} files match")
+    elected = manifest.get("elected")
+    if not isinstance(elected, list) or not all(isinstance(name, str) for name in elected):
+        report.fail(MANIFEST, '"elected": expected the list of names declared elected')
+        raise _StopError
+    return manifest
+
+
+def _guard(report: Report, check: Any, *args: Any) -> Any:
+    try:
+        return check(*args)
+    except _ProblemError as exc:
+        report.fail(exc.file, exc.message)
+        return None
+
+
+def _check_definition(definition: Any, manifest: Mapping[str, Any], report: Report) -> None:
+    file = "definition.json"
+
+    def check() -> None:
+        _require(definition, dict, file, "the definition")
+        seats = _count(definition.get("seats"), file, '"seats"')
+        candidates = _require(definition.get("candidates"), list, file, '"candidates"')
+        if definition.get("ballot") != manifest.get("ballot"):
+            raise _ProblemError(
+                file,
+                f'"ballot" is {definition.get("ballot")!r}, the manifest\'s is '
+                f"{manifest.get('ballot')!r}: the files are of different ballots",
+            )
+        if not candidates:
+            raise _ProblemError(file, '"candidates": the ballot has no candidates')
+        if seats < 1:
+            raise _ProblemError(file, f'"seats": {seats}; a ballot fills at least one')
+        ids = [c.get("id") if isinstance(c, dict) else None for c in candidates]
+        if len(set(ids)) != len(ids) or None in ids:
+            raise _ProblemError(file, '"candidates": each needs an "id" of its own')
+        names = [c.get("name") for c in candidates]
+        if not all(isinstance(n, str) and n for n in names):
+            raise _ProblemError(file, '"candidates": each needs a "name"')
+        expected = manifest.get("definition_sha256")
+        actual = sha256_hex(
+            json.dumps(
+                definition, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            ).encode()
+        )
+        if expected != actual:
+            raise _ProblemError(
+                file,
+                f"its canonical SHA-256 is {actual}, not the hash recorded at the freeze "
+                f'({expected}, manifest.json "definition_sha256"): the definition was changed',
+            )
+        report.passed.append(
+            f"{file}: {len(candidates)} candidates for {seats} seat(s), hash as frozen"
+        )
+
+    _guard(report, check)
+
+
+def _check_roll(roll: Any, report: Report) -> None:
+    file = "roll-commitment.json"
+
+    def total(key: str, field_name: str) -> int:
+        rows = _require(roll.get(key), list, file, f'"{key}"')
+        return sum(
+            _count(
+                _require(row, dict, file, f'"{key}" row {n}').get(field_name),
+                file,
+                f'"{key}" row {n} {field_name}',
+            )
+            for n, row in enumerate(rows, start=1)
+        )
+
+    def check() -> None:
+        _require(roll, dict, file, "the roll commitment")
+        size = _count(roll.get("size"), file, '"size"')
+        root = roll.get("root")
+        if not (isinstance(root, str) and len(root) == 64):
+            raise _ProblemError(file, '"root": expected the Merkle root, 64 hex digits')
+        for key in ("constituencies", "regions"):
+            counted = total(key, "eligible")
+            if counted != size:
+                raise _ProblemError(
+                    file,
+                    f'the "{key}" counts add up to {counted:,}, the roll\'s "size" is {size:,}',
+                )
+        assessed = _count(roll.get("assessed"), file, '"assessed"')
+        refused = _count(roll.get("refused"), file, '"refused"')
+        if size + refused != assessed:
+            raise _ProblemError(
+                file,
+                f"{size:,} eligible + {refused:,} refused = {size + refused:,}, but "
+                f"{assessed:,} members were assessed",
+            )
+        by_reason = total("refusals", "members")
+        if by_reason != refused:
+            raise _ProblemError(
+                file, f'the "refusals" by reason add up to {by_reason:,}, "refused" is {refused:,}'
+            )
+        channels = _require(roll.get("channels", {}), dict, file, '"channels"')
+        by_channel = sum(_count(n, file, f'"channels" {k!r}') for k, n in channels.items())
+        if channels and by_channel != size:
+            raise _ProblemError(
+                file, f'the "channels" add up to {by_channel:,}, the roll\'s "size" is {size:,}'
+            )
+        report.passed.append(
+            f"{file}: {size:,} eligible of {assessed:,} assessed; counts per constituency, "
+            "region, channel and refusal add up"
+        )
+
+    _guard(report, check)
+
+
+def _channel_figures(returns: Mapping[str, Any], file: str) -> dict[str, tuple[int, int, int]]:
+    """received, set aside, counted per channel."""
+    by_channel = _require(returns.get("by_channel"), dict, file, '"by_channel"')
+    figures = {}
+    for channel, row in by_channel.items():
+        where = f'"by_channel" {channel!r}'
+        _require(row, dict, file, where)
+        received = _count(row.get("received"), file, f"{where} received")
+        set_aside = _require(row.get("set_aside", {}), dict, file, f"{where} set_aside")
+        aside = sum(_count(n, file, f"{where} set aside {k!r}") for k, n in set_aside.items())
+        counted = _count(row.get("counted"), file, f"{where} counted")
+        figures[channel] = (received, aside, counted)
+    return figures
+
+
+def _check_returns(returns: Any, report: Report) -> int:
+    file = "returns.json"
+    try:
+        _require(returns, dict, file, "the returns")
+        figures = _channel_figures(returns, file)
+        spoilt_by = _require(returns.get("spoilt", {}), dict, file, '"spoilt"')
+        spoilt = sum(_count(n, file, f'"spoilt" {k!r}') for k, n in spoilt_by.items())
+        counted = _count(returns.get("counted"), file, '"counted"')
+    except _ProblemError as exc:
+        report.fail(exc.file, exc.message)
+        raise _StopError from None
+    received = sum(r for r, _, _ in figures.values())
+    aside = sum(a for _, a, _ in figures.values())
+    by_channel = sum(c for _, _, c in figures.values())
+    ok = True
+    if received - aside - spoilt != counted:
+        report.fail(
+            file,
+            f"received {received:,} − set aside {aside:,} − spoilt {spoilt:,} = "
+            f'{received - aside - spoilt:,}, but "counted" is {counted:,}',
+        )
+        ok = False
+    if by_channel != counted:
+        report.fail(
+            file, f'the channels\' counted add up to {by_channel:,}, "counted" is {counted:,}'
+        )
+        ok = False
+    for channel, (r, a, c) in figures.items():
+        if c > r - a:
+            report.fail(
+                file,
+                f"{channel}: counted {c:,} is more than received {r:,} − set aside {a:,}",
+            )
+            ok = False
+    if ok:
+        report.passed.append(
+            f"{file}: received {received:,} − set aside {aside:,} − spoilt {spoilt:,} = "
+            f"counted {counted:,}"
+        )
+    return counted
+
+
+def _check_issue(issue: Any, roll: Any, counted: int, report: Report) -> None:
+    file = "issue.json"
+
+    def check() -> None:
+        _require(issue, dict, file, "the issue figures")
+        credentials = _require(issue.get("credentials"), dict, file, '"credentials"')
+        totals = {}
+        for what in ("issued", "reissued", "revoked"):
+            row = _require(credentials.get(what), dict, file, f'"credentials" {what}')
+            totals[what] = sum(
+                _count(n, file, f'"credentials" {what} {channel!r}') for channel, n in row.items()
+            )
+        if totals["revoked"] != totals["reissued"]:
+            raise _ProblemError(
+                file,
+                f"{totals['reissued']:,} credentials reissued but {totals['revoked']:,} "
+                "revoked: each reissue revokes the one it replaces",
+            )
+        eligible = roll.get("size") if isinstance(roll, dict) else None
+        if isinstance(eligible, int) and totals["issued"] != eligible:
+            raise _ProblemError(
+                file,
+                f"{totals['issued']:,} credentials issued, the roll has {eligible:,} eligible "
+                "members (roll-commitment.json)",
+            )
+        if counted > totals["issued"]:
+            raise _ProblemError(
+                file,
+                f"{counted:,} ballots counted but only {totals['issued']:,} credentials issued",
+            )
+        deliveries = _require(issue.get("deliveries", {}), dict, file, '"deliveries"')
+        for kind, row in deliveries.items():
+            _require(row, dict, file, f'"deliveries" {kind!r}')
+        report.passed.append(
+            f"{file}: {totals['issued']:,} issued, {totals['reissued']:,} reissued = "
+            f"{totals['revoked']:,} revoked"
+        )
+
+    _guard(report, check)
+
+
+def _check_events(events: Any, returns: Any, definition: Any, report: Report) -> None:
+    file = "events.json"
+
+    def check() -> None:
+        _require(events, list, file, "the events")
+        received = sum(r for r, _, _ in _channel_figures(returns, "returns.json").values())
+        known = (
+            {c.get("id") for c in definition.get("candidates", []) if isinstance(c, dict)}
+            if isinstance(definition, dict)
+            else set()
+        )
+        previous = -1
+        last_time = ""
+        for n, event in enumerate(events, start=1):
+            where = f"event {n}"
+            _require(event, dict, file, where)
+            for key in ("kind", "authority", "notice", "occurred_at"):
+                if not isinstance(event.get(key), str) or not event[key]:
+                    raise _ProblemError(file, f'{where}: "{key}" is missing')
+            if event.get("candidate") not in known:
+                raise _ProblemError(
+                    file, f"{where}: candidate {event.get('candidate')!r} is not on the ballot"
+                )
+            before = _count(event.get("returns_before"), file, f"{where} returns_before")
+            after = _count(event.get("returns_after"), file, f"{where} returns_after")
+            if before + after != received:
+                raise _ProblemError(
+                    file,
+                    f"{where} ({event['kind']}): {before:,} returns before + {after:,} after = "
+                    f"{before + after:,}, but {received:,} were received (returns.json)",
+                )
+            if event["occurred_at"] < last_time or before < previous:
+                raise _ProblemError(
+                    file,
+                    f"{where}: out of order (returns before {before:,} at "
+                    f"{event['occurred_at']}, after the previous event's {previous:,} at "
+                    f"{last_time})",
+                )
+            previous, last_time = before, event["occurred_at"]
+        report.passed.append(f"{file}: {len(events)} event(s), before + after = received")
+
+    _guard(report, check)
+
+
+def _check_ballots(blt_text: str, files: Mapping[str, bytes], counted: int, report: Report) -> None:
+    from moot.counting.formats._common import RankRules, Roster, Tally
+    from moot.counting.formats.blt import parse_blt
+    from moot.counting.formats.cdf import cdf_papers
+    from moot.counting.model import CountError
+
+    try:
+        election = parse_blt(blt_text, source="ballots.blt")
+    except CountError as exc:
+        report.fail("ballots.blt", str(exc))
+        raise _StopError from None
+    total = election.ballots.total
+    if total != counted:
+        report.fail("ballots.blt", f"holds {total:,} ballots, returns.json counted {counted:,}")
+    blt_papers = Counter(
+        dict(zip(election.ballots.rankings, election.ballots.weights, strict=True))
+    )
+    names = [c.name for c in election.candidates]
+    try:
+        data = json.loads(files["ballots-cdf.json"].decode("utf-8"))
+        papers, _ = cdf_papers(
+            "ballots-cdf.json",
+            Roster(names, fixed=True, source="ballots-cdf.json"),
+            RankRules(),
+            Tally(),
+            data=data,
+        )
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.fail("ballots-cdf.json", f"is not valid JSON ({exc})")
+        return
+    except CountError as exc:
+        report.fail("ballots-cdf.json", str(exc))
+        return
+    cdf_counter: Counter[Any] = Counter()
+    for ranking, weight in papers:
+        cdf_counter[ranking] += weight
+    cdf_total = sum(cdf_counter.values())
+    if cdf_total != counted:
+        report.fail(
+            "ballots-cdf.json", f"holds {cdf_total:,} ballots, returns.json counted {counted:,}"
+        )
+    elif cdf_counter != blt_papers:
+        differ = sorted(
+            (cdf_counter - blt_papers) + (blt_papers - cdf_counter),
+            key=lambda ranking: [list(level) for level in ranking],
+        )
+        shown = " > ".join(names[level[0]] for level in differ[0] if level) or "a blank ballot"
+        report.fail(
+            "ballots-cdf.json",
+            f"its ballots differ from ballots.blt ({len(differ)} distinct ranking(s) in one "
+            f"and not the other, e.g. {shown})",
+        )
+    elif total == counted:
+        report.passed.append(
+            f"ballots.blt and ballots-cdf.json: the same {total:,} ballots = counted"
+        )
+
+
+def _first_difference(expected: str, found: str) -> str:
+    ours, theirs = expected.splitlines(), found.splitlines()
+    for n, (a, b) in enumerate(zip(ours, theirs, strict=False), start=1):
+        if a != b:
+            return f"line {n} is {b!r:.80}, the recount gives {a!r:.80}"
+    if len(ours) != len(theirs):
+        return f"{len(theirs)} lines, the recount gives {len(ours)}"
+    return "the line endings or the final newline differ"
+
+
+def _check_count(
+    data: Mapping[str, Any],
+    files: Mapping[str, bytes],
+    blt_text: str,
+    manifest: Mapping[str, Any],
+    report: Report,
+) -> None:
+    from moot.counting.model import CountError
+    from moot.verify.ballot_count import count_record, render_record
+
+    events = data["events.json"] if isinstance(data["events.json"], list) else []
+    try:
+        result = count_record(data["definition.json"], blt_text, events)
+        text, as_json, rctab = render_record(result)
+    except (CountError, ValueError, KeyError, TypeError) as exc:
+        report.fail("count.json", f"the recount from the bundle fails: {exc}")
+        return
+    derived = {
+        "count.txt": text.encode(),
+        "count.json": dump_json(as_json),
+        "rctab-summary.json": dump_json(rctab),
+    }
+    same = True
+    for name, expected in derived.items():
+        found = files.get(name)
+        if found is None:
+            continue
+        if found != expected:
+            same = False
+            report.fail(
+                name,
+                "differs from the recount of ballots.blt: "
+                + _first_difference(
+                    expected.decode("utf-8"), found.decode("utf-8", errors="replace")
+                ),
+            )
+    elected = as_json.get("elected")
+    recounted = [str(name) for name in elected] if isinstance(elected, list) else []
+    declared = list(manifest.get("elected", []))
+    report.elected = recounted
+    if declared != recounted:
+        report.fail(
+            MANIFEST,
+            f"declared elected {', '.join(declared) or 'nobody'}; the recount elects "
+            f"{', '.join(recounted) or 'nobody'}",
+        )
+    elif same:
+        report.passed.append(
+            "count.txt, count.json, rctab-summary.json: re-derived byte for byte; the declared "
+            "result is the recount's"
+        )
+
+
+def _check_audit_head(head: Any, report: Report) -> None:
+    file = "audit-head.json"
+
+    def check() -> None:
+        _require(head, dict, file, "the audit head")
+        checkpoint = _require(head.get("checkpoint"), dict, file, '"checkpoint"')
+        seq = _count(checkpoint.get("seq"), file, '"checkpoint" seq')
+        digest = checkpoint.get("hash")
+        if not (isinstance(digest, str) and len(digest) == 64):
+            raise _ProblemError(file, '"checkpoint" hash: expected 64 hex digits')
+        signed = "signed" if checkpoint.get("signature") else "NOT signed (no site key)"
+        report.passed.append(f"{file}: audit chain head #{seq} {digest[:16]}…, {signed}")
+
+    _guard(report, check)
+
+
+def _check_scrutineer(scrutineer: Any, counted: int, report: Report) -> None:
+    file = "scrutineer-report.json"
+
+    def check() -> None:
+        _require(scrutineer, dict, file, "the scrutineer's report")
+        report.passed.append(f"{file}: present")
+
+    _guard(report, check)
+
+
+__all__ = ["FILES", "FORMAT", "Problem", "Report", "dump_json", "verify_bundle", "verify_files"]
