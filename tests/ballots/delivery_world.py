@@ -15,7 +15,13 @@ from moot.ballots.models import Ballot, RollEntry
 
 
 def issued_ballot(
-    *, email: int = 3, post: int = 1, unit: Any = None, regions: Any = None
+    *,
+    email: int = 3,
+    post: int = 1,
+    unit: Any = None,
+    regions: Any = None,
+    officer: Any = None,
+    scrutineer: Any = None,
 ) -> Ballot:
     unit = unit or UnitFactory(kind="national", name="National")
     now = timezone.now()
@@ -31,6 +37,8 @@ def issued_ballot(
         frozen_at=now - datetime.timedelta(days=2),
         opened_at=now,
         close_at=now + datetime.timedelta(days=14),
+        returning_officer=officer,
+        scrutineer=scrutineer,
     )
     credentials.create_ballot_key(ballot)
     number = 0

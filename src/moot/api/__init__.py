@@ -41,6 +41,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/cases", "moot.cases.api"),
     ("/policies", "moot.policies.api"),
     ("/rulebook", "moot.units.rulebook_api"),
+    ("/ballots", "moot.ballots.api_deliveries"),
 ]
 
 for prefix, target in ROUTERS:

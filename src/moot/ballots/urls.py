@@ -1,7 +1,7 @@
 """The ballots pages. Each topic keeps its routes in its own ``urls_<topic>.py`` (no app_name
 there: they take this namespace, "ballots")."""
 
-from django.urls import include, path  # noqa: F401 - the topics below add their includes
+from django.urls import include, path
 
 app_name = "ballots"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     # -- nominations, candidates, endorsements and post-issue events
     # -- roll, freeze, issue and credentials
     # -- deliveries
+    path("ballots/", include("moot.ballots.urls_deliveries")),
     # -- casting and papers
     # -- close, count, scrutineer, declaration, countback
     # -- the published record and print files
