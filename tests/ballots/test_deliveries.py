@@ -292,3 +292,37 @@ def test_a_reissue_queues_a_row_for_the_named_entries_only() -> None:
     ]
     assert batches == [Delivery.objects.get(entry=first).batch]
     assert delivery.queue_deliveries(ballot, DeliveryKind.REISSUE, entry_ids=[]) == (0, [])
+
+
+def test_the_command_resumes_what_a_killed_worker_left(sink: RefusingSink) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ballot = issued_ballot(email=2, post=1)
+    delivery.queue_deliveries(ballot, DeliveryKind.INVITATION)
+    assert len(tasks._claim(ballot.pk, 1)) == 2  # claimed, then the worker was killed
+    out = StringIO()
+    call_command("ballot", "deliveries", "--ballot", str(ballot.pk), stdout=out)
+    assert out.getvalue().split() == ["queued=1", "queued_email=0", "sending=2"]
+    out = StringIO()
+    call_command(
+        "ballot",
+        "deliveries",
+        "--ballot",
+        str(ballot.pk),
+        "--resume",
+        "--older-than",
+        "0",
+        stdout=out,
+    )
+    assert out.getvalue().splitlines() == [
+        "put back 2 stuck rows; queued 1 batches",
+        "queued=1 queued_email=0 sent=2",
+    ]
+    assert len(sink.messages) == 2
+    assert set(sink.copies().values()) == {1}
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no ballot number 999999"):
+        call_command("ballot", "deliveries", "--ballot", "999999", stdout=StringIO())

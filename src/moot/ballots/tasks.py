@@ -265,3 +265,15 @@ def resume_stuck(
         for ballot, batch in pairs:
             send_batch.enqueue(ballot, batch)
     return {"put_back": put_back, "batches": len(pairs)}
+
+
+def delivery_states(ballot_id: int | None = None) -> dict[str, int]:
+    """Counts of deliveries by state (``queued_email``: e-mail rows waiting to be sent)."""
+    from django.db.models import Count
+
+    rows = Delivery.objects.all()
+    if ballot_id is not None:
+        rows = rows.filter(ballot_id=ballot_id)
+    counts = {r["state"]: r["n"] for r in rows.values("state").annotate(n=Count("id")).order_by()}
+    counts["queued_email"] = rows.filter(state=DeliveryState.QUEUED, channel=Channel.ONLINE).count()
+    return counts

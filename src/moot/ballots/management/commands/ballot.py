@@ -4,6 +4,11 @@ moot ballot verify BUNDLE            re-derive a published record's result from 
                                      (no database: anyone holding the bundle runs it); exit 0
                                      when it holds, 1 with each problem when it does not
 moot ballot export ID OUT.zip        write the published record of declared ballot ID
+moot ballot deliveries [--ballot ID] [--resume] [--older-than S] [--wait]
+                                     the deliveries' counts by state; --resume puts back rows
+                                     a stopped worker left "sending" (claimed over S seconds
+                                     ago, default 600) and queues every batch with rows
+                                     waiting; --wait reports until nothing is left to send
 
 Each workstream adds its sub-command here: a parser in ``add_arguments`` and a method
 ``_<name>`` (dashes as underscores) that ``handle`` calls.
@@ -36,6 +41,27 @@ class Command(BaseCommand):
         export = actions.add_parser("export", help="write the published record of a ballot")
         export.add_argument("ballot", type=int, help="the ballot's number")
         export.add_argument("out", type=Path, help="the zip file to write")
+        deliveries = actions.add_parser(
+            "deliveries", help="counts of the ballot deliveries; resume what a worker left"
+        )
+        deliveries.add_argument("--ballot", type=int, help="one ballot's number (default: all)")
+        deliveries.add_argument(
+            "--resume",
+            action="store_true",
+            help="put back rows left 'sending' by a stopped worker and queue the waiting batches",
+        )
+        deliveries.add_argument(
+            "--older-than",
+            type=float,
+            default=600.0,
+            metavar="SECONDS",
+            help="a row 'sending' for longer than this is stuck (default 600)",
+        )
+        deliveries.add_argument(
+            "--wait",
+            action="store_true",
+            help="report every few seconds until no e-mail is queued or being sent",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "_" + options["action"].replace("-", "_"))(options)
@@ -84,3 +110,38 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"wrote {out} ({len(data):,} bytes), SHA-256 {digest} ({note})")
         self.stdout.write(f"verify it with: moot ballot verify {out}")
+
+    def _deliveries(self, options: dict[str, Any]) -> None:
+        import datetime
+        import time
+
+        from moot.ballots.models import Ballot
+        from moot.ballots.tasks import delivery_states, resume_stuck
+
+        ballot_id = options["ballot"]
+        if ballot_id is not None and not Ballot.objects.filter(pk=ballot_id).exists():
+            raise CommandError(f"no ballot number {ballot_id}")
+        if options["older_than"] < 0:
+            raise CommandError("--older-than is a number of seconds, 0 or more")
+        if options["resume"]:
+            result = resume_stuck(
+                ballot_id, older_than=datetime.timedelta(seconds=options["older_than"])
+            )
+            self.stdout.write(
+                f"put back {result['put_back']} stuck rows; queued {result['batches']} batches"
+            )
+        started = time.monotonic()
+        first = delivery_states(ballot_id)
+        while True:
+            states = delivery_states(ballot_id)
+            line = " ".join(f"{state}={n}" for state, n in sorted(states.items()))
+            if not options["wait"]:
+                self.stdout.write(line or "no deliveries")
+                return
+            elapsed = time.monotonic() - started
+            done = states.get("sent", 0) - first.get("sent", 0)
+            rate = done / elapsed if elapsed > 0 else 0.0
+            self.stdout.write(f"{line} elapsed_s={elapsed:.1f} sent_per_s={rate:.1f}")
+            if not states.get("queued_email", 0) and not states.get("sending", 0):
+                return
+            time.sleep(2)
