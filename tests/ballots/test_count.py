@@ -182,3 +182,111 @@ def test_bad_record_input_is_refused_with_where_and_what() -> None:
         count_record(renamed, blt, [])
     with pytest.raises(CountError, match="'seats'"):
         count_record({k: v for k, v in definition.items() if k != "seats"}, blt, [])
+
+
+# --- the server's count from the stored ballots ---------------------------------------------
+
+
+def _closed_profile(django_capture_on_commit_callbacks, *, events: bool = False):
+    """The men-ahead profile cast as returns of a real ballot, then closed."""
+    from ballots.closing_world import closing_ballot
+
+    world = closing_ballot(
+        voters=0, names=tuple(MEN + WOMEN), women=tuple(WOMEN), seats=9, min_women=4
+    )
+    from factories import MemberFactory
+    from moot.ballots.models import RollEntry
+
+    _, blt = _men_ahead_profile()
+    election = parse_blt(blt)
+    number = 0
+    for ranking, weight in zip(election.ballots.rankings, election.ballots.weights, strict=True):
+        names = [election.candidates[level[0]].name for level in ranking]
+        for _ in range(weight // 10):  # a tenth of the profile keeps the test quick
+            number += 1
+            member = MemberFactory()
+            entry = RollEntry.objects.create(
+                ballot=world.ballot,
+                member=member,
+                unit=member.constituency,
+                credential_hash=f"{number:064x}",
+            )
+            world.cast(entry, "online", names)
+    from moot.ballots.actions.closing import do_close_ballot
+
+    with django_capture_on_commit_callbacks(execute=True):
+        do_close_ballot(world.ballot, acting_user=world.returning_officer)
+    return world
+
+
+@pytest.mark.django_db
+def test_the_server_counts_the_stored_ballots_with_the_minimum_and_shows_the_round(
+    django_capture_on_commit_callbacks,
+) -> None:
+    from moot.audit.models import AuditEvent
+    from moot.ballots.actions.closing import do_count_ballot
+    from moot.ballots.count import ballots_blt, binding_round
+
+    world = _closed_profile(django_capture_on_commit_callbacks)
+    ballot = do_count_ballot(world.ballot, acting_user=world.returning_officer)
+    assert ballot.state == "counted"
+    assert sum(name in WOMEN for name in ballot.result["elected"]) == 4
+    binds = binding_round(ballot.result)
+    assert isinstance(binds, int)
+    assert f"the minimum binds at round {binds}" in ballot.result_text
+    assert ballot.result_chart_svg.startswith("<svg")
+    # The same result as the pure function on the BLT the server wrote (what the record holds).
+    from moot.ballots.definition import definition_of
+
+    again = count_record(definition_of(ballot), ballots_blt(ballot), [])
+    assert render_record(again)[1] == ballot.result
+    # The audit trail commits to the result by hash only: nothing of it before the sign-off.
+    event = AuditEvent.objects.get(verb="ballots.count_ballot")
+    assert set(event.after) == {"result_sha256", "ballots_blt_sha256"}
+
+
+@pytest.mark.django_db
+def test_a_candidate_withdrawn_after_the_issue_is_counted_as_withdrawn(
+    django_capture_on_commit_callbacks,
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from moot.ballots.actions.closing import do_count_ballot
+    from moot.ballots.models import BallotEvent
+
+    world = _closed_profile(django_capture_on_commit_callbacks)
+    departed = world.by_name("Man 1")
+    BallotEvent.objects.create(
+        ballot=world.ballot,
+        kind="candidate_withdrawn",
+        candidate=departed,
+        authority="The candidate's letter",
+        notice="Man 1 has withdrawn.",
+        occurred_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    ballot = do_count_ballot(world.ballot, acting_user=world.returning_officer)
+    assert ballot.result["withdrawn"] == ["Man 1"]
+    assert "Man 1" not in ballot.result["elected"]
+    assert "Man 1" not in ballot.result["rounds"][0]["tallies"]
+    assert "Man 1 was withdrawn after the issue" in ballot.result_text
+
+
+@pytest.mark.django_db
+def test_counting_is_refused_before_the_close_and_once_done(
+    django_capture_on_commit_callbacks,
+) -> None:
+    from ballots.closing_world import closing_ballot
+    from moot.ballots.actions.closing import do_close_ballot, do_count_ballot
+    from moot.ballots.errors import BallotError
+
+    world = closing_ballot(voters=2)
+    world.cast(world.entries[0], "online", ["Ada Ashdown"])
+    with pytest.raises(BallotError, match="must be closed before"):
+        do_count_ballot(world.ballot, acting_user=world.returning_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_close_ballot(world.ballot, acting_user=world.returning_officer)
+    do_count_ballot(world.ballot, acting_user=world.returning_officer)
+    with pytest.raises(BallotError, match="counted already"):
+        do_count_ballot(world.ballot, acting_user=world.returning_officer)

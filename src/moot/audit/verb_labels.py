@@ -116,6 +116,12 @@ LABELS: dict[str, str] = {
     "ballots.record_endorsement": "Ballot endorsement recorded",
     "ballots.withdraw_endorsement": "Ballot endorsement withdrawn before the issue",
     "ballots.record_ballot_event": "Ballot post-issue event recorded",
+    # ballots: close, count, scrutineer, declaration, countback
+    "ballots.close_ballot": "Ballot closed: one return per member counted, the rest set aside",
+    "ballots.count_ballot": "Ballot counted (result locked until the scrutineer signs)",
+    "ballots.sign_scrutineer_report": "Scrutineer's report signed",
+    "ballots.declare_ballot": "Ballot result declared",
+    "ballots.countback": "Countback run to fill a vacancy",
     # meetings
     "meetings.create_meeting": "Meeting called",
     "meetings.update_meeting": "Meeting details changed",

@@ -31,6 +31,11 @@ class AuditVerb(StrEnum):
     RETRY_DELIVERIES = "ballots.retry_deliveries"
     # -- casting and papers
     # -- close, count, scrutineer, declaration, countback
+    CLOSE_BALLOT = "ballots.close_ballot"
+    COUNT_BALLOT = "ballots.count_ballot"
+    SIGN_SCRUTINEER_REPORT = "ballots.sign_scrutineer_report"
+    DECLARE_BALLOT = "ballots.declare_ballot"
+    COUNTBACK = "ballots.countback"
     # -- the published record and print files
     PUBLISH_BALLOT_RECORD = "ballots.publish_ballot_record"
     PREPARE_PRINT_FILES = "ballots.prepare_print_files"
