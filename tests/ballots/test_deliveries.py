@@ -326,3 +326,50 @@ def test_the_command_resumes_what_a_killed_worker_left(sink: RefusingSink) -> No
 
     with pytest.raises(CommandError, match="no ballot number 999999"):
         call_command("ballot", "deliveries", "--ballot", "999999", stdout=StringIO())
+
+
+def _postmark(client: Any, auth: str, payload: dict[str, Any]) -> Any:
+    import base64
+    import json
+
+    return client.post(
+        "/anymail/postmark/tracking/",
+        data=json.dumps(payload),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Basic " + base64.b64encode(auth.encode()).decode(),
+    )
+
+
+def test_an_esp_hard_bounce_webhook_switches_the_voter_to_post_only_with_the_secret(
+    settings: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.ROOT_URLCONF = "ballots.anymail_urls"
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:a-long-random-secret"}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ballot = issued_ballot(email=1, post=0)
+    entry = RollEntry.objects.get(ballot=ballot)
+    _issue(ballot, django_capture_on_commit_callbacks)
+    row = Delivery.objects.get(entry=entry)
+    payload = {
+        "RecordType": "Bounce",
+        "Type": "HardBounce",
+        "TypeCode": 1,
+        "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+        "Email": entry.email,
+        "Description": "The server was unable to deliver your message",
+        "Details": "smtp;550 5.1.1 The email account does not exist.",
+        "BouncedAt": "2026-12-07T10:00:00Z",
+        "Metadata": {"moot_delivery": str(row.pk)},
+    }
+    forged = _postmark(client, "postmark:guessed", payload)
+    assert forged.status_code in (400, 401, 403)
+    entry.refresh_from_db()
+    assert entry.channel == Channel.ONLINE
+    accepted = _postmark(client, "postmark:a-long-random-secret", payload)
+    assert accepted.status_code == 200
+    entry.refresh_from_db()
+    assert entry.channel == Channel.POST
+    row.refresh_from_db()
+    assert row.state == DeliveryState.BOUNCED
+    assert "bounced" in row.error
+    assert Delivery.objects.filter(entry=entry, channel="post", kind="invitation").exists()

@@ -22,6 +22,7 @@ Environment variables (documented in README.md):
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import secrets
 from pathlib import Path
@@ -342,6 +343,21 @@ _email_backends = {
 EMAIL_BACKEND = _email_backends.get(
     os.environ.get("MOOT_EMAIL_BACKEND", "console"), os.environ.get("MOOT_EMAIL_BACKEND", "")
 )
+# An e-mail service through django-anymail: MOOT_EMAIL_BACKEND=anymail:<esp> (postmark, mailgun,
+# amazon_ses, sendgrid, brevo, …) and MOOT_ANYMAIL holding its settings as JSON, e.g.
+# {"POSTMARK_SERVER_TOKEN": "…", "WEBHOOK_SECRET": "user:long-random-password"}. The service's
+# bounce webhook (/anymail/<esp>/tracking/) is mounted only when WEBHOOK_SECRET is set.
+if EMAIL_BACKEND.startswith("anymail:"):
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_BACKEND.partition(':')[2]}.EmailBackend"
+try:
+    ANYMAIL = json.loads(os.environ.get("MOOT_ANYMAIL", "") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"MOOT_ANYMAIL is not JSON ({exc}): give an object") from None
+if not isinstance(ANYMAIL, dict):
+    raise ImproperlyConfigured("MOOT_ANYMAIL must be a JSON object of anymail settings")
+# Ballot notices may come from their own address (e.g. ballots@ on a subdomain with its own
+# SPF, DKIM and DMARC: docs/ballots.md, "Deliverability").
+MOOT_BALLOT_FROM_EMAIL = os.environ.get("MOOT_BALLOT_FROM_EMAIL", "")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

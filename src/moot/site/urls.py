@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,6 +26,11 @@ urlpatterns = [
     path("", include("moot.cases.urls")),
     path("", include("moot.ballots.urls")),
 ]
+
+# An e-mail service's delivery events (django-anymail), only with a webhook secret: anymail
+# takes unauthenticated posts otherwise, and a forged bounce would move a voter to post.
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 handler400 = "moot.site.views.bad_request"
 handler403 = "moot.site.views.permission_denied"
