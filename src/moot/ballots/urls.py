@@ -12,5 +12,6 @@ urlpatterns = [
     path("ballots/", include("moot.ballots.urls_deliveries")),
     # -- casting and papers
     # -- close, count, scrutineer, declaration, countback
+    path("ballots/", include("moot.ballots.urls_results")),
     # -- the published record and print files
 ]
