@@ -106,6 +106,10 @@ LABELS: dict[str, str] = {
     "ballots.appoint_scrutineer": "Ballot scrutineer appointed",
     "ballots.appoint_teller": "Ballot teller appointed",
     "ballots.remove_teller": "Ballot teller removed",
+    # ballots: casting and papers
+    "ballots.cast_online": "A ballot vote received online (nobody named)",
+    "ballots.key_paper": "Returned ballot paper keyed by a teller",
+    "ballots.resolve_paper": "Ballot paper discrepancy resolved",
     # ballots: nominations, candidates, endorsements and post-issue events
     "ballots.record_unit_nomination": "Ballot nominations recorded for a unit",
     "ballots.record_affiliate_nomination": "Ballot nomination recorded for an affiliate",

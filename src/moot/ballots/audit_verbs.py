@@ -30,6 +30,9 @@ class AuditVerb(StrEnum):
     SWITCH_TO_POST = "ballots.switch_to_post"
     RETRY_DELIVERIES = "ballots.retry_deliveries"
     # -- casting and papers
+    CAST_ONLINE = "ballots.cast_online"
+    KEY_PAPER = "ballots.key_paper"
+    RESOLVE_PAPER = "ballots.resolve_paper"
     # -- close, count, scrutineer, declaration, countback
     CLOSE_BALLOT = "ballots.close_ballot"
     COUNT_BALLOT = "ballots.count_ballot"
