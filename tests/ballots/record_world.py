@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from factories import MemberFactory, OrganisationFactory, UnitFactory, UserFactory
 from moot.audit.actions import record as audit_record
-from moot.ballots import credentials
+from moot.ballots import credentials, scrutineer
 from moot.ballots.models import (
     Ballot,
     BallotEvent,
@@ -193,15 +193,17 @@ def declared_ballot(*, voters: int = 24, seats: int = 2, seed: int = 7) -> Decla
     post = (voters - 4) - online
     ballot.returns = {
         "by_channel": {
-            "online": {"received": online, "counted": online, "set_aside": {}},
+            "online": {"received": online, "counted": online, "spoilt": 0, "set_aside": {}},
             "post": {
                 "received": post + 1,
                 "counted": post - 1,
+                "spoilt": 1,
                 "set_aside": {"already voted online": 1},
             },
         },
         "spoilt": {"unmarked": 1},
         "counted": counted,
+        "precedence": "first_received",
     }
     organisation = OrganisationFactory(name="Forward Slate")
     endorsement = Endorsement.objects.create(
@@ -233,12 +235,12 @@ def declared_ballot(*, voters: int = 24, seats: int = 2, seed: int = 7) -> Decla
     events = [{"kind": "endorsement_withdrawn", "candidate": candidates[2].pk, "occurred_at": "x"}]
     text, data, _ = render_record(count_record(definition, write_blt(election), events))
     ballot.result, ballot.result_text = data, text
-    ballot.scrutineer_report = {
-        "format": "moot-ballot-scrutineer-report/1",
-        "scrutineer": "Sam Scrutineer",
-        "counted": counted,
-        "satisfied": {"a": True, "b": True, "c": True},
-    }
+    ballot.scrutineer_report = scrutineer.build_report(
+        ballot,
+        {key: {"satisfied": True, "reasons": ""} for key in scrutineer.STATEMENTS},
+        signed_by="Sam Scrutineer",
+        signed_at=ballot.signed_at.isoformat(),
+    )
     ballot.state = "declared"
     ballot.save()
     with transaction.atomic():

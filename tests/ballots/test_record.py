@@ -299,3 +299,69 @@ def test_a_missing_or_extra_file_and_a_damaged_zip(files, tmp_path: Path) -> Non
     assert not report.ok
     assert "not a readable zip file" in str(report.problems[0])
     assert zip_files(files) == zip_files(dict(files))
+
+
+def test_the_close_count_and_declaration_publish_a_record_that_verifies(
+    django_capture_on_commit_callbacks, tmp_path: Path
+) -> None:
+    """End to end through the actions: close, count, the scrutineer's signature, the
+    declaration; then the record as published verifies."""
+    from moot.ballots.actions.closing import do_declare_ballot, do_sign_scrutineer_report
+    from moot.ballots.definition import definition_of, sha256_of
+    from moot.ballots.scrutineer import STATEMENTS
+
+    from .closing_world import counted_ballot
+
+    world = counted_ballot(django_capture_on_commit_callbacks)
+    ballot = world.ballot
+    # What the freeze (another workstream's action) writes: the definition's hash, the roll's
+    # commitment.
+    ballot.definition_hash = sha256_of(definition_of(ballot))
+    size = len(world.entries)
+    ballot.roll_commitment = {
+        "root": "ab" * 32,
+        "size": size,
+        "assessed": size,
+        "refused": 0,
+        "constituencies": [{"unit": 1, "name": "Anywhere", "eligible": size}],
+        "regions": [{"unit": None, "name": "(no region)", "eligible": size}],
+        "refusals": [],
+        "channels": {"online": size // 2, "post": size - size // 2},
+    }
+    ballot.save(update_fields=["definition_hash", "roll_commitment"])
+    statements = {key: {"satisfied": True} for key in STATEMENTS}
+    ballot = do_sign_scrutineer_report(ballot, statements=statements, acting_user=world.scrutineer)
+    with django_capture_on_commit_callbacks(execute=True):
+        ballot = do_declare_ballot(ballot, acting_user=world.returning_officer)
+    digest = do_publish_ballot_record(ballot.pk)
+    ballot.refresh_from_db()
+    path = tmp_path / "published.zip"
+    data = stored_record(ballot)
+    assert data is not None
+    assert sha256_hex(data) == digest
+    path.write_bytes(data)
+    report = verify_bundle(path)
+    assert report.ok, report.lines()
+    assert report.elected == ballot.result["elected"]
+    assert any("set aside" in line for line in report.lines())
+
+
+def test_a_scrutineer_figure_that_is_not_the_records_fails(files) -> None:
+    def bump(value: object) -> None:
+        value["counted"] += 1  # type: ignore[index,operator]
+
+    problems = problems_of(changed(files, "scrutineer-report.json", edit_json(bump)))
+    assert any(
+        p.startswith("scrutineer-report.json: counted is") and "the record's returns say" in p
+        for p in problems
+    ), problems
+
+
+def test_a_channel_that_does_not_add_up_is_named(files) -> None:
+    def move(value: object) -> None:
+        value["by_channel"]["post"]["counted"] -= 1  # type: ignore[index]
+        value["by_channel"]["online"]["counted"] += 1  # type: ignore[index]
+
+    problems = problems_of(changed(files, "returns.json", edit_json(move)))
+    assert any(p.startswith("returns.json: online: received") for p in problems), problems
+    assert any(p.startswith("returns.json: post: received") for p in problems), problems

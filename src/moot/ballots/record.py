@@ -17,8 +17,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
@@ -26,21 +25,21 @@ from django.core.files.storage import default_storage
 from django.db.models import Count
 
 from moot.audit.chain import GENESIS
+from moot.ballots.count import ballots_blt
 from moot.ballots.errors import BallotError, RefusalCode
 from moot.ballots.models import (
     Ballot,
     BallotEvent,
     BallotState,
     BallotVersion,
-    CountedBallot,
     Delivery,
     DeliveryKind,
     RevokedCredential,
     RollEntry,
 )
-from moot.counting.formats.blt import write_blt
+from moot.counting.formats.blt import parse_blt
 from moot.counting.formats.cdf import write_cdf
-from moot.counting.model import Ballots, Candidate, Election, Ranking
+from moot.counting.model import Election
 from moot.verify.ballot_count import count_record, render_record
 from moot.verify.record import FILES, FORMAT, MANIFEST, dump_json, sha256_hex
 
@@ -78,51 +77,11 @@ def frozen_definition(ballot: Ballot) -> dict[str, Any]:
     return definition
 
 
-def _candidate_index(definition: Mapping[str, Any]) -> dict[Any, int]:
-    """A counted ballot's marks (candidate ids; "yes"/"no" codes for a question) → the
-    candidate's place in ballot order."""
-    index: dict[Any, int] = {}
-    for i, candidate in enumerate(definition["candidates"]):
-        index[candidate["id"]] = i
-        code = candidate.get("code")
-        if code:
-            index[code] = i
-    return index
-
-
-def _rankings(ballot: Ballot, definition: Mapping[str, Any]) -> Iterator[Ranking]:
-    from moot.ballots.content import parse
-
-    index = _candidate_index(definition)
-    contents = (
-        CountedBallot.objects.filter(ballot=ballot)
-        .order_by("id")
-        .values_list("content", flat=True)
-        .iterator(chunk_size=20_000)
-    )
-    for content in contents:
-        marks = parse(content)
-        try:
-            yield tuple((index[mark],) for mark in marks)
-        except KeyError as exc:
-            raise BallotError(
-                f"A counted ballot names {exc.args[0]!r}, which is not a candidate of the "
-                "frozen definition: the record cannot be published.",
-                code=RefusalCode.CONFLICT,
-            ) from None
-
-
-def counted_election(ballot: Ballot, definition: Mapping[str, Any]) -> Election:
-    """The counted ballots as an election: the definition's candidates in ballot order, the
-    rankings merged and sorted (their stored order says nothing and is not kept)."""
-    tally = Counter(_rankings(ballot, definition))
-    ordered = sorted(tally.items(), key=lambda item: [level[0] for level in item[0]])
-    return Election(
-        candidates=[Candidate(str(c["name"])) for c in definition["candidates"]],
-        seats=int(definition["seats"]),
-        ballots=Ballots([r for r, _ in ordered], [n for _, n in ordered]),
-        title=str(definition.get("title") or ballot.title),
-    )
+def counted_election(ballot: Ballot, definition: Mapping[str, Any]) -> tuple[str, Election]:
+    """The counted ballots as the count read them: the BLT the server counted
+    (``count.ballots_blt``: merged, sorted, ballot order) and the election it holds."""
+    blt = ballots_blt(ballot, dict(definition))
+    return blt, parse_blt(blt, source="ballots.blt")
 
 
 def _by_channel(rows: Any, key: str) -> dict[str, int]:
@@ -248,8 +207,7 @@ def record_files(ballot: Ballot) -> dict[str, bytes]:
         )
     definition = frozen_definition(ballot)
     returns = ballot.returns or {}
-    election = counted_election(ballot, definition)
-    blt = write_blt(election)
+    blt, election = counted_election(ballot, definition)
     events = event_rows(ballot, returns)
     _, _, rctab = render_record(count_record(definition, blt, events))
     files = {

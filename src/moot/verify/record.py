@@ -173,7 +173,7 @@ def verify_files(files: Mapping[str, bytes], report: Report | None = None) -> Re
         _check_ballots(blt_text, files, counted, report)
         _check_count(data, files, blt_text, manifest, report)
         _check_audit_head(data["audit-head.json"], report)
-        _check_scrutineer(data["scrutineer-report.json"], counted, report)
+        _check_scrutineer(data["scrutineer-report.json"], data["returns.json"], report)
     except _StopError:
         pass
     return report
@@ -412,13 +412,37 @@ def _check_returns(returns: Any, report: Report) -> int:
             file, f'the channels\' counted add up to {by_channel:,}, "counted" is {counted:,}'
         )
         ok = False
+    channel_spoilt = 0
     for channel, (r, a, c) in figures.items():
-        if c > r - a:
+        row = returns["by_channel"][channel]
+        if "spoilt" in row:
+            try:
+                sp = _count(row["spoilt"], file, f'"by_channel" {channel!r} spoilt')
+            except _ProblemError as exc:
+                report.fail(exc.file, exc.message)
+                ok = False
+                continue
+            channel_spoilt += sp
+            if r - a - sp != c:
+                report.fail(
+                    file,
+                    f"{channel}: received {r:,} − set aside {a:,} − spoilt {sp:,} = "
+                    f'{r - a - sp:,}, but its "counted" is {c:,}',
+                )
+                ok = False
+        elif c > r - a:
             report.fail(
                 file,
                 f"{channel}: counted {c:,} is more than received {r:,} − set aside {a:,}",
             )
             ok = False
+    if channel_spoilt and channel_spoilt != spoilt:
+        report.fail(
+            file,
+            f"the channels' spoilt add up to {channel_spoilt:,}, the spoilt by reason to "
+            f"{spoilt:,}",
+        )
+        ok = False
     if ok:
         report.passed.append(
             f"{file}: received {received:,} − set aside {aside:,} − spoilt {spoilt:,} = "
@@ -649,12 +673,55 @@ def _check_audit_head(head: Any, report: Report) -> None:
     _guard(report, check)
 
 
-def _check_scrutineer(scrutineer: Any, counted: int, report: Report) -> None:
+def _check_scrutineer(scrutineer: Any, returns: Any, report: Report) -> None:
+    """The signed report's figures are the record's: counted, returned, spoilt and set aside
+    by reason, and the elected of the recount."""
     file = "scrutineer-report.json"
 
     def check() -> None:
         _require(scrutineer, dict, file, "the scrutineer's report")
-        report.passed.append(f"{file}: present")
+        signed_by = scrutineer.get("scrutineer")
+        if not isinstance(signed_by, str) or not signed_by or not scrutineer.get("signed_at"):
+            raise _ProblemError(file, "the report is not signed (no scrutineer, no signed_at)")
+        figures = _channel_figures(returns, "returns.json")
+        expected: dict[str, Any] = {
+            "counted": returns.get("counted"),
+            "returned total": sum(r for r, _, _ in figures.values()),
+            "spoilt": returns.get("spoilt", {}),
+        }
+        aside: Counter[str] = Counter()
+        for row in returns["by_channel"].values():
+            aside.update(row.get("set_aside") or {})
+        expected["set aside"] = dict(aside)
+        found = {
+            "counted": scrutineer.get("counted"),
+            "returned total": (scrutineer.get("returned") or {}).get("total"),
+            "spoilt": scrutineer.get("spoilt"),
+            "set aside": scrutineer.get("set_aside"),
+        }
+        for what, value in expected.items():
+            if found[what] != value:
+                raise _ProblemError(
+                    file, f"{what} is {found[what]!r}, the record's returns say {value!r}"
+                )
+        votes = scrutineer.get("valid_votes") or {}
+        if report.elected and votes.get("elected") != report.elected:
+            raise _ProblemError(
+                file,
+                f"the report names {votes.get('elected')!r} elected; the recount elects "
+                f"{report.elected!r}",
+            )
+        statements = scrutineer.get("statements") or {}
+        unsatisfied = [k for k, v in statements.items() if not (v or {}).get("satisfied")]
+        note = (
+            "satisfied on every statement"
+            if not unsatisfied
+            else "NOT satisfied on " + ", ".join(f"({k})" for k in unsatisfied)
+        )
+        report.passed.append(
+            f"{file}: signed by {signed_by} on {str(scrutineer.get('signed_at'))[:10]}, {note}; "
+            "its figures are the record's"
+        )
 
     _guard(report, check)
 
