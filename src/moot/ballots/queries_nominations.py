@@ -172,3 +172,45 @@ def organisations_list() -> QuerySet[Any]:
     from moot.units.models import Organisation
 
     return Organisation.objects.order_by("name")
+
+
+def polls_for_units(ballot: Ballot, units: list[Any]) -> QuerySet[Any]:
+    """The closed polls at the meetings of ``units`` in the window (the record form's list)."""
+    from moot.polls.models import Poll
+
+    qs = Poll.objects.none()
+    for unit in units:
+        qs = qs | unit_polls_for_nomination(ballot, unit)
+    return qs
+
+
+def member_by_number(number: str) -> Any:
+    from moot.members.models import Member
+
+    return Member.objects.filter(number=number.strip().upper()).first()
+
+
+def endorsement_of_ballot(ballot: Ballot, endorsement_id: Any) -> Endorsement | None:
+    try:
+        pk = int(endorsement_id)
+    except (TypeError, ValueError):
+        return None
+    return Endorsement.objects.filter(ballot=ballot, pk=pk).first()
+
+
+def unit_by_id(unit_id: int) -> Any:
+    from moot.units.models import Unit
+
+    return Unit.objects.filter(pk=unit_id).first()
+
+
+def poll_by_id(poll_id: int) -> Any:
+    from moot.polls.models import Poll
+
+    return Poll.objects.select_related("meeting").filter(pk=poll_id).first()
+
+
+def organisation_by_id(organisation_id: int) -> Any:
+    from moot.units.models import Organisation
+
+    return Organisation.objects.filter(pk=organisation_id).first()

@@ -7,6 +7,7 @@ app_name = "ballots"
 urlpatterns = [
     # -- definition, officers and the ballot's life
     # -- nominations, candidates, endorsements and post-issue events
+    path("ballots/", include("moot.ballots.urls_nominations")),
     # -- roll, freeze, issue and credentials
     # -- deliveries
     path("ballots/", include("moot.ballots.urls_deliveries")),

@@ -1,0 +1,426 @@
+"""Pages of nominations, candidates, endorsements and post-issue events. Anyone reads them (a
+ballot is public); writes are for whose act it is: a unit's secretary records its nominations,
+the manager an affiliate's, endorsements and events; the candidate alone consents, writes the
+statement and uploads the photo. Thin: the actions check and audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from moot.ballots import queries_nominations as q
+from moot.ballots.access import access_ballot
+from moot.ballots.actions.events import (
+    candidate_standing,
+    do_record_ballot_event,
+    do_record_endorsement,
+    do_withdraw_endorsement,
+)
+from moot.ballots.actions.nominations import (
+    STATEMENT_LIMIT,
+    do_consent_candidacy,
+    do_record_affiliate_nomination,
+    do_record_unit_nomination,
+    do_update_candidate_statement,
+    do_withdraw_candidacy,
+)
+from moot.ballots.errors import BallotError
+from moot.ballots.models import BallotState, EventKind
+from moot.ballots.notices import notices_for
+from moot.ballots.photos import MAX_BYTES, content_type_of, do_set_candidate_photo
+from moot.errors import show_refusal
+from moot.text import TextGuardMixin
+
+
+class _Form(TextGuardMixin, forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+
+
+class UnitNominationForm(_Form):
+    unit = forms.ModelChoiceField(queryset=None, label="Nominating unit")  # type: ignore[arg-type]
+    poll = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label="The poll that decided it",
+        help_text="A closed poll at one of the unit's meetings in the nominations window: its "
+        "winners are the unit's nominees.",
+    )
+
+    def __init__(self, *args: Any, units: list[Any], polls: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from moot.units.models import Unit
+
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        self.fields["poll"].queryset = polls
+
+
+class AffiliateNominationForm(_Form):
+    organisation = forms.ModelChoiceField(queryset=q.organisations_list(), label="Organisation")
+    member_number = forms.CharField(max_length=20, label="Nominee's membership number")
+    reference = forms.CharField(max_length=200, label="Reference (the organisation's letter)")
+    decided_on = forms.DateField(
+        label="Date of its decision", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class StatementForm(_Form):
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        label="Your statement",
+        help_text=f"Plain text, up to {STATEMENT_LIMIT:,} characters; every voter can read it.",
+    )
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label="Photo (PNG or JPEG)",
+        help_text=f"Up to {MAX_BYTES // (1024 * 1024)} MB; it is re-encoded and its metadata "
+        "dropped.",
+    )
+
+
+class WithdrawForm(_Form):
+    reason = forms.CharField(max_length=500, required=False, label="Reason (optional)")
+
+
+class EndorsementForm(_Form):
+    organisation = forms.ModelChoiceField(queryset=q.organisations_list(), label="Organisation")
+    candidate = forms.ModelChoiceField(queryset=None, label="Candidate")  # type: ignore[arg-type]
+
+
+class EventForm(_Form):
+    kind = forms.ChoiceField(choices=EventKind.choices, label="What happened")
+    candidate = forms.ModelChoiceField(queryset=None, label="Candidate")  # type: ignore[arg-type]
+    endorsement = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+        label="Endorsement withdrawn (for an endorsement withdrawn)",
+    )
+    authority = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Authority",
+        help_text="Who decided it and under what (a letter, a panel's decision).",
+    )
+    clause = forms.CharField(max_length=120, required=False, label="Clause")
+    notice = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Notice to voters",
+        help_text="Shown on the voting page and in the next reminder to those not yet voted.",
+    )
+
+
+def _may_manage(user: Any, ballot: Any) -> bool:
+    return bool(user.is_authenticated and user.has_perm("ballots.manage_ballot", ballot))
+
+
+def _candidate(ballot: Any, candidate_id: Any) -> Any:
+    candidate = q.candidate_of_ballot(ballot, candidate_id)
+    if candidate is None:
+        raise Http404("No such candidate in this ballot.")
+    return candidate
+
+
+def _is_own(user: Any, candidate: Any) -> bool:
+    return bool(user.is_authenticated and candidate.member and candidate.member.user_id == user.pk)
+
+
+@require_GET
+def nominations(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """GET /ballots/<id>/nominations/: who nominated whom, and who reaches the ballot."""
+    ballot = access_ballot(ballot_id, request.user)
+    standings = {s.candidate.pk: s for s in q.standings(ballot)}
+    rows = [
+        {"candidate": c, "nominations": noms, "standing": standings.get(c.pk)}
+        for c, noms in q.nominations_by_candidate(ballot)
+    ]
+    user = request.user
+    return render(
+        request,
+        "ballots/nominations_list.html",
+        {
+            "ballot": ballot,
+            "rows": rows,
+            "draft": ballot.state == BallotState.DRAFT,
+            "may_record": ballot.state == BallotState.DRAFT
+            and user.is_authenticated
+            and (_may_manage(user, ballot) or bool(q.nominating_units_of(ballot, user))),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_nomination(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """GET/POST /ballots/<id>/nominations/record/: a unit's secretary records its nomination;
+    the manager records an affiliate's."""
+    ballot = access_ballot(ballot_id, request.user)
+    units = q.nominating_units_of(ballot, request.user)
+    manager = _may_manage(request.user, ballot)
+    if not units and not manager:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(
+            "Only the secretary of a nominating unit records its nominations, and the ballot's "
+            "manager an affiliate's."
+        )
+    polls = q.polls_for_units(ballot, units)
+    data = request.POST if request.method == "POST" else None
+    which = request.POST.get("which") if data else None
+    unit_form = UnitNominationForm(
+        data if which == "unit" else None, units=units, polls=polls, prefix="unit"
+    )
+    affiliate_form = AffiliateNominationForm(
+        data if which == "affiliate" else None, prefix="affiliate"
+    )
+    if which == "unit" and units and unit_form.is_valid():
+        try:
+            done = do_record_unit_nomination(
+                ballot,
+                unit=unit_form.cleaned_data["unit"],
+                poll=unit_form.cleaned_data["poll"],
+                acting_user=request.user,
+            )
+        except BallotError as exc:
+            show_refusal(unit_form, exc)
+        else:
+            names = ", ".join(n.candidate.name for n in done)
+            messages.success(request, f"Recorded: {names} nominated.")
+            return redirect("ballots:nominations", ballot.pk)
+    if which == "affiliate" and manager and affiliate_form.is_valid():
+        member = q.member_by_number(affiliate_form.cleaned_data["member_number"])
+        if member is None:
+            affiliate_form.add_error("member_number", "No member has that number.")
+        else:
+            try:
+                do_record_affiliate_nomination(
+                    ballot,
+                    organisation=affiliate_form.cleaned_data["organisation"],
+                    member=member,
+                    reference=affiliate_form.cleaned_data["reference"],
+                    decided_on=affiliate_form.cleaned_data["decided_on"],
+                    acting_user=request.user,
+                )
+            except BallotError as exc:
+                show_refusal(affiliate_form, exc, fields={"nominee": "member_number"})
+            else:
+                messages.success(request, f"Recorded: {member.full_name} nominated.")
+                return redirect("ballots:nominations", ballot.pk)
+    return render(
+        request,
+        "ballots/nominations_record.html",
+        {
+            "ballot": ballot,
+            "unit_form": unit_form if units else None,
+            "affiliate_form": affiliate_form
+            if manager and "affiliate" in (ballot.nominating_kinds or [])
+            else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate(request: HttpRequest, ballot_id: int, candidate_id: int) -> HttpResponse:
+    """GET /ballots/<id>/candidates/<cid>/: the candidate's statement, photo, nominations and
+    endorsements; POST: the candidate's own statement."""
+    ballot = access_ballot(ballot_id, request.user)
+    cand = _candidate(ballot, candidate_id)
+    own = _is_own(request.user, cand)
+    form = StatementForm(initial={"statement": cand.statement}) if own else None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        form = StatementForm(request.POST)
+        if form.is_valid():
+            try:
+                do_update_candidate_statement(
+                    cand, form.cleaned_data["statement"], acting_user=request.user
+                )
+            except BallotError as exc:
+                if exc.code == "forbidden":
+                    from django.core.exceptions import PermissionDenied
+
+                    raise PermissionDenied(str(exc)) from exc
+                show_refusal(form, exc)
+            else:
+                messages.success(request, "Your statement is saved.")
+                return redirect("ballots:candidate", ballot.pk, cand.pk)
+    return render(
+        request,
+        "ballots/nominations_candidate.html",
+        {
+            "ballot": ballot,
+            "candidate": cand,
+            "nominations": list(cand.nominations.select_related("unit", "organisation")),
+            "endorsements": q.endorsements_shown(cand),
+            "standing": candidate_standing(cand),
+            "own": own,
+            "form": form if own and ballot.state == BallotState.DRAFT else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, ballot_id: int, candidate_id: int) -> HttpResponse:
+    """GET/POST /ballots/<id>/candidates/<cid>/consent/: the candidate's consent, photo upload
+    and withdrawal (their own candidacy only)."""
+    ballot = access_ballot(ballot_id, request.user)
+    cand = _candidate(ballot, candidate_id)
+    if not _is_own(request.user, cand):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Only the candidate may consent, withdraw or change the photo.")
+    withdraw_form = WithdrawForm(request.POST if request.POST.get("which") == "withdraw" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("which") == "consent":
+                do_consent_candidacy(cand, acting_user=request.user)
+                messages.success(request, "You have consented to stand.")
+                return redirect("ballots:candidate", ballot.pk, cand.pk)
+            if request.POST.get("which") == "withdraw" and withdraw_form.is_valid():
+                do_withdraw_candidacy(
+                    cand, reason=withdraw_form.cleaned_data["reason"], acting_user=request.user
+                )
+                messages.success(request, "You have withdrawn.")
+                return redirect("ballots:candidate", ballot.pk, cand.pk)
+        except BallotError as exc:
+            show_refusal(request, exc)
+            return redirect("ballots:consent", ballot.pk, cand.pk)
+    return render(
+        request,
+        "ballots/nominations_consent.html",
+        {
+            "ballot": ballot,
+            "candidate": cand,
+            "withdraw_form": withdraw_form,
+            "photo_form": PhotoForm(),
+            "draft": ballot.state == BallotState.DRAFT,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def photo(request: HttpRequest, ballot_id: int, candidate_id: int) -> HttpResponse:
+    """GET /ballots/<id>/candidates/<cid>/photo/: the stored (re-encoded) photo, with its type
+    and nosniff; POST: the candidate's new photo."""
+    ballot = access_ballot(ballot_id, request.user)
+    cand = _candidate(ballot, candidate_id)
+    if request.method == "POST":
+        if not _is_own(request.user, cand):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("Only the candidate may change their photo.")
+        form = PhotoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                do_set_candidate_photo(cand, form.cleaned_data["photo"], acting_user=request.user)
+            except BallotError as exc:
+                show_refusal(request, exc)
+            else:
+                messages.success(request, "Your photo is saved.")
+        else:
+            messages.error(request, "Choose a PNG or JPEG file to upload.")
+        return redirect("ballots:consent", ballot.pk, cand.pk)
+    if not cand.photo or not default_storage.exists(cand.photo):
+        raise Http404("This candidate has no photo.")
+    response = FileResponse(
+        default_storage.open(cand.photo), content_type=content_type_of(cand.photo)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def endorsements(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """GET /ballots/<id>/endorsements/: who endorses whom; POST (the manager): record one, or
+    withdraw one before the issue."""
+    ballot = access_ballot(ballot_id, request.user)
+    manager = _may_manage(request.user, ballot)
+    form = EndorsementForm(request.POST if request.POST.get("which") == "record" else None)
+    form.fields["candidate"].queryset = q.candidates_of(ballot).filter(withdrawn_at__isnull=True)
+    if request.method == "POST":
+        ballot = access_ballot(ballot_id, request.user, for_write=True)
+        try:
+            if request.POST.get("which") == "withdraw":
+                endorsement = q.endorsement_of_ballot(ballot, request.POST.get("endorsement"))
+                if endorsement is None:
+                    raise Http404("No such endorsement in this ballot.")
+                do_withdraw_endorsement(endorsement, acting_user=request.user)
+                messages.success(request, "The endorsement is withdrawn.")
+                return redirect("ballots:endorsements", ballot.pk)
+            if form.is_valid():
+                do_record_endorsement(
+                    ballot,
+                    candidate=form.cleaned_data["candidate"],
+                    organisation=form.cleaned_data["organisation"],
+                    acting_user=request.user,
+                )
+                messages.success(request, "The endorsement is recorded.")
+                return redirect("ballots:endorsements", ballot.pk)
+        except BallotError as exc:
+            show_refusal(form, exc)
+    return render(
+        request,
+        "ballots/nominations_endorsements.html",
+        {
+            "ballot": ballot,
+            "endorsements": q.endorsements_of(ballot),
+            "form": form if manager and ballot.state in {"draft", "frozen"} else None,
+            "manager": manager and ballot.state in {"draft", "frozen"},
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def events(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """GET /ballots/<id>/events/: the post-issue events and their notices; POST (the manager,
+    while the ballot is open): record one."""
+    ballot = access_ballot(ballot_id, request.user)
+    manager = _may_manage(request.user, ballot)
+    form = EventForm(request.POST if request.method == "POST" else None)
+    form.fields["candidate"].queryset = q.candidates_of(ballot).filter(on_ballot=True)
+    form.fields["endorsement"].queryset = q.endorsements_of(ballot).filter(
+        withdrawn_at__isnull=True
+    )
+    if request.method == "POST":
+        ballot = access_ballot(ballot_id, request.user, for_write=True)
+        if form.is_valid():
+            try:
+                do_record_ballot_event(
+                    ballot,
+                    kind=form.cleaned_data["kind"],
+                    candidate=form.cleaned_data["candidate"],
+                    endorsement=form.cleaned_data["endorsement"],
+                    authority=form.cleaned_data["authority"],
+                    clause=form.cleaned_data["clause"],
+                    notice=form.cleaned_data["notice"],
+                    occurred_at=timezone.now(),
+                    acting_user=request.user,
+                )
+            except BallotError as exc:
+                show_refusal(form, exc)
+            else:
+                messages.success(request, "The event is recorded and shown to voters.")
+                return redirect("ballots:events", ballot.pk)
+    return render(
+        request,
+        "ballots/nominations_events.html",
+        {
+            "ballot": ballot,
+            "events": q.events_of(ballot),
+            "notices": notices_for(ballot),
+            "form": form if manager and ballot.state == BallotState.OPEN else None,
+        },
+    )
