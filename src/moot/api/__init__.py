@@ -41,6 +41,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/cases", "moot.cases.api"),
     ("/policies", "moot.policies.api"),
     ("/rulebook", "moot.units.rulebook_api"),
+    ("/ballots", "moot.ballots.api_definition"),
     ("/ballots", "moot.ballots.api_deliveries"),
     ("/ballots", "moot.ballots.api_results"),
     ("/ballots", "moot.ballots.api_nominations"),

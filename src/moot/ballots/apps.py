@@ -9,6 +9,10 @@ class BallotsConfig(AppConfig):
     def ready(self) -> None:
         # definition and officers: the rules predicates "ballots.*".
         from moot.ballots import permissions  # noqa: F401
+        from moot.site.navigation import NAV
+
+        if not any(entry[0] == "ballots:index" for entry in NAV):
+            NAV.append(("ballots:index", "Ballots", "ballots.view_ballot"))
 
         # nominations and events: a suspension in the register reaches open ballots.
         from moot.ballots.receivers import on_status_changed

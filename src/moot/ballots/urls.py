@@ -6,6 +6,7 @@ from django.urls import include, path
 app_name = "ballots"
 urlpatterns = [
     # -- definition, officers and the ballot's life
+    path("ballots/", include("moot.ballots.urls_definition")),
     # -- nominations, candidates, endorsements and post-issue events
     path("ballots/", include("moot.ballots.urls_nominations")),
     # -- roll, freeze, issue and credentials
