@@ -34,9 +34,12 @@ class Cell:
     label: str
     electorate: int
     voted: int | None  # None: hidden ("fewer than min_cell", or joined to "other regions")
+    small: bool = False  # hidden because it is under min_cell (else hidden beside one that is)
 
     def shown(self, min_cell: int) -> str:
-        return f"fewer than {min_cell}" if self.voted is None else str(self.voted)
+        if self.voted is not None:
+            return str(self.voted)
+        return f"fewer than {min_cell}" if self.small else "counted with the hidden regions"
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ def suppress(rows: list[tuple[str, int, int]], min_cell: int) -> tuple[list[Cell
     """The cells (label, electorate, voted) with the small ones hidden and, where needed, the
     smallest shown ones hidden beside them, and the combined cell of the hidden ones (or None
     where none is hidden). Pure: the rule the module's note describes."""
-    hidden = {label for label, _e, voted in rows if voted < min_cell}
+    small = {label for label, _e, voted in rows if voted < min_cell}
+    hidden = set(small)
     if hidden:
         visible = sorted(
             ((voted, label) for label, _e, voted in rows if label not in hidden),
@@ -94,7 +98,7 @@ def suppress(rows: list[tuple[str, int, int]], min_cell: int) -> tuple[list[Cell
         while visible and (len(hidden) < 2 or combined() < min_cell):
             hidden.add(visible.pop(0)[1])
     cells = [
-        Cell(label, electorate, None if label in hidden else voted)
+        Cell(label, electorate, None if label in hidden else voted, label in small)
         for label, electorate, voted in rows
     ]
     other = None
@@ -102,7 +106,7 @@ def suppress(rows: list[tuple[str, int, int]], min_cell: int) -> tuple[list[Cell
         total = sum(voted for label, _e, voted in rows if label in hidden)
         electorate = sum(e for label, e, _v in rows if label in hidden)
         shown = total if total >= min_cell and len(hidden) >= 2 else None
-        other = Cell("Other regions together", electorate, shown)
+        other = Cell("Other regions together", electorate, shown, shown is None)
     return cells, other
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     # -- deliveries
     path("ballots/", include("moot.ballots.urls_deliveries")),
     # -- casting and papers
+    path("ballots/", include("moot.ballots.urls_casting")),
     # -- close, count, scrutineer, declaration, countback
     path("ballots/", include("moot.ballots.urls_results")),
     # -- the published record and print files

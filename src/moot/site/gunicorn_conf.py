@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import os
 
+from gunicorn import glogging as _glogging
+
+from moot.site.log_filters import redacted_access_atoms
+
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("MOOT_THREADS", "6"))
@@ -27,3 +31,14 @@ backlog = 2048
 keepalive = 2
 graceful_timeout = 5
 loglevel = "warning"
+
+
+class _RedactingLogger(_glogging.Logger):
+    """The access log without ballot credentials (``/vote/c/<credential>/`` links:
+    ``moot.site.log_filters.redact_credentials``)."""
+
+    def atoms(self, resp: object, req: object, environ: dict, request_time: object) -> dict:  # type: ignore[type-arg]
+        return redacted_access_atoms(super().atoms(resp, req, environ, request_time))
+
+
+logger_class = _RedactingLogger

@@ -417,12 +417,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     # A 403 is logged as one line (who, method, path) without the refusal's traceback.
-    "filters": {"forbidden_one_line": {"()": "moot.site.log_filters.ForbiddenOneLine"}},
+    "filters": {
+        "forbidden_one_line": {"()": "moot.site.log_filters.ForbiddenOneLine"},
+        # A ballot credential in a /vote/c/<credential>/ path never reaches a log.
+        "redact_credentials": {"()": "moot.site.log_filters.RedactBallotCredentials"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MOOT_LOG_LEVEL", "WARNING")},
     "loggers": {
         "moot": {"level": os.environ.get("MOOT_LOG_LEVEL", "INFO")},
-        "django.request": {"filters": ["forbidden_one_line"]},
+        "django.request": {"filters": ["forbidden_one_line", "redact_credentials"]},
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["redact_credentials"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }
 
