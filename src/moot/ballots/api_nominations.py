@@ -30,6 +30,7 @@ from moot.ballots.actions.nominations import (
     do_update_candidate_statement,
     do_withdraw_candidacy,
 )
+from moot.ballots.errors import BallotError, RefusalCode
 from moot.ballots.models import BallotEvent, Candidate, Endorsement, EventKind
 from moot.ballots.notices import notices_for
 from moot.text import Text
@@ -232,7 +233,13 @@ def nominations_record_affiliate(
     user = _user(request)
     ballot = access_ballot(ballot_id, user, for_write=True)
     organisation = _found(q.organisation_by_id(payload.organisation_id), "organisation")
-    member = _found(q.member_by_number(payload.member_number), "member with that number")
+    member = q.member_by_number(payload.member_number)
+    if member is None:
+        raise BallotError(
+            "No member has that number: check the nominee's membership number.",
+            field="member_number",
+            code=RefusalCode.INVALID,
+        )
     nomination = do_record_affiliate_nomination(
         ballot,
         organisation=organisation,

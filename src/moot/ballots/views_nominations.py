@@ -237,7 +237,9 @@ def candidate(request: HttpRequest, ballot_id: int, candidate_id: int) -> HttpRe
     form = StatementForm(initial={"statement": cand.statement}) if own else None
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect(f"/accounts/login/?next={request.path}")
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
         form = StatementForm(request.POST)
         if form.is_valid():
             try:
