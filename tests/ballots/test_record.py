@@ -37,6 +37,15 @@ from .record_world import declared_ballot
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _own_storage(settings, tmp_path) -> None:
+    """Files of this test's ballots only (ballot ids repeat from test to test)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path)}},
+    }
+
+
 @pytest.fixture
 def declared():
     return declared_ballot()

@@ -94,7 +94,11 @@ def test_the_verifier_loads_no_django(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_export_writes_the_published_record_byte_for_byte(tmp_path: Path, capsys) -> None:
+def test_export_writes_the_published_record_byte_for_byte(tmp_path: Path, capsys, settings) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path / "m")}},
+    }
     declared = declared_ballot()
     first, second = tmp_path / "a.zip", tmp_path / "b.zip"
     call_command("ballot", "export", str(declared.ballot.pk), str(first))

@@ -99,6 +99,7 @@ LABELS: dict[str, str] = {
     "ballots.publish_ballot_record": "Ballot record published (its SHA-256)",
     "ballots.prepare_print_files": "Ballot print files prepared for the mailing house",
     "ballots.download_print_file": "Ballot print file downloaded (personal data)",
+    "ballots.mark_papers_printed": "Ballot papers written to a print file",
     # ballots: definition, officers and the ballot's life
     "ballots.create_ballot": "Ballot of a unit's members called (draft definition)",
     "ballots.edit_ballot": "Ballot definition changed (a new version)",

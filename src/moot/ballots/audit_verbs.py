@@ -43,6 +43,7 @@ class AuditVerb(StrEnum):
     PUBLISH_BALLOT_RECORD = "ballots.publish_ballot_record"
     PREPARE_PRINT_FILES = "ballots.prepare_print_files"
     DOWNLOAD_PRINT_FILE = "ballots.download_print_file"
+    MARK_PAPERS_PRINTED = "ballots.mark_papers_printed"
 
 
 FORMER_VERBS: dict[AuditVerb, tuple[str, ...]] = {}

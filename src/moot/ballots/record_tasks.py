@@ -13,3 +13,23 @@ def publish_ballot_record(ballot_id: int) -> str:
     from moot.ballots.actions.record import do_publish_ballot_record
 
     return do_publish_ballot_record(ballot_id)
+
+
+@task()
+def print_common(ballot_id: int, run: str) -> list[str]:
+    """The common ballot paper(s) of a print run."""
+    from moot.ballots import printing
+    from moot.ballots.models import Ballot
+
+    return printing.write_common(Ballot.objects.get(pk=ballot_id), run)
+
+
+@task()
+def print_chunk(ballot_id: int, run: str, chunk: int) -> int:
+    """One chunk of a print run: its CSV and overlay, then its deliveries marked printed."""
+    from moot.ballots import printing
+    from moot.ballots.actions.printing import do_mark_papers_printed
+    from moot.ballots.models import Ballot
+
+    ids, digests = printing.write_chunk(Ballot.objects.get(pk=ballot_id), run, chunk)
+    return do_mark_papers_printed(ballot_id, run, chunk, ids, digests)

@@ -17,4 +17,5 @@ urlpatterns = [
     # -- close, count, scrutineer, declaration, countback
     path("ballots/", include("moot.ballots.urls_results")),
     # -- the published record and print files
+    path("ballots/", include("moot.ballots.urls_record")),
 ]

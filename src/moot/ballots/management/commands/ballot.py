@@ -4,6 +4,8 @@ moot ballot verify BUNDLE            re-derive a published record's result from 
                                      (no database: anyone holding the bundle runs it); exit 0
                                      when it holds, 1 with each problem when it does not
 moot ballot export ID OUT.zip        write the published record of declared ballot ID
+moot ballot print ID                 write a print run of ballot ID's waiting postal papers here
+                                     (not by the task workers) and say how fast it went
 moot ballot deliveries [--ballot ID] [--resume] [--older-than S] [--wait]
                                      the deliveries' counts by state; --resume puts back rows
                                      a stopped worker left "sending" (claimed over S seconds
@@ -41,6 +43,10 @@ class Command(BaseCommand):
         export = actions.add_parser("export", help="write the published record of a ballot")
         export.add_argument("ballot", type=int, help="the ballot's number")
         export.add_argument("out", type=Path, help="the zip file to write")
+        printer = actions.add_parser(
+            "print", help="write a print run of the waiting postal papers, with its speed"
+        )
+        printer.add_argument("ballot", type=int, help="the ballot's number")
         deliveries = actions.add_parser(
             "deliveries", help="counts of the ballot deliveries; resume what a worker left"
         )
@@ -80,6 +86,40 @@ class Command(BaseCommand):
             return
         self.stderr.write(lines[-1])
         sys.exit(1)
+
+    def _print(self, options: dict[str, Any]) -> None:
+        import time
+
+        from moot.ballots import printing
+        from moot.ballots.actions.printing import do_mark_papers_printed, do_prepare_print_files
+        from moot.ballots.errors import BallotError
+        from moot.ballots.models import Ballot
+
+        try:
+            ballot = Ballot.objects.get(pk=options["ballot"])
+        except Ballot.DoesNotExist:
+            raise CommandError(f"no ballot number {options['ballot']}") from None
+        started = time.perf_counter()
+        try:
+            run = do_prepare_print_files(ballot, acting_user=None, enqueue=False)
+        except BallotError as exc:
+            raise CommandError(f"ballot {ballot.pk}: {exc}") from None
+        found = printing.read_run(ballot.pk, run)
+        assert found is not None
+        common = printing.write_common(ballot, run)
+        for chunk in range(1, found.chunks + 1):
+            ids, digests = printing.write_chunk(ballot, run, chunk)
+            do_mark_papers_printed(ballot.pk, run, chunk, ids, digests)
+        seconds = time.perf_counter() - started
+        done = printing.read_run(ballot.pk, run)
+        assert done is not None
+        for file in done.files:
+            self.stdout.write(f"{file.name}  {file.size:,} bytes  SHA-256 {file.sha256}")
+        self.stdout.write(
+            f"run {run}: {found.papers:,} papers in {found.chunks} part(s) and "
+            f"{len(common)} common paper(s), {seconds:.1f} s, "
+            f"{found.papers / seconds:,.0f} papers/second"
+        )
 
     def _export(self, options: dict[str, Any]) -> None:
         from moot.ballots.errors import BallotError
