@@ -43,6 +43,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/rulebook", "moot.units.rulebook_api"),
     ("/ballots", "moot.ballots.api_definition"),
     ("/ballots", "moot.ballots.api_deliveries"),
+    ("/ballots", "moot.ballots.api_casting"),
     ("/ballots", "moot.ballots.api_results"),
     ("/ballots", "moot.ballots.api_nominations"),
 ]
