@@ -44,6 +44,7 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 MANAGERS = frozenset({"national_staff", "returning_officer", "admin"})
 OVERSEERS = MANAGERS | {"scrutineer", "auditor"}
 CALLERS = frozenset({"unit_secretary", "national_staff", "admin"})
+TELLING = frozenset({"teller", "returning_officer", "admin"})  # key returned papers
 
 
 @dataclass
@@ -313,6 +314,76 @@ ROWS: list[Row] = [
     # -- roll, freeze, issue and credentials
     # -- deliveries
     # -- casting and papers
+    Row("ballots:vote (a draft: not open yet)", page("vote"), EVERYONE),
+    Row(
+        "POST ballots:vote (a credential, a draft)",
+        page("vote"),
+        EVERYONE,
+        method="post",
+        data=lambda c: {"credential": "AAAA-BBBB-CCCC-DDDD"},
+    ),
+    Row(
+        "ballots:vote_link (a draft: back to the form)",
+        lambda c: reverse("ballots:vote_link", args=[c.ballot.pk, "AAAA-BBBB-CCCC-DDDD"]),
+        EVERYONE,
+    ),
+    Row("ballots:vote_ballot (nobody to vote as: back)", page("vote_ballot"), EVERYONE),
+    Row("ballots:vote_done", page("vote_done"), EVERYONE),
+    Row("ballots:turnout", page("turnout"), EVERYONE),
+    Row("ballots:papers_key", page("papers_key"), TELLING),
+    Row(
+        "POST ballots:papers_key (a draft: refused by the action)",
+        page("papers_key"),
+        TELLING,
+        method="post",
+        data=lambda c: {"paper_number": "1", "check_code": "000000"},
+    ),
+    Row("ballots:papers_discrepancies", page("papers_discrepancies"), TELLING),
+    Row(
+        "POST ballots:papers_discrepancies (no reason)",
+        page("papers_discrepancies"),
+        TELLING,
+        method="post",
+        data=lambda c: {"paper_number": "1"},
+    ),
+    Row(
+        "POST /api/ballots/{id}/cast (a draft: 409, no account needed)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/cast",
+        EVERYONE,
+        method="post",
+        api=True,
+        data=lambda c: {"credential": "AAAA-BBBB-CCCC-DDDD", "choice": []},
+    ),
+    Row(
+        "POST /api/ballots/{id}/cast/mine (a draft: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/cast/mine",
+        SIGNED_IN,
+        method="post",
+        api=True,
+        data=lambda c: {"choice": []},
+    ),
+    Row(
+        "POST /api/ballots/{id}/papers/keyings (a draft: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/papers/keyings",
+        TELLING,
+        method="post",
+        api=True,
+        data=lambda c: {"paper_number": 1, "check_code": "000000", "choice": []},
+    ),
+    Row(
+        "POST /api/ballots/{id}/papers/resolutions (a draft: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/papers/resolutions",
+        TELLING,
+        method="post",
+        api=True,
+        data=lambda c: {"paper_number": 1, "choice": [], "reason": "looked"},
+    ),
+    Row(
+        "GET /api/ballots/{id}/turnout (public)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/turnout",
+        EVERYONE,
+        api=True,
+    ),
     # -- close, count, scrutineer, declaration, countback
     # -- the published record and print files
 ]
@@ -348,7 +419,7 @@ def verdict(row: Row, role: str, response: Any) -> str:
         return "refused"
     if status == 404:
         return "unexpected 404 (a ballot is public: 403 for a refusal)"
-    if status in (200, 201, 302, 409, 422):
+    if status in (200, 201, 302, 303, 409, 422):
         # Let through: done (200/201, or 302 back to the page), or refused by the action for
         # the input itself (409/422), which only a permitted role reaches.
         return "allowed"

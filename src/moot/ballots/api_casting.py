@@ -107,6 +107,7 @@ def casting_cast_with_credential(
     request: HttpRequest, ballot_id: int, payload: CredentialCastIn
 ) -> Status:
     ballot = access_ballot(ballot_id, request.user)
+    casting.check_open_for_returns(ballot)  # a closed ballot says so before the credential
     entry = credentials.entry_for_credential(ballot, payload.credential)
     placed = do_cast_online(ballot, entry, payload.choice)
     return Status(201, {"received": True, "replaced": placed.replaced})
@@ -120,6 +121,7 @@ def casting_cast_with_credential(
 def casting_cast_own(request: HttpRequest, ballot_id: int, payload: CastIn) -> Status:
     user = _user(request)
     ballot = access_ballot(ballot_id, user)
+    casting.check_open_for_returns(ballot)
     entry = casting.entry_for_member(ballot, user)
     placed = do_cast_online(ballot, entry, payload.choice, acting_user=user)
     return Status(201, {"received": True, "replaced": placed.replaced})
