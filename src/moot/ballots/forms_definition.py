@@ -5,7 +5,7 @@ Times are entered in the organisation's time zone and stored in UTC."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -46,7 +46,7 @@ class NewBallotForm(_Form):
 
     def __init__(self, *args: Any, callables: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["choice"].choices = [
+        cast(forms.ChoiceField, self.fields["choice"]).choices = [
             (f"{c.unit.pk}:{p.slug}", f"{c.unit.name}: {p.title}")
             for c in callables
             for p in c.presets
@@ -71,10 +71,10 @@ class DateTimeLocal(forms.DateTimeInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, datetime.datetime):
             return _local(value)
-        return value  # type: ignore[no-any-return]
+        return value
 
 
-class RemindersField(forms.CharField):
+class RemindersField(forms.Field):
     """Reminder times, one per line, ``YYYY-MM-DD HH:MM`` in the organisation's time zone."""
 
     widget = forms.Textarea(attrs={"rows": 3})
@@ -85,7 +85,9 @@ class RemindersField(forms.CharField):
         return value
 
     def to_python(self, value: Any) -> tuple[datetime.datetime, ...]:
-        text = super().to_python(value) or ""
+        text = value if isinstance(value, str) else ""
+        if len(text) > 2000:
+            raise forms.ValidationError("At most 2,000 characters: a few reminder times.")
         moments = []
         for number, written in enumerate(text.splitlines(), start=1):
             line = written.strip().replace("T", " ")

@@ -30,6 +30,11 @@ from moot.ballots.models import BallotState
 from moot.errors import show_refusal
 
 
+def _acting(request: HttpRequest) -> Any:
+    """The signed-in account acting (the views writing are behind ``login_required``)."""
+    return request.user
+
+
 def index(request: HttpRequest) -> HttpResponse:
     """Every ballot (public), and the way to call one for those the rulebook lets."""
     user = request.user
@@ -64,7 +69,7 @@ def new(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["position"] and preset.kind == "election":
             spec = dataclasses.replace(spec, position=form.cleaned_data["position"])
         try:
-            ballot = do_create_ballot(unit, spec, acting_user=request.user)
+            ballot = do_create_ballot(unit, spec, acting_user=_acting(request))
         except BallotError as exc:
             show_refusal(form, exc)
             status = exc.code.status
@@ -129,7 +134,7 @@ def definition(request: HttpRequest, ballot_id: int) -> HttpResponse:
         form = DefinitionForm(request.POST or None, initial=DefinitionForm.initial_of(ballot))
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            ballot = do_edit_ballot(ballot, form.changes(), acting_user=request.user)
+            ballot = do_edit_ballot(ballot, form.changes(), acting_user=_acting(request))
         except BallotError as exc:
             show_refusal(form, exc)
             status = exc.code.status
@@ -179,7 +184,7 @@ def officers(request: HttpRequest, ballot_id: int) -> HttpResponse:
                     raise BallotError(
                         "No such teller of this ballot.", field="teller", code="not_found"
                     )
-                do_remove_teller(ballot, teller.user, acting_user=request.user)
+                do_remove_teller(ballot, teller.user, acting_user=_acting(request))
                 messages.success(
                     request, f"{queries.person_name(teller.user)} is no longer a teller."
                 )
@@ -192,7 +197,7 @@ def officers(request: HttpRequest, ballot_id: int) -> HttpResponse:
                         field="email",
                         code="invalid",
                     )
-                _appoint(form.cleaned_data["role"], ballot, person, request.user)
+                _appoint(form.cleaned_data["role"], ballot, person, _acting(request))
                 messages.success(request, f"{queries.person_name(person)} appointed.")
                 return redirect("ballots:officers", ballot.pk)
             status = 422
