@@ -42,6 +42,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/policies", "moot.policies.api"),
     ("/rulebook", "moot.units.rulebook_api"),
     ("/ballots", "moot.ballots.api_definition"),
+    ("/ballots", "moot.ballots.api_roll"),
     ("/ballots", "moot.ballots.api_deliveries"),
     ("/ballots", "moot.ballots.api_casting"),
     ("/ballots", "moot.ballots.api_results"),

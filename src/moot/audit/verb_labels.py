@@ -127,6 +127,11 @@ LABELS: dict[str, str] = {
     "ballots.sign_scrutineer_report": "Scrutineer's report signed",
     "ballots.declare_ballot": "Ballot result declared",
     "ballots.countback": "Countback run to fill a vacancy",
+    # ballots: roll, freeze, issue and credentials
+    "ballots.freeze_ballot": "Ballot frozen: definition hashed, roll committed",
+    "ballots.issue_ballot": "Ballot issued: credentials and papers made",
+    "ballots.reissue_credential": "Ballot credential reissued, the old one revoked",
+    "ballots.request_my_reissue": "Ballot credential reissued at the member's request",
     # meetings
     "meetings.create_meeting": "Meeting called",
     "meetings.update_meeting": "Meeting details changed",

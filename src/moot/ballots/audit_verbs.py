@@ -25,6 +25,10 @@ class AuditVerb(StrEnum):
     WITHDRAW_ENDORSEMENT = "ballots.withdraw_endorsement"
     RECORD_BALLOT_EVENT = "ballots.record_ballot_event"
     # -- roll, freeze, issue and credentials
+    FREEZE_BALLOT = "ballots.freeze_ballot"
+    ISSUE_BALLOT = "ballots.issue_ballot"
+    REISSUE_CREDENTIAL = "ballots.reissue_credential"
+    REQUEST_MY_REISSUE = "ballots.request_my_reissue"
     # -- deliveries
     SEND_REMINDERS = "ballots.send_reminders"
     SWITCH_TO_POST = "ballots.switch_to_post"

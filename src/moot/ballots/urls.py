@@ -10,6 +10,7 @@ urlpatterns = [
     # -- nominations, candidates, endorsements and post-issue events
     path("ballots/", include("moot.ballots.urls_nominations")),
     # -- roll, freeze, issue and credentials
+    path("ballots/", include("moot.ballots.urls_roll")),
     # -- deliveries
     path("ballots/", include("moot.ballots.urls_deliveries")),
     # -- casting and papers
