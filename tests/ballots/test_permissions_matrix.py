@@ -45,6 +45,7 @@ MANAGERS = frozenset({"national_staff", "returning_officer", "admin"})
 OVERSEERS = MANAGERS | {"scrutineer", "auditor"}
 CALLERS = frozenset({"unit_secretary", "national_staff", "admin"})
 TELLING = frozenset({"teller", "returning_officer", "admin"})  # key returned papers
+SCRUTINISERS = frozenset({"scrutineer", "auditor", "admin"})  # read before the sign-off
 
 
 @dataclass
@@ -312,6 +313,63 @@ ROWS: list[Row] = [
         },
     ),
     # -- roll, freeze, issue and credentials
+    Row("ballots:freeze", page("freeze"), MANAGERS),
+    Row("ballots:issue (a draft: says so)", page("issue"), MANAGERS),
+    Row("ballots:roll (a draft: says so)", page("roll"), OVERSEERS),
+    Row("ballots:reissue", page("reissue"), MANAGERS),
+    Row("ballots:my (not frozen: says so)", page("my"), SIGNED_IN),
+    Row(
+        "POST ballots:my (not on the roll: refused with why)",
+        page("my"),
+        SIGNED_IN,
+        method="post",
+        data=lambda c: {"channel": "online"},
+    ),
+    Row(
+        "POST /api/ballots/{id}/freeze (before its freeze date: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/freeze",
+        MANAGERS,
+        method="post",
+        api=True,
+    ),
+    Row(
+        "POST /api/ballots/{id}/issue (a draft: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/issue",
+        MANAGERS,
+        method="post",
+        api=True,
+    ),
+    Row(
+        "GET /api/ballots/{id}/roll",
+        lambda c: f"/api/ballots/{c.ballot.pk}/roll",
+        OVERSEERS,
+        api=True,
+    ),
+    Row(
+        "GET /api/ballots/{id}/roll/{number} (not on a draft's roll: 422)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/roll/{c.world.members['member'].number}",
+        OVERSEERS,
+        api=True,
+    ),
+    Row(
+        "POST /api/ballots/{id}/reissue (not on the roll: 422)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/reissue",
+        MANAGERS,
+        method="post",
+        api=True,
+        data=lambda c: {"number": "M0000001", "channel": "post", "reason": "lost"},
+    ),
+    Row(
+        "GET /api/ballots/{id}/my", lambda c: f"/api/ballots/{c.ballot.pk}/my", SIGNED_IN, api=True
+    ),
+    Row(
+        "POST /api/ballots/{id}/my/reissue (not on the roll: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/my/reissue",
+        SIGNED_IN,
+        method="post",
+        api=True,
+        data=lambda c: {"channel": "online"},
+    ),
     # -- deliveries
     # -- casting and papers
     Row("ballots:vote (a draft: not open yet)", page("vote"), EVERYONE),
@@ -385,7 +443,82 @@ ROWS: list[Row] = [
         api=True,
     ),
     # -- close, count, scrutineer, declaration, countback
+    Row("ballots:close (a draft: says so)", page("close"), MANAGERS),
+    Row("ballots:count", page("count"), MANAGERS),
+    Row("ballots:scrutineer (before the sign-off)", page("scrutineer"), SCRUTINISERS),
+    Row("ballots:declare", page("declare"), MANAGERS),
+    Row("ballots:results (not declared: says it is locked)", page("results"), EVERYONE),
+    Row(
+        "ballots:results_download count.json (locked: 409)",
+        lambda c: reverse("ballots:results_download", args=[c.ballot.pk, "count.json"]),
+        EVERYONE,
+    ),
+    Row("ballots:countback (not declared: says so)", page("countback"), EVERYONE),
+    Row(
+        "POST /api/ballots/{id}/close (a draft: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/close",
+        MANAGERS,
+        method="post",
+        api=True,
+    ),
+    Row(
+        "POST /api/ballots/{id}/count (not closed: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/count",
+        MANAGERS,
+        method="post",
+        api=True,
+    ),
+    Row(
+        "GET /api/ballots/{id}/result (locked: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/result",
+        SIGNED_IN,
+        api=True,
+    ),
+    Row(
+        "GET /api/ballots/{id}/scrutineer-report (none yet: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/scrutineer-report",
+        SCRUTINISERS,
+        api=True,
+    ),
+    Row(
+        "POST /api/ballots/{id}/scrutineer-report/sign (not counted: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/scrutineer-report/sign",
+        frozenset({"scrutineer"}),
+        method="post",
+        data=lambda c: {k: {"satisfied": True} for k in "abc"},
+        api=True,
+    ),
+    Row(
+        "POST /api/ballots/{id}/declare (not counted: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/declare",
+        frozenset({"returning_officer"}),
+        method="post",
+        api=True,
+    ),
+    Row(
+        "GET /api/ballots/{id}/countbacks",
+        lambda c: f"/api/ballots/{c.ballot.pk}/countbacks",
+        SIGNED_IN,
+        api=True,
+    ),
+    Row(
+        "POST /api/ballots/{id}/countbacks (not declared: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/countbacks",
+        MANAGERS,
+        method="post",
+        data=lambda c: {"departed": c.ballot.candidates.get().pk, "reason": "Resigned"},
+        api=True,
+    ),
     # -- the published record and print files
+    Row("ballots:record (not yet declared: says when)", page("record"), EVERYONE),
+    Row("ballots:print_files", page("print_files"), MANAGERS),
+    Row(
+        "POST ballots:print_files (not confirmed: 422)",
+        page("print_files"),
+        MANAGERS,
+        method="post",
+        data=lambda c: {},
+    ),
 ]
 
 

@@ -43,7 +43,7 @@ def test_the_returning_officer_closes_and_counts_on_the_pages(
     results = ro.get(f"/ballots/{world.ballot.pk}/results/").content.decode()
     assert "locked until the scrutineer signs" in results
     assert "Elected" not in results
-    assert ro.get(f"/ballots/{world.ballot.pk}/results/count.json").status_code == 404
+    assert ro.get(f"/ballots/{world.ballot.pk}/results/count.json").status_code == 409
 
 
 def test_closing_early_on_the_page_shows_when_and_closes_nothing() -> None:

@@ -41,7 +41,7 @@ def test_the_manager_reads_nothing_of_the_result_before_the_sign_off(
         assert not any(f"Elected: {name}" in text for name in elected), url
         assert "First preferences" not in text
     for name in ("count.json", "count.txt", "ballots.blt", "ballots-cdf.json", "chart.svg"):
-        assert ro.get(f"/ballots/{pk}/results/{name}").status_code == 404, name
+        assert ro.get(f"/ballots/{pk}/results/{name}").status_code == 409, name
     assert ro.get(f"/ballots/{pk}/scrutineer/").status_code == 403
     assert ro.get(f"/api/ballots/{pk}/result").status_code == 409
     assert ro.get(f"/api/ballots/{pk}/scrutineer-report").status_code == 403
@@ -50,7 +50,7 @@ def test_the_manager_reads_nothing_of_the_result_before_the_sign_off(
     assert not any(name in json.dumps(after) for name in elected)
     # A stranger and an anonymous visitor see the lock too.
     for client in (_client(UserFactory()), Client()):
-        assert client.get(f"/ballots/{pk}/results/count.json").status_code == 404
+        assert client.get(f"/ballots/{pk}/results/count.json").status_code == 409
 
 
 def test_a_partisan_returning_officer_cannot_declare_before_the_scrutineer(

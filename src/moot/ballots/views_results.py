@@ -282,7 +282,10 @@ def results_download(request: HttpRequest, ballot_id: int, name: str) -> HttpRes
     if name not in results.DOWNLOADS:
         raise Http404("No such file.")
     if not results.may_read_result(ballot, request.user):
-        raise Http404(results.locked_reason(ballot))
+        # Locked, not missing: the ballot is public, its result is not yet (409 says why).
+        return HttpResponse(
+            results.locked_reason(ballot), status=409, content_type="text/plain; charset=utf-8"
+        )
     if name == "chart.svg":
         body = ballot.result_chart_svg
     elif name == "count.txt":
