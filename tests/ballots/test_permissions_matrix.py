@@ -519,6 +519,15 @@ ROWS: list[Row] = [
         method="post",
         data=lambda c: {},
     ),
+    Row("ballots:record (not yet declared: says when)", page("record"), EVERYONE),
+    Row("ballots:print_files", page("print_files"), MANAGERS),
+    Row(
+        "POST ballots:print_files (not confirmed: 422)",
+        page("print_files"),
+        MANAGERS,
+        method="post",
+        data=lambda c: {},
+    ),
 ]
 
 

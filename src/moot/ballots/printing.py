@@ -30,6 +30,7 @@ import hashlib
 import io
 import json
 import secrets
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -345,9 +346,13 @@ def overlay_pdf(ballot: Ballot, papers: Sequence[Paper]) -> bytes:
     )
     kids = []
     for paper in papers:
-        stream = _overlay_page(ballot, paper)
+        stream = zlib.compress(_overlay_page(ballot, paper), 1)
         contents = add(
-            b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream"
+            b"<< /Length "
+            + str(len(stream)).encode()
+            + b" /Filter /FlateDecode >>\nstream\n"
+            + stream
+            + b"\nendstream"
         )
         kids.append(
             add(

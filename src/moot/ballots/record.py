@@ -14,6 +14,7 @@ declaration's commit) stores it in the default storage and its SHA-256 in
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import zipfile
@@ -41,7 +42,15 @@ from moot.counting.formats.blt import parse_blt
 from moot.counting.formats.cdf import write_cdf
 from moot.counting.model import Election
 from moot.verify.ballot_count import count_record, render_record
-from moot.verify.record import FILES, FORMAT, MANIFEST, dump_json, sha256_hex
+from moot.verify.record import (
+    FILES,
+    FORMAT,
+    MANIFEST,
+    content_digest,
+    dump_json,
+    record_signed_bytes,
+    sha256_hex,
+)
 
 RECORDS_DIR = "ballot-records"
 AUDIT_HEAD_FORMAT = "moot-ballot-audit-head/1"
@@ -148,11 +157,13 @@ def event_rows(ballot: Ballot, returns: Mapping[str, Any]) -> list[dict[str, Any
     return rows
 
 
-def audit_head(ballot: Ballot) -> dict[str, Any]:
+def audit_head(ballot: Ballot, content_sha256: str) -> dict[str, Any]:
     """The audit chain's head at the declaration: the declaration's own event (it was the head
     when it was written), signed like a checkpoint of ``moot audit checkpoint`` when the site
     has its signing key, so ``moot audit verify --checkpoint`` can check the chain still
-    reaches it."""
+    reaches it. With it the record's content digest (``moot.verify.record.content_digest``)
+    signed by the same key: a record re-derived by someone else from changed ballots cannot
+    carry it (``moot ballot verify --public-key``)."""
     from moot.audit import checkpoint as cp
     from moot.audit.queries import genuine_events, sealing_event
 
@@ -165,6 +176,7 @@ def audit_head(ballot: Ballot) -> dict[str, Any]:
         )
     events = genuine_events().filter(seq__lte=event.seq).count()
     public_key = None
+    content: dict[str, Any] = {"content_sha256": content_sha256, "key_id": "", "signature": ""}
     try:
         key = cp.load_private_key()
     except cp.CheckpointError:
@@ -185,12 +197,17 @@ def audit_head(ballot: Ballot) -> dict[str, Any]:
         )
         checkpoint = json.loads(signed.to_json())
         public_key = cp.public_key_text(key.public_key()).splitlines()[-2]
+        content["key_id"] = cp.key_id(key.public_key())
+        content["signature"] = base64.b64encode(
+            key.sign(record_signed_bytes(ballot.pk, content_sha256))
+        ).decode()
     return {
         "format": AUDIT_HEAD_FORMAT,
         "ballot": ballot.pk,
         "verb": event.verb,
         "genesis": GENESIS,
         "checkpoint": checkpoint,
+        "record": content,
         "public_key": public_key,
         "check_with": 'moot audit verify --checkpoint FILE (the "checkpoint" object saved '
         "as FILE) --public-key KEYFILE",
@@ -222,8 +239,8 @@ def record_files(ballot: Ballot) -> dict[str, bytes]:
         "count.json": dump_json(ballot.result),
         "rctab-summary.json": dump_json(rctab),
         "scrutineer-report.json": dump_json(ballot.scrutineer_report or {}),
-        "audit-head.json": dump_json(audit_head(ballot)),
     }
+    files["audit-head.json"] = dump_json(audit_head(ballot, content_digest(files)))
     result = ballot.result if isinstance(ballot.result, dict) else {}
     manifest = {
         "format": FORMAT,

@@ -63,6 +63,21 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+CONTENT_FILES = tuple(name for name in FILES if name not in ("audit-head.json", MANIFEST))
+
+
+def content_digest(files: Mapping[str, bytes]) -> str:
+    """The SHA-256 over the record's content (every file but the audit head and the manifest):
+    of the JSON object file name → SHA-256, keys sorted, no spaces. The site signs it."""
+    listed = {name: sha256_hex(files[name]) for name in CONTENT_FILES}
+    return sha256_hex(json.dumps(listed, sort_keys=True, separators=(",", ":")).encode())
+
+
+def record_signed_bytes(ballot: object, content_sha256: str) -> bytes:
+    """What the site's key signs for a record: a domain tag, the ballot, the content digest."""
+    return f"moot-ballot-record/1:{ballot}:{content_sha256}".encode()
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -158,9 +173,11 @@ def verify_bundle(path: str | Path) -> Report:
 def verify_files(files: Mapping[str, bytes], report: Report | None = None) -> Report:
     """Verify a bundle already read into memory (name → bytes)."""
     report = report or Report("the bundle")
-    for name in FILES:
-        if name not in files:
-            report.fail(name, "missing from the bundle")
+    missing = [name for name in FILES if name not in files]
+    for name in missing:
+        report.fail(name, "missing from the bundle")
+    if missing:
+        return report
     try:
         manifest = _check_manifest(files, report)
         data = {name: _json(files, name, report) for name in FILES if name.endswith(".json")}
@@ -172,7 +189,7 @@ def verify_files(files: Mapping[str, bytes], report: Report | None = None) -> Re
         blt_text = _text(files, "ballots.blt", report)
         _check_ballots(blt_text, files, counted, report)
         _check_count(data, files, blt_text, manifest, report)
-        _check_audit_head(data["audit-head.json"], report)
+        _check_audit_head(data["audit-head.json"], files, report)
         _check_scrutineer(data["scrutineer-report.json"], data["returns.json"], report)
     except _StopError:
         pass
@@ -657,7 +674,7 @@ def _check_count(
         )
 
 
-def _check_audit_head(head: Any, report: Report) -> None:
+def _check_audit_head(head: Any, files: Mapping[str, bytes], report: Report) -> None:
     file = "audit-head.json"
 
     def check() -> None:
@@ -668,7 +685,17 @@ def _check_audit_head(head: Any, report: Report) -> None:
         if not (isinstance(digest, str) and len(digest) == 64):
             raise _ProblemError(file, '"checkpoint" hash: expected 64 hex digits')
         signed = "signed" if checkpoint.get("signature") else "NOT signed (no site key)"
-        report.passed.append(f"{file}: audit chain head #{seq} {digest[:16]}…, {signed}")
+        content = _require(head.get("record"), dict, file, '"record"')
+        if content.get("content_sha256") != content_digest(files):
+            raise _ProblemError(
+                file,
+                f'"record" content_sha256 is {content.get("content_sha256")!r}, the files give '
+                f"{content_digest(files)}: the files are not the ones the site signed",
+            )
+        report.passed.append(
+            f"{file}: audit chain head #{seq} {digest[:16]}…, {signed}; the content digest "
+            "matches the files"
+        )
 
     _guard(report, check)
 
@@ -726,4 +753,15 @@ def _check_scrutineer(scrutineer: Any, returns: Any, report: Report) -> None:
     _guard(report, check)
 
 
-__all__ = ["FILES", "FORMAT", "Problem", "Report", "dump_json", "verify_bundle", "verify_files"]
+__all__ = [
+    "CONTENT_FILES",
+    "FILES",
+    "FORMAT",
+    "Problem",
+    "Report",
+    "content_digest",
+    "dump_json",
+    "record_signed_bytes",
+    "verify_bundle",
+    "verify_files",
+]

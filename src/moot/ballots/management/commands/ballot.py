@@ -40,6 +40,13 @@ class Command(BaseCommand):
         verify.add_argument(
             "--quiet", action="store_true", help="print only the last line (and any problem)"
         )
+        verify.add_argument(
+            "--public-key",
+            type=Path,
+            help="also check the site's signatures (the audit head and the record's content) "
+            "with this public key (PEM, or the ed25519:<base64> line `moot audit public-key` "
+            "prints)",
+        )
         export = actions.add_parser("export", help="write the published record of a ballot")
         export.add_argument("ballot", type=int, help="the ballot's number")
         export.add_argument("out", type=Path, help="the zip file to write")
@@ -77,6 +84,8 @@ class Command(BaseCommand):
         from moot.verify.record import verify_bundle
 
         report = verify_bundle(options["bundle"])
+        if options["public_key"] is not None and report.ok:
+            self._check_signatures(options["bundle"], options["public_key"], report)
         lines = report.lines()
         for line in lines[:-1]:
             if not options["quiet"] or line.startswith("FAIL"):
@@ -86,6 +95,51 @@ class Command(BaseCommand):
             return
         self.stderr.write(lines[-1])
         sys.exit(1)
+
+    def _check_signatures(self, bundle: Path, key_file: Path, report: Any) -> None:
+        """The audit head and the record's content digest, signed with the site's key (the
+        cryptography the audit checkpoints use; no database)."""
+        import base64
+        import json
+        import tempfile
+
+        from cryptography.exceptions import InvalidSignature
+
+        from moot.audit import checkpoint as cp
+        from moot.verify.record import read_bundle, record_signed_bytes
+
+        try:
+            key = cp.load_public_key(key_file)
+        except cp.CheckpointError as exc:
+            raise CommandError(str(exc)) from None
+        files, _ = read_bundle(bundle)
+        head = json.loads(files["audit-head.json"])
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "checkpoint.json"
+            path.write_text(json.dumps(head["checkpoint"]))
+            try:
+                problem = cp.signature_problem(cp.read_checkpoint(path), key)
+            except cp.CheckpointError as exc:
+                problem = str(exc)
+        if problem:
+            report.fail("audit-head.json", f'"checkpoint": {problem}')
+        content = head["record"]
+        try:
+            key.verify(
+                base64.b64decode(content.get("signature") or "", validate=True),
+                record_signed_bytes(head.get("ballot"), content["content_sha256"]),
+            )
+        except (InvalidSignature, ValueError):
+            report.fail(
+                "audit-head.json",
+                '"record": the content digest is not signed by this key: the record was not '
+                "published by this site, or was changed after",
+            )
+        else:
+            report.passed.append(
+                f"audit-head.json: the head and the record's content are signed by key "
+                f"{cp.key_id(key)}"
+            )
 
     def _print(self, options: dict[str, Any]) -> None:
         import time
