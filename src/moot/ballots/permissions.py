@@ -53,16 +53,17 @@ def forget_people(ballot: Any) -> None:
         del ballot._moot_people
 
 
-def may_call(user: Any, unit: Any) -> Any:
+def may_call(user: Any, unit: Any, rules_: Any = None) -> Any:
     """The rulebook's verdict (an ``Assessment``) on ``user`` calling a ballot of ``unit``'s
-    members today, with the clause."""
+    members today, with the clause (``rules_``: the edition's ``[ballots]``, when the caller
+    has read it already). The offices counted are those of that unit itself."""
     from moot.accounts.roles import NATIONAL_STAFF, roles_of
     from moot.rulebook.ballots import may_call as rule
     from moot.rulebook.model import Assessment, Reason
     from moot.units.queries import edition_in_force
 
     roles = roles_of(user)
-    rules_ = edition_in_force().ballots
+    rules_ = rules_ if rules_ is not None else edition_in_force().ballots
     if roles.user_id is None:
         return Assessment(False, (Reason("sign in first", rules_.clause),))
     posts = frozenset(o.post_slug for o in roles.offices if o.unit_id == unit.pk)
