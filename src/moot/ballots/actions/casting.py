@@ -19,6 +19,7 @@ keying and a resolution are audited with the teller and the paper number, never 
 
 from __future__ import annotations
 
+import datetime
 import hmac
 from dataclasses import dataclass
 from typing import Any
@@ -48,10 +49,15 @@ from moot.ballots.models import (
     RollEntry,
     Teller,
 )
+from moot.limits import note_failure, paced_wait
 
 __all__ = ["KeyingResult", "do_cast_online", "do_key_paper", "do_resolve_paper"]
 
 REASON_MAX = 200
+CHECK_CODE_SCOPE = "ballots.check_code"
+CHECK_CODE_FREE = 20
+CHECK_CODE_WINDOW = datetime.timedelta(hours=1)
+CHECK_CODE_PACE = datetime.timedelta(seconds=10)
 
 
 def _long_date(moment: Any) -> str:
@@ -279,6 +285,37 @@ def _validated(ballot: Ballot, choice: Any, spoilt: bool, spoilt_reason: str) ->
     return _sealed_content(ballot, choice), ""
 
 
+def _refuse_unless_teller(ballot: Ballot, user: Any) -> None:
+    if not Teller.objects.filter(ballot_id=ballot.pk, user_id=user.pk).exists():
+        raise BallotError(
+            "Only the ballot's tellers key returned papers.", code=RefusalCode.FORBIDDEN
+        )
+
+
+def _check_code_paced(ballot: Ballot, number: int, check_code: str, user: Any) -> None:
+    """Wrong check codes slow a teller down (never a lock-out): after
+    ``CHECK_CODE_FREE`` wrong codes in an hour each try waits ``CHECK_CODE_PACE`` after the
+    last wrong one, so nobody can run through the million codes of a paper never returned.
+    The failure is counted outside the keying's transaction (which the refusal rolls back)."""
+    key = f"ballot:{ballot.pk}:user:{user.pk}"
+    wait = paced_wait(
+        CHECK_CODE_SCOPE, key, free=CHECK_CODE_FREE, window=CHECK_CODE_WINDOW, pace=CHECK_CODE_PACE
+    )
+    if wait:
+        raise BallotError(
+            f"Too many wrong check codes: wait {wait} seconds, then check the six digits "
+            "printed beside the paper number.",
+            field="check_code",
+            code=RefusalCode.RATE_LIMITED,
+        )
+    try:
+        _entry_for_paper(ballot, number, check_code)
+    except BallotError as exc:
+        if exc.field == "check_code":
+            note_failure(CHECK_CODE_SCOPE, key, window=CHECK_CODE_WINDOW)
+        raise
+
+
 def do_key_paper(
     ballot: Ballot,
     paper_number: Any,
@@ -297,14 +334,13 @@ def do_key_paper(
     :func:`do_resolve_paper`."""
     number = _paper_number(paper_number)
     check_open_for_returns(ballot)
+    _refuse_unless_teller(ballot, acting_user)
+    _check_code_paced(ballot, number, check_code, acting_user)
     sealed, reason = _validated(ballot, choice, spoilt, spoilt_reason)
     with transaction.atomic(durable=True):
         locked = lock_ballot_for_return(ballot.pk)
         check_open_for_returns(locked)
-        if not Teller.objects.filter(ballot_id=locked.pk, user_id=acting_user.pk).exists():
-            raise BallotError(
-                "Only the ballot's tellers key returned papers.", code=RefusalCode.FORBIDDEN
-            )
+        _refuse_unless_teller(locked, acting_user)
         entry = _entry_for_paper(locked, number, check_code)
         lock_entry(entry.pk)  # keyings of one paper queue here
         _refuse_if_decided(locked, number)
