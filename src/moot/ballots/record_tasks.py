@@ -4,15 +4,26 @@ longer than a page should wait, so the declaration and the print page queue thes
 
 from __future__ import annotations
 
+import logging
+
 from django_tasks import task
+
+logger = logging.getLogger(__name__)
 
 
 @task()
 def publish_ballot_record(ballot_id: int) -> str:
-    """Build and store the declared ballot's record (``actions.record``); its SHA-256."""
+    """Build and store the declared ballot's record (``actions.record``); its SHA-256, or ""
+    when it cannot be built (logged as an error with the reason: the record page then says the
+    record is being written, and ``moot ballot export`` gives the same reason)."""
     from moot.ballots.actions.record import do_publish_ballot_record
+    from moot.ballots.errors import BallotError
 
-    return do_publish_ballot_record(ballot_id)
+    try:
+        return do_publish_ballot_record(ballot_id)
+    except BallotError as exc:
+        logger.error("ballot %s: the record was not published: %s", ballot_id, exc)
+        return ""
 
 
 @task()

@@ -22,6 +22,7 @@ from moot.ballots import closing, count, scrutineer
 from moot.ballots.audit_verbs import AuditVerb
 from moot.ballots.errors import BallotError, RefusalCode
 from moot.ballots.models import Ballot, BallotState, Candidate, Countback
+from moot.on_commit import enqueue_on_commit
 from moot.text import text_problem
 
 S52 = "TULRCA 1992 s.52"
@@ -222,6 +223,10 @@ def do_declare_ballot(ballot: Ballot, *, acting_user: Any) -> Ballot:
         after={"elected": list((ballot.result or {}).get("elected") or [])},
         clause=ballot.clause,
     )
+    # The published record (record.py): built and stored by a task once this commits.
+    from moot.ballots.record_tasks import publish_ballot_record
+
+    enqueue_on_commit(publish_ballot_record, ballot.pk)
     return ballot
 
 
