@@ -217,3 +217,27 @@ def test_the_scrutineer_reads_the_officers_but_appoints_nobody(world, national_b
     response = client.post(url, {"role": "teller", "email": scrutineer.email})
     assert response.status_code == 403
     assert not Teller.objects.exists()
+
+
+def test_other_topics_add_to_the_console_and_the_public_page(
+    world, national_ballot, settings, tmp_path
+):
+    """A topic's ``ballots/console_<key>.html`` and ``ballots/public_<key>.html`` are included
+    in their section when they exist, with the ballot in their context."""
+    from moot.ballots import console
+
+    folder = tmp_path / "ballots"
+    folder.mkdir()
+    (folder / "console_freeze.html").write_text("<p>Roll ready for ballot {{ ballot.pk }}</p>")
+    (folder / "public_notices.html").write_text("<p>Notices of {{ ballot.title }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [str(tmp_path)]}]
+    console.template_exists.cache_clear()
+    try:
+        manage = signed_in(world.users["national_staff"]).get(
+            reverse("ballots:manage", args=[national_ballot.pk])
+        )
+        assert f"<p>Roll ready for ballot {national_ballot.pk}</p>" in manage.content.decode()
+        public = Client().get(reverse("ballots:ballot", args=[national_ballot.pk]))
+        assert f"<p>Notices of {national_ballot.title}</p>" in public.content.decode()
+    finally:
+        console.template_exists.cache_clear()
