@@ -313,6 +313,63 @@ ROWS: list[Row] = [
         },
     ),
     # -- roll, freeze, issue and credentials
+    Row("ballots:freeze", page("freeze"), MANAGERS),
+    Row("ballots:issue (a draft: says so)", page("issue"), MANAGERS),
+    Row("ballots:roll (a draft: says so)", page("roll"), OVERSEERS),
+    Row("ballots:reissue", page("reissue"), MANAGERS),
+    Row("ballots:my (not frozen: says so)", page("my"), SIGNED_IN),
+    Row(
+        "POST ballots:my (a member not on a draft's roll: 409; an account without a member: 403)",
+        page("my"),
+        frozenset({"member", "candidate", "unit_secretary"}),
+        method="post",
+        data=lambda c: {"channel": "online"},
+    ),
+    Row(
+        "POST /api/ballots/{id}/freeze (before its freeze date: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/freeze",
+        MANAGERS,
+        method="post",
+        api=True,
+    ),
+    Row(
+        "POST /api/ballots/{id}/issue (a draft: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/issue",
+        MANAGERS,
+        method="post",
+        api=True,
+    ),
+    Row(
+        "GET /api/ballots/{id}/roll",
+        lambda c: f"/api/ballots/{c.ballot.pk}/roll",
+        OVERSEERS,
+        api=True,
+    ),
+    Row(
+        "GET /api/ballots/{id}/roll/{number} (not on a draft's roll: 422)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/roll/{c.world.members['member'].number}",
+        OVERSEERS,
+        api=True,
+    ),
+    Row(
+        "POST /api/ballots/{id}/reissue (not on the roll: 422)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/reissue",
+        MANAGERS,
+        method="post",
+        api=True,
+        data=lambda c: {"number": "M0000001", "channel": "post", "reason": "lost"},
+    ),
+    Row(
+        "GET /api/ballots/{id}/my", lambda c: f"/api/ballots/{c.ballot.pk}/my", SIGNED_IN, api=True
+    ),
+    Row(
+        "POST /api/ballots/{id}/my/reissue (a member not on the roll: 409; no member: 403)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/my/reissue",
+        frozenset({"member", "candidate", "unit_secretary"}),
+        method="post",
+        api=True,
+        data=lambda c: {"channel": "online"},
+    ),
     # -- deliveries
     # -- casting and papers
     Row("ballots:vote (a draft: not open yet)", page("vote"), EVERYONE),

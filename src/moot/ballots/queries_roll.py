@@ -45,7 +45,7 @@ def entry_by_number(ballot: Ballot, number: str, *, field: str = "number") -> Ro
         raise BallotError(
             f"Nobody numbered {text or '(empty)'} is on the roll of this ballot.",
             field=field,
-            code=RefusalCode.NOT_FOUND,
+            code=RefusalCode.INVALID,
         )
     return entry
 
@@ -61,14 +61,15 @@ def roll_summary(ballot: Ballot) -> dict[str, Any]:
     from moot.units.models import Unit
 
     entries = RollEntry.objects.filter(ballot=ballot)
-    totals = entries.aggregate(
-        assessed=Count("id"),
-        eligible=Count("id", filter=Q(eligible=True)),
-        online=Count("id", filter=Q(eligible=True, channel=Channel.ONLINE)),
-        post=Count("id", filter=Q(eligible=True, channel=Channel.POST)),
-        credentials=Count("id", filter=Q(eligible=True) & ~Q(credential_hash="")),
-        papers=Count("id", filter=Q(paper_number__isnull=False)),
+    counted = entries.aggregate(
+        n_assessed=Count("id"),
+        n_eligible=Count("id", filter=Q(eligible=True)),
+        n_online=Count("id", filter=Q(eligible=True, channel=Channel.ONLINE)),
+        n_post=Count("id", filter=Q(eligible=True, channel=Channel.POST)),
+        n_credentials=Count("id", filter=Q(eligible=True) & ~Q(credential_hash="")),
+        n_papers=Count("id", filter=Q(paper_number__isnull=False)),
     )
+    totals = {key.removeprefix("n_"): value for key, value in counted.items()}
     refusals = list(
         entries.filter(eligible=False)
         .values("reason", "clause")
@@ -84,9 +85,9 @@ def roll_summary(ballot: Ballot) -> dict[str, Any]:
     per_unit = list(
         entries.values("unit_id")
         .annotate(
-            eligible=Count("id", filter=Q(eligible=True)),
-            refused=Count("id", filter=Q(eligible=False)),
-            post=Count("id", filter=Q(eligible=True, channel=Channel.POST)),
+            n_eligible=Count("id", filter=Q(eligible=True)),
+            n_refused=Count("id", filter=Q(eligible=False)),
+            n_post=Count("id", filter=Q(eligible=True, channel=Channel.POST)),
         )
         .order_by("unit_id")
     )
@@ -95,6 +96,11 @@ def roll_summary(ballot: Ballot) -> dict[str, Any]:
     )
     for row in per_unit:
         row["name"] = names.get(row["unit_id"], "")
+        row["eligible"], row["refused"], row["post"] = (
+            row.pop("n_eligible"),
+            row.pop("n_refused"),
+            row.pop("n_post"),
+        )
     per_unit.sort(key=lambda row: (row["name"], row["unit_id"]))
     revoked = RevokedCredential.objects.filter(ballot=ballot).aggregate(
         reissued=Count("id"), papers=Count("id", filter=Q(paper_number__isnull=False))

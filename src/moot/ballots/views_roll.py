@@ -65,6 +65,14 @@ class MyReissueForm(forms.Form):
         super().__init__(*args, label_suffix="", **kwargs)
 
 
+def _status(form: forms.Form, refusal: BallotError | None) -> int:
+    """A refused action answers with its refusal's status (409 state, 422 rule or input, 429
+    too many); a form with errors of its own 400."""
+    if refusal is not None:
+        return refusal.code.status
+    return 400 if form.is_bound and form.errors else 200
+
+
 def _blocker(check: Any, ballot: Any) -> str:
     try:
         check(ballot)
@@ -80,11 +88,13 @@ def freeze(request: HttpRequest, ballot_id: int) -> HttpResponse:
     from moot.ballots.queries_nominations import candidates_reaching_ballot
 
     ballot = access_ballot(ballot_id, request.user, for_write=True)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             ballot = do_freeze_ballot(ballot.pk, acting_user=request.user)
         except BallotError as exc:
+            refusal = exc
             show_refusal(form, exc)
         else:
             messages.success(
@@ -103,7 +113,7 @@ def freeze(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "blocker": _blocker(check_freeze, ballot) if draft else "",
             "reaching": candidates_reaching_ballot(ballot) if draft else [],
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=_status(form, refusal),
     )
 
 
@@ -112,11 +122,13 @@ def freeze(request: HttpRequest, ballot_id: int) -> HttpResponse:
 def issue(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """GET/POST /ballots/<id>/issue/: the confirm page of the issue."""
     ballot = access_ballot(ballot_id, request.user, for_write=True)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             ballot = do_issue_ballot(ballot.pk, acting_user=request.user)
         except BallotError as exc:
+            refusal = exc
             show_refusal(form, exc)
         else:
             messages.success(
@@ -133,7 +145,7 @@ def issue(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "blocker": _blocker(check_issue, ballot) if frozen else "",
             "summary": queries_roll.roll_summary(ballot) if frozen else None,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=_status(form, refusal),
     )
 
 
@@ -145,10 +157,12 @@ def roll(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = access_ballot_role(ballot_id, request.user, "oversee")
     form = LookupForm(request.GET if "number" in request.GET else None)
     entry = None
+    refusal = None
     if form.is_bound and form.is_valid():
         try:
             entry = queries_roll.entry_by_number(ballot, form.cleaned_data["number"])
         except BallotError as exc:
+            refusal = exc
             show_refusal(form, exc)
     may_manage = request.user.has_perm("ballots.manage_ballot", ballot)
     return render(
@@ -162,7 +176,7 @@ def roll(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "revocations": queries_roll.revocations_of(entry) if entry else [],
             "may_manage": may_manage,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=_status(form, refusal),
     )
 
 
@@ -172,7 +186,8 @@ def reissue(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """GET/POST /ballots/<id>/reissue/: the manager reissues one member's credential."""
     ballot = access_ballot(ballot_id, request.user, for_write=True)
     initial = {"number": request.GET.get("number", "")[:20]}
-    form = ReissueForm(request.POST or None, initial=initial)
+    form = ReissueForm(request.POST if request.method == "POST" else None, initial=initial)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             entry = queries_roll.entry_by_number(ballot, form.cleaned_data["number"])
@@ -183,6 +198,7 @@ def reissue(request: HttpRequest, ballot_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except BallotError as exc:
+            refusal = exc
             show_refusal(form, exc)
         else:
             messages.success(
@@ -195,7 +211,7 @@ def reissue(request: HttpRequest, ballot_id: int) -> HttpResponse:
         request,
         "ballots/roll_reissue.html",
         {"ballot": ballot, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        status=_status(form, refusal),
     )
 
 
@@ -212,12 +228,14 @@ def my_entitlement(request: HttpRequest, ballot_id: int) -> HttpResponse:
         request.POST or None,
         initial={"channel": entry.channel if entry else Channel.ONLINE},
     )
+    refusal = None
     if request.method == "POST" and form.is_valid():
         try:
             do_request_my_reissue(
                 ballot.pk, channel=form.cleaned_data["channel"], acting_user=request.user
             )
         except BallotError as exc:
+            refusal = exc
             show_refusal(form, exc)
         else:
             messages.success(
@@ -243,5 +261,5 @@ def my_entitlement(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "form": form,
             "open": ballot.state == BallotState.OPEN,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=_status(form, refusal),
     )

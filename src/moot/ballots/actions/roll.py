@@ -469,7 +469,10 @@ def do_request_my_reissue(ballot_id: int, *, channel: str, acting_user: Any) -> 
             .first()
         )
         if entry_id is None:
-            raise BallotError("You are not on the roll of this ballot.", code=RefusalCode.NOT_FOUND)
+            raise BallotError(
+                "You are not on the roll of this ballot (the roll is made when it is frozen).",
+                code=RefusalCode.STATE,
+            )
         entry, after, clause = _reissue(
             ballot,
             _lock_entry(entry_id),
