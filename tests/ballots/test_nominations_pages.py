@@ -156,3 +156,37 @@ def test_manager_records_endorsements_and_events(world: Any) -> None:
         .status_code
         == 403
     )
+
+
+def test_the_public_page_and_console_show_candidates_endorsements_and_notices(world: Any) -> None:
+    staff = world.users["national_staff"]
+    ballot = national_ballot(world, state=BallotState.OPEN, returning_officer=staff)
+    ada = candidate_member(world.riverside, first_name="Ada", last_name="Quill")
+    cand = Candidate.objects.create(
+        ballot=ballot,
+        member=ada,
+        name="Ada Quill",
+        on_ballot=True,
+        position=1,
+        consented_at=timezone.now(),
+    )
+    slate = OrganisationFactory(name="Open Slate")
+    Endorsement.objects.create(ballot=ballot, candidate=cand, organisation=slate)
+    BallotEvent.objects.create(
+        ballot=ballot,
+        kind="candidate_suspended",
+        candidate=cand,
+        authority="The register",
+        notice="Ada Quill is suspended.",
+        occurred_at=timezone.now(),
+    )
+    body = Client().get(f"/ballots/{ballot.pk}/").content.decode()
+    assert 'id="public-candidates"' in body
+    assert "Open Slate endorses Ada Quill" in body
+    assert "Ada Quill is suspended." in body
+    console = signed_in(staff).get(f"/ballots/{ballot.pk}/manage/").content.decode()
+    assert "1 candidate nominated" in console
+    ballot.show_endorsements = False
+    ballot.save(update_fields=["show_endorsements"])
+    body = Client().get(f"/ballots/{ballot.pk}/").content.decode()
+    assert "Open Slate endorses" not in body
