@@ -20,33 +20,14 @@ import os
 import sys
 import tempfile
 import time
+from typing import Any
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=500_000)
-    parser.add_argument("--issue", action="store_true", help="time the issue too")
-    args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moot.site.settings")
-    os.environ.setdefault("MOOT_KEYS_DIR", tempfile.mkdtemp(prefix="moot-bench-keys-"))
-    os.environ.setdefault("MOOT_HTTPS", "0")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from django.db import connection
-    from django.utils import timezone
-
-    from moot.accounts.models import User
-    from moot.ballots.actions.roll import do_freeze_ballot, do_issue_ballot
-    from moot.ballots.models import Ballot, Candidate
+def fill(members: int, today: datetime.date) -> Any:
+    """A national unit, 12 regions of 50 constituencies, ``members`` members in bulk."""
     from moot.members.models import Member, MembershipPeriod
     from moot.units.models import Unit
 
-    today = timezone.localdate()
-    started = time.monotonic()
     national = Unit.objects.create(kind="national", name="Bench Party", slug="bench", code="B0")
     constituencies = []
     for r in range(12):
@@ -67,7 +48,7 @@ def main() -> None:
     recent = today - datetime.timedelta(days=20)
     batch: list[Member] = []
     first_id = None
-    for n in range(args.members):
+    for n in range(members):
         email = "" if n % 25 == 0 else f"m{n}@bench.example.org"
         if n % 200 == 1:
             email = f"household{n // 400}@bench.example.org"
@@ -83,7 +64,7 @@ def main() -> None:
         )
         member.fill_search_keys()
         batch.append(member)
-        if len(batch) == 10_000 or n == args.members - 1:
+        if len(batch) == 10_000 or n == members - 1:
             made = Member.objects.bulk_create(batch, batch_size=10_000)
             if first_id is None:
                 first_id = made[0].pk
@@ -99,8 +80,54 @@ def main() -> None:
                     periods.append(MembershipPeriod(member=m, status=m.status, start=middle))
             MembershipPeriod.objects.bulk_create(periods, batch_size=10_000)
             batch = []
-    officer = User.objects.create_user(username="ro@bench", email="ro@bench", password=None)
-    scrutineer = User.objects.create_user(username="sc@bench", email="sc@bench", password=None)
+    return national
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=500_000)
+    parser.add_argument("--issue", action="store_true", help="time the issue too")
+    parser.add_argument(
+        "--reuse", action="store_true", help="the members are already there: a new ballot only"
+    )
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moot.site.settings")
+    os.environ.setdefault("MOOT_KEYS_DIR", tempfile.mkdtemp(prefix="moot-bench-keys-"))
+    os.environ.setdefault("MOOT_HTTPS", "0")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+    from django.utils import timezone
+
+    from moot.accounts.models import User
+    from moot.ballots.actions.roll import do_freeze_ballot, do_issue_ballot
+    from moot.ballots.models import Ballot, Candidate
+    from moot.members.models import Member
+    from moot.units.models import Unit
+
+    today = timezone.localdate()
+    started = time.monotonic()
+    if args.reuse:
+        national = Unit.objects.get(slug="bench")
+        args.members = Member.objects.count()
+    else:
+        national = fill(args.members, today)
+    print(
+        f"filled {args.members} members in {time.monotonic() - started:.1f} s "
+        f"({connection.vendor})",
+        file=sys.stderr,
+    )
+    suffix = Ballot.objects.count()
+    officer = User.objects.create_user(
+        username=f"ro{suffix}@bench", email=f"ro{suffix}@bench", password=None
+    )
+    scrutineer = User.objects.create_user(
+        username=f"sc{suffix}@bench", email=f"sc{suffix}@bench", password=None
+    )
     now = timezone.now()
     ballot = Ballot.objects.create(
         unit=national,
@@ -122,11 +149,6 @@ def main() -> None:
         Candidate.objects.create(
             ballot=ballot, name=name, consented_at=now, code=name.split()[0].lower()
         )
-    print(
-        f"filled {args.members} members in {time.monotonic() - started:.1f} s "
-        f"({connection.vendor})",
-        file=sys.stderr,
-    )
     t0 = time.monotonic()
     if os.environ.get("BENCH_PROFILE"):
         import cProfile

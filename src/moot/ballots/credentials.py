@@ -165,7 +165,7 @@ def forget_keys() -> None:
 
 
 def _mac(key: bytes, label: str) -> bytes:
-    return hmac.new(key, label.encode(), hashlib.sha256).digest()
+    return hmac.digest(key, label.encode(), "sha256")
 
 
 def _base32(data: bytes, chars: int) -> str:

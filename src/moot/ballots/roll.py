@@ -135,23 +135,24 @@ def assess_roll(unit: Any, on: datetime.date) -> tuple[list[tuple[Any, ...]], li
         .values_list("pk", "number", "email", "constituency_id")
         .iterator(chunk_size=20_000)
     )
-    histories: dict[int, list[Any]] = {}
+    histories: dict[int, list[tuple[Any, ...]]] = {}
     periods = (
         MembershipPeriod.objects.filter(member_in_unit_q(unit, prefix="member__"))
         .order_by("member_id", "start")
         .values_list("member_id", "status", "start", "end")
         .iterator(chunk_size=20_000)
     )
-    for member_id, status, start, end in periods:
-        histories.setdefault(member_id, []).append(rulebook.StatusInterval(status, start, end))
+    for member_id, *interval in periods:
+        histories.setdefault(member_id, []).append(tuple(interval))
     memo: dict[tuple[Any, ...], Any] = {}
     verdicts = []
     for row in rows:
         history = tuple(histories.get(row[0], ()))
         verdict = memo.get(history)
         if verdict is None:
+            intervals = tuple(rulebook.StatusInterval(*interval) for interval in history)
             verdict = memo[history] = rulebook.assess_eligibility(
-                edition, "ballot", history, on=on, freeze_date=on, in_unit=True
+                edition, "ballot", intervals, on=on, freeze_date=on, in_unit=True
             )
         verdicts.append(verdict)
     return rows, verdicts
@@ -322,6 +323,46 @@ def member_proof(ballot: Ballot, entry: RollEntry) -> dict[str, Any] | None:
         "path": [(side, node.hex()) for side, node in merkle_path(leaves, index)],
         "root": ballot.roll_commitment.get("root", ""),
     }
+
+
+def check_roll(ballot: Ballot) -> list[str]:
+    """Recompute the roll's commitment from the stored roll and the ballot's key, and say what
+    does not match (nothing: the roll is the one committed to at the freeze). Finds an entry
+    added, removed or moved to another constituency after the freeze, a leaf edited, and a
+    commitment edited in the database (against the root the audit chain recorded)."""
+    from moot.audit.models import AuditEvent
+    from moot.ballots.credentials import ballot_key
+    from moot.ballots.models import RollEntry
+
+    key = ballot_key(ballot)
+    problems: list[str] = []
+    leaves = []
+    entries = (
+        RollEntry.objects.filter(ballot=ballot, eligible=True)
+        .values_list("member_id", "member__number", "unit_id", "leaf")
+        .iterator(chunk_size=20_000)
+    )
+    for member_id, number, unit_id, stored in entries:
+        leaf = leaf_hash(leaf_salt(key, member_id), leaf_text(ballot.pk, number, unit_id))
+        if leaf.hex() != stored:
+            problems.append(f"the entry of member {number} does not match its leaf")
+        leaves.append(leaf)
+    leaves.sort()
+    root = merkle_root(leaves).hex()
+    committed = (ballot.roll_commitment or {}).get("root")
+    if root != committed:
+        problems.append(
+            f"the roll's root is {root} ({len(leaves)} voters), the commitment's {committed}"
+        )
+    recorded = (
+        AuditEvent.objects.filter(verb="ballots.freeze_ballot", object_id=str(ballot.pk))
+        .order_by("-seq")
+        .values_list("after", flat=True)
+        .first()
+    )
+    if not recorded or recorded.get("roll_root") != committed:
+        problems.append("the commitment is not the one the audit trail recorded at the freeze")
+    return problems
 
 
 # -- set-wise updates used by the issue and the reissue -------------------------------------

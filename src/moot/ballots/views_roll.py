@@ -24,9 +24,8 @@ from moot.ballots.actions.roll import (
     do_reissue_credential,
     do_request_my_reissue,
 )
-from moot.ballots.errors import BallotError
 from moot.ballots.models import BallotState, Channel
-from moot.errors import show_refusal
+from moot.errors import Refusal, show_refusal
 from moot.text import TextGuardMixin
 
 CHANNEL_CHOICES = [(Channel.ONLINE, "By e-mail"), (Channel.POST, "By post")]
@@ -65,7 +64,7 @@ class MyReissueForm(forms.Form):
         super().__init__(*args, label_suffix="", **kwargs)
 
 
-def _status(form: forms.Form, refusal: BallotError | None) -> int:
+def _status(form: forms.Form, refusal: Refusal | None) -> int:
     """A refused action answers with its refusal's status (409 state, 422 rule or input, 429
     too many); a form with errors of its own 400."""
     if refusal is not None:
@@ -76,7 +75,7 @@ def _status(form: forms.Form, refusal: BallotError | None) -> int:
 def _blocker(check: Any, ballot: Any) -> str:
     try:
         check(ballot)
-    except BallotError as exc:
+    except Refusal as exc:
         return str(exc)
     return ""
 
@@ -93,7 +92,7 @@ def freeze(request: HttpRequest, ballot_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             ballot = do_freeze_ballot(ballot.pk, acting_user=request.user)
-        except BallotError as exc:
+        except Refusal as exc:
             refusal = exc
             show_refusal(form, exc)
         else:
@@ -127,7 +126,7 @@ def issue(request: HttpRequest, ballot_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             ballot = do_issue_ballot(ballot.pk, acting_user=request.user)
-        except BallotError as exc:
+        except Refusal as exc:
             refusal = exc
             show_refusal(form, exc)
         else:
@@ -161,7 +160,7 @@ def roll(request: HttpRequest, ballot_id: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             entry = queries_roll.entry_by_number(ballot, form.cleaned_data["number"])
-        except BallotError as exc:
+        except Refusal as exc:
             refusal = exc
             show_refusal(form, exc)
     may_manage = request.user.has_perm("ballots.manage_ballot", ballot)
@@ -197,7 +196,7 @@ def reissue(request: HttpRequest, ballot_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 acting_user=request.user,
             )
-        except BallotError as exc:
+        except Refusal as exc:
             refusal = exc
             show_refusal(form, exc)
         else:
@@ -234,7 +233,7 @@ def my_entitlement(request: HttpRequest, ballot_id: int) -> HttpResponse:
             do_request_my_reissue(
                 ballot.pk, channel=form.cleaned_data["channel"], acting_user=request.user
             )
-        except BallotError as exc:
+        except Refusal as exc:
             refusal = exc
             show_refusal(form, exc)
         else:
@@ -248,7 +247,7 @@ def my_entitlement(request: HttpRequest, ballot_id: int) -> HttpResponse:
     if entry is not None and entry.eligible:
         try:
             proof = member_proof(ballot, entry)
-        except BallotError as exc:
+        except Refusal as exc:
             proof_error = str(exc)
     return render(
         request,
