@@ -65,3 +65,6 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/live_vote.py --voters 2000 --db both
 	$(PY) bench/cases.py
 	$(PY) bench/cases.py --pg
+	$(PY) bench/national_ballot.py --members 500000
+	$(PY) bench/national_ballot.py --members 500000 --db sqlite
+	$(PY) bench/national_ballot.py --members 500000 --faults
