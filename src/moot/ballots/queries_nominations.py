@@ -57,7 +57,7 @@ def standings(ballot: Ballot) -> list[Standing]:
     ballot as things stand, and why not."""
     rows = []
     for candidate in sorted(candidates_of(ballot), key=surname_key):
-        count = candidate.nomination_count
+        count: int = getattr(candidate, "nomination_count", 0)  # annotated by candidates_of
         reasons = []
         if candidate.withdrawn_at is not None:
             reasons.append("withdrew")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,7 +25,6 @@ from moot.ballots.actions.events import (
     do_withdraw_endorsement,
 )
 from moot.ballots.actions.nominations import (
-    STATEMENT_LIMIT,
     do_consent_candidacy,
     do_record_affiliate_nomination,
     do_record_unit_nomination,
@@ -33,89 +32,19 @@ from moot.ballots.actions.nominations import (
     do_withdraw_candidacy,
 )
 from moot.ballots.errors import BallotError
-from moot.ballots.models import BallotState, EventKind
+from moot.ballots.forms_nominations import (
+    AffiliateNominationForm,
+    EndorsementForm,
+    EventForm,
+    PhotoForm,
+    StatementForm,
+    UnitNominationForm,
+    WithdrawForm,
+)
+from moot.ballots.models import BallotState
 from moot.ballots.notices import notices_for
-from moot.ballots.photos import MAX_BYTES, content_type_of, do_set_candidate_photo
+from moot.ballots.photos import content_type_of, do_set_candidate_photo
 from moot.errors import show_refusal
-from moot.text import TextGuardMixin
-
-
-class _Form(TextGuardMixin, forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-
-
-class UnitNominationForm(_Form):
-    unit = forms.ModelChoiceField(queryset=None, label="Nominating unit")  # type: ignore[arg-type]
-    poll = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
-        label="The poll that decided it",
-        help_text="A closed poll at one of the unit's meetings in the nominations window: its "
-        "winners are the unit's nominees.",
-    )
-
-    def __init__(self, *args: Any, units: list[Any], polls: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        from moot.units.models import Unit
-
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
-        self.fields["poll"].queryset = polls
-
-
-class AffiliateNominationForm(_Form):
-    organisation = forms.ModelChoiceField(queryset=q.organisations_list(), label="Organisation")
-    member_number = forms.CharField(max_length=20, label="Nominee's membership number")
-    reference = forms.CharField(max_length=200, label="Reference (the organisation's letter)")
-    decided_on = forms.DateField(
-        label="Date of its decision", widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-
-class StatementForm(_Form):
-    statement = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 10}),
-        required=False,
-        label="Your statement",
-        help_text=f"Plain text, up to {STATEMENT_LIMIT:,} characters; every voter can read it.",
-    )
-
-
-class PhotoForm(forms.Form):
-    photo = forms.FileField(
-        label="Photo (PNG or JPEG)",
-        help_text=f"Up to {MAX_BYTES // (1024 * 1024)} MB; it is re-encoded and its metadata "
-        "dropped.",
-    )
-
-
-class WithdrawForm(_Form):
-    reason = forms.CharField(max_length=500, required=False, label="Reason (optional)")
-
-
-class EndorsementForm(_Form):
-    organisation = forms.ModelChoiceField(queryset=q.organisations_list(), label="Organisation")
-    candidate = forms.ModelChoiceField(queryset=None, label="Candidate")  # type: ignore[arg-type]
-
-
-class EventForm(_Form):
-    kind = forms.ChoiceField(choices=EventKind.choices, label="What happened")
-    candidate = forms.ModelChoiceField(queryset=None, label="Candidate")  # type: ignore[arg-type]
-    endorsement = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
-        required=False,
-        label="Endorsement withdrawn (for an endorsement withdrawn)",
-    )
-    authority = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Authority",
-        help_text="Who decided it and under what (a letter, a panel's decision).",
-    )
-    clause = forms.CharField(max_length=120, required=False, label="Clause")
-    notice = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Notice to voters",
-        help_text="Shown on the voting page and in the next reminder to those not yet voted.",
-    )
 
 
 def _may_manage(user: Any, ballot: Any) -> bool:
@@ -311,7 +240,7 @@ def consent(request: HttpRequest, ballot_id: int, candidate_id: int) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-def photo(request: HttpRequest, ballot_id: int, candidate_id: int) -> HttpResponse:
+def photo(request: HttpRequest, ballot_id: int, candidate_id: int) -> HttpResponseBase:
     """GET /ballots/<id>/candidates/<cid>/photo/: the stored (re-encoded) photo, with its type
     and nosniff; POST: the candidate's new photo."""
     ballot = access_ballot(ballot_id, request.user)
@@ -350,8 +279,10 @@ def endorsements(request: HttpRequest, ballot_id: int) -> HttpResponse:
     withdraw one before the issue."""
     ballot = access_ballot(ballot_id, request.user)
     manager = _may_manage(request.user, ballot)
-    form = EndorsementForm(request.POST if request.POST.get("which") == "record" else None)
-    form.fields["candidate"].queryset = q.candidates_of(ballot).filter(withdrawn_at__isnull=True)
+    form = EndorsementForm(
+        request.POST if request.POST.get("which") == "record" else None,
+        candidates=q.candidates_of(ballot).filter(withdrawn_at__isnull=True),
+    )
     if request.method == "POST":
         ballot = access_ballot(ballot_id, request.user, for_write=True)
         try:
@@ -391,10 +322,10 @@ def events(request: HttpRequest, ballot_id: int) -> HttpResponse:
     while the ballot is open): record one."""
     ballot = access_ballot(ballot_id, request.user)
     manager = _may_manage(request.user, ballot)
-    form = EventForm(request.POST if request.method == "POST" else None)
-    form.fields["candidate"].queryset = q.candidates_of(ballot).filter(on_ballot=True)
-    form.fields["endorsement"].queryset = q.endorsements_of(ballot).filter(
-        withdrawn_at__isnull=True
+    form = EventForm(
+        request.POST if request.method == "POST" else None,
+        candidates=q.candidates_of(ballot).filter(on_ballot=True),
+        endorsements=q.endorsements_of(ballot).filter(withdrawn_at__isnull=True),
     )
     if request.method == "POST":
         ballot = access_ballot(ballot_id, request.user, for_write=True)
