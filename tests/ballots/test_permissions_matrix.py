@@ -371,6 +371,42 @@ ROWS: list[Row] = [
         data=lambda c: {"channel": "online"},
     ),
     # -- deliveries
+    Row("ballots:deliveries (nothing queued on a draft)", page("deliveries"), OVERSEERS),
+    Row(
+        "POST ballots:deliveries (a reminder on a draft: 409)",
+        page("deliveries"),
+        MANAGERS,
+        method="post",
+        data=lambda c: {"action": "remind", "remind-confirm": "on"},
+    ),
+    Row(
+        "POST ballots:deliveries (a retry on a draft: 409)",
+        page("deliveries"),
+        MANAGERS,
+        method="post",
+        data=lambda c: {"action": "retry", "retry-confirm": "on"},
+    ),
+    Row(
+        "GET /api/ballots/{id}/deliveries",
+        lambda c: f"/api/ballots/{c.ballot.pk}/deliveries",
+        OVERSEERS,
+        api=True,
+    ),
+    Row(
+        "POST /api/ballots/{id}/deliveries/reminders (a draft: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/deliveries/reminders",
+        MANAGERS,
+        method="post",
+        api=True,
+        data=lambda c: {},
+    ),
+    Row(
+        "POST /api/ballots/{id}/deliveries/retry (a draft: 409)",
+        lambda c: f"/api/ballots/{c.ballot.pk}/deliveries/retry",
+        MANAGERS,
+        method="post",
+        api=True,
+    ),
     # -- casting and papers
     Row("ballots:vote (a draft: not open yet)", page("vote"), EVERYONE),
     Row(

@@ -57,6 +57,7 @@ def dashboard(request: HttpRequest, ballot_id: int) -> HttpResponse:
     retry = RetryForm(prefix="retry")
     status = 200
     if request.method == "POST":
+        refused = 400  # a form not filled in; a refusal of the action gives its own status
         action = request.POST.get("action", "")
         if action == "remind":
             remind = ReminderForm(request.POST, prefix="remind")
@@ -65,6 +66,7 @@ def dashboard(request: HttpRequest, ballot_id: int) -> HttpResponse:
                     queued = do_send_reminders(ballot, acting_user=request.user)
                 except BallotError as exc:
                     show_refusal(remind, exc)
+                    refused = exc.status
                 else:
                     messages.success(
                         request,
@@ -79,6 +81,7 @@ def dashboard(request: HttpRequest, ballot_id: int) -> HttpResponse:
                     result = do_retry_deliveries(ballot, acting_user=request.user)
                 except BallotError as exc:
                     show_refusal(retry, exc)
+                    refused = exc.status
                 else:
                     messages.success(
                         request,
@@ -88,7 +91,7 @@ def dashboard(request: HttpRequest, ballot_id: int) -> HttpResponse:
                     return redirect("ballots:deliveries", ballot_id=ballot.pk)
         else:
             remind.add_error(None, "Choose what to do: send a reminder or retry.")
-        status = 400
+        status = refused
     return render(
         request,
         "ballots/deliveries_dashboard.html",
