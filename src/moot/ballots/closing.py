@@ -49,7 +49,7 @@ from moot.ballots.models import (
 from moot.polls.fields import random_key
 
 CHUNK = 5000  # rows read and written per round trip
-COUNTED_FIELDS = ("id", "ballot", "content")
+COUNTED_COLUMNS = ("id", "ballot_id", "content")  # CountedBallot's, in write order
 
 # Why a return was not counted (the reasons in Ballot.returns and the scrutineer's report).
 ONLINE_OVER_PAPER = "an online vote was also received: online votes count over papers"
@@ -180,7 +180,7 @@ def write_counted(ballot: Ballot, contents: list[str]) -> int:
     secrets.SystemRandom().shuffle(contents)
     qn = connection.ops.quote_name
     table = qn(CountedBallot._meta.db_table)
-    columns = ", ".join(qn(CountedBallot._meta.get_field(f).column) for f in COUNTED_FIELDS)
+    columns = ", ".join(qn(column) for column in COUNTED_COLUMNS)
     rows = ((random_key(), ballot.pk, text) for text in contents)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

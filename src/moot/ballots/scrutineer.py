@@ -97,6 +97,7 @@ def figures(ballot: Ballot) -> dict[str, Any]:
         },
         "counted": int(returns.get("counted", 0)),
         "valid_votes": {
+            "candidates": list(result.get("candidates") or []),  # ballot order
             "quota": result.get("quota"),
             "first_preferences": _votes(result, 0),
             "final": _votes(result, -1),
@@ -139,11 +140,12 @@ def build_report(
 def _lines(title: str, counts: dict[str, Any]) -> list[str]:
     if not counts:
         return [f"{title}: none"]
-    return [f"{title}:"] + [f"  {reason}: {n}" for reason, n in counts.items()]
+    return [f"{title}:"] + [f"  {reason}: {n}" for reason, n in sorted(counts.items())]
 
 
 def render_text(report: dict[str, Any]) -> str:
-    """The report as plain text, for print and download."""
+    """The report as plain text, for print and download (the same text whatever order the
+    database gave the JSON's keys in: PostgreSQL's jsonb sorts them its own way)."""
     dist = report["distributed"]
     ret = report["returned"]
     votes = report["valid_votes"]
@@ -152,10 +154,10 @@ def render_text(report: dict[str, Any]) -> str:
         f"Unit: {report['unit']}   Method: {report['method']}   Seats: {report['seats']}",
         "",
         "Credentials and papers distributed: "
-        + ", ".join(f"{c} {n}" for c, n in dist["by_channel"].items())
+        + ", ".join(f"{c} {n}" for c, n in sorted(dist["by_channel"].items()))
         + f" (total {dist['total']}; {dist['reissued']} reissued)",
         "Returned: "
-        + ", ".join(f"{c} {n}" for c, n in ret["by_channel"].items())
+        + ", ".join(f"{c} {n}" for c, n in sorted(ret["by_channel"].items()))
         + f" (total {ret['total']})",
         f"Counted (valid papers): {report['counted']}",
     ]
@@ -163,13 +165,14 @@ def render_text(report: dict[str, Any]) -> str:
     lines += _lines("Returns set aside, by reason", report["set_aside"])
     lines.append("")
     lines.append("Valid votes for each candidate (first preferences; final round):")
-    for name, first in votes["first_preferences"].items():
+    for name in votes.get("candidates") or sorted(votes["first_preferences"]):
+        first = votes["first_preferences"].get(name, "-")
         lines.append(f"  {name}: {first}; {votes['final'].get(name, '-')}")
     lines.append("Elected: " + (", ".join(votes["elected"]) or "none"))
     if votes["withdrawn"]:
         lines.append("Withdrawn: " + ", ".join(votes["withdrawn"]))
     lines.append("")
-    for key, item in report["statements"].items():
+    for key, item in sorted(report["statements"].items()):
         verdict = "Satisfied" if item["satisfied"] else "NOT satisfied"
         lines.append(f"({key}) {verdict}: {item['statement']}")
         if not item["satisfied"]:

@@ -38,7 +38,8 @@ class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(required=True, label="I have checked the above")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class SignForm(TextGuardMixin, forms.Form):
@@ -71,7 +72,8 @@ class SignForm(TextGuardMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def statements(self) -> dict[str, dict[str, Any]]:
         data = self.cleaned_data
@@ -90,7 +92,8 @@ class CountbackForm(TextGuardMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
         self.fields["departed"].choices = choices  # type: ignore[attr-defined]
 
 
@@ -110,10 +113,11 @@ def close(request: HttpRequest, ballot_id: int) -> HttpResponse:
         except BallotError as exc:
             show_refusal(form, exc)
         else:
+            counted = (ballot.returns or {}).get("counted", 0)
             messages.success(
                 request,
-                f"The ballot is closed: {ballot.returns['counted']} ballots to count; the "
-                "returns and the sealing key are gone.",
+                f"The ballot is closed: {counted} ballots to count; the returns and the sealing "
+                "key are gone.",
             )
             return redirect("ballots:count", ballot_id=ballot.pk)
     blocker = ""
