@@ -128,3 +128,21 @@ def test_a_countback_on_the_page(django_capture_on_commit_callbacks) -> None:
     assert f"Filled by: {countback.filled_by.name}" in page
     listed = ro.get(f"/api/ballots/{pk}/countbacks").json()
     assert listed[0]["filled_by"] == countback.filled_by.name
+
+
+def test_the_ballots_public_page_shows_the_declared_result_and_nothing_before(
+    django_capture_on_commit_callbacks,
+) -> None:
+    world = counted_ballot(django_capture_on_commit_callbacks)
+    pk = world.ballot.pk
+    elected = ", ".join(world.ballot.result["elected"])
+    before = Client().get(f"/ballots/{pk}/").content.decode()
+    assert "published once the scrutineer has signed" in before
+    assert f"Elected: {elected}" not in before
+    _client(world.scrutineer).post(
+        f"/ballots/{pk}/scrutineer/",
+        {"a_satisfied": "yes", "b_satisfied": "yes", "c_satisfied": "yes"},
+    )
+    _client(world.returning_officer).post(f"/ballots/{pk}/declare/", {"confirm": "on"})
+    after = Client().get(f"/ballots/{pk}/").content.decode()
+    assert f"Elected: {elected}" in after
