@@ -290,3 +290,36 @@ def test_counting_is_refused_before_the_close_and_once_done(
     do_count_ballot(world.ballot, acting_user=world.returning_officer)
     with pytest.raises(BallotError, match="counted already"):
         do_count_ballot(world.ballot, acting_user=world.returning_officer)
+
+
+@pytest.mark.django_db
+def test_a_question_is_counted_carried_or_not_from_yes_no_and_blank_papers(
+    django_capture_on_commit_callbacks,
+) -> None:
+    from ballots.closing_world import closing_ballot
+    from moot.ballots import secrecy
+    from moot.ballots.actions.closing import do_close_ballot, do_count_ballot
+    from moot.ballots.models import Candidate, Return
+
+    world = closing_ballot(voters=6, names=("Yes", "No"), women=(), seats=1, method="yes-no")
+    ballot = world.ballot
+    ballot.kind = "question"
+    ballot.question = "Should the rule change?"
+    ballot.save(update_fields=["kind", "question"])
+    for candidate in world.candidates:
+        Candidate.objects.filter(pk=candidate.pk).update(code=candidate.name.lower())
+    answers = ['["yes"]', '["yes"]', '["yes"]', '["no"]', '["no"]', "[]"]
+    for entry, text in zip(world.entries, answers, strict=True):
+        Return.objects.create(
+            ballot=ballot,
+            entry=entry,
+            slot="any",
+            channel="online",
+            sealed=secrecy.seal(ballot, text, 8),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        do_close_ballot(ballot, acting_user=world.returning_officer)
+    ballot = do_count_ballot(ballot, acting_user=world.returning_officer)
+    assert ballot.result["carried"] is True
+    assert "yes 3, no 2" in ballot.result_text
+    assert "1 blank papers not counted" in ballot.result_text
