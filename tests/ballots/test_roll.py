@@ -363,3 +363,16 @@ def test_member_self_service_reissue_is_rate_limited() -> None:
     outsider = UserFactory()
     with pytest.raises(BallotError, match="Sign in with the account of a member"):
         do_request_my_reissue(world.ballot.pk, channel="online", acting_user=outsider)
+
+
+def test_odd_characters_on_the_register_are_written_to_the_roll_as_they_are() -> None:
+    """The roll is written set-wise (COPY on PostgreSQL): a backslash, a tab or a line break in
+    a register's e-mail field arrives as it is (and the address is not usable: post)."""
+    world = roll_world()
+    odd = world.members["bad_email"]
+    odd.email = "odd\\name\there\nx@example.org"
+    odd.save()
+    do_freeze_ballot(world.ballot.pk, acting_user=world.officer)
+    entry = _entry(world, "bad_email")
+    assert entry.email == "odd\\name\there\nx@example.org"
+    assert entry.channel == "post"

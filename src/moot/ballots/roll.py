@@ -133,14 +133,12 @@ def assess_roll(unit: Any, on: datetime.date) -> tuple[list[tuple[Any, ...]], li
         Member.objects.filter(member_in_unit_q(unit))
         .order_by("pk")
         .values_list("pk", "number", "email", "constituency_id")
-        .iterator(chunk_size=20_000)
     )
     histories: dict[int, list[tuple[Any, ...]]] = {}
     periods = (
         MembershipPeriod.objects.filter(member_in_unit_q(unit, prefix="member__"))
         .order_by("member_id", "start")
         .values_list("member_id", "status", "start", "end")
-        .iterator(chunk_size=20_000)
     )
     for member_id, *interval in periods:
         histories.setdefault(member_id, []).append(tuple(interval))

@@ -19,6 +19,7 @@ import secrets
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from moot.audit.actions import record
@@ -381,13 +382,13 @@ def _reissue(
     entry.save(update_fields=["serial", "credential_hash", "paper_number"])
     entry.credential_hash = credentials.hash_credential(credentials.credential_for(ballot, entry))
     if channel == Channel.POST:
-        last_issued = RollEntry.objects.filter(ballot=ballot).order_by("-paper_number")
-        last_revoked = RevokedCredential.objects.filter(ballot=ballot).order_by("-paper_number")
-        highest = max(
-            last_issued.values_list("paper_number", flat=True).first() or 0,
-            last_revoked.exclude(paper_number=None).values_list("paper_number", flat=True).first()
-            or 0,
-        )
+        # The next number never used by this ballot (PostgreSQL sorts NULLs first when
+        # descending: take the maxima, not the first row).
+        issued = RollEntry.objects.filter(ballot=ballot).aggregate(n=Max("paper_number"))["n"]
+        revoked = RevokedCredential.objects.filter(ballot=ballot).aggregate(n=Max("paper_number"))[
+            "n"
+        ]
+        highest = max(issued or 0, revoked or 0)
         entry.paper_number = highest + 1
     if entry.channel != channel:
         entry.channel = channel
