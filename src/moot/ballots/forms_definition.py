@@ -112,6 +112,14 @@ def _date_field(label: str, **kwargs: Any) -> forms.DateField:
 class DefinitionForm(_Form):
     """Every value of a draft ballot's definition (``BallotSpec``)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from moot.counting.registry import methods
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["method"]).choices = [
+            (name, f"{name}: {spec.summary}") for name, spec in sorted(methods().items())
+        ]
+
     title = forms.CharField(max_length=200)
     position = forms.CharField(
         max_length=200, required=False, help_text="The position elected (an election)."
@@ -126,7 +134,11 @@ class DefinitionForm(_Form):
     min_women = forms.IntegerField(
         min_value=0, max_value=100, label="At least this many women elected"
     )
-    method = forms.CharField(max_length=40, help_text="A counting method, e.g. scottish-stv.")
+    method = forms.ChoiceField(
+        choices=(),
+        label="Counting method",
+        help_text="STV (Scottish, Meek …) for several seats; IRV for one; yes-no for a question.",
+    )
     tie_break = forms.ChoiceField(choices=[(t, t) for t in TIE_BREAKS])
     precedence = forms.ChoiceField(
         choices=[(p, PRECEDENCE_LABELS[p]) for p in PRECEDENCES],
