@@ -47,6 +47,8 @@ def test_a_countback_fills_the_seat_from_the_stored_ballots(
     assert countback.filled_by.name not in elected
     assert countback.result["withdrawn"] == [departed.name]
     assert f"{departed.name} was withdrawn after the issue" in countback.result_text
+    assert countback.result_text.startswith(f"Countback for the seat of {departed.name}")
+    assert f"The seat is filled by {countback.filled_by.name}." in countback.result_text
     # The same as the pure count with the departed withdrawn.
     from moot.ballots.count import ballots_blt
     from moot.ballots.definition import definition_of

@@ -290,7 +290,12 @@ def do_countback(
         requested_by=acting_user,
         requested_at=now,
         result=counted.json,
-        result_text=counted.text,
+        result_text=(
+            f"Countback for the seat of {departed.name} ({now.date().isoformat()}): "
+            f"{reason}\nThe seat is filled by "
+            f"{filled_by.name if filled_by is not None else 'nobody (no candidate left)'}.\n\n"
+            + counted.text
+        ),
         filled_by=filled_by,
     )
     record(
