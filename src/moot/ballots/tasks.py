@@ -62,15 +62,40 @@ def _claim(ballot_id: int, batch: int) -> list[int]:
         )
 
 
-def _mark_sent(ids: Iterable[tuple[int, str]]) -> None:
-    rows = list(ids)
-    if not rows:
+def _mark_sent(rows: Iterable[tuple[int, str]]) -> None:
+    """Mark these (delivery id, message id) rows sent: one UPDATE for the rows whose Message-ID
+    is moot's own (``mail.message_id``, made from the id), one per row an e-mail service gave
+    its own id."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
+
+    from moot.ballots.mail import mail_domain
+
+    pending = list(rows)
+    if not pending:
         return
     now = timezone.now()
+    own = [pk for pk, mid in pending if mid.startswith("<ballot-")]
+    theirs = [(pk, mid) for pk, mid in pending if not mid.startswith("<ballot-")]
+    sending = Delivery.objects.filter(state=DeliveryState.SENDING)
     with transaction.atomic():
-        for pk, mid in rows:
-            Delivery.objects.filter(pk=pk, state=DeliveryState.SENDING).update(
-                state=DeliveryState.SENT, sent_at=now, message_id=mid, error=""
+        if own:
+            sending.filter(pk__in=own).update(
+                state=DeliveryState.SENT,
+                sent_at=now,
+                error="",
+                message_id=Concat(
+                    Value("<ballot-"),
+                    Cast("ballot_id", CharField()),
+                    Value(".delivery-"),
+                    Cast("id", CharField()),
+                    Value(f"@{mail_domain()}>"),
+                    output_field=CharField(),
+                ),
+            )
+        for pk, mid in theirs:
+            sending.filter(pk=pk).update(
+                state=DeliveryState.SENT, sent_at=now, message_id=mid[:200], error=""
             )
 
 
@@ -197,7 +222,11 @@ def deliver_batch(ballot_id: int, batch: int) -> dict[str, int]:
                         counts["retry"] += len(pending)
                         pending = []
                 continue
-            accepted.append((row.pk, message.extra_headers["Message-ID"]))
+            # An e-mail service's own id (anymail) finds the row when its webhook reports.
+            status = getattr(message, "anymail_status", None)
+            esp_id = getattr(status, "message_id", None) if status is not None else None
+            mid = str(esp_id) if esp_id else message.extra_headers["Message-ID"]
+            accepted.append((row.pk, mid))
             counts["sent"] += 1
             if len(accepted) >= MARK_EVERY:
                 _mark_sent(accepted)
