@@ -50,6 +50,6 @@ def on_tracking(sender: Any, event: Any, esp_name: str = "", **kwargs: Any) -> N
 
 
 def connect() -> None:
-    from anymail.signals import tracking
+    from anymail.signals import tracking  # type: ignore[import-untyped]
 
     tracking.connect(on_tracking, dispatch_uid="moot.ballots.bounces")

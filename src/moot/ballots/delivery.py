@@ -12,6 +12,8 @@ issue of a national ballot writes 500,000 of them inside its transaction.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.utils import timezone
 
@@ -52,7 +54,7 @@ def queue_deliveries(
     d = Delivery._meta.db_table
     r = RollEntry._meta.db_table
     where = [f"r.{qn('ballot_id')} = %s", f"r.{qn('eligible')} = %s"]
-    params: list[object] = [ballot.pk, True]
+    params: list[Any] = [ballot.pk, True]
     placeholders = ", ".join(["%s"] * len(channels))
     where.append(f"r.{qn('channel')} IN ({placeholders})")
     params.extend(channels)
@@ -83,7 +85,7 @@ def queue_deliveries(
         f"%s + (ROW_NUMBER() OVER (PARTITION BY r.{qn('channel')} ORDER BY r.{qn('id')}) - 1) / %s "
         f"ELSE 0 END, 0, '', '', %s FROM {qn(r)} r WHERE {' AND '.join(where)}"
     )
-    head: list[object] = [
+    head: list[Any] = [
         kind,
         round_number,
         DeliveryState.QUEUED,

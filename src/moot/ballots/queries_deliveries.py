@@ -27,7 +27,7 @@ def delivery_counts(ballot: Ballot) -> dict[str, Any]:
     for row in grouped:
         table.setdefault((row["kind"], row["channel"]), {})[row["state"]] = row["n"]
     states = list(DeliveryState.choices)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for kind, kind_label in DeliveryKind.choices:
         for channel, channel_label in Channel.choices:
             counts = table.get((kind, channel))
