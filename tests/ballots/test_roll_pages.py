@@ -167,3 +167,16 @@ def test_api_freeze_roll_my_and_reissue() -> None:
     assert reissued.json()["serial"] == 1
     assert reissued.json()["channel"] == "post"
     assert "credential_hash" not in reissued.content.decode()
+
+
+def test_the_public_page_and_the_console_show_the_frozen_roll() -> None:
+    world = roll_world()
+    do_freeze_ballot(world.ballot.pk, acting_user=world.officer)
+    world.ballot.refresh_from_db()
+    public = Client().get(f"/ballots/{world.ballot.pk}/").content.decode()
+    assert world.ballot.roll_commitment["root"] in public
+    assert "North Vale" in public
+    for member in world.members.values():
+        assert member.number not in public
+    console = _client(world.officer).get(f"/ballots/{world.ballot.pk}/manage/").content.decode()
+    assert "8 voters of 12 members assessed" in console

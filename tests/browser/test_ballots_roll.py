@@ -68,6 +68,7 @@ def test_freeze_issue_and_the_members_page_on_a_phone(
             (f"/ballots/{ballot.pk}/roll/?number={alice.number}", "roll (one entry)"),
             (f"/ballots/{ballot.pk}/issue/", "issue (done)"),
             (f"/ballots/{ballot.pk}/reissue/?number={alice.number}", "reissue"),
+            (f"/ballots/{ballot.pk}/", "public page (frozen roll)"),
         ):
             response = page.goto(f"{base}{path}")
             assert response is not None

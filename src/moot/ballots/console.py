@@ -73,6 +73,7 @@ PUBLIC_SECTIONS = [
     "candidates",
     "endorsements",
     "notices",
+    "roll",
     "turnout",
     "results",
     "record",
