@@ -82,7 +82,7 @@ def roll_summary(ballot: Ballot) -> dict[str, Any]:
         .annotate(members=Count("id"))
         .order_by("-members", "channel_reason")
     )
-    per_unit = list(
+    rows = (
         entries.values("unit_id")
         .annotate(
             n_eligible=Count("id", filter=Q(eligible=True)),
@@ -90,17 +90,17 @@ def roll_summary(ballot: Ballot) -> dict[str, Any]:
             n_post=Count("id", filter=Q(eligible=True, channel=Channel.POST)),
         )
         .order_by("unit_id")
+        .values_list("unit_id", "n_eligible", "n_refused", "n_post")
     )
+    per_unit: list[dict[str, Any]] = [
+        {"unit_id": unit_id, "eligible": eligible, "refused": refused, "post": post}
+        for unit_id, eligible, refused, post in rows
+    ]
     names = dict(
         Unit.objects.filter(pk__in=[row["unit_id"] for row in per_unit]).values_list("pk", "name")
     )
     for row in per_unit:
         row["name"] = names.get(row["unit_id"], "")
-        row["eligible"], row["refused"], row["post"] = (
-            row.pop("n_eligible"),
-            row.pop("n_refused"),
-            row.pop("n_post"),
-        )
     per_unit.sort(key=lambda row: (row["name"], row["unit_id"]))
     revoked = RevokedCredential.objects.filter(ballot=ballot).aggregate(
         reissued=Count("id"), papers=Count("id", filter=Q(paper_number__isnull=False))

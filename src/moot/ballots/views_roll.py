@@ -35,14 +35,16 @@ class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(required=True, label="I have checked the above")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class LookupForm(TextGuardMixin, forms.Form):
     number = forms.CharField(max_length=20, label="Membership number")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class ReissueForm(TextGuardMixin, forms.Form):
@@ -54,14 +56,16 @@ class ReissueForm(TextGuardMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class MyReissueForm(forms.Form):
     channel = forms.ChoiceField(choices=CHANNEL_CHOICES, widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 def _status(form: forms.Form, refusal: Refusal | None) -> int:
@@ -98,8 +102,8 @@ def freeze(request: HttpRequest, ballot_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"The ballot is frozen: {ballot.roll_commitment['size']} members on the "
-                "electorate; the definition's hash is in the audit trail.",
+                f"The ballot is frozen: {(ballot.roll_commitment or {}).get('size', 0)} members "
+                "on the electorate; the definition's hash is in the audit trail.",
             )
             return redirect("ballots:roll", ballot_id=ballot.pk)
     draft = ballot.state == BallotState.DRAFT
