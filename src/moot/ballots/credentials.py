@@ -98,8 +98,9 @@ def create_ballot_key(ballot: Ballot) -> Path:
     key = secrets.token_bytes(32)
     text = (
         f"# moot credential key of ballot {ballot.pk}, frozen {ballot.frozen_at:%Y-%m-%d}.\n"
-        "# Derives every voter's credential and paper check code; destroyed after the record\n"
-        "# is published. Back it up apart from the database and its backups.\n"
+        "# Derives every voter's credential, paper check code and roll leaf salt: needed while\n"
+        "# the ballot is open and to check the roll afterwards. Back it up apart from the\n"
+        "# database and its backups.\n"
         f"{key.hex()}\n"
     )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
