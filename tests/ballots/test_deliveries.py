@@ -107,10 +107,12 @@ def test_a_hard_bounce_switches_the_voter_to_post(
 ) -> None:
     ballot = issued_ballot(email=2, post=0)
     gone, kept = RollEntry.objects.filter(ballot=ballot).order_by("pk")
+    RollEntry.objects.filter(ballot=ballot).update(paper_number=None)  # e-mail voters: no paper
     sink.refuse[gone.email] = "550 5.1.1 No such user"
     _issue(ballot, django_capture_on_commit_callbacks)
     gone.refresh_from_db()
     assert gone.channel == Channel.POST
+    assert gone.paper_number == 1  # a paper for the print files
     assert gone.channel_reason == "e-mail bounced"
     bounced = Delivery.objects.get(entry=gone, channel="online")
     assert bounced.state == DeliveryState.BOUNCED
@@ -343,6 +345,8 @@ def _postmark(client: Any, auth: str, payload: dict[str, Any]) -> Any:
 def test_an_esp_hard_bounce_webhook_switches_the_voter_to_post_only_with_the_secret(
     settings: Any, client: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
+    import moot.site.urls  # noqa: F401 - imported as configured (no secret), before the change
+
     settings.ROOT_URLCONF = "ballots.anymail_urls"
     settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:a-long-random-secret"}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -107,6 +107,11 @@ def test_an_officer_of_another_faction_cannot_send_retry_or_read(
 def test_nobody_can_suppress_an_invitation_by_a_forged_bounce(settings: Any) -> None:
     """Without a webhook secret the e-mail service's webhook is not mounted at all; the site has
     no page or endpoint that cancels a delivery."""
+    from django.urls import clear_url_caches, set_urlconf
+
+    settings.ROOT_URLCONF = "moot.site.urls"  # the site as configured: no webhook secret
+    clear_url_caches()
+    set_urlconf(None)
     assert not settings.ANYMAIL.get("WEBHOOK_SECRET")
     ballot = issued_ballot(email=1, post=0)
     delivery.queue_deliveries(ballot, DeliveryKind.INVITATION)

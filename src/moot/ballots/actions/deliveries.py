@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from moot.audit.actions import record
@@ -24,6 +25,7 @@ from moot.ballots.models import (
     Delivery,
     DeliveryKind,
     DeliveryState,
+    RevokedCredential,
     RollEntry,
 )
 
@@ -90,12 +92,15 @@ def do_send_reminders(ballot: Ballot, round_number: int | None = None, *, acting
 @transaction.atomic(durable=True)
 def do_switch_to_post(delivery_id: int, *, reason: str, acting_user: Any = None) -> bool:
     """A hard bounce (a 5xx on RCPT, or an ESP's bounced/complained/rejected event): the
-    delivery is marked bounced, the voter's entry goes to post with ``channel_reason``, and a
+    delivery is marked bounced, the voter's entry goes to post with ``channel_reason`` (and a
+    paper number, the next after every one given, when it had none), and a
     post delivery of the same kind is queued for the print files. Returns False when there was
     nothing to switch (already on post, or the delivery is not an e-mail)."""
     delivery = Delivery.objects.select_for_update(of=("self",)).filter(pk=delivery_id).first()
     if delivery is None or delivery.channel != Channel.ONLINE:
         return False
+    # The ballot's row serialises the paper numbers given to voters moved to post.
+    ballot = Ballot.objects.select_for_update(of=("self",)).get(pk=delivery.ballot_id)
     entry = RollEntry.objects.select_for_update(of=("self",)).get(pk=delivery.entry_id)
     Delivery.objects.filter(pk=delivery.pk).update(
         state=DeliveryState.BOUNCED, error=reason[:1000], claimed_at=None
@@ -104,7 +109,14 @@ def do_switch_to_post(delivery_id: int, *, reason: str, acting_user: Any = None)
         return False
     entry.channel = Channel.POST
     entry.channel_reason = BOUNCE_REASON
-    entry.save(update_fields=["channel", "channel_reason"])
+    if entry.paper_number is None:
+        # A paper for the print files: the next number after every one given or revoked.
+        issued = RollEntry.objects.filter(ballot=ballot).aggregate(n=Max("paper_number"))["n"]
+        revoked = RevokedCredential.objects.filter(ballot=ballot).aggregate(n=Max("paper_number"))[
+            "n"
+        ]
+        entry.paper_number = max(issued or 0, revoked or 0) + 1
+    entry.save(update_fields=["channel", "channel_reason", "paper_number"])
     post, _created = Delivery.objects.get_or_create(
         entry=entry,
         kind=delivery.kind,
