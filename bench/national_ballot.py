@@ -254,6 +254,25 @@ def start_task_worker(env: dict[str, str], services: Services) -> subprocess.Pop
     return worker
 
 
+def supervise_task_workers(
+    env: dict[str, str], services: Services, stop: threading.Event, restarts: list[int]
+) -> threading.Thread:
+    """Start a task worker again whenever one exits, as systemd's Restart=always would: a
+    django-tasks-db worker exits on a database error (PostgreSQL restarting)."""
+
+    def watch() -> None:
+        while not stop.wait(1.0):
+            for worker in list(services.workers):
+                if worker.poll() is not None and not stop.is_set():
+                    services.workers.remove(worker)
+                    start_task_worker(env, services)
+                    restarts.append(worker.returncode)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
 def gunicorn_worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children")
     return [int(p) for p in children.read_text().split()] if children.exists() else []
@@ -274,11 +293,8 @@ class Faults:
             os.kill(web[0], signal.SIGKILL)
             self.done.append(f"{phase}:kill-web")
         alive = [w for w in services.workers if w.poll() is None]
-        if alive:
+        if alive:  # the supervisor starts another (supervise_task_workers)
             os.killpg(alive[0].pid, signal.SIGKILL)
-            alive[0].wait()
-            services.workers.remove(alive[0])
-            start_task_worker(env, services)
             self.done.append(f"{phase}:kill-task")
         if restart_db and services.pg_dir is not None:
             pg_ctl(services.pg_dir, "-m", "fast", "-w", "restart")
@@ -555,6 +571,8 @@ def bench(args: argparse.Namespace) -> int:
         port = start_server(env, services, args)
         for _ in range(args.task_workers):
             start_task_worker(env, services)
+        supervising, restarts = threading.Event(), []
+        supervise_task_workers(env, services, supervising, restarts)
         print(
             f"[{args.db}] gunicorn on {port} ({args.workers} x {args.threads}), "
             f"{args.task_workers} task workers, SMTP sink on {sink_port}",
@@ -603,7 +621,10 @@ def bench(args: argparse.Namespace) -> int:
             papers["sessions"],
         )
         print(f"[{args.db}] papers keyed by two tellers: {keyed}", flush=True)
+        supervising.set()
         services.stop_web()
+        if restarts:
+            print(f"[{args.db}] task workers restarted after exiting: {len(restarts)}", flush=True)
         began = time.perf_counter()
         closed = phase(env, "close", str(ballot_id))
         count_s = time.perf_counter() - began
@@ -672,6 +693,12 @@ def bench(args: argparse.Namespace) -> int:
             )
             + f"; voted {final['voted']}; bounced {final['bounced']}; returns left "
             f"{final['returns_left']}",
+            flush=True,
+        )
+        print(
+            f"[{args.db}] duplicates: {repeated} invitations the sink received twice (the same "
+            f"X-Moot-Delivery id), {max(0, final['counted'] - final['voted'])} ballots counted "
+            "beyond one per voter",
             flush=True,
         )
         print(line, flush=True)
