@@ -95,7 +95,7 @@ def departed_events(ballot: Ballot, *, upto: Countback | None = None) -> list[di
         rows = rows.filter(pk__lte=upto.pk)
     return [
         {
-            "kind": "candidate_withdrawn",
+            "kind": "seat_vacated",
             "candidate": c.departed_id,
             "occurred_at": c.requested_at.isoformat(),
         }
@@ -113,15 +113,21 @@ class Counted:
     blt: str
 
 
-def count_ballot(ballot: Ballot, *, extra_events: list[dict[str, Any]] | None = None) -> Counted:
+def count_ballot(
+    ballot: Ballot,
+    *,
+    extra_events: list[dict[str, Any]] | None = None,
+    continuing: list[int] | None = None,
+) -> Counted:
     """Count the ballot from its counted ballots, definition and events (and, for a countback,
-    the departed as withdrawn). A count the definition cannot run is refused as a BallotError
-    naming the file and the fault."""
+    the departed as withdrawn and the ``continuing`` members, by candidate id, deemed elected).
+    A count the definition cannot run is refused as a BallotError naming the file and the
+    fault."""
     definition = definition_of(ballot)
     blt = ballots_blt(ballot, definition)
     events = events_of(ballot) + list(extra_events or [])
     try:
-        result = count_record(definition, blt, events)
+        result = count_record(definition, blt, events, continuing=continuing or ())
     except CountError as exc:
         raise BallotError(
             f"The count cannot be run: {exc}", clause=ballot.clause, code=RefusalCode.RULE

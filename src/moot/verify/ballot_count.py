@@ -21,8 +21,14 @@ followed by a ``candidate_reinstated`` for the same candidate withdraws the cand
 COUNTING.md says: withdrawn before the first round, so their name is on the papers but every
 paper marked for them counts for its next preference (the papers are never void). Events are
 taken in order of ``occurred_at`` (ISO 8601 text; events at the same time in the given order).
-Other kinds (``endorsement_withdrawn``) do not touch the count. A countback passes the departed
-member as a ``candidate_withdrawn`` event of its own.
+Other kinds (``endorsement_withdrawn``) do not touch the count.
+
+A countback (a casual vacancy after the declaration) passes each departed member as a
+``seat_vacated`` event (withdrawn like the others; the report says they left after the
+declaration) and the members who keep their seats as ``continuing``: they are deemed elected
+by a constraint of their own (category "Countback": group "Continuing members", exactly their
+number of seats, guarded from exclusion; "Other candidates" the seats left), together with the
+women's minimum, so the re-run fills only the vacancy.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ from moot.counting.model import (
 )
 
 FORMAT = "moot-ballot-count/1"
-WITHDRAWING = ("candidate_withdrawn", "candidate_suspended")
+WITHDRAWING = ("candidate_withdrawn", "candidate_suspended", "seat_vacated")
 REINSTATING = ("candidate_reinstated",)
 EVENT_KINDS = (*WITHDRAWING, *REINSTATING, "endorsement_withdrawn")
 
@@ -132,6 +138,26 @@ def _election(
     return replace(election, candidates=out, seats=seats, title=str(title))
 
 
+def _continuing_groups(
+    definition: Mapping[str, Any], seats: int, continuing: Sequence[Any]
+) -> tuple[GroupConstraint, ...]:
+    """A countback's members who keep their seats, by candidate id: deemed elected."""
+    if not continuing:
+        return ()
+    ids = {c["id"]: i for i, c in enumerate(_candidates(definition))}
+    unknown = [c for c in continuing if c not in ids]
+    if unknown:
+        raise CountError(f"continuing members {unknown!r} are not candidates on the ballot")
+    kept = frozenset(ids[c] for c in continuing)
+    if len(kept) >= seats:
+        raise CountError(f"{len(kept)} continuing members leave no seat of {seats} to fill")
+    others = frozenset(range(len(ids))) - kept
+    return (
+        GroupConstraint("Countback", "Continuing members", len(kept), len(kept), kept),
+        GroupConstraint("Countback", "Other candidates", 0, seats - len(kept), others),
+    )
+
+
 def _constraints(definition: Mapping[str, Any], seats: int) -> Constraints | None:
     minimum = definition.get("min_women") or 0
     if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 0:
@@ -165,10 +191,15 @@ def _binds_at(constrained: Result, free: Result) -> int | None:
 
 
 def count_record(
-    definition: Mapping[str, Any], blt_text: str, events: Sequence[Mapping[str, Any]]
+    definition: Mapping[str, Any],
+    blt_text: str,
+    events: Sequence[Mapping[str, Any]],
+    *,
+    continuing: Sequence[Any] = (),
 ) -> Result:
     """Count the ballot: the definition's method, seats, tie-break (and seed) and women's
-    minimum, with the candidates the events withdrew treated as withdrawn. Raises
+    minimum, with the candidates the events withdrew treated as withdrawn (and, for a
+    countback, the ``continuing`` members' seats kept). Raises
     :class:`~moot.counting.model.CountError` saying which file and what is wrong."""
     method = _field(definition, "method", str)
     seats = _field(definition, "seats", int)
@@ -179,23 +210,45 @@ def count_record(
     withdrawn = withdrawn_by_events(definition, events)
     election = _election(definition, blt_text, withdrawn)
     constraints = _constraints(definition, seats)
+    kept = _continuing_groups(definition, seats, continuing)
     tie = TieBreakSpec(name=str(tie_break), seed=seed)
+    everything = (
+        Constraints((*(constraints.groups if constraints else ()), *kept)) if kept else constraints
+    )
     result = registry.count(
-        election, method, CountOptions(seats=seats, tie_break=tie, constraints=constraints)
+        election, method, CountOptions(seats=seats, tie_break=tie, constraints=everything)
     )
     options: dict[str, object] = dict(result.options)
     notes = list(result.notes)
     for index in sorted(withdrawn):
         event = withdrawn[index]
         when = str(event.get("occurred_at") or "")[:10]
-        verb = "suspended" if event.get("kind") == "candidate_suspended" else "withdrawn"
+        kind = event.get("kind")
+        verb = {
+            "candidate_suspended": "was suspended after the issue",
+            "seat_vacated": "left after the declaration",
+        }.get(str(kind), "was withdrawn after the issue")
         notes.append(
-            f"{election.candidates[index].name} was {verb} after the issue"
+            f"{election.candidates[index].name} {verb}"
             + (f" ({when})" if when else "")
             + ": their papers count for the next preference"
         )
+    if kept:
+        names = [election.candidates[i].name for i in sorted(kept[0].members)]
+        options["continuing"] = names
+        notes.append(
+            "Countback: the members who keep their seats are deemed elected ("
+            + ", ".join(names)
+            + "); the count fills the vacant seat only"
+        )
     if constraints is not None:
-        free = registry.count(election, method, CountOptions(seats=seats, tie_break=tie))
+        free = registry.count(
+            election,
+            method,
+            CountOptions(
+                seats=seats, tie_break=tie, constraints=Constraints(kept) if kept else None
+            ),
+        )
         binds = _binds_at(result, free)
         minimum = constraints.groups[0].minimum
         women = sorted(constraints.groups[0].members)

@@ -20,10 +20,12 @@ from django.utils import timezone
 from moot.audit.actions import record
 from moot.ballots import closing, count, scrutineer
 from moot.ballots.audit_verbs import AuditVerb
+from moot.ballots.definition import definition_of
 from moot.ballots.errors import BallotError, RefusalCode
 from moot.ballots.models import Ballot, BallotState, Candidate, Countback
 from moot.on_commit import enqueue_on_commit
 from moot.text import text_problem
+from moot.verify.ballot_count import withdrawn_by_events
 
 S52 = "TULRCA 1992 s.52"
 
@@ -230,6 +232,46 @@ def do_declare_ballot(ballot: Ballot, *, acting_user: Any) -> Ballot:
     return ballot
 
 
+def check_vacancy_fillable(
+    ballot: Ballot,
+    definition: dict[str, Any],
+    departed: Candidate,
+    remaining: list[str],
+    events: list[dict[str, Any]],
+) -> None:
+    """Refuse, saying why, a countback no candidate can answer: nobody left unelected and not
+    withdrawn, or (with a women's minimum) nobody who keeps the minimum met."""
+    withdrawn = withdrawn_by_events(definition, events)
+    candidates = definition["candidates"]
+    left = [
+        c
+        for i, c in enumerate(candidates)
+        if i not in withdrawn and str(c["name"]) not in remaining
+    ]
+    if not left:
+        raise BallotError(
+            f"Nobody can fill the seat of {departed.name}: every other candidate on the ballot "
+            "holds a seat or has withdrawn. Nothing was recorded; the seat stays vacant until "
+            "it is filled another way (a by-election under the rulebook).",
+            clause=ballot.clause,
+            field="departed",
+            code=RefusalCode.RULE,
+        )
+    minimum = int(definition.get("min_women") or 0)
+    women = {str(c["name"]) for c in candidates if c.get("woman")}
+    if minimum and len(women & set(remaining)) < minimum and not any(c.get("woman") for c in left):
+        raise BallotError(
+            f"Nobody can fill the seat of {departed.name} and keep at least {minimum} of the "
+            f"{definition.get('seats')} seats to women: the members who keep their seats "
+            f"include {len(women & set(remaining))} women and no woman candidate is left "
+            "unelected and not withdrawn. Nothing was recorded; the seat stays vacant until it "
+            "is filled another way (a by-election under the rulebook).",
+            clause=ballot.clause,
+            field="departed",
+            code=RefusalCode.RULE,
+        )
+
+
 def seat_holders(ballot: Ballot) -> list[str]:
     """Who holds the ballot's seats now: the declared elected, as changed by each countback."""
     last = Countback.objects.filter(ballot=ballot).order_by("-requested_at", "-id").first()
@@ -243,7 +285,9 @@ def do_countback(
 ) -> Countback:
     """Fill a casual vacancy: re-run the stored count (same seats, same constraint, same
     tie-break) with the departed member withdrawn, as every earlier countback's departed, and
-    record who fills the seat, with the count's own report."""
+    the members who keep their seats deemed elected (a constraint of the count: they are never
+    excluded), so exactly one newcomer fills the seat; record who, with the count's own report.
+    Refused, with nothing written, when nobody can fill it."""
     ballot = _lock(ballot)
     if ballot.state != BallotState.DECLARED:
         raise BallotError(
@@ -272,17 +316,26 @@ def do_countback(
         )
     now = timezone.now()
     gone = [*count.departed_events(ballot)]
-    gone.append(
-        {"kind": "candidate_withdrawn", "candidate": departed.pk, "occurred_at": now.isoformat()}
-    )
-    counted = count.count_ballot(ballot, extra_events=gone)
+    gone.append({"kind": "seat_vacated", "candidate": departed.pk, "occurred_at": now.isoformat()})
     remaining = [name for name in holders if name != departed.name]
-    newcomers = [name for name in counted.result.elected_names if name not in remaining]
-    filled_by = (
-        Candidate.objects.filter(ballot=ballot, on_ballot=True, name=newcomers[0]).first()
-        if newcomers
-        else None
-    )
+    definition = definition_of(ballot)
+    by_name = {str(c["name"]): c for c in definition["candidates"]}
+    continuing = [by_name[name]["id"] for name in remaining if name in by_name]
+    check_vacancy_fillable(ballot, definition, departed, remaining, count.events_of(ballot) + gone)
+    counted = count.count_ballot(ballot, extra_events=gone, continuing=continuing)
+    elected = counted.result.elected_names
+    newcomers = [name for name in elected if name not in remaining]
+    lost = [name for name in remaining if name not in elected]
+    if lost or len(newcomers) != 1:
+        raise BallotError(
+            "The countback cannot fill the vacancy by this ballot's method without "
+            f"changing another seat ({', '.join(lost) or 'no one'} would lose theirs; "
+            f"{len(newcomers)} newcomers): nothing was recorded, the seat stays vacant.",
+            clause=ballot.clause,
+            field="departed",
+            code=RefusalCode.RULE,
+        )
+    filled_by = Candidate.objects.get(ballot=ballot, on_ballot=True, name=newcomers[0])
     countback = Countback.objects.create(
         ballot=ballot,
         departed=departed,
@@ -292,9 +345,9 @@ def do_countback(
         result=counted.json,
         result_text=(
             f"Countback for the seat of {departed.name} ({now.date().isoformat()}): "
-            f"{reason}\nThe seat is filled by "
-            f"{filled_by.name if filled_by is not None else 'nobody (no candidate left)'}.\n\n"
-            + counted.text
+            f"{departed.name} left after the declaration: {reason}\n"
+            f"The seat is filled by {filled_by.name}; the other members keep their seats "
+            f"({', '.join(remaining)}).\n\n" + counted.text
         ),
         filled_by=filled_by,
     )
@@ -304,8 +357,8 @@ def do_countback(
         obj=ballot,
         after={
             "departed": departed.name,
-            "filled_by": filled_by.name if filled_by is not None else None,
-            "elected": counted.result.elected_names,
+            "filled_by": filled_by.name,
+            "elected": elected,
         },
         reason=reason,
         clause=ballot.clause,
