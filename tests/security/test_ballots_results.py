@@ -105,3 +105,127 @@ def test_a_copy_of_the_database_after_the_close_cannot_pair_voters_with_ballots(
     assert set(after) == {"by_channel", "spoilt", "counted", "precedence"}
     for row in after["by_channel"].values():
         assert set(row) == {"received", "counted", "spoilt", "set_aside"}
+
+
+# -- the result lock, role by role (issue 11 item 9; review finding: only the ballot's own
+# scrutineer reads the result before the sign-off; nobody else, not an auditor, not a superuser,
+# never a candidate; after the declaration everyone, anonymous callers of the API too).
+
+LOCK_ROLES = (
+    "anonymous",
+    "member",
+    "candidate",
+    "candidate_scrutinising",
+    "returning_officer",
+    "national_staff",
+    "auditor",
+    "superuser",
+    "scrutineer",
+)
+
+
+def _lock_world(capture):
+    from factories import MemberFactory, StaffAssignmentFactory
+
+    world = counted_ballot(capture)
+    candidate = world.by_name("Cy Crane")
+    candidate.member = MemberFactory(with_account=True)
+    candidate.save(update_fields=["member"])
+    # A candidate who also audits the unit: still no result before the declaration.
+    other = world.by_name("Di Dunmore")
+    other.member = MemberFactory(with_account=True)
+    other.save(update_fields=["member"])
+    StaffAssignmentFactory(user=other.member.user, role="auditor")
+    users = {
+        "anonymous": None,
+        "member": MemberFactory(with_account=True).user,
+        "candidate": candidate.member.user,
+        "candidate_scrutinising": other.member.user,
+        "returning_officer": world.returning_officer,
+        "national_staff": StaffAssignmentFactory(role="national_staff").user,
+        "auditor": StaffAssignmentFactory(role="auditor").user,
+        "superuser": UserFactory(is_superuser=True, is_staff=True),
+        "scrutineer": world.scrutineer,
+    }
+    return world, users
+
+
+def _reads(world, user) -> dict[str, bool]:
+    """What ``user`` reads of the result now: each page or file, True when the result shows."""
+    pk = world.ballot.pk
+    client = Client() if user is None else _client(user)
+    elected = world.ballot.result["elected"]
+    results_page = client.get(f"/ballots/{pk}/results/")
+    scrutineer_page = client.get(f"/ballots/{pk}/scrutineer/")
+    download = client.get(f"/ballots/{pk}/results/count.json")
+    api = client.get(f"/api/ballots/{pk}/result")
+    return {
+        "results page": results_page.status_code == 200
+        and f"Elected: {elected[0]}" in results_page.content.decode(),
+        "scrutineer page": scrutineer_page.status_code == 200
+        and "First preferences" in scrutineer_page.content.decode(),
+        "count.json": download.status_code == 200,
+        "API result": api.status_code == 200 and api.json().get("elected") == elected,
+    }
+
+
+SATISFIED = {key: {"satisfied": True, "reasons": ""} for key in ("a", "b", "c")}
+
+
+def test_the_result_lock_role_by_role(django_capture_on_commit_callbacks) -> None:
+    from moot.ballots.actions.closing import do_sign_scrutineer_report
+
+    world, users = _lock_world(django_capture_on_commit_callbacks)
+    wrong = []
+
+    def check(stage: str, readers: set[str]) -> None:
+        for role in LOCK_ROLES:
+            got = _reads(world, users[role])
+            for what, reads in got.items():
+                if reads != (role in readers):
+                    wrong.append(f"{stage}, {role}, {what}: reads={reads}")
+
+    check("counted", {"scrutineer"})
+    # The auditor reads the administration's aggregates before the sign-off, not the votes.
+    page = _client(users["auditor"]).get(f"/ballots/{world.ballot.pk}/scrutineer/")
+    assert page.status_code == 200
+    assert "Counted (valid papers)" in page.content.decode()
+    assert "not the result" in page.content.decode()
+    world.ballot = do_sign_scrutineer_report(
+        world.ballot, statements=SATISFIED, acting_user=world.scrutineer
+    )
+    check("signed", {"scrutineer", "returning_officer", "national_staff", "auditor", "superuser"})
+    with django_capture_on_commit_callbacks(execute=False):
+        world.ballot = do_declare_ballot(world.ballot, acting_user=world.returning_officer)
+    check("declared", set(LOCK_ROLES))
+    assert not wrong, "\n".join(wrong)
+
+
+def test_after_the_declaration_anyone_reads_the_results_api(
+    django_capture_on_commit_callbacks,
+) -> None:
+    from moot.ballots.actions.closing import do_sign_scrutineer_report
+
+    world = counted_ballot(django_capture_on_commit_callbacks)
+    pk = world.ballot.pk
+    anonymous = Client()
+    for path in ("result", "scrutineer-report", "countbacks"):
+        assert anonymous.get(f"/api/ballots/{pk}/{path}").status_code == 401, path
+    do_sign_scrutineer_report(world.ballot, statements=SATISFIED, acting_user=world.scrutineer)
+    with django_capture_on_commit_callbacks(execute=False):
+        do_declare_ballot(world.ballot, acting_user=world.returning_officer)
+    assert (
+        anonymous.get(f"/api/ballots/{pk}/result").json()["elected"]
+        == (world.ballot.result["elected"])
+    )
+    report = anonymous.get(f"/api/ballots/{pk}/scrutineer-report").json()
+    assert report["statements"]["a"]["satisfied"] is True
+    assert anonymous.get(f"/api/ballots/{pk}/countbacks").json() == []
+    # A bad token is refused, never read as anonymous.
+    forged = Client(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert forged.get(f"/api/ballots/{pk}/result").status_code == 401
+    # The scrutineer's report page is public and read-only.
+    page = anonymous.get(f"/ballots/{pk}/scrutineer/")
+    assert page.status_code == 200
+    assert "Sign the report" not in page.content.decode()
+    assert anonymous.post(f"/ballots/{pk}/scrutineer/", {}).status_code == 403

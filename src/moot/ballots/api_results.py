@@ -1,14 +1,17 @@
 """The API of the close, the count, the scrutineer's report, the declaration, the results and
-countbacks. The result and the report follow ``ballots.results``: the scrutineer alone reads
-them before the sign-off, the ballot's managers after it, everyone after the declaration."""
+countbacks. The result and the report follow ``ballots.results``: the ballot's scrutineer alone
+reads them before the sign-off, those who oversee the ballot after it (never a candidate), and
+everyone, anonymous callers too, after the declaration."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.errors import AuthenticationError
 from pydantic import ConfigDict
 
 from moot.accounts.api_auth import API_AUTH
@@ -28,6 +31,25 @@ from moot.ballots.models import Ballot, BallotState, Countback
 from moot.text import Text
 
 router = Router(tags=["ballots"], auth=API_AUTH)
+
+
+def _anyone(request: HttpRequest) -> Any | None:
+    """Anonymous callers of the public reads (after the declaration). A request that carries a
+    bearer token the token check refused stays refused (401), never read as anonymous."""
+    if request.headers.get("Authorization"):
+        return None
+    return AnonymousUser()
+
+
+def _signed_in(user: Any) -> None:
+    """Before the declaration the public reads are for signed-in callers: 401 otherwise."""
+    if not getattr(user, "is_authenticated", False):
+        raise AuthenticationError()
+
+
+# The reads the results page shows publicly: a token or session if given, else anyone; each
+# endpoint still decides (``results.may_read_result``) what an anonymous caller may read.
+PUBLIC_READ: list[Any] = [*API_AUTH, _anyone]
 
 REFUSALS: dict[int, Any] = {403: Message, 404: Message, 409: Message, 422: Message}
 
@@ -116,12 +138,14 @@ def results_count(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
 @router.get(
     "/{ballot_id}/result",
     response={200: dict[str, Any], **REFUSALS},
+    auth=PUBLIC_READ,
     summary="The count's result (JSON report): public after the declaration",
 )
 def results_result(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
     user = _user(request)
     ballot = access_ballot(ballot_id, user)
     if not results.may_read_result(ballot, user):
+        _signed_in(user)
         raise BallotError(results.locked_reason(ballot), code=RefusalCode.STATE)
     return dict(ballot.result or {})
 
@@ -129,13 +153,18 @@ def results_result(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
 @router.get(
     "/{ballot_id}/scrutineer-report",
     response={200: dict[str, Any], **REFUSALS},
+    auth=PUBLIC_READ,
     summary="The scrutineer's report (TULRCA s.52 fields): public after the declaration",
 )
 def results_scrutineer_report(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
     user = _user(request)
     ballot = access_ballot(ballot_id, user)
     if ballot.state != BallotState.DECLARED and not results.may_read_result(ballot, user):
+        # Before the declaration the signed report (with the votes) is the result's: the
+        # scrutineer, then those who oversee the ballot, never a candidate.
+        _signed_in(user)
         access_ballot_role(ballot_id, user, "scrutinise")
+        raise BallotError(results.locked_reason(ballot), code=RefusalCode.STATE)
     if not ballot.scrutineer_report:
         raise BallotError("The scrutineer has not signed a report yet.", code=RefusalCode.STATE)
     return dict(ballot.scrutineer_report)
@@ -169,11 +198,14 @@ def results_declare(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
 @router.get(
     "/{ballot_id}/countbacks",
     response={200: list[CountbackOut], **REFUSALS},
+    auth=PUBLIC_READ,
     summary="The countbacks run to fill vacancies (public after the declaration)",
 )
 def results_countbacks(request: HttpRequest, ballot_id: int) -> list[dict[str, Any]]:
-    ballot = access_ballot(ballot_id, _user(request))
+    user = _user(request)
+    ballot = access_ballot(ballot_id, user)
     if ballot.state != BallotState.DECLARED:
+        _signed_in(user)
         return []
     return [_countback(cb) for cb in queries_results.countbacks(ballot)]
 

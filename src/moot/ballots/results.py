@@ -1,11 +1,13 @@
 """Who reads a ballot's result when, and the result as pages and downloads show it (issue 11
 item 9; docs/security.md, "Ballots: close, count and declaration").
 
-* counted, not signed: the scrutineer (and an auditor covering the unit, to read) only. Not the
-  returning officer, not a caller, not national staff: the result is locked until the
-  scrutineer signs the report (TULRCA s.52: nothing published before the report);
-* signed, not declared: also the ballot's managers (the returning officer must read it to
-  declare it);
+* counted, not signed: the ballot's own scrutineer (``Ballot.scrutineer``) only. Not the
+  returning officer, not a caller, not national staff, not an auditor (who reads the
+  administration's aggregates, not the result), not a superuser: the result is locked until
+  the scrutineer signs the report (TULRCA s.52: nothing published before the report);
+* signed, not declared: also those who oversee the ballot (its managers: the returning
+  officer must read it to declare it; the auditor);
+* never, before the declaration, a candidate of the ballot (whatever other role they hold);
 * declared: everyone, with the downloads (BLT, CDF, the count report as text and JSON, RCTab's
   summary, the chart).
 """
@@ -16,7 +18,7 @@ import hashlib
 import json
 from typing import Any
 
-from moot.ballots.models import Ballot, BallotState
+from moot.ballots.models import Ballot, BallotState, Candidate
 
 DOWNLOADS = {
     "ballots.blt": "text/plain; charset=utf-8",
@@ -34,9 +36,16 @@ def may_read_result(ballot: Ballot, user: Any) -> bool:
         return True
     if ballot.state != BallotState.COUNTED or not getattr(user, "is_authenticated", False):
         return False
-    if user.has_perm("ballots.scrutinise_ballot", ballot):
-        return True
-    return ballot.signed_at is not None and user.has_perm("ballots.oversee_ballot", ballot)
+    if is_candidate(ballot, user):
+        return False
+    if ballot.signed_at is None:
+        return ballot.scrutineer_id is not None and ballot.scrutineer_id == user.pk
+    return bool(user.has_perm("ballots.oversee_ballot", ballot))
+
+
+def is_candidate(ballot: Ballot, user: Any) -> bool:
+    """Whether ``user`` is (the member of) a candidate on this ballot."""
+    return Candidate.objects.filter(ballot=ballot, member__user_id=user.pk).exists()
 
 
 def locked_reason(ballot: Ballot) -> str:

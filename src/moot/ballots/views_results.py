@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -171,8 +172,11 @@ def count(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 
 def _scrutineer_ballot(ballot_id: int, user: Any) -> Any:
-    """The scrutineer (and an auditor) read the report at any time; after the sign-off the
-    ballot's managers read it too."""
+    """The scrutineer (and an auditor, the aggregates only) read the report page at any time;
+    after the sign-off the ballot's managers read it too; after the declaration anyone."""
+    ballot = access_ballot(ballot_id, user)
+    if ballot.state == BallotState.DECLARED:
+        return ballot
     try:
         return access_ballot_role(ballot_id, user, "scrutinise")
     except PermissionDenied:
@@ -185,11 +189,15 @@ def _scrutineer_ballot(ballot_id: int, user: Any) -> Any:
         return ballot
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def scrutineer_report(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """GET/POST /ballots/<id>/scrutineer/: the report's figures, the result, and the sign-off
-    (the scrutineer only)."""
+    (the scrutineer only); public, read only, once the result is declared."""
+    if not request.user.is_authenticated:
+        if access_ballot(ballot_id, request.user).state != BallotState.DECLARED:
+            return redirect_to_login(request.get_full_path())
+        if request.method == "POST":
+            raise PermissionDenied("Only the ballot's scrutineer signs the report.")
     ballot = _scrutineer_ballot(ballot_id, request.user)
     own = ballot.scrutineer_id == request.user.pk
     form = SignForm(request.POST or None)
@@ -207,6 +215,11 @@ def scrutineer_report(request: HttpRequest, ballot_id: int) -> HttpResponse:
                 messages.success(request, "You signed the report. The result may be declared.")
                 return redirect("ballots:scrutineer", ballot_id=ballot.pk)
     counted = ballot.state in {BallotState.COUNTED, BallotState.DECLARED}
+    # The auditor reads the administration (aggregates) before the sign-off, not the result.
+    may_read = results.may_read_result(ballot, request.user)
+    figures = scrutineer.figures(ballot) if counted else None
+    if figures is not None and not may_read:
+        figures.pop("valid_votes")
     return render(
         request,
         "ballots/results_scrutineer.html",
@@ -214,13 +227,15 @@ def scrutineer_report(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "ballot": ballot,
             "form": form,
             "own": own,
-            "figures": scrutineer.figures(ballot) if counted else None,
+            "figures": figures,
+            "may_read": may_read,
+            "locked": results.locked_reason(ballot),
             "report": ballot.scrutineer_report,
             "report_text": scrutineer.render_text(ballot.scrutineer_report)
             if ballot.scrutineer_report
             else "",
-            "table": results.round_table(ballot.result or {}) if counted else None,
-            "binds": binding_round(ballot.result),
+            "table": results.round_table(ballot.result or {}) if counted and may_read else None,
+            "binds": binding_round(ballot.result) if may_read else None,
         },
         status=_status(form),
     )
