@@ -150,12 +150,21 @@ def test_the_head_is_signed_when_the_site_has_its_key(declared, settings, tmp_pa
 
     settings.MOOT_AUDIT_KEY = str(tmp_path / "audit-key.pem")
     public = cp.generate_key(tmp_path / "audit-key.pem")
-    head = json.loads(record_files(declared.ballot)["audit-head.json"])
+    files = record_files(declared.ballot)
+    head = json.loads(files["audit-head.json"])
     path = tmp_path / "checkpoint.json"
     path.write_text(json.dumps(head["checkpoint"]))
     checkpoint = cp.read_checkpoint(path)
     assert cp.signature_problem(checkpoint, public) is None
     assert head["public_key"].startswith("ed25519:")
+    manifest = json.loads(files[MANIFEST])
+    assert manifest["signature"]["key_id"] == cp.key_id(public)
+    report = verify_files(files, public_key=cp.raw_public(public))
+    assert report.holds, report.lines()
+    assert report.lines()[-1].endswith(
+        "the record holds and is signed by the site's key; elected: "
+        + ", ".join(declared.ballot.result["elected"])
+    )
 
 
 # -- each single change fails, naming the file and what ----------------------------------------
@@ -250,6 +259,54 @@ def test_a_changed_definition_field_is_not_the_frozen_one(files) -> None:
     )
     # And the recount with the other number of seats does not give the declared report.
     assert any(p.startswith("count.json: differs from the recount") for p in problems)
+
+
+def test_a_changed_valid_vote_in_the_scrutineers_report_fails(files) -> None:
+    """Review v: the report's per-candidate votes are checked against the recount."""
+    for part in ("first_preferences", "final"):
+
+        def bump(value: object, part: str = part) -> None:
+            votes = value["valid_votes"][part]  # type: ignore[index]
+            name = sorted(votes)[0]
+            votes[name] = str(int(float(votes[name])) + 999)
+
+        problems = problems_of(changed(files, "scrutineer-report.json", edit_json(bump)))
+        assert any(
+            p.startswith(f'scrutineer-report.json: "valid_votes" {part}: ')
+            and "the recount gives" in p
+            for p in problems
+        ), problems
+
+
+def test_the_freezes_definition_hash_is_checked_and_printed(files) -> None:
+    definition_sha256 = json.loads(files[MANIFEST])["definition_sha256"]
+    report = verify_files(files)
+    assert any(definition_sha256 in line and "freeze" in line for line in report.passed)
+
+    def other(value: object) -> None:
+        value["freeze"]["definition_sha256"] = "0" * 64  # type: ignore[index]
+
+    problems = problems_of(changed(files, "audit-head.json", edit_json(other)))
+    assert any(p.startswith('audit-head.json: "freeze" definition_sha256') for p in problems), (
+        problems
+    )
+
+
+def test_a_manifest_not_written_as_the_site_writes_it_fails(files) -> None:
+    problems = problems_of(
+        changed(files, MANIFEST, lambda data: data.replace(b'\n  "', b'\n   "', 1), forge=False)
+    )
+    assert any(
+        p.startswith("manifest.json: is not written as the site writes it") for p in problems
+    )
+
+
+def test_without_a_key_the_record_is_consistent_but_not_authenticated(files) -> None:
+    report = verify_files(files)
+    assert report.ok
+    assert not report.holds
+    assert "UNAUTHENTICATED" in report.lines()[-1]
+    assert "the record holds" not in "\n".join(report.lines())
 
 
 def test_a_changed_event_count_does_not_add_up(files) -> None:
@@ -375,3 +432,25 @@ def test_a_channel_that_does_not_add_up_is_named(files) -> None:
     problems = problems_of(changed(files, "returns.json", edit_json(move)))
     assert any(p.startswith("returns.json: online: received") for p in problems), problems
     assert any(p.startswith("returns.json: post: received") for p in problems), problems
+
+
+def test_the_record_page_publishes_the_sites_key_and_the_command_with_it(
+    declared, client, settings, tmp_path
+) -> None:
+    from moot.audit import checkpoint as cp
+
+    declared.ballot.bundle_sha256 = "a" * 64
+    declared.ballot.save(update_fields=["bundle_sha256"])
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "none.pem")
+    settings.MOOT_AUDIT_PUBLIC_KEY = None
+    text = client.get(f"/ballots/{declared.ballot.pk}/record/").content.decode()
+    assert 'id="site-key-missing"' in text
+    assert "--public-key SITE-KEY" in text
+
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "audit-key.pem")
+    public = cp.generate_key(tmp_path / "audit-key.pem")
+    text = client.get(f"/ballots/{declared.ballot.pk}/record/").content.decode()
+    line = next(x for x in cp.public_key_text(public).splitlines() if x.startswith("ed25519:"))
+    assert f'<code class="hash" id="site-public-key">{line}</code>' in text
+    assert cp.fingerprint(public) in text
+    assert f"record.zip --public-key {line}</code>" in text

@@ -42,7 +42,13 @@ def no_database_env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_verify_runs_without_a_database(tmp_path: Path) -> None:
+def test_verify_runs_without_a_database(tmp_path: Path, settings) -> None:
+    from moot.audit import checkpoint as cp
+
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "audit-key.pem")
+    public = cp.generate_key(tmp_path / "audit-key.pem")
+    key_file = tmp_path / "site.pub"
+    key_file.write_text(cp.public_key_text(public))
     declared = declared_ballot()
     bundle = tmp_path / "record.zip"
     bundle.write_bytes(record_bytes(declared.ballot))
@@ -52,18 +58,40 @@ def test_verify_runs_without_a_database(tmp_path: Path) -> None:
     forged = tmp_path / "forged.zip"
     forged.write_bytes(zip_files({**files, MANIFEST: dump_json(manifest)}))
     env = no_database_env(tmp_path)
-
-    done = run_moot("ballot", "verify", str(bundle), env=env)
-    assert done.returncode == 0, done.stderr
     elected = ", ".join(declared.ballot.result["elected"])
-    assert done.stdout.strip().endswith(f"the record holds; elected: {elected}")
-    assert "re-derived byte for byte" in done.stdout
-    assert done.stderr == ""
+    one_line = "ed25519:" + __import__("base64").b64encode(cp.raw_public(public)).decode()
 
-    done = run_moot("ballot", "verify", str(forged), env=env)
+    for key in (str(key_file), one_line, cp.raw_public(public).hex()):
+        done = run_moot("ballot", "verify", str(bundle), "--public-key", key, env=env)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().endswith(
+            f"the record holds and is signed by the site's key; elected: {elected}"
+        )
+        assert "re-derived byte for byte" in done.stdout
+        assert done.stderr == ""
+    done = run_moot(
+        "ballot", "verify", str(bundle), "--key-fingerprint", cp.fingerprint(public), env=env
+    )
+    assert done.returncode == 0, done.stderr
+
+    # Without a key: consistent, never "the record holds"; a distinct exit status.
+    done = run_moot("ballot", "verify", str(bundle), env=env)
+    assert done.returncode == 3
+    assert "the record holds" not in done.stdout + done.stderr
+    assert "UNAUTHENTICATED" in done.stderr
+    done = run_moot("ballot", "verify", str(bundle), "--unauthenticated", env=env)
+    assert done.returncode == 0
+    assert "UNAUTHENTICATED" in done.stderr
+    assert "the record holds" not in done.stdout + done.stderr
+
+    done = run_moot("ballot", "verify", str(forged), "--public-key", str(key_file), env=env)
     assert done.returncode == 1
     assert "FAIL manifest.json: declared elected Ed Elwood" in done.stderr
-    assert "the record does NOT hold (1 problem(s))" in done.stderr
+    assert "the record does NOT hold" in done.stderr
+
+    done = run_moot("ballot", "verify", str(bundle), "--public-key", "ed25519:AAAA", env=env)
+    assert done.returncode == 1
+    assert "--public-key" in done.stderr
 
     done = run_moot("ballot", "verify", str(tmp_path / "missing.zip"), env=env)
     assert done.returncode == 1

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
 from django.utils import timezone
 
@@ -38,6 +39,7 @@ from moot.verify.record import (
     sha256_hex,
     verify_files,
 )
+from moot.verify.record_keys import checkpoint_signed_bytes, key_id, manifest_signed_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +171,13 @@ def _forge(files: dict[str, bytes]) -> dict[str, bytes]:
         "rctab-summary.json": dump_json(rctab),
     }
     report = json.loads(files["scrutineer-report.json"])
-    report["valid_votes"]["elected"] = data["elected"]
+    rounds = data["rounds"]
+    report["valid_votes"].update(
+        elected=data["elected"],
+        quota=data.get("quota"),
+        first_preferences={n: rounds[0]["tallies"].get(n, "0") for n in data["candidates"]},
+        final={n: rounds[-1]["tallies"].get(n, "0") for n in data["candidates"]},
+    )
     forged["scrutineer-report.json"] = dump_json(report)
     head = json.loads(files["audit-head.json"])
     head["record"]["content_sha256"] = content_digest(forged)
@@ -192,8 +200,12 @@ def test_a_re_derived_forgery_fails_the_sites_signature(settings, tmp_path) -> N
     declared = declared_ballot()
     files = record_files(declared.ballot)
     forged = _forge(files)
-    # The figures of a careful forgery add up: the file alone cannot tell.
-    assert verify_files(forged).ok
+    # The figures of a careful forgery add up: the file alone cannot tell, and says so.
+    unkeyed = verify_files(forged)
+    assert unkeyed.ok
+    assert not unkeyed.holds
+    assert "UNAUTHENTICATED" in unkeyed.lines()[-1]
+    assert "the record holds" not in "\n".join(unkeyed.lines())
     genuine_zip, forged_zip = tmp_path / "genuine.zip", tmp_path / "forged.zip"
     genuine_zip.write_bytes(zip_files(files))
     forged_zip.write_bytes(zip_files(forged))
@@ -212,7 +224,7 @@ def test_a_re_derived_forgery_fails_the_sites_signature(settings, tmp_path) -> N
         check=False,
     )
     assert good.returncode == 0, good.stderr
-    assert "signed by key" in good.stdout
+    assert "signed by the trusted key" in good.stdout
     bad = subprocess.run(
         [moot, "ballot", "verify", str(forged_zip), "--public-key", key],
         capture_output=True,
@@ -222,7 +234,7 @@ def test_a_re_derived_forgery_fails_the_sites_signature(settings, tmp_path) -> N
         check=False,
     )
     assert bad.returncode == 1
-    assert "the content digest is not signed by this key" in bad.stderr
+    assert "FAIL manifest.json: is not signed by the trusted key" in bad.stderr
     # And its SHA-256 is not the one the site published and recorded in the audit trail.
     digest = do_publish_ballot_record(declared.ballot.pk)
     assert sha256_hex(forged_zip.read_bytes()) != digest
@@ -230,3 +242,75 @@ def test_a_re_derived_forgery_fails_the_sites_signature(settings, tmp_path) -> N
         AuditEvent.objects.get(verb="ballots.publish_ballot_record").after["bundle_sha256"]
         == digest
     )
+
+
+def _resign(files: dict[str, bytes], forger: Ed25519PrivateKey) -> dict[str, bytes]:
+    """Sign a forged bundle with the forger's own key and carry that key, as review v did."""
+    head = json.loads(files["audit-head.json"])
+    checkpoint = head["checkpoint"]
+    checkpoint["key_id"] = key_id(cp.raw_public(forger.public_key()))
+    checkpoint["signature"] = base64.b64encode(
+        forger.sign(checkpoint_signed_bytes(checkpoint))
+    ).decode()
+    head["public_key"] = "ed25519:" + base64.b64encode(cp.raw_public(forger.public_key())).decode()
+    forged = {**files, "audit-head.json": dump_json(head)}
+    head["record"]["content_sha256"] = content_digest(forged)
+    forged["audit-head.json"] = dump_json(head)
+    manifest = json.loads(files[MANIFEST])
+    manifest["files"] = {n: sha256_hex(forged[n]) for n in FILES if n != MANIFEST}
+    manifest["signature"] = {
+        "key_id": key_id(cp.raw_public(forger.public_key())),
+        "signature": base64.b64encode(forger.sign(manifest_signed_bytes(manifest))).decode(),
+    }
+    forged[MANIFEST] = dump_json(manifest)
+    return forged
+
+
+def test_a_forgery_signed_with_the_forgers_own_key_fails_with_the_sites_key(
+    settings, tmp_path
+) -> None:
+    """Review v's forgery: everything re-derived, re-signed with the forger's key, which the
+    bundle carries. The site's key (or its fingerprint) refuses it; without a key the verifier
+    never says the record holds."""
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "audit-key.pem")
+    site = cp.generate_key(tmp_path / "audit-key.pem")
+    files = record_files(declared_ballot().ballot)
+    forged = _resign(_forge(files), Ed25519PrivateKey.generate())
+    site_raw = cp.raw_public(site)
+    assert verify_files(files, public_key=site_raw).holds
+    assert verify_files(files, fingerprint=cp.fingerprint(site)).holds
+
+    with_key = verify_files(forged, public_key=site_raw)
+    assert not with_key.ok
+    assert any("not signed by the trusted key" in str(p) for p in with_key.problems)
+    pinned = verify_files(forged, fingerprint=cp.fingerprint(site))
+    assert not pinned.ok
+    assert any("not the key with the fingerprint given" in str(p) for p in pinned.problems)
+    unkeyed = verify_files(forged)
+    assert unkeyed.ok
+    assert not unkeyed.authenticated
+    assert not unkeyed.holds
+    assert "the record holds" not in "\n".join(unkeyed.lines())
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_any_byte_changed_in_any_file_fails_with_the_sites_key(settings, tmp_path, name) -> None:
+    """With the site's key, changing any byte of any file (the manifest's title or date, the
+    audit head's carried key included) fails: the manifest lists every other file's SHA-256
+    and the key signs the manifest's every byte."""
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "audit-key.pem")
+    site = cp.raw_public(cp.generate_key(tmp_path / "audit-key.pem"))
+    files = record_files(declared_ballot().ballot)
+    data = files[name]
+    for at in sorted({0, len(data) // 3, len(data) // 2, len(data) - 2}):
+        for flip in (0x01, 0x20):
+            changed = bytearray(data)
+            changed[at] ^= flip
+            report = verify_files({**files, name: bytes(changed)}, public_key=site)
+            assert not report.ok, (name, at, flip)
+    # Fields outside the count: changed and the manifest re-hashed, the signature fails.
+    manifest = json.loads(files[MANIFEST])
+    for field_name, value in (("title", "Forged"), ("declared_at", "2020-01-01T00:00:00Z")):
+        bad = dump_json({**manifest, field_name: value})
+        report = verify_files({**files, MANIFEST: bad}, public_key=site)
+        assert any("not signed by the trusted key" in str(p) for p in report.problems)

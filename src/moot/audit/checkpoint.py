@@ -178,7 +178,13 @@ def public_key_text(key: Ed25519PublicKey) -> str:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode()
     one_line = "ed25519:" + base64.b64encode(raw_public(key)).decode()
-    return f"{pem}{one_line}\nkey id {key_id(key)}\n"
+    return f"{pem}{one_line}\nfingerprint {fingerprint(key)}\nkey id {key_id(key)}\n"
+
+
+def fingerprint(key: Ed25519PublicKey) -> str:
+    """The key's fingerprint, to pin it by (``moot ballot verify --key-fingerprint``): the
+    SHA-256 of its raw bytes, 64 hex digits (the key id is its first 16)."""
+    return hashlib.sha256(raw_public(key)).hexdigest()
 
 
 # --- checkpoints ----------------------------------------------------------------------------

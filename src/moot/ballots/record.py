@@ -48,13 +48,14 @@ from moot.verify.record import (
     MANIFEST,
     content_digest,
     dump_json,
-    record_signed_bytes,
     sha256_hex,
 )
+from moot.verify.record_keys import manifest_signed_bytes
 
 RECORDS_DIR = "ballot-records"
 AUDIT_HEAD_FORMAT = "moot-ballot-audit-head/1"
 DECLARE_VERB = "ballots.declare_ballot"
+FREEZE_VERB = "ballots.freeze_ballot"
 # A zip entry's time: the zip format's earliest, the same for every file and every build.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -157,13 +158,48 @@ def event_rows(ballot: Ballot, returns: Mapping[str, Any]) -> list[dict[str, Any
     return rows
 
 
+def site_key() -> Any:
+    """The site's audit signing key, or None when the site has none (the record is then
+    unsigned, and the verifier says it cannot be authenticated)."""
+    from moot.audit import checkpoint as cp
+
+    try:
+        return cp.load_private_key()
+    except cp.CheckpointError:
+        return None
+
+
+def public_key_line(public: Any) -> str:
+    from moot.audit import checkpoint as cp
+
+    return "ed25519:" + base64.b64encode(cp.raw_public(public)).decode()
+
+
+def site_public_key() -> dict[str, str] | None:
+    """The site's audit public key as the record and results pages show it (the one line, the
+    fingerprint, the key id), or None when the site has no key: MOOT_AUDIT_PUBLIC_KEY, else the
+    public half of MOOT_AUDIT_KEY."""
+    from moot.audit import checkpoint as cp
+
+    try:
+        public, _ = cp.trusted_public_key()
+    except cp.CheckpointError:
+        return None
+    return {
+        "line": public_key_line(public),
+        "fingerprint": cp.fingerprint(public),
+        "key_id": cp.key_id(public),
+    }
+
+
 def audit_head(ballot: Ballot, content_sha256: str) -> dict[str, Any]:
     """The audit chain's head at the declaration: the declaration's own event (it was the head
     when it was written), signed like a checkpoint of ``moot audit checkpoint`` when the site
     has its signing key, so ``moot audit verify --checkpoint`` can check the chain still
-    reaches it. With it the record's content digest (``moot.verify.record.content_digest``)
-    signed by the same key: a record re-derived by someone else from changed ballots cannot
-    carry it (``moot ballot verify --public-key``)."""
+    reaches it; and the freeze's event with the definition's hash it recorded. The key's
+    public half is carried for convenience only: the verifier uses it only when the caller
+    pins it by its fingerprint. The manifest (which lists this file's SHA-256) is what the key
+    signs for the record (:func:`record_files`)."""
     from moot.audit import checkpoint as cp
     from moot.audit.queries import genuine_events, sealing_event
 
@@ -176,10 +212,9 @@ def audit_head(ballot: Ballot, content_sha256: str) -> dict[str, Any]:
         )
     events = genuine_events().filter(seq__lte=event.seq).count()
     public_key = None
-    content: dict[str, Any] = {"content_sha256": content_sha256, "key_id": "", "signature": ""}
-    try:
-        key = cp.load_private_key()
-    except cp.CheckpointError:
+    freeze = sealing_event(ballot, FREEZE_VERB)
+    key = site_key()
+    if key is None:
         checkpoint: dict[str, Any] = {
             "format": cp.FORMAT,
             "seq": event.seq,
@@ -196,18 +231,23 @@ def audit_head(ballot: Ballot, content_sha256: str) -> dict[str, Any]:
             key, seq=event.seq, head_hash=event.hash, events=events, at=event.occurred_at
         )
         checkpoint = json.loads(signed.to_json())
-        public_key = cp.public_key_text(key.public_key()).splitlines()[-2]
-        content["key_id"] = cp.key_id(key.public_key())
-        content["signature"] = base64.b64encode(
-            key.sign(record_signed_bytes(ballot.pk, content_sha256))
-        ).decode()
+        public_key = public_key_line(key.public_key())
     return {
         "format": AUDIT_HEAD_FORMAT,
         "ballot": ballot.pk,
         "verb": event.verb,
         "genesis": GENESIS,
         "checkpoint": checkpoint,
-        "record": content,
+        "freeze": {
+            "verb": FREEZE_VERB,
+            "seq": freeze.seq if freeze else None,
+            "hash": freeze.hash if freeze else None,
+            # As the freeze's event recorded it (the verifier compares it with the manifest's).
+            "definition_sha256": (freeze.after or {}).get("definition_sha256")
+            if freeze
+            else ballot.definition_hash,
+        },
+        "record": {"content_sha256": content_sha256},
         "public_key": public_key,
         "check_with": 'moot audit verify --checkpoint FILE (the "checkpoint" object saved '
         "as FILE) --public-key KEYFILE",
@@ -250,8 +290,16 @@ def record_files(ballot: Ballot) -> dict[str, bytes]:
         "definition_sha256": ballot.definition_hash,
         "elected": list(result.get("elected", [])),
         "files": {name: sha256_hex(data) for name, data in files.items()},
-        "verify": "moot ballot verify BUNDLE.zip",
+        "verify": "moot ballot verify BUNDLE.zip --public-key SITE-KEY",
     }
+    key = site_key()
+    if key is not None:
+        from moot.audit import checkpoint as cp
+
+        manifest["signature"] = {
+            "key_id": cp.key_id(key.public_key()),
+            "signature": base64.b64encode(key.sign(manifest_signed_bytes(manifest))).decode(),
+        }
     files[MANIFEST] = dump_json(manifest)
     return files
 

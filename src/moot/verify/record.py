@@ -13,11 +13,18 @@ The bundle is a zip of these files (``FILES``), each described in docs/ballots.m
 * ``ballots.blt`` and ``ballots-cdf.json``: the counted ballots, anonymous, in one order;
 * ``count.txt``, ``count.json``, ``rctab-summary.json``: the declared count's report;
 * ``scrutineer-report.json``: the scrutineer's report (TULRCA s.52);
-* ``audit-head.json``: the audit chain's head at the declaration, signed.
+* ``audit-head.json``: the audit chain's head at the declaration (signed) and the freeze's
+  event with the definition's hash.
 
 :func:`verify_bundle` checks the hashes, recounts with :mod:`moot.verify.ballot_count` (the
 function the server counted with) and compares the report byte for byte, and checks that the
 figures add up. Each failure names the file and what is wrong.
+
+Whoever changes the ballots can re-derive every file, so a bundle that adds up proves only that
+it is internally consistent. That it is the site's record is shown by the site's signature over
+the manifest (which holds the SHA-256 of every other file), checked with a key the verifier is
+given (:mod:`moot.verify.record_keys`), never with a key found in the bundle. Without one the
+report says UNAUTHENTICATED (``Report.authenticated`` is False).
 """
 
 from __future__ import annotations
@@ -73,9 +80,11 @@ def content_digest(files: Mapping[str, bytes]) -> str:
     return sha256_hex(json.dumps(listed, sort_keys=True, separators=(",", ":")).encode())
 
 
-def record_signed_bytes(ballot: object, content_sha256: str) -> bytes:
-    """What the site's key signs for a record: a domain tag, the ballot, the content digest."""
-    return f"moot-ballot-record/1:{ballot}:{content_sha256}".encode()
+def canonical_sha256(data: object) -> str:
+    """The definition's hash as recorded at the freeze (``definition.sha256_of``)."""
+    return sha256_hex(
+        json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    )
 
 
 @dataclass(frozen=True)
@@ -96,10 +105,20 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     passed: list[str] = field(default_factory=list)
     elected: list[str] = field(default_factory=list)
+    # The trusted key (32 raw bytes) given by the caller, or pinned by its fingerprint.
+    trusted_key: bytes | None = None
+    fingerprint: str | None = None
+    authenticated: bool = False
+    recount: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def holds(self) -> bool:
+        """Consistent AND signed by the trusted key: the only state that is "the record holds"."""
+        return self.ok and self.authenticated
 
     def fail(self, file: str, message: str) -> None:
         self.problems.append(Problem(file, message))
@@ -107,9 +126,19 @@ class Report:
     def lines(self) -> list[str]:
         out = [f"ok   {line}" for line in self.passed]
         out += [f"FAIL {problem}" for problem in self.problems]
-        if self.ok:
+        elected = ", ".join(self.elected) or "none"
+        if self.holds:
             out.append(
-                f"{self.source}: the record holds; elected: {', '.join(self.elected) or 'none'}"
+                f"{self.source}: the record holds and is signed by the site's key; "
+                f"elected: {elected}"
+            )
+        elif self.ok:
+            out.append(
+                f"{self.source}: UNAUTHENTICATED: the files are internally consistent (elected: "
+                f"{elected}) but nothing shows they are the site's record: anyone can re-derive "
+                "a consistent bundle from changed ballots. Verify with the site's key: "
+                "--public-key KEY (or --key-fingerprint FINGERPRINT), from the record page or "
+                "`moot audit public-key`"
             )
         else:
             out.append(f"{self.source}: the record does NOT hold ({len(self.problems)} problem(s))")
@@ -160,19 +189,28 @@ def read_bundle(path: str | Path) -> tuple[dict[str, bytes], list[Problem]]:
     return files, problems
 
 
-def verify_bundle(path: str | Path) -> Report:
-    """Verify the bundle at ``path`` (see the module docstring)."""
+def verify_bundle(
+    path: str | Path, *, public_key: bytes | None = None, fingerprint: str | None = None
+) -> Report:
+    """Verify the bundle at ``path`` (see the module docstring), with the site's public key (32
+    raw bytes) or its fingerprint (64 hex digits) when given."""
     files, problems = read_bundle(path)
-    report = Report(str(path))
+    report = Report(str(path), trusted_key=public_key, fingerprint=fingerprint)
     report.problems.extend(problems)
     if problems and not files:
         return report
     return verify_files(files, report)
 
 
-def verify_files(files: Mapping[str, bytes], report: Report | None = None) -> Report:
+def verify_files(
+    files: Mapping[str, bytes],
+    report: Report | None = None,
+    *,
+    public_key: bytes | None = None,
+    fingerprint: str | None = None,
+) -> Report:
     """Verify a bundle already read into memory (name → bytes)."""
-    report = report or Report("the bundle")
+    report = report or Report("the bundle", trusted_key=public_key, fingerprint=fingerprint)
     missing = [name for name in FILES if name not in files]
     for name in missing:
         report.fail(name, "missing from the bundle")
@@ -189,7 +227,10 @@ def verify_files(files: Mapping[str, bytes], report: Report | None = None) -> Re
         blt_text = _text(files, "ballots.blt", report)
         _check_ballots(blt_text, files, counted, report)
         _check_count(data, files, blt_text, manifest, report)
-        _check_audit_head(data["audit-head.json"], files, report)
+        _check_audit_head(data["audit-head.json"], files, manifest, report)
+        from moot.verify.record_keys import check_signatures
+
+        check_signatures(data["audit-head.json"], manifest, report)
         _check_scrutineer(data["scrutineer-report.json"], data["returns.json"], report)
     except _StopError:
         pass
@@ -250,6 +291,12 @@ def _check_manifest(files: Mapping[str, bytes], report: Report) -> dict[str, Any
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         report.fail(MANIFEST, f'is not a ballot record manifest (no "format": "{FORMAT}")')
         raise _StopError
+    if files[MANIFEST] != dump_json(manifest):
+        report.fail(
+            MANIFEST,
+            "is not written as the site writes it (JSON indented by 2, keys sorted, one final "
+            "newline): its bytes were edited",
+        )
     listed = manifest.get("files")
     if not isinstance(listed, dict):
         report.fail(MANIFEST, '"files": expected an object of file name → SHA-256')
@@ -315,11 +362,7 @@ def _check_definition(definition: Any, manifest: Mapping[str, Any], report: Repo
         if not all(isinstance(n, str) and n for n in names):
             raise _ProblemError(file, '"candidates": each needs a "name"')
         expected = manifest.get("definition_sha256")
-        actual = sha256_hex(
-            json.dumps(
-                definition, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-            ).encode()
-        )
+        actual = canonical_sha256(definition)
         if expected != actual:
             raise _ProblemError(
                 file,
@@ -327,7 +370,9 @@ def _check_definition(definition: Any, manifest: Mapping[str, Any], report: Repo
                 f'({expected}, manifest.json "definition_sha256"): the definition was changed',
             )
         report.passed.append(
-            f"{file}: {len(candidates)} candidates for {seats} seat(s), hash as frozen"
+            f"{file}: {len(candidates)} candidates for {seats} seat(s); its SHA-256 {actual} is "
+            "the manifest's (compare it with the freeze's event in the site's audit trail, "
+            "ballots.freeze_ballot)"
         )
 
     _guard(report, check)
@@ -669,6 +714,7 @@ def _check_count(
     recounted = [str(name) for name in elected] if isinstance(elected, list) else []
     declared = list(manifest.get("elected", []))
     report.elected = recounted
+    report.recount = as_json
     if declared != recounted:
         report.fail(
             MANIFEST,
@@ -682,7 +728,11 @@ def _check_count(
         )
 
 
-def _check_audit_head(head: Any, files: Mapping[str, bytes], report: Report) -> None:
+def _check_audit_head(
+    head: Any, files: Mapping[str, bytes], manifest: Mapping[str, Any], report: Report
+) -> None:
+    """The head's shape, the content digest and the freeze's definition hash. Its signature is
+    checked by :func:`_check_signatures`, with the trusted key only."""
     file = "audit-head.json"
 
     def check() -> None:
@@ -692,17 +742,25 @@ def _check_audit_head(head: Any, files: Mapping[str, bytes], report: Report) -> 
         digest = checkpoint.get("hash")
         if not (isinstance(digest, str) and len(digest) == 64):
             raise _ProblemError(file, '"checkpoint" hash: expected 64 hex digits')
-        signed = "signed" if checkpoint.get("signature") else "NOT signed (no site key)"
         content = _require(head.get("record"), dict, file, '"record"')
         if content.get("content_sha256") != content_digest(files):
             raise _ProblemError(
                 file,
                 f'"record" content_sha256 is {content.get("content_sha256")!r}, the files give '
-                f"{content_digest(files)}: the files are not the ones the site signed",
+                f"{content_digest(files)}: the files are not the ones the site recorded",
+            )
+        freeze = _require(head.get("freeze"), dict, file, '"freeze"')
+        frozen = freeze.get("definition_sha256")
+        if frozen != manifest.get("definition_sha256"):
+            raise _ProblemError(
+                file,
+                f'"freeze" definition_sha256 is {frozen!r}, the manifest\'s is '
+                f"{manifest.get('definition_sha256')!r}: the definition is not the one frozen",
             )
         report.passed.append(
-            f"{file}: audit chain head #{seq} {digest[:16]}…, {signed}; the content digest "
-            "matches the files"
+            f"{file}: audit chain head #{seq} {digest[:16]}…; the content digest matches the "
+            f"files; the definition's hash is the one the freeze recorded (audit event "
+            f"#{freeze.get('seq')})"
         )
 
     _guard(report, check)
@@ -746,6 +804,8 @@ def _check_scrutineer(scrutineer: Any, returns: Any, report: Report) -> None:
                 f"the report names {votes.get('elected')!r} elected; the recount elects "
                 f"{report.elected!r}",
             )
+        if report.recount:
+            _check_valid_votes(votes, report.recount, file)
         statements = scrutineer.get("statements") or {}
         unsatisfied = [k for k, v in statements.items() if not (v or {}).get("satisfied")]
         note = (
@@ -761,15 +821,53 @@ def _check_scrutineer(scrutineer: Any, returns: Any, report: Report) -> None:
     _guard(report, check)
 
 
+def _round_votes(recount: Mapping[str, Any], which: int) -> dict[str, Any]:
+    rounds = recount.get("rounds") or []
+    if not rounds:
+        return {}
+    tallies = rounds[which].get("tallies") or {}
+    return {name: tallies.get(name, "0") for name in recount.get("candidates", [])}
+
+
+def _check_valid_votes(votes: Any, recount: Mapping[str, Any], file: str) -> None:
+    """The report's valid votes per candidate (first preferences, final round), quota and
+    withdrawn are the recount's."""
+    _require(votes, dict, file, '"valid_votes"')
+    expected: dict[str, Any] = {
+        "candidates": list(recount.get("candidates") or []),
+        "quota": recount.get("quota"),
+        "first_preferences": _round_votes(recount, 0),
+        "final": _round_votes(recount, -1),
+        "withdrawn": list(recount.get("withdrawn") or []),
+    }
+    for what, value in expected.items():
+        found = votes.get(what)
+        if found == value:
+            continue
+        if isinstance(found, dict) and isinstance(value, dict):
+            differ = sorted(
+                name for name in set(found) | set(value) if found.get(name) != value.get(name)
+            )
+            name = differ[0]
+            raise _ProblemError(
+                file,
+                f'"valid_votes" {what}: {name} has {found.get(name)!r}, the recount gives '
+                f"{value.get(name)!r} ({len(differ)} candidate(s) differ)",
+            )
+        raise _ProblemError(
+            file, f'"valid_votes" {what} is {found!r:.80}, the recount gives {value!r:.80}'
+        )
+
+
 __all__ = [
     "CONTENT_FILES",
     "FILES",
     "FORMAT",
     "Problem",
     "Report",
+    "canonical_sha256",
     "content_digest",
     "dump_json",
-    "record_signed_bytes",
     "verify_bundle",
     "verify_files",
 ]

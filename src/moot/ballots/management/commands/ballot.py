@@ -1,8 +1,13 @@
 """`moot ballot`: tools for ballots of all the members of a unit (docs/ballots.md).
 
-moot ballot verify BUNDLE            re-derive a published record's result from the zip alone
-                                     (no database: anyone holding the bundle runs it); exit 0
-                                     when it holds, 1 with each problem when it does not
+moot ballot verify BUNDLE --public-key KEY | --key-fingerprint SHA256 [--unauthenticated]
+                                     re-derive a published record's result from the zip alone
+                                     (no database: anyone holding the bundle runs it) and check
+                                     the site's signature with the key given (never one found in
+                                     the bundle); exit 0 when it holds and is signed by that
+                                     key, 1 with each problem when it does not, 3 when it adds
+                                     up but no key was given (UNAUTHENTICATED; 0 with
+                                     --unauthenticated, which still says so)
 moot ballot export ID OUT.zip        write the published record of declared ballot ID
 moot ballot print ID                 write a print run of ballot ID's waiting postal papers here
                                      (not by the task workers) and say how fast it went
@@ -24,6 +29,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+# `verify` without a trusted key: the files add up, but nothing shows they are the site's.
+UNAUTHENTICATED_EXIT = 3
+
 
 class Command(BaseCommand):
     help = "Ballot tools: verify a published record (no database needed), export a record."
@@ -42,10 +50,24 @@ class Command(BaseCommand):
         )
         verify.add_argument(
             "--public-key",
-            type=Path,
-            help="also check the site's signatures (the audit head and the record's content) "
-            "with this public key (PEM, or the ed25519:<base64> line `moot audit public-key` "
-            "prints)",
+            metavar="KEY",
+            help="the site's audit public key, as shown on the record page or printed by "
+            "`moot audit public-key`: a file (PEM or the ed25519:<base64> line), the "
+            "ed25519:<base64> line itself, or the key's 64 hex digits. The record holds only "
+            "if the site signed it with this key",
+        )
+        verify.add_argument(
+            "--key-fingerprint",
+            metavar="SHA256",
+            help="instead of the key: its fingerprint (64 hex digits, shown on the record page); "
+            "the key carried in the bundle is then used only if it has this fingerprint",
+        )
+        verify.add_argument(
+            "--unauthenticated",
+            action="store_true",
+            help="without a key: check only that the files are internally consistent and exit 0 "
+            f"when they are (otherwise such a check exits {UNAUTHENTICATED_EXIT}, to say "
+            "nothing showed the record is the site's)",
         )
         export = actions.add_parser("export", help="write the published record of a ballot")
         export.add_argument("ballot", type=int, help="the ballot's number")
@@ -82,64 +104,30 @@ class Command(BaseCommand):
     def _verify(self, options: dict[str, Any]) -> None:
         # The pure verifier alone: it imports nothing of Django and reads no database.
         from moot.verify.record import verify_bundle
+        from moot.verify.record_keys import KeyFileError, parse_fingerprint, parse_public_key
 
-        report = verify_bundle(options["bundle"])
-        if options["public_key"] is not None and report.ok:
-            self._check_signatures(options["bundle"], options["public_key"], report)
+        try:
+            key = parse_public_key(options["public_key"]) if options["public_key"] else None
+            fingerprint = (
+                parse_fingerprint(options["key_fingerprint"])
+                if options["key_fingerprint"]
+                else None
+            )
+        except KeyFileError as exc:
+            raise CommandError(f"--public-key / --key-fingerprint: {exc}") from None
+        report = verify_bundle(options["bundle"], public_key=key, fingerprint=fingerprint)
         lines = report.lines()
         for line in lines[:-1]:
             if not options["quiet"] or line.startswith("FAIL"):
                 (self.stderr if line.startswith("FAIL") else self.stdout).write(line)
-        if report.ok:
+        if report.holds:
             self.stdout.write(lines[-1])
             return
         self.stderr.write(lines[-1])
-        sys.exit(1)
-
-    def _check_signatures(self, bundle: Path, key_file: Path, report: Any) -> None:
-        """The audit head and the record's content digest, signed with the site's key (the
-        cryptography the audit checkpoints use; no database)."""
-        import base64
-        import json
-        import tempfile
-
-        from cryptography.exceptions import InvalidSignature
-
-        from moot.audit import checkpoint as cp
-        from moot.verify.record import read_bundle, record_signed_bytes
-
-        try:
-            key = cp.load_public_key(key_file)
-        except cp.CheckpointError as exc:
-            raise CommandError(str(exc)) from None
-        files, _ = read_bundle(bundle)
-        head = json.loads(files["audit-head.json"])
-        with tempfile.TemporaryDirectory() as directory:
-            path = Path(directory) / "checkpoint.json"
-            path.write_text(json.dumps(head["checkpoint"]))
-            try:
-                problem = cp.signature_problem(cp.read_checkpoint(path), key)
-            except cp.CheckpointError as exc:
-                problem = str(exc)
-        if problem:
-            report.fail("audit-head.json", f'"checkpoint": {problem}')
-        content = head["record"]
-        try:
-            key.verify(
-                base64.b64decode(content.get("signature") or "", validate=True),
-                record_signed_bytes(head.get("ballot"), content["content_sha256"]),
-            )
-        except (InvalidSignature, ValueError):
-            report.fail(
-                "audit-head.json",
-                '"record": the content digest is not signed by this key: the record was not '
-                "published by this site, or was changed after",
-            )
-        else:
-            report.passed.append(
-                f"audit-head.json: the head and the record's content are signed by key "
-                f"{cp.key_id(key)}"
-            )
+        if not report.ok:
+            sys.exit(1)
+        if not options["unauthenticated"]:
+            sys.exit(UNAUTHENTICATED_EXIT)
 
     def _print(self, options: dict[str, Any]) -> None:
         import time
