@@ -540,6 +540,8 @@ def bench(args: argparse.Namespace) -> int:
         today = datetime.date.today().isoformat()
         began = time.perf_counter()
         run([str(VENV_BIN / "moot"), "migrate", "--noinput"], env, "moot migrate")
+        # The site's audit key (as `make run` makes it): the declaration signs the record with it.
+        run([str(VENV_BIN / "moot"), "audit", "ensure-key"], env, "moot audit ensure-key")
         # The pages the voters load use the hashed static files, as `make run` collects them.
         run([str(VENV_BIN / "moot"), "collectstatic", "--noinput"], env, "moot collectstatic")
         print(
@@ -640,9 +642,21 @@ def bench(args: argparse.Namespace) -> int:
             env,
             "moot ballot export",
         )
+        public_key = services.tmp / "site-public-key.txt"
+        public_key.write_text(
+            run([str(VENV_BIN / "moot"), "audit", "public-key"], env, "moot audit public-key")
+        )
         began = time.perf_counter()
         verified = subprocess.run(
-            [str(VENV_BIN / "moot"), "ballot", "verify", str(bundle), "--quiet"],
+            [
+                str(VENV_BIN / "moot"),
+                "ballot",
+                "verify",
+                str(bundle),
+                "--quiet",
+                "--public-key",
+                str(public_key),
+            ],
             env=env,
             cwd=REPO,
             capture_output=True,
