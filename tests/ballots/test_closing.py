@@ -92,12 +92,14 @@ def test_first_received_counts_the_one_return_and_the_papers_spoilt_refused_or_u
         "counted": 1,
         "spoilt": 2,
         "set_aside": {"already voted online": 1, closing.NOT_DECIDED: 1},
+        "replaced": 0,
     }
     assert returns["by_channel"]["online"] == {
         "received": 2,
         "counted": 2,
         "spoilt": 0,
         "set_aside": {},
+        "replaced": 0,
     }
     assert returns["counted"] == 3
     event = AuditEvent.objects.filter(verb="ballots.close_ballot").get()

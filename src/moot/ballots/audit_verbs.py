@@ -43,6 +43,8 @@ class AuditVerb(StrEnum):
     SIGN_SCRUTINEER_REPORT = "ballots.sign_scrutineer_report"
     DECLARE_BALLOT = "ballots.declare_ballot"
     COUNTBACK = "ballots.countback"
+    RECORD_FAILED = "ballots.record_failed"
+    RETRY_BALLOT_RECORD = "ballots.retry_ballot_record"
     # -- the published record and print files
     PUBLISH_BALLOT_RECORD = "ballots.publish_ballot_record"
     PREPARE_PRINT_FILES = "ballots.prepare_print_files"

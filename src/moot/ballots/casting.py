@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import formats, timezone
 
 from moot.ballots.errors import BallotError, RefusalCode
@@ -167,6 +168,8 @@ def place_return(ballot: Ballot, entry: RollEntry, channel: str, sealed: str) ->
     if held is not None:
         if ballot.precedence == Precedence.LAST_ONLINE and channel == Channel.ONLINE:
             Return.objects.filter(pk=held.pk).update(sealed=sealed)
+            # An aggregate only (never who or when): the close reports it (B6, review 4).
+            Ballot.objects.filter(pk=ballot.pk).update(replaced_online=F("replaced_online") + 1)
             return Placed(placed=True, replaced=True)
         return Placed(placed=False, reason=ALREADY_RETURNED[Channel(held.channel)])
     try:

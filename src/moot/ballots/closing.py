@@ -72,7 +72,9 @@ class Closing:
     def aside(self, channel: str, reason: str, n: int = 1) -> None:
         self.set_aside.setdefault(channel, Counter())[reason] += n
 
-    def as_returns(self, precedence: str) -> dict[str, Any]:
+    def as_returns(self, precedence: str, replaced_online: int = 0) -> dict[str, Any]:
+        """The aggregates kept at the close; ``replaced``: returns of the channel that a later
+        return of the same channel replaced (under last_online, online votes; never who)."""
         by_channel: dict[str, Any] = {}
         for channel in (Channel.ONLINE.value, Channel.POST.value):
             spoilt = self.spoilt.total() if channel == Channel.POST else 0
@@ -81,6 +83,7 @@ class Closing:
                 "counted": self.counted[channel],
                 "spoilt": spoilt,
                 "set_aside": dict(sorted(self.set_aside.get(channel, Counter()).items())),
+                "replaced": replaced_online if channel == Channel.ONLINE else 0,
             }
         return {
             "by_channel": by_channel,

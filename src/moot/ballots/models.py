@@ -126,6 +126,13 @@ class Ballot(models.Model):
     result_chart_svg = models.TextField(blank=True)
     scrutineer_report = models.JSONField(null=True, blank=True)
     bundle_sha256 = models.CharField(max_length=64, blank=True)
+    # Under last_online, how many online votes a later online vote replaced (an aggregate:
+    # never who or when; incremented with F() in the cast's transaction; kept in ``returns``).
+    replaced_online = models.PositiveIntegerField(default=0)
+    # Why the published record could not be written after the declaration (the console shows
+    # it and offers a retry); cleared when a retry is queued.
+    record_failure = models.TextField(blank=True)
+    record_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -18,7 +18,7 @@ import hashlib
 import json
 from typing import Any
 
-from moot.ballots.models import Ballot, BallotState, Candidate
+from moot.ballots.models import Ballot, BallotState, Candidate, Precedence
 
 DOWNLOADS = {
     "ballots.blt": "text/plain; charset=utf-8",
@@ -61,6 +61,43 @@ def locked_reason(ballot: Ballot) -> str:
             "returning officer."
         )
     return "The scrutineer has signed the report; the returning officer will declare the result."
+
+
+def returns_summary(ballot: Ballot) -> dict[str, Any] | None:
+    """The returns as the close kept them (aggregates only), for the public results page: per
+    channel received, replaced, set aside, spoilt and counted; the reasons papers were set
+    aside (by channel) and spoilt; the declared precedence."""
+    returns = ballot.returns
+    if not returns:
+        return None
+    channels = []
+    set_aside = []
+    for channel, row in sorted((returns.get("by_channel") or {}).items()):
+        aside = row.get("set_aside") or {}
+        channels.append(
+            {
+                "channel": channel,
+                "received": int(row.get("received", 0)),
+                "replaced": int(row.get("replaced", 0)),
+                "set_aside": sum(int(n) for n in aside.values()),
+                "spoilt": int(row.get("spoilt", 0)),
+                "counted": int(row.get("counted", 0)),
+            }
+        )
+        set_aside += [
+            {"channel": channel, "reason": reason, "n": int(n)}
+            for reason, n in sorted(aside.items())
+        ]
+    precedence = str(returns.get("precedence") or ballot.precedence)
+    return {
+        "channels": channels,
+        "set_aside": set_aside,
+        "spoilt": sorted((returns.get("spoilt") or {}).items()),
+        "counted": int(returns.get("counted", 0)),
+        "precedence": Precedence(precedence).label
+        if precedence in Precedence.values
+        else precedence,
+    }
 
 
 def round_table(result: dict[str, Any]) -> dict[str, Any]:

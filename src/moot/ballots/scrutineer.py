@@ -95,6 +95,11 @@ def figures(ballot: Ballot) -> dict[str, Any]:
             },
             "total": received,
         },
+        # Returns a later one of the same channel replaced (last_online: online votes).
+        "replaced": {
+            channel: int(row.get("replaced", 0))
+            for channel, row in (returns.get("by_channel") or {}).items()
+        },
         "counted": int(returns.get("counted", 0)),
         "valid_votes": {
             "candidates": list(result.get("candidates") or []),  # ballot order
@@ -161,6 +166,12 @@ def render_text(report: dict[str, Any]) -> str:
         + f" (total {ret['total']})",
         f"Counted (valid papers): {report['counted']}",
     ]
+    replaced = report.get("replaced") or {}
+    if any(replaced.values()):
+        lines.append(
+            "Replaced by a later return of the same channel (not counted): "
+            + ", ".join(f"{c} {n}" for c, n in sorted(replaced.items()))
+        )
     lines += _lines("Spoilt or invalid papers, by reason", report["spoilt"])
     lines += _lines("Returns set aside, by reason", report["set_aside"])
     lines.append("")

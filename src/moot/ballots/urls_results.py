@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:ballot_id>/count/", views_results.count, name="count"),
     path("<int:ballot_id>/scrutineer/", views_results.scrutineer_report, name="scrutineer"),
     path("<int:ballot_id>/declare/", views_results.declare, name="declare"),
+    path("<int:ballot_id>/declare/record/", views_results.record_retry, name="record_retry"),
     path("<int:ballot_id>/results/", views_results.results_page, name="results"),
     path(
         "<int:ballot_id>/results/<str:name>",

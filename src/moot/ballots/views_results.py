@@ -24,6 +24,7 @@ from moot.ballots.actions.closing import (
     do_count_ballot,
     do_countback,
     do_declare_ballot,
+    do_retry_ballot_record,
     do_sign_scrutineer_report,
 )
 from moot.ballots.count import binding_round
@@ -269,6 +270,20 @@ def declare(request: HttpRequest, ballot_id: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["POST"])
+def record_retry(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """POST /ballots/<id>/declare/record/: queue the record again after it failed (a manager)."""
+    ballot = access_ballot(ballot_id, request.user, for_write=True)
+    try:
+        do_retry_ballot_record(ballot, acting_user=request.user)
+    except BallotError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The record is being written again.")
+    return redirect("ballots:results", ballot_id=ballot.pk)
+
+
 @require_GET
 def results_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """GET /ballots/<id>/results/: public after the declaration (rounds, chart, downloads);
@@ -286,6 +301,10 @@ def results_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "table": results.round_table(ballot.result or {}) if may_read else None,
             "binds": binding_round(ballot.result) if may_read else None,
             "downloads": list(results.DOWNLOADS) if may_read else [],
+            "returns": results.returns_summary(ballot) if may_read else None,
+            "record_failure": ballot.record_failure if ballot.state == BallotState.DECLARED else "",
+            "manager": request.user.is_authenticated
+            and request.user.has_perm("ballots.manage_ballot", ballot),
             "countbacks": queries_results.countbacks(ballot)
             if ballot.state == BallotState.DECLARED
             else [],

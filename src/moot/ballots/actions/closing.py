@@ -71,7 +71,7 @@ def do_close_ballot(ballot: Ballot, *, acting_user: Any) -> Ballot:
     found = closing.gather(ballot)
     closing.write_counted(ballot, found.contents)
     closing.delete_sealed(ballot)
-    ballot.returns = found.as_returns(ballot.precedence)
+    ballot.returns = found.as_returns(ballot.precedence, ballot.replaced_online)
     ballot.state = BallotState.CLOSED
     ballot.closed_at = now
     ballot.save(update_fields=["returns", "state", "closed_at"])
@@ -225,10 +225,67 @@ def do_declare_ballot(ballot: Ballot, *, acting_user: Any) -> Ballot:
         after={"elected": list((ballot.result or {}).get("elected") or [])},
         clause=ballot.clause,
     )
-    # The published record (record.py): built and stored by a task once this commits.
-    from moot.ballots.record_tasks import publish_ballot_record
+    # The published record (record.py): built and stored by a task once this commits; a
+    # failure is kept on the ballot for the console (``do_note_record_failure``).
+    from moot.ballots.results_tasks import publish_declared_record
 
-    enqueue_on_commit(publish_ballot_record, ballot.pk)
+    enqueue_on_commit(publish_declared_record, ballot.pk)
+    return ballot
+
+
+@transaction.atomic(durable=True)
+def do_note_record_failure(ballot_id: int, reason: str) -> Ballot:
+    """Keep why the declared ballot's record could not be written, for the returning officer's
+    console and results page (which offer a retry); the task calls this, nobody else."""
+    ballot = Ballot.objects.select_for_update(of=("self",)).get(pk=ballot_id)
+    ballot.record_failure = reason[:2000] or "The record could not be written."
+    ballot.record_failed_at = timezone.now()
+    ballot.save(update_fields=["record_failure", "record_failed_at"])
+    record(
+        actor=None,
+        verb=AuditVerb.RECORD_FAILED,
+        obj=ballot,
+        after={"reason": ballot.record_failure},
+        reason="the published record of the declared ballot",
+    )
+    return ballot
+
+
+@transaction.atomic(durable=True)
+def do_retry_ballot_record(ballot: Ballot, *, acting_user: Any) -> Ballot:
+    """Queue the declared ballot's record to be written again after a failure (a manager);
+    the failure is cleared, and noted again if the new attempt fails too."""
+    ballot = _lock(ballot)
+    if ballot.state != BallotState.DECLARED:
+        raise BallotError(
+            "The record is written after the declaration: this ballot has not been declared.",
+            code=RefusalCode.STATE,
+        )
+    if ballot.bundle_sha256:
+        raise BallotError(
+            f"The record is published already (SHA-256 {ballot.bundle_sha256}).",
+            code=RefusalCode.CONFLICT,
+        )
+    if not ballot.record_failure:
+        raise BallotError(
+            "The record is being written; a retry is offered only when writing it failed.",
+            code=RefusalCode.CONFLICT,
+        )
+    before = ballot.record_failure
+    ballot.record_failure = ""
+    ballot.record_failed_at = None
+    ballot.save(update_fields=["record_failure", "record_failed_at"])
+    record(
+        actor=acting_user,
+        verb=AuditVerb.RETRY_BALLOT_RECORD,
+        obj=ballot,
+        before={"reason": before},
+        after={"queued": True},
+        clause=ballot.clause,
+    )
+    from moot.ballots.results_tasks import publish_declared_record
+
+    enqueue_on_commit(publish_declared_record, ballot.pk)
     return ballot
 
 
