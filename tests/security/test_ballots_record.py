@@ -143,7 +143,7 @@ def test_the_record_is_public_only_after_the_declaration() -> None:
     digest = do_publish_ballot_record(declared.ballot.pk)
     response = Client().get(f"/ballots/{declared.ballot.pk}/record.zip")
     assert response.status_code == 200
-    assert sha256_hex(response.content) == digest
+    assert sha256_hex(b"".join(response.streaming_content)) == digest
     page = Client().get(f"/ballots/{declared.ballot.pk}/record/").content.decode()
     assert digest in page
     assert "moot ballot verify" in page

@@ -15,12 +15,13 @@ declaration's commit) stores it in the default storage and its SHA-256 in
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.files.storage import default_storage
 from django.db.models import Count
@@ -46,7 +47,7 @@ from moot.verify.record import (
     FILES,
     FORMAT,
     MANIFEST,
-    content_digest,
+    content_digest_of,
     dump_json,
     sha256_hex,
 )
@@ -254,8 +255,10 @@ def audit_head(ballot: Ballot, content_sha256: str) -> dict[str, Any]:
     }
 
 
-def record_files(ballot: Ballot) -> dict[str, bytes]:
-    """The files of the record, by name (``manifest.json`` last)."""
+def record_parts(ballot: Ballot) -> Iterator[tuple[str, bytes]]:
+    """The files of the record, by name, one at a time in the zip's order (``manifest.json``
+    last), so a writer can let go of each before the next is made: at 500,000 ballots the BLT
+    and the CDF are some hundreds of megabytes."""
     if ballot.state != BallotState.DECLARED:
         raise BallotError(
             "The record is published when the ballot is declared; this one is "
@@ -264,23 +267,29 @@ def record_files(ballot: Ballot) -> dict[str, bytes]:
         )
     definition = frozen_definition(ballot)
     returns = ballot.returns or {}
-    blt, election = counted_election(ballot, definition)
+    hashes: dict[str, str] = {}
+
+    def part(name: str, data: bytes) -> tuple[str, bytes]:
+        hashes[name] = sha256_hex(data)
+        return name, data
+
+    yield part("definition.json", dump_json(definition))
+    yield part("roll-commitment.json", dump_json(ballot.roll_commitment or {}))
+    yield part("issue.json", dump_json(issue_figures(ballot)))
     events = event_rows(ballot, returns)
-    _, _, rctab = render_record(count_record(definition, blt, events))
-    files = {
-        "definition.json": dump_json(definition),
-        "roll-commitment.json": dump_json(ballot.roll_commitment or {}),
-        "issue.json": dump_json(issue_figures(ballot)),
-        "events.json": dump_json(events),
-        "returns.json": dump_json(returns),
-        "ballots.blt": blt.encode(),
-        "ballots-cdf.json": write_cdf(election).encode(),
-        "count.txt": ballot.result_text.encode(),
-        "count.json": dump_json(ballot.result),
-        "rctab-summary.json": dump_json(rctab),
-        "scrutineer-report.json": dump_json(ballot.scrutineer_report or {}),
-    }
-    files["audit-head.json"] = dump_json(audit_head(ballot, content_digest(files)))
+    yield part("events.json", dump_json(events))
+    yield part("returns.json", dump_json(returns))
+    blt, election = counted_election(ballot, definition)
+    rctab = render_record(count_record(definition, blt, events))[2]
+    yield part("ballots.blt", blt.encode())
+    del blt
+    yield part("ballots-cdf.json", write_cdf(election).encode())
+    del election
+    yield part("count.txt", ballot.result_text.encode())
+    yield part("count.json", dump_json(ballot.result))
+    yield part("rctab-summary.json", dump_json(rctab))
+    yield part("scrutineer-report.json", dump_json(ballot.scrutineer_report or {}))
+    yield part("audit-head.json", dump_json(audit_head(ballot, content_digest_of(hashes))))
     result = ballot.result if isinstance(ballot.result, dict) else {}
     manifest = {
         "format": FORMAT,
@@ -289,7 +298,7 @@ def record_files(ballot: Ballot) -> dict[str, bytes]:
         "declared_at": _stamp(ballot.declared_at),
         "definition_sha256": ballot.definition_hash,
         "elected": list(result.get("elected", [])),
-        "files": {name: sha256_hex(data) for name, data in files.items()},
+        "files": dict(hashes),
         "verify": "moot ballot verify BUNDLE.zip --public-key SITE-KEY",
     }
     key = site_key()
@@ -300,30 +309,83 @@ def record_files(ballot: Ballot) -> dict[str, bytes]:
             "key_id": cp.key_id(key.public_key()),
             "signature": base64.b64encode(key.sign(manifest_signed_bytes(manifest))).decode(),
         }
-    files[MANIFEST] = dump_json(manifest)
-    return files
+    yield MANIFEST, dump_json(manifest)
+
+
+def record_files(ballot: Ballot) -> dict[str, bytes]:
+    """The files of the record, by name (``manifest.json`` last), all in memory (tests)."""
+    return dict(record_parts(ballot))
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 3
+    return info
+
+
+def write_zip(parts: Iterable[tuple[str, bytes]], out: BinaryIO) -> None:
+    """Write the files as a zip in the record's order, every entry with the same time and mode,
+    to ``out`` (a file), one file at a time."""
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in parts:
+            archive.writestr(_entry(name), data, compresslevel=6)
+            del data
 
 
 def zip_files(files: Mapping[str, bytes]) -> bytes:
-    """The files as a zip in the record's order, every entry with the same time and mode."""
+    """The files as a zip in the record's order (in memory: tests and small records)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in FILES:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            archive.writestr(info, files[name], compresslevel=6)
+    write_zip(((name, files[name]) for name in FILES), out)
     return out.getvalue()
+
+
+def write_record(ballot: Ballot, out: BinaryIO) -> None:
+    """Write the record of a declared ballot to ``out`` as a zip, streaming: at most one of its
+    files is held in memory at a time (the same bytes each time)."""
+    write_zip(record_parts(ballot), out)
 
 
 def record_bytes(ballot: Ballot) -> bytes:
     """The record of a declared ballot as zip bytes (the same bytes each time)."""
-    return zip_files(record_files(ballot))
+    out = io.BytesIO()
+    write_record(ballot, out)
+    return out.getvalue()
+
+
+def file_sha256(handle: BinaryIO) -> str:
+    """The SHA-256 of an open file, read in blocks from its start."""
+    handle.seek(0)
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
+    handle.seek(0)
+    return digest.hexdigest()
 
 
 def record_name(ballot: Ballot) -> str:
     return f"{RECORDS_DIR}/ballot-{ballot.pk}-{ballot.bundle_sha256}.zip"
+
+
+def open_stored_record(ballot: Ballot) -> BinaryIO | None:
+    """The published zip as stored, open for reading and checked against
+    ``Ballot.bundle_sha256`` block by block; None when none was published (or the file is
+    missing). The caller closes it."""
+    if not ballot.bundle_sha256:
+        return None
+    name = record_name(ballot)
+    if not default_storage.exists(name):
+        return None
+    handle = default_storage.open(name, "rb")
+    if file_sha256(handle) != ballot.bundle_sha256:
+        handle.close()
+        raise BallotError(
+            f"The stored record {name} does not match the SHA-256 published for it: it was "
+            "altered in storage. Rebuild it with `moot ballot export`.",
+            code=RefusalCode.CONFLICT,
+        )
+    return handle
 
 
 def stored_record(ballot: Ballot) -> bytes | None:

@@ -18,7 +18,7 @@ from moot.ballots.access import access_ballot, access_ballot_role
 from moot.ballots.actions.printing import do_download_print_file, do_prepare_print_files
 from moot.ballots.errors import BallotError
 from moot.ballots.models import BallotState
-from moot.ballots.record import stored_record
+from moot.ballots.record import open_stored_record
 from moot.errors import show_refusal
 from moot.verify.record import FILES
 
@@ -71,11 +71,11 @@ def record_zip(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = access_ballot(ballot_id, request.user)
     if ballot.state != BallotState.DECLARED:
         raise Http404("The record is published when the ballot is declared.")
-    data = stored_record(ballot)
-    if data is None:
+    handle = open_stored_record(ballot)
+    if handle is None:
         raise Http404("The record is being written; try again in a few minutes.")
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="ballot-{ballot.pk}-record.zip"'
+    response = FileResponse(handle, as_attachment=True, filename=f"ballot-{ballot.pk}-record.zip")
+    response["Content-Type"] = "application/zip"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

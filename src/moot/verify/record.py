@@ -76,7 +76,12 @@ CONTENT_FILES = tuple(name for name in FILES if name not in ("audit-head.json", 
 def content_digest(files: Mapping[str, bytes]) -> str:
     """The SHA-256 over the record's content (every file but the audit head and the manifest):
     of the JSON object file name → SHA-256, keys sorted, no spaces. The site signs it."""
-    listed = {name: sha256_hex(files[name]) for name in CONTENT_FILES}
+    return content_digest_of({name: sha256_hex(files[name]) for name in CONTENT_FILES})
+
+
+def content_digest_of(hashes: Mapping[str, str]) -> str:
+    """:func:`content_digest` from the files' SHA-256 (name → hex) already computed."""
+    listed = {name: hashes[name] for name in CONTENT_FILES}
     return sha256_hex(json.dumps(listed, sort_keys=True, separators=(",", ":")).encode())
 
 
@@ -867,6 +872,7 @@ __all__ = [
     "Report",
     "canonical_sha256",
     "content_digest",
+    "content_digest_of",
     "dump_json",
     "verify_bundle",
     "verify_files",

@@ -164,24 +164,33 @@ class Command(BaseCommand):
         )
 
     def _export(self, options: dict[str, Any]) -> None:
+        import shutil
+
         from moot.ballots.errors import BallotError
         from moot.ballots.models import Ballot
-        from moot.ballots.record import record_bytes, stored_record
-        from moot.verify.record import sha256_hex
+        from moot.ballots.record import file_sha256, open_stored_record, write_record
 
         try:
             ballot = Ballot.objects.get(pk=options["ballot"])
         except Ballot.DoesNotExist:
             raise CommandError(f"no ballot number {options['ballot']}") from None
-        try:
-            data = stored_record(ballot) or record_bytes(ballot)
-        except BallotError as exc:
-            raise CommandError(f"ballot {ballot.pk}: {exc}") from None
         out: Path = options["out"]
         if out.exists():
             raise CommandError(f"{out} already exists; give a new file name (nothing written)")
-        out.write_bytes(data)
-        digest = sha256_hex(data)
+        try:
+            stored = open_stored_record(ballot)
+            with out.open("xb") as target:
+                if stored is not None:
+                    with stored:
+                        shutil.copyfileobj(stored, target, 1 << 20)
+                else:
+                    write_record(ballot, target)
+        except BallotError as exc:
+            out.unlink(missing_ok=True)
+            raise CommandError(f"ballot {ballot.pk}: {exc}") from None
+        with out.open("rb") as written:
+            digest = file_sha256(written)
+        size = out.stat().st_size
         published = ballot.bundle_sha256
         note = (
             "the published record"
@@ -190,8 +199,14 @@ class Command(BaseCommand):
             if not published
             else f"WARNING differs from the published SHA-256 {published}"
         )
-        self.stdout.write(f"wrote {out} ({len(data):,} bytes), SHA-256 {digest} ({note})")
-        self.stdout.write(f"verify it with: moot ballot verify {out}")
+        self.stdout.write(f"wrote {out} ({size:,} bytes), SHA-256 {digest} ({note})")
+        from moot.ballots.record import site_public_key
+
+        key = site_public_key()
+        self.stdout.write(
+            f"verify it with: moot ballot verify {out} --public-key "
+            + (key["line"] if key else "SITE-KEY (this site has no audit key: it is unsigned)")
+        )
 
     def _deliveries(self, options: dict[str, Any]) -> None:
         import datetime
