@@ -72,9 +72,16 @@ def test_cast_mine_and_keying_and_turnout() -> None:
         f"/ballots/{ballot.pk}/papers/resolutions",
         {"paper_number": paper.paper_number, "choice": "no", "reason": "a clear cross by No"},
     )
+    assert status == 422  # a free description of the marks is refused: a fixed list only
+    assert not PaperDecision.objects.filter(paper_number=paper.paper_number).exists()
+    status, body = _post(
+        three,
+        f"/ballots/{ballot.pk}/papers/resolutions",
+        {"paper_number": paper.paper_number, "choice": "no", "reason": "misread"},
+    )
     assert (status, body["outcome"]) == (201, "resolved")
     assert PaperDecision.objects.get(paper_number=paper.paper_number).outcome == "resolved"
     turnout = Client().get(f"/api/ballots/{ballot.pk}/turnout").json()
     assert turnout["voted"] is None
-    assert turnout["voted_shown"] == "fewer than 10"
+    assert turnout["voted_shown"].startswith("hidden (fewer than 10 have voted")
     assert "yes" not in json.dumps(turnout)

@@ -153,6 +153,14 @@ def test_tellers_key_blind_and_resolve_on_the_pages() -> None:
         {"paper_number": entry.paper_number, f"c{b.pk}": "1", "reason": "the 1 is beside Bea"},
         follow=True,
     )
+    assert "Select a valid choice" in resolved.content.decode()  # no free text about marks
+    assert not PaperDecision.objects.exists()
+    assert "record what it shows" not in listing
+    resolved = third.post(
+        f"/ballots/{ballot.pk}/papers/discrepancies/",
+        {"paper_number": entry.paper_number, f"c{b.pk}": "1", "reason": "misread"},
+        follow=True,
+    )
     assert "discrepancy is resolved" in resolved.content.decode()
     assert PaperDecision.objects.get(paper_number=entry.paper_number).outcome == "resolved"
 

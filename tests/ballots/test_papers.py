@@ -10,11 +10,13 @@ import pytest
 from django.utils import timezone
 
 from ballots.casting_world import open_ballot
+from factories import UserFactory
 from moot.audit.models import AuditEvent
 from moot.ballots import secrecy
 from moot.ballots.actions.casting import do_cast_online, do_key_paper, do_resolve_paper
 from moot.ballots.errors import BallotError
 from moot.ballots.models import (
+    Ballot,
     PaperDecision,
     PaperKeying,
     Return,
@@ -86,26 +88,39 @@ def test_differing_keyings_wait_for_a_third_person_who_resolves_with_a_reason() 
     with pytest.raises(BallotError, match="keyed twice and the keyings differ"):
         do_key_paper(ballot, number, check, [a.pk], acting_user=three)
     with pytest.raises(BallotError, match="a third person"):
-        do_resolve_paper(ballot, number, [a.pk, b.pk], reason="looked again", acting_user=one)
-    with pytest.raises(BallotError, match="Say what the paper shows") as no_reason:
+        do_resolve_paper(ballot, number, [a.pk, b.pk], reason="misread", acting_user=one)
+    with pytest.raises(BallotError, match="Choose why the keyings differed") as no_reason:
         do_resolve_paper(ballot, number, [a.pk, b.pk], reason=" ", acting_user=three)
     assert no_reason.value.field == "reason"
-    done = do_resolve_paper(
-        ballot, number, [a.pk, c.pk], reason="the 2 is beside Cy Crane", acting_user=three
-    )
+    # Review 5: a free description of the marks, kept beside the paper's number, told how a
+    # member voted; only a reason from the fixed list is taken.
+    with pytest.raises(BallotError, match="fixed list") as free_text:
+        do_resolve_paper(
+            ballot, number, [a.pk, c.pk], reason="the 2 is beside Cy Crane", acting_user=three
+        )
+    assert free_text.value.field == "reason"
+    assert not PaperDecision.objects.exists()
+    done = do_resolve_paper(ballot, number, [a.pk, c.pk], reason="misread", acting_user=three)
     assert done.outcome == "resolved"
     decision = PaperDecision.objects.get(ballot=ballot, paper_number=number)
     assert (decision.outcome, decision.reason, decision.decided_by) == (
         "resolved",
-        "the 2 is beside Cy Crane",
+        "a mark misread in one keying",
         three,
     )
     assert secrecy.unseal(ballot, Return.objects.get(entry=entry).sealed) == f"[{a.pk},{c.pk}]"
     event = AuditEvent.objects.get(verb="ballots.resolve_paper")
-    assert event.reason == "the 2 is beside Cy Crane"
+    assert event.reason == "a mark misread in one keying"
+    names = {cand.name for cand in world.candidates}
+    for ev in AuditEvent.objects.filter(verb__startswith="ballots."):
+        text = f"{ev.reason} {ev.after} {ev.before} {ev.object_repr}"
+        assert not any(name in text for name in names), text
+        assert not set(ev.after or {}) & {"choice", "marks", "content", "sealed"}, ev.after
 
 
-def test_the_returning_officer_may_resolve() -> None:
+def test_the_returning_officer_may_not_resolve_but_the_scrutineer_may() -> None:
+    """Review 5: the returning officer may download the print files (number → name), so they
+    never read a paper by its number; the scrutineer, or a teller who keyed neither, resolves."""
     world = open_ballot()
     ballot, entry = world.ballot, world.entries[0]
     officer = world.tellers[2]
@@ -120,21 +135,37 @@ def test_the_returning_officer_may_resolve() -> None:
         entry.paper_number,
         world.check(entry),
         spoilt=True,
-        spoilt_reason="no mark",
+        spoilt_reason="unmarked",
         acting_user=one,
     )
     do_key_paper(
         ballot, entry.paper_number, world.check(entry), [world.candidates[0].pk], acting_user=two
     )
+    with pytest.raises(BallotError, match="returning officer") as refused:
+        do_resolve_paper(
+            ballot,
+            entry.paper_number,
+            spoilt=True,
+            spoilt_reason="identifies",
+            reason="spoilt_or_not",
+            acting_user=officer,
+        )
+    assert refused.value.code == "forbidden"
+    assert not PaperDecision.objects.filter(ballot=ballot).exists()
+    scrutineer = UserFactory()
+    Ballot.objects.filter(pk=ballot.pk).update(scrutineer=scrutineer)
+    ballot.refresh_from_db()
     result = do_resolve_paper(
         ballot,
         entry.paper_number,
         spoilt=True,
-        spoilt_reason="voter identifiable",
-        reason="signed across the boxes",
-        acting_user=officer,
+        spoilt_reason="identifies",
+        reason="spoilt_or_not",
+        acting_user=scrutineer,
     )
     assert result.outcome == "spoilt"
+    decision = PaperDecision.objects.get(ballot=ballot, paper_number=entry.paper_number)
+    assert decision.reason == "a mark or writing that identifies the voter"
     assert not Return.objects.filter(entry=entry).exists()
 
 
@@ -142,16 +173,26 @@ def test_spoilt_papers_are_recorded_with_a_reason() -> None:
     world = open_ballot()
     ballot, entry = world.ballot, world.entries[0]
     one, two, _ = world.tellers
-    with pytest.raises(BallotError, match="Say why the paper is spoilt") as why:
+    with pytest.raises(BallotError, match="Choose why the paper is spoilt") as why:
         do_key_paper(ballot, entry.paper_number, world.check(entry), spoilt=True, acting_user=one)
     assert why.value.field == "spoilt_reason"
+    with pytest.raises(BallotError, match="fixed list") as free:
+        do_key_paper(
+            ballot,
+            entry.paper_number,
+            world.check(entry),
+            spoilt=True,
+            spoilt_reason="ranked Bea Birch only, wrote name",
+            acting_user=one,
+        )
+    assert free.value.field == "spoilt_reason"
     assert not PaperKeying.objects.exists()
     do_key_paper(
         ballot,
         entry.paper_number,
         world.check(entry),
         spoilt=True,
-        spoilt_reason="no mark",
+        spoilt_reason="unmarked",
         acting_user=one,
     )
     result = do_key_paper(
@@ -159,12 +200,12 @@ def test_spoilt_papers_are_recorded_with_a_reason() -> None:
         entry.paper_number,
         world.check(entry),
         spoilt=True,
-        spoilt_reason="blank",
+        spoilt_reason="uncertain",
         acting_user=two,
     )
     assert result.outcome == "spoilt"
     decision = PaperDecision.objects.get(ballot=ballot, paper_number=entry.paper_number)
-    assert (decision.outcome, decision.reason) == ("spoilt", "no mark")
+    assert (decision.outcome, decision.reason) == ("spoilt", "unmarked")
     assert not Return.objects.filter(entry=entry).exists()
 
 

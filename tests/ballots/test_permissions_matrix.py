@@ -46,6 +46,7 @@ OVERSEERS = MANAGERS | {"scrutineer", "auditor"}
 CALLERS = frozenset({"unit_secretary", "national_staff", "admin"})
 TELLING = frozenset({"teller", "returning_officer", "admin"})  # key returned papers
 SCRUTINISERS = frozenset({"scrutineer", "auditor", "admin"})  # read before the sign-off
+RESOLVERS = (TELLING - {"returning_officer"}) | SCRUTINISERS  # papers whose keyings differ
 
 
 @dataclass
@@ -432,11 +433,13 @@ ROWS: list[Row] = [
         method="post",
         data=lambda c: {"paper_number": "1", "check_code": "000000"},
     ),
-    Row("ballots:papers_discrepancies", page("papers_discrepancies"), TELLING),
+    # Resolvers: a teller or the scrutineer (the auditor reads); never the returning officer,
+    # who may download the print files that pair numbers with names (review 5).
+    Row("ballots:papers_discrepancies", page("papers_discrepancies"), RESOLVERS),
     Row(
         "POST ballots:papers_discrepancies (no reason)",
         page("papers_discrepancies"),
-        TELLING,
+        RESOLVERS,
         method="post",
         data=lambda c: {"paper_number": "1"},
     ),
@@ -467,10 +470,10 @@ ROWS: list[Row] = [
     Row(
         "POST /api/ballots/{id}/papers/resolutions (a draft: 409)",
         lambda c: f"/api/ballots/{c.ballot.pk}/papers/resolutions",
-        TELLING,
+        RESOLVERS,
         method="post",
         api=True,
-        data=lambda c: {"paper_number": 1, "choice": [], "reason": "looked"},
+        data=lambda c: {"paper_number": 1, "choice": [], "reason": "typing_slip"},
     ),
     Row(
         "GET /api/ballots/{id}/turnout (public)",

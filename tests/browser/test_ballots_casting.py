@@ -78,7 +78,7 @@ def test_voting_keying_and_turnout_on_a_phone_without_javascript(
     axe.check(third, "discrepancies (phone)")
     fits(third, "discrepancies")
     third.get_by_label(b.name).fill("1")
-    third.get_by_label("What the paper shows").fill("the 1 is beside Bea")
+    third.get_by_label("Why the keyings differed").select_option("misread")
     third.get_by_role("button", name=f"Resolve paper {paper.paper_number}").click()
     assert third.get_by_text("the discrepancy is resolved").is_visible()
     assert PaperDecision.objects.get(paper_number=paper.paper_number).outcome == "resolved"

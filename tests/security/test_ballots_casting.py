@@ -10,7 +10,7 @@ docs/security.md, "Ballots: casting and papers"). Each runs on SQLite and Postgr
 * An officer (returning officer, scrutineer, the admin) looks for live results: there are none
   to read — no page or endpoint unseals a return, and only the close and the comparison of two
   keyings of the same paper call ``secrecy.unseal``.
-* Small turnout cells: a region of three voters reads "fewer than 10", and the total less the
+* Small turnout cells: a region of three voters who all voted reads "hidden", and the total less the
   shown regions gives back no single hidden region.
 """
 
@@ -186,13 +186,20 @@ def test_small_turnout_cells_are_hidden_on_the_public_page() -> None:
     world = open_ballot(voters=27, regions=[big, big, big, big, big, big, big, big, small])
     tiny = [e for e in world.entries if e.region_id == small.pk]
     assert len(tiny) == 3
-    for entry in world.entries:
-        RollEntry.objects.filter(pk=entry.pk).update(voted=True)
+    bigs = [e for e in world.entries if e.region_id == big.pk]
+    voters = tiny + bigs[:12]  # everyone in Tiny (3 of 3), half of Big (12 of 24)
+    RollEntry.objects.filter(pk__in=[e.pk for e in voters]).update(voted=True)
     page = Client().get(f"/ballots/{world.ballot.pk}/turnout/").content.decode()
-    assert "fewer than 10" in page
+    assert "<td>hidden</td>" in page
+    assert "3 of 3" not in page
     api = Client().get(f"/api/ballots/{world.ballot.pk}/turnout").json()
     by_region = {r["region"]: r for r in api["regions"]}
-    assert by_region["Tiny"]["voted"] is None
-    assert by_region["Big"]["voted"] is None  # hidden beside it: 27 − 24 would give Tiny's 3
-    assert api["voted"] == 27
-    assert api["other_regions"]["voted"] == 27
+    assert by_region["Tiny"]["voted"] is None  # everyone voted: "3 of 3" would say so
+    assert by_region["Big"]["voted"] is None  # hidden beside it: 15 − 12 would give Tiny's 3
+    assert api["voted"] == 15
+    assert api["other_regions"]["voted"] == 15
+    # Everyone voting hides the total too (27 of 27 would say that every member voted).
+    RollEntry.objects.filter(ballot=world.ballot).update(voted=True)
+    everyone = Client().get(f"/api/ballots/{world.ballot.pk}/turnout").json()
+    assert everyone["voted"] is None
+    assert "27" not in everyone["voted_shown"]

@@ -7,7 +7,7 @@ An answer never says what was voted."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -16,9 +16,11 @@ from pydantic import ConfigDict
 from moot.accounts.api_auth import API_AUTH
 from moot.api_common import Message
 from moot.api_common import caller as _user
-from moot.ballots import casting, credentials
+from moot.ballots import casting, paper_reasons
 from moot.ballots.access import access_ballot, access_ballot_role
+from moot.ballots.access_papers import access_resolver
 from moot.ballots.actions.casting import do_cast_online, do_key_paper, do_resolve_paper
+from moot.ballots.credential_pacing import entry_paced
 from moot.ballots.turnout import turnout_of
 from moot.text import Text
 
@@ -48,20 +50,26 @@ class CastOut(Schema):
     replaced: bool
 
 
+SpoiltReason = Literal[tuple(paper_reasons.SPOILT_REASONS)]  # type: ignore[valid-type]
+ResolutionReason = Literal[tuple(paper_reasons.RESOLUTION_REASONS)]  # type: ignore[valid-type]
+
+
 class KeyIn(StrictIn):
     paper_number: int = Field(ge=1)
     check_code: Annotated[str, Text(max_length=10)] = ""
     choice: Choice = None
     spoilt: bool = False
-    spoilt_reason: Annotated[str, Text(max_length=200)] = ""
+    spoilt_reason: SpoiltReason | Literal[""] = Field(
+        default="", description="Why the paper is spoilt, from a fixed list (required if spoilt)."
+    )
 
 
 class ResolveIn(StrictIn):
     paper_number: int = Field(ge=1)
     choice: Choice = None
     spoilt: bool = False
-    spoilt_reason: Annotated[str, Text(max_length=200)] = ""
-    reason: Annotated[str, Text(max_length=200)] = Field(min_length=1)
+    spoilt_reason: SpoiltReason | Literal[""] = ""
+    reason: ResolutionReason = Field(description="Why the keyings differed, from a fixed list.")
 
 
 class KeyingOut(Schema):
@@ -108,7 +116,7 @@ def casting_cast_with_credential(
 ) -> Status:
     ballot = access_ballot(ballot_id, request.user)
     casting.check_open_for_returns(ballot)  # a closed ballot says so before the credential
-    entry = credentials.entry_for_credential(ballot, payload.credential)
+    entry = entry_paced(ballot, request, payload.credential)
     placed = do_cast_online(ballot, entry, payload.choice)
     return Status(201, {"received": True, "replaced": placed.replaced})
 
@@ -150,11 +158,11 @@ def casting_key_paper(request: HttpRequest, ballot_id: int, payload: KeyIn) -> S
 @router.post(
     "/{ballot_id}/papers/resolutions",
     response={201: KeyingOut, **REFUSALS},
-    summary="Resolve a paper whose keyings differ (another teller or the returning officer)",
+    summary="Resolve a paper whose keyings differ (a teller who keyed neither, or the scrutineer)",
 )
 def casting_resolve_paper(request: HttpRequest, ballot_id: int, payload: ResolveIn) -> Status:
     user = _user(request)
-    ballot = access_ballot_role(ballot_id, user, "tell")
+    ballot = access_resolver(ballot_id, user)
     result = do_resolve_paper(
         ballot,
         payload.paper_number,

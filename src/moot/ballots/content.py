@@ -187,6 +187,7 @@ def choice_from_boxes(
     if style == MarkStyle.CROSS:
         return [int(key) for key in labels if key in marked]
     ranks: dict[int, str] = {}
+    boxes_of: dict[int, list[str]] = {}
     for key, value in marked.items():
         if not value.isdigit() or int(value) < 1:
             raise BallotError(
@@ -194,14 +195,20 @@ def choice_from_boxes(
                 "first choice, 2 for your second …) or leave it empty.",
                 field=f"c{key}",
             )
-        rank = int(value)
-        if rank in ranks:
-            raise BallotError(
-                f"The boxes beside {labels[ranks[rank]]} and {labels[key]} both hold {rank}: "
-                "use each number once.",
-                field=f"c{key}",
+        boxes_of.setdefault(int(value), []).append(key)
+        ranks.setdefault(int(value), key)
+    for rank in sorted(boxes_of):
+        keys = boxes_of[rank]
+        if len(keys) > 1:
+            names = [labels[key] for key in keys]
+            listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+            every = "both" if len(keys) == 2 else "all"
+            error = BallotError(
+                f"The boxes beside {listed} {every} hold {rank}: use each number once.",
+                field=f"c{keys[0]}",
             )
-        ranks[rank] = key
+            error.fields = [f"c{key}" for key in keys]  # type: ignore[attr-defined]
+            raise error
     for expected, rank in enumerate(sorted(ranks), start=1):
         if rank != expected:
             raise BallotError(

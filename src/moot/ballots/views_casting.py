@@ -20,9 +20,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from moot.ballots import casting, content, credentials, queries_casting
+from moot.ballots import casting, content, paper_reasons, queries_casting
 from moot.ballots.access import access_ballot, access_ballot_role
+from moot.ballots.access_papers import access_resolver
 from moot.ballots.actions.casting import do_cast_online, do_key_paper, do_resolve_paper
+from moot.ballots.credential_pacing import entry_paced
 from moot.ballots.errors import BallotError
 from moot.ballots.models import Ballot, BallotState, RollEntry
 from moot.ballots.notices import notices_for
@@ -139,7 +141,7 @@ def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     form = CredentialForm(request.POST or None)
     if not closed and request.method == "POST" and form.is_valid():
         try:
-            found = credentials.entry_for_credential(ballot, form.cleaned_data["credential"])
+            found = entry_paced(ballot, request, form.cleaned_data["credential"])
         except BallotError as exc:
             show_refusal(form, exc)
         else:
@@ -160,7 +162,7 @@ def vote_link(request: HttpRequest, ballot_id: int, credential: str) -> HttpResp
     access log never records it (``moot.site.log_filters``)."""
     ballot = access_ballot(ballot_id, request.user)
     try:
-        found = credentials.entry_for_credential(ballot, credential)
+        found = entry_paced(ballot, request, credential)
     except BallotError as exc:
         messages.error(request, str(exc))
         response = redirect("ballots:vote", ballot.pk)
@@ -207,7 +209,7 @@ def vote_ballot(request: HttpRequest, ballot_id: int) -> HttpResponse:
                 ballot, entry, choice, acting_user=None if by_credential else request.user
             )
         except BallotError as exc:
-            show_refusal(form, exc)
+            _show(form, exc)
         else:
             _forget_voter(request, ballot)
             done = [n for n in request.session.get(DONE_KEY, []) if n != ballot.pk]
@@ -228,6 +230,15 @@ def vote_ballot(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "replaces": ballot.precedence == "last_online" and entry.voted,
         },
     )
+
+
+def _show(form: forms.Form, exc: BallotError) -> None:
+    """The refusal on the field it names, and every other box it names marked too (a number
+    repeated in three boxes marks the three)."""
+    show_refusal(form, exc)
+    for name in getattr(exc, "fields", [])[1:]:
+        if name in form.fields:
+            form.add_error(name, "This box repeats a number: see the message above.")
 
 
 def _box_text(value: Any) -> str:
@@ -258,11 +269,11 @@ class KeyForm(TextGuardMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     spoilt = forms.BooleanField(required=False, label="The paper is spoilt")
-    spoilt_reason = forms.CharField(
-        max_length=200,
+    spoilt_reason = forms.ChoiceField(
+        choices=[("", "(not spoilt)"), *paper_reasons.SPOILT_REASONS.items()],
         required=False,
         label="Why it is spoilt",
-        help_text="For example: no mark, voter identifiable, two first preferences.",
+        help_text="Chosen from the list: nothing describing the marks is recorded.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -270,9 +281,10 @@ class KeyForm(TextGuardMixin, forms.Form):
 
 
 class ResolveForm(KeyForm):
-    reason = forms.CharField(
-        max_length=200,
-        label="What the paper shows, and why the keyings differed",
+    reason = forms.ChoiceField(
+        choices=[("", "(choose)"), *paper_reasons.RESOLUTION_REASONS.items()],
+        label="Why the keyings differed",
+        help_text="Chosen from the list: nothing describing the marks is recorded.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -309,7 +321,7 @@ def _paper_page(
                 )
             result = act(ballot, data, choice)
         except BallotError as exc:
-            show_refusal(form if exc.field in form.fields else marks_form, exc)
+            _show(form if exc.field in form.fields else marks_form, exc)
         else:
             messages.success(request, result.message)
             return redirect(request.path)
@@ -358,8 +370,9 @@ def papers_key(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def papers_discrepancies(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """GET/POST /ballots/<id>/papers/discrepancies/: papers whose keyings differ, resolved by a
-    third person with the paper in hand."""
-    ballot = access_ballot_role(ballot_id, request.user, "tell")
+    third person with the paper in hand (a teller who keyed neither, or the scrutineer; never
+    the returning officer)."""
+    ballot = access_resolver(ballot_id, request.user)
 
     def act(ballot: Ballot, data: dict[str, Any], choice: Any) -> Any:
         return do_resolve_paper(

@@ -8,13 +8,16 @@
   independently; the second keying decides it: agreeing keyings make a post return through the
   same slots (or set the paper aside, "already voted online"); differing keyings leave a
   discrepancy for a third person.
-* :func:`do_resolve_paper`: that third person (a teller who keyed neither, or the returning
-  officer) looks at the paper and records what it shows, with the reason.
+* :func:`do_resolve_paper`: that third person (a teller who keyed neither, or the scrutineer;
+  never the returning officer, who can download the print files that pair numbers with names)
+  keys the paper again with it in hand, giving a reason from a fixed list.
 
 An online vote writes an audit event that names nobody and nothing voted ("a vote received
 online", the actor left empty even when the voter signed in): the chain counts the returns as
 they come, while who voted is only ``RollEntry.voted`` and what was voted is sealed. A teller's
-keying and a resolution are audited with the teller and the paper number, never the marks.
+keying and a resolution are audited with the teller and the paper number, never the marks;
+a spoilt paper's reason and a resolution's reason are chosen from fixed lists
+(``paper_reasons``), so no free description of a paper's marks is stored anywhere.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from django.utils import timezone
 
 from moot.audit.actions import record
 from moot.ballots import content as ballot_content
-from moot.ballots import credentials, secrecy
+from moot.ballots import credentials, paper_reasons, secrecy
 from moot.ballots.audit_verbs import AuditVerb
 from moot.ballots.casting import (
     Placed,
@@ -53,7 +56,6 @@ from moot.limits import note_failure, paced_wait
 
 __all__ = ["KeyingResult", "do_cast_online", "do_key_paper", "do_resolve_paper"]
 
-REASON_MAX = 200
 CHECK_CODE_SCOPE = "ballots.check_code"
 CHECK_CODE_FREE = 20
 CHECK_CODE_WINDOW = datetime.timedelta(hours=1)
@@ -161,19 +163,7 @@ def _paper_number(value: Any) -> int:
 
 
 def _spoilt_reason(spoilt: bool, reason: str) -> str:
-    reason = " ".join((reason or "").split())
-    if spoilt and not reason:
-        raise BallotError(
-            "Say why the paper is spoilt (for example: 'no mark', 'voter identifiable', "
-            "'two first preferences').",
-            field="spoilt_reason",
-        )
-    if len(reason) > REASON_MAX:
-        raise BallotError(
-            f"The reason is {len(reason)} characters: keep it under {REASON_MAX}.",
-            field="spoilt_reason",
-        )
-    return reason if spoilt else ""
+    return paper_reasons.spoilt_reason(reason) if spoilt else ""
 
 
 def _entry_for_paper(ballot: Ballot, number: int, check_code: str) -> RollEntry:
@@ -409,19 +399,12 @@ def do_resolve_paper(
     acting_user: Any,
 ) -> KeyingResult:
     """Resolve a paper whose two keyings differ: a third person (a teller who keyed neither, or
-    the returning officer), looking at the paper, records what it shows and why."""
+    the scrutineer), with the paper in hand, keys it again, and says why the keyings differed
+    by a reason from ``paper_reasons.RESOLUTION_REASONS`` (never a description of the marks).
+    The returning officer does not resolve: they may download the print files, which pair
+    paper numbers with names."""
     number = _paper_number(paper_number)
-    why = " ".join((reason or "").split())
-    if not why:
-        raise BallotError(
-            "Say what the paper shows and why the keyings differed (for example: 'the second "
-            "preference is a 7 written like a 1').",
-            field="reason",
-        )
-    if len(why) > REASON_MAX:
-        raise BallotError(
-            f"The reason is {len(why)} characters: keep it under {REASON_MAX}.", field="reason"
-        )
+    why = paper_reasons.resolution_reason(reason)
     check_open_for_returns(ballot)
     sealed, spoilt_why = _validated(ballot, choice, spoilt, spoilt_reason)
     with transaction.atomic(durable=True):
@@ -444,17 +427,22 @@ def do_resolve_paper(
                 field="paper_number",
                 code=RefusalCode.STATE,
             )
-        is_officer = locked.returning_officer_id == acting_user.pk
+        scrutineer_id = (
+            Ballot.objects.filter(pk=locked.pk).values_list("scrutineer_id", flat=True).first()
+        )
+        is_scrutineer = scrutineer_id is not None and scrutineer_id == acting_user.pk
         is_teller = Teller.objects.filter(ballot_id=locked.pk, user_id=acting_user.pk).exists()
-        if not (is_officer or is_teller):
+        if not (is_scrutineer or is_teller):
             raise BallotError(
-                "Only another teller or the returning officer resolves a discrepancy.",
+                "Only a teller who keyed neither keying, or the scrutineer, resolves a "
+                "discrepancy (the returning officer, who may download the print files that "
+                "pair numbers with names, does not).",
                 code=RefusalCode.FORBIDDEN,
             )
         if any(k.teller_id == acting_user.pk for k in keyings):
             raise BallotError(
-                f"You keyed paper {number}: a third person (another teller or the returning "
-                "officer) resolves it.",
+                f"You keyed paper {number}: a third person (another teller or the scrutineer) "
+                "resolves it.",
                 code=RefusalCode.FORBIDDEN,
             )
         result = _decide(
