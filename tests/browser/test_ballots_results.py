@@ -97,6 +97,13 @@ def test_close_count_sign_declare_and_countback_on_a_phone(
         context = browser.new_context(viewport=viewport, locale="en-GB")
         public = context.new_page()
         public.goto(f"{base}/ballots/{pk}/results/")
+        assert public.get_by_role("table", name="Returns by channel").is_visible()
         axe.check(public, f"results ({size}, anonymous)")
+        fits(public, viewport, f"results with the returns ({size})")
+        # The scrutineer's report, public and read only after the declaration.
+        public.get_by_role("link", name="The scrutineer's report").click()
+        assert public.get_by_text("this report is public").is_visible()
+        axe.check(public, f"scrutineer's report ({size}, anonymous)")
+        fits(public, viewport, f"scrutineer's report ({size})")
         context.close()
     axe.assert_clean()
