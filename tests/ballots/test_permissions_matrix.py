@@ -486,6 +486,13 @@ ROWS: list[Row] = [
     Row("ballots:count", page("count"), MANAGERS),
     Row("ballots:scrutineer (before the sign-off)", page("scrutineer"), SCRUTINISERS),
     Row("ballots:declare", page("declare"), MANAGERS),
+    Row(
+        "POST ballots:record_retry (not declared: says so)",
+        page("record_retry"),
+        MANAGERS,
+        method="post",
+        data=lambda c: {},
+    ),
     Row("ballots:results (not declared: says it is locked)", page("results"), EVERYONE),
     Row(
         "ballots:results_download count.json (locked: 409)",
