@@ -15,6 +15,7 @@ from moot.dates import clock, long_date
 from moot.demo import seed
 
 RESET = "moot demo --reset"
+VERIFY = 'moot ballot verify record.zip --public-key "$(moot audit public-key | head -1)"'
 LATE = datetime.time(23, 0)  # from then, the banner warns that the AGM opens on its day only
 
 
@@ -215,6 +216,7 @@ def banner(port: int) -> str:
     if branch:
         lines += ["", *branch]
     lines += _case_lines(base)
+    lines += _ballot_lines(base)
     lines += ["", *(f"  {line}" for line in where_lines()), ""]
     return "\n".join(lines)
 
@@ -238,3 +240,74 @@ def _case_lines(base: str) -> list[str]:
         f"      {base}/complain/follow-up/   (make a new one at {base}/complain/)",
         f"    the published statistics: {base}/cases/statistics/",
     ]
+
+
+def _ballot_lines(base: str) -> list[str]:
+    """The national ballots, when they were seeded: the officers' sign-ins, this year's ballot
+    with its state and next step, the member who has not voted, a paper still to key, and
+    last year's published record with the command that verifies it."""
+    from moot.accounts.models import User
+    from moot.ballots.credentials import paper_check
+    from moot.ballots.models import Ballot, RollEntry
+    from moot.demo.ballots import RETURNING_OFFICER, SCRUTINEER, TELLERS
+
+    ballots = list(
+        Ballot.objects.filter(
+            unit__kind="national", returning_officer__email=_email(RETURNING_OFFICER)
+        ).order_by("-issue_at")[:2]
+    )
+    if not ballots:
+        return []
+    people = {u.email: u for u in User.objects.filter(email__endswith=f"@{seed.DEMO_DOMAIN}")}
+    lines = ["", "  National ballots (one member, one vote; every candidate is invented):"]
+    for local, what in (
+        (RETURNING_OFFICER, "returning officer (national staff): the console"),
+        (TELLERS[0], "teller: keys returned papers"),
+        (TELLERS[1], "teller: keys the same papers a second time"),
+        (SCRUTINEER, "independent scrutineer: reads everything, signs the report"),
+    ):
+        user = people.get(_email(local))
+        if user is not None:
+            lines.append(f"    {user.email}  {user.get_full_name()}, {what}")
+    current = ballots[0]
+    state = current.get_state_display().lower()
+    lines.append(f"  {current.title}: {state}, {base}/ballots/{current.pk}/")
+    if current.state == "open":
+        voter = RollEntry.objects.filter(
+            ballot=current, member__user__email=_email("member"), voted=False
+        ).first()
+        closes = timezone.localtime(current.close_at)
+        lines.append(f"  closes at {clock(closes)} on {long_date(closes.date())}.")
+        lines.append(f"  Next: as the returning officer, {base}/ballots/{current.pk}/manage/ ;")
+        if voter is not None:
+            lines.append(
+                f"  on a phone, sign in as {_email('member')} (has not voted) and vote at "
+                f"{base}/ballots/{current.pk}/vote/"
+            )
+        paper = (
+            RollEntry.objects.filter(ballot=current, paper_number__isnull=False, voted=False)
+            .order_by("paper_number")
+            .first()
+        )
+        if paper is not None:
+            lines.append(
+                f"  a postal vote came back: as both tellers key paper {paper.paper_number} "
+                f"(check code {paper_check(current, paper.paper_number)}) at "
+                f"{base}/ballots/{current.pk}/papers/key/"
+            )
+        lines.append(
+            f"  After the close ({long_date(closes.date())}): close, count, the scrutineer "
+            "signs, the returning officer declares."
+        )
+    elif current.state == "declared":
+        lines.append(f"  Declared: {base}/ballots/{current.pk}/results/")
+    else:
+        lines.append(f"  Next: the console, {base}/ballots/{current.pk}/manage/")
+    for ballot in ballots[1:]:
+        if ballot.state == "declared":
+            lines += [
+                f"  {ballot.title}: declared, {base}/ballots/{ballot.pk}/results/",
+                f"  its published record: {base}/ballots/{ballot.pk}/record/ ; verify it with",
+                f"    {VERIFY}",
+            ]
+    return lines

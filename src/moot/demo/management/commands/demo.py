@@ -59,6 +59,15 @@ class Command(BaseCommand):
         from moot.demo.cases import seed_cases
 
         complaints = seed_cases(org)  # complaints at every stage (docs/cases.md)
+        from moot.demo.ballots import seed_ballots
+
+        ballots_started = time.perf_counter()
+        ballots = seed_ballots(org)  # national executive ballots (docs/ballots.md)
+        self.stdout.write(
+            f"Ballots: “{ballots.last.title}” declared (/ballots/{ballots.last.pk}/results/), "
+            f"“{ballots.current.title}” open (/ballots/{ballots.current.pk}/), seeded in "
+            f"{time.perf_counter() - ballots_started:.1f} s."
+        )
         self.stdout.write(
             f"Complaints: {len(complaints.cases)} cases; the anonymous public complaint is "
             f"followed at /complain/follow-up/ with the receipt code {complaints.receipt_code}."
