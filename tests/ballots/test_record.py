@@ -454,3 +454,16 @@ def test_the_record_page_publishes_the_sites_key_and_the_command_with_it(
     assert f'<code class="hash" id="site-public-key">{line}</code>' in text
     assert cp.fingerprint(public) in text
     assert f"record.zip --public-key {line}</code>" in text
+
+
+def test_the_results_page_publishes_the_sites_key(declared, client, settings, tmp_path) -> None:
+    from moot.audit import checkpoint as cp
+
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "audit-key.pem")
+    public = cp.generate_key(tmp_path / "audit-key.pem")
+    response = client.get(f"/ballots/{declared.ballot.pk}/results/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    line = next(x for x in cp.public_key_text(public).splitlines() if x.startswith("ed25519:"))
+    assert f'id="site-public-key">{line}</code>' in text
+    assert f'id="site-key-fingerprint">{cp.fingerprint(public)}</code>' in text
