@@ -198,6 +198,16 @@ def test_the_result_lock_role_by_role(django_capture_on_commit_callbacks) -> Non
     staff_manage = users["national_staff"].has_perm("ballots.oversee_ballot", world.ballot)
     signed = {"scrutineer", "returning_officer", "auditor", "superuser"}
     check("signed", signed | ({"national_staff"} if staff_manage else set()))
+    # A candidate who is also a superuser may open the scrutineer's page, never the signed
+    # report's text with the votes (review v: the text leaked what the table hid).
+    candidate_admin = users["candidate"]
+    candidate_admin.is_superuser = True
+    candidate_admin.save(update_fields=["is_superuser"])
+    page = _client(candidate_admin).get(f"/ballots/{world.ballot.pk}/scrutineer/")
+    assert "Valid votes for each candidate" not in page.content.decode()
+    assert "The report as text" not in page.content.decode()
+    candidate_admin.is_superuser = False
+    candidate_admin.save(update_fields=["is_superuser"])
     with django_capture_on_commit_callbacks(execute=False):
         world.ballot = do_declare_ballot(world.ballot, acting_user=world.returning_officer)
     check("declared", set(LOCK_ROLES))

@@ -232,8 +232,9 @@ def scrutineer_report(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "may_read": may_read,
             "locked": results.locked_reason(ballot),
             "report": ballot.scrutineer_report,
+            # The signed report's text holds the votes per candidate: the result's readers only.
             "report_text": scrutineer.render_text(ballot.scrutineer_report)
-            if ballot.scrutineer_report
+            if ballot.scrutineer_report and may_read
             else "",
             "table": results.round_table(ballot.result or {}) if counted and may_read else None,
             "binds": binding_round(ballot.result) if may_read else None,
@@ -361,7 +362,7 @@ def countback(request: HttpRequest, ballot_id: int) -> HttpResponse:
         except BallotError as exc:
             show_refusal(form, exc)
         else:
-            filled = done.filled_by.name if done.filled_by else "nobody (no candidate left)"
+            filled = done.filled_by.name if done.filled_by is not None else ""
             messages.success(request, f"Countback run: the seat goes to {filled}.")
             return redirect("ballots:countback", ballot_id=ballot.pk)
     return render(
