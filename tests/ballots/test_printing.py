@@ -72,7 +72,7 @@ def test_a_run_writes_the_common_paper_a_csv_and_an_overlay_page_per_paper(
     assert run.complete
     assert run.papers == len(post)
     names = {f.name for f in run.files}
-    assert names == {"ballot-paper.pdf", "papers-0001.csv", "overlay-0001.pdf"}
+    assert names == {"ballot-paper.pdf", "papers-0001.csv", "carriers-0001.pdf", "overlay-0001.pdf"}
     rows = list(csv.DictReader(io.StringIO(read(world, run, "papers-0001.csv").decode())))
     assert [int(r["paper_number"]) for r in rows] == sorted(e.paper_number for e in post)
     for row, entry in zip(rows, sorted(post, key=lambda e: e.paper_number), strict=True):
@@ -87,7 +87,20 @@ def test_a_run_writes_the_common_paper_a_csv_and_an_overlay_page_per_paper(
     first = overlay.pages[0].extract_text()
     assert f"Paper {rows[0]['paper_number']}" in first
     assert f"Check code {rows[0]['check_code']}" in first
-    assert post[0].member.postcode in "".join(p.extract_text() for p in overlay.pages)
+    # Review 5: the ballot paper (the sheet with the marks) carries no name and no address;
+    # they are on the carrier sheet, with the number and the declaration.
+    overprint = "".join(p.extract_text() for p in overlay.pages)
+    for entry in post:
+        assert entry.member.postcode not in overprint
+        assert entry.member.last_name not in overprint
+        assert "Mill Lane" not in overprint
+    carriers = PdfReader(io.BytesIO(read(world, run, "carriers-0001.pdf")))
+    assert len(carriers.pages) == len(post)
+    sheet = carriers.pages[0].extract_text()
+    assert f"Paper {rows[0]['paper_number']}" in sheet
+    assert rows[0]["name"] in sheet
+    assert "Declaration: I am the member named above" in sheet
+    assert post[0].member.postcode in "".join(p.extract_text() for p in carriers.pages)
     common = PdfReader(io.BytesIO(read(world, run, "ballot-paper.pdf"))).pages[0].extract_text()
     for candidate in world.candidates:
         assert candidate.name in common

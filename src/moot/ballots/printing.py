@@ -10,8 +10,14 @@ paper, state ``queued``) and writes, in the default storage under
 * ``papers-<nnnn>.csv`` — one row per paper: paper number, check code, name, address, postcode,
   rotation, QR payload. **Personal data**: only the ballot's managers download it, and each
   download is in the audit trail;
-* ``overlay-<nnnn>.pdf`` — one A4 page per paper to overprint on the common paper: the address
-  in the window, the paper number, its check code and a QR code (segno) of the payload;
+* ``carriers-<nnnn>.pdf`` — one A4 page per voter, the **carrier sheet**: the name and address
+  (in the outer envelope's window), the paper number and the voter's declaration. It is returned
+  in the outer envelope beside the sealed ballot-paper envelope, and the tellers separate the two
+  before the inner envelope is opened;
+* ``overlay-<nnnn>.pdf`` — one A4 page per paper to overprint on the common paper: **only** the
+  paper number, its check code and a QR code (segno) of them. No name or address is ever printed
+  on the ballot paper, the sheet that carries the marks (review 5; docs/ballots.md, "The postal
+  paper and its envelopes");
 * ``run.json`` — the deliveries in the run (ids only), and beside every file its SHA-256
   (``<file>.sha256``).
 
@@ -307,9 +313,21 @@ def _qr_ops(payload: str, x: float, y: float, size: float) -> bytes:
     return ("\n".join(ops) + "\nf\n").encode()
 
 
-def _overlay_page(ballot: Ballot, paper: Paper) -> bytes:
-    """One page's content stream: the address in a DL window (20 mm from the left, 50 mm from
-    the top), the paper number and check code top right, the QR code below them."""
+DECLARATION = (
+    "Declaration: I am the member named above. I marked the enclosed ballot paper myself,",
+    "in secret, and sealed it in the ballot paper envelope. This is my only vote.",
+    "",
+    "Signature ______________________________   Date ______________",
+    "",
+    "Return this sheet in the return envelope beside the sealed ballot paper envelope.",
+    "Do not put it inside the ballot paper envelope: the tellers separate this sheet",
+    "(your name) from the envelope (your vote) before they open the envelope.",
+)
+
+
+def _carrier_page(ballot: Ballot, paper: Paper) -> bytes:
+    """The carrier sheet: the address in a DL window (20 mm from the left, 50 mm from the top),
+    the ballot's title, the paper number and check code, and the declaration."""
     lines = [paper.name, *[part for part in paper.address.splitlines() if part.strip()]]
     if paper.postcode:
         lines.append(paper.postcode)
@@ -317,7 +335,26 @@ def _overlay_page(ballot: Ballot, paper: Paper) -> bytes:
     for line in lines[:7]:
         ops.append(_pdf_text(line[:60]) + b" Tj T*")
     ops.append(b"ET")
+    ops.append(
+        b"BT /F2 12 Tf 14 TL "
+        + f"{20 * MM:.2f} {PAGE_H - 120 * MM:.2f} Td ".encode()
+        + _pdf_text(ballot.title[:70])
+        + b" Tj T* "
+        + _pdf_text(f"Paper {paper.number}   Check code {paper.check}")
+        + b" Tj ET"
+    )
+    ops.append(b"BT /F1 10 Tf 14 TL " + f"{20 * MM:.2f} {PAGE_H - 145 * MM:.2f} Td".encode())
+    for line in DECLARATION:
+        ops.append(_pdf_text(line) + b" Tj T*")
+    ops.append(b"ET")
+    return b"\n".join(ops)
+
+
+def _overlay_page(ballot: Ballot, paper: Paper) -> bytes:
+    """The overprint on the ballot paper: the paper number and check code top right and the QR
+    code below them; nothing of the voter (the address is on the carrier sheet)."""
     right = PAGE_W - 75 * MM
+    ops: list[bytes] = []
     ops.append(
         b"BT /F2 12 Tf "
         + f"{right:.2f} {PAGE_H - 20 * MM:.2f} Td ".encode()
@@ -331,7 +368,17 @@ def _overlay_page(ballot: Ballot, paper: Paper) -> bytes:
 
 
 def overlay_pdf(ballot: Ballot, papers: Sequence[Paper]) -> bytes:
-    """One A4 page per paper, written as PDF objects directly."""
+    """The ballot papers' overprint: one A4 page per paper, written as PDF objects directly."""
+    return _pages_pdf([_overlay_page(ballot, paper) for paper in papers])
+
+
+def carriers_pdf(ballot: Ballot, papers: Sequence[Paper]) -> bytes:
+    """The carrier sheets with the declaration: one A4 page per voter."""
+    return _pages_pdf([_carrier_page(ballot, paper) for paper in papers])
+
+
+def _pages_pdf(streams: Sequence[bytes]) -> bytes:
+    """A PDF of A4 pages from their content streams (Helvetica and Helvetica-Bold)."""
     objects: list[bytes] = []
 
     def add(body: bytes) -> int:
@@ -345,8 +392,8 @@ def overlay_pdf(ballot: Ballot, papers: Sequence[Paper]) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
     )
     kids = []
-    for paper in papers:
-        stream = zlib.compress(_overlay_page(ballot, paper), 1)
+    for page in streams:
+        stream = zlib.compress(page, 1)
         contents = add(
             b"<< /Length "
             + str(len(stream)).encode()
@@ -381,14 +428,17 @@ def overlay_pdf(ballot: Ballot, papers: Sequence[Paper]) -> bytes:
 
 
 def write_chunk(ballot: Ballot, run: str, chunk: int) -> tuple[list[int], dict[str, str]]:
-    """Write chunk ``chunk`` (1-based) of the run: its CSV and its overlay PDF. The deliveries
-    it holds, and the SHA-256 of each file written."""
+    """Write chunk ``chunk`` (1-based) of the run: its CSV, its carrier sheets and its overlay
+    PDF. The deliveries it holds, and the SHA-256 of each file written."""
     ids = chunk_deliveries(ballot.pk, run, chunk)
     papers = papers_of(ballot, ids)
     directory = run_dir(ballot.pk, run)
     digests = {
         f"papers-{chunk:04d}.csv": save_file(
             directory, f"papers-{chunk:04d}.csv", papers_csv(papers)
+        ),
+        f"carriers-{chunk:04d}.pdf": save_file(
+            directory, f"carriers-{chunk:04d}.pdf", carriers_pdf(ballot, papers)
         ),
         f"overlay-{chunk:04d}.pdf": save_file(
             directory, f"overlay-{chunk:04d}.pdf", overlay_pdf(ballot, papers)

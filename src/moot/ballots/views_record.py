@@ -24,7 +24,7 @@ from moot.verify.record import FILES
 
 RUN = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$")
 PRINT_FILE = re.compile(
-    r"^(ballot-paper(-r[0-9]{1,3})?\.pdf|papers-[0-9]{4}\.csv|overlay-[0-9]{4}\.pdf)$"
+    r"^(ballot-paper(-r[0-9]{1,3})?\.pdf|papers-[0-9]{4}\.csv|(overlay|carriers)-[0-9]{4}\.pdf)$"
 )
 
 ABOUT_FILES = {
