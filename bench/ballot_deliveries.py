@@ -9,6 +9,7 @@ and K ``moot db_worker --queue-name mail`` processes, and waits until every e-ma
 bounced or failed. The sink counts messages and repeated ``X-Moot-Delivery`` ids. Last line:
 
     voters=<n> workers=<k> queue_s=<s> sent=<n> delivered=<n> duplicates=<n> invite_s=<s> per_s=<r>
+    batch=<rows per task> load=<1-minute load average at the end>
 
 The database must be migrated (``moot migrate``); the run's rows are left for inspection.
 ``sink`` as the first argument runs only the sink (``sink PORT LOGFILE``).
@@ -139,6 +140,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--voters", type=int, default=20000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--batch", type=int, default=0, help="rows per send_batch task (default: delivery's)"
+    )
     parser.add_argument("--log", type=Path, default=ROOT / "var" / "bench-deliveries-sink.log")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moot.site.settings")
@@ -158,6 +162,8 @@ def main() -> int:
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
         "MOOT_TASKS": "db",
+        # The links in the messages: https:// (the workers refuse anything else in production).
+        "MOOT_SITE_URL": os.environ.get("MOOT_SITE_URL") or "https://bench.invalid",
     }
     python = sys.executable
     ballot_id = make_ballot(args.voters)
@@ -167,6 +173,8 @@ def main() -> int:
     assert sink.stdout is not None
     sink.stdout.readline()
     ballot = Ballot.objects.get(pk=ballot_id)
+    if args.batch:
+        delivery.BATCH_SIZE = args.batch
     started = time.monotonic()
     with transaction.atomic():
         queued = delivery.queue_invitations(ballot)
@@ -209,7 +217,8 @@ def main() -> int:
     print(
         f"voters={args.voters} workers={args.workers} queued={queued} queue_s={queue_s:.1f} "
         f"sent={sent} delivered={len(set(ids))} duplicates={duplicates} "
-        f"invite_s={invite_s:.1f} per_s={sent / invite_s:.0f}"
+        f"invite_s={invite_s:.1f} per_s={sent / invite_s:.0f} "
+        f"batch={delivery.BATCH_SIZE} load={os.getloadavg()[0]:.1f}"
     )
     return 0
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from moot.ballots.models import Ballot, Channel, Delivery, DeliveryKind, DeliveryState, RollEntry
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 
 
 def next_batch(ballot: Ballot) -> int:

@@ -392,6 +392,9 @@ class DeliveryKind(models.TextChoices):
     INVITATION = "invitation", "Invitation"
     REISSUE = "reissue", "Reissued credential"
     REMINDER = "reminder", "Reminder"
+    # A letter to a postal voter who has not voted, with the notices of events recorded after
+    # the issue (a postal voter gets no e-mail reminder): printed in the next print run.
+    NOTICE = "notice", "Notice by post"
 
 
 class DeliveryState(models.TextChoices):
@@ -402,6 +405,8 @@ class DeliveryState(models.TextChoices):
     BOUNCED = "bounced", "Bounced"
     REISSUED = "reissued", "Replaced by a reissue"
     FAILED = "failed", "Failed"
+    # A reminder or notice not sent because the voter had voted by the time it went out.
+    SKIPPED = "skipped", "Not sent: already voted"
 
 
 class Delivery(models.Model):

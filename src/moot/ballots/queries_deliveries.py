@@ -90,6 +90,7 @@ def post_queue(ballot: Ballot) -> dict[str, int]:
         "invitations": waiting.get(DeliveryKind.INVITATION, 0),
         "reissues": waiting.get(DeliveryKind.REISSUE, 0),
         "reminders": waiting.get(DeliveryKind.REMINDER, 0),
+        "notices": waiting.get(DeliveryKind.NOTICE, 0),
         "printed": post.filter(state=DeliveryState.PRINTED).count(),
         "bounced_to_post": post.filter(entry__channel_reason="e-mail bounced").count(),
     }

@@ -25,15 +25,20 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from moot.ballots.models import Ballot, Channel, Delivery, DeliveryState, RollEntry
+from moot.ballots.models import Ballot, Channel, Delivery, DeliveryKind, DeliveryState
 
 MAX_ATTEMPTS = 5
+# Kinds not sent to a voter who has voted by the time the batch goes out (an invitation or a
+# reissued code is: it is the voter's proof of entitlement and their code to check the roll).
+NOT_AFTER_VOTING = (DeliveryKind.REMINDER,)
+VOTED_REASON = "not sent: the voter had voted by the time it was to be sent"
 # Seconds before the n-th retry of a batch (1, 2, …): 30 s, 2 min, 8 min, 32 min.
 BACKOFF = (30, 120, 480, 1920)
-# Rows marked sent together after the server accepted them (a worker killed in between leaves
-# at most this many accepted rows in "sending": the resume sends them again, and the sink or the
-# mailbox sees the same Message-ID twice).
-MARK_EVERY = 20
+# Rows the server accepted are marked sent with one UPDATE at the end of the batch, or sooner
+# when this many seconds have passed since the last: a worker killed in between leaves at most
+# these seconds' accepted rows in "sending", which the resume sends again (the mailbox or the
+# sink sees the same Message-ID twice).
+MARK_EVERY_S = 2.0
 STUCK_AFTER = datetime.timedelta(minutes=10)
 
 
@@ -142,37 +147,55 @@ def _classify(exc: Exception) -> tuple[str, str]:
 
 def deliver_batch(ballot_id: int, batch: int) -> dict[str, int]:
     """Send the queued e-mail rows of one batch. Returns counts by outcome."""
+    from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+
     from moot.ballots.actions.deliveries import do_switch_to_post
-    from moot.ballots.credentials import credential_for
+    from moot.ballots.credentials import ballot_key, credential_text
+    from moot.ballots.errors import BallotError
     from moot.ballots.mail import Composer
     from moot.ballots.notices import notices_for
 
-    counts = {"claimed": 0, "sent": 0, "bounced": 0, "retry": 0, "failed": 0}
+    counts = {"claimed": 0, "sent": 0, "skipped": 0, "bounced": 0, "retry": 0, "failed": 0}
     ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
     if ballot is None:
+        return counts
+    try:
+        composer = Composer(ballot, notices_for(ballot))
+    except BallotError as refusal:
+        # No public https:// address: nothing is claimed or sent; the rows wait, saying why,
+        # until the setting is fixed and the batch is retried (dashboard or --resume).
+        Delivery.objects.filter(
+            ballot_id=ballot_id, batch=batch, channel=Channel.ONLINE, state=DeliveryState.QUEUED
+        ).update(error=str(refusal.message)[:1000])
+        counts["refused"] = 1
         return counts
     ids = _claim(ballot_id, batch)
     counts["claimed"] = len(ids)
     if not ids:
         return counts
+    # A reminder or notice to someone who has voted since it was queued is not sent (one
+    # UPDATE, at the moment the batch is sent).
+    counts["skipped"] = Delivery.objects.filter(
+        pk__in=ids,
+        kind__in=NOT_AFTER_VOTING,
+        state=DeliveryState.SENDING,
+        entry__voted=True,
+    ).update(state=DeliveryState.SKIPPED, error=VOTED_REASON, claimed_at=None)
     rows = list(
-        Delivery.objects.filter(pk__in=ids)
-        .select_related("entry", "entry__member")
-        .only(
+        Delivery.objects.filter(pk__in=ids, state=DeliveryState.SENDING)
+        .order_by("-pk")  # popped from the end: sent in id order
+        .values_list(
             "pk",
             "kind",
-            "round",
-            "ballot_id",
             "attempts",
-            "entry__id",
+            "entry_id",
             "entry__serial",
             "entry__email",
             "entry__channel",
             "entry__member__first_name",
         )
-        .order_by("pk")
     )
-    composer = Composer(ballot, notices_for(ballot))
+    key = ballot_key(ballot)
     accepted: list[tuple[int, str]] = []
     pending = list(rows)
     try:
@@ -181,56 +204,67 @@ def deliver_batch(ballot_id: int, batch: int) -> dict[str, int]:
     except Exception as exc:  # the server is down: the whole batch waits
         kind, reason = _classify(exc)
         for row in pending:
-            _requeue(row.pk, reason)
+            _requeue(row[0], reason)
         counts["retry"] = len(pending)
         _retry_later(ballot_id, batch)
         return counts
+    # Django's SMTP backend: the message bytes go straight to smtplib on its connection.
+    smtp = conn.connection if isinstance(conn, SmtpBackend) else None
+    flushed = time.monotonic()
     try:
         while pending:
-            row = pending.pop(0)
-            entry: RollEntry = row.entry
-            if entry.channel != Channel.ONLINE or not entry.email:
+            pk, kind, attempts, entry_id, serial, email, channel, first_name = pending.pop()
+            if channel != Channel.ONLINE or not email:
                 # Switched to post since the row was queued (a bounce of another kind).
-                Delivery.objects.filter(pk=row.pk).update(
+                Delivery.objects.filter(pk=pk).update(
                     state=DeliveryState.REISSUED, error="the voter is now sent this by post"
                 )
                 continue
-            message = composer.message(
-                row, entry, credential_for(ballot, entry), entry.member.first_name
+            credential = credential_text(key, entry_id, serial)
+            made = (
+                composer.raw(pk, kind, email, credential, first_name) if smtp is not None else None
             )
             try:
-                conn.send_messages([message])
+                if made is not None:
+                    assert smtp is not None
+                    smtp.sendmail(composer.envelope_from, [email], made[0])
+                    mid = made[1]
+                else:
+                    message = composer.message(pk, kind, email, credential, first_name)
+                    conn.send_messages([message])
+                    # An e-mail service's own id (anymail) finds the row when its webhook
+                    # reports.
+                    status = getattr(message, "anymail_status", None)
+                    esp_id = getattr(status, "message_id", None) if status is not None else None
+                    mid = str(esp_id) if esp_id else message.extra_headers["Message-ID"]
             except Exception as exc:
                 kind, reason = _classify(exc)
                 if kind == "bounce":
                     _mark_sent(accepted)
                     accepted = []
-                    do_switch_to_post(row.pk, reason=reason)
+                    do_switch_to_post(pk, reason=reason)
                     counts["bounced"] += 1
                 elif kind == "failed":
-                    Delivery.objects.filter(pk=row.pk).update(
-                        state=DeliveryState.FAILED, error=reason[:1000], attempts=row.attempts + 1
+                    Delivery.objects.filter(pk=pk).update(
+                        state=DeliveryState.FAILED, error=reason[:1000], attempts=attempts + 1
                     )
                     counts["failed"] += 1
                 else:
-                    attempts = _requeue(row.pk, reason)
-                    counts["retry" if attempts < MAX_ATTEMPTS else "failed"] += 1
+                    tries = _requeue(pk, reason)
+                    counts["retry" if tries < MAX_ATTEMPTS else "failed"] += 1
                     if isinstance(exc, OSError | smtplib.SMTPServerDisconnected):
                         # The connection is gone: the rest of the batch waits too.
                         for rest in pending:
-                            _requeue(rest.pk, reason)
+                            _requeue(rest[0], reason)
                         counts["retry"] += len(pending)
                         pending = []
                 continue
-            # An e-mail service's own id (anymail) finds the row when its webhook reports.
-            status = getattr(message, "anymail_status", None)
-            esp_id = getattr(status, "message_id", None) if status is not None else None
-            mid = str(esp_id) if esp_id else message.extra_headers["Message-ID"]
-            accepted.append((row.pk, mid))
+            accepted.append((pk, mid))
             counts["sent"] += 1
-            if len(accepted) >= MARK_EVERY:
+            if time.monotonic() - flushed >= MARK_EVERY_S:
                 _mark_sent(accepted)
                 accepted = []
+                flushed = time.monotonic()
     finally:
         _mark_sent(accepted)
         with contextlib.suppress(Exception):  # a close after a dropped connection

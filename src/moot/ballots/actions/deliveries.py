@@ -95,7 +95,8 @@ def do_switch_to_post(delivery_id: int, *, reason: str, acting_user: Any = None)
     delivery is marked bounced, the voter's entry goes to post with ``channel_reason`` (and a
     paper number, the next after every one given, when it had none), and a
     post delivery of the same kind is queued for the print files. Returns False when there was
-    nothing to switch (already on post, or the delivery is not an e-mail)."""
+    nothing to switch (already on post, the delivery is not an e-mail, or the voter has already
+    voted: the row is marked bounced and nothing else changes)."""
     delivery = Delivery.objects.select_for_update(of=("self",)).filter(pk=delivery_id).first()
     if delivery is None or delivery.channel != Channel.ONLINE:
         return False
@@ -106,6 +107,13 @@ def do_switch_to_post(delivery_id: int, *, reason: str, acting_user: Any = None)
         state=DeliveryState.BOUNCED, error=reason[:1000], claimed_at=None
     )
     if entry.channel == Channel.POST:
+        return False
+    if entry.voted:
+        # The voter has voted: a paper would be a second ballot paper for nobody's use, and the
+        # roll would say post for a member who votes online. The bounce is kept on the row.
+        Delivery.objects.filter(pk=delivery.pk).update(
+            error=f"{reason} — not moved to post: the voter had already voted"[:1000]
+        )
         return False
     entry.channel = Channel.POST
     entry.channel_reason = BOUNCE_REASON

@@ -248,6 +248,10 @@ def record_event(
         clause=clause,
         reason=authority,
     )
+    # Postal voters get no e-mail reminder: a notice letter for the next print run (B4).
+    from moot.ballots.postal_notices import queue_postal_notices
+
+    queue_postal_notices(ballot)
     return event
 
 

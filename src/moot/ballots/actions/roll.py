@@ -253,6 +253,9 @@ def do_issue_ballot(ballot_id: int, *, acting_user: Any) -> Ballot:
     access_ballot(ballot_id, acting_user, for_write=True)
     ballot = _lock(ballot_id)
     check_issue(ballot)
+    from moot.ballots.mail import check_site_url
+
+    check_site_url()  # links in the invitations: https:// (B4)
     channels = roll.settle_channels_at_issue(ballot)
     key = credentials.ballot_key(ballot)
     entries = list(
