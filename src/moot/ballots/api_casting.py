@@ -7,7 +7,7 @@ An answer never says what was voted."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -50,8 +50,16 @@ class CastOut(Schema):
     replaced: bool
 
 
-SpoiltReason = Literal[tuple(paper_reasons.SPOILT_REASONS)]  # type: ignore[valid-type]
-ResolutionReason = Literal[tuple(paper_reasons.RESOLUTION_REASONS)]  # type: ignore[valid-type]
+SPOILT_HELP = (
+    "Why the paper is spoilt (required if spoilt), one of: "
+    + ", ".join(paper_reasons.SPOILT_REASONS)
+    + ". Free text is refused (422): nothing describing a paper's marks is recorded."
+)
+RESOLUTION_HELP = (
+    "Why the keyings differed, one of: "
+    + ", ".join(paper_reasons.RESOLUTION_REASONS)
+    + ". Free text is refused (422)."
+)
 
 
 class KeyIn(StrictIn):
@@ -59,17 +67,15 @@ class KeyIn(StrictIn):
     check_code: Annotated[str, Text(max_length=10)] = ""
     choice: Choice = None
     spoilt: bool = False
-    spoilt_reason: SpoiltReason | Literal[""] = Field(
-        default="", description="Why the paper is spoilt, from a fixed list (required if spoilt)."
-    )
+    spoilt_reason: Annotated[str, Text(max_length=40)] = Field(default="", description=SPOILT_HELP)
 
 
 class ResolveIn(StrictIn):
     paper_number: int = Field(ge=1)
     choice: Choice = None
     spoilt: bool = False
-    spoilt_reason: SpoiltReason | Literal[""] = ""
-    reason: ResolutionReason = Field(description="Why the keyings differed, from a fixed list.")
+    spoilt_reason: Annotated[str, Text(max_length=40)] = Field(default="", description=SPOILT_HELP)
+    reason: Annotated[str, Text(max_length=40)] = Field(min_length=1, description=RESOLUTION_HELP)
 
 
 class KeyingOut(Schema):

@@ -75,7 +75,8 @@ def ballot_form_class(ballot: Ballot, lines: list[queries_casting.BallotLine]) -
             fields[name] = forms.BooleanField(required=False, label=line.box.label)
 
     def init(self: forms.Form, *args: Any, **kwargs: Any) -> None:
-        forms.Form.__init__(self, *args, label_suffix="", **kwargs)
+        kwargs.setdefault("label_suffix", "")
+        forms.Form.__init__(self, *args, **kwargs)
 
     return type("BallotForm", (forms.Form,), {**fields, "__init__": init})
 
