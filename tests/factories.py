@@ -329,7 +329,8 @@ class BallotFactory(factory.Factory):
     """A ballot of a unit's members called with ``do_create_ballot`` by national staff, from a
     rulebook preset (``preset``, default the national executive's; its unit a national unit
     unless ``unit`` is given) with its default timetable from today; any other keyword
-    overrides a value of the definition (``BallotFactory(seats=3, min_women=1)``)."""
+    overrides a value of the definition (``BallotFactory(seats=3, min_women=1)``: a value the
+    preset fixes makes it a ballot under the chapter's general clause)."""
 
     class Meta:
         model = "ballots.Ballot"
@@ -353,6 +354,13 @@ class BallotFactory(factory.Factory):
         preset = edition().ballots.preset(kwargs.pop("preset"))
         unit = kwargs.pop("unit")
         acting_user = kwargs.pop("acting_user")
+        if "clause" not in kwargs and any(
+            kwargs.get(name, getattr(preset, name)) != getattr(preset, name)
+            for name in preset.locked()
+        ):
+            # A value the preset fixes is overridden: the ballot is called under the chapter's
+            # general clause, not the preset's (whose values are fixed).
+            kwargs["clause"] = edition().ballots.clause
         spec = dataclasses.replace(spec_from_preset(preset), **kwargs)
         return do_create_ballot(unit, spec, acting_user=acting_user)
 

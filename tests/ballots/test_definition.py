@@ -137,15 +137,17 @@ def test_draft_candidates_are_listed_by_name_not_withdrawn(national_ballot):
 
 def test_each_edit_is_a_version(world, national_ballot):
     staff = world.users["national_staff"]
-    b = do_edit_ballot(national_ballot, {"seats": 7, "min_women": 3}, acting_user=staff)
+    b = do_edit_ballot(
+        national_ballot, {"tie_break": "forwards", "method": "meek"}, acting_user=staff
+    )
     b = do_edit_ballot(b, {"title": "NEC 2027"}, acting_user=staff)
     assert b.version == 3
     versions = list(b.versions.order_by("version"))
     assert [v.version for v in versions] == [1, 2, 3]
-    assert [v.definition["seats"] for v in versions] == [9, 7, 7]
+    assert [v.definition["tie_break"] for v in versions] == ["backwards", "forwards", "forwards"]
     assert versions[2].definition["title"] == "NEC 2027"
     edits = AuditEvent.objects.filter(verb="ballots.edit_ballot").order_by("seq")
-    assert [e.after["changed"] for e in edits] == [["seats", "min_women"], ["title"]]
+    assert [e.after["changed"] for e in edits] == [["method", "tie_break"], ["title"]]
     assert edits[0].before["sha256"] == versions[0].sha256
 
 
@@ -249,7 +251,7 @@ def test_appointing_the_officers(world, national_ballot):
     staff = world.users["national_staff"]
     ro, scrutineer, teller = UserFactory(), UserFactory(), UserFactory()
     b = do_appoint_returning_officer(national_ballot, ro, acting_user=staff)
-    b = do_appoint_scrutineer(b, scrutineer, acting_user=ro)
+    b = do_appoint_scrutineer(b, scrutineer, acting_user=staff)
     do_appoint_teller(b, teller, acting_user=ro)
     b.refresh_from_db()
     assert (b.returning_officer, b.scrutineer) == (ro, scrutineer)

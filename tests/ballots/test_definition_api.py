@@ -51,9 +51,13 @@ def test_call_edit_and_appoint(world):
     )
     assert made.status_code == 201, made.content
     ballot_id = made.json()["id"]
-    edited = send(staff, "patch", f"/api/ballots/{ballot_id}/definition", {"seats": 7})
+    edited = send(staff, "patch", f"/api/ballots/{ballot_id}/definition", {"method": "meek"})
     assert edited.status_code == 200
     assert edited.json()["version"] == 2
+    # The preset's seats are the rulebook's: lowering them is refused with the clause.
+    lowered = send(staff, "patch", f"/api/ballots/{ballot_id}/definition", {"seats": 7})
+    assert lowered.status_code == 422
+    assert lowered.json()["clause"] == "5.7"
     versions = send(staff, "get", f"/api/ballots/{ballot_id}/versions").json()
     assert [v["version"] for v in versions] == [1, 2]
     UserFactory(email="ro@example.org")
@@ -65,6 +69,9 @@ def test_call_edit_and_appoint(world):
     )
     assert officers.status_code == 200
     assert officers.json()["returning_officer"]
+    # Once the returning officer is appointed they run the ballot: the caller no longer edits.
+    again = send(staff, "patch", f"/api/ballots/{ballot_id}/definition", {"method": "wigm"})
+    assert again.status_code == 403
 
 
 def test_a_refusal_is_one_body_and_writes_nothing(world, national_ballot):

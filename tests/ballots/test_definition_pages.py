@@ -156,10 +156,10 @@ def test_editing_the_definition_makes_a_version(world, national_ballot):
     client = signed_in(world.users["national_staff"])
     url = reverse("ballots:definition", args=[national_ballot.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, form_data(national_ballot, seats="7", min_women="3"))
+    response = client.post(url, form_data(national_ballot, method="meek", tie_break="forwards"))
     assert response.status_code == 302, response.content.decode()[:3000]
     ballot = Ballot.objects.get(pk=national_ballot.pk)
-    assert (ballot.version, ballot.seats, ballot.min_women) == (2, 7, 3)
+    assert (ballot.version, ballot.method, ballot.tie_break) == (2, "meek", "forwards")
     assert BallotVersion.objects.filter(ballot=ballot).count() == 2
 
 
@@ -170,6 +170,9 @@ def test_a_refused_edit_names_the_field_and_writes_nothing(world, national_ballo
     response = client.post(url, form_data(national_ballot, seats="3"))
     assert response.status_code == 422
     assert "At least 4 women cannot be elected to 3 seats." in response.content.decode()
+    response = client.post(url, form_data(national_ballot, seats="12"))
+    assert response.status_code == 422
+    assert "the rulebook fixes it at 9" in response.content.decode()
     assert Ballot.objects.get(pk=national_ballot.pk).version == 1
     assert AuditEvent.objects.count() == events
 

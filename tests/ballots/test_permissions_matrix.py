@@ -41,8 +41,11 @@ ROLES = (
 )
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
-MANAGERS = frozenset({"national_staff", "returning_officer", "admin"})
-OVERSEERS = MANAGERS | {"scrutineer", "auditor"}
+# The national ballot has a returning officer: they manage it; its callers only appoint its
+# officers (and read its administration).
+MANAGERS = frozenset({"returning_officer", "admin"})  # a superuser is allowed everything
+APPOINTERS = frozenset({"national_staff", "returning_officer", "admin"})
+OVERSEERS = APPOINTERS | {"scrutineer", "auditor"}
 CALLERS = frozenset({"unit_secretary", "national_staff", "admin"})
 TELLING = frozenset({"teller", "returning_officer", "admin"})  # key returned papers
 SCRUTINISERS = frozenset({"scrutineer", "auditor", "admin"})  # read before the sign-off
@@ -149,7 +152,7 @@ ROWS: list[Row] = [
     Row(
         "POST ballots:officers (an unknown address)",
         page("officers"),
-        MANAGERS,
+        APPOINTERS,
         method="post",
         data=lambda c: {"role": "teller", "email": "nobody@example.org"},
     ),
@@ -190,7 +193,7 @@ ROWS: list[Row] = [
     Row(
         "POST /api/ballots/{id}/officers (an unknown address)",
         lambda c: f"/api/ballots/{c.ballot.pk}/officers",
-        MANAGERS,
+        APPOINTERS,
         method="post",
         api=True,
         data=lambda c: {"role": "teller", "email": "nobody@example.org"},

@@ -4,7 +4,8 @@ there is none; what a user may not do to a ballot they can see is 403 with who c
 
 ``access_ballot_role`` names the role wanted (docs/ballots.md, "Who does what"):
 
-* ``manage``: the returning officer or a caller of the ballot's unit;
+* ``manage``: the returning officer; a caller of the ballot's unit until one is appointed;
+* ``appoint``: a caller of the ballot's unit, or its returning officer (appoints officers);
 * ``scrutinise``: the scrutineer, or an auditor covering the unit (read only);
 * ``oversee``: a manager or a scrutiniser (reads the administration);
 * ``tell``: a teller, or the returning officer.
@@ -24,6 +25,7 @@ PERMISSIONS = {
     "scrutinise": "ballots.scrutinise_ballot",
     "oversee": "ballots.oversee_ballot",
     "tell": "ballots.tell_ballot",
+    "appoint": "ballots.appoint_ballot_officers",
 }
 REFUSED = {
     "manage": (
@@ -36,6 +38,10 @@ REFUSED = {
         "the ballot's administration."
     ),
     "tell": "Only the ballot's tellers and its returning officer key returned papers.",
+    "appoint": (
+        "Only whoever the rulebook lets call a ballot of this unit, or the ballot's returning "
+        "officer, appoints its officers."
+    ),
 }
 
 

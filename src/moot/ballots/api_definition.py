@@ -113,6 +113,9 @@ class EditIn(StrictIn):
 class AppointIn(StrictIn):
     role: Literal["returning_officer", "scrutineer", "teller"]
     email: str = Field(max_length=254, description="The e-mail address of their account")
+    reason: str = Field(
+        default="", max_length=500, description="Why a scrutineer is replaced (required then)"
+    )
 
 
 def _out(ballot: Ballot) -> dict[str, Any]:
@@ -243,12 +246,12 @@ def _person(email: str) -> Any:
 )
 def definition_appoint(request: HttpRequest, ballot_id: int, payload: AppointIn) -> dict[str, Any]:
     user = _user(request)
-    ballot = access_ballot(ballot_id, user, for_write=True)
+    ballot = access_ballot_role(ballot_id, user, "appoint")
     person = _person(payload.email)
     if payload.role == "returning_officer":
         do_appoint_returning_officer(ballot, person, acting_user=user)
     elif payload.role == "scrutineer":
-        do_appoint_scrutineer(ballot, person, acting_user=user)
+        do_appoint_scrutineer(ballot, person, reason=payload.reason, acting_user=user)
     else:
         do_appoint_teller(ballot, person, acting_user=user)
     return definition_officers(request, ballot_id)
@@ -261,7 +264,7 @@ def definition_appoint(request: HttpRequest, ballot_id: int, payload: AppointIn)
 )
 def definition_remove_teller(request: HttpRequest, ballot_id: int, email: str) -> dict[str, Any]:
     user = _user(request)
-    ballot = access_ballot(ballot_id, user, for_write=True)
+    ballot = access_ballot_role(ballot_id, user, "appoint")
     if len(email) > 254:
         raise BallotError("email: at most 254 characters.", field="email", code="invalid")
     do_remove_teller(ballot, _person(email), acting_user=user)

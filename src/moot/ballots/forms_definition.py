@@ -215,6 +215,12 @@ class OfficerForm(_Form):
         max_length=254,
         help_text="The address of the account they sign in with.",
     )
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Why (replacing a scrutineer)",
+        help_text="A scrutineer replaced is recorded with the reason.",
+    )
 
 
 class RemoveTellerForm(_Form):

@@ -9,15 +9,18 @@
   in force lets call a ballot of that unit's members (``[ballots.callers.<unit kind>]``): the
   holders of the named posts *of that unit*, national staff (national, or assigned to the
   unit), and superusers.
-* ``ballots.manage_ballot`` (obj Ballot): the ballot's returning officer, or whoever may call a
-  ballot of its unit. Edits the definition, appoints the officers, records nominations, freezes,
-  issues, records events, closes, counts and declares. Never its scrutineer, a teller or a
-  candidate in it, whatever else they are: independence is enforced here as well as when
+* ``ballots.manage_ballot`` (obj Ballot): the ballot's returning officer once one is
+  appointed; before that, whoever may call a ballot of its unit. Edits the definition,
+  records nominations, freezes, issues, records events, closes, counts and declares. Never
+  its scrutineer, a teller or a candidate in it, whatever else they are: independence is
+  enforced here as well as when
   they are appointed.
+* ``ballots.appoint_ballot_officers`` (obj Ballot): a caller of the ballot's unit or its
+  returning officer (the actions say who appoints which officer).
 * ``ballots.scrutinise_ballot`` (obj Ballot): the ballot's scrutineer, or an auditor whose
-  assignment covers the unit (read only). Reads the whole administration of the ballot; the
-  sign-off itself is the scrutineer's own act (checked by the action).
-* ``ballots.oversee_ballot`` (obj Ballot): a manager or a scrutiniser: reads the
+  assignment covers the unit (read only); never a candidate. Reads the whole administration
+  of the ballot; the sign-off itself is the scrutineer's own act (checked by the action).
+* ``ballots.oversee_ballot`` (obj Ballot): a manager, an appointer or a scrutiniser: reads the
   administration (roll summary, deliveries, turnout by region, the events, the record).
 * ``ballots.tell_ballot`` (obj Ballot): a teller of the ballot, or its returning officer (who
   resolves a discrepancy between two tellers' keyings).
@@ -109,6 +112,21 @@ def can_manage_ballot(user: Any, ballot: Any = None) -> bool:
         return False
     if not _independent_of(user, ballot):
         return False
+    if ballot.returning_officer_id is not None:
+        # Once a returning officer is appointed, they run the ballot; its callers only
+        # appoint (and replace) its officers.
+        return ballot.returning_officer_id == user.pk
+    return bool(may_call(user, ballot.unit).allowed)
+
+
+@rules.predicate
+def can_appoint_ballot_officers(user: Any, ballot: Any = None) -> bool:
+    """A caller of the ballot's unit (the returning officer, the scrutineer as the rulebook
+    says), or its returning officer (the tellers): never a candidate, teller or scrutineer."""
+    if ballot is None or not getattr(user, "is_authenticated", False):
+        return False
+    if not _independent_of(user, ballot):
+        return False
     if ballot.returning_officer_id is not None and ballot.returning_officer_id == user.pk:
         return True
     return bool(may_call(user, ballot.unit).allowed)
@@ -117,6 +135,8 @@ def can_manage_ballot(user: Any, ballot: Any = None) -> bool:
 @rules.predicate
 def can_scrutinise_ballot(user: Any, ballot: Any = None) -> bool:
     if ballot is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.pk in _ballot_people(ballot)["candidates"]:
         return False
     if ballot.scrutineer_id is not None and ballot.scrutineer_id == user.pk:
         return True
@@ -127,7 +147,11 @@ def can_scrutinise_ballot(user: Any, ballot: Any = None) -> bool:
 
 @rules.predicate
 def can_oversee_ballot(user: Any, ballot: Any = None) -> bool:
-    return bool(can_scrutinise_ballot(user, ballot) or can_manage_ballot(user, ballot))
+    return bool(
+        can_scrutinise_ballot(user, ballot)
+        or can_manage_ballot(user, ballot)
+        or can_appoint_ballot_officers(user, ballot)
+    )
 
 
 @rules.predicate
@@ -144,6 +168,7 @@ def can_tell_ballot(user: Any, ballot: Any = None) -> bool:
 rules.add_perm("ballots.view_ballot", can_view_ballot)
 rules.add_perm("ballots.call_ballot", can_call_ballot)
 rules.add_perm("ballots.manage_ballot", can_manage_ballot)
+rules.add_perm("ballots.appoint_ballot_officers", can_appoint_ballot_officers)
 rules.add_perm("ballots.scrutinise_ballot", can_scrutinise_ballot)
 rules.add_perm("ballots.oversee_ballot", can_oversee_ballot)
 rules.add_perm("ballots.tell_ballot", can_tell_ballot)

@@ -156,11 +156,11 @@ def definition(request: HttpRequest, ballot_id: int) -> HttpResponse:
     )
 
 
-def _appoint(role: str, ballot: Any, user: Any, acting_user: Any) -> None:
+def _appoint(role: str, ballot: Any, user: Any, acting_user: Any, reason: str = "") -> None:
     if role == "returning_officer":
         do_appoint_returning_officer(ballot, user, acting_user=acting_user)
     elif role == "scrutineer":
-        do_appoint_scrutineer(ballot, user, acting_user=acting_user)
+        do_appoint_scrutineer(ballot, user, reason=reason, acting_user=acting_user)
     else:
         do_appoint_teller(ballot, user, acting_user=acting_user)
 
@@ -169,7 +169,7 @@ def _appoint(role: str, ballot: Any, user: Any, acting_user: Any) -> None:
 def officers(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The returning officer, scrutineer and tellers (read by the ballot's overseers); the
     forms to appoint and remove them (its managers)."""
-    role = "manage" if request.method == "POST" else "oversee"
+    role = "appoint" if request.method == "POST" else "oversee"
     ballot = access_ballot_role(ballot_id, request.user, role)
     form = OfficerForm(request.POST if "email" in request.POST else None)
     status = 200
@@ -197,7 +197,13 @@ def officers(request: HttpRequest, ballot_id: int) -> HttpResponse:
                         field="email",
                         code="invalid",
                     )
-                _appoint(form.cleaned_data["role"], ballot, person, _acting(request))
+                _appoint(
+                    form.cleaned_data["role"],
+                    ballot,
+                    person,
+                    _acting(request),
+                    form.cleaned_data["reason"],
+                )
                 messages.success(request, f"{queries.person_name(person)} appointed.")
                 return redirect("ballots:officers", ballot.pk)
             status = 422
@@ -212,7 +218,7 @@ def officers(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "ballot": ballot,
             "form": form,
             "tellers": queries.tellers_of(ballot),
-            "can_manage": request.user.has_perm("ballots.manage_ballot", ballot),
+            "can_manage": request.user.has_perm("ballots.appoint_ballot_officers", ballot),
             "returning_officer": queries.person_name(ballot.returning_officer),
             "scrutineer": queries.person_name(ballot.scrutineer),
         },

@@ -32,6 +32,28 @@ TIE_BREAKS = ("backwards", "forwards", "candidate-order", "random", "lot")
 AFFILIATE = "affiliate"  # a nominating kind: an affiliated organisation, not a unit
 # Turnout cells below this are never shown, whatever an edition says.
 MIN_CELL_FLOOR = 2
+# What a preset fixes unless it lists the value in ``editable`` (a caller may not lower the
+# rulebook's constraints: the seats, the women's minimum, the nominations needed, who
+# nominates, whether endorsements are shown, the family of counting method).
+LOCKABLE = (
+    "seats",
+    "min_women",
+    "nomination_threshold",
+    "nominating_kinds",
+    "show_endorsements",
+    "method",
+)
+# The single transferable vote's rule sets are one family: a preset fixing "method" lets a
+# caller choose another rule set of the same family, never another family.
+STV_METHODS = frozenset(
+    {"scottish-stv", "ers97", "gregory", "meek", "meek-nz", "meek-parametric", "wigm"}
+)
+SCRUTINEER_APPOINTERS = ("caller", "national_staff")
+
+
+def method_family(method: str) -> str:
+    """ "stv" for a rule set of the single transferable vote, else the method itself."""
+    return "stv" if method in STV_METHODS else method
 
 
 @dataclass(frozen=True)
@@ -71,6 +93,14 @@ class BallotPreset:
     voting_days: int
     clause: str
     text: str = ""
+    editable: tuple[str, ...] = ()
+    # Who appoints the scrutineer: "caller" (whoever may call the ballot) or "national_staff".
+    scrutineer_appointed_by: str = "caller"
+    scrutineer_clause: str = ""
+
+    def locked(self) -> tuple[str, ...]:
+        """The values of the definition this preset fixes."""
+        return tuple(name for name in LOCKABLE if name not in self.editable)
 
 
 @dataclass(frozen=True)
@@ -115,6 +145,12 @@ class BallotRules:
 
     def preset(self, slug: str) -> BallotPreset | None:
         return next((p for p in self.presets if p.slug == slug), None)
+
+    def preset_of(self, unit_kind: str, clause: str) -> BallotPreset | None:
+        """The preset a ballot of a ``unit_kind`` unit was called from (by its clause)."""
+        return next(
+            (p for p in self.presets if p.unit_kind == unit_kind and p.clause == clause), None
+        )
 
     def presets_for(self, unit_kind: str) -> tuple[BallotPreset, ...]:
         return tuple(p for p in self.presets if p.unit_kind == unit_kind)
@@ -252,6 +288,9 @@ def _preset(slug: str, entry: _Table, unit_kinds: tuple[str, ...], clause: str) 
     if not channels:
         raise entry.error("channels", 'offer at least one channel, e.g. ["online", "post"]')
     method = entry.slug("method", example='"scottish-stv"')
+    editable = entry.choices("editable", LOCKABLE, [])
+    appointer = entry.choice("scrutineer_appointed_by", SCRUTINEER_APPOINTERS, "caller")
+    preset_clause = entry.clause("clause", clause) or clause
     preset = BallotPreset(
         slug=slug,
         title=entry.text("title", slug.replace("_", " ")),
@@ -271,8 +310,11 @@ def _preset(slug: str, entry: _Table, unit_kinds: tuple[str, ...], clause: str) 
         show_endorsements=entry.flag("show_endorsements", True),
         freeze_days_before_issue=entry.whole("freeze_days_before_issue", 14, unit="days"),
         voting_days=entry.whole("voting_days", 21, unit="days", minimum=1),
-        clause=entry.clause("clause", clause) or clause,
+        clause=preset_clause,
         text=entry.text("text", ""),
+        editable=tuple(editable),
+        scrutineer_appointed_by=appointer,
+        scrutineer_clause=entry.clause("scrutineer_clause", preset_clause) or preset_clause,
     )
     if kind == "question" and (seats != 1 or min_women or nominating):
         raise entry.error_at(

@@ -294,12 +294,50 @@ def _check_timetable(spec: BallotSpec, rules: Any, *, now: datetime.datetime) ->
         )
 
 
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(value) or "nobody"
+    return str(value)
+
+
+def check_preset(spec: BallotSpec, unit: Any, rules: Any) -> None:
+    """The values the rulebook's preset fixes (``[ballots.presets.*]``: everything in
+    ``LOCKABLE`` not listed in its ``editable``) are the preset's: a caller may not lower the
+    seats, the women's minimum or the nominations needed, nor change who nominates, whether
+    endorsements are shown, or the family of counting method."""
+    from moot.rulebook.ballots import method_family
+
+    preset = rules.preset_of(unit.kind, spec.clause)
+    if preset is None:
+        return
+    for name in preset.locked():
+        wanted, given = getattr(preset, name), getattr(spec, name)
+        if name == "method":
+            if method_family(given) == method_family(wanted):
+                continue
+        elif name == "nominating_kinds":
+            if tuple(sorted(given)) == tuple(sorted(wanted)):
+                continue
+        elif given == wanted:
+            continue
+        label = name.replace("_", " ").capitalize()
+        raise _refuse(
+            f"{label}: the rulebook fixes it at {_show(wanted)} for {preset.title.lower()} "
+            f"(clause {preset.clause}); {_show(given)} is not allowed.",
+            name,
+            preset.clause,
+        )
+
+
 def check_spec(spec: BallotSpec, unit: Any, *, now: datetime.datetime | None = None) -> None:
     """Every check a definition must pass, in the order a person fills the form in."""
     current = edition()
     _check_text(spec)
     _check_choices(spec, current.unit_kinds)
     _check_method(spec)
+    check_preset(spec, unit, current.ballots)
     _check_timetable(spec, current.ballots, now=now or timezone.now())
 
 
@@ -371,6 +409,13 @@ def do_edit_ballot(ballot: Ballot, changes: dict[str, Any], *, acting_user: User
     ballot = Ballot.objects.select_for_update(of=("self",)).select_related("unit").get(pk=ballot.pk)
     if ballot.state != BallotState.DRAFT:
         raise frozen_refusal(ballot)
+    if "clause" in changes and changes["clause"] != ballot.clause:
+        raise _refuse(
+            "Clause: a ballot rests on the clause it was called under; call a new ballot "
+            "under another.",
+            "clause",
+            ballot.clause,
+        )
     before_spec = spec_of(ballot)
     values = dict(changes)
     for name in ("channels", "nominating_kinds", "reminders"):

@@ -117,14 +117,54 @@ def do_appoint_returning_officer(ballot: Ballot, user: User, *, acting_user: Use
     return ballot
 
 
+def check_scrutineer_appointer(ballot: Ballot, acting_user: Any) -> None:
+    """Who appoints the scrutineer is the rulebook's (``scrutineer_appointed_by`` of the
+    preset the ballot was called under): its callers, or national staff only (a constituency
+    ballot: not the constituency's own officers, whose conduct the scrutineer reports on)."""
+    from moot.accounts.roles import NATIONAL_STAFF, roles_of
+
+    rules = edition().ballots
+    preset = rules.preset_of(ballot.unit.kind, ballot.clause)
+    if preset is not None and preset.scrutineer_appointed_by == "national_staff":
+        roles = roles_of(acting_user)
+        if not (roles.is_superuser or roles.has_staff_role(NATIONAL_STAFF, ballot.unit)):
+            raise BallotError(
+                f"The scrutineer of a ballot of {ballot.unit.name} is appointed by national "
+                "staff, not by the unit's officers or the returning officer.",
+                field="scrutineer",
+                clause=preset.scrutineer_clause,
+                code=RefusalCode.FORBIDDEN,
+            )
+        return
+    check_may_call(ballot.unit, acting_user)
+
+
+def check_appoints_tellers(ballot: Ballot, acting_user: Any) -> None:
+    """Tellers are appointed by the returning officer, or by a caller of the ballot."""
+    if ballot.returning_officer_id is not None and ballot.returning_officer_id == acting_user.pk:
+        return
+    check_may_call(ballot.unit, acting_user)
+
+
+def _unit_office(ballot: Ballot, user: Any) -> str:
+    """A post ``user`` holds in the ballot's unit itself ("" when none)."""
+    from moot.accounts.roles import roles_of
+
+    return next((o.post_slug for o in roles_of(user).offices if o.unit_id == ballot.unit_id), "")
+
+
 @transaction.atomic(durable=True)
-def do_appoint_scrutineer(ballot: Ballot, user: User, *, acting_user: User) -> Ballot:
-    """Appoint (or replace) the independent scrutineer, before the issue (TULRCA s.49(1)):
-    not a candidate, the returning officer, a teller, nor anyone who may call a ballot of the
-    unit."""
+def do_appoint_scrutineer(
+    ballot: Ballot, user: User, *, reason: str = "", acting_user: User
+) -> Ballot:
+    """Appoint (or replace, with a reason) the independent scrutineer, before the issue
+    (TULRCA s.49(1)): appointed by whom the rulebook says; not a candidate, the returning
+    officer, a teller, anyone who may call a ballot of the unit, nor an officer of the unit."""
+    from moot.ballots.actions.nominations import check_text
     from moot.ballots.permissions import may_call
 
     ballot = _lock(ballot)
+    check_scrutineer_appointer(ballot, acting_user)
     _check_person(user, "scrutineer")
     if ballot.state not in BEFORE_ISSUE:
         raise BallotError(
@@ -150,7 +190,25 @@ def do_appoint_scrutineer(ballot: Ballot, user: User, *, acting_user: User) -> B
             clause=edition().ballots.clause,
             code=RefusalCode.CONFLICT,
         )
+    post = _unit_office(ballot, user)
+    if post:
+        raise BallotError(
+            f"{_name(user)} cannot be the scrutineer: they hold the post of "
+            f"{post.replace('_', ' ')} in {ballot.unit.name}, whose ballot the scrutineer "
+            "reports on.",
+            field="scrutineer",
+            clause=edition().ballots.clause,
+            code=RefusalCode.CONFLICT,
+        )
     before = ballot.scrutineer_id
+    reason = check_text(reason.strip(), field="reason", max_length=500)
+    if before is not None and not reason:
+        raise BallotError(
+            "Say why the scrutineer is replaced: a replacement is recorded with its reason.",
+            field="reason",
+            clause=edition().ballots.clause,
+            code=RefusalCode.INVALID,
+        )
     ballot.scrutineer = user
     ballot.save(update_fields=["scrutineer"])
     forget_people(ballot)
@@ -161,6 +219,7 @@ def do_appoint_scrutineer(ballot: Ballot, user: User, *, acting_user: User) -> B
         before={"scrutineer": before},
         after={"scrutineer": user.pk},
         clause=ballot.clause,
+        reason=reason,
     )
     return ballot
 
@@ -170,6 +229,7 @@ def do_appoint_teller(ballot: Ballot, user: User, *, acting_user: User) -> Telle
     """Appoint a teller, before the count: not a candidate, the scrutineer or the returning
     officer."""
     ballot = _lock(ballot)
+    check_appoints_tellers(ballot, acting_user)
     _check_person(user, "teller")
     if ballot.state not in BEFORE_COUNT:
         raise BallotError(
@@ -204,6 +264,7 @@ def do_appoint_teller(ballot: Ballot, user: User, *, acting_user: User) -> Telle
 def do_remove_teller(ballot: Ballot, user: User, *, acting_user: User) -> Ballot:
     """Remove a teller (their keyings stay: each is checked against another teller's)."""
     ballot = _lock(ballot)
+    check_appoints_tellers(ballot, acting_user)
     deleted, _ = Teller.objects.filter(ballot=ballot, user=user).delete()
     if not deleted:
         raise BallotError(

@@ -1,0 +1,145 @@
+"""The demo's national ballots (issue 11 item 12): last year's declared with a published record
+that verifies with the site's key; this year's open and partly voted, both reached through the
+actions at their dates."""
+
+from __future__ import annotations
+
+import base64
+import zipfile
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """Seeded once for the module (the seed replays two ballots: some 30 s)."""
+    from django.db import connection
+
+    from moot.demo.ballots import seed_ballots
+    from moot.demo.seed import seed_foundation
+
+    with django_db_blocker.unblock():
+        org = seed_foundation()
+        made = seed_ballots(org)
+        yield org, made
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
+        connection.close()
+
+
+def test_this_years_ballot_is_open_and_partly_voted(demo: Any) -> None:
+    from django.utils import timezone
+
+    from moot.audit.models import AuditEvent
+    from moot.ballots.models import (
+        BallotEvent,
+        Candidate,
+        Delivery,
+        Endorsement,
+        Nomination,
+        RollEntry,
+    )
+
+    org, made = demo
+    ballot = made.current
+    ballot.refresh_from_db()
+    assert ballot.state == "open"
+    assert ballot.seats == 9 and ballot.min_women >= 4
+    assert ballot.close_at > timezone.now() > ballot.issue_at
+    on_ballot = Candidate.objects.filter(ballot=ballot, on_ballot=True)
+    assert on_ballot.count() == 14
+    assert on_ballot.filter(member__gender="woman").count() >= 7
+    for candidate in on_ballot:
+        units = Nomination.objects.filter(candidate=candidate).values("unit").distinct().count()
+        assert units >= ballot.nomination_threshold >= 5
+        assert candidate.consented_at is not None
+    assert on_ballot.exclude(photo="").exists()
+    assert on_ballot.exclude(statement="").exists()
+    organisations = Endorsement.objects.filter(ballot=ballot).values("organisation").distinct()
+    assert organisations.count() == 2
+    event = BallotEvent.objects.get(ballot=ballot)
+    assert event.kind == "endorsement_withdrawn" and event.authority and event.notice
+    assert event.occurred_at > ballot.issue_at
+    # partly voted, online and by post (keyed by both tellers), the demo member not yet
+    voted = RollEntry.objects.filter(ballot=ballot, voted=True)
+    assert voted.filter(channel="online").exists()
+    assert voted.filter(channel="post").exists()
+    assert voted.count() < RollEntry.objects.filter(ballot=ballot, eligible=True).count() / 2
+    assert made.voter is not None and made.voter.eligible and not made.voter.voted
+    assert made.voter.member.user.email == "member@example.org"
+    assert made.postal.channel == "post" and made.postal.paper_number
+    # invitations went through the delivery task (marked sent), none left waiting
+    online = Delivery.objects.filter(ballot=ballot, kind="invitation", channel="online")
+    assert online.exists()
+    assert not online.exclude(state="sent").exists()
+    # nothing of the ballot's state was written beside the actions: each step is audited
+    verbs = set(AuditEvent.objects.values_list("verb", flat=True))
+    for verb in (
+        "ballots.create_ballot",
+        "ballots.freeze_ballot",
+        "ballots.issue_ballot",
+        "ballots.record_endorsement",
+    ):
+        assert any(v.startswith(verb) for v in verbs), verb
+
+
+def test_last_years_ballot_is_declared_and_its_record_verifies(demo: Any, tmp_path: Any) -> None:
+    from django.core.management import call_command
+
+    from moot.audit.checkpoint import raw_public, trusted_public_key
+
+    org, made = demo
+    ballot = made.last
+    ballot.refresh_from_db()
+    assert ballot.state == "declared"
+    assert ballot.signed_at is not None and ballot.declared_at is not None
+    assert len(ballot.result["elected"]) == 9
+    assert ballot.returns["counted"] > 0
+    out = tmp_path / "record.zip"
+    call_command("ballot", "export", str(ballot.pk), str(out))
+    names = set(zipfile.ZipFile(out).namelist())
+    assert {"definition.json", "ballots.blt", "count.txt", "manifest.json"} <= names
+    key = "ed25519:" + base64.b64encode(raw_public(trusted_public_key()[0])).decode()
+    assert _verify(out, key) == 0
+    # a byte changed in the count fails
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(bad, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "count.txt":
+                data = data.replace(b"Elected", b"Eleclet", 1)
+            target.writestr(name, data)
+    assert _verify(bad, key) == 1
+
+
+def _verify(path: Any, key: str) -> int:
+    """`moot ballot verify PATH --public-key KEY`: its exit status."""
+    from django.core.management import call_command
+
+    try:
+        call_command("ballot", "verify", str(path), "--public-key", key)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def test_pages_and_banner(demo: Any, client: Any) -> None:
+    from moot.demo.banner import banner
+
+    org, made = demo
+    for url in (
+        f"/ballots/{made.last.pk}/results/",
+        f"/ballots/{made.last.pk}/record/",
+        f"/ballots/{made.current.pk}/",
+    ):
+        assert client.get(url).status_code == 200, url
+    text = banner(8000)
+    assert "returning-officer@example.org" in text
+    assert "scrutineer@example.org" in text
+    assert f"/ballots/{made.current.pk}/vote/" in text
+    assert "moot ballot verify" in text
+    assert text.count("teller-") == 2
