@@ -44,11 +44,12 @@ def test_this_years_ballot_is_open_and_partly_voted(demo: Any) -> None:
         RollEntry,
     )
 
-    org, made = demo
+    _org, made = demo
     ballot = made.current
     ballot.refresh_from_db()
     assert ballot.state == "open"
-    assert ballot.seats == 9 and ballot.min_women >= 4
+    assert ballot.seats == 9
+    assert ballot.min_women >= 4
     assert ballot.close_at > timezone.now() > ballot.issue_at
     on_ballot = Candidate.objects.filter(ballot=ballot, on_ballot=True)
     assert on_ballot.count() == 14
@@ -62,16 +63,21 @@ def test_this_years_ballot_is_open_and_partly_voted(demo: Any) -> None:
     organisations = Endorsement.objects.filter(ballot=ballot).values("organisation").distinct()
     assert organisations.count() == 2
     event = BallotEvent.objects.get(ballot=ballot)
-    assert event.kind == "endorsement_withdrawn" and event.authority and event.notice
+    assert event.kind == "endorsement_withdrawn"
+    assert event.authority
+    assert event.notice
     assert event.occurred_at > ballot.issue_at
     # partly voted, online and by post (keyed by both tellers), the demo member not yet
     voted = RollEntry.objects.filter(ballot=ballot, voted=True)
     assert voted.filter(channel="online").exists()
     assert voted.filter(channel="post").exists()
     assert voted.count() < RollEntry.objects.filter(ballot=ballot, eligible=True).count() / 2
-    assert made.voter is not None and made.voter.eligible and not made.voter.voted
+    assert made.voter is not None
+    assert made.voter.eligible
+    assert not made.voter.voted
     assert made.voter.member.user.email == "member@example.org"
-    assert made.postal.channel == "post" and made.postal.paper_number
+    assert made.postal.channel == "post"
+    assert made.postal.paper_number
     # invitations went through the delivery task (marked sent), none left waiting
     online = Delivery.objects.filter(ballot=ballot, kind="invitation", channel="online")
     assert online.exists()
@@ -92,11 +98,12 @@ def test_last_years_ballot_is_declared_and_its_record_verifies(demo: Any, tmp_pa
 
     from moot.audit.checkpoint import raw_public, trusted_public_key
 
-    org, made = demo
+    _org, made = demo
     ballot = made.last
     ballot.refresh_from_db()
     assert ballot.state == "declared"
-    assert ballot.signed_at is not None and ballot.declared_at is not None
+    assert ballot.signed_at is not None
+    assert ballot.declared_at is not None
     assert len(ballot.result["elected"]) == 9
     assert ballot.returns["counted"] > 0
     out = tmp_path / "record.zip"
@@ -130,7 +137,7 @@ def _verify(path: Any, key: str) -> int:
 def test_pages_and_banner(demo: Any, client: Any) -> None:
     from moot.demo.banner import banner
 
-    org, made = demo
+    _org, made = demo
     for url in (
         f"/ballots/{made.last.pk}/results/",
         f"/ballots/{made.last.pk}/record/",

@@ -64,7 +64,7 @@ CALLED, OPENS, MEETS, CLOSES, CONSENTS, ENDORSED = 50, 49, 36, 30, 29, 27
 ISSUED_DAYS_AGO, CLOSES_IN_DAYS = 2, 3
 LAST_YEAR_DAYS = 365
 LAST_YEAR_VOTING_DAYS = 14
-ONLINE_VOTES = {"last": 400, "this": 180}
+ONLINE_VOTES = {"last": 320, "this": 140}
 PAPERS_KEYED = {"last": 24, "this": 14}
 
 STATEMENTS = (
@@ -110,6 +110,24 @@ def _moment(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime
 
 def _email(local: str) -> str:
     return f"{local}@{seed.DEMO_DOMAIN}"
+
+
+_PASSWORD_HASH: list[str] = []
+
+
+def _user(email: str, first: str, last: str) -> Any:
+    """A demo sign-in with the demo password, hashed once for all of them (hashing it 46
+    times would take most of the seed's time)."""
+    from django.contrib.auth.hashers import make_password
+
+    from moot.accounts.models import User
+
+    if not _PASSWORD_HASH:
+        _PASSWORD_HASH.append(make_password(seed.DEMO_PASSWORD))
+    user = User(username=email, email=email, first_name=first, last_name=last)
+    user.password = _PASSWORD_HASH[0]
+    user.save()
+    return user
 
 
 def _photo(colour: tuple[int, int, int], initials: str) -> io.BytesIO:
@@ -214,7 +232,7 @@ def _officers(admin: Any) -> dict[str, Any]:
     (independent: no office in the party) and two tellers."""
     made = {}
     for local, (first, last) in OFFICER_NAMES.items():
-        made[local] = seed._make_user(_email(local), first, last)
+        made[local] = _user(_email(local), first, last)
     seed._assign_staff_role(made[RETURNING_OFFICER], "national_staff", admin)
     return made
 
@@ -288,7 +306,7 @@ def _pool(clp: Any, today: datetime.date) -> list[Any]:
 def _account(member: Any, local: str, admin: Any) -> Any:
     from moot.members.actions import do_link_account
 
-    user = seed._make_user(_email(local), member.first_name, member.last_name)
+    user = _user(_email(local), member.first_name, member.last_name)
     do_link_account(member, user, acting_user=admin)
     return user
 
@@ -383,7 +401,13 @@ def _run(  # noqa: PLR0917 - the demo's two ballots differ in these
     endorsements = _endorse(ballot, candidates, clps, day(ENDORSED), ro)
     from moot.ballots.actions.roll import do_freeze_ballot, do_issue_ballot
 
-    with _at(_moment(freeze, 10)):
+    # The ballot's key file is named after its freeze instant: the seconds of the real clock
+    # keep a reseed (`moot demo --reset`) on the same day clear of the last seed's key file.
+    real = timezone.now()
+    instant = datetime.timedelta(
+        minutes=real.minute, seconds=real.second, microseconds=real.microsecond
+    )
+    with _at(_moment(freeze, 10) + instant):
         ballot = do_freeze_ballot(ballot.pk, acting_user=ro)
     with _at(_moment(issue_day, 9, 5)):
         ballot = do_issue_ballot(ballot.pk, acting_user=ro)
