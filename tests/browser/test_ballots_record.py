@@ -90,5 +90,5 @@ def test_the_print_page_for_the_returning_officer(live_server: Any, browser: Any
     axe.check(ro, "print files, a run written (phone)")
     fits(ro, "print files with a run")
     assert len(ids) == sum(1 for e in world.entries if e.channel == "post")
-    assert set(digests) == {"papers-0001.csv", "overlay-0001.pdf"}
+    assert set(digests) == {"papers-0001.csv", "carriers-0001.pdf", "overlay-0001.pdf"}
     axe.assert_clean()
