@@ -13,8 +13,10 @@ Slots, by the declared precedence:
   place (the entry's row is locked); a paper counts only where no online vote is held.
 
 Every return is written under two locks taken in this order: the ballot's row (PostgreSQL:
-``FOR SHARE``, so returns do not wait for each other while the close's ``FOR UPDATE`` waits for
-all of them and blocks new ones; SQLite: the IMMEDIATE transaction holds the write lock), then
+``FOR KEY SHARE``, so returns do not wait for each other while the close's ``FOR UPDATE`` waits
+for all of them and blocks new ones, and a replacement's counter update on the row, ``FOR NO KEY
+UPDATE``, does not deadlock with the others' share; SQLite: the IMMEDIATE transaction holds the
+write lock), then
 the roll entry's row (``FOR UPDATE``: returns for one entitlement queue).
 """
 
@@ -81,7 +83,7 @@ def slot_for(precedence: str, channel: str) -> str:
 def lock_ballot_for_return(ballot_id: int) -> Ballot:
     """The ballot's row, locked for the rest of the transaction (see the module's note): no
     return is written during or after the close."""
-    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     sql = (
         f"SELECT {select_list(Ballot, 'b', _BALLOT_FIELDS)} "  # noqa: S608 - names from the model
         f"FROM {Ballot._meta.db_table} b WHERE b.id = %s"
