@@ -48,6 +48,12 @@ def open_ballot_with(world: Any, *people: Any, **kwargs: Any) -> tuple[Any, list
 def event(ballot: Any, candidate: Any, kind: str, **kw: Any) -> BallotEvent:
     kw.setdefault("authority", "Letter from the candidate, 3 March")
     kw.setdefault("notice", f"{candidate.name}: {kind}")
+    if kind == "candidate_withdrawn":
+        kw.setdefault("reference", "the candidate's letter of 3 March")
+    if kind == "candidate_suspended":
+        # A suspension is recorded from the register: the register says so first.
+        type(candidate.member).objects.filter(pk=candidate.member_id).update(status="suspended")
+        candidate.member.refresh_from_db()
     return do_record_ballot_event(
         ballot, kind=kind, candidate=candidate, acting_user=kw.pop("user", None), **kw
     )
@@ -68,7 +74,7 @@ def test_an_event_keeps_authority_clause_notice_and_returns_before(world: Any) -
     assert notice.text == f"{cand.name}: candidate_withdrawn"
     audit = AuditEvent.objects.get(verb="ballots.record_ballot_event")
     assert audit.after["returns_before"] == 1
-    assert audit.reason == "Letter from the candidate, 3 March"
+    assert audit.reason.startswith("Letter from the candidate, 3 March")
 
 
 def test_events_follow_the_candidates_standing(world: Any) -> None:

@@ -83,6 +83,7 @@ def test_events_over_the_api(world: Any) -> None:
         "kind": "candidate_withdrawn",
         "candidate_id": cand.pk,
         "authority": "Letter",
+        "reference": "L-12",
         "notice": "Withdrawn.",
     }
     base = f"/api/ballots/{ballot.pk}"

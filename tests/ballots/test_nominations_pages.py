@@ -143,6 +143,7 @@ def test_manager_records_endorsements_and_events(world: Any) -> None:
             "kind": "candidate_withdrawn",
             "candidate": cand.pk,
             "authority": "The candidate's letter",
+            "reference": "L-12",
             "clause": "5.7",
             "notice": "Ada has withdrawn.",
         },

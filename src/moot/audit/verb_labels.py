@@ -118,6 +118,7 @@ LABELS: dict[str, str] = {
     "ballots.update_candidate_statement": "Ballot candidate's statement updated",
     "ballots.set_candidate_photo": "Ballot candidate's photo set",
     "ballots.withdraw_candidacy": "Ballot candidate withdrew before the freeze",
+    "ballots.reinstate_candidacy": "Ballot candidate reinstated before the freeze",
     "ballots.record_endorsement": "Ballot endorsement recorded",
     "ballots.withdraw_endorsement": "Ballot endorsement withdrawn before the issue",
     "ballots.record_ballot_event": "Ballot post-issue event recorded",

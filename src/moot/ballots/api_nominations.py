@@ -132,6 +132,7 @@ class EventIn(StrictIn):
     authority: Annotated[str, Text(max_length=2000, single_line=False)] = Field(min_length=1)
     clause: Annotated[str, Text(max_length=120)] = ""
     notice: Annotated[str, Text(max_length=1000, single_line=False)] = Field(min_length=1)
+    reference: Annotated[str, Text(max_length=200)] = ""
 
 
 def _candidate_out(c: Candidate, nominations: list[Any]) -> dict[str, Any]:
@@ -365,6 +366,7 @@ def nominations_record_event(request: HttpRequest, ballot_id: int, payload: Even
         authority=payload.authority,
         clause=payload.clause,
         notice=payload.notice,
+        reference=payload.reference,
         occurred_at=timezone.now(),
         acting_user=user,
     )

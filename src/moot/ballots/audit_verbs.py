@@ -21,6 +21,7 @@ class AuditVerb(StrEnum):
     UPDATE_CANDIDATE_STATEMENT = "ballots.update_candidate_statement"
     SET_CANDIDATE_PHOTO = "ballots.set_candidate_photo"
     WITHDRAW_CANDIDACY = "ballots.withdraw_candidacy"
+    REINSTATE_CANDIDACY = "ballots.reinstate_candidacy"
     RECORD_ENDORSEMENT = "ballots.record_endorsement"
     WITHDRAW_ENDORSEMENT = "ballots.withdraw_endorsement"
     RECORD_BALLOT_EVENT = "ballots.record_ballot_event"

@@ -39,3 +39,27 @@ def alert_returning_officer(event_id: int, base_url: str = "") -> str:
         [officer.email],
     )
     return f"event {event_id}: the returning officer was told"
+
+
+@task()
+def tell_candidate(candidate_id: int, what: str, authority: str, base_url: str = "") -> str:
+    """Tell a candidate at once that someone else recorded a change to their candidacy (a
+    withdrawal, a suspension, a reinstatement), with its authority, so a withdrawal they did
+    not ask for is known to them the moment it is recorded."""
+    from moot.ballots.models import Candidate
+
+    candidate = (
+        Candidate.objects.select_related("ballot", "member__user").filter(pk=candidate_id).first()
+    )
+    user = candidate.member.user if candidate and candidate.member else None
+    if candidate is None or user is None or not user.email:
+        return f"candidate {candidate_id} has no account with an address; nothing sent"
+    base = (base_url or DEFAULT_BASE_URL).rstrip("/")
+    link = base + reverse("ballots:candidate", args=[candidate.ballot_id, candidate.pk])
+    body = (
+        f'{candidate.name},\n\nIn the ballot "{candidate.ballot.title}" this was recorded about '
+        f"your candidacy: {what}.\nAuthority: {authority}\n\nIf you did not ask for it, tell "
+        f"the returning officer and the scrutineer at once. Your candidacy: {link}\n"
+    )
+    send_mail(f"{candidate.ballot.title}: {what} — {candidate.name}", body, None, [user.email])
+    return f"candidate {candidate_id} was told"

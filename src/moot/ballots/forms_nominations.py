@@ -99,6 +99,12 @@ class EventForm(_Form):
         label="Authority",
         help_text="Who decided it and under what (a letter, a panel's decision).",
     )
+    reference = forms.CharField(
+        max_length=200,
+        required=False,
+        label="The candidate's written request (for a withdrawal)",
+        help_text="The reference of their letter or e-mail asking to withdraw; they are told.",
+    )
     clause = forms.CharField(max_length=120, required=False, label="Clause")
     notice = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -28,6 +28,7 @@ from moot.ballots.actions.nominations import (
     do_consent_candidacy,
     do_record_affiliate_nomination,
     do_record_unit_nomination,
+    do_reinstate_candidacy,
     do_update_candidate_statement,
     do_withdraw_candidacy,
 )
@@ -223,6 +224,10 @@ def consent(request: HttpRequest, ballot_id: int, candidate_id: int) -> HttpResp
                 )
                 messages.success(request, "You have withdrawn.")
                 return redirect("ballots:candidate", ballot.pk, cand.pk)
+            if request.POST.get("which") == "reinstate":
+                do_reinstate_candidacy(cand, acting_user=request.user)
+                messages.success(request, "Your candidacy is reinstated.")
+                return redirect("ballots:candidate", ballot.pk, cand.pk)
         except BallotError as exc:
             show_refusal(request, exc)
             return redirect("ballots:consent", ballot.pk, cand.pk)
@@ -339,6 +344,7 @@ def events(request: HttpRequest, ballot_id: int) -> HttpResponse:
                     authority=form.cleaned_data["authority"],
                     clause=form.cleaned_data["clause"],
                     notice=form.cleaned_data["notice"],
+                    reference=form.cleaned_data["reference"],
                     occurred_at=timezone.now(),
                     acting_user=request.user,
                 )

@@ -266,11 +266,45 @@ def do_record_ballot_event(
     clause: str = "",
     endorsement: Endorsement | None = None,
     occurred_at: datetime.datetime | None = None,
+    reference: str = "",
     acting_user: Any,
 ) -> BallotEvent:
-    """Record a post-issue event (the manager): refused before the issue and after the close."""
+    """Record a post-issue event (the manager): refused before the issue and after the close.
+
+    A candidate is recorded as suspended only when the membership register says so (the
+    register's own suspensions arrive through ``record_suspension_events``). A withdrawal is
+    the candidate's own act: recorded by the candidate, or by the manager with ``reference``
+    (the candidate's written request), and the candidate is e-mailed at once; the event is
+    public with its authority."""
+    from moot.members.models import MemberStatus
+
     ballot = _lock(ballot)
-    return record_event(
+    _check_event(ballot, kind, candidate, endorsement)
+    reference = check_text(reference.strip(), field="reference", max_length=200)
+    own = candidate.member is not None and candidate.member.user_id == getattr(
+        acting_user, "pk", None
+    )
+    if kind == EventKind.CANDIDATE_SUSPENDED and (
+        candidate.member is None or candidate.member.status != MemberStatus.SUSPENDED
+    ):
+        raise BallotError(
+            f"The membership register does not show {candidate.name} as suspended: a "
+            "suspension reaches the ballot from the register, recorded there first.",
+            field="kind",
+            clause=ballot.clause,
+            code=RefusalCode.RULE,
+        )
+    if kind == EventKind.CANDIDATE_WITHDRAWN and not own and authority.strip():
+        if not reference:
+            raise BallotError(
+                f"A withdrawal is {candidate.name}'s own act: give the reference of their "
+                "written request (their letter or e-mail), or let them withdraw themselves.",
+                field="reference",
+                clause=ballot.clause,
+                code=RefusalCode.INVALID,
+            )
+        authority = f"{authority.strip()} (the candidate's written request: {reference})"
+    event = record_event(
         ballot,
         kind=kind,
         candidate=candidate,
@@ -281,6 +315,11 @@ def do_record_ballot_event(
         occurred_at=occurred_at,
         acting_user=acting_user,
     )
+    if kind in {EventKind.CANDIDATE_WITHDRAWN, EventKind.CANDIDATE_SUSPENDED} and not own:
+        from moot.ballots.event_tasks import tell_candidate
+
+        enqueue_on_commit(tell_candidate, candidate.pk, event.get_kind_display(), event.authority)
+    return event
 
 
 def record_suspension_events(
@@ -305,8 +344,9 @@ def record_suspension_events(
             ballot,
             kind=EventKind.CANDIDATE_SUSPENDED,
             candidate=candidate,
+            # The register's public wording: nothing of a case (its number or reference).
             authority=f"The membership register: suspended from {long_date(start)}"
-            + (f" ({reference})" if reference else ""),
+            + (f" (clause {clause})" if clause else ""),
             clause=clause,
             notice=(
                 f"{candidate.name} has been suspended from membership and may not take part "

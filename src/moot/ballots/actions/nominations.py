@@ -207,7 +207,26 @@ def check_unit_nomination(ballot: Ballot, unit: Any, poll: Any, acting_user: Any
         )
     for member in nominees:
         check_may_stand(ballot, member, day)
+        check_not_an_officer(ballot, member)
     return nominees
+
+
+def check_not_an_officer(ballot: Ballot, member: Any) -> None:
+    """A ballot's returning officer, scrutineer or teller may not be nominated in it: they
+    resign the role first (an officer who stood would run or check their own election)."""
+    from moot.ballots.actions.officers import officer_roles
+
+    if member.user_id is None:
+        return
+    roles = [r for r in officer_roles(ballot, member.user) if r != "a candidate"]
+    if roles:
+        raise BallotError(
+            f"{member.full_name} is {roles[0]} of this ballot and may not be nominated in it: "
+            "they resign the role first, then the nomination can be recorded.",
+            clause=ballot.clause,
+            field="nominee",
+            code=RefusalCode.CONFLICT,
+        )
 
 
 @transaction.atomic(durable=True)
@@ -293,6 +312,7 @@ def do_record_affiliate_nomination(
             code=RefusalCode.CONFLICT,
         )
     check_may_stand(ballot, member, decided_on)
+    check_not_an_officer(ballot, member)
     try:
         with transaction.atomic():
             nomination = Nomination.objects.create(
@@ -401,22 +421,36 @@ def do_update_candidate_statement(
     return candidate
 
 
+def _tell_candidate(candidate: Candidate, what: str, authority: str) -> None:
+    from moot.ballots.event_tasks import tell_candidate
+    from moot.on_commit import enqueue_on_commit
+
+    enqueue_on_commit(tell_candidate, candidate.pk, what, authority)
+
+
 @transaction.atomic(durable=True)
 def do_withdraw_candidacy(
     candidate: Candidate, *, reason: str, manager: bool = False, acting_user: Any
 ) -> Candidate:
-    """Withdraw before the freeze: the candidate themself, or the ballot's manager (``manager``
-    says the page checked that right) with the candidate's letter as the reason."""
+    """Withdraw before the freeze. Withdrawal is the candidate's own act: the candidate
+    themself, or the ballot's manager (``manager`` says the page checked that right) with the
+    reference of the candidate's written request as ``reason``; then the candidate is
+    e-mailed at once, and may be reinstated before the freeze (``do_reinstate_candidacy``)."""
     ballot, candidate = _lock_candidate(candidate)
+    own = candidate.member is not None and candidate.member.user_id == getattr(
+        acting_user, "pk", None
+    )
     if not manager:
         check_own_candidacy(candidate, acting_user)
     check_before_freeze(ballot, "A withdrawal")
     _check_not_withdrawn(candidate)
     reason = check_text(reason.strip(), field="reason", max_length=500)
-    if manager and not reason:
+    if manager and not own and not reason:
         raise BallotError(
-            "Say on what authority the candidacy is withdrawn (the candidate's letter).",
+            f"A withdrawal is {candidate.name}'s own act: give the reference of their written "
+            "request (their letter or e-mail); they are told at once.",
             field="reason",
+            clause=ballot.clause,
             code=RefusalCode.INVALID,
         )
     candidate.withdrawn_at = timezone.now()
@@ -425,7 +459,50 @@ def do_withdraw_candidacy(
         actor=acting_user,
         verb=AuditVerb.WITHDRAW_CANDIDACY,
         obj=candidate,
-        after={"ballot": ballot.pk, "withdrawn_at": candidate.withdrawn_at},
+        after={"ballot": ballot.pk, "withdrawn_at": candidate.withdrawn_at, "own": own},
         reason=reason,
     )
+    if not own:
+        _tell_candidate(
+            candidate, "withdrawn by the ballot's manager", f"your written request: {reason}"
+        )
+    return candidate
+
+
+@transaction.atomic(durable=True)
+def do_reinstate_candidacy(
+    candidate: Candidate, *, reason: str = "", manager: bool = False, acting_user: Any
+) -> Candidate:
+    """Undo a withdrawal before the freeze: the candidate themself, or the ballot's manager
+    (``manager``: the page checked that right) with a reason; the candidate is told."""
+    ballot, candidate = _lock_candidate(candidate)
+    own = candidate.member is not None and candidate.member.user_id == getattr(
+        acting_user, "pk", None
+    )
+    if not manager:
+        check_own_candidacy(candidate, acting_user)
+    check_before_freeze(ballot, "A reinstatement")
+    if candidate.withdrawn_at is None:
+        raise BallotError(
+            f"{candidate.name} has not withdrawn, so there is nothing to reinstate.",
+            code=RefusalCode.STATE,
+        )
+    reason = check_text(reason.strip(), field="reason", max_length=500)
+    if not own and not reason:
+        raise BallotError(
+            "Say why the candidacy is reinstated.", field="reason", code=RefusalCode.INVALID
+        )
+    before = candidate.withdrawn_at
+    candidate.withdrawn_at = None
+    candidate.save(update_fields=["withdrawn_at"])
+    record(
+        actor=acting_user,
+        verb=AuditVerb.REINSTATE_CANDIDACY,
+        obj=candidate,
+        before={"withdrawn_at": before},
+        after={"ballot": ballot.pk, "withdrawn_at": None, "reinstated": True, "own": own},
+        reason=reason or "reinstated by the candidate",
+    )
+    if not own:
+        _tell_candidate(candidate, "reinstated by the ballot's manager", reason)
     return candidate
