@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC
 from typing import Any, BinaryIO
 
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db.models import Count
 
@@ -354,7 +355,7 @@ def record_bytes(ballot: Ballot) -> bytes:
     return out.getvalue()
 
 
-def file_sha256(handle: BinaryIO) -> str:
+def file_sha256(handle: BinaryIO | File[Any]) -> str:
     """The SHA-256 of an open file, read in blocks from its start."""
     handle.seek(0)
     digest = hashlib.sha256()
@@ -368,7 +369,7 @@ def record_name(ballot: Ballot) -> str:
     return f"{RECORDS_DIR}/ballot-{ballot.pk}-{ballot.bundle_sha256}.zip"
 
 
-def open_stored_record(ballot: Ballot) -> BinaryIO | None:
+def open_stored_record(ballot: Ballot) -> File[Any] | None:
     """The published zip as stored, open for reading and checked against
     ``Ballot.bundle_sha256`` block by block; None when none was published (or the file is
     missing). The caller closes it."""

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from moot.ballots import printing
+from moot.ballots import postal_notices, printing
 from moot.ballots.access import access_ballot, access_ballot_role
 from moot.ballots.actions.printing import do_download_print_file, do_prepare_print_files
 from moot.ballots.errors import BallotError
@@ -24,7 +24,8 @@ from moot.verify.record import FILES
 
 RUN = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$")
 PRINT_FILE = re.compile(
-    r"^(ballot-paper(-r[0-9]{1,3})?\.pdf|papers-[0-9]{4}\.csv|(overlay|carriers)-[0-9]{4}\.pdf)$"
+    r"^(ballot-paper(-r[0-9]{1,3})?\.pdf|papers-[0-9]{4}\.csv|(overlay|carriers)-[0-9]{4}\.pdf"
+    r"|notice-letter\.pdf|notices\.csv)$"
 )
 
 ABOUT_FILES = {
@@ -66,7 +67,7 @@ def record_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 
 @require_GET
-def record_zip(request: HttpRequest, ballot_id: int) -> HttpResponse:
+def record_zip(request: HttpRequest, ballot_id: int) -> FileResponse:
     """GET /ballots/<id>/record.zip: the published record, after the declaration only."""
     ballot = access_ballot(ballot_id, request.user)
     if ballot.state != BallotState.DECLARED:
@@ -117,6 +118,7 @@ def print_files(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "ballot": ballot,
             "form": form,
             "waiting": len(printing.waiting_deliveries(ballot)),
+            "letters": len(postal_notices.waiting_notices(ballot)),
             "runs": printing.runs(ballot),
             "printable": ballot.state == BallotState.OPEN,
         },
