@@ -401,15 +401,16 @@ def _run(  # noqa: PLR0917 - the demo's two ballots differ in these
     endorsements = _endorse(ballot, candidates, clps, day(ENDORSED), ro)
     from moot.ballots.actions.roll import do_freeze_ballot, do_issue_ballot
 
-    # The ballot's key file is named after its freeze instant: the seconds of the real clock
-    # keep a reseed (`moot demo --reset`) on the same day clear of the last seed's key file.
+    # The ballot's key files are named after its freeze and issue instants: the minutes and
+    # seconds of the real clock keep a reseed (`moot demo --reset`, or a test's database made
+    # afresh) on the same day clear of the last seed's key files.
     real = timezone.now()
     instant = datetime.timedelta(
         minutes=real.minute, seconds=real.second, microseconds=real.microsecond
     )
     with _at(_moment(freeze, 10) + instant):
         ballot = do_freeze_ballot(ballot.pk, acting_user=ro)
-    with _at(_moment(issue_day, 9, 5)):
+    with _at(_moment(issue_day, 9, 5) + instant):
         ballot = do_issue_ballot(ballot.pk, acting_user=ro)
     if which == "this":
         _withdraw_endorsement(

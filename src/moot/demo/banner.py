@@ -15,7 +15,10 @@ from moot.dates import clock, long_date
 from moot.demo import seed
 
 RESET = "moot demo --reset"
-VERIFY = 'moot ballot verify record.zip --public-key "$(moot audit public-key | head -1)"'
+VERIFY = (
+    "moot ballot verify ballot-{pk}-record.zip "
+    '--public-key "$(moot audit public-key | grep ^ed25519:)"'
+)
 LATE = datetime.time(23, 0)  # from then, the banner warns that the AGM opens on its day only
 
 
@@ -308,6 +311,6 @@ def _ballot_lines(base: str) -> list[str]:
             lines += [
                 f"  {ballot.title}: declared, {base}/ballots/{ballot.pk}/results/",
                 f"  its published record: {base}/ballots/{ballot.pk}/record/ ; verify it with",
-                f"    {VERIFY}",
+                "    " + VERIFY.format(pk=ballot.pk),
             ]
     return lines
