@@ -617,11 +617,13 @@ def _key(
     from moot.ballots.models import RollEntry
 
     ids, weights = _weights(ballot)
-    numbers = list(
-        RollEntry.objects.filter(ballot=ballot, paper_number__isnull=False)
+    numbers = [
+        number
+        for number in RollEntry.objects.filter(ballot=ballot, paper_number__isnull=False)
         .order_by("paper_number")
         .values_list("paper_number", flat=True)
-    )
+        if number is not None
+    ]
     # The first papers stay unreturned: the banner names one for a teller to key.
     with _at(moment):
         for number in numbers[len(numbers) - min(PAPERS_KEYED[which], len(numbers) - 2) :]:

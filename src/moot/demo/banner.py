@@ -292,7 +292,7 @@ def _ballot_lines(base: str) -> list[str]:
             .order_by("paper_number")
             .first()
         )
-        if paper is not None:
+        if paper is not None and paper.paper_number is not None:
             lines.append(
                 f"  a postal vote came back: as both tellers key paper {paper.paper_number} "
                 f"(check code {paper_check(current, paper.paper_number)}) at "
