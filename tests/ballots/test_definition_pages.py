@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from factories import CandidateFactory, UserFactory
 from moot.audit.models import AuditEvent
@@ -57,6 +58,21 @@ def test_calling_a_ballot_from_the_page(world):
         world.riverside,
         "election",
     )
+
+
+def test_calling_a_question_from_the_page(world):
+    client = signed_in(world.users["secretary"])
+    choice = f"{world.riverside.pk}:constituency_question"
+    refused = client.post(reverse("ballots:new"), {"choice": choice})
+    assert refused.status_code == 422
+    assert "Write the question put to the members." in refused.content.decode()
+    assert not Ballot.objects.exists()
+    response = client.post(
+        reverse("ballots:new"), {"choice": choice, "question": "Should we meet online?"}
+    )
+    assert response.status_code == 302
+    ballot = Ballot.objects.get()
+    assert (ballot.kind, ballot.question) == ("question", "Should we meet online?")
 
 
 def test_an_officer_ballot_without_a_position_is_refused_on_the_form(world):
@@ -245,3 +261,19 @@ def test_other_topics_add_to_the_console_and_the_public_page(
         assert f"<p>Notices of {national_ballot.title}</p>" in public.content.decode()
     finally:
         console.template_exists.cache_clear()
+
+
+def test_the_console_says_the_freeze_is_later_on_a_fresh_draft(world, national_ballot):
+    console = signed_in(world.users["national_staff"]).get(
+        reverse("ballots:manage", args=[national_ballot.pk])
+    )
+    text = console.content.decode()
+    assert "Later, on" in text
+    assert "Freeze now" not in text
+    Ballot.objects.filter(pk=national_ballot.pk).update(
+        nominations_open=None, nominations_close=None, freeze_date=timezone.localdate()
+    )
+    again = signed_in(world.users["national_staff"]).get(
+        reverse("ballots:manage", args=[national_ballot.pk])
+    )
+    assert "Freeze now" in again.content.decode()

@@ -153,7 +153,11 @@ def _nominations(ballot: Ballot) -> tuple[str, str]:
 def _freeze(ballot: Ballot) -> tuple[str, str]:
     if ballot.state == BallotState.DRAFT:
         when = _when(ballot.freeze_date)
-        return "now", f"Freeze on {when}: the definition and the roll are fixed."
+        today = timezone.localdate()
+        nominating = ballot.nominations_close is not None and today <= ballot.nominations_close
+        if (ballot.freeze_date is not None and today < ballot.freeze_date) or nominating:
+            return "later", f"Later, on {when}: the definition and the roll are fixed then."
+        return "now", f"Freeze now (due on {when}): the definition and the roll are fixed."
     return "done", f"Frozen on {_when(ballot.frozen_at)}."
 
 

@@ -43,6 +43,13 @@ class NewBallotForm(_Form):
         label="Position elected",
         help_text="For an election whose preset names no position, e.g. Chair.",
     )
+    question = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+        label="The question put to the members",
+        help_text="For a question: its full text, answered yes or no.",
+    )
 
     def __init__(self, *args: Any, callables: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -68,6 +68,8 @@ def new(request: HttpRequest) -> HttpResponse:
         spec = spec_from_preset(preset, title=form.cleaned_data["title"])
         if form.cleaned_data["position"] and preset.kind == "election":
             spec = dataclasses.replace(spec, position=form.cleaned_data["position"])
+        if preset.kind == "question":
+            spec = dataclasses.replace(spec, question=form.cleaned_data["question"].strip())
         try:
             ballot = do_create_ballot(unit, spec, acting_user=_acting(request))
         except BallotError as exc:
