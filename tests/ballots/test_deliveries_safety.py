@@ -170,6 +170,7 @@ def _event(ballot: Any, kind: str, text: str) -> None:
         kind=kind,
         candidate=candidate,
         authority="Letter from the slate's secretary",
+        reference="Letter of 3 May" if kind == "candidate_withdrawn" else "",
         clause="7.4",
         notice=text,
         acting_user=UserFactory(),

@@ -122,7 +122,7 @@ def test_nothing_waiting_and_a_ballot_not_open_are_refused(
 ) -> None:
     world = post_world(voters=4)
     prepared(world, django_capture_on_commit_callbacks)
-    with pytest.raises(BallotError, match="No postal paper is waiting") as caught:
+    with pytest.raises(BallotError, match="No postal paper or notice letter is waiting") as caught:
         do_prepare_print_files(world.ballot, acting_user=None)
     assert caught.value.code == "conflict"
     world.ballot.state = "closed"

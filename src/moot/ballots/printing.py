@@ -60,6 +60,8 @@ CSV_HEADER = (
     "qr_payload",
 )
 PRINTED_KINDS = (DeliveryKind.INVITATION, DeliveryKind.REISSUE)
+# Written by ``postal_notices.write_notice_files`` into a run that holds notice letters.
+NOTICE_FILES = ("notice-letter.pdf", "notices.csv")
 # A4 in PDF points.
 PAGE_W, PAGE_H = 595.28, 841.89
 MM = 72 / 25.4
@@ -133,6 +135,7 @@ class PrintRun:
     chunks: int
     made_at: str
     files: list[PrintFile]
+    notices: int = 0
 
     @property
     def chunks_done(self) -> int:
@@ -140,9 +143,12 @@ class PrintRun:
 
     @property
     def complete(self) -> bool:
-        return self.chunks_done == self.chunks and any(
-            f.name.startswith("ballot-paper") for f in self.files
-        )
+        """Every part written: the common paper when the run holds papers, the notice letter
+        when it holds notice letters (``postal_notices``)."""
+        names = {f.name for f in self.files}
+        paper = not self.papers or any(name.startswith("ballot-paper") for name in names)
+        letter = not self.notices or NOTICE_FILES[0] in names
+        return self.chunks_done == self.chunks and paper and letter
 
 
 def read_run(ballot_id: int, run: str) -> PrintRun | None:
@@ -159,7 +165,15 @@ def read_run(ballot_id: int, run: str) -> PrintRun | None:
         with default_storage.open(f"{directory}/{name}.sha256", "rb") as handle:
             digest = handle.read().decode().strip()
         files.append(PrintFile(name, default_storage.size(f"{directory}/{name}"), digest))
-    return PrintRun(ballot_id, run, len(meta["deliveries"]), meta["chunks"], meta["made_at"], files)
+    return PrintRun(
+        ballot_id,
+        run,
+        len(meta["deliveries"]),
+        meta["chunks"],
+        meta["made_at"],
+        files,
+        meta.get("notices", 0),
+    )
 
 
 def runs(ballot: Ballot) -> list[PrintRun]:
@@ -172,10 +186,19 @@ def runs(ballot: Ballot) -> list[PrintRun]:
     return [run for run in found if run is not None]
 
 
-def start_run(ballot: Ballot, deliveries: Sequence[int], run: str, made_at: str) -> int:
-    """Write the run's ``run.json``; the number of chunks."""
-    chunks = max(1, -(-len(deliveries) // CHUNK))
-    meta = {"ballot": ballot.pk, "made_at": made_at, "chunks": chunks, "deliveries": deliveries}
+def start_run(
+    ballot: Ballot, deliveries: Sequence[int], run: str, made_at: str, notices: int = 0
+) -> int:
+    """Write the run's ``run.json``; the number of chunks (none when the run holds only notice
+    letters: ``notices`` is how many were waiting when it started)."""
+    chunks = -(-len(deliveries) // CHUNK)
+    meta = {
+        "ballot": ballot.pk,
+        "made_at": made_at,
+        "chunks": chunks,
+        "deliveries": deliveries,
+        "notices": notices,
+    }
     default_storage.save(
         f"{run_dir(ballot.pk, run)}/run.json", ContentFile(json.dumps(meta).encode())
     )
@@ -209,6 +232,33 @@ def paper_pdf(ballot: Ballot, rotation: int) -> bytes:
         {"ballot": ballot, "boxes": boxes, "style": style, "rotation": rotation},
     )
     return bytes(HTML(string=html).write_pdf())
+
+
+def write_run_common(ballot: Ballot, run: str) -> list[str]:
+    """The files of a run common to all its papers: the ballot paper(s) when it holds papers,
+    then the notice letters waiting (written, the voters who voted since set aside, and marked
+    printed by ``postal_notices.print_notices``). The names written."""
+    from moot.ballots import postal_notices
+
+    found = read_run(ballot.pk, run)
+    names = write_common(ballot, run) if found is None or found.papers else []
+    printed = postal_notices.print_notices(ballot, run)
+    if printed:
+        names.extend(NOTICE_FILES)
+    if found is not None and found.notices != printed:
+        # Letters of voters who voted since the run started are set aside: the run says how
+        # many it holds, so that it shows complete.
+        _update_meta(ballot.pk, run, notices=printed)
+    return names
+
+
+def _update_meta(ballot_id: int, run: str, **changes: Any) -> None:
+    path = f"{run_dir(ballot_id, run)}/run.json"
+    with default_storage.open(path, "rb") as handle:
+        meta = json.loads(handle.read())
+    meta.update(changes)
+    default_storage.delete(path)
+    default_storage.save(path, ContentFile(json.dumps(meta).encode()))
 
 
 def write_common(ballot: Ballot, run: str) -> list[str]:

@@ -28,11 +28,11 @@ def publish_ballot_record(ballot_id: int) -> str:
 
 @task()
 def print_common(ballot_id: int, run: str) -> list[str]:
-    """The common ballot paper(s) of a print run."""
+    """The common ballot paper(s) of a print run, and its notice letters to postal voters."""
     from moot.ballots import printing
     from moot.ballots.models import Ballot
 
-    return printing.write_common(Ballot.objects.get(pk=ballot_id), run)
+    return printing.write_run_common(Ballot.objects.get(pk=ballot_id), run)
 
 
 @task()

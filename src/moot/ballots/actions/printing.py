@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from moot.audit.actions import record
-from moot.ballots import printing
+from moot.ballots import postal_notices, printing
 from moot.ballots.audit_verbs import AuditVerb
 from moot.ballots.errors import BallotError, RefusalCode
 from moot.ballots.models import Ballot, BallotState, Delivery, DeliveryState
@@ -20,7 +20,8 @@ PRINTABLE = (BallotState.OPEN,)
 @transaction.atomic(durable=True)
 def do_prepare_print_files(ballot: Ballot, *, acting_user: Any, enqueue: bool = True) -> str:
     """Start a print run of every post paper waiting for one (invitations and reissued papers
-    of an open ballot): the run's list is written now, the files by tasks after the commit
+    of an open ballot) and of the notice letters waiting (``postal_notices``): the run's list
+    is written now, the files by tasks after the commit
     (``enqueue=False``: by the caller, as ``moot ballot print`` does). Returns the run's name."""
     ballot = Ballot.objects.select_for_update(of=("self",)).get(pk=ballot.pk)
     if ballot.state not in PRINTABLE:
@@ -30,19 +31,21 @@ def do_prepare_print_files(ballot: Ballot, *, acting_user: Any, enqueue: bool = 
             code=RefusalCode.STATE,
         )
     deliveries = printing.waiting_deliveries(ballot)
-    if not deliveries:
+    notices = len(postal_notices.waiting_notices(ballot))
+    if not deliveries and not notices:
         raise BallotError(
-            "No postal paper is waiting for a print file: every one is in an earlier run.",
+            "No postal paper or notice letter is waiting for a print file: every one is in an "
+            "earlier run.",
             code=RefusalCode.CONFLICT,
         )
     now = timezone.now()
     run = printing.new_run_name(now)
-    chunks = printing.start_run(ballot, deliveries, run, now.isoformat())
+    chunks = printing.start_run(ballot, deliveries, run, now.isoformat(), notices)
     record(
         actor=acting_user,
         verb=AuditVerb.PREPARE_PRINT_FILES,
         obj=ballot,
-        after={"run": run, "papers": len(deliveries), "chunks": chunks},
+        after={"run": run, "papers": len(deliveries), "notices": notices, "chunks": chunks},
         reason="print files of the postal ballot papers for the mailing house",
     )
     if not enqueue:
@@ -75,6 +78,14 @@ def do_mark_papers_printed(
     return marked
 
 
+def _download_reason(name: str) -> str:
+    if name.startswith("ballot-paper"):
+        return "the common ballot paper"
+    if name == printing.NOTICE_FILES[0]:
+        return "the common notice letter"
+    return "personal data: voters' names and addresses"
+
+
 @transaction.atomic(durable=True)
 def do_download_print_file(ballot: Ballot, run: str, name: str, *, acting_user: Any) -> Any:
     """A manager downloads one file of a print run: recorded (the CSV and the overlays hold
@@ -88,8 +99,6 @@ def do_download_print_file(ballot: Ballot, run: str, name: str, *, acting_user: 
         verb=AuditVerb.DOWNLOAD_PRINT_FILE,
         obj=ballot,
         after={"run": run, "file": name, "sha256": entry.sha256, "bytes": entry.size},
-        reason="personal data: voters' names and addresses"
-        if not name.startswith("ballot-paper")
-        else "the common ballot paper",
+        reason=_download_reason(name),
     )
     return printing.open_file(ballot.pk, run, name)

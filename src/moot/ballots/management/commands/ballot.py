@@ -148,7 +148,7 @@ class Command(BaseCommand):
             raise CommandError(f"ballot {ballot.pk}: {exc}") from None
         found = printing.read_run(ballot.pk, run)
         assert found is not None
-        common = printing.write_common(ballot, run)
+        common = printing.write_run_common(ballot, run)
         for chunk in range(1, found.chunks + 1):
             ids, digests = printing.write_chunk(ballot, run, chunk)
             do_mark_papers_printed(ballot.pk, run, chunk, ids, digests)
@@ -159,7 +159,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{file.name}  {file.size:,} bytes  SHA-256 {file.sha256}")
         self.stdout.write(
             f"run {run}: {found.papers:,} papers in {found.chunks} part(s) and "
-            f"{len(common)} common paper(s), {seconds:.1f} s, "
+            f"{len(common)} common file(s), {seconds:.1f} s, "
             f"{found.papers / seconds:,.0f} papers/second"
         )
 
