@@ -35,6 +35,7 @@ from moot.ballots.models import (
     BallotEvent,
     BallotState,
     BallotVersion,
+    Countback,
     Delivery,
     DeliveryKind,
     RevokedCredential,
@@ -45,11 +46,13 @@ from moot.counting.formats.cdf import write_cdf
 from moot.counting.model import Election
 from moot.verify.ballot_count import count_record, render_record
 from moot.verify.record import (
-    FILES,
+    COUNTBACK_FORMAT,
     FORMAT,
     MANIFEST,
     content_digest_of,
+    countback_name,
     dump_json,
+    record_order,
     sha256_hex,
 )
 from moot.verify.record_keys import manifest_signed_bytes
@@ -157,6 +160,42 @@ def event_rows(ballot: Ballot, returns: Mapping[str, Any]) -> list[dict[str, Any
                 "returns_after": received - event.returns_before,
             }
         )
+    return rows
+
+
+def countback_rows(ballot: Ballot, definition: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ballot's countbacks in the order they were recorded (``countback-<n>.json``): the
+    departed, the reason, the time, the members who keep their seats (candidate ids, as
+    ``do_countback`` passed them to the count), who fills the seat, the result and report."""
+    ids = {str(c["name"]): c["id"] for c in definition["candidates"]}
+    holders = [str(name) for name in (ballot.result or {}).get("elected") or []]
+    rows = []
+    countbacks = (
+        Countback.objects.filter(ballot=ballot)
+        .select_related("departed", "filled_by")
+        .order_by("requested_at", "id")
+    )
+    for number, countback in enumerate(countbacks, start=1):
+        remaining = [name for name in holders if name != countback.departed.name]
+        filled = countback.filled_by
+        rows.append(
+            {
+                "format": COUNTBACK_FORMAT,
+                "ballot": ballot.pk,
+                "number": number,
+                "departed": {"candidate": countback.departed_id, "name": countback.departed.name},
+                "reason": countback.reason,
+                "occurred_at": _stamp(countback.requested_at),
+                "continuing": [ids[name] for name in remaining if name in ids],
+                "filled_by": {
+                    "candidate": countback.filled_by_id,
+                    "name": filled.name if filled else None,
+                },
+                "result": countback.result,
+                "report": countback.result_text,
+            }
+        )
+        holders = [str(name) for name in (countback.result or {}).get("elected") or []]
     return rows
 
 
@@ -291,6 +330,8 @@ def record_parts(ballot: Ballot) -> Iterator[tuple[str, bytes]]:
     yield part("rctab-summary.json", dump_json(rctab))
     yield part("scrutineer-report.json", dump_json(ballot.scrutineer_report or {}))
     yield part("audit-head.json", dump_json(audit_head(ballot, content_digest_of(hashes))))
+    for row in countback_rows(ballot, definition):
+        yield part(countback_name(row["number"]), dump_json(row))
     result = ballot.result if isinstance(ballot.result, dict) else {}
     manifest = {
         "format": FORMAT,
@@ -338,7 +379,7 @@ def write_zip(parts: Iterable[tuple[str, bytes]], out: BinaryIO) -> None:
 def zip_files(files: Mapping[str, bytes]) -> bytes:
     """The files as a zip in the record's order (in memory: tests and small records)."""
     out = io.BytesIO()
-    write_zip(((name, files[name]) for name in FILES), out)
+    write_zip(((name, files[name]) for name in record_order(files)), out)
     return out.getvalue()
 
 

@@ -15,6 +15,8 @@ The bundle is a zip of these files (``FILES``), each described in docs/ballots.m
 * ``scrutineer-report.json``: the scrutineer's report (TULRCA s.52);
 * ``audit-head.json``: the audit chain's head at the declaration (signed) and the freeze's
   event with the definition's hash.
+* ``countback-<n>.json`` (one per countback after the declaration, if any): re-run and
+  compared byte for byte by :mod:`moot.verify.record_countbacks`.
 
 :func:`verify_bundle` checks the hashes, recounts with :mod:`moot.verify.ballot_count` (the
 function the server counted with) and compares the report byte for byte, and checks that the
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Mapping
@@ -55,6 +58,38 @@ FILES = (
     "audit-head.json",
     MANIFEST,
 )
+# A countback after the declaration (``countback-<n>.json``, n = 1, 2, … in the order they were
+# recorded): listed and hashed by the manifest like every other file, so the site's signature
+# covers it; not part of the content digest the audit head carries (that is the declaration's).
+COUNTBACK = re.compile(r"^countback-([1-9][0-9]{0,3})\.json$")
+COUNTBACK_FORMAT = "moot-ballot-countback/1"
+
+
+def is_record_file(name: str) -> bool:
+    return name in FILES or COUNTBACK.match(name) is not None
+
+
+def countback_name(number: int) -> str:
+    return f"countback-{number}.json"
+
+
+def countback_names(names: Any) -> list[str]:
+    """The countback files among ``names``, by number."""
+    found = [(int(m.group(1)), name) for name in names if (m := COUNTBACK.match(name))]
+    return [name for _, name in sorted(found)]
+
+
+def record_order(names: Any) -> list[str]:
+    """The files in the zip's order: ``FILES`` (the manifest last) with the countbacks just
+    before the manifest."""
+    present = set(names)
+    return [
+        *(name for name in FILES if name in present and name != MANIFEST),
+        *countback_names(present),
+        *([MANIFEST] if MANIFEST in present else []),
+    ]
+
+
 # A zip's stated sizes are checked before anything is read: a bundle of 500,000 ballots is
 # some hundreds of megabytes uncompressed; a file claiming more is refused, not inflated.
 MAX_FILE_BYTES = 2 * 1024**3
@@ -176,11 +211,13 @@ def read_bundle(path: str | Path) -> tuple[dict[str, bytes], list[Problem]]:
             if seen > 1:
                 problems.append(Problem(name, f"appears {seen} times in the zip; expected once"))
         for info in infos:
-            if info.filename not in FILES:
+            if not is_record_file(info.filename):
                 problems.append(
                     Problem(
                         info.filename,
-                        "is not a file of a ballot record; expected only: " + ", ".join(FILES),
+                        "is not a file of a ballot record; expected only: "
+                        + ", ".join(FILES)
+                        + " and countback-1.json, countback-2.json, …",
                     )
                 )
                 continue
@@ -232,6 +269,9 @@ def verify_files(
         blt_text = _text(files, "ballots.blt", report)
         _check_ballots(blt_text, files, counted, report)
         _check_count(data, files, blt_text, manifest, report)
+        from moot.verify.record_countbacks import check_countbacks
+
+        check_countbacks(data, files, blt_text, manifest, report)
         _check_audit_head(data["audit-head.json"], files, manifest, report)
         from moot.verify.record_keys import check_signatures
 
@@ -307,8 +347,8 @@ def _check_manifest(files: Mapping[str, bytes], report: Report) -> dict[str, Any
         report.fail(MANIFEST, '"files": expected an object of file name → SHA-256')
         raise _StopError
     bad = 0
-    for name in FILES:
-        if name == MANIFEST or name not in files:
+    for name in record_order(files):
+        if name == MANIFEST:
             continue
         expected = listed.get(name)
         actual = sha256_hex(files[name])
@@ -323,8 +363,11 @@ def _check_manifest(files: Mapping[str, bytes], report: Report) -> dict[str, Any
             )
             bad += 1
     for name in listed:
-        if name not in FILES or name == MANIFEST:
+        if not is_record_file(name) or name == MANIFEST:
             report.fail(MANIFEST, f"lists {name!r}, which is not a file of a ballot record")
+            bad += 1
+        elif name not in files:
+            report.fail(name, "is listed by the manifest but missing from the bundle")
             bad += 1
     if not bad:
         report.passed.append(f"{MANIFEST}: the SHA-256 of all {len(listed)} files match")
@@ -866,6 +909,7 @@ def _check_valid_votes(votes: Any, recount: Mapping[str, Any], file: str) -> Non
 
 __all__ = [
     "CONTENT_FILES",
+    "COUNTBACK_FORMAT",
     "FILES",
     "FORMAT",
     "Problem",
@@ -873,7 +917,10 @@ __all__ = [
     "canonical_sha256",
     "content_digest",
     "content_digest_of",
+    "countback_name",
+    "countback_names",
     "dump_json",
+    "record_order",
     "verify_bundle",
     "verify_files",
 ]

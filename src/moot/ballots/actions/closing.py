@@ -420,4 +420,9 @@ def do_countback(
         reason=reason,
         clause=ballot.clause,
     )
+    # The published record holds every countback (countback-<n>.json): built again once this
+    # commits, as at the declaration.
+    from moot.ballots.results_tasks import publish_declared_record
+
+    enqueue_on_commit(publish_declared_record, ballot.pk)
     return countback
