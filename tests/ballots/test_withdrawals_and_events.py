@@ -12,6 +12,7 @@ from django.core import mail
 
 from ballots.nominations_world import candidate_member, national_ballot, nominating_poll
 from ballots.test_events import event, open_ballot_with
+from ballots.test_nominations_api import api
 from factories import UserFactory
 from moot.audit.models import AuditEvent
 from moot.ballots.actions.events import do_record_ballot_event
@@ -138,3 +139,64 @@ def test_a_ballot_officer_cannot_be_nominated(world: Any) -> None:
         )
     assert "resign the role first" in str(refusal.value)
     assert not Nomination.objects.filter(ballot=ballot).exists()
+
+
+def test_returns_before_an_event_are_for_overseers_until_the_declaration(world: Any) -> None:
+    from django.test import Client
+
+    from moot.ballots.models import Ballot
+
+    rival = candidate_member(world.riverside, first_name="Rival")
+    ballot, [cand] = open_ballot_with(world, rival)
+    event(ballot, cand, "candidate_withdrawn", user=world.users["national_staff"])
+    public = Client()
+    page = public.get(f"/ballots/{ballot.pk}/events/").content.decode()
+    assert "Returns received before it" not in page
+    member_api = api(world.users["member"])
+    [shown] = member_api.get(f"/api/ballots/{ballot.pk}/events").json()
+    assert shown["returns_before"] is None
+    overseer = Client()
+    overseer.force_login(world.users["national_staff"])
+    assert (
+        "Returns received before it"
+        in overseer.get(f"/ballots/{ballot.pk}/events/").content.decode()
+    )
+    Ballot.objects.filter(pk=ballot.pk).update(state="declared")
+    [declared] = member_api.get(f"/api/ballots/{ballot.pk}/events").json()
+    assert declared["returns_before"] == 0
+
+
+def test_endorsements_are_fixed_at_the_freeze(world: Any) -> None:
+    from factories import OrganisationFactory
+    from moot.ballots.actions.events import do_record_endorsement
+
+    rival = candidate_member(world.riverside, first_name="Rival")
+    ballot, [cand] = open_ballot_with(world, rival, state="frozen")
+    with pytest.raises(BallotError) as refusal:
+        do_record_endorsement(
+            ballot,
+            candidate=cand,
+            organisation=OrganisationFactory(),
+            acting_user=world.users["national_staff"],
+        )
+    assert "frozen" in str(refusal.value)
+    assert not cand.endorsements.exists()
+
+
+def test_a_photo_is_turned_upright_before_its_metadata_is_stripped() -> None:
+    import io
+
+    from PIL import Image
+
+    from moot.ballots.photos import clean_photo
+
+    wide = Image.new("RGB", (40, 20), "white")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to show
+    raw = io.BytesIO()
+    wide.save(raw, "JPEG", exif=exif)
+    raw.seek(0)
+    data, _type = clean_photo(raw)
+    with Image.open(io.BytesIO(data)) as cleaned:
+        assert cleaned.size == (20, 40)
+        assert not cleaned.getexif()

@@ -83,7 +83,9 @@ class EventOut(Schema):
     clause: str
     notice: str
     occurred_at: datetime.datetime
-    returns_before: int
+    returns_before: int | None = Field(
+        None, description="Returns received before it: overseers only until the declaration"
+    )
 
 
 class NoticeOut(Schema):
@@ -170,7 +172,7 @@ def _endorsement_out(e: Endorsement) -> dict[str, Any]:
     }
 
 
-def _event_out(e: BallotEvent) -> dict[str, Any]:
+def _event_out(e: BallotEvent, *, show_returns: bool = True) -> dict[str, Any]:
     return {
         "id": e.pk,
         "kind": e.kind,
@@ -180,7 +182,7 @@ def _event_out(e: BallotEvent) -> dict[str, Any]:
         "clause": e.clause,
         "notice": e.notice,
         "occurred_at": e.occurred_at,
-        "returns_before": e.returns_before,
+        "returns_before": e.returns_before if show_returns else None,
     }
 
 
@@ -343,8 +345,10 @@ def nominations_unendorse(
     summary="The post-issue events of a ballot",
 )
 def nominations_events(request: HttpRequest, ballot_id: int) -> list[dict[str, Any]]:
-    ballot = access_ballot(ballot_id, _user(request))
-    return [_event_out(e) for e in q.events_of(ballot)]
+    user = _user(request)
+    ballot = access_ballot(ballot_id, user)
+    shown = q.returns_shown(ballot, user)
+    return [_event_out(e, show_returns=shown) for e in q.events_of(ballot)]
 
 
 @router.post(

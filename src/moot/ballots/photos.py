@@ -20,7 +20,7 @@ from typing import IO, Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from moot.audit.actions import record
 from moot.ballots.actions.nominations import (
@@ -74,7 +74,10 @@ def clean_photo(upload: IO[bytes]) -> tuple[bytes, str]:
             probe.verify()
         with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:
             image.load()
-            pixels = image.convert("RGBA" if kind == "PNG" else "RGB")
+            # Turn the picture upright as the camera's orientation tag says, before the
+            # metadata (the tag with it) is stripped by re-encoding.
+            upright = ImageOps.exif_transpose(image) or image
+            pixels = upright.convert("RGBA" if kind == "PNG" else "RGB")
     except BallotError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -214,3 +214,14 @@ def organisation_by_id(organisation_id: int) -> Any:
     from moot.units.models import Organisation
 
     return Organisation.objects.filter(pk=organisation_id).first()
+
+
+def returns_shown(ballot: Any, user: Any) -> bool:
+    """Whether ``user`` sees how many returns were received before each event: while the
+    ballot is being voted on it is a live turnout figure, for its overseers only; after the
+    declaration it is in the published record, for anyone."""
+    from moot.ballots.models import BallotState
+
+    if ballot.state == BallotState.DECLARED:
+        return True
+    return bool(user.has_perm("ballots.oversee_ballot", ballot))

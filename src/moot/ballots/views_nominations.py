@@ -45,6 +45,7 @@ from moot.ballots.forms_nominations import (
 from moot.ballots.models import BallotState
 from moot.ballots.notices import notices_for
 from moot.ballots.photos import content_type_of, do_set_candidate_photo
+from moot.ballots.queries_nominations import returns_shown
 from moot.errors import show_refusal
 
 
@@ -359,6 +360,7 @@ def events(request: HttpRequest, ballot_id: int) -> HttpResponse:
         {
             "ballot": ballot,
             "events": q.events_of(ballot),
+            "show_returns": returns_shown(ballot, request.user),
             "notices": notices_for(ballot),
             "form": form if manager and ballot.state == BallotState.OPEN else None,
         },

@@ -54,7 +54,16 @@ def _lock(ballot: Ballot) -> Ballot:
 
 
 def check_endorsement_time(ballot: Ballot) -> None:
-    if ballot.state not in {BallotState.DRAFT, BallotState.FROZEN}:
+    """Endorsements change only while the ballot is a draft: at the freeze what voters read
+    is fixed (the definition hashed then); after the issue a withdrawal is an event."""
+    if ballot.state == BallotState.FROZEN:
+        raise BallotError(
+            "The ballot is frozen: its endorsements were fixed with the definition; after the "
+            "issue an endorsement withdrawn is recorded as an event.",
+            clause=ballot.clause,
+            code=RefusalCode.STATE,
+        )
+    if ballot.state != BallotState.DRAFT:
         raise BallotError(
             "The ballot has been issued: an endorsement withdrawn now is recorded as an event "
             "(with its authority and a notice to voters), and none can be added.",
