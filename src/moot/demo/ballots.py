@@ -173,7 +173,7 @@ def _seed(org: seed.DemoOrg) -> DemoBallots:
     from django.core.management import call_command
 
     # The declaration's record is signed with the site's audit key (`make run` makes it first).
-    call_command("audit", "ensure-key", verbosity=0)
+    call_command("audit", "ensure-key", verbosity=0, stdout=io.StringIO())
     rng = random.Random(seed.SEED + 11)
     today = org.today
     admin = org.accounts["admin"]
