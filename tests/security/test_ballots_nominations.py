@@ -193,6 +193,7 @@ def test_an_event_cannot_be_edited_or_deleted_after_it_is_recorded(world: Any) -
         kind="candidate_withdrawn",
         candidate=cand,
         authority="Ada's letter",
+        reference="letter of 3 March",
         notice="Ada has withdrawn.",
         acting_user=staff,
     )
