@@ -467,3 +467,28 @@ def test_the_results_page_publishes_the_sites_key(declared, client, settings, tm
     line = next(x for x in cp.public_key_text(public).splitlines() if x.startswith("ed25519:"))
     assert f'id="site-public-key">{line}</code>' in text
     assert f'id="site-key-fingerprint">{cp.fingerprint(public)}</code>' in text
+
+
+def test_a_cdf_left_in_the_zip_is_hashed_and_read_again_only_to_say_what_differs(
+    files, tmp_path: Path
+) -> None:
+    """verify_bundle keeps ballots-cdf.json in the zip (hashed as read); when it is not what
+    the BLT gives, it is read again and the difference named."""
+    from moot.verify.record import ZipMember
+
+    path = tmp_path / "record.zip"
+    path.write_bytes(zip_files(files))
+    read, problems = read_bundle(path)
+    assert not problems
+    assert isinstance(read["ballots-cdf.json"], ZipMember)
+    assert read["ballots-cdf.json"].sha256 == sha256_hex(files["ballots-cdf.json"])
+    assert verify_bundle(path).ok
+    lines = files["ballots-cdf.json"].split(b"\n")
+    assert len(lines) > 4
+    del lines[1]
+    path.write_bytes(zip_files(remanifest({**files, "ballots-cdf.json": b"\n".join(lines)})))
+    report = verify_bundle(path)
+    counted = json.loads(files["returns.json"])["counted"]
+    assert f"ballots-cdf.json: holds {counted - 1:,} ballots, returns.json counted {counted:,}" in [
+        str(p) for p in report.problems
+    ], report.lines()

@@ -111,7 +111,7 @@ CONTENT_FILES = tuple(name for name in FILES if name not in ("audit-head.json", 
 def content_digest(files: Mapping[str, bytes]) -> str:
     """The SHA-256 over the record's content (every file but the audit head and the manifest):
     of the JSON object file name → SHA-256, keys sorted, no spaces. The site signs it."""
-    return content_digest_of({name: sha256_hex(files[name]) for name in CONTENT_FILES})
+    return content_digest_of({name: member_sha256(files[name]) for name in CONTENT_FILES})
 
 
 def content_digest_of(hashes: Mapping[str, str]) -> str:
@@ -185,13 +185,52 @@ class Report:
         return out
 
 
+# The CDF says the same ballots as the BLT, in the same bytes the site writes from it: it is
+# hashed as it is read from the zip and kept there (some hundreds of megabytes at 500,000
+# ballots), read again only when it differs, to say what differs.
+STREAMED = ("ballots-cdf.json",)
+
+
+@dataclass(frozen=True)
+class ZipMember:
+    """A file of the bundle left in the zip: its SHA-256 and size, read when needed."""
+
+    path: str
+    name: str
+    sha256: str
+    size: int
+
+    def read(self) -> bytes:
+        with zipfile.ZipFile(self.path) as archive:
+            return archive.read(self.name)
+
+
+def member_bytes(value: bytes | ZipMember) -> bytes:
+    return value.read() if isinstance(value, ZipMember) else value
+
+
+def member_sha256(value: bytes | ZipMember) -> str:
+    return value.sha256 if isinstance(value, ZipMember) else sha256_hex(value)
+
+
+def _streamed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> ZipMember:
+    digest = hashlib.sha256()
+    size = 0
+    with archive.open(info) as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return ZipMember(path, info.filename, digest.hexdigest(), size)
+
+
 class _StopError(Exception):
     """A problem after which the checks that depend on it cannot run."""
 
 
-def read_bundle(path: str | Path) -> tuple[dict[str, bytes], list[Problem]]:
-    """The files of the zip at ``path`` by name, and the problems of its shape (a missing or
-    unexpected member, a member too large, a zip that cannot be read)."""
+def read_bundle(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
+    """The files of the zip at ``path`` by name (bytes; the ``STREAMED`` ones as a
+    :class:`ZipMember`), and the problems of its shape (a missing or unexpected member, a
+    member too large, a zip that cannot be read)."""
     source = str(path)
     try:
         archive = zipfile.ZipFile(path)
@@ -200,7 +239,7 @@ def read_bundle(path: str | Path) -> tuple[dict[str, bytes], list[Problem]]:
     except (zipfile.BadZipFile, OSError) as exc:
         return {}, [Problem(source, f"not a readable zip file ({exc})")]
     problems: list[Problem] = []
-    files: dict[str, bytes] = {}
+    files: dict[str, Any] = {}
     with archive:
         infos = archive.infolist()
         total = sum(info.file_size for info in infos)
@@ -225,7 +264,10 @@ def read_bundle(path: str | Path) -> tuple[dict[str, bytes], list[Problem]]:
                 problems.append(Problem(info.filename, f"claims {info.file_size:,} bytes; refused"))
                 continue
             try:
-                files[info.filename] = archive.read(info)
+                if info.filename in STREAMED:
+                    files[info.filename] = _streamed(archive, info, source)
+                else:
+                    files[info.filename] = archive.read(info)
             except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
                 problems.append(Problem(info.filename, f"cannot be read from the zip ({exc})"))
     return files, problems
@@ -245,13 +287,13 @@ def verify_bundle(
 
 
 def verify_files(
-    files: Mapping[str, bytes],
+    files: Mapping[str, Any],
     report: Report | None = None,
     *,
     public_key: bytes | None = None,
     fingerprint: str | None = None,
 ) -> Report:
-    """Verify a bundle already read into memory (name → bytes)."""
+    """Verify a bundle already read (name → bytes, or a :class:`ZipMember`)."""
     report = report or Report("the bundle", trusted_key=public_key, fingerprint=fingerprint)
     missing = [name for name in FILES if name not in files]
     for name in missing:
@@ -259,20 +301,25 @@ def verify_files(
     if missing:
         return report
     try:
-        manifest = _check_manifest(files, report)
-        data = {name: _json(files, name, report) for name in FILES if name.endswith(".json")}
+        hashes = {name: member_sha256(value) for name, value in files.items()}
+        manifest = _check_manifest(files, hashes, report)
+        data = {
+            name: _json(files, name, report)
+            for name in FILES
+            if name.endswith(".json") and name not in STREAMED
+        }
         _check_definition(data["definition.json"], manifest, report)
         _check_roll(data["roll-commitment.json"], report)
         counted = _check_returns(data["returns.json"], report)
         _check_issue(data["issue.json"], data["roll-commitment.json"], counted, report)
         _check_events(data["events.json"], data["returns.json"], data["definition.json"], report)
         blt_text = _text(files, "ballots.blt", report)
-        _check_ballots(blt_text, files, counted, report)
+        _check_ballots(blt_text, files, hashes, counted, report)
         _check_count(data, files, blt_text, manifest, report)
         from moot.verify.record_countbacks import check_countbacks
 
         check_countbacks(data, files, blt_text, manifest, report)
-        _check_audit_head(data["audit-head.json"], files, manifest, report)
+        _check_audit_head(data["audit-head.json"], hashes, manifest, report)
         from moot.verify.record_keys import check_signatures
 
         check_signatures(data["audit-head.json"], manifest, report)
@@ -331,7 +378,9 @@ def _text(files: Mapping[str, bytes], name: str, report: Report) -> str:
         raise _StopError from None
 
 
-def _check_manifest(files: Mapping[str, bytes], report: Report) -> dict[str, Any]:
+def _check_manifest(
+    files: Mapping[str, Any], hashes: Mapping[str, str], report: Report
+) -> dict[str, Any]:
     manifest = _json(files, MANIFEST, report)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         report.fail(MANIFEST, f'is not a ballot record manifest (no "format": "{FORMAT}")')
@@ -351,7 +400,7 @@ def _check_manifest(files: Mapping[str, bytes], report: Report) -> dict[str, Any
         if name == MANIFEST:
             continue
         expected = listed.get(name)
-        actual = sha256_hex(files[name])
+        actual = hashes[name]
         if expected is None:
             report.fail(MANIFEST, f"does not list {name}")
             bad += 1
@@ -646,10 +695,16 @@ def _check_events(events: Any, returns: Any, definition: Any, report: Report) ->
     _guard(report, check)
 
 
-def _check_ballots(blt_text: str, files: Mapping[str, bytes], counted: int, report: Report) -> None:
+def _check_ballots(
+    blt_text: str,
+    files: Mapping[str, Any],
+    hashes: Mapping[str, str],
+    counted: int,
+    report: Report,
+) -> None:
     from moot.counting.formats._common import RankRules, Roster, Tally
     from moot.counting.formats.blt import parse_blt
-    from moot.counting.formats.cdf import cdf_papers, write_cdf
+    from moot.counting.formats.cdf import cdf_chunks, cdf_papers
     from moot.counting.model import CountError
 
     try:
@@ -661,8 +716,17 @@ def _check_ballots(blt_text: str, files: Mapping[str, bytes], counted: int, repo
     if total != counted:
         report.fail("ballots.blt", f"holds {total:,} ballots, returns.json counted {counted:,}")
     # The site writes the CDF from the BLT (write_cdf): the same bytes say the same ballots,
-    # without parsing some hundreds of megabytes of JSON. Otherwise, read it to say what differs.
-    if files["ballots-cdf.json"] == write_cdf(election).encode():
+    # without parsing some hundreds of megabytes of JSON: the SHA-256 of what write_cdf gives,
+    # a record at a time, is the file's. Otherwise, read it to say what differs.
+    derived = hashlib.sha256()
+    pending: list[str] = []
+    for chunk in cdf_chunks(election):
+        pending.append(chunk)
+        if len(pending) >= 4096:
+            derived.update("".join(pending).encode())
+            pending.clear()
+    derived.update("".join(pending).encode())
+    if derived.hexdigest() == hashes["ballots-cdf.json"]:
         if total == counted:
             report.passed.append(
                 f"ballots.blt and ballots-cdf.json: the same {total:,} ballots = counted"
@@ -673,7 +737,7 @@ def _check_ballots(blt_text: str, files: Mapping[str, bytes], counted: int, repo
     )
     names = [c.name for c in election.candidates]
     try:
-        data = json.loads(files["ballots-cdf.json"].decode("utf-8"))
+        data = json.loads(member_bytes(files["ballots-cdf.json"]).decode("utf-8"))
         papers, _ = cdf_papers(
             "ballots-cdf.json",
             Roster(names, fixed=True, source="ballots-cdf.json"),
@@ -777,7 +841,7 @@ def _check_count(
 
 
 def _check_audit_head(
-    head: Any, files: Mapping[str, bytes], manifest: Mapping[str, Any], report: Report
+    head: Any, hashes: Mapping[str, str], manifest: Mapping[str, Any], report: Report
 ) -> None:
     """The head's shape, the content digest and the freeze's definition hash. Its signature is
     checked by :func:`_check_signatures`, with the trusted key only."""
@@ -791,11 +855,12 @@ def _check_audit_head(
         if not (isinstance(digest, str) and len(digest) == 64):
             raise _ProblemError(file, '"checkpoint" hash: expected 64 hex digits')
         content = _require(head.get("record"), dict, file, '"record"')
-        if content.get("content_sha256") != content_digest(files):
+        given = content_digest_of(hashes)
+        if content.get("content_sha256") != given:
             raise _ProblemError(
                 file,
                 f'"record" content_sha256 is {content.get("content_sha256")!r}, the files give '
-                f"{content_digest(files)}: the files are not the ones the site recorded",
+                f"{given}: the files are not the ones the site recorded",
             )
         freeze = _require(head.get("freeze"), dict, file, '"freeze"')
         frozen = freeze.get("definition_sha256")
@@ -914,6 +979,7 @@ __all__ = [
     "FORMAT",
     "Problem",
     "Report",
+    "ZipMember",
     "canonical_sha256",
     "content_digest",
     "content_digest_of",

@@ -25,6 +25,7 @@ and column.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -277,14 +278,15 @@ def read_cdf(
     )
 
 
-def write_cdf(election: Election, *, report_id: str = "moot") -> str:
-    """The election's papers as a NIST CDF JSON report: one ``CVR`` per paper (a ranking of
-    weight *w* is *w* records, in the election's order), its candidates as ``cand-<n>`` and
-    their selections as ``sel-<n>`` (``n`` is the BLT number), ranks from 1 (an equal ranking
-    puts several selections at one rank), a blank paper as a record with no ``CVRContest``.
-    One record a line, so a difference shows as a line. :func:`read_cdf` reads it back to the
-    same papers when no ranking is equal (a CDF reader takes two selections at one rank for an
-    overvote)."""
+def cdf_chunks(election: Election, *, report_id: str = "moot") -> Iterator[str]:
+    """The text of :func:`write_cdf` in pieces (a record a piece), so a writer or a hash can
+    take it without holding it whole: the election's papers as a NIST CDF JSON report, one
+    ``CVR`` per paper (a ranking of weight *w* is *w* records, in the election's order), its
+    candidates as ``cand-<n>`` and their selections as ``sel-<n>`` (``n`` is the BLT number),
+    ranks from 1 (an equal ranking puts several selections at one rank), a blank paper as a
+    record with no ``CVRContest``. One record a line, so a difference shows as a line.
+    :func:`read_cdf` reads it back to the same papers when no ranking is equal (a CDF reader
+    takes two selections at one rank for an overvote)."""
     n = len(election.candidates)
     contest = {
         "@id": "contest-1",
@@ -332,10 +334,17 @@ def write_cdf(election: Election, *, report_id: str = "moot") -> str:
             ensure_ascii=False,
         )
 
-    lines = [
-        record(ranking)
-        for ranking, weight in zip(election.ballots.rankings, election.ballots.weights, strict=True)
-        for _ in range(weight)
-    ]
     opening = json.dumps(head, separators=(",", ":"), ensure_ascii=False)[:-1]
-    return opening + ',"CVR":[\n' + ",\n".join(lines) + "\n]}\n"
+    yield opening + ',"CVR":[\n'
+    separator = ""
+    for ranking, weight in zip(election.ballots.rankings, election.ballots.weights, strict=True):
+        line = record(ranking)
+        for _ in range(weight):
+            yield separator + line
+            separator = ",\n"
+    yield "\n]}\n"
+
+
+def write_cdf(election: Election, *, report_id: str = "moot") -> str:
+    """The election's papers as a NIST CDF JSON report (:func:`cdf_chunks` joined)."""
+    return "".join(cdf_chunks(election, report_id=report_id))
