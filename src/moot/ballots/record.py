@@ -42,7 +42,7 @@ from moot.ballots.models import (
     RollEntry,
 )
 from moot.counting.formats.blt import parse_blt
-from moot.counting.formats.cdf import write_cdf
+from moot.counting.formats.cdf import cdf_chunks
 from moot.counting.model import Election
 from moot.verify.ballot_count import count_record, render_record
 from moot.verify.record import (
@@ -295,10 +295,37 @@ def audit_head(ballot: Ballot, content_sha256: str) -> dict[str, Any]:
     }
 
 
-def record_parts(ballot: Ballot) -> Iterator[tuple[str, bytes]]:
+class StreamedPart:
+    """A file of the record given as pieces (the CDF: some hundreds of megabytes at 500,000
+    ballots), hashed as the writer takes them: its SHA-256 is in ``hashes`` once read."""
+
+    def __init__(self, name: str, pieces: Iterable[str], hashes: dict[str, str]) -> None:
+        self.name, self.pieces, self.hashes = name, pieces, hashes
+
+    def __iter__(self) -> Iterator[bytes]:
+        digest = hashlib.sha256()
+        pending: list[str] = []
+        for piece in self.pieces:
+            pending.append(piece)
+            if len(pending) >= 4096:
+                block = "".join(pending).encode()
+                pending.clear()
+                digest.update(block)
+                yield block
+        block = "".join(pending).encode()
+        digest.update(block)
+        yield block
+        self.hashes[self.name] = digest.hexdigest()
+
+
+Part = bytes | StreamedPart
+
+
+def record_parts(ballot: Ballot) -> Iterator[tuple[str, Part]]:
     """The files of the record, by name, one at a time in the zip's order (``manifest.json``
     last), so a writer can let go of each before the next is made: at 500,000 ballots the BLT
-    and the CDF are some hundreds of megabytes."""
+    and the CDF are some hundreds of megabytes. The CDF is a :class:`StreamedPart`, to be
+    read through before the next part is asked for."""
     if ballot.state != BallotState.DECLARED:
         raise BallotError(
             "The record is published when the ballot is declared; this one is "
@@ -323,7 +350,7 @@ def record_parts(ballot: Ballot) -> Iterator[tuple[str, bytes]]:
     rctab = render_record(count_record(definition, blt, events))[2]
     yield part("ballots.blt", blt.encode())
     del blt
-    yield part("ballots-cdf.json", write_cdf(election).encode())
+    yield "ballots-cdf.json", StreamedPart("ballots-cdf.json", cdf_chunks(election), hashes)
     del election
     yield part("count.txt", ballot.result_text.encode())
     yield part("count.json", dump_json(ballot.result))
@@ -356,7 +383,10 @@ def record_parts(ballot: Ballot) -> Iterator[tuple[str, bytes]]:
 
 def record_files(ballot: Ballot) -> dict[str, bytes]:
     """The files of the record, by name (``manifest.json`` last), all in memory (tests)."""
-    return dict(record_parts(ballot))
+    return {
+        name: data if isinstance(data, bytes) else b"".join(data)
+        for name, data in record_parts(ballot)
+    }
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
@@ -367,12 +397,20 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def write_zip(parts: Iterable[tuple[str, bytes]], out: BinaryIO) -> None:
+def write_zip(parts: Iterable[tuple[str, Part]], out: BinaryIO) -> None:
     """Write the files as a zip in the record's order, every entry with the same time and mode,
-    to ``out`` (a file), one file at a time."""
+    to ``out`` (a file), one file at a time (a :class:`StreamedPart` a block at a time: the
+    same bytes as if it were given whole)."""
     with zipfile.ZipFile(out, "w") as archive:
         for name, data in parts:
-            archive.writestr(_entry(name), data, compresslevel=6)
+            if isinstance(data, bytes):
+                archive.writestr(_entry(name), data, compresslevel=6)
+            else:
+                info = _entry(name)
+                info._compresslevel = 6  # type: ignore[attr-defined]  # what writestr sets
+                with archive.open(info, "w") as entry:
+                    for block in data:
+                        entry.write(block)
             del data
 
 
