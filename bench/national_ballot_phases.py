@@ -228,7 +228,10 @@ def _nominate(ballot: Any, clp: Any, nominees: list[Any], secretary: Any, staff:
     as the party's nominations (do_record_unit_nomination)."""
     from django.utils import timezone
 
-    from moot.ballots.actions.nominations import do_record_unit_nomination
+    from moot.ballots.actions.nominations import (
+        do_hold_nomination_vote,
+        do_record_unit_nomination,
+    )
     from moot.meetings.actions import (
         do_check_in,
         do_close_meeting,
@@ -240,7 +243,6 @@ def _nominate(ballot: Any, clp: Any, nominees: list[Any], secretary: Any, staff:
     from moot.members.queries import eligible_member_ids
     from moot.polls.actions import (
         do_close_poll,
-        do_create_poll,
         do_enter_teller_counts,
         do_open_poll,
     )
@@ -262,15 +264,14 @@ def _nominate(ballot: Any, clp: Any, nominees: list[Any], secretary: Any, staff:
     for member in Member.objects.filter(pk__in=voters).order_by("pk"):
         do_check_in(meeting, member, acting_user=secretary)
     meeting = do_start_meeting(meeting, acting_user=staff)
-    poll = do_create_poll(
-        title=f"{clp.name}: nominations to the national executive",
-        kind="election",
-        method="plurality",
-        options=[(m.full_name, m) for m in nominees],
-        seats=len(nominees),
-        voting="show_of_hands",
+    poll = do_hold_nomination_vote(
+        ballot,
         meeting=meeting,
-        acting_user=staff,
+        nominees=nominees,
+        seats=len(nominees),
+        method="plurality",
+        voting="show_of_hands",
+        acting_user=secretary,
     )
     poll = do_open_poll(poll, acting_user=staff)
     do_enter_teller_counts(poll, {str(o.pk): 4 for o in poll.options.all()}, acting_user=staff)

@@ -40,9 +40,17 @@ def candidate_member(unit: Any, **kwargs: Any) -> Any:
     return MemberFactory(constituency=unit, with_account=True, **kwargs)
 
 
-def nominating_poll(unit: Any, winners: list[Any], *, secretary: Any, losers: tuple = ()) -> Any:
+def nominating_poll(
+    unit: Any,
+    winners: list[Any],
+    *,
+    secretary: Any,
+    losers: tuple = (),
+    ballot: Any = None,
+) -> Any:
     """A closed show-of-hands poll at a meeting of ``unit`` held tonight: ``winners`` (members)
-    each get more votes than ``losers``; seats = len(winners)."""
+    each get more votes than ``losers``; seats = len(winners). With ``ballot``, the poll is
+    linked to it as its nomination vote (what ``do_hold_nomination_vote`` records)."""
     from moot.meetings.actions import do_check_in
     from moot.polls.actions import (
         do_close_poll,
@@ -78,4 +86,8 @@ def nominating_poll(unit: Any, winners: list[Any], *, secretary: Any, losers: tu
     for loser in losers:
         counts[str(options[loser.pk])] = 1
     do_enter_teller_counts(poll, counts, acting_user=staff)
+    if ballot is not None:
+        from moot.ballots.models import NominationPoll
+
+        NominationPoll.objects.create(ballot=ballot, poll=poll, unit=unit)
     return do_close_poll(poll, acting_user=staff)

@@ -22,7 +22,13 @@ from moot.ballots.actions.nominations import (
     do_withdraw_candidacy,
 )
 from moot.ballots.errors import BallotError
-from moot.ballots.models import BallotState, Candidate, CandidateOrder, Nomination
+from moot.ballots.models import (
+    BallotState,
+    Candidate,
+    CandidateOrder,
+    Nomination,
+    NominationPoll,
+)
 from moot.ballots.photos import do_set_candidate_photo
 from moot.ballots.queries_nominations import (
     candidates_reaching_ballot,
@@ -35,7 +41,7 @@ pytestmark = pytest.mark.django_db
 
 def nominate(world: Any, ballot: Any, member: Any, unit: Any = None, secretary: Any = None):
     unit = unit or world.riverside
-    poll = nominating_poll(unit, [member], secretary=secretary)
+    poll = nominating_poll(unit, [member], secretary=secretary, ballot=ballot)
     return do_record_unit_nomination(
         ballot, unit=unit, poll=poll, acting_user=secretary or world.users["secretary"]
     )
@@ -45,7 +51,7 @@ def test_a_units_poll_winner_becomes_its_nominee(world: Any) -> None:
     ballot = national_ballot(world)
     ada = candidate_member(world.riverside, first_name="Ada", last_name="Zephyr")
     ben = candidate_member(world.riverside)
-    poll = nominating_poll(world.riverside, [ada], secretary=None, losers=(ben,))
+    poll = nominating_poll(world.riverside, [ada], secretary=None, losers=(ben,), ballot=ballot)
     [nomination] = do_record_unit_nomination(
         ballot, unit=world.riverside, poll=poll, acting_user=world.users["secretary"]
     )
@@ -91,6 +97,7 @@ def test_refusals_name_what_and_why_and_write_nothing(world: Any) -> None:
         field="unit",
     )
     ballot = national_ballot(world)
+    NominationPoll.objects.create(ballot=ballot, poll=poll, unit=world.riverside)
     # Not that unit's secretary (the member, and the secretary of another unit).
     refused(
         lambda: do_record_unit_nomination(
@@ -122,7 +129,7 @@ def test_refusals_name_what_and_why_and_write_nothing(world: Any) -> None:
 def test_a_nominee_who_may_not_stand_is_refused_with_the_rulebook_clause(world: Any) -> None:
     ballot = national_ballot(world)
     newcomer = MemberFactory(constituency=world.riverside, joined_weeks_ago=10)
-    poll = nominating_poll(world.riverside, [newcomer], secretary=None)
+    poll = nominating_poll(world.riverside, [newcomer], secretary=None, ballot=ballot)
     error = refused(
         lambda: do_record_unit_nomination(
             ballot, unit=world.riverside, poll=poll, acting_user=world.users["secretary"]
@@ -137,7 +144,7 @@ def test_a_nominee_who_may_not_stand_is_refused_with_the_rulebook_clause(world: 
 def test_a_poll_of_another_units_meeting_is_refused(world: Any) -> None:
     ballot = national_ballot(world)
     ada = candidate_member(world.elsewhere)
-    poll = nominating_poll(world.elsewhere, [ada], secretary=None)
+    poll = nominating_poll(world.elsewhere, [ada], secretary=None, ballot=ballot)
     refused(
         lambda: do_record_unit_nomination(
             ballot, unit=world.riverside, poll=poll, acting_user=world.users["secretary"]

@@ -24,7 +24,7 @@ def api(user: Any) -> Client:
 def test_unit_nomination_consent_and_statement_over_the_api(world: Any) -> None:
     ballot = national_ballot(world)
     ada = candidate_member(world.riverside)
-    poll = nominating_poll(world.riverside, [ada], secretary=None)
+    poll = nominating_poll(world.riverside, [ada], secretary=None, ballot=ballot)
     base = f"/api/ballots/{ballot.pk}"
     answer = api(world.users["member"]).post(
         f"{base}/nominations/unit",

@@ -38,7 +38,7 @@ def media(settings: Any, tmp_path: Any) -> None:
 def test_secretary_records_the_units_nomination_and_anyone_reads_the_list(world: Any) -> None:
     ballot = national_ballot(world, state=BallotState.DRAFT)
     ada = candidate_member(world.riverside, first_name="Ada", last_name="Quill")
-    poll = nominating_poll(world.riverside, [ada], secretary=None)
+    poll = nominating_poll(world.riverside, [ada], secretary=None, ballot=ballot)
     client = signed_in(world.users["secretary"])
     url = f"/ballots/{ballot.pk}/nominations/record/"
     page = client.get(url)

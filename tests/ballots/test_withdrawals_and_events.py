@@ -33,7 +33,9 @@ pytestmark = pytest.mark.django_db
 def _nominated(world: Any) -> tuple[Any, Candidate]:
     ballot = national_ballot(world)
     rival = candidate_member(world.riverside, first_name="Rival")
-    poll = nominating_poll(world.riverside, [rival], secretary=world.users["secretary"])
+    poll = nominating_poll(
+        world.riverside, [rival], secretary=world.users["secretary"], ballot=ballot
+    )
     do_record_unit_nomination(
         ballot, unit=world.riverside, poll=poll, acting_user=world.users["secretary"]
     )
@@ -132,7 +134,9 @@ def test_a_ballot_officer_cannot_be_nominated(world: Any) -> None:
     ballot = national_ballot(world)
     scrutineer = candidate_member(world.riverside, first_name="Scrut")
     do_appoint_scrutineer(ballot, scrutineer.user, acting_user=world.users["national_staff"])
-    poll = nominating_poll(world.riverside, [scrutineer], secretary=world.users["secretary"])
+    poll = nominating_poll(
+        world.riverside, [scrutineer], secretary=world.users["secretary"], ballot=ballot
+    )
     with pytest.raises(BallotError) as refusal:
         do_record_unit_nomination(
             ballot, unit=world.riverside, poll=poll, acting_user=world.users["secretary"]

@@ -43,7 +43,7 @@ def test_nominations_to_a_notice_on_a_phone(
     staff = world.users["national_staff"]
     ballot = national_ballot(world, returning_officer=staff)
     ada = candidate_member(world.riverside, first_name="Ada", last_name="Quill")
-    poll = nominating_poll(world.riverside, [ada], secretary=None)
+    poll = nominating_poll(world.riverside, [ada], secretary=None, ballot=ballot)
     OrganisationFactory(name="Open Slate", kind="campaign_group")
     base = live_server.url
 

@@ -37,7 +37,7 @@ def test_a_secretary_cannot_record_another_units_nominations(world: Any) -> None
     Elsewhere's poll as Riverside's: both refused, nothing written."""
     ballot = national_ballot(world)
     ada = candidate_member(world.elsewhere)
-    elsewhere_poll = nominating_poll(world.elsewhere, [ada], secretary=None)
+    elsewhere_poll = nominating_poll(world.elsewhere, [ada], secretary=None, ballot=ballot)
     secretary = world.users["secretary"]
     with pytest.raises(BallotError, match="Only the secretary of Elsewhere") as caught:
         do_record_unit_nomination(
@@ -69,7 +69,7 @@ def test_a_branch_secretary_above_or_below_is_not_the_units_secretary(world: Any
     """A secretary of a branch inside Riverside may not record Riverside's nomination."""
     ballot = national_ballot(world)
     ada = candidate_member(world.riverside)
-    poll = nominating_poll(world.riverside, [ada], secretary=None)
+    poll = nominating_poll(world.riverside, [ada], secretary=None, ballot=ballot)
     with pytest.raises(BallotError, match="Only the secretary of Riverside"):
         do_record_unit_nomination(
             ballot, unit=world.riverside, poll=poll, acting_user=world.users["branch_secretary"]

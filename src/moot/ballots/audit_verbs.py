@@ -15,6 +15,7 @@ class AuditVerb(StrEnum):
     APPOINT_TELLER = "ballots.appoint_teller"
     REMOVE_TELLER = "ballots.remove_teller"
     # -- nominations, candidates, endorsements and post-issue events
+    HOLD_NOMINATION_VOTE = "ballots.hold_nomination_vote"
     RECORD_UNIT_NOMINATION = "ballots.record_unit_nomination"
     RECORD_AFFILIATE_NOMINATION = "ballots.record_affiliate_nomination"
     CONSENT_CANDIDACY = "ballots.consent_candidacy"

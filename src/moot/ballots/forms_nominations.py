@@ -33,8 +33,8 @@ class UnitNominationForm(_Form):
     poll: forms.ModelChoiceField[Poll] = forms.ModelChoiceField(
         queryset=Poll.objects.none(),
         label="The poll that decided it",
-        help_text="A closed poll at one of the unit's meetings in the nominations window: its "
-        "winners are the unit's nominees.",
+        help_text="A closed nomination vote held for this ballot at one of the unit's meetings "
+        "in the nominations window: its winners are the unit's nominees.",
     )
 
     def __init__(self, *args: Any, units: list[Any], polls: Any, **kwargs: Any) -> None:

@@ -270,6 +270,26 @@ class Nomination(models.Model):
         return f"nomination of candidate {self.candidate_id}"
 
 
+class NominationPoll(models.Model):
+    """A poll held at a nominating unit's meeting for this ballot's nomination
+    (``do_hold_nomination_vote``): only such a poll's winners may be recorded as the unit's
+    nominees, never another poll of the same meeting (a chair's election, a motion)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="nomination_polls")
+    poll = models.OneToOneField("polls.Poll", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ballot", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"nomination poll {self.poll_id} of ballot {self.ballot_id}"
+
+
 class Endorsement(models.Model):
     """An outside organisation (a slate, a faction, a union) endorsing a candidate. Withdrawn
     before the issue it simply ends; after the issue the withdrawal is a ``BallotEvent``."""

@@ -145,11 +145,16 @@ def events_of(ballot: Ballot) -> QuerySet[BallotEvent]:
 
 
 def unit_polls_for_nomination(ballot: Ballot, unit: Any) -> QuerySet[Any]:
-    """The closed polls at ``unit``'s meetings in the nominations window: what its secretary
-    may record as its nomination."""
+    """The closed nomination votes held for ``ballot`` at ``unit``'s meetings in the
+    nominations window (``do_hold_nomination_vote``): what its secretary may record as its
+    nomination."""
+    from moot.ballots.models import NominationPoll
     from moot.polls.models import Poll, PollState
 
-    qs = Poll.objects.filter(meeting__unit=unit, state=PollState.CLOSED).select_related("meeting")
+    linked = NominationPoll.objects.filter(ballot=ballot, unit=unit).values("poll_id")
+    qs = Poll.objects.filter(
+        pk__in=linked, meeting__unit=unit, state=PollState.CLOSED
+    ).select_related("meeting")
     if ballot.nominations_open and ballot.nominations_close:
         qs = qs.filter(
             meeting__starts_at__date__gte=ballot.nominations_open,

@@ -24,6 +24,7 @@ from moot.ballots.actions.events import (
 )
 from moot.ballots.actions.nominations import (
     do_consent_candidacy,
+    do_hold_nomination_vote,
     do_record_affiliate_nomination,
     do_record_unit_nomination,
     do_reinstate_candidacy,
@@ -63,6 +64,7 @@ __all__ = [
     "do_download_print_file",
     "do_edit_ballot",
     "do_freeze_ballot",
+    "do_hold_nomination_vote",
     "do_issue_ballot",
     "do_key_paper",
     "do_mark_papers_printed",

@@ -23,7 +23,7 @@ from moot.accounts.roles import SECRETARY_POSTS, roles_of
 from moot.audit.actions import record
 from moot.ballots.audit_verbs import AuditVerb
 from moot.ballots.errors import BallotError, RefusalCode
-from moot.ballots.models import Ballot, BallotState, Candidate, Nomination
+from moot.ballots.models import Ballot, BallotState, Candidate, Nomination, NominationPoll
 from moot.errors import Refusal
 from moot.text import check_text as _check_text
 
@@ -182,6 +182,15 @@ def check_unit_nomination(ballot: Ballot, unit: Any, poll: Any, acting_user: Any
         )
     day = timezone.localtime(meeting.starts_at).date()
     check_window(ballot, day, what=f"The meeting of {unit.name}")
+    if not NominationPoll.objects.filter(ballot=ballot, poll=poll).exists():
+        raise BallotError(
+            f"The poll {poll.title!r} was not held for this ballot's nomination: only a "
+            f"nomination vote held at a meeting of {unit.name} for {ballot.title!r} "
+            "(Hold a nomination vote) decides its nominees.",
+            clause=ballot.clause,
+            field="poll",
+            code=RefusalCode.INVALID,
+        )
     if Nomination.objects.filter(ballot=ballot, unit=unit).exists():
         raise BallotError(
             f"{unit.name} has already recorded its nominations in this ballot; a unit "
@@ -227,6 +236,93 @@ def check_not_an_officer(ballot: Ballot, member: Any) -> None:
             field="nominee",
             code=RefusalCode.CONFLICT,
         )
+
+
+def nomination_poll_title(ballot: Ballot, unit: Any) -> str:
+    """The title of a unit's nomination vote: it names the ballot it nominates for."""
+    return f"{unit.name}: nominations for {ballot.title}"
+
+
+@transaction.atomic(durable=True)
+def do_hold_nomination_vote(
+    ballot: Ballot,
+    *,
+    meeting: Any,
+    nominees: list[Any],
+    seats: int | None = None,
+    method: str = "plurality",
+    voting: str = "show_of_hands",
+    agenda_item: Any = None,
+    acting_user: Any,
+) -> Any:
+    """Set up, at a meeting of a nominating unit, the poll that decides the unit's nominees in
+    ``ballot`` (a draft poll of the polls app, its options the members proposed; ``seats``
+    nominees at most, the ballot's seats by default) and link it to the ballot: only such a
+    poll may later be recorded as the unit's nomination (``do_record_unit_nomination``)."""
+    from moot.polls.actions import do_create_poll
+
+    ballot = _lock(ballot)
+    check_before_freeze(ballot, "A nomination vote")
+    unit = meeting.unit
+    _check_unit(ballot, unit)
+    if not is_unit_secretary(acting_user, unit):
+        raise BallotError(
+            f"Only the secretary of {unit.name} holds its nomination vote.",
+            field="meeting",
+            code=RefusalCode.FORBIDDEN,
+        )
+    day = timezone.localtime(meeting.starts_at).date()
+    check_window(ballot, day, what=f"The meeting of {unit.name}")
+    if not nominees:
+        raise BallotError(
+            "Name at least one member proposed for nomination.",
+            field="nominees",
+            code=RefusalCode.INVALID,
+        )
+    if len({m.pk for m in nominees}) != len(nominees):
+        raise BallotError(
+            "A member is proposed twice: name each member once.",
+            field="nominees",
+            code=RefusalCode.INVALID,
+        )
+    seats = min(ballot.seats, len(nominees)) if seats is None else seats
+    if not 1 <= seats <= ballot.seats:
+        raise BallotError(
+            f"A unit may nominate between 1 and {ballot.seats} (the ballot's seats); "
+            f"{seats} asked.",
+            clause=ballot.clause,
+            field="seats",
+            code=RefusalCode.RULE,
+        )
+    for member in nominees:
+        check_may_stand(ballot, member, day)
+        check_not_an_officer(ballot, member)
+    poll = do_create_poll(
+        title=nomination_poll_title(ballot, unit),
+        kind="election",
+        method=method,
+        options=[(m.full_name, m) for m in nominees],
+        seats=seats,
+        voting=voting,
+        meeting=meeting,
+        agenda_item=agenda_item,
+        acting_user=acting_user,
+    )
+    NominationPoll.objects.create(ballot=ballot, poll=poll, unit=unit, created_by=acting_user)
+    record(
+        actor=acting_user,
+        verb=AuditVerb.HOLD_NOMINATION_VOTE,
+        obj=ballot,
+        after={
+            "unit": unit.pk,
+            "meeting": meeting.pk,
+            "poll": poll.pk,
+            "seats": seats,
+            "proposed": [m.pk for m in nominees],
+        },
+        clause=ballot.clause,
+    )
+    return poll
 
 
 @transaction.atomic(durable=True)
