@@ -67,7 +67,7 @@ def declared_world(capture):
 
 
 def test_a_countback_is_republished_and_its_record_verifies_with_the_key(
-    django_capture_on_commit_callbacks, site_key: bytes, tmp_path: Path
+    django_capture_on_commit_callbacks, site_key: bytes, tmp_path: Path, client
 ) -> None:
     world = declared_world(django_capture_on_commit_callbacks)
     declared_digest = world.ballot.bundle_sha256
@@ -100,6 +100,9 @@ def test_a_countback_is_republished_and_its_record_verifies_with_the_key(
     assert row["result"] == countback.result
     assert row["report"] == countback.result_text
     assert "countback-1.json" in json.loads(files[MANIFEST])["files"]
+    page = client.get(f"/ballots/{world.ballot.pk}/record/").content.decode()
+    assert "countback-1.json" in page
+    assert "countback-2.json" not in page
     # A second vacancy: both countbacks, the first departed still out.
     second = world.by_name(elected[1])
     with django_capture_on_commit_callbacks(execute=True):

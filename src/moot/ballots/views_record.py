@@ -20,7 +20,7 @@ from moot.ballots.errors import BallotError
 from moot.ballots.models import BallotState
 from moot.ballots.record import open_stored_record
 from moot.errors import show_refusal
-from moot.verify.record import FILES
+from moot.verify.record import FILES, MANIFEST, countback_name
 
 RUN = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$")
 PRINT_FILE = re.compile(
@@ -47,6 +47,10 @@ ABOUT_FILES = {
     "audit-head.json": "the audit chain's head at the declaration, signed with the site's key",
     "manifest.json": "the SHA-256 of every other file and the declared elected list",
 }
+ABOUT_COUNTBACK = (
+    "a countback after the declaration: who left, why and when, the members who keep their "
+    "seats, who fills the seat, the countback's result and report (re-run by the verifier)"
+)
 
 
 @require_GET
@@ -61,7 +65,12 @@ def record_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
         {
             "ballot": ballot,
             "published": published,
-            "files": [(name, ABOUT_FILES[name]) for name in FILES],
+            "files": [(name, ABOUT_FILES[name]) for name in FILES if name != MANIFEST]
+            + [
+                (countback_name(n), ABOUT_COUNTBACK)
+                for n in range(1, ballot.countbacks.count() + 1)
+            ]
+            + [(MANIFEST, ABOUT_FILES[MANIFEST])],
         },
     )
 
