@@ -117,10 +117,10 @@ def check_countbacks(
             shown = stated.rsplit("\n\n", 1)[-1] if isinstance(stated, str) else ""
             report.fail(
                 name,
-                '"report": its count is not the recount\'s: '
-                + _first_difference(text, shown if isinstance(stated, str) else ""),
+                '"report": its count is not the recount\'s: ' + _first_difference(text, shown),
             )
-        elected = [str(n) for n in as_json.get("elected", [])]
+        named = as_json.get("elected")
+        elected = [str(n) for n in named] if isinstance(named, list) else []
         newcomers = [n for n in elected if n not in remaining]
         if newcomers != [filled[1]] or any(n not in elected for n in remaining):
             report.fail(
