@@ -17,7 +17,7 @@ import hashlib
 import json
 from typing import Any
 
-from moot.ballots.models import Ballot, BallotState, Candidate
+from moot.ballots.models import Ballot, BallotState, Candidate, Endorsement
 
 FORMAT = "moot-ballot-definition/1"
 
@@ -48,6 +48,30 @@ def candidates_of(ballot: Ballot) -> list[Candidate]:
     if ballot.state != BallotState.DRAFT:
         return list(rows.filter(on_ballot=True).order_by("position", "id"))
     return list(rows.filter(withdrawn_at__isnull=True).order_by("name", "id"))
+
+
+def _sha256_text(text: str) -> str | None:
+    return hashlib.sha256(text.encode()).hexdigest() if text else None
+
+
+def endorsements_of(ballot: Ballot, candidates: list[Candidate]) -> list[dict[str, Any]]:
+    """The endorsements of the listed candidates as at the freeze (recorded by then and not
+    withdrawn by then; before the freeze, those standing now), by candidate and organisation:
+    a later withdrawal (an event after the issue) does not change the frozen definition."""
+    rows = Endorsement.objects.filter(candidate__in=candidates).select_related("organisation")
+    if ballot.frozen_at is not None:
+        rows = rows.filter(recorded_at__lte=ballot.frozen_at).exclude(
+            withdrawn_at__lte=ballot.frozen_at
+        )
+    else:
+        rows = rows.filter(withdrawn_at__isnull=True)
+    return [
+        {
+            "candidate": e.candidate_id,
+            "organisation": {"id": e.organisation_id, "name": e.organisation.name},
+        }
+        for e in rows.order_by("candidate_id", "organisation__name", "organisation_id", "id")
+    ]
 
 
 def definition_of(ballot: Ballot) -> dict[str, Any]:
@@ -87,10 +111,13 @@ def definition_of(ballot: Ballot) -> dict[str, Any]:
                 "position": c.position,
                 "name": c.name,
                 "woman": c.woman,
+                "statement_sha256": _sha256_text(c.statement),
+                "photo_sha256": c.photo_sha256 or None,
                 **({"code": c.code} if c.code else {}),
             }
             for c in candidates
         ],
+        "endorsements": endorsements_of(ballot, candidates),
         "edition": ballot.edition,
         "clause": ballot.clause,
     }
