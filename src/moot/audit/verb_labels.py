@@ -113,6 +113,7 @@ LABELS: dict[str, str] = {
     "ballots.resolve_paper": "Ballot paper discrepancy resolved",
     # ballots: nominations, candidates, endorsements and post-issue events
     "ballots.hold_nomination_vote": "Ballot nomination vote set up at a unit's meeting",
+    "ballots.set_candidate_woman": "Ballot candidate described themselves (women's minimum)",
     "ballots.record_unit_nomination": "Ballot nominations recorded for a unit",
     "ballots.record_affiliate_nomination": "Ballot nomination recorded for an affiliate",
     "ballots.consent_candidacy": "Ballot candidate consented",

@@ -20,6 +20,7 @@ class AuditVerb(StrEnum):
     RECORD_AFFILIATE_NOMINATION = "ballots.record_affiliate_nomination"
     CONSENT_CANDIDACY = "ballots.consent_candidacy"
     UPDATE_CANDIDATE_STATEMENT = "ballots.update_candidate_statement"
+    SET_CANDIDATE_WOMAN = "ballots.set_candidate_woman"
     SET_CANDIDATE_PHOTO = "ballots.set_candidate_photo"
     WITHDRAW_CANDIDACY = "ballots.withdraw_candidacy"
     REINSTATE_CANDIDACY = "ballots.reinstate_candidacy"

@@ -29,6 +29,7 @@ from moot.ballots.actions.nominations import (
     do_record_affiliate_nomination,
     do_record_unit_nomination,
     do_reinstate_candidacy,
+    do_set_candidate_woman,
     do_update_candidate_statement,
     do_withdraw_candidacy,
 )
@@ -225,6 +226,16 @@ def consent(request: HttpRequest, ballot_id: int, candidate_id: int) -> HttpResp
                 )
                 messages.success(request, "You have withdrawn.")
                 return redirect("ballots:candidate", ballot.pk, cand.pk)
+            if request.POST.get("which") == "woman":
+                woman = request.POST.get("woman") == "yes"
+                do_set_candidate_woman(cand, woman=woman, acting_user=request.user)
+                messages.success(
+                    request,
+                    "Saved: you count toward the women's minimum."
+                    if woman
+                    else "Saved: you do not count toward the women's minimum.",
+                )
+                return redirect("ballots:consent", ballot.pk, cand.pk)
             if request.POST.get("which") == "reinstate":
                 do_reinstate_candidacy(cand, acting_user=request.user)
                 messages.success(request, "Your candidacy is reinstated.")

@@ -28,6 +28,7 @@ from moot.ballots.actions.nominations import (
     do_record_affiliate_nomination,
     do_record_unit_nomination,
     do_reinstate_candidacy,
+    do_set_candidate_woman,
     do_update_candidate_statement,
     do_withdraw_candidacy,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "do_resolve_paper",
     "do_retry_deliveries",
     "do_send_reminders",
+    "do_set_candidate_woman",
     "do_sign_scrutineer_report",
     "do_switch_to_post",
     "do_update_candidate_statement",

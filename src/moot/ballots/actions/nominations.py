@@ -517,6 +517,31 @@ def do_update_candidate_statement(
     return candidate
 
 
+@transaction.atomic(durable=True)
+def do_set_candidate_woman(candidate: Candidate, *, woman: bool, acting_user: Any) -> Candidate:
+    """The candidate's own description as a woman (self-described; it counts toward the
+    ballot's women's minimum), which only they set or correct, before the freeze."""
+    ballot, candidate = _lock_candidate(candidate)
+    check_own_candidacy(candidate, acting_user)
+    check_before_freeze(ballot, "A change to how you describe yourself")
+    _check_not_withdrawn(candidate)
+    if candidate.woman == woman:
+        raise BallotError(
+            "That is already what your candidacy says.", field="woman", code=RefusalCode.CONFLICT
+        )
+    candidate.woman = woman
+    candidate.save(update_fields=["woman"])
+    record(
+        actor=acting_user,
+        verb=AuditVerb.SET_CANDIDATE_WOMAN,
+        obj=candidate,
+        before={"woman": not woman},
+        after={"ballot": ballot.pk, "woman": woman},
+        clause=ballot.clause,
+    )
+    return candidate
+
+
 def _tell_candidate(candidate: Candidate, what: str, authority: str) -> None:
     from moot.ballots.event_tasks import tell_candidate
     from moot.on_commit import enqueue_on_commit
