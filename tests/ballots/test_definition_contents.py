@@ -24,7 +24,9 @@ def test_statements_photos_and_endorsements_are_in_the_definition(world: Any) ->
     ben = Candidate.objects.create(ballot=ballot, name="Ben Rowe")
     slate = OrganisationFactory(name="Open Slate", kind="campaign_group")
     union = OrganisationFactory(name="A Union", kind="trade_union")
-    Endorsement.objects.create(ballot=ballot, candidate=ada, organisation=slate)
+    Endorsement.objects.create(
+        ballot=ballot, candidate=ada, organisation=slate, reference="Slate AGM"
+    )
     gone = Endorsement.objects.create(ballot=ballot, candidate=ben, organisation=union)
     gone.withdrawn_at = timezone.now()
     gone.save()
@@ -37,7 +39,11 @@ def test_statements_photos_and_endorsements_are_in_the_definition(world: Any) ->
     assert by_name["Ben Rowe"]["statement_sha256"] is None
     assert by_name["Ben Rowe"]["photo_sha256"] is None
     assert definition["endorsements"] == [
-        {"candidate": ada.pk, "organisation": {"id": slate.pk, "name": "Open Slate"}}
+        {
+            "candidate": ada.pk,
+            "organisation": {"id": slate.pk, "name": "Open Slate"},
+            "reference": "Slate AGM",
+        }
     ]
     # A new statement changes the hash.
     before = sha256_of(definition)
@@ -59,7 +65,11 @@ def test_the_endorsements_are_as_at_the_freeze(world: Any) -> None:
     )
     frozen = definition_of(ballot)
     assert frozen["endorsements"] == [
-        {"candidate": ada.pk, "organisation": {"id": slate.pk, "name": "Open Slate"}}
+        {
+            "candidate": ada.pk,
+            "organisation": {"id": slate.pk, "name": "Open Slate"},
+            "reference": "",
+        }
     ]
     # Withdrawn after the issue (an event): the frozen definition still lists it.
     Endorsement.objects.filter(pk=held.pk).update(withdrawn_at=timezone.now())

@@ -20,7 +20,14 @@ from moot.ballots.actions.events import (
     do_withdraw_endorsement,
 )
 from moot.ballots.errors import BallotError
-from moot.ballots.models import BallotEvent, BallotState, Candidate, Return, RollEntry
+from moot.ballots.models import (
+    BallotEvent,
+    BallotState,
+    Candidate,
+    Endorsement,
+    Return,
+    RollEntry,
+)
 from moot.ballots.notices import notices_for
 from moot.members.actions import do_change_member_status
 
@@ -116,11 +123,24 @@ def test_endorsement_withdrawn_after_the_issue_is_an_event(world: Any) -> None:
     slate = OrganisationFactory(name="Grassroots Slate", kind="campaign_group")
     ballot, [cand] = open_ballot_with(world, ada, state=BallotState.DRAFT)
     staff = world.users["national_staff"]
+    with pytest.raises(BallotError, match="Give the reference") as caught:
+        do_record_endorsement(
+            ballot, candidate=cand, organisation=slate, reference="  ", acting_user=staff
+        )
+    assert caught.value.field == "reference"
+    assert not Endorsement.objects.filter(candidate=cand).exists()
     endorsement = do_record_endorsement(
-        ballot, candidate=cand, organisation=slate, acting_user=staff
+        ballot,
+        candidate=cand,
+        organisation=slate,
+        reference="Slate AGM, motion 3",
+        acting_user=staff,
     )
+    assert endorsement.reference == "Slate AGM, motion 3"
     with pytest.raises(BallotError, match="already recorded"):
-        do_record_endorsement(ballot, candidate=cand, organisation=slate, acting_user=staff)
+        do_record_endorsement(
+            ballot, candidate=cand, organisation=slate, reference="again", acting_user=staff
+        )
     ballot.state = BallotState.OPEN
     ballot.save(update_fields=["state"])
     with pytest.raises(BallotError, match="has been issued"):

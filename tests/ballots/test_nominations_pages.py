@@ -125,9 +125,24 @@ def test_manager_records_endorsements_and_events(world: Any) -> None:
     slate = OrganisationFactory(name="Open Slate")
     url = f"/ballots/{ballot.pk}/endorsements/"
     answer = staff.post(url, {"which": "record", "organisation": slate.pk, "candidate": cand.pk})
+    assert answer.status_code == 200  # no reference of the organisation's decision
+    assert not Endorsement.objects.filter(candidate=cand).exists()
+    answer = staff.post(
+        url,
+        {
+            "which": "record",
+            "organisation": slate.pk,
+            "candidate": cand.pk,
+            "reference": "Open Slate AGM, motion 3",
+        },
+    )
     assert answer.status_code == 302
     assert Endorsement.objects.filter(candidate=cand).exists()
-    assert "Open Slate" in Client().get(url).content.decode()
+    public = Client().get(url).content.decode()
+    assert "Open Slate" in public
+    assert "Open Slate AGM, motion 3" in public
+    candidate_page = Client().get(f"/ballots/{ballot.pk}/candidates/{cand.pk}/")
+    assert "Open Slate AGM, motion 3" in candidate_page.content.decode()
     assert (
         signed_in(world.users["member"])
         .post(url, {"which": "record", "organisation": slate.pk, "candidate": cand.pk})

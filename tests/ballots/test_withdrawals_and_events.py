@@ -181,6 +181,7 @@ def test_endorsements_are_fixed_at_the_freeze(world: Any) -> None:
             ballot,
             candidate=cand,
             organisation=OrganisationFactory(),
+            reference="Minute 4 of its committee",
             acting_user=world.users["national_staff"],
         )
     assert "frozen" in str(refusal.value)

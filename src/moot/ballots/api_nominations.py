@@ -71,6 +71,7 @@ class EndorsementOut(Schema):
     id: int
     candidate_id: int
     organisation: str
+    reference: str
     withdrawn_at: datetime.datetime | None
 
 
@@ -120,6 +121,7 @@ class WithdrawIn(StrictIn):
 class EndorsementIn(StrictIn):
     candidate_id: int
     organisation_id: int
+    reference: str
 
 
 class EventIn(StrictIn):
@@ -168,6 +170,7 @@ def _endorsement_out(e: Endorsement) -> dict[str, Any]:
         "id": e.pk,
         "candidate_id": e.candidate_id,
         "organisation": e.organisation.name,
+        "reference": e.reference,
         "withdrawn_at": e.withdrawn_at,
     }
 
@@ -320,6 +323,7 @@ def nominations_endorse(request: HttpRequest, ballot_id: int, payload: Endorseme
         ballot,
         candidate=_candidate(ballot, payload.candidate_id),
         organisation=_found(q.organisation_by_id(payload.organisation_id), "organisation"),
+        reference=payload.reference,
         acting_user=user,
     )
     return Status(201, _endorsement_out(endorsement))

@@ -68,6 +68,7 @@ def endorsements_of(ballot: Ballot, candidates: list[Candidate]) -> list[dict[st
     return [
         {
             "candidate": e.candidate_id,
+            "reference": e.reference,
             "organisation": {"id": e.organisation_id, "name": e.organisation.name},
         }
         for e in rows.order_by("candidate_id", "organisation__name", "organisation_id", "id")

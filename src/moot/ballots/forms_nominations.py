@@ -78,6 +78,11 @@ class EndorsementForm(_Form):
     candidate: forms.ModelChoiceField[Candidate] = forms.ModelChoiceField(
         queryset=Candidate.objects.none(), label="Candidate"
     )
+    reference = forms.CharField(
+        max_length=200,
+        label="Reference of the organisation's decision",
+        help_text="Its letter, minute or resolution (shown publicly with the endorsement).",
+    )
 
     def __init__(self, *args: Any, candidates: QuerySet[Candidate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -299,6 +299,7 @@ class Endorsement(models.Model):
     organisation = models.ForeignKey(
         "units.Organisation", on_delete=models.PROTECT, related_name="+"
     )
+    reference = models.CharField(max_length=200, blank=True)  # the organisation's decision
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -315,6 +315,7 @@ def endorsements(request: HttpRequest, ballot_id: int) -> HttpResponse:
                     ballot,
                     candidate=form.cleaned_data["candidate"],
                     organisation=form.cleaned_data["organisation"],
+                    reference=form.cleaned_data["reference"],
                     acting_user=request.user,
                 )
                 messages.success(request, "The endorsement is recorded.")

@@ -534,7 +534,11 @@ def _endorse(
                 candidate = Candidate.objects.get(ballot=ballot, member=candidates[index][0])
                 made.append(
                     do_record_endorsement(
-                        ballot, candidate=candidate, organisation=organisation, acting_user=ro
+                        ballot,
+                        candidate=candidate,
+                        organisation=organisation,
+                        reference=f"{organisation.name}: executive committee resolution",
+                        acting_user=ro,
                     )
                 )
     return made

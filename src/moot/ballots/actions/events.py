@@ -74,12 +74,21 @@ def check_endorsement_time(ballot: Ballot) -> None:
 
 @transaction.atomic(durable=True)
 def do_record_endorsement(
-    ballot: Ballot, *, candidate: Candidate, organisation: Any, acting_user: Any
+    ballot: Ballot, *, candidate: Candidate, organisation: Any, reference: str, acting_user: Any
 ) -> Endorsement:
     """An outside organisation (a slate, a faction) endorses a candidate (the manager records
-    it); shown on the ballot when the definition's ``show_endorsements`` says so."""
+    it, with the reference of the organisation's decision, shown publicly); shown on the ballot
+    when the definition's ``show_endorsements`` says so."""
     ballot = _lock(ballot)
     check_endorsement_time(ballot)
+    reference = check_text(reference.strip(), field="reference", max_length=200)
+    if not reference:
+        raise BallotError(
+            f"Give the reference of {organisation.name}'s decision to endorse (its letter, "
+            "minute or resolution): it is shown with the endorsement.",
+            field="reference",
+            code=RefusalCode.INVALID,
+        )
     if candidate.ballot_id != ballot.pk:
         raise BallotError(
             "That candidate is not in this ballot.", field="candidate", code="not_found"
@@ -97,13 +106,21 @@ def do_record_endorsement(
             code=RefusalCode.CONFLICT,
         )
     endorsement = Endorsement.objects.create(
-        ballot=ballot, candidate=candidate, organisation=organisation, recorded_by=acting_user
+        ballot=ballot,
+        candidate=candidate,
+        organisation=organisation,
+        reference=reference,
+        recorded_by=acting_user,
     )
     record(
         actor=acting_user,
         verb=AuditVerb.RECORD_ENDORSEMENT,
         obj=ballot,
-        after={"candidate": candidate.pk, "organisation": organisation.pk},
+        after={
+            "candidate": candidate.pk,
+            "organisation": organisation.pk,
+            "reference": reference,
+        },
     )
     return endorsement
 
