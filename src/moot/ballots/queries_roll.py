@@ -3,9 +3,11 @@ refusals only, never a list of names) and one entry looked up by membership numb
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from moot.ballots.models import Ballot, Channel, RevokedCredential, RollEntry
 
@@ -23,6 +25,34 @@ def entry_of_member(ballot: Ballot, member: Any) -> RollEntry | None:
 def entry_of_user(ballot: Ballot, user: Any) -> RollEntry | None:
     member = getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
     return entry_of_member(ballot, member)
+
+
+def provisional_verdict(ballot: Ballot, user: Any) -> tuple[Any, datetime.date] | None:
+    """Before the freeze, the rulebook's "ballot" verdict on the signed-in member as the roll
+    will assess it (``roll.assess_roll``): as at the freeze date, or today if that is later;
+    and the day assessed. None for a user with no member record or outside the ballot's unit
+    (the page says so)."""
+    from moot import rulebook
+    from moot.members.models import Member, MembershipPeriod
+    from moot.units.queries import edition_in_force, member_in_unit_q
+
+    member = getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
+    if member is None:
+        return None
+    if not Member.objects.filter(member_in_unit_q(ballot.unit), pk=member.pk).exists():
+        return None
+    today = timezone.localdate()
+    on = max(ballot.freeze_date, today) if ballot.freeze_date else today
+    intervals = tuple(
+        rulebook.StatusInterval(*row)
+        for row in MembershipPeriod.objects.filter(member=member)
+        .order_by("start")
+        .values_list("status", "start", "end")
+    )
+    verdict = rulebook.assess_eligibility(
+        edition_in_force(on), "ballot", intervals, on=on, freeze_date=on, in_unit=True
+    )
+    return verdict, on
 
 
 def entry_by_number(ballot: Ballot, number: str, *, field: str = "number") -> RollEntry:

@@ -253,12 +253,19 @@ def my_entitlement(request: HttpRequest, ballot_id: int) -> HttpResponse:
             proof = member_proof(ballot, entry)
         except Refusal as exc:
             proof_error = str(exc)
+    provisional = (
+        queries_roll.provisional_verdict(ballot, request.user)
+        if ballot.state == BallotState.DRAFT
+        else None
+    )
     return render(
         request,
         "ballots/roll_my.html",
         {
             "ballot": ballot,
             "entry": entry,
+            "provisional": provisional[0] if provisional else None,
+            "provisional_on": provisional[1] if provisional else None,
             "proof": proof,
             "proof_error": proof_error,
             "form": form,
