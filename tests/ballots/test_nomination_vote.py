@@ -119,3 +119,44 @@ def test_only_the_units_secretary_holds_the_vote_and_a_refusal_writes_nothing(
         )
     assert Poll.objects.count() == polls
     assert not NominationPoll.objects.exists()
+
+
+def test_the_secretary_sets_up_the_vote_on_the_record_page(world: Any) -> None:
+    from django.test import Client
+
+    ballot = national_ballot(world)
+    ada = candidate_member(world.riverside, first_name="Ada")
+    meeting = MeetingFactory(in_progress=True, unit=world.riverside, kind="general")
+    client = Client()
+    client.force_login(world.users["secretary"])
+    url = f"/ballots/{ballot.pk}/nominations/record/"
+    page = client.get(url).content.decode()
+    assert "Hold the nomination vote at a meeting" in page
+    bad = client.post(
+        url,
+        {
+            "which": "vote",
+            "vote-meeting": meeting.pk,
+            "vote-nominees": "NOBODY-1",
+            "vote-seats": 1,
+        },
+    )
+    assert "No member has the number NOBODY-1" in bad.content.decode()
+    assert not NominationPoll.objects.exists()
+    answer = client.post(
+        url,
+        {
+            "which": "vote",
+            "vote-meeting": meeting.pk,
+            "vote-nominees": ada.number,
+            "vote-seats": 1,
+        },
+    )
+    assert answer.status_code == 302
+    link = NominationPoll.objects.get()
+    assert link.poll.meeting == meeting
+    assert link.ballot == ballot
+    # A plain member does not see the form, nor may post it.
+    member = Client()
+    member.force_login(world.users["member"])
+    assert member.post(url, {"which": "vote"}).status_code == 403

@@ -12,6 +12,7 @@ from moot.ballots.actions.nominations import STATEMENT_LIMIT
 from moot.ballots.models import Candidate, Endorsement, EventKind
 from moot.ballots.photos import MAX_BYTES
 from moot.ballots.queries_nominations import organisations_list
+from moot.meetings.models import Meeting
 from moot.polls.models import Poll
 from moot.text import TextGuardMixin
 from moot.units.models import Unit
@@ -24,6 +25,26 @@ def _choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
 class _Form(TextGuardMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, label_suffix="", **kwargs)
+
+
+class NominationVoteForm(_Form):
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        label="The unit's meeting",
+        help_text="A meeting of the unit in the nominations window, not yet closed.",
+    )
+    nominees = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Members proposed (membership numbers)",
+        help_text="One membership number a line: the members proposed for nomination.",
+    )
+    seats = forms.IntegerField(
+        min_value=1, label="How many the unit nominates", help_text="At most the ballot's seats."
+    )
+
+    def __init__(self, *args: Any, meetings: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "meeting", meetings)
 
 
 class UnitNominationForm(_Form):

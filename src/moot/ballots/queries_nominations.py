@@ -179,6 +179,20 @@ def organisations_list() -> QuerySet[Any]:
     return Organisation.objects.order_by("name")
 
 
+def meetings_for_nomination_vote(ballot: Ballot, units: list[Any]) -> QuerySet[Any]:
+    """The meetings of ``units`` in the nominations window not yet closed: where a nomination
+    vote may be held."""
+    from moot.meetings.models import Meeting, MeetingState
+
+    qs = Meeting.objects.filter(unit__in=units).exclude(state=MeetingState.CLOSED)
+    if ballot.nominations_open and ballot.nominations_close:
+        qs = qs.filter(
+            starts_at__date__gte=ballot.nominations_open,
+            starts_at__date__lte=ballot.nominations_close,
+        )
+    return qs.select_related("unit").order_by("starts_at", "id")
+
+
 def polls_for_units(ballot: Ballot, units: list[Any]) -> QuerySet[Any]:
     """The closed polls at the meetings of ``units`` in the window (the record form's list)."""
     from moot.polls.models import Poll

@@ -26,6 +26,7 @@ from moot.ballots.actions.events import (
 )
 from moot.ballots.actions.nominations import (
     do_consent_candidacy,
+    do_hold_nomination_vote,
     do_record_affiliate_nomination,
     do_record_unit_nomination,
     do_reinstate_candidacy,
@@ -38,6 +39,7 @@ from moot.ballots.forms_nominations import (
     AffiliateNominationForm,
     EndorsementForm,
     EventForm,
+    NominationVoteForm,
     PhotoForm,
     StatementForm,
     UnitNominationForm,
@@ -107,6 +109,35 @@ def record_nomination(request: HttpRequest, ballot_id: int) -> HttpResponse:
     polls = q.polls_for_units(ballot, units)
     data = request.POST if request.method == "POST" else None
     which = request.POST.get("which") if data else None
+    vote_form = NominationVoteForm(
+        data if which == "vote" else None,
+        meetings=q.meetings_for_nomination_vote(ballot, units),
+        prefix="vote",
+    )
+    if which == "vote" and units and vote_form.is_valid():
+        numbers = [n for n in vote_form.cleaned_data["nominees"].split() if n.strip()]
+        members = [q.member_by_number(n) for n in numbers]
+        unknown = [n for n, m in zip(numbers, members, strict=True) if m is None]
+        if unknown:
+            vote_form.add_error("nominees", f"No member has the number {unknown[0]}.")
+        else:
+            try:
+                poll = do_hold_nomination_vote(
+                    ballot,
+                    meeting=vote_form.cleaned_data["meeting"],
+                    nominees=members,
+                    seats=vote_form.cleaned_data["seats"],
+                    acting_user=request.user,
+                )
+            except BallotError as exc:
+                show_refusal(vote_form, exc, fields={"nominee": "nominees"})
+            else:
+                messages.success(
+                    request,
+                    f"The nomination vote {poll.title!r} is set up at the meeting: the meeting "
+                    "opens and closes it like any poll; then record its result here.",
+                )
+                return redirect("ballots:record_nomination", ballot.pk)
     unit_form = UnitNominationForm(
         data if which == "unit" else None, units=units, polls=polls, prefix="unit"
     )
@@ -152,6 +183,7 @@ def record_nomination(request: HttpRequest, ballot_id: int) -> HttpResponse:
         {
             "ballot": ballot,
             "unit_form": unit_form if units else None,
+            "vote_form": vote_form if units else None,
             "affiliate_form": affiliate_form
             if manager and "affiliate" in (ballot.nominating_kinds or [])
             else None,
