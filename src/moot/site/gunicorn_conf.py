@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 
-from gunicorn import glogging as _glogging
+from gunicorn import glogging as _glogging  # type: ignore[import-untyped]  # gunicorn ships no types
 
 from moot.site.log_filters import redacted_access_atoms
 
@@ -37,7 +37,9 @@ class _RedactingLogger(_glogging.Logger):
     """The access log without ballot credentials (``/vote/c/<credential>/`` links:
     ``moot.site.log_filters.redact_credentials``)."""
 
-    def atoms(self, resp: object, req: object, environ: dict, request_time: object) -> dict:  # type: ignore[type-arg]
+    def atoms(
+        self, resp: object, req: object, environ: dict[str, object], request_time: object
+    ) -> dict[str, object]:
         return redacted_access_atoms(super().atoms(resp, req, environ, request_time))
 
 
