@@ -151,8 +151,25 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        _LAUNCHED.append(chromium)
         yield chromium
+        _LAUNCHED.clear()
         chromium.close()
+
+
+_LAUNCHED: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_browser_contexts() -> Iterator[None]:
+    """Close every page a test opened once it ends. A page left open keeps running: one that
+    refreshes itself (a record being written, a print run) goes on requesting the session's
+    live server, whose thread then writes "Database access not allowed" tracebacks into the
+    stderr of whichever test runs next — a pure test that reads its own stderr fails on them."""
+    yield
+    for chromium in _LAUNCHED:
+        for context in list(chromium.contexts):
+            context.close()
 
 
 def shared_path(*parts: str) -> Path:

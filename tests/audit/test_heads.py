@@ -54,6 +54,9 @@ def declared(settings: Any, tmp_path: Any) -> Any:
     from moot.units.queries import edition_in_force
 
     settings.MOOT_AUDIT_CHECKPOINTS = str(tmp_path / "none")
+    # No signing key either: another test of the session (a demo seed) may have made one in
+    # the shared keys directory, and a key without checkpoints is a failure of its own.
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "no-audit-key.pem")
     unit = UnitFactory(kind="constituency", name="Riverside & Hollow CLP")
     create_posts_for_unit(unit, edition_in_force())
     officer = UserFactory(email="returning.officer@example.org")

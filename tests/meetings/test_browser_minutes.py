@@ -133,7 +133,7 @@ def test_minutes_and_results_walk(live_server: Any, browser: Any) -> None:
     member.goto(f"{base}/polls/{hands.pk}/")
     expect(member.locator("caption", has_text="Votes")).to_be_visible()
     expect(member.get_by_role("rowheader", name="Against")).to_be_visible()
-    expect(member.get_by_text("Ballot")).to_be_visible()
+    expect(member.get_by_text("Ballot", exact=True)).to_be_visible()
     expect(member.locator("dd", has_text="show of hands")).to_be_visible()
     axe.check(member, "yes/no result (phone)")
     member.goto(f"{base}/polls/{secret.pk}/")

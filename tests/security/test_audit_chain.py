@@ -234,6 +234,9 @@ def test_a_head_printed_on_a_result_catches_a_reseal_without_any_checkpoint(
     settings: Any, tmp_path: Path
 ) -> None:
     settings.MOOT_AUDIT_CHECKPOINTS = str(tmp_path / "none")
+    # No signing key either: another test of the session (a demo seed) may have made one in
+    # the shared keys directory, and a key without checkpoints is a failure of its own.
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "no-audit-key.pem")
     events = write_events(10)
     printed = f"{events[6].seq}:{events[6].hash}"
     run = moot_audit("verify", "--anchor", printed)
@@ -249,6 +252,9 @@ def test_a_head_printed_on_a_result_catches_a_reseal_without_any_checkpoint(
 
 def test_no_checkpoint_is_said_loudly(settings: Any, tmp_path: Path) -> None:
     settings.MOOT_AUDIT_CHECKPOINTS = str(tmp_path / "empty")
+    # No signing key either: another test of the session (a demo seed) may have made one in
+    # the shared keys directory, and a key without checkpoints is a failure of its own.
+    settings.MOOT_AUDIT_KEY = str(tmp_path / "no-audit-key.pem")
     write_events(2)
     run = moot_audit("verify")
     assert run.code == 0

@@ -34,14 +34,14 @@ class StrictIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class CastIn(StrictIn):
+class BallotCastIn(StrictIn):
     choice: Choice = Field(
         description="An election: candidate ids, most preferred first (crosses: any order). "
         "A question: 'yes', 'no' or null (blank)."
     )
 
 
-class CredentialCastIn(CastIn):
+class CredentialCastIn(BallotCastIn):
     credential: Annotated[str, Text(max_length=40)] = Field(min_length=1)
 
 
@@ -92,7 +92,7 @@ class CellOut(Schema):
     shown: str
 
 
-class TurnoutOut(Schema):
+class BallotTurnoutOut(Schema):
     min_cell: int
     clause: str
     electorate: int
@@ -132,7 +132,7 @@ def casting_cast_with_credential(
     response={201: CastOut, **REFUSALS},
     summary="Vote as the signed-in member, for their own roll entry",
 )
-def casting_cast_own(request: HttpRequest, ballot_id: int, payload: CastIn) -> Status:
+def casting_cast_own(request: HttpRequest, ballot_id: int, payload: BallotCastIn) -> Status:
     user = _user(request)
     ballot = access_ballot(ballot_id, user)
     casting.check_open_for_returns(ballot)
@@ -183,7 +183,7 @@ def casting_resolve_paper(request: HttpRequest, ballot_id: int, payload: Resolve
 
 @router.get(
     "/{ballot_id}/turnout",
-    response={200: TurnoutOut, 404: Message},
+    response={200: BallotTurnoutOut, 404: Message, 422: Message},
     auth=None,
     summary="Live turnout per region (figures under the rulebook's minimum hidden)",
 )

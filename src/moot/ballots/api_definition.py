@@ -61,7 +61,7 @@ class BallotDetailOut(BallotOut):
     definition: dict[str, Any]
 
 
-class VersionOut(Schema):
+class BallotVersionOut(Schema):
     version: int
     sha256: str
     created_at: datetime.datetime
@@ -86,7 +86,7 @@ class CreateIn(StrictIn):
     question: Annotated[str, Text(4000, single_line=False)] = ""
 
 
-class EditIn(StrictIn):
+class BallotEditIn(StrictIn):
     """Only the values to change; the rest stay as they are."""
 
     title: Annotated[str, Text(200)] | None = None
@@ -166,7 +166,7 @@ def definition_get(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
 
 @router.get(
     "/{ballot_id}/versions",
-    response={200: list[VersionOut], **REFUSALS},
+    response={200: list[BallotVersionOut], **REFUSALS},
     summary="The saved versions of a ballot's definition (its overseers)",
 )
 def definition_versions(request: HttpRequest, ballot_id: int) -> list[Any]:
@@ -203,7 +203,7 @@ def definition_create(request: HttpRequest, payload: CreateIn) -> Status:
     response={200: BallotDetailOut, **REFUSALS},
     summary="Change a draft ballot's definition (a new version); refused after the freeze",
 )
-def definition_edit(request: HttpRequest, ballot_id: int, payload: EditIn) -> dict[str, Any]:
+def definition_edit(request: HttpRequest, ballot_id: int, payload: BallotEditIn) -> dict[str, Any]:
     user = _user(request)
     ballot = access_ballot(ballot_id, user, for_write=True)
     changes = payload.dict(exclude_unset=True)

@@ -44,7 +44,7 @@ class StrictIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class NominationOut(Schema):
+class BallotNominationOut(Schema):
     id: int
     unit: str
     organisation: str
@@ -54,7 +54,7 @@ class NominationOut(Schema):
     recorded_at: datetime.datetime
 
 
-class CandidateOut(Schema):
+class BallotCandidateOut(Schema):
     id: int
     name: str
     woman: bool
@@ -64,7 +64,7 @@ class CandidateOut(Schema):
     position: int | None
     statement: str
     has_photo: bool
-    nominations: list[NominationOut]
+    nominations: list[BallotNominationOut]
 
 
 class EndorsementOut(Schema):
@@ -75,7 +75,7 @@ class EndorsementOut(Schema):
     withdrawn_at: datetime.datetime | None
 
 
-class EventOut(Schema):
+class BallotEventOut(Schema):
     id: int
     kind: str
     candidate_id: int
@@ -110,7 +110,7 @@ class AffiliateNominationIn(StrictIn):
     decided_on: datetime.date
 
 
-class StatementIn(StrictIn):
+class CandidateStatementIn(StrictIn):
     statement: Annotated[str, Text(max_length=STATEMENT_LIMIT, single_line=False)]
 
 
@@ -204,7 +204,7 @@ def _found(value: Any, what: str) -> Any:
 
 @router.get(
     "/{ballot_id}/nominations",
-    response={200: list[CandidateOut], **REFUSALS},
+    response={200: list[BallotCandidateOut], **REFUSALS},
     summary="The candidates of a ballot and who nominated them",
 )
 def nominations_list(request: HttpRequest, ballot_id: int) -> list[dict[str, Any]]:
@@ -214,7 +214,7 @@ def nominations_list(request: HttpRequest, ballot_id: int) -> list[dict[str, Any
 
 @router.post(
     "/{ballot_id}/nominations/unit",
-    response={201: list[CandidateOut], **REFUSALS},
+    response={201: list[BallotCandidateOut], **REFUSALS},
     summary="Record a unit's nomination (its secretary) from a closed poll at its meeting",
 )
 def nominations_record_unit(
@@ -230,7 +230,7 @@ def nominations_record_unit(
 
 @router.post(
     "/{ballot_id}/nominations/affiliate",
-    response={201: CandidateOut, **REFUSALS},
+    response={201: BallotCandidateOut, **REFUSALS},
     summary="Record an affiliated organisation's nomination (the ballot's manager)",
 )
 def nominations_record_affiliate(
@@ -259,7 +259,7 @@ def nominations_record_affiliate(
 
 @router.post(
     "/{ballot_id}/candidates/{candidate_id}/consent",
-    response={200: CandidateOut, **REFUSALS},
+    response={200: BallotCandidateOut, **REFUSALS},
     summary="The candidate consents to stand (their own candidacy)",
 )
 def nominations_consent(request: HttpRequest, ballot_id: int, candidate_id: int) -> dict[str, Any]:
@@ -271,11 +271,11 @@ def nominations_consent(request: HttpRequest, ballot_id: int, candidate_id: int)
 
 @router.put(
     "/{ballot_id}/candidates/{candidate_id}/statement",
-    response={200: CandidateOut, **REFUSALS},
+    response={200: BallotCandidateOut, **REFUSALS},
     summary="The candidate's own statement",
 )
 def nominations_statement(
-    request: HttpRequest, ballot_id: int, candidate_id: int, payload: StatementIn
+    request: HttpRequest, ballot_id: int, candidate_id: int, payload: CandidateStatementIn
 ) -> dict[str, Any]:
     user = _user(request)
     ballot = access_ballot(ballot_id, user)
@@ -287,7 +287,7 @@ def nominations_statement(
 
 @router.post(
     "/{ballot_id}/candidates/{candidate_id}/withdraw",
-    response={200: CandidateOut, **REFUSALS},
+    response={200: BallotCandidateOut, **REFUSALS},
     summary="The candidate withdraws before the freeze",
 )
 def nominations_withdraw(
@@ -345,7 +345,7 @@ def nominations_unendorse(
 
 @router.get(
     "/{ballot_id}/events",
-    response={200: list[EventOut], **REFUSALS},
+    response={200: list[BallotEventOut], **REFUSALS},
     summary="The post-issue events of a ballot",
 )
 def nominations_events(request: HttpRequest, ballot_id: int) -> list[dict[str, Any]]:
@@ -357,7 +357,7 @@ def nominations_events(request: HttpRequest, ballot_id: int) -> list[dict[str, A
 
 @router.post(
     "/{ballot_id}/events",
-    response={201: EventOut, **REFUSALS},
+    response={201: BallotEventOut, **REFUSALS},
     summary="Record a post-issue event (the ballot's manager, while it is open)",
 )
 def nominations_record_event(request: HttpRequest, ballot_id: int, payload: EventIn) -> Status:

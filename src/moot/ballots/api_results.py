@@ -63,7 +63,7 @@ class StateOut(Schema):
     declared: bool
 
 
-class StatementIn(Schema):
+class ScrutineerStatementIn(Schema):
     model_config = ConfigDict(extra="forbid")
     satisfied: bool
     reasons: Annotated[str, Text(5000, single_line=False)] = ""
@@ -71,9 +71,9 @@ class StatementIn(Schema):
 
 class SignIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    a: StatementIn
-    b: StatementIn
-    c: StatementIn
+    a: ScrutineerStatementIn
+    b: ScrutineerStatementIn
+    c: ScrutineerStatementIn
 
 
 class CountbackIn(Schema):
