@@ -136,7 +136,7 @@ def test_a_record_that_fails_is_shown_with_a_retry(django_capture_on_commit_call
     assert ballot.bundle_sha256 == ""
     assert "unexpected error while writing it (OSError)" in ballot.record_failure
     assert "disk full" not in ballot.record_failure  # the details stay in the server's log
-    assert AuditEvent.objects.filter(verb="ballots.record_failed").count() == 1
+    assert AuditEvent.objects.filter(verb="ballots.note_record_failure").count() == 1
     ro_client = _client(ro)
     page = ro_client.get(f"/ballots/{pk}/results/").content.decode()
     assert "The record could not be written" in page

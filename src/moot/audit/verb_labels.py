@@ -130,7 +130,7 @@ LABELS: dict[str, str] = {
     "ballots.sign_scrutineer_report": "Scrutineer's report signed",
     "ballots.declare_ballot": "Ballot result declared",
     "ballots.countback": "Countback run to fill a vacancy",
-    "ballots.record_failed": "Ballot record could not be written after the declaration (why)",
+    "ballots.note_record_failure": "Ballot record could not be written after the declaration (why)",
     "ballots.retry_ballot_record": "Ballot record queued to be written again after a failure",
     # ballots: roll, freeze, issue and credentials
     "ballots.freeze_ballot": "Ballot frozen: definition hashed, roll committed",

@@ -46,7 +46,7 @@ class AuditVerb(StrEnum):
     SIGN_SCRUTINEER_REPORT = "ballots.sign_scrutineer_report"
     DECLARE_BALLOT = "ballots.declare_ballot"
     COUNTBACK = "ballots.countback"
-    RECORD_FAILED = "ballots.record_failed"
+    NOTE_RECORD_FAILURE = "ballots.note_record_failure"
     RETRY_BALLOT_RECORD = "ballots.retry_ballot_record"
     # -- the published record and print files
     PUBLISH_BALLOT_RECORD = "ballots.publish_ballot_record"

@@ -243,7 +243,7 @@ def do_note_record_failure(ballot_id: int, reason: str) -> Ballot:
     ballot.save(update_fields=["record_failure", "record_failed_at"])
     record(
         actor=None,
-        verb=AuditVerb.RECORD_FAILED,
+        verb=AuditVerb.NOTE_RECORD_FAILURE,
         obj=ballot,
         after={"reason": ballot.record_failure},
         reason="the published record of the declared ballot",
