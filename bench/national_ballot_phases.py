@@ -222,64 +222,6 @@ def _account_for(member: Any, staff: Any) -> Any:
     return account
 
 
-def _nominate(ballot: Any, clp: Any, nominees: list[Any], secretary: Any, staff: Any) -> int:
-    """The constituency party's general meeting at D-MEETS, 19:00: quorate, a show-of-hands poll
-    electing ``nominees`` (plurality, as many seats), closed; its secretary records the result
-    as the party's nominations (do_record_unit_nomination)."""
-    from django.utils import timezone
-
-    from moot.ballots.actions.nominations import (
-        do_hold_nomination_vote,
-        do_record_unit_nomination,
-    )
-    from moot.meetings.actions import (
-        do_check_in,
-        do_close_meeting,
-        do_create_meeting,
-        do_start_meeting,
-    )
-    from moot.meetings.queries import quorum_state
-    from moot.members.models import Member
-    from moot.members.queries import eligible_member_ids
-    from moot.polls.actions import (
-        do_close_poll,
-        do_enter_teller_counts,
-        do_open_poll,
-    )
-
-    day = timezone.localdate()
-    meeting = do_create_meeting(
-        unit=clp,
-        kind="general",
-        title=f"{clp.name}: general meeting (national executive nominations)",
-        starts_at=timezone.now(),
-        location="Bench Community Hall",
-        notice_sent_on=day - datetime.timedelta(days=21),
-        acting_user=secretary,
-    )
-    required = quorum_state(meeting).required
-    # Enough present for the quorum and for the tellers' counts (4 hands for each nominee).
-    present = max(required, 4 * len(nominees)) + 3
-    voters = sorted(eligible_member_ids(clp, "meeting", at=day))[:present]
-    for member in Member.objects.filter(pk__in=voters).order_by("pk"):
-        do_check_in(meeting, member, acting_user=secretary)
-    meeting = do_start_meeting(meeting, acting_user=staff)
-    poll = do_hold_nomination_vote(
-        ballot,
-        meeting=meeting,
-        nominees=nominees,
-        seats=len(nominees),
-        method="plurality",
-        voting="show_of_hands",
-        acting_user=secretary,
-    )
-    poll = do_open_poll(poll, acting_user=staff)
-    do_enter_teller_counts(poll, {str(o.pk): 4 for o in poll.options.all()}, acting_user=staff)
-    poll = do_close_poll(poll, acting_user=staff)
-    do_close_meeting(meeting, acting_user=staff)
-    return len(do_record_unit_nomination(ballot, unit=clp, poll=poll, acting_user=secretary))
-
-
 def ballot(today: datetime.date) -> dict[str, Any]:
     """Call the national executive ballot from the rulebook's preset (D-CALLED), appoint its
     officers, take 14 candidates' nominations from 14 constituency parties' meetings (D-MEETS),
@@ -297,6 +239,7 @@ def ballot(today: datetime.date) -> dict[str, Any]:
         do_appoint_teller,
     )
     from moot.ballots.models import Candidate
+    from moot.demo.ballots import nominate_at_meeting
     from moot.members.models import Member
     from moot.units.actions import do_appoint_officer
     from moot.units.models import Unit
@@ -347,7 +290,11 @@ def ballot(today: datetime.date) -> dict[str, Any]:
     with on_day(today, MEETS, hour=19):
         for index, clp in enumerate(clps):
             nominees = [candidates[(index + k) % CANDIDATES][0] for k in range(NOMINATIONS_EACH)]
-            nominations += _nominate(made, clp, nominees, secretaries[index], staff)
+            nominations += len(
+                nominate_at_meeting(
+                    made, clp, nominees, secretaries[index], staff, location="Bench Community Hall"
+                )
+            )
     with on_day(today, CONSENTS):
         for member, account in candidates:
             do_consent_candidacy(

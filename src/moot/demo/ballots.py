@@ -396,7 +396,7 @@ def _run(  # noqa: PLR0917 - the demo's two ballots differ in these
     with _at(_moment(day(MEETS), 19)):
         for index, clp in enumerate(clps):
             nominees = [candidates[(index + k) % CANDIDATES][0] for k in range(NOMINATIONS_EACH)]
-            _nominate(ballot, clp, nominees, secretaries[index], ro)
+            nominate_at_meeting(ballot, clp, nominees, secretaries[index], ro)
     _consent(ballot, candidates, day(CONSENTS))
     endorsements = _endorse(ballot, candidates, clps, day(ENDORSED), ro)
     from moot.ballots.actions.roll import do_freeze_ballot, do_issue_ballot
@@ -435,9 +435,19 @@ def _candidates(
     return out
 
 
-def _nominate(ballot: Any, clp: Any, nominees: list[Any], secretary: Any, staff: Any) -> None:
-    """The party's general meeting: quorate, a show-of-hands poll electing its five nominees,
-    closed; the secretary records the result as the party's nominations."""
+def nominate_at_meeting(
+    ballot: Any,
+    clp: Any,
+    nominees: list[Any],
+    secretary: Any,
+    staff: Any,
+    *,
+    location: str = "Community hall",
+) -> list[Any]:
+    """The party's general meeting: quorate, a show-of-hands poll held for the ballot electing
+    ``nominees`` (plurality, as many seats), closed; the secretary records the result as the
+    party's nominations, which are returned. The demo's seed and bench/national_ballot.py both
+    nominate through it."""
     from moot.ballots.actions.nominations import (
         do_hold_nomination_vote,
         do_record_unit_nomination,
@@ -463,7 +473,7 @@ def _nominate(ballot: Any, clp: Any, nominees: list[Any], secretary: Any, staff:
         kind="general",
         title=f"{clp.name}: general meeting (national executive nominations)",
         starts_at=timezone.now(),
-        location="Community hall",
+        location=location,
         notice_sent_on=today - datetime.timedelta(days=21),
         acting_user=secretary,
     )
@@ -485,7 +495,7 @@ def _nominate(ballot: Any, clp: Any, nominees: list[Any], secretary: Any, staff:
     do_enter_teller_counts(poll, {str(o.pk): 4 for o in poll.options.all()}, acting_user=staff)
     poll = do_close_poll(poll, acting_user=staff)
     do_close_meeting(meeting, acting_user=staff)
-    do_record_unit_nomination(ballot, unit=clp, poll=poll, acting_user=secretary)
+    return do_record_unit_nomination(ballot, unit=clp, poll=poll, acting_user=secretary)
 
 
 def _consent(ballot: Any, candidates: list[tuple[Any, Any]], day: datetime.date) -> None:
