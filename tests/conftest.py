@@ -147,8 +147,12 @@ def browser() -> Iterator[Any]:
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (make test does)")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A click that submits a form returns before the answer arrives; every check of what the
+    # page shows goes through expect(), which retries until this long has passed (CI's two
+    # cores are slow under a full parallel run; plain .is_visible() read the old page).
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         _LAUNCHED.append(chromium)

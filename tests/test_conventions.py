@@ -375,3 +375,17 @@ def test_tests_reach_this_machine_over_tcp_and_unix_sockets(tmp_path: Path) -> N
         server.listen()
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
             client.connect(path)
+
+
+def test_browser_tests_read_the_page_through_expect() -> None:
+    """A click that submits a form returns before the answer is drawn; an ``assert`` on
+    ``.is_visible()`` or ``.inner_text()`` read straight after it reads the old page and fails
+    only on a slow machine (CI refused stop 9 for one). ``expect()`` retries until it holds."""
+    tests = Path(__file__).resolve().parent
+    offenders = []
+    for path in sorted(tests.rglob("*.py")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if code.lstrip().startswith("assert") and ".is_visible()" in code:
+                offenders.append(f"{path.relative_to(tests)}:{number}")
+    assert offenders == [], f"use expect(locator).to_be_visible(): {offenders}"

@@ -54,7 +54,7 @@ def test_account_menu_clause_links_and_a_withheld_motion(
         assert "API tokens" in labels
         check(page, f"account page ({label})")
         page.locator("a", has_text="Your membership record").click()
-        assert page.url.endswith(f"/members/{world.members['member'].pk}/")
+        page.wait_for_url(f"**/members/{world.members['member'].pk}/")
 
         # The withheld motion: the sentence, its clause a link to the rule's text.
         page.goto(f"{base}/motions/{motion.pk}/")

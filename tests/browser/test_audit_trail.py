@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import record_console_error, sign_in
 
@@ -66,9 +67,9 @@ def test_audit_trail_fits_a_laptop_and_names_verbs(
     newest = AuditEvent.objects.filter(seq__gt=0).order_by("-seq").first()
     assert newest is not None
     row = page.locator(".events tbody tr").first
-    assert row.locator(".verb-label").inner_text() == verb_label(newest.verb)
+    expect(row.locator(".verb-label")).to_have_text(verb_label(newest.verb))
     assert verb_label(newest.verb) != newest.verb
-    assert row.locator("code.verb").inner_text() == newest.verb
+    expect(row.locator("code.verb")).to_have_text(newest.verb)
     axe.check(page, "audit trail at 1280 px")
 
     # The page linked its icon, so the browser never asked for /favicon.ico.

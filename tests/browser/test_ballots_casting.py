@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import PHONE, signed_in_page
 
@@ -47,11 +48,11 @@ def test_voting_keying_and_turnout_on_a_phone_without_javascript(
     voter.get_by_label(a.name).fill("1")
     voter.get_by_label(c.name).fill("3")
     voter.get_by_role("button", name="Send my vote").click()
-    assert voter.get_by_text(f"but the box beside {c.name} holds 3").first.is_visible()
+    expect(voter.get_by_text(f"but the box beside {c.name} holds 3").first).to_be_visible()
     axe.check(voter, "the ballot with a refusal (phone)")
     voter.get_by_label(c.name).fill("2")
     voter.get_by_role("button", name="Send my vote").click()
-    assert voter.get_by_role("heading", name="Your vote was received").is_visible()
+    expect(voter.get_by_role("heading", name="Your vote was received")).to_be_visible()
     axe.check(voter, "vote received (phone)")
     fits(voter, "vote received")
     assert Return.objects.filter(entry=entry).count() == 1
@@ -80,7 +81,7 @@ def test_voting_keying_and_turnout_on_a_phone_without_javascript(
     third.get_by_label(b.name).fill("1")
     third.get_by_label("Why the keyings differed").select_option("misread")
     third.get_by_role("button", name=f"Resolve paper {paper.paper_number}").click()
-    assert third.get_by_text("the discrepancy is resolved").is_visible()
+    expect(third.get_by_text("the discrepancy is resolved")).to_be_visible()
     assert PaperDecision.objects.get(paper_number=paper.paper_number).outcome == "resolved"
 
     question = open_ballot(voters=1, kind="question")
@@ -90,5 +91,5 @@ def test_voting_keying_and_turnout_on_a_phone_without_javascript(
     axe.check(own, "a question (phone)")
     own.get_by_label("No").check()
     own.get_by_role("button", name="Send my vote").click()
-    assert own.get_by_role("heading", name="Your vote was received").is_visible()
+    expect(own.get_by_role("heading", name="Your vote was received")).to_be_visible()
     axe.assert_clean()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import DESKTOP, PHONE, signed_in_page
 
@@ -41,22 +42,22 @@ def test_calling_and_editing_a_ballot_on_a_phone_without_javascript(
     page.get_by_label("Title").fill("National executive 2027")
     page.get_by_role("button", name="Call the ballot").click()
     ballot = Ballot.objects.get()
-    assert page.url.endswith(f"/ballots/{ballot.pk}/definition/")
+    page.wait_for_url(f"**/ballots/{ballot.pk}/definition/")
     fits(page, PHONE, "definition form")
     page.get_by_label("Seats").fill("8")
     page.get_by_role("button", name="Save as version 2").click()
-    assert page.get_by_text("the rulebook fixes it at 9", exact=False).count() >= 1
+    expect(page.get_by_text("the rulebook fixes it at 9", exact=False).first).to_be_visible()
     page.get_by_label("Seats").fill("9")
     page.get_by_label("Title").fill("NEC 2027")
     page.get_by_role("button", name="Save as version 2").click()
-    assert page.get_by_text("Saved as version 2.").is_visible()
+    expect(page.get_by_text("Saved as version 2.")).to_be_visible()
     ballot.refresh_from_db()
     assert (ballot.version, ballot.seats) == (2, 9)
     page.goto(f"{base}/ballots/{ballot.pk}/officers/")
     page.get_by_label("Role").select_option("returning_officer")
     page.get_by_label("Their e-mail address").fill("returning.officer@example.org")
     page.get_by_role("button", name="Appoint").click()
-    assert page.get_by_text("Rowan Reed appointed.").is_visible()
+    expect(page.get_by_text("Rowan Reed appointed.")).to_be_visible()
     # The returning officer now runs the ballot: the caller no longer opens its console.
     refused = page.goto(f"{base}/ballots/{ballot.pk}/manage/")
     assert refused is not None
@@ -90,7 +91,7 @@ def test_calling_and_editing_a_ballot_on_a_phone_without_javascript(
         page.goto(f"{base}/ballots/{ballot.pk}/definition/")
         page.get_by_label("Seats").fill("8")
         page.get_by_role("button", name="Save as version 3").click()
-        assert page.get_by_text("the rulebook fixes it at 9", exact=False).count() >= 1
+        expect(page.get_by_text("the rulebook fixes it at 9", exact=False).first).to_be_visible()
         axe.check(page, f"definition form with a refusal ({size})")
         # The refused form answers 422, which the browser logs; nothing else may be logged.
         errors = [e for e in page.console_errors if "status of 422" not in e]
@@ -101,7 +102,7 @@ def test_calling_and_editing_a_ballot_on_a_phone_without_javascript(
         response = public.goto(f"{base}/ballots/{ballot.pk}/")
         assert response is not None
         assert response.status == 200
-        assert public.get_by_role("heading", name="Timetable").is_visible()
+        expect(public.get_by_role("heading", name="Timetable")).to_be_visible()
         fits(public, viewport, f"public page ({size})")
         axe.check(public, f"public ballot page ({size}, anonymous)")
         context.close()
@@ -124,7 +125,7 @@ def test_calling_a_question_from_the_page(live_server: Any, browser: Any, axe: A
         f"{riverside.pk}:constituency_question"
     )
     page.get_by_role("button", name="Call the ballot").click()
-    assert page.get_by_text("Write the question put to the members.").count() >= 1
+    expect(page.get_by_text("Write the question put to the members.").first).to_be_visible()
     assert not Ballot.objects.exists()
     page.get_by_label("Whose members vote, on what").select_option(
         f"{riverside.pk}:constituency_question"
@@ -133,7 +134,7 @@ def test_calling_a_question_from_the_page(live_server: Any, browser: Any, axe: A
     page.get_by_role("button", name="Call the ballot").click()
     ballot = Ballot.objects.get()
     assert (ballot.kind, ballot.question) == ("question", "Should we meet online?")
-    assert page.url.endswith(f"/ballots/{ballot.pk}/definition/")
+    page.wait_for_url(f"**/ballots/{ballot.pk}/definition/")
     page.context.close()
     checked = signed_in_page(browser, live_server, staff, viewport=PHONE)
     checked.goto(f"{base}/ballots/new/")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import PHONE, signed_in_page
 
@@ -38,16 +39,16 @@ def test_the_delivery_dashboard_on_a_phone(
         browser, live_server, ballot.returning_officer, viewport=PHONE, javascript=True
     )
     officer.goto(f"{base}/ballots/{ballot.pk}/deliveries/")
-    assert officer.get_by_role("heading", name="Deliveries").is_visible()
-    assert officer.get_by_text("550 5.1.1 No such user").is_visible()
+    expect(officer.get_by_role("heading", name="Deliveries")).to_be_visible()
+    expect(officer.get_by_text("550 5.1.1 No such user")).to_be_visible()
     axe.check(officer, "deliveries dashboard (phone)")
     fits(officer, "deliveries dashboard")
     officer.get_by_role("button", name="Send the reminder").click()
-    assert officer.get_by_text("This field is required").first.is_visible()
+    expect(officer.get_by_text("This field is required").first).to_be_visible()
     axe.check(officer, "deliveries dashboard with a refusal (phone)")
     officer.get_by_label("Send the next reminder to every member").check()
     officer.get_by_role("button", name="Send the reminder").click()
-    assert officer.get_by_text("Reminder round 1 queued to 3 members").is_visible()
+    expect(officer.get_by_text("Reminder round 1 queued to 3 members")).to_be_visible()
     axe.check(officer, "deliveries dashboard after a reminder (phone)")
 
     scrutineer = signed_in_page(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import PHONE, signed_in_page
 
@@ -56,7 +57,7 @@ def test_the_demo_ballots_walk(live_server: Any, browser: Any, axe: Any) -> None
     voter.get_by_label(first.name).fill("1")
     voter.get_by_label(second.name).fill("2")
     voter.get_by_role("button", name="Send my vote").click()
-    assert voter.get_by_role("heading", name="Your vote was received").is_visible()
+    expect(voter.get_by_role("heading", name="Your vote was received")).to_be_visible()
     axe.check(voter, "the demo member's vote received (phone)")
     voter.context.close()
     assert RollEntry.objects.get(pk=made.voter.pk).voted

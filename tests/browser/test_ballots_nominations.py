@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import DESKTOP, PHONE, signed_in_page
 
@@ -52,13 +53,13 @@ def test_nominations_to_a_notice_on_a_phone(
         browser, live_server, world.users["secretary"], viewport=PHONE, javascript=False
     )
     secretary.goto(f"{base}/ballots/{ballot.pk}/nominations/")
-    assert secretary.get_by_text("No nominations have been recorded yet.").is_visible()
+    expect(secretary.get_by_text("No nominations have been recorded yet.")).to_be_visible()
     secretary.get_by_role("link", name="Record a nomination").click()
     fits(secretary, PHONE, "record a nomination")
     secretary.get_by_label("Nominating unit").select_option(str(world.riverside.pk))
     secretary.get_by_label("The poll that decided it").select_option(str(poll.pk))
     secretary.get_by_role("button", name="Record the unit's nomination").click()
-    assert secretary.get_by_text("Recorded: Ada Quill nominated.").is_visible()
+    expect(secretary.get_by_text("Recorded: Ada Quill nominated.")).to_be_visible()
     fits(secretary, PHONE, "nominations list")
     secretary.context.close()
     # axe runs its script in the page, so the pages are checked with JavaScript on (they have
@@ -75,11 +76,11 @@ def test_nominations_to_a_notice_on_a_phone(
     own.goto(f"{base}/ballots/{ballot.pk}/candidates/{candidate.pk}/consent/")
     axe.check(own, "your candidacy (phone)")
     own.get_by_role("button", name="I consent to stand").click()
-    assert own.get_by_text("You have consented to stand.").is_visible()
+    expect(own.get_by_text("You have consented to stand.")).to_be_visible()
     axe.check(own, "candidate page, own (phone)")
     own.get_by_label("Your statement").fill("I will listen.\nAnd then act.")
     own.get_by_role("button", name="Save the statement").click()
-    assert own.get_by_text("Your statement is saved.").is_visible()
+    expect(own.get_by_text("Your statement is saved.")).to_be_visible()
     own.goto(f"{base}/ballots/{ballot.pk}/candidates/{candidate.pk}/consent/")
     image = io.BytesIO()
     Image.new("RGB", (120, 160), (30, 90, 160)).save(image, format="PNG")
@@ -87,7 +88,7 @@ def test_nominations_to_a_notice_on_a_phone(
         files=[{"name": "ada.png", "mimeType": "image/png", "buffer": image.getvalue()}]
     )
     own.get_by_role("button", name="Upload the photo").click()
-    assert own.get_by_text("Your photo is saved.").is_visible()
+    expect(own.get_by_text("Your photo is saved.")).to_be_visible()
 
     manager = signed_in_page(browser, live_server, staff, viewport=PHONE)
     manager.goto(f"{base}/ballots/{ballot.pk}/endorsements/")
@@ -96,7 +97,7 @@ def test_nominations_to_a_notice_on_a_phone(
     manager.get_by_label("Candidate", exact=True).select_option(str(candidate.pk))
     manager.get_by_label("Reference of the organisation's decision").fill("Slate AGM, motion 3")
     manager.get_by_role("button", name="Record").click()
-    assert manager.get_by_text("The endorsement is recorded.").is_visible()
+    expect(manager.get_by_text("The endorsement is recorded.")).to_be_visible()
     axe.check(manager, "endorsements, one recorded (phone)")
 
     ballot.state = BallotState.OPEN
@@ -111,7 +112,7 @@ def test_nominations_to_a_notice_on_a_phone(
     manager.get_by_label("Clause").fill("5.7")
     manager.get_by_label("Notice to voters").fill("Ada Quill has withdrawn from this ballot.")
     manager.get_by_role("button", name="Record the event").click()
-    assert manager.get_by_text("The event is recorded and shown to voters.").is_visible()
+    expect(manager.get_by_text("The event is recorded and shown to voters.")).to_be_visible()
     assert BallotEvent.objects.count() == 1
 
     for viewport, size in ((PHONE, "phone"), (DESKTOP, "desktop")):
@@ -127,7 +128,7 @@ def test_nominations_to_a_notice_on_a_phone(
             assert response.status == 200
             fits(public, viewport, f"{label} ({size})")
             axe.check(public, f"{label} ({size}, anonymous)")
-        assert public.get_by_text("I will listen.").is_visible()
-        assert public.get_by_role("img", name="Photo of Ada Quill").is_visible()
+        expect(public.get_by_text("I will listen.")).to_be_visible()
+        expect(public.get_by_role("img", name="Photo of Ada Quill")).to_be_visible()
         context.close()
     axe.assert_clean()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from browser.conftest import PHONE, signed_in_page
 
@@ -37,10 +38,10 @@ def test_the_record_page_on_a_phone(live_server: Any, browser: Any, axe: Any) ->
     context = browser.new_context(viewport=PHONE, locale="en-GB")
     page = context.new_page()
     page.goto(f"{live_server.url}/ballots/{declared.ballot.pk}/record/")
-    assert page.locator("#record-sha256").inner_text() == digest
-    assert page.get_by_text(
-        f"moot ballot verify ballot-{declared.ballot.pk}-record.zip"
-    ).is_visible()
+    expect(page.locator("#record-sha256")).to_have_text(digest)
+    expect(
+        page.get_by_text(f"moot ballot verify ballot-{declared.ballot.pk}-record.zip")
+    ).to_be_visible()
     axe.check(page, "published record (phone)")
     fits(page, "record")
     response = page.request.get(f"{live_server.url}/ballots/{declared.ballot.pk}/record.zip")
@@ -75,18 +76,18 @@ def test_the_print_page_for_the_returning_officer(live_server: Any, browser: Any
     do_prepare_print_files(world.ballot, acting_user=None, enqueue=False)
     ro = signed_in_page(browser, live_server, world.ballot.returning_officer)
     ro.goto(f"{live_server.url}/ballots/{world.ballot.pk}/papers/print/")
-    assert ro.locator("#personal-data").is_visible()
+    expect(ro.locator("#personal-data")).to_be_visible()
     axe.check(ro, "print files, before a run (phone)")
     fits(ro, "print files")
     ro.get_by_role("button", name="Prepare a print run").click()
-    assert ro.get_by_text("This field is required").first.is_visible()
+    expect(ro.get_by_text("This field is required").first).to_be_visible()
     axe.check(ro, "print files, not confirmed (phone)")
     # The run itself is written here (the task workers' part), then listed on the page.
     ids, digests = printing.write_chunk(world.ballot, run_name(world), 1)
     printing.write_common(world.ballot, run_name(world))
     ro.goto(f"{live_server.url}/ballots/{world.ballot.pk}/papers/print/")
-    assert ro.get_by_text("complete").first.is_visible()
-    assert ro.get_by_role("link", name="papers-0001.csv").is_visible()
+    expect(ro.get_by_text("complete").first).to_be_visible()
+    expect(ro.get_by_role("link", name="papers-0001.csv")).to_be_visible()
     axe.check(ro, "print files, a run written (phone)")
     fits(ro, "print files with a run")
     assert len(ids) == sum(1 for e in world.entries if e.channel == "post")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import DESKTOP, PHONE, signed_in_page
 
@@ -40,11 +41,11 @@ def test_close_count_sign_declare_and_countback_on_a_phone(
     fits(ro, PHONE, "close")
     ro.get_by_label("I have checked the above").check()
     ro.get_by_role("button", name="Close the ballot").click()
-    assert ro.get_by_text("The ballot is closed: 8 ballots to count").is_visible()
+    expect(ro.get_by_text("The ballot is closed: 8 ballots to count")).to_be_visible()
     axe.check(ro, "count, before counting (phone)")
     ro.get_by_label("I have checked the above").check()
     ro.get_by_role("button", name="Count the ballot").click()
-    assert ro.get_by_text("locked until the scrutineer signs").first.is_visible()
+    expect(ro.get_by_text("locked until the scrutineer signs").first).to_be_visible()
     axe.check(ro, "count, locked (phone)")
     fits(ro, PHONE, "count")
 
@@ -56,20 +57,20 @@ def test_close_count_sign_declare_and_countback_on_a_phone(
         scrutineer.locator(f"input[name={key}_satisfied][value=yes]").check()
     scrutineer.locator("input[name=b_satisfied][value=no]").check()
     scrutineer.get_by_role("button", name="Sign the report").click()
-    assert scrutineer.get_by_text("give your reasons").first.is_visible()
+    expect(scrutineer.get_by_text("give your reasons").first).to_be_visible()
     axe.check(scrutineer, "scrutineer's report with a refusal (phone)")
     scrutineer.locator("input[name=b_satisfied][value=yes]").check()
     for key in ("a", "c"):
         scrutineer.locator(f"input[name={key}_satisfied][value=yes]").check()
     scrutineer.get_by_role("button", name="Sign the report").click()
-    assert scrutineer.get_by_text("You signed the report").is_visible()
+    expect(scrutineer.get_by_text("You signed the report")).to_be_visible()
     axe.check(scrutineer, "scrutineer's report, signed (phone)")
 
     ro.goto(f"{base}/ballots/{pk}/declare/")
     axe.check(ro, "declare (phone)")
     ro.get_by_label("I have checked the above").check()
     ro.get_by_role("button", name="Declare the result").click()
-    assert ro.get_by_text("The result is declared and public.").is_visible()
+    expect(ro.get_by_text("The result is declared and public.")).to_be_visible()
     axe.check(ro, "results, declared (phone)")
     fits(ro, PHONE, "results")
 
@@ -79,7 +80,7 @@ def test_close_count_sign_declare_and_countback_on_a_phone(
     ro.get_by_label("Who has left the seat").select_option(label=elected[0])
     ro.get_by_label("Reason").fill("Resigned from the executive")
     ro.get_by_role("button", name="Run the countback").click()
-    assert ro.get_by_text("Countback run: the seat goes to").is_visible()
+    expect(ro.get_by_text("Countback run: the seat goes to")).to_be_visible()
     axe.check(ro, "countback done (phone)")
     fits(ro, PHONE, "countback")
 
@@ -89,7 +90,7 @@ def test_close_count_sign_declare_and_countback_on_a_phone(
         response = public.goto(f"{base}/ballots/{pk}/results/")
         assert response is not None
         assert response.status == 200
-        assert public.locator("p.outcome").first.inner_text() == f"Elected: {', '.join(elected)}"
+        expect(public.locator("p.outcome").first).to_have_text(f"Elected: {', '.join(elected)}")
         fits(public, viewport, f"results ({size})")
         context.close()
         # axe runs with scripts on: on these pages with scripts off Chromium drops axe's
@@ -97,12 +98,12 @@ def test_close_count_sign_declare_and_countback_on_a_phone(
         context = browser.new_context(viewport=viewport, locale="en-GB")
         public = context.new_page()
         public.goto(f"{base}/ballots/{pk}/results/")
-        assert public.get_by_role("table", name="Returns by channel").is_visible()
+        expect(public.get_by_role("table", name="Returns by channel")).to_be_visible()
         axe.check(public, f"results ({size}, anonymous)")
         fits(public, viewport, f"results with the returns ({size})")
         # The scrutineer's report, public and read only after the declaration.
         public.get_by_role("link", name="The scrutineer's report").click()
-        assert public.get_by_text("this report is public").is_visible()
+        expect(public.get_by_text("this report is public")).to_be_visible()
         axe.check(public, f"scrutineer's report ({size}, anonymous)")
         fits(public, viewport, f"scrutineer's report ({size})")
         context.close()

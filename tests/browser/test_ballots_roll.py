@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import DESKTOP, PHONE, signed_in_page
 
@@ -47,19 +48,19 @@ def test_freeze_issue_and_the_members_page_on_a_phone(
     page = signed_in_page(browser, live_server, world.officer, viewport=PHONE, javascript=False)
     page.goto(f"{base}/ballots/{ballot.pk}/freeze/")
     page.get_by_role("button", name="Freeze the ballot").click()
-    assert page.get_by_text("This field is required").count() >= 1
+    expect(page.get_by_text("This field is required").first).to_be_visible()
     page.get_by_label("I have checked the above").check()
     page.get_by_role("button", name="Freeze the ballot").click()
-    assert page.url.endswith(f"/ballots/{ballot.pk}/roll/")
-    assert page.get_by_text("The ballot is frozen").is_visible()
+    page.wait_for_url(f"**/ballots/{ballot.pk}/roll/")
+    expect(page.get_by_text("The ballot is frozen")).to_be_visible()
     fits(page, PHONE, "roll")
     page.get_by_label("Membership number").fill(alice.number)
     page.get_by_role("button", name="Look up").click()
-    assert page.locator("#entry").get_by_text(alice.number).is_visible()
+    expect(page.locator("#entry").get_by_text(alice.number)).to_be_visible()
     page.goto(f"{base}/ballots/{ballot.pk}/issue/")
     page.get_by_label("I have checked the above").check()
     page.get_by_role("button", name="Issue the ballot").click()
-    assert page.get_by_text("The ballot is open").is_visible()
+    expect(page.get_by_text("The ballot is open")).to_be_visible()
     page.context.close()
 
     for viewport, size in ((PHONE, "phone"), (DESKTOP, "desktop")):
@@ -86,9 +87,9 @@ def test_freeze_issue_and_the_members_page_on_a_phone(
 
     page = signed_in_page(browser, live_server, alice.user, viewport=PHONE, javascript=False)
     page.goto(f"{base}/ballots/{ballot.pk}/my/")
-    assert page.get_by_text("You may vote in this ballot").is_visible()
-    assert page.locator("#path dd").count() >= 1
+    expect(page.get_by_text("You may vote in this ballot")).to_be_visible()
+    expect(page.locator("#path dd").first).to_be_visible()
     page.get_by_label("By e-mail").check()
     page.get_by_role("button", name="Send me a new one").click()
-    assert page.get_by_text("A new credential is on its way").is_visible()
+    expect(page.get_by_text("A new credential is on its way")).to_be_visible()
     page.context.close()

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import DESKTOP, PHONE, record_console_error, signed_in_page
 
@@ -59,7 +60,7 @@ def test_a_public_complaint_followed_with_its_code_and_handled_by_staff(
     axe.check(public, "public complaint form (phone)")
     # Sent empty: every required field says what is missing, and nothing is written.
     public.get_by_role("button", name="Send the complaint").click()
-    assert public.get_by_text("This field is required.").count() >= 3
+    expect(public.get_by_text("This field is required.").nth(3 - 1)).to_be_visible()
     axe.check(public, "public complaint form with errors")
     console.clear()  # the refused form answered 400, as it should
     fill(public)
@@ -78,7 +79,7 @@ def test_a_public_complaint_followed_with_its_code_and_handled_by_staff(
     other.get_by_role("heading", name=re.compile("Your complaint C-")).wait_for()
     other.get_by_label("Your answer or further information").fill("Jo Witness saw it too.")
     other.get_by_role("button", name="Send", exact=True).click()
-    assert other.get_by_text("Your answer is in the case file.").is_visible()
+    expect(other.get_by_text("Your answer is in the case file.")).to_be_visible()
     fits(other, PHONE, "complainant's page")
     axe.check(other, "the complainant's page (receipt code)")
     context.close()
@@ -93,8 +94,8 @@ def test_a_public_complaint_followed_with_its_code_and_handled_by_staff(
         axe.check(staff, f"case list ({size})")
         staff.get_by_role("link", name=re.compile("C-")).first.click()
         staff.get_by_role("heading", name=re.compile("Case C-")).wait_for()
-        assert staff.get_by_text("She shouted at me at the May meeting.").is_visible()
-        assert staff.get_by_text("Jo Witness saw it too.").is_visible()
+        expect(staff.get_by_text("She shouted at me at the May meeting.")).to_be_visible()
+        expect(staff.get_by_text("Jo Witness saw it too.")).to_be_visible()
         fits(staff, viewport, f"case page ({size})")
         axe.check(staff, f"staff case page ({size})")
         assert not staff.console_errors, staff.console_errors
@@ -130,7 +131,7 @@ def test_a_public_complaint_followed_with_its_code_and_handled_by_staff(
     auditor = signed_in_page(browser, live_server, world.users["auditor"], viewport=DESKTOP)
     auditor.goto(f"{live_server.url}/cases/")
     auditor.get_by_role("link", name=re.compile("C-")).first.click()
-    assert auditor.get_by_text("are not shown to you").is_visible()
+    expect(auditor.get_by_text("are not shown to you")).to_be_visible()
     assert auditor.get_by_text("She shouted at me").count() == 0
     axe.check(auditor, "auditor's case page")
     auditor.context.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import DESKTOP, PHONE, signed_in_page
 
@@ -43,19 +44,19 @@ def test_the_process_pages_pass_axe_and_work_without_javascript(
         page.context.close()
         panel_page = signed_in_page(browser, live_server, member, viewport=viewport)
         panel_page.goto(f"{base}/cases/{heard.pk}/")
-        assert panel_page.get_by_role("heading", name="The panel's decision").is_visible()
+        expect(panel_page.get_by_role("heading", name="The panel's decision")).to_be_visible()
         axe.check(panel_page, f"case page, panel member ({size})")
         panel_page.context.close()
         party_page = signed_in_page(browser, live_server, pw.respondent.user, viewport=viewport)
         party_page.goto(f"{base}/cases/mine/{heard.pk}/")
-        assert party_page.get_by_role("heading", name="What you were told").is_visible()
-        assert party_page.get_by_role("heading", name="Reply to the allegation").is_visible()
+        expect(party_page.get_by_role("heading", name="What you were told")).to_be_visible()
+        expect(party_page.get_by_role("heading", name="Reply to the allegation")).to_be_visible()
         axe.check(party_page, f"respondent's own page ({size})")
         party_page.context.close()
     # Without JavaScript: a move whose records are missing is refused with what it needs.
     page = signed_in_page(browser, live_server, pw.staff, viewport=PHONE, javascript=False)
     page.goto(f"{base}/cases/{waiting.pk}/")
     page.get_by_role("button", name="Move to triage").click()
-    assert page.get_by_text("needs a case handler assigned").first.is_visible()
+    expect(page.get_by_text("needs a case handler assigned").first).to_be_visible()
     page.context.close()
     axe.assert_clean()

@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import DESKTOP, PHONE, record_console_error
 
@@ -47,7 +48,7 @@ def test_the_statistics_pages_pass_axe_on_a_phone_and_a_desktop(
         response = page.goto(f"{live_server.url}/cases/statistics/")
         assert response is not None
         assert response.status == 200
-        assert page.get_by_role("heading", name="By category").is_visible()
+        expect(page.get_by_role("heading", name="By category")).to_be_visible()
         assert (
             page.get_by_role(
                 "img", name="Complaints received in each of the last 8 quarters"
@@ -114,7 +115,7 @@ def test_the_staff_pages_for_summaries_retention_and_subject_access_pass_axe(
     page.goto(f"{live_server.url}/cases/{case.pk}/summary/")
     page.get_by_label("Summary for publication").fill("C-2019-00042 was about abusive messages.")
     page.get_by_role("button", name="Draft the summary").click()
-    assert page.get_by_text("at least 10 words").count() == 1
+    expect(page.get_by_text("at least 10 words")).to_have_count(1)
     axe.check(page, "draft a summary, refused")
     assert not page.console_errors, page.console_errors
     axe.assert_clean()

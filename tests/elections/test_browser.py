@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import AxeChecker, signed_in_page
 from moot.elections.actions import do_nominate
@@ -51,20 +52,20 @@ def test_an_election_on_a_phone(
     axe.check(page, "consent page")
     page.get_by_label("Your statement to the members").fill("Buses and bikes.")
     page.get_by_role("button", name="I accept and will stand").click()
-    assert "You accepted the nomination." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("You accepted the nomination.")
 
     # A member reads the candidates, then tries to nominate with a wrong number.
     member = make_member(unit)
     page = signed_in_page(chromium, live_server, member.user)
     page.goto(base)
     axe.check(page, "election page (member)")
-    assert "Buses and bikes." in page.locator("#candidates").inner_text()
+    expect(page.locator("#candidates")).to_contain_text("Buses and bikes.")
     page.get_by_role("link", name="Nominate a candidate").click()
     page.get_by_label("Nominee's membership number").fill("Z404")
     page.get_by_label("Seconder's membership number").fill(make_member(unit).number)
     page.get_by_role("button", name="Nominate").click()
     alert = page.get_by_role("alert")
-    assert "has the number Z404" in alert.inner_text()
+    expect(alert).to_contain_text("has the number Z404")
     axe.check(page, "nomination form with an error")
 
     # The officer: the set-up form, then opens the vote (the window closed today, the day of
@@ -73,22 +74,22 @@ def test_an_election_on_a_phone(
     chair.goto(f"{live_server.url}/elections/new/?unit={unit.pk}")
     axe.check(chair, "set up an election")
     chair.get_by_role("button", name="Set up the election").click()
-    assert "Please correct the form" in chair.get_by_role("alert").inner_text()
+    expect(chair.get_by_role("alert")).to_contain_text("Please correct the form")
     axe.check(chair, "set up an election, with errors")
     chair.goto(base)
     chair.get_by_role("button", name="Close nominations and open the vote").click()
-    assert "the vote is open" in chair.locator("main").inner_text()
+    expect(chair.locator("main")).to_contain_text("the vote is open")
     axe.check(chair, "election page, vote open (officer)")
     election.refresh_from_db()
     page.goto(f"{base}ballot/")
     axe.check(page, "candidates beside the ballot")
-    assert page.get_by_role("link", name="Go to the ballot").is_visible()
+    expect(page.get_by_role("link", name="Go to the ballot")).to_be_visible()
     # On the ballot itself, a candidate's statement folds open under the name.
     page.get_by_role("link", name="Go to the ballot").click()
     statement = page.locator("details", has_text="Read Rowan")
-    assert not statement.get_by_text("Rivers first.").is_visible()
+    expect(statement.get_by_text("Rivers first.")).not_to_be_visible()
     statement.locator("summary").click()
-    assert statement.get_by_text("Rivers first.").is_visible()
+    expect(statement.get_by_text("Rivers first.")).to_be_visible()
     axe.check(page, "ballot with a statement open (phone)")
     options = dict(election.nominations.values_list("nominee_id", "poll_option_id"))
     do_cast_ballot(election.poll, member, [options[nominee.pk]], acting_user=member.user)
@@ -97,8 +98,8 @@ def test_an_election_on_a_phone(
     chair.get_by_role("button", name="Close the vote and count").click()
     chair.get_by_role("link", name="Declare the result").click()
     chair.get_by_role("button", name="Declare the result").click()
-    assert chair.get_by_role("heading", name="Declaration").is_visible()
-    assert chair.get_by_role("heading", name="Result").is_visible()
+    expect(chair.get_by_role("heading", name="Declaration")).to_be_visible()
+    expect(chair.get_by_role("heading", name="Result")).to_be_visible()
     axe.check(chair, "election page, declared (officer)")
     # On a 390 px phone, nothing on the declared election's page or its poll's page runs off
     # the side — not even the audit seal's `moot audit verify --anchor seq:hash` line.

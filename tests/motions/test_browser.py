@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import DESKTOP, AxeChecker, signed_in_page
 from moot.motions.models import Motion
@@ -55,7 +56,7 @@ def test_motion_pages(chromium: Any, live_server: Any, assembly: Any) -> None:
     member.get_by_role("button", name="Table the motion").click()
     buses = Motion.objects.get(title="Evening buses")
     member.wait_for_url(f"{base}/motions/{buses.pk}/")
-    assert member.get_by_role("list", name="The motion as tabled, numbered lines").is_visible()
+    expect(member.get_by_role("list", name="The motion as tabled, numbered lines")).to_be_visible()
     axe.check(member, "motion (member, phone)")
     member.get_by_role("link", name="Propose an amendment").click()
     member.get_by_label("Insert after a line").check()
@@ -71,7 +72,7 @@ def test_motion_pages(chromium: Any, live_server: Any, assembly: Any) -> None:
     )
     chair.goto(f"{base}/motions/{motion.pk}/")
     note = chair.get_by_role("region", name="For the chair only")
-    assert "Likely not competent" in note.inner_text()
+    expect(note).to_contain_text("Likely not competent")
     axe.check(chair, "motion (chair, with the private note)")
     chair.get_by_role("link", name="Rule on competence").click()
     chair.get_by_label("not competent", exact=True).check()
@@ -80,7 +81,7 @@ def test_motion_pages(chromium: Any, live_server: Any, assembly: Any) -> None:
     )
     chair.get_by_role("button", name="Record the ruling").click()
     alert = chair.get_by_role("alert")
-    assert "A ruling needs written reasons" in alert.inner_text()
+    expect(alert).to_contain_text("A ruling needs written reasons")
     axe.check(chair, "ruling form with the refusal")
     chair.get_by_label("Reasons").fill("It concerns one member's disciplinary case.")
     chair.get_by_role("button", name="Record the ruling").click()
@@ -91,7 +92,7 @@ def test_motion_pages(chromium: Any, live_server: Any, assembly: Any) -> None:
     axe.check(chair, "motion with ruling and history")
     chair.goto(f"{base}/meetings/{assembly.next_meeting.pk}/motions/")
     axe.check(chair, "meeting's motions")
-    assert "Note for the chair" not in chair.locator("main").inner_text()  # ruled: closed
+    expect(chair.locator("main")).not_to_contain_text("Note for the chair")  # ruled: closed
     chair.goto(f"{base}/meetings/{assembly.next_meeting.pk}/motions/composite/")
     axe.check(chair, "composite form")
     chair.goto(f"{base}/motions/")

@@ -9,6 +9,7 @@ import datetime
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import DESKTOP, AxeChecker, signed_in_page
 from moot.policies.actions import do_record_national_decision
@@ -56,18 +57,18 @@ def test_policy_pages(chromium: Any, live_server: Any, assembly: Any) -> None:
     axe.check(member, "policies index (phone)")
     member.get_by_role("link", name="Riverside").click()
     binding = member.get_by_role("region", name="Binding on Riverside nationally")
-    assert "Working definition of hostility" in binding.inner_text()
+    expect(binding).to_contain_text("Working definition of hostility")
     axe.check(member, "a unit's policies (phone)")
     binding.get_by_role("link", name="Working definition of hostility").click()
-    assert "In force on" in member.get_by_role("status").inner_text()
+    expect(member.get_by_role("status")).to_contain_text("In force on")
     axe.check(member, "policy (phone)")
     before = (first.in_force_from - datetime.timedelta(days=1)).isoformat()
     member.get_by_label("As at", exact=True).fill(before)
     member.get_by_role("button", name="Show").click()
     member.wait_for_url(f"{base}/policies/{policy.pk}/?as_at={before}")
-    assert "Not in force" in member.get_by_role("status").inner_text()
+    expect(member.get_by_role("status")).to_contain_text("Not in force")
     member.goto(f"{base}/policies/versions/{second.pk}/")
-    assert member.locator("del").first.is_visible()
+    expect(member.locator("del").first).to_be_visible()
     assert member.locator("ins").first.inner_text().startswith("A new first line.")
     axe.check(member, "version with its diff (phone)")
 
@@ -96,7 +97,7 @@ def test_policy_pages(chromium: Any, live_server: Any, assembly: Any) -> None:
     staff.goto(f"{base}/policies/units/{assembly.world.national.pk}/decide/")
     axe.check(staff, "national decision form (desktop)")
     staff.get_by_role("button", name="Record the decision").click()  # empty: refused, shown
-    assert staff.locator(".errorlist").first.is_visible()
+    expect(staff.locator(".errorlist").first).to_be_visible()
     axe.check(staff, "national decision form with errors")
     assert staff.console_errors == []
     axe.assert_clean()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from browser.conftest import AxeChecker, signed_in_page
 from moot.polls.actions import do_close_poll
@@ -31,19 +32,19 @@ def test_voting_on_a_phone(
     page = signed_in_page(chromium, live_server, voters[0].user)
     page.goto(vote_url)
     axe.check(page, "ballot (phone)")
-    assert page.get_by_role("group", name="Rank the candidates").is_visible()
+    expect(page.get_by_role("group", name="Rank the candidates")).to_be_visible()
     # A mistake is announced and names the problem.
     page.get_by_label("Ada").select_option("2")
     page.get_by_label("Ben").select_option("2")
     page.get_by_role("button", name="Cast my vote").click()
     alert = page.get_by_role("alert")
-    assert "You gave rank 2 to two candidates (Ada and Ben)" in alert.inner_text()
+    expect(alert).to_contain_text("You gave rank 2 to two candidates (Ada and Ben)")
     axe.check(page, "ballot with an error")
     page.get_by_label("Ben").select_option("1")
     page.get_by_role("button", name="Cast my vote").click()
     page.wait_for_url(f"{live_server.url}/polls/{poll.pk}/voted/")
-    assert page.get_by_role("heading", name="Your vote has been recorded").is_visible()
-    assert "Ada" not in page.locator("main").inner_text()
+    expect(page.get_by_role("heading", name="Your vote has been recorded")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("Ada")
     axe.check(page, "confirmation")
     assert page.console_errors == []
 
@@ -59,7 +60,7 @@ def test_voting_on_a_phone(
     do_close_poll(poll, acting_user=manager)
     chair = signed_in_page(chromium, live_server, manager)
     chair.goto(f"{live_server.url}/polls/{poll.pk}/")
-    assert chair.get_by_role("heading", name="Result").is_visible()
+    expect(chair.get_by_role("heading", name="Result")).to_be_visible()
     axe.check(chair, "poll page with result")
     chair.goto(f"{live_server.url}/polls/{poll.pk}/projector/")
     axe.check(chair, "projector")
