@@ -173,6 +173,7 @@ INSTALLED_APPS = [
     "moot.policies",
     "moot.cases",
     "moot.ballots",
+    "moot.verifiable",
     "moot.demo",
 ]
 
