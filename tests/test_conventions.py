@@ -32,7 +32,7 @@ pytestmark = pytest.mark.pure
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src" / "moot"
-PURE_CORES = ("counting", "rulebook", "verify")
+PURE_CORES = ("counting", "rulebook", "verify", "trustee")
 
 # (file, what it queries) for views and routers that still look models up themselves. Each
 # goes through an access_* function, a query or an action instead; the test fails once an entry
@@ -324,7 +324,11 @@ def test_every_pure_core_is_held_by_the_import_contract_and_strict_mypy() -> Non
     assert contract["type"] == "forbidden"
     assert {"moot.*", "django"} <= set(contract["forbidden_modules"])
     # The one exception: the verifier re-runs a record with the counting engine itself.
-    assert set(contract.get("ignore_imports", [])) <= {"moot.verify.** -> moot.counting.**"}
+    # And the trustee's machine runs the verifier's own proofs (moot.trustee -> moot.verify).
+    assert set(contract.get("ignore_imports", [])) <= {
+        "moot.verify.** -> moot.counting.**",
+        "moot.trustee.** -> moot.verify.**",
+    }
     strict_modules = {
         module
         for override in config["tool"]["mypy"]["overrides"]

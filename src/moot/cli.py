@@ -1,8 +1,9 @@
 """The `moot` command.
 
-``moot count ...`` runs the pure counting engine without loading Django. Every other
-sub-command is a Django management command (``moot migrate``, ``moot demo``, ``moot serve``,
-``moot audit verify``, ``moot import_members``, ``moot createsuperuser``, ...).
+``moot count ...`` runs the pure counting engine without loading Django; ``moot trustee ...``
+and ``moot credentials ...`` run a trustee's and the credential authority's side the same
+way. Every other sub-command is a Django management command (``moot migrate``, ``moot demo``,
+``moot serve``, ``moot audit verify``, ``moot import_members``, ``moot createsuperuser``, ...).
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ def main(argv: list[str] | None = None) -> int:
         from moot.counting.cli import main as count_main
 
         return count_main(args[1:])
+    if args and args[0] in ("trustee", "credentials"):
+        # A trustee's or the credential authority's own machine: pure, no Django, no settings.
+        from moot.trustee.cli import credentials_main, trustee_main
+
+        return (trustee_main if args[0] == "trustee" else credentials_main)(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moot.site.settings")
     from django.core.management import execute_from_command_line
 

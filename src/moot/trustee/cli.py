@@ -1,0 +1,272 @@
+"""``moot trustee init|step|status`` and ``moot credentials generate|upload|send``.
+
+Exit status: 0 done (or waiting for others), 1 stopped (the server's data does not verify, the
+server refused, a file is wrong: the message says what), 2 bad usage."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from moot.trustee import credentials as creds
+from moot.trustee import dkg
+from moot.trustee.ceremony import CeremonyError, Step
+from moot.trustee.client import Api, ClientError, HttpTransport, Transport, check_server_url
+from moot.trustee.state import StateError, TrusteeDir, make_private_dir, write_json, write_private
+
+# Tests drive the commands against Django's test client through this seam; None = real HTTP.
+TRANSPORT_FACTORY: Any = None
+
+
+def _transport(server: str, token: str) -> Transport:
+    if TRANSPORT_FACTORY is not None:
+        return TRANSPORT_FACTORY(server, token)  # type: ignore[no-any-return]
+    return HttpTransport(check_server_url(server), token)
+
+
+def _token(value: str) -> str:
+    if value == "-":
+        value = sys.stdin.readline()
+    elif not value:
+        value = os.environ.get("MOOT_TOKEN", "")
+    value = value.strip()
+    if not value:
+        raise ClientError("give --token TOKEN (or --token - to read it from standard input)")
+    return value
+
+
+# --- moot trustee -----------------------------------------------------------------------------
+def trustee_init(args: argparse.Namespace) -> int:
+    directory = Path(args.dir)
+    token = _token(args.token)
+    server = check_server_url(args.server)
+    if (directory / "state.json").exists():
+        state, secrets, _ = TrusteeDir(directory).load()
+        if (state["server"], state["ballot"]) != (server, args.ballot):
+            raise StateError(
+                f"{directory} already belongs to ballot {state['ballot']} on {state['server']}; "
+                "use another directory"
+            )
+    else:
+        if directory.exists() and any(directory.iterdir()):
+            raise StateError(f"{directory}: not empty; give a new directory for this trustee")
+        make_private_dir(directory)
+        keys = dkg.SealKeys.generate()
+        secrets = {"seal_secret": keys.secret.hex(), "seal_public": keys.public.hex()}
+        state = {"server": server, "ballot": args.ballot}
+    where = TrusteeDir(directory)
+    where.save_token(token)
+    where.save_secrets(secrets)
+    api = Api(_transport(server, token), args.ballot)
+    doc = api.get("/ceremony")
+    index = doc.get("you", {}).get("trustee")
+    if not isinstance(index, int):
+        raise ClientError(
+            f"the token's account is not a trustee of ballot {args.ballot}: ask the returning "
+            "officer to appoint you (or use your own token)"
+        )
+    state.update({"index": index, "uuid": doc["uuid"], "threshold": doc["threshold"]})
+    where.save_state(state)
+    me = next(t for t in doc["trustees"] if t["index"] == index)
+    if me["state"] == "invited":
+        api.post("/trustees/me/seal-key", {"seal_key": secrets["seal_public"]})
+    elif me["seal_key"] != secrets["seal_public"]:
+        raise CeremonyError(
+            "the server holds another sealing key for this trustee: this is not the directory "
+            "that registered; use that one"
+        )
+    print(f"trustee {index} of ballot {args.ballot} ({me['name']}): sealing key registered")
+    print(f"keep {directory} private and backed up; next: moot trustee step --dir {directory}")
+    return 0
+
+
+def _step(directory: Path) -> Step:
+    where = TrusteeDir(directory)
+    state, secrets, token = where.load()
+    api = Api(_transport(state["server"], token), int(state["ballot"]))
+    return Step(where, api, state, secrets)
+
+
+def trustee_step(args: argparse.Namespace) -> int:
+    step = _step(Path(args.dir))
+    try:
+        outcome = step.run()
+    except CeremonyError as exc:
+        step.outcome.failed = str(exc)
+        outcome = step.outcome
+    for line in outcome.lines():
+        print(line)
+    return 1 if outcome.failed else 0
+
+
+def trustee_status(args: argparse.Namespace) -> int:
+    step = _step(Path(args.dir))
+    doc = step.ceremony()
+    print(
+        f"ballot {step.state['ballot']}: election {doc['uuid']}, state {doc['state']}, "
+        f"{doc['threshold']} of {len(doc['trustees'])} trustees needed"
+    )
+    for trustee in doc["trustees"]:
+        mark = "*" if trustee["index"] == step.index else " "
+        line = f"{mark} trustee {trustee['index']} {trustee['name']}: {trustee['state']}"
+        if trustee.get("disqualified_reason"):
+            line += f" ({trustee['disqualified_reason']})"
+        print(line)
+    held = [
+        name
+        for name, key in (("polynomial", "coefficients"), ("share", "share"))
+        if key in step.secrets
+    ]
+    print(f"this directory holds: sealing key{', ' if held else ''}{', '.join(held)}")
+    return 0
+
+
+# --- moot credentials ---------------------------------------------------------------------------
+def credentials_generate(args: argparse.Namespace) -> int:
+    if not 1 <= args.count <= creds.MAX_COUNT:
+        raise creds.CredentialError(f"--count: between 1 and {creds.MAX_COUNT}")
+    out = Path(args.out)
+    make_private_dir(out)
+    for name in ("credentials-secret.csv", "public-credentials.json"):
+        if (out / name).exists():
+            raise creds.CredentialError(f"{out / name} exists: give a new directory")
+    made = [creds.new_credential() for _ in range(args.count)]
+    public = creds.public_list(args.uuid, made)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["credential"])
+    writer.writerows([c] for c in made)
+    write_private(out / "credentials-secret.csv", buffer.getvalue())
+    write_json(out / "public-credentials.json", public)
+    print(f"{args.count} credentials for election {args.uuid}")
+    print(f"secret (send them, then destroy): {out / 'credentials-secret.csv'}")
+    print(
+        f"public (upload): {out / 'public-credentials.json'} sha256 {public['credentials_sha256']}"
+    )
+    return 0
+
+
+def credentials_upload(args: argparse.Namespace) -> int:
+    data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    uuid, listed, digest = creds.check_public_file(data)
+    api = Api(_transport(check_server_url(args.server), _token(args.token)), args.ballot)
+    doc = api.get("/ceremony")
+    if doc["uuid"] != uuid:
+        raise creds.CredentialError(
+            f"{args.file} was made for election {uuid}, ballot {args.ballot} is election "
+            f"{doc['uuid']}: generate the credentials with --uuid {doc['uuid']}"
+        )
+    answer = api.post("/credentials", {"credentials": listed, "credentials_sha256": digest})
+    print(
+        f"uploaded {len(listed)} public credentials (sha256 {digest}); {answer.get('detail', '')}"
+    )
+    return 0
+
+
+def credentials_send(args: argparse.Namespace) -> int:
+    secret_path = Path(args.secret)
+    secret = creds.read_secret_lines(secret_path.read_text("utf-8").splitlines(), args.secret)
+    voters = creds.read_voters(Path(args.voters).read_text("utf-8").splitlines(), args.voters)
+    host, _, port = args.smtp.rpartition(":")
+    if not host or not port.isdigit():
+        raise creds.CredentialError("--smtp HOST:PORT, e.g. --smtp mail.example.org:587")
+    mail = creds.Mail(
+        host=host,
+        port=int(port),
+        sender=args.sender,
+        link=args.link,
+        starttls=args.starttls,
+        user=os.environ.get("MOOT_SMTP_USER", ""),
+        password=os.environ.get("MOOT_SMTP_PASSWORD", ""),
+    )
+    sent, failed, unused = creds.send_all(mail, voters, secret)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["credential"])
+    writer.writerows([c] for c in unused)
+    unused_path = secret_path.with_name("credentials-unused.csv")
+    write_private(unused_path, buffer.getvalue())
+    print(
+        f"sent {sent} credentials; {len(failed)} refused by the mail server; {len(unused)} unused"
+    )
+    for address in failed:
+        print(f"refused: {address}")
+    print(f"no file says who got which; the unused credentials are in {unused_path}")
+    return 1 if failed else 0
+
+
+# --- parsers --------------------------------------------------------------------------------------
+def _trustee_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="moot trustee", description="A trustee's own machine.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="make this trustee's directory and register")
+    init.add_argument("--server", required=True)
+    init.add_argument("--ballot", type=int, required=True)
+    init.add_argument("--token", default="", help="API token; - reads it from standard input")
+    init.add_argument("--dir", required=True)
+    init.set_defaults(run=trustee_init)
+    for name, run, text in (
+        ("step", trustee_step, "do what the election needs next from this trustee"),
+        ("status", trustee_status, "where every trustee is"),
+    ):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("--dir", required=True)
+        command.set_defaults(run=run)
+    return parser
+
+
+def _credentials_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="moot credentials", description="The credential authority's own machine."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    generate = sub.add_parser("generate")
+    generate.add_argument("--uuid", required=True)
+    generate.add_argument("--count", type=int, required=True)
+    generate.add_argument("--out", required=True)
+    generate.set_defaults(run=credentials_generate)
+    upload = sub.add_parser("upload")
+    upload.add_argument("--server", required=True)
+    upload.add_argument("--ballot", type=int, required=True)
+    upload.add_argument("--token", default="")
+    upload.add_argument("--file", required=True)
+    upload.set_defaults(run=credentials_upload)
+    send = sub.add_parser("send")
+    send.add_argument("--secret", required=True)
+    send.add_argument("--voters", required=True)
+    send.add_argument("--smtp", required=True)
+    send.add_argument("--from", dest="sender", required=True)
+    send.add_argument("--link", required=True, help="the ballot's address, put in each e-mail")
+    send.add_argument("--starttls", action="store_true")
+    send.set_defaults(run=credentials_send)
+    return parser
+
+
+def _run(parser: argparse.ArgumentParser, argv: list[str]) -> int:
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (
+        ClientError,
+        StateError,
+        CeremonyError,
+        creds.CredentialError,
+        OSError,
+        ValueError,
+    ) as exc:
+        print(f"{parser.prog}: {exc}", file=sys.stderr)
+        return 1
+
+
+def trustee_main(argv: list[str]) -> int:
+    return _run(_trustee_parser(), argv)
+
+
+def credentials_main(argv: list[str]) -> int:
+    return _run(_credentials_parser(), argv)

@@ -1,0 +1,181 @@
+"""The credential authority's side (docs/verifiable.md §2): credentials made on the
+authority's own machine, the public list uploaded, each voter sent one credential by e-mail —
+and no file kept of who got which.
+
+A credential is 24 characters of base58 (about 140 bits) shown in groups of four; its secret
+``z = challenge("credential", uuid, text without hyphens)`` and the public credential
+``Z = z·B``. The public list is the sorted list of Z (hex); ``credentials_sha256`` is the SHA-256
+of its canonical JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import smtplib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from moot.verify import group
+from moot.verify.group import Point
+from moot.verify.vcommon import canonical
+
+ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+LENGTH = 24
+MAX_COUNT = 2_000_000
+
+
+class CredentialError(Exception):
+    """Bad input to ``moot credentials`` (the message names the file, line and fix)."""
+
+
+def new_credential() -> str:
+    text = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    return "-".join(text[i : i + 4] for i in range(0, LENGTH, 4))
+
+
+def normalise(credential: str) -> str:
+    return credential.replace("-", "").replace(" ", "")
+
+
+def public_credential(uuid: str, credential: str) -> str:
+    z = group.challenge("credential", uuid, normalise(credential))
+    return Point.base_times(z).hex()
+
+
+def public_list(uuid: str, credentials: Iterable[str]) -> dict[str, object]:
+    listed = sorted(public_credential(uuid, c) for c in credentials)
+    if len(set(listed)) != len(listed):
+        raise CredentialError("two credentials give the same public credential: generate again")
+    return {
+        "uuid": uuid,
+        "credentials": listed,
+        "credentials_sha256": hashlib.sha256(canonical(listed)).hexdigest(),
+    }
+
+
+def check_public_file(data: object) -> tuple[str, list[str], str]:
+    """(uuid, the sorted list, its sha256) of a public-credentials.json, checked."""
+    if not isinstance(data, dict) or set(data) != {"uuid", "credentials", "credentials_sha256"}:
+        raise CredentialError(
+            'public-credentials.json: expected {"uuid", "credentials", "credentials_sha256"} '
+            "as `moot credentials generate` writes it"
+        )
+    listed = data["credentials"]
+    if not isinstance(listed, list) or not listed:
+        raise CredentialError("public-credentials.json: credentials must be a non-empty list")
+    for position, item in enumerate(listed):
+        try:
+            Point.decode(item, what=f"credentials[{position}]")
+        except (ValueError, TypeError) as exc:
+            raise CredentialError(f"public-credentials.json: {exc}") from exc
+    if listed != sorted(set(listed)):
+        raise CredentialError("public-credentials.json: the list must be sorted, no repeats")
+    digest = hashlib.sha256(canonical(listed)).hexdigest()
+    if digest != data["credentials_sha256"]:
+        raise CredentialError(
+            "public-credentials.json: credentials_sha256 does not match the list (changed?)"
+        )
+    return str(data["uuid"]), listed, digest
+
+
+# --- sending -----------------------------------------------------------------------------------
+def read_voters(lines: Sequence[str], name: str) -> list[str]:
+    """The addresses of voters.csv: one a line, blank lines skipped, no repeats."""
+    addresses: list[str] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(lines, start=1):
+        address = raw.strip()
+        if not address or (number == 1 and address.lower() in {"email", "address", "e-mail"}):
+            continue
+        local, at, domain = address.rpartition("@")
+        if not at or not local or "." not in domain or any(ch.isspace() for ch in address):
+            raise CredentialError(f"{name} line {number}: {address!r} is not an e-mail address")
+        if "," in address or ";" in address or "<" in address:
+            raise CredentialError(f"{name} line {number}: one bare address a line, please")
+        if address.lower() in seen:
+            raise CredentialError(
+                f"{name} line {number}: {address} is listed twice (a voter gets one credential)"
+            )
+        seen.add(address.lower())
+        addresses.append(address)
+    if not addresses:
+        raise CredentialError(f"{name}: no addresses")
+    return addresses
+
+
+def read_secret_lines(lines: Sequence[str], name: str) -> list[str]:
+    credentials: list[str] = []
+    for number, raw in enumerate(lines, start=1):
+        text = raw.strip()
+        if not text or (number == 1 and text == "credential"):
+            continue
+        bare = normalise(text)
+        if len(bare) != LENGTH or any(ch not in ALPHABET for ch in bare):
+            raise CredentialError(f"{name} line {number}: not a credential")
+        credentials.append(text)
+    if len(set(map(normalise, credentials))) != len(credentials):
+        raise CredentialError(f"{name}: a credential is listed twice")
+    return credentials
+
+
+@dataclass(frozen=True)
+class Mail:
+    host: str
+    port: int
+    sender: str
+    link: str
+    starttls: bool = False
+    user: str = ""
+    password: str = ""
+
+
+def message(mail: Mail, address: str, credential: str) -> EmailMessage:
+    out = EmailMessage()
+    out["From"] = mail.sender
+    out["To"] = address
+    out["Subject"] = "Your voting credential for the ballot"
+    out["Message-ID"] = make_msgid()
+    out.set_content(
+        "You are a voter in a verifiable ballot.\n\n"
+        f"Your voting credential is:\n\n    {credential}\n\n"
+        f"Vote at {mail.link}\n\n"
+        "The booth asks for this credential: it signs your encrypted ballot, and only ballots\n"
+        "signed with a credential on the published list are counted. Keep it private; nobody\n"
+        "else can vote with it, and nobody — not the site's operators, not this sender — keeps\n"
+        "a record of which credential went to which voter.\n"
+    )
+    return out
+
+
+def send_all(
+    mail: Mail, voters: Sequence[str], credentials: Sequence[str]
+) -> tuple[int, list[str], list[str]]:
+    """Pair voters with credentials in a random order and send; (sent, failed addresses, the
+    credentials not sent)."""
+    if len(voters) > len(credentials):
+        raise CredentialError(
+            f"{len(voters)} voters but only {len(credentials)} credentials: generate at least "
+            "as many credentials as voters"
+        )
+    pool = list(credentials)
+    secrets.SystemRandom().shuffle(pool)
+    unused = pool[len(voters) :]
+    sent = 0
+    failed: list[str] = []
+    with smtplib.SMTP(mail.host, mail.port, timeout=60) as smtp:
+        if mail.starttls:
+            smtp.starttls()
+        if mail.user:
+            smtp.login(mail.user, mail.password)
+        for address, credential in zip(voters, pool, strict=False):
+            try:
+                smtp.send_message(message(mail, address, credential))
+            except smtplib.SMTPRecipientsRefused:
+                failed.append(address)
+                unused.append(credential)
+            else:
+                sent += 1
+    return sent, failed, unused
