@@ -23,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
         from moot.trustee.cli import credentials_main, trustee_main
 
         return (trustee_main if args[0] == "trustee" else credentials_main)(args[1:])
+    if args[:1] == ["verify"] and args[-1].endswith(".bel"):
+        # A Belenios 2.0 public-data archive: pure, no Django.
+        from moot.verify.belenios.cli import main as belenios_main
+
+        return belenios_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moot.site.settings")
     from django.core.management import execute_from_command_line
 
