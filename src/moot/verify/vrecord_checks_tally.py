@@ -1,0 +1,289 @@
+"""The record after the close (docs/verifiable.md §12): every shuffle (its inputs are the
+previous stage's outputs), every decryption share, the combination and decoding of the
+plaintexts, the result entry and the count's files re-derived byte for byte. Each check
+raises :class:`~moot.verify.vrecord.RecordError` with the entry's height and the field.
+
+Shuffle entry payload: ``{"question": q, "mixer": i, "inputs_digest": <rows_digest of the
+inputs, 128 hex>, "outputs": [[ct per chunk] per row], "proof": <shuffle proof>}``; at least
+``threshold`` distinct trustees mix each ranked question (so a coalition below the threshold
+never knows the whole permutation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from moot.verify.group import Ciphertext, Point
+from moot.verify.shuffle import ShuffleProof, rows_digest, verify_shuffle
+from moot.verify.vboard import BOARD_FILE, DECRYPTION, RESULT, SHUFFLE
+from moot.verify.vcommon import (
+    ProofError,
+    at,
+    read_ciphertext,
+    read_int,
+    read_list,
+    read_object,
+    read_str,
+)
+from moot.verify.vproofs import DecryptionShare, verify_decryption_share
+from moot.verify.vtally import ranked_rows, result_payload
+
+if TYPE_CHECKING:
+    from moot.verify.vrecord import Report
+    from moot.verify.vrecord_checks import Board
+
+
+def _failure(height: int | None, exc: ProofError, file: str = BOARD_FILE) -> Exception:
+    from moot.verify.vrecord import RecordError
+
+    return RecordError(file, exc.what, height=height, where=exc.where)
+
+
+def _ranked(board: Board) -> list[int]:
+    return [q for q, x in enumerate(board.election["questions"]) if x["type"] == "ranked"]
+
+
+def check_tally_stages(
+    board: Board,
+    by_type: Mapping[str, list[dict[str, Any]]],
+    files: Mapping[str, bytes],
+    manifest: Mapping[str, Any],
+    report: Report,
+) -> None:
+    finals = _check_shuffles(board, by_type.get(SHUFFLE, []), report)
+    sum_factors, ranked_factors = _check_decryptions(
+        board, finals, by_type.get(DECRYPTION, []), report
+    )
+    entry = by_type[RESULT][0]
+    height = entry["height"]
+    try:
+        payload, made = result_payload(
+            board.election,
+            board.counting,
+            board.sums,
+            finals,
+            sum_factors,
+            ranked_factors,
+            len(board.counted),
+        )
+    except ValueError as exc:
+        raise _failure(height, ProofError("payload", str(exc))) from None
+    _compare(payload, entry["payload"], "payload", height)
+    invalid = sum(len(row.get("invalid", [])) for row in payload["questions"])
+    report.note(
+        f"result: the trustees' factors combine to the plaintexts of the result entry; "
+        f"{invalid} invalid ranking(s) listed with their reason; the totals are the sums'"
+    )
+    for name, data in made.items():
+        if files[name] != data:
+            raise _failure(
+                None,
+                ProofError(
+                    "",
+                    "differs from the count re-derived from the decrypted rankings: "
+                    + _first_difference(data, files[name]),
+                ),
+                name,
+            )
+    elected = {
+        str(row["question"]): list(row["elected"])
+        for row in payload["questions"]
+        if row["type"] == "ranked"
+    }
+    if manifest.get("elected") != elected:
+        raise _failure(
+            None,
+            ProofError("elected", f"is {manifest.get('elected')!r}; the count elects {elected!r}"),
+            "manifest.json",
+        )
+    report.elected = elected
+    if made:
+        report.note(
+            f"count: {', '.join(sorted(made))} re-derived with moot.counting byte for byte; "
+            "the manifest's elected are the count's"
+        )
+
+
+def _first_difference(expected: bytes, found: bytes) -> str:
+    ours = expected.decode("utf-8").splitlines()
+    theirs = found.decode("utf-8", errors="replace").splitlines()
+    for n, (a, b) in enumerate(zip(ours, theirs, strict=False), start=1):
+        if a != b:
+            return f"line {n} is {b!r:.80}, the recount gives {a!r:.80}"
+    return f"{len(theirs)} lines, the recount gives {len(ours)}"
+
+
+def _compare(expected: Any, found: Any, where: str, height: int) -> None:
+    """The first field where ``found`` differs from what the verifier derived."""
+    if expected == found:
+        return
+    if isinstance(expected, dict) and isinstance(found, dict):
+        for key in sorted(set(expected) | set(found)):
+            if key not in found:
+                raise _failure(height, ProofError(at(where, key), "missing"))
+            if key not in expected:
+                raise _failure(height, ProofError(at(where, key), "not a field of the result"))
+            _compare(expected[key], found[key], at(where, key), height)
+    if isinstance(expected, list) and isinstance(found, list):
+        for n, (a, b) in enumerate(zip(expected, found, strict=False)):
+            _compare(a, b, at(where, n), height)
+        raise _failure(
+            height,
+            ProofError(where, f"holds {len(found)} items; the decryption gives {len(expected)}"),
+        )
+    raise _failure(
+        height, ProofError(where, f"is {found!r:.80}; the decryption gives {expected!r:.80}")
+    )
+
+
+def _check_shuffles(
+    board: Board, entries: Sequence[dict[str, Any]], report: Report
+) -> dict[int, list[list[Ciphertext]]]:
+    ranked = _ranked(board)
+    ballots = [ballot for _, ballot in board.counted]
+    current = {q: ranked_rows(board.election, q, ballots) for q in ranked}
+    mixers: dict[int, list[int]] = {q: [] for q in ranked}
+    n_trustees = len(board.election["trustees"])
+    for entry in entries:
+        height = entry["height"]
+        try:
+            data = read_object(
+                entry["payload"],
+                "payload",
+                ("question", "mixer", "inputs_digest", "outputs", "proof"),
+            )
+            q = read_int(data["question"], "payload.question", 0)
+            if q not in current:
+                raise ProofError("payload.question", f"question {q} is not a ranked question")
+            mixer = read_int(data["mixer"], "payload.mixer", 1, n_trustees)
+            if mixer in mixers[q]:
+                raise ProofError("payload.mixer", f"trustee {mixer} already mixed question {q}")
+            digest = rows_digest(current[q]).hex()
+            if read_str(data["inputs_digest"], "payload.inputs_digest") != digest:
+                raise ProofError(
+                    "payload.inputs_digest",
+                    "is not the digest of the previous stage's outputs (the counted ballots "
+                    "for the first mixer)",
+                )
+            raw = read_list(data["outputs"], "payload.outputs", len(current[q]))
+            outputs = [
+                [
+                    read_ciphertext(ct, at(at("payload.outputs", i), k))
+                    for k, ct in enumerate(read_list(row, at("payload.outputs", i)))
+                ]
+                for i, row in enumerate(raw)
+            ]
+            proof = ShuffleProof.from_json(data["proof"], "payload.proof")
+            try:
+                verify_shuffle(board.public_key, current[q], outputs, proof, board.ctx, mixer)
+            except ProofError as exc:
+                raise exc.within("payload") from None
+        except ProofError as exc:
+            raise _failure(height, exc) from None
+        mixers[q].append(mixer)
+        current[q] = outputs
+    threshold = board.election["threshold"]
+    for q in ranked:
+        if len(mixers[q]) < threshold:
+            raise _failure(
+                None,
+                ProofError(
+                    f"question {q}",
+                    f"mixed by {len(mixers[q])} trustee(s) {mixers[q]}; at least the threshold, "
+                    f"{threshold}, must mix (a coalition below it would know the permutation)",
+                ),
+            )
+    if ranked:
+        report.note(
+            "shuffles: "
+            + "; ".join(
+                f"question {q}: {len(mixers[q])} shuffle(s) of {len(current[q])} rows by "
+                f"trustees {mixers[q]}, each proof holds, each taking the previous outputs"
+                for q in ranked
+            )
+        )
+    return current
+
+
+def _check_decryptions(
+    board: Board,
+    finals: Mapping[int, Sequence[Sequence[Ciphertext]]],
+    entries: Sequence[dict[str, Any]],
+    report: Report,
+) -> tuple[dict[int, dict[int, list[Point]]], dict[int, dict[int, list[list[Point]]]]]:
+    trustees = board.election["trustees"]
+    sum_factors: dict[int, dict[int, list[Point]]] = {}
+    ranked_factors: dict[int, dict[int, list[list[Point]]]] = {}
+    checked = 0
+    for entry in entries:
+        height = entry["height"]
+        try:
+            data = read_object(entry["payload"], "payload", ("trustee", "sums", "ranked"))
+            j = read_int(data["trustee"], "payload.trustee", 1, len(trustees))
+            if j in sum_factors:
+                raise ProofError("payload.trustee", f"trustee {j} already decrypted")
+            key = Point.decode(trustees[j - 1]["verification_key"])
+
+            def check(
+                value: Any, where: str, ct: Ciphertext, j: int = j, key: Point = key
+            ) -> Point:
+                share = DecryptionShare.from_json(value, where)
+                if not verify_decryption_share(share, j, key, ct, ctx=board.ctx):
+                    raise ProofError(
+                        where, f"trustee {j}'s decryption proof fails (Chaum–Pedersen)"
+                    )
+                return share.factor
+
+            mine: dict[int, list[Point]] = {}
+            rows = read_list(data["sums"], "payload.sums", len(board.sums))
+            for n, (q, sums) in enumerate(sorted(board.sums.items())):
+                where = at("payload.sums", n)
+                row = read_object(rows[n], where, ("question", "shares"))
+                read_int(row["question"], at(where, "question"), q, q)
+                shares = read_list(row["shares"], at(where, "shares"), len(sums))
+                mine[q] = [
+                    check(v, at(at(where, "shares"), k), ct)
+                    for k, (v, ct) in enumerate(zip(shares, sums, strict=True))
+                ]
+                checked += len(sums)
+            ranked: dict[int, list[list[Point]]] = {}
+            rows = read_list(data["ranked"], "payload.ranked", len(finals))
+            for n, (q, final) in enumerate(sorted(finals.items())):
+                where = at("payload.ranked", n)
+                row = read_object(rows[n], where, ("question", "shares"))
+                read_int(row["question"], at(where, "question"), q, q)
+                shares = read_list(row["shares"], at(where, "shares"), len(final))
+                out = []
+                for p, (given, cts) in enumerate(zip(shares, final, strict=True)):
+                    here = at(at(where, "shares"), p)
+                    values = read_list(given, here, len(cts))
+                    out.append(
+                        [
+                            check(v, at(here, c), ct)
+                            for c, (v, ct) in enumerate(zip(values, cts, strict=True))
+                        ]
+                    )
+                    checked += len(cts)
+                ranked[q] = out
+        except ProofError as exc:
+            raise _failure(height, exc) from None
+        sum_factors[j] = mine
+        ranked_factors[j] = ranked
+    threshold = board.election["threshold"]
+    if len(sum_factors) < threshold:
+        raise _failure(
+            None,
+            ProofError(
+                "decryption",
+                f"{len(sum_factors)} trustee(s) decrypted; the threshold is {threshold}",
+            ),
+        )
+    report.note(
+        f"decryptions: trustees {sorted(sum_factors)} (threshold {board.election['threshold']}), "
+        f"{checked} decryption shares, every proof holds"
+    )
+    return sum_factors, ranked_factors
+
+
+__all__ = ["check_tally_stages"]
