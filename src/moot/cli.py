@@ -1,6 +1,7 @@
 """The `moot` command.
 
-``moot count ...`` runs the pure counting engine without loading Django; ``moot trustee ...``
+``moot count ...`` runs the pure counting engine without loading Django; ``moot verify ...``
+(a verifiable ballot's record, a Benaloh audit, a Belenios archive), ``moot trustee ...``
 and ``moot credentials ...`` run a trustee's and the credential authority's side the same
 way. Every other sub-command is a Django management command (``moot migrate``, ``moot demo``,
 ``moot serve``, ``moot audit verify``, ``moot import_members``, ``moot createsuperuser``, ...).
@@ -28,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
         from moot.verify.belenios.cli import main as belenios_main
 
         return belenios_main(args[1:])
+    if args[:1] == ["verify"]:
+        # A verifiable ballot's record (a zip) or a Benaloh audit: pure, no Django.
+        from moot.verify.vcli import main as verify_main
+
+        return verify_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moot.site.settings")
     from django.core.management import execute_from_command_line
 

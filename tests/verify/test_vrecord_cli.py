@@ -1,0 +1,108 @@
+"""``moot verify`` from the command line: a record (exit 0 signed, 3 unauthenticated, 1
+tampered), a Benaloh audit, and no Django loaded."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from moot.cli import main
+from moot.verify.record_keys import fingerprint
+from moot.verify.vballot import audit_object, encrypt_ballot
+from moot.verify.vrecord_write import write_record
+from moot.verify.vsim import Simulation, Vote, simulate
+
+pytestmark = pytest.mark.pure
+
+KEY = Ed25519PrivateKey.generate()
+RAW = KEY.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+QUESTIONS = [
+    {"type": "ranked", "text": "Chair", "candidates": ["Ann", "Bob", "Cy"], "seats": 1, "pack": 2},
+    {"type": "homomorphic", "text": "Approve", "answers": ["Yes", "No"], "min": 1, "max": 1},
+]
+
+
+@pytest.fixture(scope="module")
+def sim() -> Simulation:
+    votes = [
+        Vote(0, [[1, 2, 0], [1, 0]]),
+        Vote(1, [[0, 1, 2], [0, 1]]),
+        Vote(2, [[2, 0, 1], [1, 0]]),
+    ]
+    return simulate(
+        title="Chair",
+        questions=QUESTIONS,
+        counting={"0": {"method": "irv"}},
+        votes=votes,
+        voters=4,
+        signing_key=KEY,
+    )
+
+
+@pytest.fixture
+def record(sim: Simulation, tmp_path: Path) -> Path:
+    path = tmp_path / "record.zip"
+    write_record(path, sim.files)
+    return path
+
+
+def test_a_signed_record_exits_0(record: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(record), "--public-key", RAW.hex()]) == 0
+    out = capsys.readouterr().out
+    assert "ok   ballots: 3 ballots" in out
+    assert "the record holds and is signed by the site's key" in out
+    assert main(["verify", str(record), "--key-fingerprint", fingerprint(RAW)]) == 0
+
+
+def test_without_a_key_it_exits_3(record: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(record)]) == 3
+    assert "UNAUTHENTICATED" in capsys.readouterr().err
+    assert main(["verify", str(record), "--unauthenticated", "--quiet"]) == 0
+    assert main(["verify", str(record), "--public-key", "nonsense"]) == 2
+
+
+def test_a_tampered_record_exits_1(
+    sim: Simulation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = dict(sim.files)
+    del files["q0-count.json"]
+    path = tmp_path / "bad.zip"
+    write_record(path, files)
+    assert main(["verify", str(path), "--public-key", RAW.hex()]) == 1
+    assert "FAIL q0-count.json: missing from the record" in capsys.readouterr().err
+    assert main(["verify", str(tmp_path / "none.zip")]) == 1
+
+
+def test_a_benaloh_audit(
+    sim: Simulation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    selections = [[2, 1, 0], [0, 1]]
+    ballot, randomness = encrypt_ballot(sim.parsed, sim.credentials[3], selections)
+    audit = audit_object(sim.parsed, ballot, randomness, selections)
+    (tmp_path / "election.json").write_text(json.dumps(sim.election))
+    (tmp_path / "audit.json").write_text(json.dumps(audit))
+    args = ["verify", "--audit", str(tmp_path / "audit.json"), "--election"]
+    assert main([*args, str(tmp_path / "election.json")]) == 0
+    assert "the booth encrypted what it showed" in capsys.readouterr().out
+    audit["plaintexts"][1] = [1, 0]
+    (tmp_path / "audit.json").write_text(json.dumps(audit))
+    assert main([*args, str(tmp_path / "election.json")]) == 1
+    assert "is not the encryption of 1 with the revealed randomness" in capsys.readouterr().err
+    assert main(["verify", "--audit", str(tmp_path / "audit.json")]) == 2
+
+
+def test_moot_verify_loads_no_django(record: Path) -> None:
+    code = (
+        "import sys; from moot.cli import main; "
+        f"rc = main(['verify', {str(record)!r}, '--public-key', {RAW.hex()!r}, '--quiet']); "
+        "assert 'django' not in sys.modules, 'django loaded'; sys.exit(rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "the record holds" in done.stdout
