@@ -8,7 +8,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import struct
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -606,3 +608,19 @@ def test_the_election_object_is_what_ballots_are_checked_against() -> None:
     assert isinstance(ELECTION, Election)
     assert ELECTION.public_key == B(A0)
     assert [t.verification_key for t in ELECTION.trustees] == [B(A0 + A1 * j) for j in (1, 2, 3)]
+
+
+def test_the_specifications_credential_vector_holds() -> None:
+    """docs/verifiable.md §4's test vector, recomputed with hashlib from the framing."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "verifiable.md").read_text()
+    section = " ".join(doc.split("## §4 Credentials")[1].split("## §5")[0].split())
+    bare = "222233334444555566667777"
+    head = b"moot-verifiable/1/credential"
+    framed = struct.pack(">I", len(head)) + head
+    for text in (UUID, bare):
+        framed += struct.pack(">I", 1 + len(text)) + b"S" + text.encode()
+    z = int.from_bytes(hashlib.sha512(framed).digest(), "little") % L
+    assert credential_secret(UUID, CRED) == z
+    assert f"uuid `{UUID}`, credential `{CRED}`" in section
+    assert f"`z` = `{z.to_bytes(32, 'little').hex()}`" in section
+    assert f"`Z` = `{B(z).hex()}`" in section

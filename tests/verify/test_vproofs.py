@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -378,3 +379,23 @@ def test_dlog_table_by_repeated_addition_and_giant_steps() -> None:
     assert table.log(B(123), bound=200) == 123
     assert table.log(B(123), bound=122) is None
     assert table.log(B(L - 1), bound=1000) is None
+
+
+def test_the_specifications_test_vector_holds() -> None:
+    """docs/verifiable.md §3.2's transcript, challenge and digest, recomputed with hashlib."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "verifiable.md").read_text()
+    section = doc.split("### §3.2 The transcript")[1].split("### §3.3")[0]
+    block = section.split("```")[3]  # the second fenced block: the bytes, one part per line
+    layout = bytes.fromhex("".join(block.split()))
+    head = b"moot-verifiable/1/pok"
+    expected = struct.pack(">I", len(head)) + head
+    expected += struct.pack(">I", 33) + b"P" + bytes.fromhex("58" + "66" * 31)
+    expected += struct.pack(">I", 33) + b"N" + (7).to_bytes(32, "little")
+    expected += struct.pack(">I", 3) + b"S" + b"ab"
+    expected += struct.pack(">I", 3) + b"B" + b"\x01\x02"
+    assert layout == expected == group.transcript("pok", [BASE, 7, "ab", b"\x01\x02"])
+    c = int.from_bytes(hashlib.sha512(expected).digest(), "little") % L
+    assert (
+        f"its challenge (as a scalar on the wire) is\n`{c.to_bytes(32, 'little').hex()}`" in section
+    )
+    assert f"digest\n`{hashlib.sha256(expected).hexdigest()}`" in section
