@@ -15,7 +15,7 @@
 //                                           -> {ballot, tracker, audit}
 //   formatTracker(tracker)                  -> "xxxxxxxx xxxxxxxx …" (8 groups of 8)
 // selections: one entry per question — homomorphic: an array of 0/1 per answer; ranked: an
-// array of ranks per candidate (0 = not ranked, else 1..k each once).
+// array of ranks per candidate (0 = not ranked, else 1..k each once, k ≥ 1).
 
 import { ed25519, sha256, sha512 } from "./vendor/noble-curves.js";
 
@@ -27,6 +27,7 @@ const B = Point.BASE;
 const ZERO = Point.ZERO;
 const CREDENTIAL_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 const CREDENTIAL_LENGTH = 24;
+const MAX_CHUNK = 2 ** 24;
 const utf8 = new TextEncoder();
 
 /** A refusal the booth shows to the voter: `where` names the input, `what` says what is wrong. */
@@ -251,7 +252,6 @@ export function loadElection(json) {
   }
   json.questions.forEach(checkQuestion);
   const publicKey = decodePoint(json.public_key, "election.public_key");
-  publicKey.precompute(8); // every encryption multiplies it: a table pays for itself at once
   const ctx = sha256(canonical(json));
   return { json, uuid: json.uuid, questions: json.questions, publicKey, ctx, hash: bytesToHex(ctx) };
 }
@@ -264,12 +264,17 @@ function checkQuestion(q, index) {
   };
   if (q.type === "homomorphic") {
     const n = count(q.answers, "answers");
-    if (!Number.isInteger(q.min) || !Number.isInteger(q.max) || q.min < 0 || q.min > q.max || q.max > n) {
-      throw new BoothError(where, `min ${q.min} and max ${q.max} must satisfy 0 ≤ min ≤ max ≤ ${n}`);
+    if (!Number.isInteger(q.min) || !Number.isInteger(q.max) || q.min < 0 || q.min > q.max || q.max < 1 || q.max > n) {
+      throw new BoothError(where, `min ${q.min} and max ${q.max} must satisfy 0 ≤ min ≤ max, 1 ≤ max ≤ ${n}`);
     }
   } else if (q.type === "ranked") {
-    count(q.candidates, "candidates");
+    const n = count(q.candidates, "candidates");
     if (!Number.isInteger(q.pack) || q.pack < 1) throw new BoothError(`${where}.pack`, "not ≥ 1");
+    // Each chunk's plaintext is below (n+1)^pack, at most 2^24 (moot.verify.vballot.MAX_CHUNK:
+    // the tally looks its logarithm up in a table that big).
+    if ((n + 1) ** q.pack > MAX_CHUNK) {
+      throw new BoothError(`${where}.pack`, `chunks up to ${n + 1}^${q.pack} exceed ${MAX_CHUNK}`);
+    }
   } else {
     throw new BoothError(`${where}.type`, `unknown question type ${q.type}`);
   }
@@ -281,7 +286,7 @@ function checkQuestion(q, index) {
  * characters of the base58 alphabet remain, or the voter is told what is wrong. */
 export function parseCredential(text) {
   if (typeof text !== "string") throw new BoothError("credential", "not text");
-  const cleaned = text.replace(/[-\s]/g, "");
+  const cleaned = text.replace(/[-\s\x1c-\x1f\x85]/g, ""); // Python's str.isspace() and "-"
   for (const ch of cleaned) {
     if (!CREDENTIAL_ALPHABET.includes(ch)) {
       throw new BoothError("credential", `the character “${ch}” is not used in credentials`);
@@ -402,6 +407,7 @@ function checkRanking(where, ranks, n) {
     }
     if (r > 0) given.push(r);
   });
+  if (given.length === 0) throw new BoothError(where, "rank at least one candidate");
   given.sort((a, b) => a - b);
   given.forEach((r, k) => {
     if (r !== k + 1) {
