@@ -596,7 +596,7 @@ def test_an_audit_that_does_not_re_encrypt_is_refused() -> None:
     broken["ballot"]["signature"]["response"] = group.scalar_hex(5)
     with pytest.raises(ProofError) as unsigned:
         check_audit(ELECTION, broken)
-    assert unsigned.value.where == "ballot, signature"
+    assert unsigned.value.where == "ballot.signature"
     short = copy.deepcopy(audit)
     short["randomness"][1].pop()
     with pytest.raises(ProofError) as shape:

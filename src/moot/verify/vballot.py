@@ -684,7 +684,7 @@ def check_audit(election: Election, audit: object) -> list[list[int]]:
         parsed = parse_ballot(election, obj["ballot"])
         _check_proofs(election, parsed)
     except ProofError as exc:
-        raise exc.within("ballot") from exc
+        raise ProofError(at("ballot", exc.where) if exc.where else "ballot", exc.what) from exc
     rs = read_list(obj["randomness"], "randomness", len(election.questions))
     ms = read_list(obj["plaintexts"], "plaintexts", len(election.questions))
     out: list[list[int]] = []
