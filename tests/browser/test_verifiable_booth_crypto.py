@@ -359,25 +359,34 @@ def test_the_booth_refuses_what_the_server_refuses(booth: Any) -> None:
             encrypt_ballot(parse_election(data), CRED, selections)
 
 
+TIMING = """([data, credential, ranking]) => {
+  booth.encryptBallot(booth.loadElection(data), credential, [ranking]);  // warm-up (JIT)
+  const times = [];
+  for (let k = 0; k < 20; k++) {
+    const start = performance.now();
+    booth.encryptBallot(booth.loadElection(data), credential, [ranking]);
+    times.push(performance.now() - start);
+  }
+  return times;
+}"""
+
+
 def test_encryption_time_of_a_20_candidate_ranked_ballot(booth: Any) -> None:
+    """The voter's whole work (the election checked and hashed, the ballot encrypted, proved and
+    signed), median of 20; then with the CPU slowed six times (Chromium's throttling), a rough
+    stand-in for a cheap phone. The target is ≤ 1,000 ms."""
     data = election_json([RANKED])
-    times = booth.evaluate(
-        """([data, credential, ranking]) => {
-             const election = booth.loadElection(data);
-             booth.encryptBallot(election, credential, [ranking]);  // warm-up (JIT, tables)
-             const times = [];
-             for (let k = 0; k < 20; k++) {
-               const start = performance.now();
-               booth.encryptBallot(booth.loadElection(data), credential, [ranking]);
-               times.push(performance.now() - start);
-             }
-             return times;
-           }""",
-        [data, CRED, SELECTIONS[1][0]],
+    arguments = [data, CRED, SELECTIONS[1][0]]
+    median = statistics.median(booth.evaluate(TIMING, arguments))
+    cdp = booth.context.new_cdp_session(booth)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 6})
+    slowed = statistics.median(booth.evaluate(TIMING, arguments))
+    print(
+        f"\nbooth: a 20-candidate ranked ballot encrypted in {median:.1f} ms "
+        f"({slowed:.1f} ms with the CPU slowed 6×), median of 20, headless Chromium"
     )
-    median = statistics.median(times)
-    print(f"\nbooth: 20-candidate ranked ballot encrypted in {median:.1f} ms (median of 20)")
     assert median <= 1000, f"{median:.0f} ms: the target is ≤ 1,000 ms"
+    assert slowed <= 1000, f"{slowed:.0f} ms slowed 6×: the target is ≤ 1,000 ms"
 
 
 def test_collectstatic_finds_the_booth_and_its_bundle() -> None:
