@@ -5,6 +5,7 @@ refused, Benaloh audits re-encrypted."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -424,7 +425,7 @@ def leaves(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
         yield path, value
 
 
-def put(ballot: dict[str, Any], path: str, new: str) -> dict[str, Any]:
+def put(ballot: dict[str, Any], path: str, new: object) -> dict[str, Any]:
     out = copy.deepcopy(ballot)
     node: Any = out
     steps = path.replace("[", ".[").split(".")
@@ -624,3 +625,80 @@ def test_the_specifications_credential_vector_holds() -> None:
     assert f"uuid `{UUID}`, credential `{CRED}`" in section
     assert f"`z` = `{z.to_bytes(32, 'little').hex()}`" in section
     assert f"`Z` = `{B(z).hex()}`" in section
+
+
+# --- bad input of any shape: a ProofError, never another exception ------------------------------
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=70),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def nodes(value: Any, path: str = "") -> Iterator[str]:
+    """The path of every value inside ``value`` (objects and arrays included)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else key
+            yield inner
+            yield from nodes(item, inner)
+    elif isinstance(value, list):
+        for k, item in enumerate(value):
+            yield f"{path}[{k}]"
+            yield from nodes(item, f"{path}[{k}]")
+
+
+BALLOT_NODES = list(nodes(BALLOT))
+
+
+@settings(max_examples=150, deadline=None)
+@given(garbage=json_values)
+def test_any_json_as_a_ballot_is_a_proof_error(garbage: object) -> None:
+    with pytest.raises(ProofError):
+        verify_ballot(ELECTION, garbage, CREDENTIALS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(path=st.sampled_from(BALLOT_NODES), garbage=json_values)
+def test_any_node_of_a_ballot_replaced_is_a_proof_error(path: str, garbage: object) -> None:
+    changed = put(BALLOT, path, garbage)
+    if changed == BALLOT:
+        return
+    with pytest.raises(ProofError):
+        verify_ballot(ELECTION, changed, CREDENTIALS)
+
+
+ELECTION_JSON = election_json()
+ELECTION_NODES = list(nodes(ELECTION_JSON))
+
+
+@settings(max_examples=200, deadline=None)
+@given(path=st.sampled_from(ELECTION_NODES), garbage=json_values)
+def test_any_node_of_an_election_replaced_is_refused_or_still_valid(
+    path: str, garbage: object
+) -> None:
+    """A change is either refused with a ProofError or still a valid election (a new title,
+    another candidate's name): never another exception."""
+    with contextlib.suppress(ProofError):
+        parse_election(put(ELECTION_JSON, path, garbage))
+
+
+def test_a_lone_surrogate_is_a_proof_error() -> None:
+    with pytest.raises(ProofError, match="lone surrogate"):
+        parse_election(election_json(uuid="\ud800"))
+
+
+AUDIT = audit_object(ELECTION, *encrypt_ballot(ELECTION, CRED, SELECTIONS), SELECTIONS)
+AUDIT_NODES = list(nodes(AUDIT))
+
+
+@settings(max_examples=150, deadline=None)
+@given(path=st.sampled_from(AUDIT_NODES), garbage=json_values)
+def test_any_node_of_an_audit_replaced_is_a_proof_error(path: str, garbage: object) -> None:
+    changed = put(AUDIT, path, garbage)
+    if changed == AUDIT:
+        return
+    with pytest.raises(ProofError):
+        check_audit(ELECTION, changed)

@@ -22,10 +22,14 @@ Rng = Callable[[], int]
 
 
 def canonical(obj: object) -> bytes:
-    """The bytes of ``obj`` that are hashed: JSON with sorted keys, no spaces, UTF-8 as is."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    """The bytes of ``obj`` that are hashed: JSON with sorted keys, no spaces, UTF-8 as is.
+    A text that is not Unicode (a lone surrogate, which JSON's ``\\ud800`` can carry) has
+    no UTF-8 bytes: :class:`ProofError`."""
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ProofError("", "a text holds a lone surrogate: it is not Unicode") from exc
 
 
 class ProofError(ValueError):
