@@ -141,6 +141,26 @@ def test_the_simulated_record_holds(sim: Simulation, tmp_path: Path) -> None:
     assert len(result[0]["elected"]) == 2
 
 
+def test_checked_in_two_processes(sim: Simulation, tmp_path: Path) -> None:
+    path = tmp_path / "record.zip"
+    write_record(path, sim.files)
+    assert verify_record(path, public_key=RAW, workers=2).holds
+    entries = copy.deepcopy(sim.entries)
+    share = _of(entries, "decryption")[0]["payload"]["ranked"][0]["shares"][20][1]
+    share["proof"]["response"] = group.scalar_hex(3)
+    _ballots(entries)[20]["payload"]["signature"]["response"] = group.scalar_hex(4)
+    _rechain(entries)
+    made = {name: sim.files[name] for name in result_file_names(sim.election)}
+    write_record(path, record_files(sim.election, entries, made, signing_key=KEY))
+    report = verify_record(path, public_key=RAW, workers=2)
+    assert "entry 22, signature: does not verify" in _failure(report)
+    entries[22]["payload"] = sim.entries[22]["payload"]
+    _rechain(entries)
+    write_record(path, record_files(sim.election, entries, made, signing_key=KEY))
+    report = verify_record(path, public_key=RAW, workers=2)
+    assert "entry 38, payload.ranked[0].shares[20][1]: trustee 1's decryption" in _failure(report)
+
+
 def test_without_a_trusted_key_it_is_unauthenticated(sim: Simulation) -> None:
     report = _check(sim.files, key=None)
     assert report.ok

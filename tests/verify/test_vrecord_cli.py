@@ -61,9 +61,9 @@ def test_a_signed_record_exits_0(record: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_without_a_key_it_exits_3(record: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["verify", str(record)]) == 3
+    assert main(["verify", str(record), "--workers", "1"]) == 3
     assert "UNAUTHENTICATED" in capsys.readouterr().err
-    assert main(["verify", str(record), "--unauthenticated", "--quiet"]) == 0
+    assert main(["verify", str(record), "--unauthenticated", "--quiet", "--workers", "1"]) == 0
     assert main(["verify", str(record), "--public-key", "nonsense"]) == 2
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -44,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="without a key: exit 0 when the record is consistent (otherwise such a check "
         "exits 3: nothing showed the record is the site's)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes the proofs are checked in (default: one per CPU)",
     )
     parser.add_argument("--quiet", action="store_true", help="print only the last line")
     parser.add_argument("--audit", type=Path, metavar="AUDIT.json", help="a Benaloh audit")
@@ -123,8 +131,17 @@ def _record(options: argparse.Namespace) -> int:
     except KeyFileError as exc:
         sys.stderr.write(f"moot verify: --public-key / --key-fingerprint: {exc}\n")
         return USAGE_EXIT
+    from moot.verify.record_verifiable import is_ballot_bundle, run_ballot_bundle
+
+    if is_ballot_bundle(options.record):  # issue 11's bundle, with its verifiable/ part
+        return run_ballot_bundle(options, key, fingerprint)
     started = time.perf_counter()
-    report = verify_record(options.record, public_key=key, fingerprint=fingerprint)
+    report = verify_record(
+        options.record,
+        public_key=key,
+        fingerprint=fingerprint,
+        workers=max(1, options.workers),
+    )
     lines = report.lines()
     for line in lines[:-1]:
         if not options.quiet or line.startswith("FAIL"):

@@ -93,6 +93,8 @@ class Report:
     fingerprint: str | None = None
     authenticated: bool = False
     elected: dict[str, list[str]] = field(default_factory=dict)
+    # Processes the proofs are checked in (ballots, shuffles, decryption shares).
+    workers: int = 1
 
     @property
     def ok(self) -> bool:
@@ -158,11 +160,15 @@ def read_zip(path: str | Path) -> dict[str, bytes]:
 
 
 def verify_record(
-    path: str | Path, *, public_key: bytes | None = None, fingerprint: str | None = None
+    path: str | Path,
+    *,
+    public_key: bytes | None = None,
+    fingerprint: str | None = None,
+    workers: int = 1,
 ) -> Report:
     """Verify the record zip at ``path`` with the site's public key (32 raw bytes) or its
-    fingerprint (64 hex digits) when given."""
-    report = Report(str(path), trusted_key=public_key, fingerprint=fingerprint)
+    fingerprint (64 hex digits) when given, the proofs checked in ``workers`` processes."""
+    report = Report(str(path), trusted_key=public_key, fingerprint=fingerprint, workers=workers)
     try:
         files = read_zip(path)
     except RecordError as failure:
@@ -182,6 +188,11 @@ def verify_files(files: Mapping[str, bytes], report: Report) -> Report:
         check_board(election, entries, files, manifest, report)
     except RecordError as failure:
         report.failure = failure
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        # A shape no check above foresaw: still a failure of the record, never a traceback.
+        report.failure = RecordError(
+            "the record", f"malformed where it was not expected ({type(exc).__name__}: {exc})"
+        )
     return report
 
 
@@ -291,6 +302,12 @@ def _check_election(
             ELECTION_FILE, "is not the election's canonical JSON: its bytes were edited"
         )
     digest = hashlib.sha256(files[ELECTION_FILE]).hexdigest()
+    if manifest.get("uuid") != election.get("uuid"):
+        raise RecordError(
+            MANIFEST,
+            f"names election {manifest.get('uuid')!r}; election.json is {election.get('uuid')!r}",
+            where="uuid",
+        )
     if manifest.get("election_hash") != digest:
         raise RecordError(
             MANIFEST,

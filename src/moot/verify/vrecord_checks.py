@@ -49,6 +49,7 @@ class Board:
     # The counted ballots (the last per credential), in board order: (height, ballot).
     counted: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     sums: dict[int, list[Ciphertext]] = field(default_factory=dict)
+    workers: int = 1
 
 
 def _failure(height: int | None, exc: ProofError) -> Exception:
@@ -72,7 +73,7 @@ def check_board(
 
     parsed = parse_election(election)
     ctx = hashlib.sha256(files["election.json"]).digest()
-    board = Board(election, parsed, ctx, parsed.public_key)
+    board = Board(election, parsed, ctx, parsed.public_key, workers=report.workers)
     by_type: dict[str, list[dict[str, Any]]] = {}
     for entry in entries:
         by_type.setdefault(entry["type"], []).append(entry)
@@ -109,19 +110,25 @@ def _check_ballots(board: Board, ballots: Sequence[dict[str, Any]], report: Repo
     """Every ballot: its proofs and signature (H1's ``verify_ballot``), its credential on the
     list; one per credential unless the election allows re-voting (then the last counts).
     Returns the trackers of the superseded ballots."""
-    from moot.verify.vballot import tracker, verify_ballot
+    from moot.verify.vballot import tracker
+    from moot.verify.vparallel import check_ballots, init_ballots, pool_map, split
 
+    items = [(entry["height"], entry["payload"]) for entry in ballots]
+    found = pool_map(
+        check_ballots,
+        split(items, board.workers),
+        board.workers,
+        init_ballots,
+        (board.election, frozenset(board.credentials)),
+    )
+    failures = [failure for failure in found if failure is not None]
+    first = min(failures) if failures else None
     last: dict[str, tuple[int, dict[str, Any]]] = {}
-    order: list[str] = []
     superseded: list[str] = []
     seen_trackers: dict[str, int] = {}
-    for entry in ballots:
-        height = entry["height"]
-        ballot = entry["payload"]
-        try:
-            verify_ballot(board.parsed, ballot, board.credentials)
-        except ProofError as exc:
-            raise _failure(height, exc) from None
+    for height, ballot in items:
+        if first is not None and height >= first[0]:
+            break
         mark = tracker(ballot)
         if mark in seen_trackers:
             raise _failure(
@@ -141,9 +148,9 @@ def _check_ballots(board: Board, ballots: Sequence[dict[str, Any]], report: Repo
                     ),
                 )
             superseded.append(tracker(last[credential][1]))
-        else:
-            order.append(credential)
         last[credential] = (height, ballot)
+    if first is not None:
+        raise _failure(first[0], ProofError(first[1], first[2]))
     board.counted = sorted(last.values(), key=lambda pair: pair[0])
     report.note(
         f"ballots: {len(ballots)} ballots, every proof and signature holds, every credential "
@@ -186,17 +193,17 @@ def _check_close(
 def homomorphic_sums(
     election: Mapping[str, Any], ballots: Sequence[Mapping[str, Any]]
 ) -> dict[int, list[Ciphertext]]:
-    """The sum of each homomorphic question's choices over ``ballots`` (already verified)."""
+    """The sum of each homomorphic question's choices over ``ballots`` (already verified: their
+    points are not checked again)."""
+    from moot.verify.vparallel import trusted_ciphertext
+
     sums: dict[int, list[Ciphertext]] = {}
     for q, question in enumerate(election["questions"]):
         if question["type"] != "homomorphic":
             continue
         totals: list[Ciphertext] | None = None
         for ballot in ballots:
-            row = [
-                Ciphertext(Point.decode(ct["alpha"]), Point.decode(ct["beta"]))
-                for ct in ballot["answers"][q]["choices"]
-            ]
+            row = [trusted_ciphertext(ct) for ct in ballot["answers"][q]["choices"]]
             totals = row if totals is None else [a + b for a, b in zip(totals, row, strict=True)]
         if totals is None:  # no ballot: the sums are encryptions of 0 with randomness 0
             from moot.verify.group import IDENTITY

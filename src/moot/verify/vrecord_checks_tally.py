@@ -26,7 +26,6 @@ from moot.verify.vcommon import (
     read_object,
     read_str,
 )
-from moot.verify.vproofs import DecryptionShare, verify_decryption_share
 from moot.verify.vtally import ranked_rows, result_payload
 
 if TYPE_CHECKING:
@@ -176,7 +175,15 @@ def _check_shuffles(
             ]
             proof = ShuffleProof.from_json(data["proof"], "payload.proof")
             try:
-                verify_shuffle(board.public_key, current[q], outputs, proof, board.ctx, mixer)
+                verify_shuffle(
+                    board.public_key,
+                    current[q],
+                    outputs,
+                    proof,
+                    board.ctx,
+                    mixer,
+                    workers=board.workers,
+                )
             except ProofError as exc:
                 raise exc.within("payload") from None
         except ProofError as exc:
@@ -212,64 +219,65 @@ def _check_decryptions(
     entries: Sequence[dict[str, Any]],
     report: Report,
 ) -> tuple[dict[int, dict[int, list[Point]]], dict[int, dict[int, list[list[Point]]]]]:
+    """Each decryption entry's shape here; every share's proof in the workers; then the
+    factors (their points checked by the workers) for the combination."""
+    from moot.verify.vparallel import check_shares, init_shares, pool_map, split, trusted_point
+
     trustees = board.election["trustees"]
     sum_factors: dict[int, dict[int, list[Point]]] = {}
     ranked_factors: dict[int, dict[int, list[list[Point]]]] = {}
-    checked = 0
+    tasks: list[tuple[int, int, str, Sequence[tuple[str, Any, str]]]] = []
     for entry in entries:
         height = entry["height"]
+        shares: list[tuple[str, Any, str]] = []
         try:
             data = read_object(entry["payload"], "payload", ("trustee", "sums", "ranked"))
             j = read_int(data["trustee"], "payload.trustee", 1, len(trustees))
             if j in sum_factors:
                 raise ProofError("payload.trustee", f"trustee {j} already decrypted")
-            key = Point.decode(trustees[j - 1]["verification_key"])
-
-            def check(
-                value: Any, where: str, ct: Ciphertext, j: int = j, key: Point = key
-            ) -> Point:
-                share = DecryptionShare.from_json(value, where)
-                if not verify_decryption_share(share, j, key, ct, ctx=board.ctx):
-                    raise ProofError(
-                        where, f"trustee {j}'s decryption proof fails (Chaum–Pedersen)"
-                    )
-                return share.factor
-
-            mine: dict[int, list[Point]] = {}
             rows = read_list(data["sums"], "payload.sums", len(board.sums))
             for n, (q, sums) in enumerate(sorted(board.sums.items())):
                 where = at("payload.sums", n)
                 row = read_object(rows[n], where, ("question", "shares"))
                 read_int(row["question"], at(where, "question"), q, q)
-                shares = read_list(row["shares"], at(where, "shares"), len(sums))
-                mine[q] = [
-                    check(v, at(at(where, "shares"), k), ct)
-                    for k, (v, ct) in enumerate(zip(shares, sums, strict=True))
-                ]
-                checked += len(sums)
-            ranked: dict[int, list[list[Point]]] = {}
+                given = read_list(row["shares"], at(where, "shares"), len(sums))
+                for k, (value, ct) in enumerate(zip(given, sums, strict=True)):
+                    shares.append((at(at(where, "shares"), k), value, ct.alpha.hex()))
             rows = read_list(data["ranked"], "payload.ranked", len(finals))
             for n, (q, final) in enumerate(sorted(finals.items())):
                 where = at("payload.ranked", n)
                 row = read_object(rows[n], where, ("question", "shares"))
                 read_int(row["question"], at(where, "question"), q, q)
-                shares = read_list(row["shares"], at(where, "shares"), len(final))
-                out = []
-                for p, (given, cts) in enumerate(zip(shares, final, strict=True)):
+                given = read_list(row["shares"], at(where, "shares"), len(final))
+                for p, (values, cts) in enumerate(zip(given, final, strict=True)):
                     here = at(at(where, "shares"), p)
-                    values = read_list(given, here, len(cts))
-                    out.append(
-                        [
-                            check(v, at(here, c), ct)
-                            for c, (v, ct) in enumerate(zip(values, cts, strict=True))
-                        ]
-                    )
-                    checked += len(cts)
-                ranked[q] = out
+                    for c, (value, ct) in enumerate(
+                        zip(read_list(values, here, len(cts)), cts, strict=True)
+                    ):
+                        shares.append((at(here, c), value, ct.alpha.hex()))
         except ProofError as exc:
             raise _failure(height, exc) from None
-        sum_factors[j] = mine
-        ranked_factors[j] = ranked
+        sum_factors[j] = {}
+        ranked_factors[j] = {}
+        key = trustees[j - 1]["verification_key"]
+        tasks += [(height, j, key, part) for part in split(shares, board.workers)]
+    found = pool_map(check_shares, tasks, board.workers, init_shares, (board.ctx,))
+    failures = [failure for failure in found if failure is not None]
+    if failures:
+        height, where, what = min(failures)
+        raise _failure(height, ProofError(where, what))
+    checked = 0
+    for entry in entries:
+        data = entry["payload"]
+        j = data["trustee"]
+        for row in data["sums"]:
+            sum_factors[j][row["question"]] = [trusted_point(v["factor"]) for v in row["shares"]]
+            checked += len(row["shares"])
+        for row in data["ranked"]:
+            ranked_factors[j][row["question"]] = [
+                [trusted_point(v["factor"]) for v in values] for values in row["shares"]
+            ]
+            checked += sum(len(values) for values in row["shares"])
     threshold = board.election["threshold"]
     if len(sum_factors) < threshold:
         raise _failure(
@@ -280,8 +288,8 @@ def _check_decryptions(
             ),
         )
     report.note(
-        f"decryptions: trustees {sorted(sum_factors)} (threshold {board.election['threshold']}), "
-        f"{checked} decryption shares, every proof holds"
+        f"decryptions: trustees {sorted(sum_factors)} (threshold {threshold}), {checked} "
+        "decryption shares, every proof holds"
     )
     return sum_factors, ranked_factors
 
