@@ -343,6 +343,18 @@ def test_the_booth_refuses_what_the_server_refuses(booth: Any) -> None:
         browser_ballot(booth, data, SELECTIONS[0], b"s", spaced)["ballot"]
         == (browser_ballot(booth, data, SELECTIONS[0], b"s")["ballot"])
     )
+    # An injected source of randomness is held to [1, L): never reduced or used as it comes.
+    bad_random = booth.evaluate(
+        """([data, credential, selections]) => {
+             const election = booth.loadElection(data);
+             return [0n, booth.L, 5].map((value) => {
+               try { booth.encryptBallot(election, credential, selections, { random: () => value });
+                     return null; }
+               catch (e) { return e.name; } });
+           }""",
+        [data, CRED, SELECTIONS[0]],
+    )
+    assert bad_random == ["RangeError", "RangeError", "RangeError"]
     invalid = {
         "a rank given twice": [[*ranks(0, 1)[:19], 1], *SELECTIONS[0][1:]],
         "no candidate ranked": [ranks(), *SELECTIONS[0][1:]],

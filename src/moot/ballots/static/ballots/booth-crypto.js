@@ -224,7 +224,8 @@ function framed(body) {
 /** The bytes hashed for a challenge: "moot-verifiable/1/<tag>", then each part, every one
  * preceded by its length (4 bytes, big-endian). */
 export function transcript(tag, parts) {
-  return concat([framed(utf8.encode(`${VERSION}/${tag}`)), ...parts.map((p) => framed(encodePart(p)))]);
+  const head = framed(utf8.encode(`${VERSION}/${tag}`));
+  return concat([head, ...parts.map((p) => framed(encodePart(p)))]);
 }
 
 /** The challenge: SHA-512 of the transcript read little-endian, modulo L. */
@@ -253,19 +254,30 @@ export function loadElection(json) {
   json.questions.forEach(checkQuestion);
   const publicKey = decodePoint(json.public_key, "election.public_key");
   const ctx = sha256(canonical(json));
-  return { json, uuid: json.uuid, questions: json.questions, publicKey, ctx, hash: bytesToHex(ctx) };
+  return {
+    json,
+    uuid: json.uuid,
+    questions: json.questions,
+    publicKey,
+    ctx,
+    hash: bytesToHex(ctx),
+  };
 }
 
 function checkQuestion(q, index) {
   const where = `election.questions[${index}]`;
   const count = (list, name) => {
-    if (!Array.isArray(list) || list.length === 0) throw new BoothError(`${where}.${name}`, "empty");
+    if (!Array.isArray(list) || list.length === 0) {
+      throw new BoothError(`${where}.${name}`, "empty");
+    }
     return list.length;
   };
   if (q.type === "homomorphic") {
     const n = count(q.answers, "answers");
-    if (!Number.isInteger(q.min) || !Number.isInteger(q.max) || q.min < 0 || q.min > q.max || q.max < 1 || q.max > n) {
-      throw new BoothError(where, `min ${q.min} and max ${q.max} must satisfy 0 ≤ min ≤ max, 1 ≤ max ≤ ${n}`);
+    const { min, max } = q;
+    const integers = Number.isInteger(min) && Number.isInteger(max);
+    if (!integers || min < 0 || min > max || max < 1 || max > n) {
+      throw new BoothError(where, `min ${min}, max ${max}: 0 ≤ min ≤ max and 1 ≤ max ≤ ${n}`);
     }
   } else if (q.type === "ranked") {
     const n = count(q.candidates, "candidates");
@@ -295,7 +307,8 @@ export function parseCredential(text) {
   if (cleaned.length !== CREDENTIAL_LENGTH) {
     throw new BoothError(
       "credential",
-      `${cleaned.length} characters; a credential has ${CREDENTIAL_LENGTH} (hyphens and spaces aside)`,
+      `${cleaned.length} characters; a credential has ${CREDENTIAL_LENGTH} ` +
+        "(hyphens and spaces aside)",
     );
   }
   return cleaned;
@@ -362,7 +375,8 @@ function homomorphicAnswer(election, Z, q, question, selection, random) {
   });
   const total = selection.reduce((a, b) => a + b, 0);
   if (total < question.min || total > question.max) {
-    throw new BoothError(where, `${total} chosen; choose between ${question.min} and ${question.max}`);
+    const { min, max } = question;
+    throw new BoothError(where, `${total} chosen; choose between ${min} and ${max}`);
   }
   const randomness = selection.map(() => random());
   const cts = selection.map((m, i) => encrypt(election, m, randomness[i]));
@@ -375,7 +389,11 @@ function homomorphicAnswer(election, Z, q, question, selection, random) {
     election, Z, q, cts.length, sum, total, sumR, question.min, question.max, random,
   );
   return {
-    answer: { choices: cts.map(ciphertextJson), individual_proofs: individual, overall_proof: overall },
+    answer: {
+      choices: cts.map(ciphertextJson),
+      individual_proofs: individual,
+      overall_proof: overall,
+    },
     randomness,
     plaintexts: selection.slice(),
   };
@@ -411,7 +429,8 @@ function checkRanking(where, ranks, n) {
   given.sort((a, b) => a - b);
   given.forEach((r, k) => {
     if (r !== k + 1) {
-      throw new BoothError(where, `ranks must be 1 to ${given.length}, each once (rank ${k + 1} is missing or repeated)`);
+      const why = `rank ${k + 1} is missing or repeated`;
+      throw new BoothError(where, `ranks must be 1 to ${given.length}, each once (${why})`);
     }
   });
 }
@@ -451,10 +470,20 @@ export function formatTracker(hex) {
  * injected only by tests; the booth uses crypto.getRandomValues. Returns the ballot to cast,
  * its tracker, and the audit object that reveals its randomness (for a Benaloh challenge: an
  * audited ballot is never cast; encrypt afresh). */
-export function encryptBallot(election, credentialText, selections, { random = randomScalar } = {}) {
+export function encryptBallot(election, credentialText, selections, options = {}) {
+  const source = options.random || randomScalar;
   if (!Array.isArray(selections) || selections.length !== election.questions.length) {
     throw new BoothError("selections", `one selection per question (${election.questions.length})`);
   }
+  // Every scalar drawn is checked: an injected source that gives anything but a BigInt in
+  // [1, L) is a programming error, never silently reduced.
+  const random = () => {
+    const n = source();
+    if (typeof n !== "bigint" || n <= 0n || n >= L) {
+      throw new RangeError("random scalar not in [1, L)");
+    }
+    return n;
+  };
   const { z, Z } = credentialKey(election, credentialText);
   const made = election.questions.map((question, q) =>
     question.type === "ranked"
