@@ -328,6 +328,12 @@ def test_the_booth_refuses_what_the_server_refuses(booth: Any) -> None:
         data = election_json(QUESTIONS) | {"public_key": key}
         refused = booth.evaluate(REFUSAL, [data, CRED, SELECTIONS[0]])
         assert refused == ["BoothError", "election.public_key"], name
+        data = election_json(QUESTIONS)
+        data["trustees"][2]["verification_key"] = key
+        with pytest.raises(ProofError, match=r"trustees\[2\]\.verification_key"):
+            parse_election(data)
+        refused = booth.evaluate(REFUSAL, [data, CRED, SELECTIONS[0]])
+        assert refused == ["BoothError", "election.trustees[2].verification_key"], name
     data = election_json(QUESTIONS)
     for credential in (
         "0Kx2-Hq9P-mZ4r-Tw8N-bV3e-Jy6A",  # 0 is not in the alphabet

@@ -253,6 +253,14 @@ export function loadElection(json) {
   }
   json.questions.forEach(checkQuestion);
   const publicKey = decodePoint(json.public_key, "election.public_key");
+  // The trustees' keys are not used to encrypt, but a booth that takes an election the board
+  // would refuse helps nobody: each is held to the same checks.
+  if (!Array.isArray(json.trustees) || json.trustees.length === 0) {
+    throw new BoothError("election.trustees", "no trustees");
+  }
+  json.trustees.forEach((t, k) =>
+    decodePoint(t && t.verification_key, `election.trustees[${k}].verification_key`),
+  );
   const ctx = sha256(canonical(json));
   return {
     json,
@@ -318,6 +326,8 @@ export function parseCredential(text) {
 export function credentialKey(election, credentialText) {
   const credential = parseCredential(credentialText);
   const z = challenge("credential", election.uuid, credential);
+  // z = 0 (probability 2^-252) would give the identity, which no list holds: refuse it.
+  if (z === 0n) throw new BoothError("credential", "this credential cannot sign; ask for another");
   return { z, Z: mul(B, z) };
 }
 
