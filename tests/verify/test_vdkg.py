@@ -17,6 +17,7 @@ from moot.verify.group import BASE, L, Point
 from moot.verify.vcommon import ProofError
 from moot.verify.vdkg import (
     box_public_key,
+    check_box_key_complaint,
     check_complaint,
     check_share,
     commitment_hash,
@@ -26,6 +27,8 @@ from moot.verify.vdkg import (
     joint_public_key,
     new_box_key,
     open_share,
+    open_with_box_key,
+    packet_box_key,
     prove_coefficients,
     prove_share,
     random_polynomial,
@@ -182,3 +185,51 @@ def test_sealed_shares_open_only_for_their_trustee_and_election() -> None:
         open_share(private, sealed[:-8] + "AAAAAAA=", UUID, 1, 2)
     with pytest.raises(ProofError, match="X25519"):
         seal_share("zz", UUID, 1, 2, 5)
+
+
+def test_a_complaint_reveals_the_packets_box_key_and_cannot_frame_an_honest_dealer() -> None:
+    private, public = new_box_key()
+    a = [5, 7]
+    points = commitments(a)
+    bad = seal_share(public, UUID, 1, 2, evaluate(a, 2) + 1)
+    good = seal_share(public, UUID, 1, 2, evaluate(a, 2))
+    key = packet_box_key(bad, private)
+    assert (
+        open_with_box_key(bad, key, public, uuid=UUID, dealer=1, recipient=2) == evaluate(a, 2) + 1
+    )
+    assert (
+        check_box_key_complaint(
+            bad, key, public, uuid=UUID, dealer=1, recipient=2, commitments=points
+        )
+        == evaluate(a, 2) + 1
+    )
+    with pytest.raises(ProofError, match="passes its check"):
+        check_box_key_complaint(
+            good,
+            packet_box_key(good, private),
+            public,
+            uuid=UUID,
+            dealer=1,
+            recipient=2,
+            commitments=points,
+        )
+    with pytest.raises(ProofError, match="does not open"):  # one packet's key opens no other
+        open_with_box_key(good, key, public, uuid=UUID, dealer=1, recipient=2)
+    with pytest.raises(ProofError) as other:
+        check_box_key_complaint(
+            bad, key, public, uuid=UUID, dealer=3, recipient=2, commitments=points
+        )
+    assert other.value.where == "sealed.dealer"
+
+
+def test_packets_are_those_of_the_trustee_tool() -> None:
+    """moot trustee (moot.trustee.dkg) seals and complains in the same format."""
+    from moot.trustee import dkg as tool
+
+    keys = tool.SealKeys.generate()
+    public = keys.public.hex()
+    theirs = tool.seal_share(UUID, 1, 2, 4242, keys.public)
+    assert open_share(keys.secret, theirs, UUID, 1, 2) == 4242
+    assert packet_box_key(theirs, keys.secret) == tool.box_key(theirs, keys.secret)
+    ours = seal_share(public, UUID, 1, 2, 4243)
+    assert tool.open_share(ours, keys=keys, uuid=UUID, dealer=1, recipient=2) == 4243

@@ -8,19 +8,23 @@ and, once every hash is in, the commitments ``F_{i,k} = a_{i,k}·B`` each with a
 knowledge (label ``dkg:trustee=i:coefficient=k``, context the uuid's UTF-8 bytes): nobody can
 choose their commitments after seeing the others' (the rushing adversary). Each share
 ``f_i(j)`` reaches trustee j sealed to j's X25519 key (libsodium's sealed box), which checks
-it against the commitments; a bad share is answered by a complaint (the share revealed in
-clear), which anyone checks. The joint key is ``Y = Σ_i F_{i,0}``, trustee j's verification
-key ``V_j = Σ_i Σ_k j^k·F_{i,k}`` (anyone computes both), its secret ``s_j = Σ_i f_i(j)``,
-and j proves knowledge of ``s_j`` (label ``dkg:trustee=j:share``).
+it against the commitments; a bad share is answered by a complaint that reveals the packet's
+box key, with which anyone re-opens that one packet and sees the bad share (the board then
+records the share in clear, which anyone checks against the commitments). The joint key is
+``Y = Σ_i F_{i,0}``, trustee j's verification key ``V_j = Σ_i Σ_k j^k·F_{i,k}`` (anyone
+computes both), its secret ``s_j = Σ_i f_i(j)``, and j proves knowledge of ``s_j`` (label
+``dkg:trustee=j:share``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 
+import nacl.bindings as sodium
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
@@ -193,7 +197,6 @@ def box_public_key(private: bytes) -> str:
 
 def _share_message(uuid: str, dealer: int, recipient: int, share: int) -> dict[str, object]:
     return {
-        "version": group.VERSION,
         "uuid": uuid,
         "dealer": dealer,
         "recipient": recipient,
@@ -203,8 +206,9 @@ def _share_message(uuid: str, dealer: int, recipient: int, share: int) -> dict[s
 
 def seal_share(recipient_key: str, uuid: str, dealer: int, recipient: int, share: int) -> str:
     """``f_dealer(recipient)`` sealed to the recipient's X25519 key (hex): base64 of libsodium's
-    sealed box over the canonical JSON ``{"dealer", "recipient", "share", "uuid", "version"}``
-    (the names bind the share to its election and its two trustees)."""
+    sealed box over the canonical JSON ``{"dealer", "recipient", "share", "uuid"}`` (the names
+    bind the share to its election and its two trustees). The packet format of
+    ``moot trustee`` (``moot.trustee.dkg``)."""
     try:
         public = PublicKey(bytes.fromhex(recipient_key))
     except (ValueError, TypeError) as exc:
@@ -213,23 +217,91 @@ def seal_share(recipient_key: str, uuid: str, dealer: int, recipient: int, share
     return base64.b64encode(bytes(sealed)).decode("ascii")
 
 
-def open_share(private: bytes, sealed: str, uuid: str, dealer: int, recipient: int) -> int:
-    """The share in a sealed box, checked to be for this election, this dealer and this
-    recipient; :class:`ProofError` otherwise."""
+def _packet(sealed: str) -> bytes:
     try:
         raw = base64.b64decode(sealed.encode("ascii"), validate=True)
-        text = SealedBox(PrivateKey(private)).decrypt(raw)
-    except (binascii.Error, UnicodeEncodeError, ValueError, CryptoError) as exc:
-        raise ProofError("sealed", "cannot be opened with this trustee's key") from exc
+    except (binascii.Error, UnicodeEncodeError) as exc:
+        raise ProofError("sealed", "a sealed packet is base64") from exc
+    if len(raw) < _EPHEMERAL + _MAC:
+        raise ProofError("sealed", "too short for a sealed box")
+    return raw
+
+
+_EPHEMERAL, _MAC = 32, 16
+
+
+def _read_share(plain: bytes, uuid: str, dealer: int, recipient: int) -> int:
     try:
-        message = json.loads(text.decode("utf-8"))
+        message = json.loads(plain.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ProofError("sealed", "does not hold a share") from exc
-    data = read_object(message, "sealed", ("version", "uuid", "dealer", "recipient", "share"))
-    expected = {"version": group.VERSION, "uuid": uuid, "dealer": dealer, "recipient": recipient}
+    data = read_object(message, "sealed", ("uuid", "dealer", "recipient", "share"))
+    expected = {"uuid": uuid, "dealer": dealer, "recipient": recipient}
     for key, value in expected.items():
-        if data[key] != value:
+        if data[key] != value or isinstance(data[key], bool):
             raise ProofError(
                 at("sealed", key), f"expected {value!r}: the share is for another {key}"
             )
     return read_scalar(data["share"], at("sealed", "share"))
+
+
+def open_share(private: bytes, sealed: str, uuid: str, dealer: int, recipient: int) -> int:
+    """The share in a sealed box, checked to be for this election, this dealer and this
+    recipient; :class:`ProofError` otherwise."""
+    raw = _packet(sealed)
+    try:
+        plain = SealedBox(PrivateKey(private)).decrypt(raw)
+    except (ValueError, TypeError, CryptoError) as exc:
+        raise ProofError("sealed", "cannot be opened with this trustee's key") from exc
+    return _read_share(plain, uuid, dealer, recipient)
+
+
+def packet_box_key(sealed: str, private: bytes) -> bytes:
+    """The key that opens this one packet and no other: ``crypto_box_beforenm(ephemeral
+    public key, recipient's secret)``. A complaint reveals it (docs/verifiable.md §9)."""
+    raw = _packet(sealed)
+    return bytes(sodium.crypto_box_beforenm(raw[:_EPHEMERAL], private))
+
+
+def open_with_box_key(
+    sealed: str, key: bytes, recipient_key: str, *, uuid: str, dealer: int, recipient: int
+) -> int:
+    """The share in a packet opened with its box key, as anyone can after a complaint: the
+    sealed box's nonce is ``BLAKE2b-192(ephemeral public key ‖ recipient's public key)``."""
+    raw = _packet(sealed)
+    try:
+        public = bytes.fromhex(recipient_key)
+    except ValueError as exc:
+        raise ProofError("box_key", "not an X25519 public key (64 hexadecimal digits)") from exc
+    nonce = hashlib.blake2b(raw[:_EPHEMERAL] + public, digest_size=24).digest()
+    try:
+        plain = sodium.crypto_box_open_afternm(raw[_EPHEMERAL:], nonce, key)
+    except (ValueError, TypeError, CryptoError) as exc:
+        raise ProofError("box_key", "does not open this packet") from exc
+    return _read_share(plain, uuid, dealer, recipient)
+
+
+def check_box_key_complaint(
+    sealed: str,
+    key: bytes,
+    recipient_key: str,
+    *,
+    uuid: str,
+    dealer: int,
+    recipient: int,
+    commitments: Sequence[Point],
+) -> int:
+    """A complaint by ``recipient`` against ``dealer``: the revealed box key opens the dealer's
+    packet and the share inside fails :func:`check_share`. Returns that share (what the board
+    records); :class:`ProofError` when the complaint does not hold. A complainant cannot frame
+    an honest dealer: no other key opens the packet."""
+    share = open_with_box_key(
+        sealed, key, recipient_key, uuid=uuid, dealer=dealer, recipient=recipient
+    )
+    if check_share(share, recipient, commitments):
+        raise ProofError(
+            "box_key",
+            f"the share trustee {dealer} sealed to trustee {recipient} passes its check: "
+            "the complaint does not hold",
+        )
+    return share
