@@ -97,7 +97,7 @@ def append(entries: list[dict[str, Any]], type_: str, payload: dict[str, Any]) -
     if not isinstance(payload, dict):
         raise BoardError(len(entries), "payload", "a payload is a JSON object")
     if entries:
-        _check_follows(entries[-1].get("type"), type_, len(entries))
+        check_follows(entries[-1].get("type"), type_, len(entries))
     elif type_ != SETUP:
         raise BoardError(0, "type", f"the board opens with a setup entry, not {type_!r}")
     entry = make_entry(len(entries), head(entries), type_, payload)
@@ -105,7 +105,9 @@ def append(entries: list[dict[str, Any]], type_: str, payload: dict[str, Any]) -
     return entry
 
 
-def _check_follows(previous: Any, type_: str, height: int) -> None:
+def check_follows(previous: Any, type_: str, height: int) -> None:
+    """Whether an entry of ``type_`` at ``height`` may follow one of type ``previous`` (the
+    server checks each append with this); raises :class:`BoardError`."""
     before = _RANK.get(previous) if isinstance(previous, str) else None
     now = _RANK[type_]
     if before is None:
@@ -161,7 +163,7 @@ def check_chain(entries: Sequence[Any], *, complete: bool = False) -> str:
             if type_ != SETUP:
                 raise BoardError(k, "type", f"the board opens with a setup entry, not {type_!r}")
         else:
-            _check_follows(previous, type_, k)
+            check_follows(previous, type_, k)
         previous = type_
         parent = entry_hash(entry)
     if complete and previous != RESULT:
@@ -235,6 +237,7 @@ __all__ = [
     "board_jsonl",
     "canonical",
     "check_chain",
+    "check_follows",
     "entries_of",
     "entry_bytes",
     "entry_hash",

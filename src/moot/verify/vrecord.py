@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -95,6 +96,7 @@ class Report:
     elected: dict[str, list[str]] = field(default_factory=dict)
     # Processes the proofs are checked in (ballots, shuffles, decryption shares).
     workers: int = 1
+    started: float = field(default_factory=time.perf_counter)
 
     @property
     def ok(self) -> bool:
@@ -111,7 +113,10 @@ class Report:
         return 0 if self.authenticated else UNAUTHENTICATED_EXIT
 
     def note(self, line: str) -> None:
-        self.passed.append(line)
+        """A check group that held, with the seconds it took (since the previous one)."""
+        now = time.perf_counter()
+        self.passed.append(f"{line} [{now - self.started:.1f} s]")
+        self.started = now
 
     def lines(self) -> list[str]:
         out = [f"ok   {line}" for line in self.passed]
