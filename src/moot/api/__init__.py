@@ -47,6 +47,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/ballots", "moot.ballots.api_casting"),
     ("/ballots", "moot.ballots.api_results"),
     ("/ballots", "moot.ballots.api_nominations"),
+    ("/verifiable", "moot.verifiable.api"),
 ]
 
 for prefix, target in ROUTERS:

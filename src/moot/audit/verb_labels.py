@@ -107,6 +107,11 @@ LABELS: dict[str, str] = {
     "ballots.appoint_scrutineer": "Ballot scrutineer appointed",
     "ballots.appoint_teller": "Ballot teller appointed",
     "ballots.remove_teller": "Ballot teller removed",
+    # verifiable ballots: the definition's choice, opening and casting
+    "verifiable.make_verifiable": "Ballot to be run verifiable (trustees and threshold)",
+    "verifiable.drop_verifiable": "Ballot no longer to be run verifiable",
+    "verifiable.open_verifiable": "Verifiable election opened: election.json hashed, board head",
+    "verifiable.cast_verifiable": "An encrypted ballot taken onto the board (nobody named)",
     # ballots: casting and papers
     "ballots.cast_online": "A ballot vote received online (nobody named)",
     "ballots.key_paper": "Returned ballot paper keyed by a teller",

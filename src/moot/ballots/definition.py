@@ -17,6 +17,7 @@ import hashlib
 import json
 from typing import Any
 
+from moot.ballots import hooks
 from moot.ballots.models import Ballot, BallotState, Candidate, Endorsement
 
 FORMAT = "moot-ballot-definition/1"
@@ -121,6 +122,8 @@ def definition_of(ballot: Ballot) -> dict[str, Any]:
         "endorsements": endorsements_of(ballot, candidates),
         "edition": ballot.edition,
         "clause": ballot.clause,
+        # What an app above adds (a verifiable ballot's trustees and threshold: ``hooks``).
+        **hooks.definition_parts(ballot),
     }
 
 

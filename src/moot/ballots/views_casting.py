@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from moot.ballots import casting, content, paper_reasons, queries_casting
+from moot.ballots import casting, content, hooks, paper_reasons, queries_casting
 from moot.ballots.access import access_ballot, access_ballot_role
 from moot.ballots.access_papers import access_resolver
 from moot.ballots.actions.casting import do_cast_online, do_key_paper, do_resolve_paper
@@ -192,6 +192,9 @@ def vote_ballot(request: HttpRequest, ballot_id: int) -> HttpResponse:
         entry, _why = _signed_in_entry(request, ballot)
     if entry is None:
         return redirect("ballots:vote", ballot.pk)
+    booth = hooks.online_booth(ballot)
+    if booth:  # a verifiable ballot is encrypted in its own booth (moot.verifiable)
+        return redirect(booth)
     lines = queries_casting.ballot_lines(ballot, entry)
     form_class = ballot_form_class(ballot, lines)
     form = form_class(request.POST or None)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("moot.cases.statistics_urls")),
     path("", include("moot.cases.urls")),
     path("", include("moot.ballots.urls")),
+    path("", include("moot.verifiable.urls")),
 ]
 
 # An e-mail service's delivery events (django-anymail), only with a webhook secret: anymail

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from moot.audit.actions import record
 from moot.ballots import content as ballot_content
-from moot.ballots import credentials, paper_reasons, secrecy
+from moot.ballots import credentials, hooks, paper_reasons, secrecy
 from moot.ballots.audit_verbs import AuditVerb
 from moot.ballots.casting import (
     Placed,
@@ -82,6 +82,13 @@ def do_cast_online(
     if Channel.ONLINE not in (ballot.channels or []):
         raise BallotError(
             "This ballot takes votes by post only: return the paper you were sent.",
+            code=RefusalCode.STATE,
+        )
+    booth = hooks.online_booth(ballot)
+    if booth:
+        raise BallotError(
+            f"This ballot is verifiable: online votes are encrypted in its own booth, {booth}, "
+            "not cast here.",
             code=RefusalCode.STATE,
         )
     check_open_for_returns(ballot)

@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from moot.audit.actions import record
+from moot.ballots import hooks
 from moot.ballots.audit_verbs import AuditVerb
 from moot.ballots.errors import BallotError, RefusalCode
 from moot.ballots.models import (
@@ -253,6 +254,7 @@ def do_issue_ballot(ballot_id: int, *, acting_user: Any) -> Ballot:
     access_ballot(ballot_id, acting_user, for_write=True)
     ballot = _lock(ballot_id)
     check_issue(ballot)
+    hooks.run_issue_checks(ballot)  # a verifiable ballot: its election open (moot.verifiable)
     from moot.ballots.mail import check_site_url
 
     check_site_url()  # links in the invitations: https:// (B4)

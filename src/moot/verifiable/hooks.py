@@ -1,0 +1,66 @@
+"""What a verifiable ballot adds to issue 11's ballot, registered in ``moot.ballots.hooks`` when
+the app is ready (ballots does not import this app):
+
+* its definition says so: ``"verifiable": {"format", "uuid", "threshold", "trustees",
+  "revote"}``, saved with every version and hashed at the freeze;
+* it is not issued until its election is open (the refusal names what is missing);
+* its online votes are cast in the verifiable booth, never on the plain ballot page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from moot.ballots import hooks
+from moot.ballots.errors import BallotError, RefusalCode
+from moot.ballots.models import Ballot
+from moot.verifiable.context import revote_of
+from moot.verifiable.models import Election
+from moot.verifiable.readiness import missing_for_issue
+from moot.verify import group
+
+__all__ = ["booth_path", "definition_part", "issue_check", "register"]
+
+NAME = "verifiable"
+
+
+def definition_part(ballot: Ballot) -> dict[str, Any]:
+    election = Election.objects.filter(ballot_id=ballot.pk).first()
+    if election is None:
+        return {}
+    return {
+        "verifiable": {
+            "format": group.VERSION,
+            "uuid": str(election.uuid),
+            "threshold": election.threshold,
+            "trustees": election.trustee_count,
+            "revote": revote_of(ballot),
+        }
+    }
+
+
+def issue_check(ballot: Ballot) -> None:
+    election = Election.objects.filter(ballot_id=ballot.pk).first()
+    if election is None:
+        return
+    missing = missing_for_issue(election, ballot)
+    if missing:
+        raise BallotError(
+            "This ballot is verifiable: it is issued only once its election is open. Still "
+            "needed: " + "; ".join(missing) + ".",
+            code=RefusalCode.STATE,
+        )
+
+
+def booth_path(ballot: Ballot) -> str:
+    if not Election.objects.filter(ballot_id=ballot.pk).exists():
+        return ""
+    return reverse("verifiable:vote", args=[ballot.pk])
+
+
+def register() -> None:
+    hooks.register(hooks.DEFINITION_PARTS, NAME, definition_part)
+    hooks.register(hooks.ISSUE_CHECKS, NAME, issue_check)
+    hooks.register(hooks.ONLINE_BOOTHS, NAME, booth_path)
