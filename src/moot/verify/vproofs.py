@@ -24,6 +24,8 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import nacl.bindings as sodium
+
 from moot.verify import group
 from moot.verify.group import BASE, IDENTITY, Ciphertext, L, Point
 from moot.verify.vcommon import (
@@ -371,12 +373,13 @@ class DlogTable:
             raise ValueError("a discrete-log table holds at least 0·B")
         self.size = size
         table: dict[bytes, int] = {bytes(IDENTITY): 0}
-        point = IDENTITY
-        for m in range(1, size):
-            point = point + BASE
-            table[bytes(point)] = m
+        add, base = sodium.crypto_core_ed25519_add, bytes(BASE)
+        point = base
+        for m in range(1, size):  # libsodium's addition on the encodings: no Point per entry
+            table[point] = m
+            point = add(point, base)
         self._table = table
-        self._giant = point + BASE  # size·B
+        self._giant = Point(point)  # size·B
 
     def __len__(self) -> int:
         return self.size
