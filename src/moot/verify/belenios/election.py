@@ -264,21 +264,26 @@ def check_ballot(
         raise _fail("ballots", exc, digest, height) from None
     if credential not in election.credentials:
         raise fail("credential not in the published list", "credential")
+    answers = obj["answers"]
+    if not isinstance(answers, list) or len(answers) != len(election.questions):
+        raise fail(f"expected {len(election.questions)} answers", "answers")
+    zkp = f"{election.fingerprint}|{credential}"
+    try:
+        cts = [_answer(election, index, answer, zkp, stats) for index, answer in enumerate(answers)]
+    except ProofError as exc:
+        raise _fail("ballots", exc, digest, height) from None
+    # The proofs first, so that a changed proof or ciphertext is reported by the proof it breaks
+    # (the signature, over the whole ballot, would catch it too).
     signature = obj["signature"]
     if not isinstance(signature, dict) or set(signature) != {"hash", "proof"}:
         raise fail("expected {hash, proof}", "signature")
     unsigned = {key: value for key, value in obj.items() if key != "signature"}
     if signature["hash"] != sha256_b64(compact(unsigned)):
         raise fail("signed hash is not the hash of the ballot", "signature.hash")
-    answers = obj["answers"]
-    if not isinstance(answers, list) or len(answers) != len(election.questions):
-        raise fail(f"expected {len(election.questions)} answers", "answers")
-    zkp = f"{election.fingerprint}|{credential}"
     try:
         check_ballot_signature(
             group, signature["hash"], credential, signature["proof"], "signature.proof"
         )
-        cts = [_answer(election, index, answer, zkp, stats) for index, answer in enumerate(answers)]
     except ProofError as exc:
         raise _fail("ballots", exc, digest, height) from None
     return credential, cts
