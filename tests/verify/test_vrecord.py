@@ -392,3 +392,19 @@ def test_a_disqualified_dealer_leaves_the_others() -> None:
     _rechain(entries)
     message = _failure(_check(record_files(small.election, entries, {}, signing_key=KEY)))
     assert "entry 0, payload.dkg.trustees[0].commitment_hash" in message
+
+
+def test_a_complaint_answered_by_the_dealer() -> None:
+    from moot.verify.vcommon import ProofError
+    from moot.verify.vdkg import commitments, evaluate
+    from moot.verify.vrecord_checks_setup import _check_complaints
+
+    dealt = {1: commitments([5, 7]), 2: commitments([11, 13])}
+    right = evaluate([11, 13], 1)
+    wrong = group.scalar_hex(right + 1)
+    complaint = {"by": 1, "against": 2, "share": wrong}
+    assert _check_complaints([complaint], dealt) == {2}
+    assert _check_complaints([{**complaint, "answer": group.scalar_hex(right)}], dealt) == set()
+    assert _check_complaints([{**complaint, "answer": wrong}], dealt) == {2}
+    with pytest.raises(ProofError, match="complaint is unfounded"):
+        _check_complaints([{**complaint, "share": group.scalar_hex(right)}], dealt)

@@ -6,7 +6,8 @@ The setup entry's payload: ``{"election": <election.json>, "counting": {"<q>": r
 "dkg": {"trustees": [...], "complaints": [...], "qualified": [i, ...]}}`` where each trustee is
 ``{"index", "name", "sealing_key", "commitment_hash", "coefficients": [F_k...],
 "coefficient_proofs": [pok...], "share_proof": pok}`` and each complaint
-``{"by": j, "against": i, "share": f_i(j)}`` (the share revealed in clear).
+``{"by": j, "against": i, "share": f_i(j), "answer"?: f_i(j)}`` (the share revealed in clear;
+the dealer's answer, if it gave one, publishing the share it says it sent).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from moot.verify import group
-from moot.verify.group import IDENTITY, L, Point
+from moot.verify import vdkg
+from moot.verify.group import Point
 from moot.verify.vcommon import (
     ProofError,
     at,
@@ -29,7 +30,7 @@ from moot.verify.vcommon import (
     read_scalar,
     read_str,
 )
-from moot.verify.vproofs import Proof, verify_pok
+from moot.verify.vproofs import Proof
 
 TRUSTEE_KEYS = (
     "index",
@@ -46,21 +47,6 @@ def _failure(height: int | None, exc: ProofError, file: str = "board.jsonl") -> 
     from moot.verify.vrecord import RecordError
 
     return RecordError(file, exc.what, height=height, where=exc.where)
-
-
-def commitment_hash(uuid: str, index: int, coefficients: Sequence[Point]) -> str:
-    """``digest("dkg-commit", uuid, i, F_{i,0}, …, F_{i,t−1})`` (docs/verifiable.md §9)."""
-    return group.digest("dkg-commit", uuid, index, *coefficients)
-
-
-def _feldman(coefficients: Sequence[Point], j: int) -> Point:
-    """``Σ_k j^k·F_k``: what ``f(j)·B`` must be."""
-    total = IDENTITY
-    power = 1
-    for point in coefficients:
-        total = total + point * power
-        power = power * j % L
-    return total
 
 
 def check_setup(
@@ -98,7 +84,6 @@ def _counting_keys(election: Mapping[str, Any]) -> list[str]:
 
 def _check_dkg(election: Mapping[str, Any], dkg: Any) -> list[int]:
     uuid = election["uuid"]
-    context = uuid.encode()
     t = election["threshold"]
     n = len(election["trustees"])
     data = read_object(dkg, "payload.dkg", ("trustees", "complaints", "qualified"))
@@ -116,19 +101,25 @@ def _check_dkg(election: Mapping[str, Any], dkg: Any) -> list[int]:
             read_point(value, at(at(where, "coefficients"), k))
             for k, value in enumerate(read_list(row["coefficients"], at(where, "coefficients"), t))
         ]
-        given = read_hex(row["commitment_hash"], at(where, "commitment_hash"), 32).hex()
-        if given != commitment_hash(uuid, i, points):
+        committed = read_hex(row["commitment_hash"], at(where, "commitment_hash"), 32).hex()
+        if committed != vdkg.commitment_hash(uuid, i, points):
             raise ProofError(
                 at(where, "commitment_hash"),
                 "is not the hash of the coefficients revealed: the trustee changed them after "
                 "seeing the others' commitments",
             )
-        proofs = read_list(row["coefficient_proofs"], at(where, "coefficient_proofs"), t)
-        for k, (point, value) in enumerate(zip(points, proofs, strict=True)):
-            proof_at = at(at(where, "coefficient_proofs"), k)
-            proof = Proof.from_json(value, proof_at)
-            if not verify_pok(point, proof, context, f"dkg:trustee={i}:coefficient={k}"):
-                raise ProofError(proof_at, "the proof of knowledge of the coefficient fails")
+        proofs = [
+            Proof.from_json(value, at(at(where, "coefficient_proofs"), k))
+            for k, value in enumerate(
+                read_list(row["coefficient_proofs"], at(where, "coefficient_proofs"), t)
+            )
+        ]
+        try:
+            vdkg.verify_coefficients(uuid, i, points, proofs, threshold=t, committed=committed)
+        except ProofError as exc:
+            raise ProofError(
+                at(where, exc.where.replace("proofs", "coefficient_proofs")), exc.what
+            ) from None
         coefficients[i] = points
     disqualified = _check_complaints(data["complaints"], coefficients)
     qualified = sorted(set(coefficients) - disqualified)
@@ -142,9 +133,8 @@ def _check_dkg(election: Mapping[str, Any], dkg: Any) -> list[int]:
         raise ProofError(
             "payload.dkg.qualified", f"{len(qualified)} qualified trustees, fewer than {t}"
         )
-    joint = IDENTITY
-    for i in qualified:
-        joint = joint + coefficients[i][0]
+    dealt = {i: coefficients[i] for i in qualified}
+    joint = vdkg.joint_public_key(dealt)
     if joint.hex() != election["public_key"]:
         raise ProofError(
             "payload.election.public_key",
@@ -152,40 +142,40 @@ def _check_dkg(election: Mapping[str, Any], dkg: Any) -> list[int]:
         )
     for number, trustee in enumerate(trustees):
         j = number + 1
-        key = IDENTITY
-        for i in qualified:
-            key = key + _feldman(coefficients[i], j)
-        stated = election["trustees"][number]["verification_key"]
+        key = vdkg.verification_key(dealt, j)
         where = at("payload.election.trustees", number)
-        if key.hex() != stated:
+        if key.hex() != election["trustees"][number]["verification_key"]:
             raise ProofError(
                 at(where, "verification_key"),
                 f"is not Σ_i Σ_k j^k·F_i,k over the qualified trustees ({key.hex()})",
             )
         proof_at = at(at("payload.dkg.trustees", number), "share_proof")
         proof = Proof.from_json(trustee["share_proof"], proof_at)
-        if not verify_pok(key, proof, context, f"dkg:trustee={j}:share"):
+        if not vdkg.verify_share_proof(uuid, j, key, proof):
             raise ProofError(proof_at, "the proof of knowledge of the trustee's share fails")
     return qualified
 
 
 def _check_complaints(value: Any, coefficients: Mapping[int, list[Point]]) -> set[int]:
-    """Each complaint's revealed share against the dealer's commitments: a share that does not
-    match disqualifies the dealer; a complaint against a share that matches is unfounded (and
-    refused: the board never takes it)."""
+    """Each complaint ``{"by", "against", "share", "answer"?}``: the revealed share must fail
+    the dealer's commitments (a complaint against a share that passes is unfounded, and
+    refused: the board never takes it); the dealer is disqualified unless its ``answer`` (the
+    share for that trustee, published in clear) passes (docs/verifiable.md §9)."""
     disqualified: set[int] = set()
     for n, complaint in enumerate(read_list(value, "payload.dkg.complaints")):
         where = at("payload.dkg.complaints", n)
-        row = read_object(complaint, where, ("by", "against", "share"))
+        row = read_object(complaint, where, ("by", "against", "share"), ("answer",))
         by = read_int(row["by"], at(where, "by"), 1, len(coefficients))
         against = read_int(row["against"], at(where, "against"), 1, len(coefficients))
         share = read_scalar(row["share"], at(where, "share"))
-        if Point.base_times(share) == _feldman(coefficients[against], by):
+        answer = read_scalar(row["answer"], at(where, "answer")) if "answer" in row else None
+        if not vdkg.check_complaint(share, by, coefficients[against]):
             raise ProofError(
                 at(where, "share"),
                 f"matches trustee {against}'s commitments: trustee {by}'s complaint is unfounded",
             )
-        disqualified.add(against)
+        if vdkg.dealer_disqualified(share, answer, by, coefficients[against]):
+            disqualified.add(against)
     return disqualified
 
 
@@ -223,6 +213,5 @@ def check_credentials(election: Mapping[str, Any], entry: Mapping[str, Any]) -> 
 __all__ = [
     "check_credentials",
     "check_setup",
-    "commitment_hash",
     "credentials_sha256",
 ]

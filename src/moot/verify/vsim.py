@@ -20,10 +20,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.public import PrivateKey
 
-from moot.verify import group
-from moot.verify.group import IDENTITY, Ciphertext, L, Point
+from moot.verify import group, vdkg
+from moot.verify.group import Ciphertext, L, Point
 from moot.verify.shuffle import rows_digest, shuffle
 from moot.verify.vballot import (
     Election,
@@ -47,9 +47,8 @@ from moot.verify.vboard import (
     append,
     head,
 )
-from moot.verify.vproofs import make_decryption_share, prove_pok, prove_ranked, sign_answers
+from moot.verify.vproofs import make_decryption_share, prove_ranked, sign_answers
 from moot.verify.vrecord_checks import homomorphic_sums, sums_json
-from moot.verify.vrecord_checks_setup import commitment_hash
 from moot.verify.vrecord_write import SigningKey, record_files
 from moot.verify.vtally import decryption_payload, ranked_rows, result_payload
 
@@ -84,84 +83,63 @@ class Simulation:
     result: dict[str, Any]
 
 
-def _poly(coefficients: Sequence[int], x: int) -> int:
-    total = 0
-    for a in reversed(coefficients):
-        total = (total * x + a) % L
-    return total
-
-
-def _feldman(points: Sequence[Point], j: int) -> Point:
-    total = IDENTITY
-    for k, point in enumerate(points):
-        total = total + point * pow(j, k, L)
-    return total
-
-
 def run_dkg(
     uuid: str, names: Sequence[str], threshold: int, *, bad_dealer: int | None = None
 ) -> tuple[dict[str, Any], list[SimTrustee], Point, list[Point]]:
-    """Joint-Feldman with commit-then-reveal (docs/verifiable.md §9): the DKG transcript of
-    the setup entry, the trustees (with their shares), the joint key and the verification
-    keys. ``bad_dealer``: that trustee deals a wrong share to the next one, who complains; the
-    dealer is disqualified."""
-    context = uuid.encode()
+    """Joint-Feldman with commit-then-reveal (docs/verifiable.md §9, :mod:`moot.verify.vdkg`):
+    the DKG transcript of the setup entry, the trustees (with their shares), the joint key and
+    the verification keys. ``bad_dealer``: that trustee deals a wrong share to the next one,
+    who complains; the dealer is disqualified."""
     n = len(names)
-    trustees = [
-        SimTrustee(
-            i + 1, name, [group.random_scalar() for _ in range(threshold)], PrivateKey.generate()
+    trustees = []
+    for i, name in enumerate(names):
+        private, _ = vdkg.new_box_key()
+        trustees.append(
+            SimTrustee(i + 1, name, vdkg.random_polynomial(threshold), PrivateKey(private))
         )
-        for i, name in enumerate(names)
-    ]
-    published: dict[int, list[Point]] = {
-        t.index: [Point.base_times(a) for a in t.coefficients] for t in trustees
-    }
-    # Shares sealed to each trustee's X25519 key; the server relays only ciphertext.
-    sealed: dict[tuple[int, int], bytes] = {}
+    published = {t.index: vdkg.commitments(t.coefficients) for t in trustees}
+    hashes = {t.index: vdkg.commitment_hash(uuid, t.index, published[t.index]) for t in trustees}
+    # Shares sealed to each trustee's X25519 key; the server relays only the packets.
+    sealed: dict[tuple[int, int], str] = {}
     for dealer in trustees:
         for t in trustees:
-            value = _poly(dealer.coefficients, t.index)
+            value = vdkg.evaluate(dealer.coefficients, t.index)
             if dealer.index == bad_dealer and t.index == dealer.index % n + 1:
                 value = (value + 1) % L
-            sealed[dealer.index, t.index] = SealedBox(
-                PublicKey(bytes(t.sealing.public_key))
-            ).encrypt(group.scalar_hex(value).encode())
+            key = bytes(t.sealing.public_key).hex()
+            sealed[dealer.index, t.index] = vdkg.seal_share(key, uuid, dealer.index, t.index, value)
     complaints = []
+    received: dict[int, dict[int, int]] = {}
     for t in trustees:
-        box = SealedBox(t.sealing)
         for dealer in trustees:
-            value = group.decode_scalar(box.decrypt(sealed[dealer.index, t.index]).decode())
-            if Point.base_times(value) != _feldman(published[dealer.index], t.index):
+            value = vdkg.open_share(
+                bytes(t.sealing), sealed[dealer.index, t.index], uuid, dealer.index, t.index
+            )
+            received.setdefault(t.index, {})[dealer.index] = value
+            if not vdkg.check_share(value, t.index, published[dealer.index]):
                 complaints.append(
                     {"by": t.index, "against": dealer.index, "share": group.scalar_hex(value)}
                 )
     disqualified = {c["against"] for c in complaints}
     qualified = [t.index for t in trustees if t.index not in disqualified]
     for t in trustees:
-        box = SealedBox(t.sealing)
-        t.share = (
-            sum(group.decode_scalar(box.decrypt(sealed[i, t.index]).decode()) for i in qualified)
-            % L
-        )
-    joint = IDENTITY
-    for i in qualified:
-        joint = joint + published[i][0]
-    keys = [Point.base_times(t.share) for t in trustees]
+        t.share = vdkg.secret_share({i: received[t.index][i] for i in qualified})
+    dealt = {i: published[i] for i in qualified}
+    joint = vdkg.joint_public_key(dealt)
+    keys = [vdkg.verification_key(dealt, t.index) for t in trustees]
     transcript = {
         "trustees": [
             {
                 "index": t.index,
                 "name": t.name,
                 "sealing_key": bytes(t.sealing.public_key).hex(),
-                "commitment_hash": commitment_hash(uuid, t.index, published[t.index]),
+                "commitment_hash": hashes[t.index],
                 "coefficients": [p.hex() for p in published[t.index]],
                 "coefficient_proofs": [
-                    prove_pok(a, context, f"dkg:trustee={t.index}:coefficient={k}").to_json()
-                    for k, a in enumerate(t.coefficients)
+                    proof.to_json()
+                    for proof in vdkg.prove_coefficients(uuid, t.index, t.coefficients)
                 ],
-                "share_proof": prove_pok(
-                    t.share, context, f"dkg:trustee={t.index}:share"
-                ).to_json(),
+                "share_proof": vdkg.prove_share(uuid, t.index, t.share).to_json(),
             }
             for t in trustees
         ],
