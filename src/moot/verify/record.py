@@ -17,6 +17,9 @@ The bundle is a zip of these files (``FILES``), each described in docs/ballots.m
   event with the definition's hash.
 * ``countback-<n>.json`` (one per countback after the declaration, if any): re-run and
   compared byte for byte by :mod:`moot.verify.record_countbacks`.
+* ``verifiable/…`` (a ballot run verifiable, issue 12): the board and the verifiable record,
+  checked by :mod:`moot.verify.record_verifiable` (which calls ``moot verify``'s checker)
+  and joined to the count.
 
 :func:`verify_bundle` checks the hashes, recounts with :mod:`moot.verify.ballot_count` (the
 function the server counted with) and compares the report byte for byte, and checks that the
@@ -66,7 +69,9 @@ COUNTBACK_FORMAT = "moot-ballot-countback/1"
 
 
 def is_record_file(name: str) -> bool:
-    return name in FILES or COUNTBACK.match(name) is not None
+    from moot.verify.record_verifiable import is_verifiable_file
+
+    return name in FILES or COUNTBACK.match(name) is not None or is_verifiable_file(name)
 
 
 def countback_name(number: int) -> str:
@@ -82,10 +87,13 @@ def countback_names(names: Any) -> list[str]:
 def record_order(names: Any) -> list[str]:
     """The files in the zip's order: ``FILES`` (the manifest last) with the countbacks just
     before the manifest."""
+    from moot.verify.record_verifiable import verifiable_names
+
     present = set(names)
     return [
         *(name for name in FILES if name in present and name != MANIFEST),
         *countback_names(present),
+        *verifiable_names(present),  # a verifiable ballot's board and record (issue 12)
         *([MANIFEST] if MANIFEST in present else []),
     ]
 
@@ -256,7 +264,8 @@ def read_bundle(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
                         info.filename,
                         "is not a file of a ballot record; expected only: "
                         + ", ".join(FILES)
-                        + " and countback-1.json, countback-2.json, …",
+                        + ", countback-1.json, countback-2.json, … and a verifiable "
+                        "ballot's verifiable/election.json, verifiable/board.jsonl, …",
                     )
                 )
                 continue
@@ -324,6 +333,9 @@ def verify_files(
 
         check_signatures(data["audit-head.json"], manifest, report)
         _check_scrutineer(data["scrutineer-report.json"], data["returns.json"], report)
+        from moot.verify.record_verifiable import check_verifiable
+
+        check_verifiable(data, files, blt_text, report)
     except _StopError:
         pass
     return report
