@@ -35,7 +35,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count
 
-from moot.ballots import secrecy
+from moot.ballots import hooks, secrecy
+from moot.ballots.errors import BallotError, RefusalCode
 from moot.ballots.models import (
     Ballot,
     Channel,
@@ -137,6 +138,9 @@ def gather(ballot: Ballot) -> Closing:
     the papers the tellers spoilt, refused or left undecided."""
     closing = Closing()
     precedence = ballot.precedence
+    # A verifiable ballot's online returns hold a mark, not a vote: the vote is on its board,
+    # encrypted, and reaches the counted ballots after the trustees decrypt (``hooks``).
+    mark = hooks.online_mark(ballot)
     for _entry, group in _returns(ballot):
         channels = [channel for channel, _ in group]
         chosen, aside = choose(precedence, channels)
@@ -146,6 +150,15 @@ def gather(ballot: Ballot) -> Closing:
             closing.aside(channels[index], reason)
         channel, sealed = group[chosen]
         closing.counted[channel] += 1
+        if mark and channel == Channel.ONLINE:
+            if sealed != mark:
+                raise BallotError(
+                    "An online return of this ballot holds a sealed vote, but its online votes "
+                    "are cast elsewhere (on a verifiable ballot's board): the close stops so "
+                    "that this can be investigated.",
+                    code=RefusalCode.STATE,
+                )
+            continue
         closing.contents.append(secrecy.unseal(ballot, sealed))
     decisions = (
         PaperDecision.objects.filter(

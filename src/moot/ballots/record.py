@@ -28,6 +28,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Count
 
 from moot.audit.chain import GENESIS
+from moot.ballots import hooks
 from moot.ballots.count import ballots_blt
 from moot.ballots.errors import BallotError, RefusalCode
 from moot.ballots.models import (
@@ -359,6 +360,8 @@ def record_parts(ballot: Ballot) -> Iterator[tuple[str, Part]]:
     yield part("audit-head.json", dump_json(audit_head(ballot, content_digest_of(hashes))))
     for row in countback_rows(ballot, definition):
         yield part(countback_name(row["number"]), dump_json(row))
+    for name, data in hooks.record_parts(ballot):  # a verifiable ballot's verifiable/ files
+        yield part(name, data)
     result = ballot.result if isinstance(ballot.result, dict) else {}
     manifest = {
         "format": FORMAT,

@@ -64,3 +64,11 @@ def register() -> None:
     hooks.register(hooks.DEFINITION_PARTS, NAME, definition_part)
     hooks.register(hooks.ISSUE_CHECKS, NAME, issue_check)
     hooks.register(hooks.ONLINE_BOOTHS, NAME, booth_path)
+    # The close, the count and the record (moot.verifiable.declaration).
+    from moot.verifiable import declaration
+
+    hooks.register(hooks.ISSUE_CHECKS, NAME + "-precedence", declaration.check_precedence)
+    hooks.register(hooks.ONLINE_MARKS, NAME, declaration.online_mark)
+    hooks.register(hooks.ON_CLOSE, NAME, declaration.close_board)
+    hooks.register(hooks.BEFORE_COUNT, NAME, declaration.take_result)
+    hooks.register(hooks.RECORD_PARTS, NAME, declaration.record_parts)

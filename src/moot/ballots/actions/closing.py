@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from moot.audit.actions import record
-from moot.ballots import closing, count, scrutineer
+from moot.ballots import closing, count, hooks, scrutineer
 from moot.ballots.audit_verbs import AuditVerb
 from moot.ballots.definition import definition_of
 from moot.ballots.errors import BallotError, RefusalCode
@@ -70,6 +70,7 @@ def do_close_ballot(ballot: Ballot, *, acting_user: Any) -> Ballot:
     check_can_close(ballot, now)
     found = closing.gather(ballot)
     closing.write_counted(ballot, found.contents)
+    hooks.run_on_close(ballot)  # a verifiable ballot's board closes (moot.verifiable)
     closing.delete_sealed(ballot)
     ballot.returns = found.as_returns(ballot.precedence, ballot.replaced_online)
     ballot.state = BallotState.CLOSED
@@ -101,6 +102,7 @@ def do_count_ballot(ballot: Ballot, *, acting_user: Any) -> Ballot:
             else "The ballot must be closed before it is counted.",
             code=RefusalCode.STATE,
         )
+    hooks.run_before_count(ballot)  # a verifiable ballot's decrypted votes (moot.verifiable)
     counted = count.count_ballot(ballot)
     ballot.result = counted.json
     ballot.result_text = counted.text
