@@ -13,6 +13,7 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from factories import UserFactory
@@ -238,3 +239,15 @@ def test_a_verifiable_ballot_never_lets_papers_count_over_online_votes(
     with pytest.raises(BallotError, match="papers cannot count over online votes") as caught:
         declaration.check_precedence(world.ballot)
     assert caught.value.field == "precedence"
+
+
+def test_the_record_and_results_pages_show_the_board_and_the_command(
+    world: VerifiableWorld, django_capture_on_commit_callbacks: Any, client: Any
+) -> None:
+    _declared(world, django_capture_on_commit_callbacks)
+    world.election.refresh_from_db()
+    for name in ("ballots:record", "ballots:results"):
+        page = client.get(reverse(name, args=[world.ballot.pk])).content.decode()
+        assert f'id="board-head">{world.election.board_head}<' in page, name
+        assert reverse("verifiable:board", args=[world.ballot.pk]) in page
+        assert f"moot verify ballot-{world.ballot.pk}-record.zip" in page
