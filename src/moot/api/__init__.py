@@ -47,6 +47,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/ballots", "moot.ballots.api_casting"),
     ("/ballots", "moot.ballots.api_results"),
     ("/ballots", "moot.ballots.api_nominations"),
+    ("/ballots", "moot.verifiable.api_trustees"),
     ("/verifiable", "moot.verifiable.api"),
 ]
 

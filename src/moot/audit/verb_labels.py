@@ -107,6 +107,17 @@ LABELS: dict[str, str] = {
     "ballots.appoint_scrutineer": "Ballot scrutineer appointed",
     "ballots.appoint_teller": "Ballot teller appointed",
     "ballots.remove_teller": "Ballot teller removed",
+    # verifiable ballots: trustees and the credential authority
+    "verifiable.appoint_trustees": "Verifiable ballot's trustees appointed",
+    "verifiable.register_seal_key": "Trustee registered a sealing key",
+    "verifiable.commit_trustee": "Trustee committed to its key coefficients",
+    "verifiable.reveal_coefficients": "Trustee revealed its key coefficients with proofs",
+    "verifiable.deal_shares": "Trustee sent sealed key shares to the others",
+    "verifiable.check_shares": "Trustee checked the key shares it received",
+    "verifiable.prove_share_key": "Trustee proved its share of the election key",
+    "verifiable.disqualify_trustee": "Trustee disqualified from the key generation",
+    "verifiable.appoint_credential_authority": "Verifiable ballot's credential authority appointed",
+    "verifiable.upload_credentials": "Public credential list uploaded (no names)",
     # verifiable ballots: the definition's choice, opening and casting
     "verifiable.make_verifiable": "Ballot to be run verifiable (trustees and threshold)",
     "verifiable.drop_verifiable": "Ballot no longer to be run verifiable",

@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from moot.verify import group
+from moot.verify import vballot
 from moot.verify.group import Point
 from moot.verify.vcommon import canonical
 
-ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-LENGTH = 24
 MAX_COUNT = 2_000_000
 
 
@@ -32,27 +30,19 @@ class CredentialError(Exception):
 
 
 def new_credential() -> str:
-    text = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return "-".join(text[i : i + 4] for i in range(0, LENGTH, 4))
-
-
-def normalise(credential: str) -> str:
-    return credential.replace("-", "").replace(" ", "")
-
-
-def public_credential(uuid: str, credential: str) -> str:
-    z = group.challenge("credential", uuid, normalise(credential))
-    return Point.base_times(z).hex()
+    """A fresh credential as the voter is sent it: 24 base58 characters in groups of 4."""
+    return vballot.format_credential(vballot.new_credential())
 
 
 def public_list(uuid: str, credentials: Iterable[str]) -> dict[str, object]:
-    listed = sorted(public_credential(uuid, c) for c in credentials)
-    if len(set(listed)) != len(listed):
-        raise CredentialError("two credentials give the same public credential: generate again")
+    try:
+        listed = vballot.credential_list([vballot.public_credential(uuid, c) for c in credentials])
+    except ValueError as exc:
+        raise CredentialError(f"{exc}: generate again") from exc
     return {
         "uuid": uuid,
         "credentials": listed,
-        "credentials_sha256": hashlib.sha256(canonical(listed)).hexdigest(),
+        "credentials_sha256": vballot.credentials_sha256(listed),
     }
 
 
@@ -112,11 +102,12 @@ def read_secret_lines(lines: Sequence[str], name: str) -> list[str]:
         text = raw.strip()
         if not text or (number == 1 and text == "credential"):
             continue
-        bare = normalise(text)
-        if len(bare) != LENGTH or any(ch not in ALPHABET for ch in bare):
-            raise CredentialError(f"{name} line {number}: not a credential")
+        try:
+            vballot.parse_credential(text)
+        except vballot.CredentialError as exc:
+            raise CredentialError(f"{name} line {number}: not a credential ({exc})") from exc
         credentials.append(text)
-    if len(set(map(normalise, credentials))) != len(credentials):
+    if len(set(map(vballot.parse_credential, credentials))) != len(credentials):
         raise CredentialError(f"{name}: a credential is listed twice")
     return credentials
 

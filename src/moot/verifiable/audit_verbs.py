@@ -13,6 +13,18 @@ class AuditVerb(StrEnum):
     # -- opening and casting
     OPEN_VERIFIABLE = "verifiable.open_verifiable"
     CAST_VERIFIABLE = "verifiable.cast_verifiable"
+    # -- trustees and their key generation (actions/trustees.py)
+    APPOINT_TRUSTEES = "verifiable.appoint_trustees"
+    REGISTER_TRUSTEE = "verifiable.register_seal_key"
+    COMMIT_TRUSTEE = "verifiable.commit_trustee"
+    REVEAL_COEFFICIENTS = "verifiable.reveal_coefficients"
+    DEAL_SHARES = "verifiable.deal_shares"
+    CHECK_SHARES = "verifiable.check_shares"
+    PROVE_SHARE_KEY = "verifiable.prove_share_key"
+    DISQUALIFY_TRUSTEE = "verifiable.disqualify_trustee"
+    # -- the credential authority (actions/credentials.py)
+    APPOINT_CREDENTIAL_AUTHORITY = "verifiable.appoint_credential_authority"
+    UPLOAD_CREDENTIALS = "verifiable.upload_credentials"
 
 
 FORMER_VERBS: dict[AuditVerb, tuple[str, ...]] = {}

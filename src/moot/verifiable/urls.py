@@ -3,6 +3,7 @@
 from django.urls import path
 
 from moot.verifiable import views as v
+from moot.verifiable import views_trustees
 
 app_name = "verifiable"
 urlpatterns = [
@@ -12,4 +13,9 @@ urlpatterns = [
     path("ballots/<int:ballot_id>/verifiable/board.jsonl", v.board_jsonl, name="board_jsonl"),
     path("ballots/<int:ballot_id>/verifiable/election.json", v.election_json, name="election"),
     path("ballots/<int:ballot_id>/verifiable/audit/", v.audit, name="audit"),
+    path(
+        "ballots/<int:ballot_id>/verifiable/trustees/",
+        views_trustees.trustees_page,
+        name="trustees",
+    ),
 ]

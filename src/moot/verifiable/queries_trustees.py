@@ -1,0 +1,96 @@
+"""What the trustees' page and API list: the ceremony's public document (who has done what,
+never a secret) and the packets addressed to one trustee."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moot.verifiable.models import (
+    Complaint,
+    CredentialAuthority,
+    Election,
+    SharePacket,
+    Trustee,
+    TrusteeState,
+)
+
+
+def trustees_of(election: Election) -> list[Trustee]:
+    return list(Trustee.objects.filter(election=election).select_related("user").order_by("index"))
+
+
+def ceremony_document(election: Election, user: Any) -> dict[str, Any]:
+    """The public state of the key ceremony, as ``moot trustee step`` reads it."""
+    trustees = trustees_of(election)
+    authority = CredentialAuthority.objects.filter(election=election).first()
+    user_pk = getattr(user, "pk", None)
+    you = next((t.index for t in trustees if t.user_id == user_pk), None)
+    qualified = [t for t in trustees if t.state != TrusteeState.DISQUALIFIED]
+    return {
+        "ballot": election.ballot_id,
+        "uuid": str(election.uuid),
+        "state": election.state,
+        "threshold": election.threshold,
+        "trustee_count": election.trustee_count,
+        "public_key": election.public_key,
+        "election_hash": election.election_hash,
+        "credentials_sha256": election.credentials_sha256,
+        "credentials_count": election.credentials_count,
+        "can_open": len(qualified) >= election.threshold,
+        "you": {
+            "trustee": you,
+            "credential_authority": authority is not None and authority.user_id == user_pk,
+        },
+        "trustees": [
+            {
+                "index": t.index,
+                "name": t.name,
+                "state": t.state,
+                "seal_key": t.seal_key,
+                "commitment_hash": t.commitment_hash,
+                "coefficients": t.coefficients,
+                "verification_key": t.verification_key,
+                "share_proof": t.share_proof,
+                "disqualified_reason": t.disqualified_reason,
+            }
+            for t in trustees
+        ],
+        "complaints": [
+            {
+                "complainant": c.complainant,
+                "dealer": c.dealer,
+                "share": c.revealed_share,
+                "verdict": c.verdict,
+                "reason": c.reason,
+            }
+            for c in Complaint.objects.filter(election=election).order_by("filed_at", "id")
+        ],
+    }
+
+
+def packets_for(trustee: Trustee) -> list[dict[str, Any]]:
+    return [
+        {"dealer": p.dealer, "sealed": p.sealed}
+        for p in SharePacket.objects.filter(
+            election_id=trustee.election_id, recipient=trustee.index
+        ).order_by("dealer")
+    ]
+
+
+def credential_authority_of(election: Election) -> CredentialAuthority | None:
+    return CredentialAuthority.objects.select_related("user").filter(election=election).first()
+
+
+def account_named(text: str) -> Any | None:
+    """The active account whose e-mail address (or user name) is ``text``, or None."""
+    from django.contrib.auth import get_user_model
+
+    text = text.strip()
+    if not text:
+        return None
+    users = get_user_model().objects.filter(is_active=True)
+    return users.filter(email__iexact=text).first() or users.filter(username=text).first()
+
+
+def login_of(user: Any) -> str:
+    return (getattr(user, "email", "") or user.get_username()) if user else ""
