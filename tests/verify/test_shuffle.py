@@ -357,11 +357,23 @@ def test_a_prover_that_duplicates_a_row_fails() -> None:
         width=1,
     )
     assert proof.permutation_commitments[commitments_slot].is_identity()
-    with pytest.raises(ProofError):
-        verify_shuffle(KEY, rows, outputs, proof, CTX, 0)
+    rejected("proof.commitments.t1", verify_shuffle, KEY, rows, outputs, proof, CTX, 0)
     # On the wire the identity is refused outright.
-    with pytest.raises(ProofError):
-        ShuffleProof.from_json(proof.to_json())
+    rejected("proof.permutation_commitments[1]", ShuffleProof.from_json, proof.to_json())
+    # A prover that commits to a true permutation but duplicates a row fails the
+    # re-encryption equation instead.
+    honest_psi = [0, 1, 2]
+    proof = mix._prove(
+        public_key=KEY,
+        rows=rows,
+        outputs=outputs,
+        psi=honest_psi,
+        rand=rand,
+        ctx=CTX,
+        mixer_index=0,
+        width=1,
+    )
+    rejected("proof.commitments.t4[0]", verify_shuffle, KEY, rows, outputs, proof, CTX, 0)
 
 
 # --- known answers -----------------------------------------------------------------------------
