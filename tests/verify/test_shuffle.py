@@ -443,3 +443,17 @@ def test_rows_digest_is_framed_row_by_row() -> None:
     ).digest()
     assert mix.rows_digest(rows) == expected
     assert mix.rows_digest(rows[::-1]) != expected
+
+
+def test_rows_travel_as_json_and_are_checked() -> None:
+    rows = encrypt_rows([[1, 2], [3, 4]])
+    data = mix.rows_to_json(rows)
+    assert mix.rows_from_json(data, "outputs") == rows
+    ragged = [data[0], data[1][:1]]
+    rejected("outputs[1]", mix.rows_from_json, ragged, "outputs")
+    bad_point = copy.deepcopy(data)
+    bad_point[1][0]["beta"] = group.IDENTITY.hex()
+    rejected("outputs[1][0].beta", mix.rows_from_json, bad_point, "outputs")
+    rejected("outputs[0]", mix.rows_from_json, [{"alpha": "x"}], "outputs")
+    rejected("outputs", mix.rows_from_json, {"rows": []}, "outputs")
+    assert mix.rows_from_json([], "outputs") == []

@@ -158,6 +158,25 @@ def row_width(rows: Rows, where: str) -> int:
     return width
 
 
+def rows_to_json(rows: Rows) -> list[list[dict[str, str]]]:
+    """Rows on the wire: ``[[{"alpha": …, "beta": …} × ω] × N]``."""
+    return [[ct.to_json() for ct in row] for row in rows]
+
+
+def rows_from_json(value: object, where: str) -> list[list[Ciphertext]]:
+    """Rows received from outside: every point checked, every row of one width (at least
+    one ciphertext). Raises :class:`ProofError` naming the row, column and field."""
+    rows = [
+        [
+            read_ciphertext(ct, at(at(where, i), j))
+            for j, ct in enumerate(read_list(row, at(where, i)))
+        ]
+        for i, row in enumerate(read_list(value, where))
+    ]
+    row_width(rows, where)
+    return rows
+
+
 def rows_digest(rows: Rows) -> bytes:
     """The 64-byte SHA-512 fingerprint of a list of rows: ``transcript("shuffle-rows", [N, ω])``
     followed by ``transcript("shuffle-row", [α_1, β_1, …, α_ω, β_ω])`` for each row in order.
@@ -593,6 +612,8 @@ __all__ = [
     "random_permutation",
     "row_width",
     "rows_digest",
+    "rows_from_json",
+    "rows_to_json",
     "shuffle",
     "shuffle_generators",
     "vector_challenges",
