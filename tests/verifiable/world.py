@@ -19,10 +19,8 @@ from ballots.casting_world import OpenBallot, open_ballot
 from factories import UserFactory
 from moot.ballots.models import Ballot
 from moot.verifiable.models import CredentialAuthority, Election, Trustee, TrusteeState
-from moot.verify import group, vballot
-from moot.verify.group import IDENTITY, L, Point
-from moot.verify.vproofs import prove_pok
-from moot.verify.vrecord_checks_setup import commitment_hash
+from moot.verify import group, vballot, vdkg
+from moot.verify.group import IDENTITY, Point
 
 
 @dataclass
@@ -47,19 +45,15 @@ class VerifiableWorld:
         return ballot
 
 
-def _poly(coefficients: list[int], x: int) -> int:
-    return sum(a * pow(x, k, L) for k, a in enumerate(coefficients)) % L
-
-
 def run_key_generation(election: Election, users: list[Any]) -> dict[int, int]:
-    """Every trustee's part of the Joint-Feldman key generation (docs/verifiable.md §9), stored
-    as the trustees' flows store it; returns each trustee's secret share (the test's only)."""
+    """Every trustee's part of the Joint-Feldman key generation (docs/verifiable.md §9, with
+    ``moot.verify.vdkg``), stored as the trustees' flows store it; returns each trustee's
+    secret share (the test's only)."""
     uuid = str(election.uuid)
-    context = uuid.encode()
     t, n = election.threshold, election.trustee_count
-    polys = {i: [group.random_scalar() for _ in range(t)] for i in range(1, n + 1)}
-    points = {i: [Point.base_times(a) for a in polys[i]] for i in polys}
-    shares = {j: sum(_poly(polys[i], j) for i in polys) % L for j in polys}
+    polys = {i: vdkg.random_polynomial(t) for i in range(1, n + 1)}
+    points = {i: vdkg.commitments(polys[i]) for i in polys}
+    shares = {j: vdkg.secret_share({i: vdkg.evaluate(polys[i], j) for i in polys}) for j in polys}
     public = IDENTITY
     for i in polys:
         public = public + points[i][0]
@@ -72,15 +66,14 @@ def run_key_generation(election: Election, users: list[Any]) -> dict[int, int]:
             name=f"Trustee {i}",
             state=TrusteeState.DONE,
             seal_key=Point.base_times(group.random_scalar()).hex(),
-            commitment_hash=commitment_hash(uuid, i, points[i]),
+            commitment_hash=vdkg.commitment_hash(uuid, i, points[i]),
             coefficients=[
-                {
-                    "point": point.hex(),
-                    "proof": prove_pok(a, context, f"dkg:trustee={i}:coefficient={k}").to_json(),
-                }
-                for k, (a, point) in enumerate(zip(polys[i], points[i], strict=True))
+                {"point": point.hex(), "proof": proof.to_json()}
+                for point, proof in zip(
+                    points[i], vdkg.prove_coefficients(uuid, i, polys[i]), strict=True
+                )
             ],
-            share_proof=prove_pok(shares[i], context, f"dkg:trustee={i}:share").to_json(),
+            share_proof=vdkg.prove_share(uuid, i, shares[i]).to_json(),
             verification_key=Point.base_times(shares[i]).hex(),
             registered_at=now,
             done_at=now,

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from moot.verifiable.errors import RefusalCode, VerifiableError
-from moot.verifiable.models import BoardEntry, Election
+from moot.verifiable.models import BoardEntry, Election, ElectionState
 from moot.verify import vboard
 
 __all__ = ["append", "entries", "jsonl_lines", "lock_election", "payload_of"]
@@ -74,7 +74,16 @@ def append(
     a transaction; ``locked``: it already holds the election's row (``lock_election``) and
     passes that instance, which is updated in place."""
     row = election if locked else lock_election(election.pk)
-    _check_order(_last_kind(row), kind)
+    if kind == vboard.BALLOT:
+        # Only an open election takes ballots, and its board then ends with its credentials
+        # or a ballot (the state and the close's entry change together, under this lock).
+        if row.state != ElectionState.OPEN:
+            raise VerifiableError(
+                "The board takes ballots only while the election is open.",
+                code=RefusalCode.STATE,
+            )
+    else:
+        _check_order(_last_kind(row), kind)
     parent = row.board_head or vboard.GENESIS
     entry = vboard.make_entry(row.board_size, parent, kind, payload)
     body = vboard.entry_bytes(entry).decode("utf-8")

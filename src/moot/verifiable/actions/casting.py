@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from moot.audit.actions import record
 from moot.ballots.casting import (
@@ -142,15 +143,19 @@ def _check_entry(row: RollEntry, entry: RollEntry, ballot: Ballot, acting_user: 
 def _refuse_if_used(election: Election, tracker: str, credential: str) -> bool:
     """Refuse the same ballot twice, and a second ballot of a credential unless the election
     allows a revote; True when this ballot replaces an earlier one."""
-    rows = BoardEntry.objects.filter(election_id=election.pk)
-    if rows.filter(tracker=tracker).exists():
+    held = list(
+        BoardEntry.objects.filter(election_id=election.pk)
+        .filter(Q(tracker=tracker) | Q(kind=BoardKind.BALLOT, credential=credential))
+        .values_list("tracker", flat=True)[:2]
+    )
+    if tracker in held:
         raise VerifiableError(
             f"This very ballot (tracker {vballot.format_tracker(tracker)}) is already on the "
             "board: a ballot is taken once. Encrypt afresh to vote again.",
             field="ballot",
             code=RefusalCode.CONFLICT,
         )
-    used = rows.filter(kind=BoardKind.BALLOT, credential=credential).exists()
+    used = bool(held)
     if used and not election.revote:
         raise VerifiableError(
             "This voting credential has already cast a ballot, and in this ballot only one "
