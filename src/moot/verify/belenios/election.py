@@ -21,10 +21,10 @@ from moot.verify.belenios.proofs import (
     check_ballot_signature,
     check_blank,
     check_interval,
-    check_pok,
     check_raw_elgamal,
     read_ciphertext,
 )
+from moot.verify.belenios.trustees import TrusteeItem, read_trustees
 
 _UUID = re.compile(r"[1-9A-HJ-NP-Za-km-z]{14,}\Z")
 _BALLOT_KEYS = ["election_uuid", "election_hash", "credential", "answers", "signature"]
@@ -61,7 +61,8 @@ class Election:
     public_key: int
     fingerprint: str
     questions: list[Question]
-    trustee_keys: list[int] = field(default_factory=list)
+    trustee_items: list[TrusteeItem] = field(default_factory=list)
+    trustee_keys: list[int] = field(default_factory=list)  # by owner number - 1
     credentials: dict[int, int] = field(default_factory=dict)
 
 
@@ -154,39 +155,15 @@ def _election(obj: Any, raw: bytes) -> Election:
     )
 
 
-def check_trustees(archive: Archive, election: Election, digest: str) -> int:
-    """Every trustee's key and proof of knowledge; the election key is their product."""
+def check_trustees(archive: Archive, election: Election, digest: str) -> str:
+    """Every trustee's key and proofs; the election key is the product of the sub-keys.
+    Returns a description of the trustees for the report."""
     group = election.group
     obj = load_json(archive.data[digest], group="trustees", file=digest, height=0)
-    if not isinstance(obj, list) or not obj:
-        raise VerifyError(
-            "trustees", "expected a non-empty list of trustees", file=digest, height=0
-        )
-    product = 1
-    for i, item in enumerate(obj):
-        where = f"[{i}]"
-        if not isinstance(item, list) or len(item) != 2 or not isinstance(item[1], dict):
-            raise VerifyError(
-                "trustees", "expected [kind, value]", file=digest, height=0, field=where
-            )
-        kind, value = item
-        if kind != "Single":
-            raise VerifyError(
-                "trustees",
-                f"trustee kind {kind!r} is not supported by this verifier (only Single trustees)",
-                file=digest,
-                height=0,
-                field=where,
-            )
-        if any(key not in ("pok", "public_key", "name") for key in value):
-            raise VerifyError("trustees", "unexpected field", file=digest, height=0, field=where)
-        try:
-            key = group.element(value.get("public_key"), f"{where}[1].public_key")
-            check_pok(group, key, value.get("pok"), f"{where}[1].pok")
-        except ProofError as exc:
-            raise _fail("trustees", exc, digest, 0) from None
-        election.trustee_keys.append(key)
-        product = product * key % group.p
+    try:
+        items, product = read_trustees(group, obj)
+    except ProofError as exc:
+        raise _fail("trustees", exc, digest, 0) from None
     if product != election.public_key:
         raise VerifyError(
             "trustees",
@@ -195,7 +172,13 @@ def check_trustees(archive: Archive, election: Election, digest: str) -> int:
             height=0,
             field="public_key",
         )
-    return len(obj)
+    election.trustee_items = items
+    election.trustee_keys = [key for item in items for key in item.keys]
+    singles = sum(1 for item in items if not item.pedersen)
+    parts = [f"{singles} single"] if singles else []
+    parts += [f"{item.threshold}-of-{len(item.keys)} threshold" for item in items if item.pedersen]
+    keys = len(election.trustee_keys)
+    return f"{keys} trustees ({', '.join(parts)}), {keys} proofs of knowledge"
 
 
 def check_credentials(archive: Archive, election: Election, digest: str) -> bool:

@@ -121,7 +121,9 @@ def check_blank(
     """For a question that allows a blank vote: ``blank_proof`` shows m0 = 0 or sum = 0 and
     ``overall_proof`` shows m0 = 1 or min <= sum <= max."""
     qmin, qmax = bounds
-    (c0, s0), (c1, s1) = read_proofs(group, blank, f"{field}.blank_proof", 2)
+    blank_field = f"{field}.blank_proof" if field else "blank_proof"
+    overall_field = f"{field}.overall_proof" if field else "overall_proof"
+    (c0, s0), (c1, s1) = read_proofs(group, blank, blank_field, 2)
     commitments = [
         _commit(group, group.g, s0, blank_ct[0], c0),
         _commit(group, y, s0, blank_ct[1], c0),
@@ -129,8 +131,8 @@ def check_blank(
         _commit(group, y, s1, sum_ct[1], c1),
     ]
     if group.hash(f"bproof0|{zkp}|", commitments) != (c0 + c1) % group.q:
-        raise ProofError(f"{field}.blank_proof", "blank proof fails")
-    proofs = read_proofs(group, overall, f"{field}.overall_proof", qmax - qmin + 2)
+        raise ProofError(blank_field, "blank proof fails")
+    proofs = read_proofs(group, overall, overall_field, qmax - qmin + 2)
     commitments = []
     total = 0
     for i, (challenge, response) in enumerate(proofs):
@@ -144,7 +146,7 @@ def check_blank(
         commitments.append(_commit(group, y, response, shifted, challenge))
         total += challenge
     if group.hash(f"bproof1|{zkp}|", commitments) != total % group.q:
-        raise ProofError(f"{field}.overall_proof", "overall proof (blank or in range) fails")
+        raise ProofError(overall_field, "overall proof (blank or in range) fails")
 
 
 def check_raw_elgamal(

@@ -19,6 +19,7 @@ from moot.verify.belenios.errors import ProofError, VerifyError
 from moot.verify.belenios.groups import Group
 from moot.verify.belenios.proofs import Ciphertext, check_decryption, read_ciphertext
 from moot.verify.belenios.shuffle import check_shuffle, read_shuffle_proof
+from moot.verify.belenios.trustees import combine
 
 Tally = list[list[Ciphertext]]
 
@@ -218,7 +219,7 @@ def check_decryptions(
     owners in order and the number of factors checked."""
     group = election.group
     keys = election.trustee_keys
-    combined = [[1] * len(column) for column in final]
+    by_owner: dict[int, list[list[int]]] = {}
     owners: list[int] = []
     checked = 0
     for event in events:
@@ -248,6 +249,7 @@ def check_decryptions(
                     )
                 ):
                     raise ProofError(name, "not the shape of the encrypted tally")
+            mine = by_owner.setdefault(owner, [[] for _ in final])
             for i, column in enumerate(final):
                 for j, (alpha, _) in enumerate(column):
                     factor = group.element(factors[i][j], f"decryption_factors[{i}][{j}]")
@@ -260,18 +262,18 @@ def check_decryptions(
                         obj=proofs[i][j],
                         field=f"decryption_proofs[{i}][{j}]",
                     )
-                    combined[i][j] = combined[i][j] * factor % group.p
+                    mine[i].append(factor)
                     checked += 1
         except ProofError as exc:
             raise VerifyError(
                 "decryptions", exc.what, file=digest, height=event.height, field=exc.field
             ) from None
-    missing = sorted(set(range(1, len(keys) + 1)) - set(owners))
-    if missing:
-        raise VerifyError(
-            "decryptions",
-            f"no partial decryption from trustee(s) {missing} (every Single trustee must decrypt)",
-        )
+    if not by_owner:
+        raise VerifyError("decryptions", "no partial decryption")
+    try:
+        combined = combine(group, election.trustee_items, by_owner)
+    except ProofError as exc:
+        raise VerifyError("decryptions", exc.what, height=events[-1].height) from None
     return combined, owners, checked
 
 
