@@ -129,12 +129,18 @@ def check_follows(previous: Any, type_: str, height: int) -> None:
             )
 
 
-def check_chain(entries: Sequence[Any], *, complete: bool = False) -> str:
-    """Check the entries' shape, heights, parents and the order of types, and return the head.
-    With ``complete``, the board must end with its ``result``. Raises :class:`BoardError`."""
-    parent = GENESIS
-    previous: str | None = None
-    for k, entry in enumerate(entries):
+class ChainChecker:
+    """The chain checked one entry at a time (a board of some hundreds of megabytes is never
+    held whole): :meth:`feed` each entry in order (with its canonical bytes when at hand),
+    then :meth:`finish` for the head."""
+
+    def __init__(self) -> None:
+        self.parent = GENESIS
+        self.previous: str | None = None
+        self.count = 0
+
+    def feed(self, entry: Any, raw: bytes | None = None) -> None:
+        k = self.count
         if not isinstance(entry, dict):
             raise BoardError(k, "", "an entry is a JSON object")
         keys = set(entry)
@@ -147,33 +153,46 @@ def check_chain(entries: Sequence[Any], *, complete: bool = False) -> str:
         height = entry["height"]
         if not isinstance(height, int) or isinstance(height, bool) or height != k:
             raise BoardError(k, "height", f"is {height!r}; entry {k} of the board has height {k}")
-        if entry["parent"] != parent:
+        if entry["parent"] != self.parent:
             raise BoardError(
                 k,
                 "parent",
-                f"is {str(entry['parent'])[:64]!r}, the previous entry's hash is {parent}: the "
-                "chain is broken (an entry was removed, inserted, moved or changed before it)",
+                f"is {str(entry['parent'])[:64]!r}, the previous entry's hash is {self.parent}: "
+                "the chain is broken (an entry was removed, inserted, moved or changed before it)",
             )
         type_ = entry["type"]
         if not isinstance(type_, str) or type_ not in _RANK:
             raise BoardError(k, "type", f"{type_!r} is not one of {', '.join(TYPES)}")
         if not isinstance(entry["payload"], dict):
             raise BoardError(k, "payload", "a payload is a JSON object")
-        if previous is None:
+        if self.previous is None:
             if type_ != SETUP:
                 raise BoardError(k, "type", f"the board opens with a setup entry, not {type_!r}")
         else:
-            check_follows(previous, type_, k)
-        previous = type_
-        parent = entry_hash(entry)
-    if complete and previous != RESULT:
-        raise BoardError(
-            None,
-            "",
-            f"ends with a {previous or 'nothing'} entry at height {len(entries) - 1}; a complete "
-            "board ends with its result (it was truncated)",
-        )
-    return parent
+            check_follows(self.previous, type_, k)
+        self.previous = type_
+        self.parent = hashlib.sha256(raw).hexdigest() if raw is not None else entry_hash(entry)
+        self.count += 1
+
+    def finish(self, *, complete: bool = False) -> str:
+        """The head; with ``complete``, the board must end with its ``result``."""
+        if complete and self.previous != RESULT:
+            raise BoardError(
+                None,
+                "",
+                f"ends with a {self.previous or 'nothing'} entry at height {self.count - 1}; a "
+                "complete board ends with its result (it was truncated)",
+            )
+        return self.parent
+
+
+def check_chain(entries: Sequence[Any], *, complete: bool = False) -> str:
+    """Check the entries' shape, heights, parents and the order of types, and return the head.
+    With ``complete``, the board must end with its ``result``. Raises :class:`BoardError`."""
+    chain = ChainChecker()
+    for entry in entries:
+        chain.feed(entry)
+    return chain.finish(complete=complete)
 
 
 def board_jsonl(entries: Iterable[dict[str, Any]]) -> bytes:
@@ -185,15 +204,21 @@ def iter_board_lines(data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
     """The entries of ``board.jsonl`` bytes, each with its line number (1-based). A line that
     is not an entry's canonical bytes is refused (the file is the chain's bytes: written one way
     only)."""
-    if data and not data.endswith(b"\n"):
-        raise BoardError(None, BOARD_FILE, "does not end with a newline (truncated mid-entry?)")
-    start = 0
-    line = 0
-    while start < len(data):
-        end = data.index(b"\n", start)
-        line += 1
-        raw = data[start:end]
-        start = end + 1
+    for line, entry, _ in iter_board_stream(data.splitlines(keepends=True)):
+        yield line, entry
+
+
+def iter_board_stream(
+    lines: Iterable[bytes],
+) -> Iterator[tuple[int, dict[str, Any], bytes]]:
+    """The entries of ``board.jsonl`` read a line at a time (from a zip member: the file is
+    never held whole), each with its line number and its canonical bytes."""
+    for line, chunk in enumerate(lines, start=1):
+        if not chunk.endswith(b"\n"):
+            raise BoardError(
+                line - 1, BOARD_FILE, f"line {line} does not end with a newline (truncated?)"
+            )
+        raw = chunk[:-1]
         try:
             entry = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -207,7 +232,7 @@ def iter_board_lines(data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
                 "is not the entry's canonical JSON (keys sorted, no spaces, UTF-8): the line's "
                 "bytes were edited",
             )
-        yield line, entry
+        yield line, entry, raw
 
 
 def read_board(data: bytes) -> list[dict[str, Any]]:
@@ -233,6 +258,7 @@ __all__ = [
     "TALLY",
     "TYPES",
     "BoardError",
+    "ChainChecker",
     "append",
     "board_jsonl",
     "canonical",
@@ -243,6 +269,7 @@ __all__ = [
     "entry_hash",
     "head",
     "iter_board_lines",
+    "iter_board_stream",
     "make_entry",
     "read_board",
 ]

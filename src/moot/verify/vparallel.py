@@ -19,22 +19,30 @@ Failure = tuple[int, str, str]
 _STATE: dict[str, Any] = {}
 
 
-def pool_map(
-    fn: Callable[[Any], Any],
-    slices: Sequence[Any],
-    workers: int,
-    initializer: Callable[..., None],
-    initargs: tuple[Any, ...],
-) -> list[Any]:
-    """``fn`` over ``slices`` in ``workers`` processes (forked where the platform allows, so
-    the workers start at once), in order."""
-    if workers <= 1 or len(slices) <= 1:
-        initializer(*initargs)
-        return [fn(item) for item in slices]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(min(workers, len(slices)), initializer, initargs) as pool:
-        return pool.map(fn, slices)
+class Workers:
+    """A pool of ``workers`` processes kept for the whole run (forked where the platform
+    allows, so they start at once and share the election), or this process alone."""
+
+    def __init__(
+        self, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
+    ) -> None:
+        self.pool: Any = None
+        initializer(*initargs)  # this process too: a single slice runs here
+        if workers > 1:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self.pool = context.Pool(workers, initializer, initargs)
+
+    def map(self, fn: Callable[[Any], Any], slices: Sequence[Any]) -> list[Any]:
+        if self.pool is None or len(slices) <= 1:
+            return [fn(item) for item in slices]
+        return list(self.pool.map(fn, slices))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
 
 def split(items: Sequence[Any], workers: int, least: int = 64) -> list[Sequence[Any]]:
@@ -46,30 +54,39 @@ def split(items: Sequence[Any], workers: int, least: int = 64) -> list[Sequence[
 
 
 # -- ballots ------------------------------------------------------------------------------------
-def init_ballots(election: dict[str, Any], credentials: frozenset[str]) -> None:
+def init(election: dict[str, Any], credentials: frozenset[str], ctx: bytes) -> None:
+    """A worker's state: the election (parsed once), the credential list, the context."""
     from moot.verify.vballot import parse_election
 
     _STATE["election"] = parse_election(election)
     _STATE["credentials"] = credentials
-
-
-def check_ballots(items: Sequence[tuple[int, Any]]) -> Failure | None:
-    """Each ballot of the slice (height, payload) by ``verify_ballot``."""
-    from moot.verify.vballot import verify_ballot
-
-    for height, ballot in items:
-        try:
-            verify_ballot(_STATE["election"], ballot, _STATE["credentials"])
-        except ProofError as exc:
-            return height, exc.where, exc.what
-    return None
-
-
-# -- decryption shares --------------------------------------------------------------------------
-def init_shares(ctx: bytes) -> None:
     _STATE["ctx"] = ctx
 
 
+# A ballot verified, kept compact: (height, tracker, credential, [[(α, β) bytes …] per question]).
+Compact = tuple[int, str, str, list[list[tuple[bytes, bytes]]]]
+
+
+def check_ballots(items: Sequence[tuple[int, Any]]) -> tuple[Failure | None, list[Compact]]:
+    """Each ballot of the slice (height, payload) by ``verify_ballot``; the ones that hold,
+    compact, and the first failure."""
+    from moot.verify.vballot import tracker, verify_ballot
+
+    out: list[Compact] = []
+    for height, ballot in items:
+        try:
+            parsed = verify_ballot(_STATE["election"], ballot, _STATE["credentials"])
+        except ProofError as exc:
+            return (height, exc.where, exc.what), out
+        rows = [
+            [(bytes(ct.alpha), bytes(ct.beta)) for ct in answer.choices]
+            for answer in parsed.answers
+        ]
+        out.append((height, tracker(ballot), ballot["credential"], rows))
+    return None, out
+
+
+# -- decryption shares --------------------------------------------------------------------------
 def check_shares(
     task: tuple[int, int, str, Sequence[tuple[str, Any, str]]],
 ) -> Failure | None:
@@ -102,11 +119,11 @@ def trusted_ciphertext(value: dict[str, str]) -> Ciphertext:
 
 
 __all__ = [
+    "Compact",
+    "Workers",
     "check_ballots",
     "check_shares",
-    "init_ballots",
-    "init_shares",
-    "pool_map",
+    "init",
     "split",
     "trusted_ciphertext",
     "trusted_point",

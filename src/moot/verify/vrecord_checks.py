@@ -1,7 +1,9 @@
-"""The board's entries checked in order (docs/verifiable.md §12): setup, credentials, every
-ballot, the close, the homomorphic sums; then the mix, the decryptions and the result
-(:mod:`moot.verify.vrecord_checks_tally`). Each check raises
-:class:`~moot.verify.vrecord.RecordError` with the entry's height and the field.
+"""The board's entries checked in order as they are read (docs/verifiable.md §12): setup,
+credentials, every ballot, the close, the homomorphic sums; then the mix, the decryptions and
+the result (:mod:`moot.verify.vrecord_checks_tally`). The board is read a line at a time and
+each entry is reduced to what the next checks need (a verified ballot to its ciphertexts, a
+shuffle to its outputs), so a board of some hundreds of megabytes is never held whole. Each
+check raises :class:`~moot.verify.vrecord.RecordError` with the entry's height and the field.
 
 Payloads written by the server (and the simulator):
 
@@ -14,12 +16,24 @@ Payloads written by the server (and the simulator):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from moot.verify.group import Ciphertext, Point
-from moot.verify.vboard import BALLOT, BOARD_FILE, CLOSE, CREDENTIALS, SETUP, TALLY, entry_hash
+from moot.verify.group import IDENTITY, Ciphertext, Point
+from moot.verify.vboard import (
+    BALLOT,
+    BOARD_FILE,
+    CLOSE,
+    CREDENTIALS,
+    DECRYPTION,
+    RESULT,
+    SETUP,
+    SHUFFLE,
+    TALLY,
+    BoardError,
+    ChainChecker,
+)
 from moot.verify.vcommon import (
     ProofError,
     at,
@@ -32,7 +46,20 @@ from moot.verify.vcommon import (
 
 if TYPE_CHECKING:
     from moot.verify.vballot import Election
+    from moot.verify.vparallel import Compact, Workers
     from moot.verify.vrecord import Report
+
+# Ballots verified together (in the workers) before the next batch is read.
+BATCH = 4096
+
+
+@dataclass
+class Counted:
+    """A ballot that counts, verified: its height, tracker and each question's ciphertexts."""
+
+    height: int
+    tracker: str
+    rows: list[list[Ciphertext]]
 
 
 @dataclass
@@ -43,13 +70,28 @@ class Board:
     parsed: Election
     ctx: bytes
     public_key: Point
+    report: Report
+    workers: int = 1
+    pool: Workers | None = None
     counting: dict[str, Any] = field(default_factory=dict)
     qualified: list[int] = field(default_factory=list)
     credentials: set[str] = field(default_factory=set)
-    # The counted ballots (the last per credential), in board order: (height, ballot).
-    counted: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    # Ballots read, not yet verified; then the last verified ballot per credential.
+    pending: list[tuple[int, Any]] = field(default_factory=list)
+    ballot_entries: int = 0
+    last: dict[str, Counted] = field(default_factory=dict)
+    trackers: dict[str, int] = field(default_factory=dict)
+    superseded: list[str] = field(default_factory=list)
+    # The counted ballots in board order (at the close), the sums, the mix's current rows.
+    counted: list[Counted] = field(default_factory=list)
     sums: dict[int, list[Ciphertext]] = field(default_factory=dict)
-    workers: int = 1
+    current: dict[int, list[list[Ciphertext]]] = field(default_factory=dict)
+    mixers: dict[int, list[int]] = field(default_factory=dict)
+    shuffles_noted: bool = False
+    sum_factors: dict[int, dict[int, list[Point]]] = field(default_factory=dict)
+    ranked_factors: dict[int, dict[int, list[list[Point]]]] = field(default_factory=dict)
+    shares_checked: int = 0
+    head_before: str = ""
 
 
 def _failure(height: int | None, exc: ProofError) -> Exception:
@@ -60,123 +102,170 @@ def _failure(height: int | None, exc: ProofError) -> Exception:
 
 def check_board(
     election: dict[str, Any],
-    entries: Sequence[dict[str, Any]],
-    files: Mapping[str, bytes],
+    *,
+    ctx: bytes,
+    entries: Iterable[tuple[dict[str, Any], bytes | None]],
+    files: Mapping[str, Any],
     manifest: Mapping[str, Any],
     report: Report,
 ) -> None:
-    import hashlib
-
+    """Every entry of the board in order (each with its canonical bytes when at hand), then
+    the chain's end: its head and size the manifest's."""
     from moot.verify.vballot import parse_election
-    from moot.verify.vrecord_checks_setup import check_credentials, check_setup
-    from moot.verify.vrecord_checks_tally import check_tally_stages
+    from moot.verify.vrecord_checks_tally import on_decryption, on_result, on_shuffle
 
     parsed = parse_election(election)
-    ctx = hashlib.sha256(files["election.json"]).digest()
-    board = Board(election, parsed, ctx, parsed.public_key, workers=report.workers)
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for entry in entries:
-        by_type.setdefault(entry["type"], []).append(entry)
-    board.counting, board.qualified = check_setup(election, by_type[SETUP][0])
-    dkg = by_type[SETUP][0]["payload"]["dkg"]
-    complaints = len(dkg["complaints"])
+    board = Board(election, parsed, ctx, parsed.public_key, report, workers=report.workers)
+    chain = ChainChecker()
+    try:
+        for entry, raw in entries:
+            board.head_before = chain.parent
+            try:
+                chain.feed(entry, raw)
+            except BoardError as exc:
+                if board.pending:  # a ballot before this entry may fail first
+                    _flush_ballots(board)
+                raise _chain_failure(exc) from None
+            kind = entry["type"]
+            if kind != BALLOT and board.pending:
+                _flush_ballots(board)
+            if kind == SETUP:
+                _on_setup(board, entry)
+            elif kind == CREDENTIALS:
+                _on_credentials(board, entry)
+            elif kind == BALLOT:
+                board.ballot_entries += 1
+                board.pending.append((entry["height"], entry["payload"]))
+                if len(board.pending) >= BATCH:
+                    _flush_ballots(board)
+            elif kind == CLOSE:
+                _on_close(board, entry)
+            elif kind == TALLY:
+                _on_tally(board, entry)
+            elif kind == SHUFFLE:
+                on_shuffle(board, entry)
+            elif kind == DECRYPTION:
+                on_decryption(board, entry)
+            elif kind == RESULT:
+                on_result(board, entry, files, manifest)
+        if board.pending:
+            _flush_ballots(board)
+        try:
+            head = chain.finish(complete=True)
+        except BoardError as exc:
+            raise _chain_failure(exc) from None
+    finally:
+        if board.pool is not None:
+            board.pool.close()
+    if manifest.get("board_head") != head or manifest.get("board_entries") != chain.count:
+        from moot.verify.vrecord import RecordError
+
+        raise RecordError(
+            "manifest.json",
+            f"names board head {manifest.get('board_head')!r} after "
+            f"{manifest.get('board_entries')!r} entries; the board's is {head} after "
+            f"{chain.count}",
+            where="board_head",
+        )
     report.note(
-        f"trustees: {len(election['trustees'])} commitments match the coefficients revealed, "
-        f"{len(election['trustees']) * election['threshold']} coefficient proofs, "
-        f"{complaints} complaint(s) judged, qualified {board.qualified}; the joint key and "
-        f"{len(election['trustees'])} verification keys recomputed, share proofs hold"
+        f"{BOARD_FILE}: {chain.count} entries chained, in order, ending with the result; head "
+        f"{head} as the manifest says"
     )
-    board.credentials = check_credentials(election, by_type[CREDENTIALS][0])
-    report.note(
+
+
+def _chain_failure(exc: BoardError) -> Exception:
+    from moot.verify.vrecord import RecordError
+
+    return RecordError(BOARD_FILE, exc.message, height=exc.height, where=exc.field)
+
+
+def _on_setup(board: Board, entry: dict[str, Any]) -> None:
+    from moot.verify.vrecord_checks_setup import check_setup
+
+    board.counting, board.qualified = check_setup(board.election, entry)
+    n = len(board.election["trustees"])
+    complaints = len(entry["payload"]["dkg"]["complaints"])
+    board.report.note(
+        f"trustees: {n} commitments match the coefficients revealed, "
+        f"{n * board.election['threshold']} coefficient proofs, {complaints} complaint(s) "
+        f"judged, qualified {board.qualified}; the joint key and {n} verification keys "
+        "recomputed, share proofs hold"
+    )
+
+
+def _on_credentials(board: Board, entry: dict[str, Any]) -> None:
+    from moot.verify.vparallel import Workers, init
+    from moot.verify.vrecord_checks_setup import check_credentials
+
+    board.credentials = check_credentials(board.election, entry)
+    board.report.note(
         f"credentials: {len(board.credentials)} public credentials, sorted and distinct; their "
         "SHA-256 is the election's"
     )
-    superseded = _check_ballots(board, by_type.get(BALLOT, []), report)
-    _check_close(board, entries, by_type[CLOSE][0], len(by_type.get(BALLOT, [])), superseded)
-    report.note(
-        f"close: {len(by_type.get(BALLOT, []))} ballot entries, {len(board.counted)} counted, "
-        f"{len(superseded)} superseded by a later ballot of the same credential; the head is "
-        "the board's before the close"
+    board.pool = Workers(
+        board.workers, init, (board.election, frozenset(board.credentials), board.ctx)
     )
-    _check_sums(board, by_type[TALLY][0])
-    report.note(
-        f"tally: the homomorphic sums of {len(board.sums)} question(s) recomputed from the "
-        f"{len(board.counted)} counted ballots"
-    )
-    check_tally_stages(board, by_type, files, manifest, report)
 
 
-def _check_ballots(board: Board, ballots: Sequence[dict[str, Any]], report: Report) -> list[str]:
-    """Every ballot: its proofs and signature (H1's ``verify_ballot``), its credential on the
-    list; one per credential unless the election allows re-voting (then the last counts).
-    Returns the trackers of the superseded ballots."""
-    from moot.verify.vballot import tracker
-    from moot.verify.vparallel import check_ballots, init_ballots, pool_map, split
+def _flush_ballots(board: Board) -> None:
+    """The pending ballots verified in the workers (the first failure in board order), then
+    one by one: no replay, one per credential (or the last with re-voting)."""
+    from moot.verify.vparallel import check_ballots, split
 
-    items = [(entry["height"], entry["payload"]) for entry in ballots]
-    found = pool_map(
-        check_ballots,
-        split(items, board.workers),
-        board.workers,
-        init_ballots,
-        (board.election, frozenset(board.credentials)),
+    assert board.pool is not None  # the credentials entry precedes every ballot
+    items, board.pending = board.pending, []
+    results: list[tuple[Any, list[Compact]]] = board.pool.map(
+        check_ballots, split(items, board.workers)
     )
-    failures = [failure for failure in found if failure is not None]
-    first = min(failures) if failures else None
-    last: dict[str, tuple[int, dict[str, Any]]] = {}
-    superseded: list[str] = []
-    seen_trackers: dict[str, int] = {}
-    for height, ballot in items:
-        if first is not None and height >= first[0]:
-            break
-        mark = tracker(ballot)
-        if mark in seen_trackers:
-            raise _failure(
-                height,
-                ProofError("payload", f"the same ballot as entry {seen_trackers[mark]} (a replay)"),
-            )
-        seen_trackers[mark] = height
-        credential = ballot["credential"]
-        if credential in last:
-            if not board.election["revote"]:
+    revote = board.election["revote"]
+    for failure, compact in results:
+        for height, mark, credential, pairs in compact:
+            if mark in board.trackers:
                 raise _failure(
                     height,
                     ProofError(
-                        "payload.credential",
-                        f"already cast a ballot (entry {last[credential][0]}); this election "
-                        "does not allow re-voting",
+                        "payload", f"the same ballot as entry {board.trackers[mark]} (a replay)"
                     ),
                 )
-            superseded.append(tracker(last[credential][1]))
-        last[credential] = (height, ballot)
-    if first is not None:
-        raise _failure(first[0], ProofError(first[1], first[2]))
-    board.counted = sorted(last.values(), key=lambda pair: pair[0])
-    report.note(
-        f"ballots: {len(ballots)} ballots, every proof and signature holds, every credential "
-        f"is on the list; {len(board.counted)} credentials voted"
+            board.trackers[mark] = height
+            earlier = board.last.get(credential)
+            if earlier is not None:
+                if not revote:
+                    raise _failure(
+                        height,
+                        ProofError(
+                            "payload.credential",
+                            f"already cast a ballot (entry {earlier.height}); this election "
+                            "does not allow re-voting",
+                        ),
+                    )
+                board.superseded.append(earlier.tracker)
+            rows = [[Ciphertext(Point(alpha), Point(beta)) for alpha, beta in row] for row in pairs]
+            board.last[credential] = Counted(height, mark, rows)
+        if failure is not None:
+            raise _failure(failure[0], ProofError(failure[1], failure[2]))
+
+
+def _on_close(board: Board, entry: dict[str, Any]) -> None:
+    height = entry["height"]
+    board.counted = sorted(board.last.values(), key=lambda ballot: ballot.height)
+    board.last = {}
+    superseded = sorted(board.superseded)
+    board.report.note(
+        f"ballots: {board.ballot_entries} ballots, every proof and signature holds, every "
+        f"credential is on the list; {len(board.counted)} credentials voted"
         + (", the last ballot of each counts" if board.election["revote"] else ", once each")
     )
-    return sorted(superseded)
-
-
-def _check_close(
-    board: Board,
-    entries: Sequence[dict[str, Any]],
-    entry: dict[str, Any],
-    ballot_entries: int,
-    superseded: list[str],
-) -> None:
-    height = entry["height"]
     try:
         data = read_object(
             entry["payload"], "payload", ("ballots", "counted", "head", "superseded")
         )
-        read_int(data["ballots"], "payload.ballots", ballot_entries, ballot_entries)
+        read_int(data["ballots"], "payload.ballots", board.ballot_entries, board.ballot_entries)
         read_int(data["counted"], "payload.counted", len(board.counted), len(board.counted))
-        before = entry_hash(entries[height - 1])
-        if read_str(data["head"], "payload.head") != before:
-            raise ProofError("payload.head", f"is not the board's head before the close ({before})")
+        if read_str(data["head"], "payload.head") != board.head_before:
+            raise ProofError(
+                "payload.head", f"is not the board's head before the close ({board.head_before})"
+            )
         listed = read_list(data["superseded"], "payload.superseded")
         if listed != superseded:
             missing = sorted(set(superseded) - set(listed))
@@ -188,29 +277,45 @@ def _check_close(
             )
     except ProofError as exc:
         raise _failure(height, exc) from None
+    board.report.note(
+        f"close: {board.ballot_entries} ballot entries, {len(board.counted)} counted, "
+        f"{len(superseded)} superseded by a later ballot of the same credential; the head is "
+        "the board's before the close"
+    )
+    for q, question in enumerate(board.election["questions"]):
+        if question["type"] == "ranked":
+            board.current[q] = [ballot.rows[q] for ballot in board.counted]
+            board.mixers[q] = []
+
+
+def _sum_rows(
+    election: Mapping[str, Any], rows: Sequence[Sequence[Sequence[Ciphertext]]]
+) -> dict[int, list[Ciphertext]]:
+    sums: dict[int, list[Ciphertext]] = {}
+    for q, question in enumerate(election["questions"]):
+        if question["type"] != "homomorphic":
+            continue
+        totals = [Ciphertext(IDENTITY, IDENTITY) for _ in question["answers"]]
+        for ballot in rows:
+            totals = [a + b for a, b in zip(totals, ballot[q], strict=True)]
+        sums[q] = totals
+    return sums
 
 
 def homomorphic_sums(
     election: Mapping[str, Any], ballots: Sequence[Mapping[str, Any]]
 ) -> dict[int, list[Ciphertext]]:
     """The sum of each homomorphic question's choices over ``ballots`` (already verified: their
-    points are not checked again)."""
+    points are not checked again); with no ballot, each sum is (0, 0)."""
     from moot.verify.vparallel import trusted_ciphertext
 
-    sums: dict[int, list[Ciphertext]] = {}
-    for q, question in enumerate(election["questions"]):
-        if question["type"] != "homomorphic":
-            continue
-        totals: list[Ciphertext] | None = None
-        for ballot in ballots:
-            row = [trusted_ciphertext(ct) for ct in ballot["answers"][q]["choices"]]
-            totals = row if totals is None else [a + b for a, b in zip(totals, row, strict=True)]
-        if totals is None:  # no ballot: the sums are encryptions of 0 with randomness 0
-            from moot.verify.group import IDENTITY
-
-            totals = [Ciphertext(IDENTITY, IDENTITY) for _ in question["answers"]]
-        sums[q] = totals
-    return sums
+    return _sum_rows(
+        election,
+        [
+            [[trusted_ciphertext(ct) for ct in answer["choices"]] for answer in ballot["answers"]]
+            for ballot in ballots
+        ],
+    )
 
 
 def sums_json(sums: Mapping[int, Sequence[Ciphertext]]) -> dict[str, Any]:
@@ -223,9 +328,9 @@ def sums_json(sums: Mapping[int, Sequence[Ciphertext]]) -> dict[str, Any]:
     }
 
 
-def _check_sums(board: Board, entry: dict[str, Any]) -> None:
+def _on_tally(board: Board, entry: dict[str, Any]) -> None:
     height = entry["height"]
-    expected = homomorphic_sums(board.election, [ballot for _, ballot in board.counted])
+    expected = _sum_rows(board.election, [ballot.rows for ballot in board.counted])
     try:
         data = read_object(entry["payload"], "payload", ("sums",))
         rows = read_list(data["sums"], "payload.sums", len(expected))
@@ -244,6 +349,10 @@ def _check_sums(board: Board, entry: dict[str, Any]) -> None:
     except ProofError as exc:
         raise _failure(height, exc) from None
     board.sums = expected
+    board.report.note(
+        f"tally: the homomorphic sums of {len(expected)} question(s) recomputed from the "
+        f"{len(board.counted)} counted ballots"
+    )
 
 
-__all__ = ["Board", "check_board", "homomorphic_sums", "sums_json"]
+__all__ = ["BATCH", "Board", "Counted", "check_board", "homomorphic_sums", "sums_json"]

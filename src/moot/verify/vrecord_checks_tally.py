@@ -11,12 +11,11 @@ never knows the whole permutation).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from moot.verify.group import Ciphertext, Point
 from moot.verify.shuffle import ShuffleProof, rows_digest, verify_shuffle
-from moot.verify.vboard import BOARD_FILE, DECRYPTION, RESULT, SHUFFLE
+from moot.verify.vboard import BOARD_FILE
 from moot.verify.vcommon import (
     ProofError,
     at,
@@ -26,10 +25,9 @@ from moot.verify.vcommon import (
     read_object,
     read_str,
 )
-from moot.verify.vtally import ranked_rows, result_payload
+from moot.verify.vtally import result_payload
 
 if TYPE_CHECKING:
-    from moot.verify.vrecord import Report
     from moot.verify.vrecord_checks import Board
 
 
@@ -43,34 +41,29 @@ def _ranked(board: Board) -> list[int]:
     return [q for q, x in enumerate(board.election["questions"]) if x["type"] == "ranked"]
 
 
-def check_tally_stages(
-    board: Board,
-    by_type: Mapping[str, list[dict[str, Any]]],
-    files: Mapping[str, bytes],
-    manifest: Mapping[str, Any],
-    report: Report,
+def on_result(
+    board: Board, entry: dict[str, Any], files: Mapping[str, Any], manifest: Mapping[str, Any]
 ) -> None:
-    finals = _check_shuffles(board, by_type.get(SHUFFLE, []), report)
-    sum_factors, ranked_factors = _check_decryptions(
-        board, finals, by_type.get(DECRYPTION, []), report
-    )
-    entry = by_type[RESULT][0]
+    """The result entry re-derived from the factors; the count's files byte for byte; the
+    manifest's elected."""
+    _after_decryptions(board)
     height = entry["height"]
+    finals = dict(board.current)
     try:
         payload, made = result_payload(
             board.election,
             board.counting,
             board.sums,
             finals,
-            sum_factors,
-            ranked_factors,
+            board.sum_factors,
+            board.ranked_factors,
             len(board.counted),
         )
     except ValueError as exc:
         raise _failure(height, ProofError("payload", str(exc))) from None
     _compare(payload, entry["payload"], "payload", height)
     invalid = sum(len(row.get("invalid", [])) for row in payload["questions"])
-    report.note(
+    board.report.note(
         f"result: the trustees' factors combine to the plaintexts of the result entry; "
         f"{invalid} invalid ranking(s) listed with their reason; the totals are the sums'"
     )
@@ -96,9 +89,9 @@ def check_tally_stages(
             ProofError("elected", f"is {manifest.get('elected')!r}; the count elects {elected!r}"),
             "manifest.json",
         )
-    report.elected = elected
+    board.report.elected = elected
     if made:
-        report.note(
+        board.report.note(
             f"count: {', '.join(sorted(made))} re-derived with moot.counting byte for byte; "
             "the manifest's elected are the count's"
         )
@@ -136,162 +129,143 @@ def _compare(expected: Any, found: Any, where: str, height: int) -> None:
     )
 
 
-def _check_shuffles(
-    board: Board, entries: Sequence[dict[str, Any]], report: Report
-) -> dict[int, list[list[Ciphertext]]]:
-    ranked = _ranked(board)
-    ballots = [ballot for _, ballot in board.counted]
-    current = {q: ranked_rows(board.election, q, ballots) for q in ranked}
-    mixers: dict[int, list[int]] = {q: [] for q in ranked}
+def on_shuffle(board: Board, entry: dict[str, Any]) -> None:
+    """One shuffle: on a ranked question, by a trustee who has not mixed it, on the previous
+    stage's outputs; its proof. The outputs become the next stage's inputs."""
+    height = entry["height"]
     n_trustees = len(board.election["trustees"])
-    for entry in entries:
-        height = entry["height"]
-        try:
-            data = read_object(
-                entry["payload"],
-                "payload",
-                ("question", "mixer", "inputs_digest", "outputs", "proof"),
+    try:
+        data = read_object(
+            entry["payload"], "payload", ("question", "mixer", "inputs_digest", "outputs", "proof")
+        )
+        q = read_int(data["question"], "payload.question", 0)
+        if q not in board.current:
+            raise ProofError("payload.question", f"question {q} is not a ranked question")
+        mixer = read_int(data["mixer"], "payload.mixer", 1, n_trustees)
+        if mixer in board.mixers[q]:
+            raise ProofError("payload.mixer", f"trustee {mixer} already mixed question {q}")
+        inputs = board.current[q]
+        if read_str(data["inputs_digest"], "payload.inputs_digest") != rows_digest(inputs).hex():
+            raise ProofError(
+                "payload.inputs_digest",
+                "is not the digest of the previous stage's outputs (the counted ballots for "
+                "the first mixer)",
             )
-            q = read_int(data["question"], "payload.question", 0)
-            if q not in current:
-                raise ProofError("payload.question", f"question {q} is not a ranked question")
-            mixer = read_int(data["mixer"], "payload.mixer", 1, n_trustees)
-            if mixer in mixers[q]:
-                raise ProofError("payload.mixer", f"trustee {mixer} already mixed question {q}")
-            digest = rows_digest(current[q]).hex()
-            if read_str(data["inputs_digest"], "payload.inputs_digest") != digest:
-                raise ProofError(
-                    "payload.inputs_digest",
-                    "is not the digest of the previous stage's outputs (the counted ballots "
-                    "for the first mixer)",
-                )
-            raw = read_list(data["outputs"], "payload.outputs", len(current[q]))
-            outputs = [
-                [
-                    read_ciphertext(ct, at(at("payload.outputs", i), k))
-                    for k, ct in enumerate(read_list(row, at("payload.outputs", i)))
-                ]
-                for i, row in enumerate(raw)
+        raw = read_list(data["outputs"], "payload.outputs", len(inputs))
+        outputs = [
+            [
+                read_ciphertext(ct, at(at("payload.outputs", i), k))
+                for k, ct in enumerate(read_list(row, at("payload.outputs", i)))
             ]
-            proof = ShuffleProof.from_json(data["proof"], "payload.proof")
-            try:
-                verify_shuffle(
-                    board.public_key,
-                    current[q],
-                    outputs,
-                    proof,
-                    board.ctx,
-                    mixer,
-                    workers=board.workers,
-                )
-            except ProofError as exc:
-                raise exc.within("payload") from None
+            for i, row in enumerate(raw)
+        ]
+        proof = ShuffleProof.from_json(data["proof"], "payload.proof")
+        try:
+            verify_shuffle(
+                board.public_key, inputs, outputs, proof, board.ctx, mixer, workers=board.workers
+            )
         except ProofError as exc:
-            raise _failure(height, exc) from None
-        mixers[q].append(mixer)
-        current[q] = outputs
+            raise exc.within("payload") from None
+    except ProofError as exc:
+        raise _failure(height, exc) from None
+    board.mixers[q].append(mixer)
+    board.current[q] = outputs
+
+
+def _after_shuffles(board: Board) -> None:
+    """Once the mix is over: at least the threshold of mixers for each ranked question."""
+    if board.shuffles_noted:
+        return
+    board.shuffles_noted = True
     threshold = board.election["threshold"]
-    for q in ranked:
-        if len(mixers[q]) < threshold:
+    for q, mixers in board.mixers.items():
+        if len(mixers) < threshold:
             raise _failure(
                 None,
                 ProofError(
                     f"question {q}",
-                    f"mixed by {len(mixers[q])} trustee(s) {mixers[q]}; at least the threshold, "
+                    f"mixed by {len(mixers)} trustee(s) {mixers}; at least the threshold, "
                     f"{threshold}, must mix (a coalition below it would know the permutation)",
                 ),
             )
-    if ranked:
-        report.note(
+    if board.mixers:
+        board.report.note(
             "shuffles: "
             + "; ".join(
-                f"question {q}: {len(mixers[q])} shuffle(s) of {len(current[q])} rows by "
-                f"trustees {mixers[q]}, each proof holds, each taking the previous outputs"
-                for q in ranked
+                f"question {q}: {len(mixers)} shuffle(s) of {len(board.current[q])} rows by "
+                f"trustees {mixers}, each proof holds, each taking the previous outputs"
+                for q, mixers in board.mixers.items()
             )
         )
-    return current
 
 
-def _check_decryptions(
-    board: Board,
-    finals: Mapping[int, Sequence[Sequence[Ciphertext]]],
-    entries: Sequence[dict[str, Any]],
-    report: Report,
-) -> tuple[dict[int, dict[int, list[Point]]], dict[int, dict[int, list[list[Point]]]]]:
-    """Each decryption entry's shape here; every share's proof in the workers; then the
+def on_decryption(board: Board, entry: dict[str, Any]) -> None:
+    """One trustee's decryption: its shape here, every share's proof in the workers, then its
     factors (their points checked by the workers) for the combination."""
-    from moot.verify.vparallel import check_shares, init_shares, pool_map, split, trusted_point
+    from moot.verify.vparallel import check_shares, split, trusted_point
 
+    _after_shuffles(board)
+    assert board.pool is not None  # made at the credentials entry
     trustees = board.election["trustees"]
-    sum_factors: dict[int, dict[int, list[Point]]] = {}
-    ranked_factors: dict[int, dict[int, list[list[Point]]]] = {}
-    tasks: list[tuple[int, int, str, Sequence[tuple[str, Any, str]]]] = []
-    for entry in entries:
-        height = entry["height"]
-        shares: list[tuple[str, Any, str]] = []
-        try:
-            data = read_object(entry["payload"], "payload", ("trustee", "sums", "ranked"))
-            j = read_int(data["trustee"], "payload.trustee", 1, len(trustees))
-            if j in sum_factors:
-                raise ProofError("payload.trustee", f"trustee {j} already decrypted")
-            rows = read_list(data["sums"], "payload.sums", len(board.sums))
-            for n, (q, sums) in enumerate(sorted(board.sums.items())):
-                where = at("payload.sums", n)
-                row = read_object(rows[n], where, ("question", "shares"))
-                read_int(row["question"], at(where, "question"), q, q)
-                given = read_list(row["shares"], at(where, "shares"), len(sums))
-                for k, (value, ct) in enumerate(zip(given, sums, strict=True)):
-                    shares.append((at(at(where, "shares"), k), value, ct.alpha.hex()))
-            rows = read_list(data["ranked"], "payload.ranked", len(finals))
-            for n, (q, final) in enumerate(sorted(finals.items())):
-                where = at("payload.ranked", n)
-                row = read_object(rows[n], where, ("question", "shares"))
-                read_int(row["question"], at(where, "question"), q, q)
-                given = read_list(row["shares"], at(where, "shares"), len(final))
-                for p, (values, cts) in enumerate(zip(given, final, strict=True)):
-                    here = at(at(where, "shares"), p)
-                    for c, (value, ct) in enumerate(
-                        zip(read_list(values, here, len(cts)), cts, strict=True)
-                    ):
-                        shares.append((at(here, c), value, ct.alpha.hex()))
-        except ProofError as exc:
-            raise _failure(height, exc) from None
-        sum_factors[j] = {}
-        ranked_factors[j] = {}
-        key = trustees[j - 1]["verification_key"]
-        tasks += [(height, j, key, part) for part in split(shares, board.workers)]
-    found = pool_map(check_shares, tasks, board.workers, init_shares, (board.ctx,))
-    failures = [failure for failure in found if failure is not None]
-    if failures:
-        height, where, what = min(failures)
-        raise _failure(height, ProofError(where, what))
-    checked = 0
-    for entry in entries:
-        data = entry["payload"]
-        j = data["trustee"]
-        for row in data["sums"]:
-            sum_factors[j][row["question"]] = [trusted_point(v["factor"]) for v in row["shares"]]
-            checked += len(row["shares"])
-        for row in data["ranked"]:
-            ranked_factors[j][row["question"]] = [
-                [trusted_point(v["factor"]) for v in values] for values in row["shares"]
-            ]
-            checked += sum(len(values) for values in row["shares"])
+    height = entry["height"]
+    shares: list[tuple[str, Any, str]] = []
+    try:
+        data = read_object(entry["payload"], "payload", ("trustee", "sums", "ranked"))
+        j = read_int(data["trustee"], "payload.trustee", 1, len(trustees))
+        if j in board.sum_factors:
+            raise ProofError("payload.trustee", f"trustee {j} already decrypted")
+        rows = read_list(data["sums"], "payload.sums", len(board.sums))
+        for n, (q, sums) in enumerate(sorted(board.sums.items())):
+            where = at("payload.sums", n)
+            row = read_object(rows[n], where, ("question", "shares"))
+            read_int(row["question"], at(where, "question"), q, q)
+            given = read_list(row["shares"], at(where, "shares"), len(sums))
+            for k, (value, ct) in enumerate(zip(given, sums, strict=True)):
+                shares.append((at(at(where, "shares"), k), value, ct.alpha.hex()))
+        rows = read_list(data["ranked"], "payload.ranked", len(board.current))
+        for n, (q, final) in enumerate(sorted(board.current.items())):
+            where = at("payload.ranked", n)
+            row = read_object(rows[n], where, ("question", "shares"))
+            read_int(row["question"], at(where, "question"), q, q)
+            given = read_list(row["shares"], at(where, "shares"), len(final))
+            for p, (values, cts) in enumerate(zip(given, final, strict=True)):
+                here = at(at(where, "shares"), p)
+                for c, (value, ct) in enumerate(
+                    zip(read_list(values, here, len(cts)), cts, strict=True)
+                ):
+                    shares.append((at(here, c), value, ct.alpha.hex()))
+    except ProofError as exc:
+        raise _failure(height, exc) from None
+    key = trustees[j - 1]["verification_key"]
+    tasks = [(height, j, key, part) for part in split(shares, board.workers)]
+    for failure in board.pool.map(check_shares, tasks):
+        if failure is not None:
+            raise _failure(failure[0], ProofError(failure[1], failure[2]))
+    board.sum_factors[j] = {
+        row["question"]: [trusted_point(v["factor"]) for v in row["shares"]] for row in data["sums"]
+    }
+    board.ranked_factors[j] = {
+        row["question"]: [[trusted_point(v["factor"]) for v in values] for values in row["shares"]]
+        for row in data["ranked"]
+    }
+    board.shares_checked += len(shares)
+
+
+def _after_decryptions(board: Board) -> None:
+    _after_shuffles(board)
     threshold = board.election["threshold"]
-    if len(sum_factors) < threshold:
+    if len(board.sum_factors) < threshold:
         raise _failure(
             None,
             ProofError(
                 "decryption",
-                f"{len(sum_factors)} trustee(s) decrypted; the threshold is {threshold}",
+                f"{len(board.sum_factors)} trustee(s) decrypted; the threshold is {threshold}",
             ),
         )
-    report.note(
-        f"decryptions: trustees {sorted(sum_factors)} (threshold {threshold}), {checked} "
-        "decryption shares, every proof holds"
+    board.report.note(
+        f"decryptions: trustees {sorted(board.sum_factors)} (threshold {threshold}), "
+        f"{board.shares_checked} decryption shares, every proof holds"
     )
-    return sum_factors, ranked_factors
 
 
-__all__ = ["check_tally_stages"]
+__all__ = ["on_decryption", "on_result", "on_shuffle"]
