@@ -77,6 +77,12 @@ def test_a_tampered_record_exits_1(
     assert main(["verify", str(path), "--public-key", RAW.hex()]) == 1
     assert "FAIL q0-count.json: missing from the record" in capsys.readouterr().err
     assert main(["verify", str(tmp_path / "none.zip")]) == 1
+    capsys.readouterr()
+    files = dict(sim.files)
+    files["board.jsonl"] = files["board.jsonl"].replace(b'"mixer":1', b'"mixer":2', 1)
+    write_record(path, files)
+    assert main(["verify", str(path), "--public-key", RAW.hex(), "--workers", "1"]) == 1
+    assert "FAIL board.jsonl: its SHA-256 is" in capsys.readouterr().err
 
 
 def test_a_benaloh_audit(

@@ -9,6 +9,7 @@ None or its first failure ``(height, where, what)``.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,8 +21,7 @@ _STATE: dict[str, Any] = {}
 
 
 class Workers:
-    """A pool of ``workers`` processes kept for the whole run (forked where the platform
-    allows, so they start at once and share the election), or this process alone."""
+    """A pool of ``workers`` processes kept for the whole run, or this process alone."""
 
     def __init__(
         self, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
@@ -29,8 +29,10 @@ class Workers:
         self.pool: Any = None
         initializer(*initargs)  # this process too: a single slice runs here
         if workers > 1:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            # Forked on Linux (the workers start at once); spawned elsewhere (macOS's default:
+            # forking there is unsafe with some system libraries).
+            method = "fork" if sys.platform.startswith("linux") else "spawn"
+            context = multiprocessing.get_context(method)
             self.pool = context.Pool(workers, initializer, initargs)
 
     def map(self, fn: Callable[[Any], Any], slices: Sequence[Any]) -> list[Any]:
