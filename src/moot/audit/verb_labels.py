@@ -118,6 +118,9 @@ LABELS: dict[str, str] = {
     "verifiable.disqualify_trustee": "Trustee disqualified from the key generation",
     "verifiable.appoint_credential_authority": "Verifiable ballot's credential authority appointed",
     "verifiable.upload_credentials": "Public credential list uploaded (no names)",
+    "verifiable.post_shuffle": "Trustee shuffled the encrypted ballots (proof checked)",
+    "verifiable.skip_mixer": "Trustee skipped in the mix by the returning officer",
+    "verifiable.post_decryption": "Trustee posted decryption shares (proofs checked)",
     # verifiable ballots: the definition's choice, opening and casting
     "verifiable.make_verifiable": "Ballot to be run verifiable (trustees and threshold)",
     "verifiable.drop_verifiable": "Ballot no longer to be run verifiable",

@@ -90,7 +90,9 @@ def _step(directory: Path) -> Step:
     where = TrusteeDir(directory)
     state, secrets, token = where.load()
     api = Api(_transport(state["server"], token), int(state["ballot"]))
-    return Step(where, api, state, secrets)
+    from moot.trustee.tally_steps import TALLY_STEPS
+
+    return Step(where, api, state, secrets, extra_steps=list(TALLY_STEPS))
 
 
 def trustee_step(args: argparse.Namespace) -> int:

@@ -16,9 +16,11 @@ from moot.api_common import caller as _user
 from moot.verifiable.access_trustees import (
     access_as_credential_authority,
     access_election,
+    access_election_to_appoint,
     access_own_trustee,
 )
 from moot.verifiable.actions.credentials import do_upload_credentials
+from moot.verifiable.actions.mixing import do_post_decryption, do_post_shuffle, do_skip_mixer
 from moot.verifiable.actions.trustees import (
     do_check_shares,
     do_commit_trustee,
@@ -27,7 +29,7 @@ from moot.verifiable.actions.trustees import (
     do_register_seal_key,
     do_reveal_coefficients,
 )
-from moot.verifiable.queries_trustees import ceremony_document, packets_for
+from moot.verifiable.queries_trustees import board_entries, ceremony_document, packets_for
 
 router = Router(tags=["verifiable"], auth=API_AUTH)
 
@@ -88,6 +90,31 @@ class ShareKeyIn(StrictIn):
 class CredentialsIn(StrictIn):
     credentials: list[Hex64] = Field(min_length=1, max_length=2_000_000)
     credentials_sha256: Hex64
+
+
+class ShufflesIn(StrictIn):
+    shuffles: list[dict[str, Any]] = Field(min_length=1, max_length=64)
+
+
+class DecryptionIn(StrictIn):
+    trustee: int = Field(ge=1, le=64)
+    sums: list[dict[str, Any]] = Field(max_length=1000)
+    ranked: list[dict[str, Any]] = Field(max_length=1000)
+
+
+class SkipIn(StrictIn):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class BoardOut(Schema):
+    election: dict[str, Any]
+    entries: list[dict[str, Any]]
+
+
+class ElectionOut(Schema):
+    state: str
+    board_size: int
+    board_head: str
 
 
 class TrusteeOut(Schema):
@@ -193,3 +220,46 @@ def credentials(request: HttpRequest, ballot_id: int, payload: CredentialsIn) ->
         state=election.state,
         detail=f"the election is {election.get_state_display().lower()}",
     )
+
+
+def _election_out(election: Any) -> ElectionOut:
+    return ElectionOut(
+        state=election.state, board_size=election.board_size, board_head=election.board_head
+    )
+
+
+@router.get(f"{BASE}/trustees/board", response={200: BoardOut, **REFUSALS})
+def whole_board(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
+    """election.json and every board entry, in order: what ``moot trustee step`` checks
+    before it mixes or decrypts anything."""
+    election = access_election(ballot_id, _user(request))
+    if not election.election_json:
+        return {"election": {}, "entries": []}
+    import json
+
+    return {"election": json.loads(election.election_json), "entries": board_entries(election)}
+
+
+@router.post(f"{BASE}/trustees/me/shuffle", response={200: ElectionOut, **REFUSALS})
+def shuffle(request: HttpRequest, ballot_id: int, payload: ShufflesIn) -> ElectionOut:
+    """The caller's shuffle of each ranked question, in its turn; refused (nothing written)
+    unless every proof verifies on the current rows."""
+    user = _user(request)
+    trustee = access_own_trustee(ballot_id, user)
+    return _election_out(do_post_shuffle(trustee, payload.shuffles, acting_user=user))
+
+
+@router.post(f"{BASE}/trustees/{{index}}/skip", response={200: ElectionOut, **REFUSALS})
+def skip(request: HttpRequest, ballot_id: int, index: int, payload: SkipIn) -> ElectionOut:
+    """The returning officer skips the trustee whose turn it is to mix, with a reason."""
+    user = _user(request)
+    election = access_election_to_appoint(ballot_id, user)
+    return _election_out(do_skip_mixer(election, index, payload.reason, acting_user=user))
+
+
+@router.post(f"{BASE}/trustees/me/decryption", response={200: ElectionOut, **REFUSALS})
+def decryption(request: HttpRequest, ballot_id: int, payload: DecryptionIn) -> ElectionOut:
+    """The caller's decryption shares, every proof checked; the t-th set makes the result."""
+    user = _user(request)
+    trustee = access_own_trustee(ballot_id, user)
+    return _election_out(do_post_decryption(trustee, payload.model_dump(), acting_user=user))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from moot.verifiable.models import (
+    BoardEntry,
     Complaint,
     CredentialAuthority,
     Election,
@@ -55,6 +56,7 @@ def ceremony_document(election: Election, user: Any) -> dict[str, Any]:
             }
             for t in trustees
         ],
+        "mixing": mixing_status(election),
         "complaints": [
             {
                 "complainant": c.complainant,
@@ -94,3 +96,33 @@ def account_named(text: str) -> Any | None:
 
 def login_of(user: Any) -> str:
     return (getattr(user, "email", "") or user.get_username()) if user else ""
+
+
+TALLY_STATES = ("closed", "mixing", "decrypting", "decrypted")
+
+
+def mixing_status(election: Election) -> dict[str, Any]:
+    """Who has mixed, who was skipped (with the reason), whose turn it is, who has decrypted."""
+    if election.state not in TALLY_STATES:
+        return {"next": None, "mixed": [], "skipped": {}, "decrypted": [], "ranked": []}
+    from moot.verifiable.actions.mixing import next_mixer, read_board, skipped_mixers
+
+    tally = read_board(election)
+    return {
+        "next": next_mixer(election, tally),
+        "mixed": tally.mixers,
+        "skipped": {str(k): v for k, v in skipped_mixers(election).items()},
+        "decrypted": sorted(tally.decryptions),
+        "ranked": tally.ranked,
+    }
+
+
+def board_entries(election: Election) -> list[dict[str, Any]]:
+    import json
+
+    return [
+        json.loads(body)
+        for body in BoardEntry.objects.filter(election_id=election.pk)
+        .order_by("height")
+        .values_list("body", flat=True)
+    ]

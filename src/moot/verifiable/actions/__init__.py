@@ -6,6 +6,7 @@ from moot.verifiable.actions.credentials import (
     do_upload_credentials,
 )
 from moot.verifiable.actions.definition import do_drop_verifiable, do_make_verifiable
+from moot.verifiable.actions.mixing import do_post_decryption, do_post_shuffle, do_skip_mixer
 from moot.verifiable.actions.opening import (
     do_open_verifiable,
     do_open_verifiable_now,
@@ -33,9 +34,12 @@ __all__ = [
     "do_make_verifiable",
     "do_open_verifiable",
     "do_open_verifiable_now",
+    "do_post_decryption",
+    "do_post_shuffle",
     "do_prove_share_key",
     "do_register_seal_key",
     "do_reveal_coefficients",
+    "do_skip_mixer",
     "do_upload_credentials",
     "ready_to_open",
 ]
