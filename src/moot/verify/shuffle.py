@@ -9,7 +9,7 @@ GenShuffle, GenPermutationCommitment, GenCommitmentChain, GenShuffleProof, Check
 in the additive notation of edwards25519 and generalised to rows: the re-encryption commitment
 ``t4`` is one pair per column with its own ``w4`` and ``s4``.
 
-Notation (additive): ``B`` the base point, ``Y`` the election key, ``h, h_1..h_N`` independent
+Notation (additive): ``B`` the base point, ``Y`` the election key, ``h, h_0..h_{N−1}`` independent
 generators derived in public from the context (:func:`moot.verify.group.generators`), ``c`` the
 challenge; every response is ``s = w + c·x`` and every check is ``t == s·G − c·X``.
 
@@ -189,7 +189,7 @@ def rows_digest(rows: Rows) -> bytes:
 
 
 def shuffle_generators(n: int, ctx: bytes) -> tuple[Point, list[Point]]:
-    """``h`` and ``h_1..h_N``: ``group.generators("shuffle", N + 1, ctx)``, derived in public
+    """``h`` and ``h_0..h_{N−1}``: ``group.generators("shuffle", N + 1, ctx)``, in public
     (nobody knows a logarithm between them: VERIFIABLE.md §2 #10)."""
     gens = group.generators("shuffle", n + 1, ctx)
     return gens[0], gens[1:]
