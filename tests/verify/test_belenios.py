@@ -156,6 +156,19 @@ def test_the_cli_names_the_first_failure_and_exits_1(
     )
 
 
+def test_a_verifier_crash_is_a_failure_not_a_pass(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(path: Path) -> Report:
+        raise KeyError("boom")
+
+    monkeypatch.setattr("moot.verify.belenios.cli.verify", broken)
+    assert main(["x.bel"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "FAIL verifier: stopped on an unexpected KeyError\n"
+    assert "boom" in captured.err
+
+
 def test_the_cli_refuses_a_missing_argument(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "usage: moot verify" in capsys.readouterr().err
@@ -477,6 +490,38 @@ def test_a_ballot_under_an_unlisted_credential_is_refused(tmp_path: Path) -> Non
     assert error.group == "ballots"
     assert error.field == "credential"
     assert error.height == 1
+
+
+def test_a_count_off_by_the_group_order_is_refused(tmp_path: Path) -> None:
+    """g^count fixes the count only modulo q: count + q decrypts the same."""
+    entries = read_entries(archive_path(HOMOMORPHIC))
+    q = groups.GROUPS["BELENIOS-2048"].q
+    target = data_digest(entries, "Result")
+    changed = edit_json(entries, target, lambda obj: obj["result"][0].__setitem__(0, 3 + q))
+    error = fails(write(tmp_path, HOMOMORPHIC, rehash(changed)))
+    assert error.group == "result"
+    assert error.field == "result[0][0]"
+    assert "more than the total weight 5" in error.what
+
+
+def test_random_corruptions_are_failures_never_crashes(tmp_path: Path) -> None:
+    """A character changed anywhere in a data file (every hash recomputed) gives a FAIL line
+    naming the file, never a Python exception of another kind."""
+    entries = read_entries(archive_path(HOMOMORPHIC))
+    rng = random.Random(2026)
+    data = [i for i, (name, _) in enumerate(entries) if name.endswith(".data.json")]
+    for trial in range(12):
+        i = rng.choice(data)
+        name, body = entries[i]
+        pos = rng.randrange(len(body))
+        new = rng.choice([c for c in b'0123456789",:{}[]-aZ ' if c != body[pos]])
+        changed = list(entries)
+        changed[i] = (name, body[:pos] + bytes([new]) + body[pos + 1 :])
+        path = tmp_path / str(trial) / f"{UUIDS[HOMOMORPHIC]}.bel"
+        path.parent.mkdir()
+        path.write_bytes(tar_bytes(rehash(changed)))
+        error = fails(path)
+        assert error.line().startswith("FAIL "), error.line()
 
 
 # --- the groups ---------------------------------------------------------------------------------

@@ -127,7 +127,9 @@ def read_archive(path: Path) -> Archive:
     if not entries or entries[0][0] != "BELENIOS":
         raise VerifyError("archive", "the archive does not start with its BELENIOS header")
     header = load_json(entries[0][1], group="archive", file="BELENIOS")
-    if not isinstance(header, dict) or header.get("version") != 1:
+    if not isinstance(header, dict) or set(header) != {"version", "timestamp"}:
+        raise VerifyError("archive", "expected {version, timestamp}", file="BELENIOS")
+    if header["version"] != 1:
         raise VerifyError("archive", "unsupported archive header", file="BELENIOS", field="version")
     data: dict[str, bytes] = {}
     events: list[Event] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from moot.verify.belenios.errors import VerifyError
@@ -27,6 +28,10 @@ def main(argv: list[str]) -> int:
         report = verify(path)
     except VerifyError as exc:
         sys.stdout.write(exc.line() + "\n")
+        return 1
+    except Exception as exc:  # a verifier bug: still a failure to verify, never a pass
+        traceback.print_exc(file=sys.stderr)
+        sys.stdout.write(f"FAIL verifier: stopped on an unexpected {type(exc).__name__}\n")
         return 1
     for line in report.lines:
         sys.stdout.write(line + "\n")

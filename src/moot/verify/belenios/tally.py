@@ -59,6 +59,15 @@ def expected_tally(election: Election, ballots: list[CountedBallot]) -> Tally:
                 column.append((alpha, beta))
             out.append(column)
         else:
+            heavy = next((b for b in ballots if b.weight != 1), None)
+            if heavy is not None:
+                raise VerifyError(
+                    "tally",
+                    f"a ballot of weight {heavy.weight} in an election with a non-homomorphic "
+                    "question (weights must be 1)",
+                    file=heavy.file,
+                    height=heavy.height,
+                )
             out.append(sorted(ballot.answers[index][0] for ballot in ballots))
     return out
 
@@ -278,7 +287,13 @@ def check_decryptions(
 
 
 def check_result(
-    archive: Archive, election: Election, event: Event, final: Tally, combined: list[list[int]]
+    archive: Archive,
+    election: Election,
+    event: Event,
+    final: Tally,
+    *,
+    combined: list[list[int]],
+    total_weight: int,
 ) -> Any:
     """The published result equals the decryption: g^count for a homomorphic answer, the decoded
     integer vector for a non-homomorphic ballot. Returns the result as published."""
@@ -306,6 +321,9 @@ def check_result(
             if question.homomorphic:
                 if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                     raise fail("expected a count", where)
+                if value > total_weight:
+                    # g^value only fixes value mod q: a count above the total weight could pass.
+                    raise fail(f"{value} is more than the total weight {total_weight}", where)
                 if pow(group.g, value, group.p) != plain:
                     raise fail(f"{value} is not what the ciphertext decrypts to", where)
             elif value != group.decode_ints(question.answers, plain):

@@ -169,7 +169,14 @@ def verify(path: Path) -> Report:
         f"{len(owners)} partial decryptions (trustees {', '.join(map(str, owners))}), "
         f"{factors} factors, {factors} proofs",
     )
-    report.result = check_result(archive, election, events[-1], final, combined)
+    report.result = check_result(
+        archive,
+        election,
+        events[-1],
+        final,
+        combined=combined,
+        total_weight=sum(b.weight for b in ballots),
+    )
     report.ok(
         "result", f"the published result is the decryption of the tally: {_brief(report.result)}"
     )
