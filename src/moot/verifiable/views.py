@@ -138,7 +138,10 @@ def board_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "found": found,
             "searched": searched,
             "page": page,
-            "format_tracker": vballot.format_tracker,
+            # In groups of 8, as the booth shows them (and so they wrap on a phone).
+            "rows": [(e, vballot.format_tracker(e.tracker)) for e in page.rows],
+            "head": vballot.format_tracker(election.board_head),
+            "found_shown": vballot.format_tracker(found.tracker) if found else "",
         },
     )
 
@@ -278,6 +281,9 @@ def setup(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "form": form,
             "draft": ballot.state == BallotState.DRAFT,
             "missing": missing,
+            "hash_shown": vballot.format_tracker(election.election_hash)
+            if election and election.election_hash
+            else "",
             "opened": election is not None
             and election.state != ElectionState.SETUP
             and bool(election.election_hash),

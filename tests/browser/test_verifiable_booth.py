@@ -1,0 +1,110 @@
+"""The verifiable booth, board and audit check in Chromium on a phone, with axe (WCAG 2.2 A/AA):
+a voter follows the invitation's link to the booth, numbers the candidates, types the voting
+credential, encrypts (the page says it is NOT cast yet), checks the encryption instead (the
+audit JSON, checked on the audit page), encrypts afresh, casts, and finds the tracker on the
+board. booth.js and ballots/booth-crypto.js run under the site's CSP (no console error)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from browser.conftest import PHONE, signed_in_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def _fits(page: Any, label: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{label}: the page is {width}px wide"
+
+
+def test_the_booth_encrypts_audits_and_casts_on_a_phone(
+    live_server: Any, browser: Any, axe: Any
+) -> None:
+    from factories import UserFactory
+    from moot.ballots.models import Return
+    from moot.verifiable.models import BoardEntry
+    from moot.verify import vballot
+    from verifiable.world import open_verifiable
+
+    world = open_verifiable(voters=2)
+    ballot, entry = world.ballot, world.base.entries[0]
+    first, second, _third = world.base.candidates
+    base = live_server.url
+    voter = signed_in_page(browser, live_server, UserFactory(), viewport=PHONE)
+    voter.goto(f"{base}/ballots/{ballot.pk}/vote/c/{world.base.code(entry)}/")
+    assert voter.url == f"{base}/ballots/{ballot.pk}/verifiable/vote/"
+    expect(voter.get_by_role("button", name="Encrypt my ballot")).to_be_visible()
+    axe.check(voter, "the booth (phone)")
+    _fits(voter, "the booth")
+
+    # A credential of the wrong shape is refused in words, on the field.
+    voter.get_by_label(first.name).fill("1")
+    voter.get_by_label("Your voting credential").fill("not-a-credential")
+    voter.get_by_role("button", name="Encrypt my ballot").click()
+    expect(voter.locator("#problem")).to_contain_text("credential")
+    expect(voter.get_by_label("Your voting credential")).to_have_attribute("aria-invalid", "true")
+
+    # Encrypt: not cast yet; check the encryption instead.
+    voter.get_by_label(second.name).fill("2")
+    voter.get_by_label("Your voting credential").fill(
+        vballot.format_credential(world.credentials[0])
+    )
+    voter.get_by_role("button", name="Encrypt my ballot").click()
+    expect(voter.get_by_text("Your ballot is encrypted but it is NOT cast yet.")).to_be_visible()
+    axe.check(voter, "encrypted, not cast (phone)")
+    voter.get_by_role("button", name="Check the encryption instead").click()
+    expect(voter.get_by_role("heading", name="Check the encryption")).to_be_visible()
+    audit = voter.get_by_label("The audit of this ballot").input_value()
+    assert json.loads(audit)["plaintexts"]
+    axe.check(voter, "the audit of an encryption (phone)")
+    assert not BoardEntry.objects.filter(kind="ballot").exists()
+
+    checker = signed_in_page(browser, live_server, UserFactory(), viewport=PHONE)
+    checker.goto(f"{base}/ballots/{ballot.pk}/verifiable/audit/")
+    axe.check(checker, "the audit check page (phone)")
+    checker.get_by_label("The audit the booth showed you").fill(audit)
+    checker.get_by_role("button", name="Check").click()
+    expect(checker.get_by_role("heading", name="The audit checks out")).to_be_visible()
+    expect(checker.get_by_text(f"{first.name}: 1")).to_be_visible()
+    expect(checker.get_by_text(f"{second.name}: 2")).to_be_visible()
+    axe.check(checker, "an audit checked (phone)")
+
+    # Encrypt afresh and cast.
+    voter.get_by_role("button", name="Encrypt my ballot afresh").click()
+    voter.get_by_role("button", name="Encrypt my ballot").click()
+    expect(voter.get_by_text("Your ballot is encrypted but it is NOT cast yet.")).to_be_visible()
+    tracker_shown = voter.locator("#tracker").inner_text()
+    voter.get_by_role("button", name="Cast this ballot").click()
+    expect(voter.get_by_role("heading", name="Your ballot is cast")).to_be_visible()
+    expect(voter.locator("#cast-tracker")).to_have_text(tracker_shown)
+    axe.check(voter, "cast (phone)")
+    (cast,) = BoardEntry.objects.filter(kind="ballot")
+    assert vballot.format_tracker(cast.tracker) == tracker_shown
+    assert Return.objects.filter(entry=entry).count() == 1
+
+    voter.get_by_role("link", name="find it on the board").click()
+    expect(voter.locator("#found")).to_contain_text("Your ballot is on the board: entry 2")
+    axe.check(voter, "the board with a tracker found (phone)")
+    _fits(voter, "the board")
+    assert not voter.console_errors, voter.console_errors
+    assert not checker.console_errors, checker.console_errors
+    axe.assert_clean()
+
+
+def test_without_javascript_the_booth_says_so(live_server: Any, browser: Any) -> None:
+    from factories import UserFactory
+    from verifiable.world import open_verifiable
+
+    world = open_verifiable(voters=1)
+    page = signed_in_page(browser, live_server, UserFactory(), viewport=PHONE, javascript=False)
+    page.goto(
+        f"{live_server.url}/ballots/{world.ballot.pk}/vote/c/{world.base.code(world.base.entries[0])}/"
+    )
+    expect(page.locator("#noscript")).to_contain_text("This booth needs JavaScript")
+    expect(page.locator("#noscript")).to_contain_text("paper you were sent by post")
+    expect(page.locator("#booth")).to_be_hidden()
