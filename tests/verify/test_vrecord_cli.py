@@ -3,6 +3,7 @@ tampered), a Benaloh audit, and no Django loaded."""
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from moot.cli import main
 from moot.verify.record_keys import fingerprint
 from moot.verify.vballot import audit_object, encrypt_ballot
+from moot.verify.vboard import GENESIS
 from moot.verify.vrecord_write import write_record
 from moot.verify.vsim import Simulation, Vote, simulate
 
@@ -112,3 +114,43 @@ def test_moot_verify_loads_no_django(record: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "the record holds" in done.stdout
+
+
+def test_a_second_ballot_without_re_voting(sim: Simulation) -> None:
+    from moot.verify.vboard import entry_hash
+    from moot.verify.vrecord import Report, verify_files
+    from moot.verify.vrecord_write import record_files, result_file_names
+    from moot.verify.vsim import cast
+
+    entries = copy.deepcopy(sim.entries)
+    again = cast(sim.parsed, sim.credentials[0], Vote(0, [[0, 1, 2], [0, 1]]))
+    entries.insert(5, {"type": "ballot", "payload": again})
+    parent = GENESIS
+    for k, entry in enumerate(entries):
+        entry["height"], entry["parent"] = k, parent
+        if entry["type"] == "close":
+            entry["payload"]["head"] = parent
+        parent = entry_hash(entry)
+    made = {name: sim.files[name] for name in result_file_names(sim.election)}
+    files = record_files(sim.election, entries, made, signing_key=KEY)
+    report = verify_files(files, Report("r", trusted_key=RAW))
+    assert "entry 5, payload.credential: already cast a ballot (entry" in str(report.failure)
+    assert "does not allow re-voting" in str(report.failure)
+
+
+def test_fewer_mixers_than_the_threshold() -> None:
+    from moot.verify.vrecord import Report, verify_files
+
+    few = simulate(
+        title="Chair",
+        questions=QUESTIONS,
+        counting={"0": {"method": "irv"}},
+        votes=[Vote(0, [[1, 2, 0], [1, 0]]), Vote(1, [[0, 1, 2], [0, 1]])],
+        voters=2,
+        mixers=[2],
+        signing_key=KEY,
+    )
+    report = verify_files(few.files, Report("r", trusted_key=RAW))
+    assert "question 0: mixed by 1 trustee(s) [2]; at least the threshold, 2, must mix" in str(
+        report.failure
+    )

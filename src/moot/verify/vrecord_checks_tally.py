@@ -65,7 +65,11 @@ def on_result(
     invalid = sum(len(row.get("invalid", [])) for row in payload["questions"])
     board.report.note(
         f"result: the trustees' factors combine to the plaintexts of the result entry; "
-        f"{invalid} invalid ranking(s) listed with their reason; the totals are the sums'"
+        f"{invalid} invalid ranking(s) listed with their reason; the totals are the sums' — "
+        + "; ".join(
+            _summary(board.election["questions"][row["question"]], row)
+            for row in payload["questions"]
+        )
     )
     for name, data in made.items():
         if files[name] != data:
@@ -95,6 +99,18 @@ def on_result(
             f"count: {', '.join(sorted(made))} re-derived with moot.counting byte for byte; "
             "the manifest's elected are the count's"
         )
+
+
+def _summary(question: Mapping[str, Any], row: Mapping[str, Any]) -> str:
+    """One question's result in words: each answer's total, or the rankings counted."""
+    text = str(question.get("text") or f"question {row['question']}")
+    if row["type"] == "homomorphic":
+        totals = ", ".join(
+            f"{answer} {total}"
+            for answer, total in zip(question["answers"], row["totals"], strict=True)
+        )
+        return f"{text}: {totals}"
+    return f"{text}: {row['valid']} valid ranking(s), {len(row['invalid'])} invalid"
 
 
 def _first_difference(expected: bytes, found: bytes) -> str:
