@@ -94,6 +94,7 @@ class DemoBallots:
     officers: dict[str, Any] = field(default_factory=dict)  # local part -> User
     voter: Any = None  # the demo member's roll entry (not voted)
     postal: Any = None  # a postal voter's roll entry (not returned)
+    verifiable: Any = None  # Brackenford's verifiable question (moot.demo.verifiable)
 
 
 @contextmanager
@@ -212,10 +213,12 @@ def _seed(org: seed.DemoOrg) -> DemoBallots:
         pick=1,
     )
     from moot.ballots.models import RollEntry
+    from moot.demo.verifiable import seed_verifiable
 
     return DemoBallots(
         current=current,
         last=last,
+        verifiable=seed_verifiable(org, officers),
         officers=officers,
         voter=RollEntry.objects.filter(ballot=current, member=voter).first(),
         postal=RollEntry.objects.filter(ballot=current, channel="post", voted=False)

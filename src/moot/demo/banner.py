@@ -220,6 +220,9 @@ def banner(port: int) -> str:
         lines += ["", *branch]
     lines += _case_lines(base)
     lines += _ballot_lines(base)
+    from moot.demo.verifiable import verifiable_lines
+
+    lines += verifiable_lines(base)
     lines += ["", *(f"  {line}" for line in where_lines()), ""]
     return "\n".join(lines)
 

@@ -169,7 +169,8 @@ def do_freeze_ballot(ballot_id: int, *, acting_user: Any) -> Ballot:
     access_ballot(ballot_id, acting_user, for_write=True)
     ballot = _lock(ballot_id)
     check_freeze(ballot)
-    _fix_candidates(ballot)
+    if ballot.kind != "question":  # a question's answers are yes and no: nobody is nominated
+        _fix_candidates(ballot)
     ballot.seed = secrets.randbelow(2**62)
     ballot.frozen_at = timezone.now()
     key_file = credentials.create_ballot_key(ballot)
