@@ -154,3 +154,35 @@ def test_fewer_mixers_than_the_threshold() -> None:
     assert "question 0: mixed by 1 trustee(s) [2]; at least the threshold, 2, must mix" in str(
         report.failure
     )
+
+
+def test_a_withdrawal_after_the_issue_is_counted_and_bound() -> None:
+    from moot.verify.vrecord import Report, verify_files
+    from moot.verify.vrecord_write import record_files, result_file_names
+
+    withdrawn = simulate(
+        title="Chair",
+        questions=QUESTIONS,
+        counting={"0": {"method": "irv"}},
+        votes=[
+            Vote(0, [[1, 2, 0], [1, 0]]),
+            Vote(1, [[1, 0, 2], [0, 1]]),
+            Vote(2, [[0, 1, 2], [1, 0]]),
+        ],
+        voters=3,
+        signing_key=KEY,
+        events={0: [{"kind": "candidate_withdrawn", "candidate": 1, "occurred_at": "2026-05-02"}]},
+    )
+    report = verify_files(withdrawn.files, Report("r", trusted_key=RAW))
+    assert report.holds, "\n".join(report.lines())
+    assert report.elected == {"0": ["Bob"]}  # Ann's two papers went to Bob and Cy
+    assert b"Ann was withdrawn after the issue" in withdrawn.files["q0-count.txt"]
+    entries = copy.deepcopy(withdrawn.entries)
+    entries[-1]["payload"]["questions"][0]["events"] = []
+    made = {name: withdrawn.files[name] for name in result_file_names(withdrawn.election)}
+    forged = record_files(withdrawn.election, entries, made, signing_key=KEY)
+    message = str(verify_files(forged, Report("r", trusted_key=RAW)).failure)
+    # Without the withdrawal Ann wins: the declared result is not the count of its events.
+    assert (
+        "payload.questions[0].elected[0]: is 'Bob'; the decryption and count give 'Ann'" in message
+    )

@@ -58,6 +58,7 @@ def on_result(
             board.sum_factors,
             board.ranked_factors,
             len(board.counted),
+            _declared_events(entry["payload"]),
         )
     except ValueError as exc:
         raise _failure(height, ProofError("payload", str(exc))) from None
@@ -101,6 +102,19 @@ def on_result(
         )
 
 
+def _declared_events(payload: Any) -> dict[int, list[dict[str, Any]]]:
+    """The post-issue events each ranked question's count took, as the result entry declares
+    them (the count is re-run with them; a malformed one fails the count)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    rows = payload.get("questions") if isinstance(payload, dict) else None
+    for row in rows if isinstance(rows, list) else []:
+        if isinstance(row, dict) and isinstance(row.get("question"), int):
+            events = row.get("events")
+            if isinstance(events, list):
+                out[row["question"]] = [e for e in events if isinstance(e, dict)]
+    return out
+
+
 def _summary(question: Mapping[str, Any], row: Mapping[str, Any]) -> str:
     """One question's result in words: each answer's total, or the rankings counted."""
     text = str(question.get("text") or f"question {row['question']}")
@@ -138,10 +152,13 @@ def _compare(expected: Any, found: Any, where: str, height: int) -> None:
             _compare(a, b, at(where, n), height)
         raise _failure(
             height,
-            ProofError(where, f"holds {len(found)} items; the decryption gives {len(expected)}"),
+            ProofError(
+                where, f"holds {len(found)} items; the decryption and count give {len(expected)}"
+            ),
         )
     raise _failure(
-        height, ProofError(where, f"is {found!r:.80}; the decryption gives {expected!r:.80}")
+        height,
+        ProofError(where, f"is {found!r:.80}; the decryption and count give {expected!r:.80}"),
     )
 
 

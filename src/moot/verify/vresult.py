@@ -86,14 +86,18 @@ def count_files(
     rules: Mapping[str, Any],
     title: str,
     rankings: Sequence[Ranking],
+    *,
+    events: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[dict[str, bytes], list[str]]:
     """The ranked question's result files (BLT, report text, JSON, RCTab summary) by name,
-    and the elected. Raises :class:`~moot.counting.model.CountError` on a rule the count
-    refuses."""
+    and the elected. ``events``: post-issue events as issue 11's count takes them (``kind``,
+    ``candidate`` = the candidate's 1-based position in the question, ``occurred_at``): a
+    withdrawn candidate's papers count for the next preference. Raises
+    :class:`~moot.counting.model.CountError` on a rule or an event the count refuses."""
     names = file_names(question_index)
     blt = blt_text(list(question["candidates"]), int(question["seats"]), title, rankings)
     definition = count_definition(question, rules, title)
-    result = count_record(definition, blt, [])
+    result = count_record(definition, blt, list(events))
     text, as_json, rctab = render_record(result)
     elected = as_json.get("elected")
     files = {

@@ -186,6 +186,7 @@ def simulate(
     ballot_id: int = 1,
     uuid: str | None = None,
     bad_dealer: int | None = None,
+    events: Mapping[int, Sequence[Mapping[str, Any]]] | None = None,
 ) -> Simulation:
     """Run a whole election and return its board and record files (see the module)."""
     uuid = uuid or str(uuid_module.uuid4())
@@ -278,7 +279,7 @@ def simulate(
         }
     finals: dict[int, Sequence[Sequence[Ciphertext]]] = dict(current)
     payload, made = result_payload(
-        election, counting, sums, finals, sum_factors, ranked_factors, len(counted)
+        election, counting, sums, finals, sum_factors, ranked_factors, len(counted), events
     )
     append(entries, RESULT, payload)
     files = record_files(election, entries, made, signing_key=signing_key)

@@ -13,7 +13,7 @@ Result entry payload: ``{"decrypted_by": [j, ...], "questions": [...]}`` in ques
 homomorphic question ``{"question": q, "type": "homomorphic", "totals": [n, ...]}``; a ranked
 one ``{"question": q, "type": "ranked", "plaintexts": [[chunk or null, ...] per row],
 "invalid": [{"position": p, "reason": "..."}], "valid": k, "elected": [...],
-"files": {name: sha256}}`` (``position`` 0-based in the last mixer's output order).
+"events": [...], "files": {name: sha256}}`` (``position`` 0-based in the last mixer's output order).
 """
 
 from __future__ import annotations
@@ -71,11 +71,14 @@ def result_payload(  # noqa: PLR0917 - the record's parts, as the verifier holds
     sum_factors: Mapping[int, Mapping[int, Sequence[Point]]],
     ranked_factors: Mapping[int, Mapping[int, Sequence[Sequence[Point]]]],
     counted: int,
+    events: Mapping[int, Sequence[Mapping[str, Any]]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The result entry's payload and the ranked questions' files. ``sums``: the homomorphic
     sums by question; ``finals``: the last mixer's output rows by ranked question;
     ``sum_factors[j][q]`` and ``ranked_factors[j][q]``: trustee j's factors (already
-    verified) of those ciphertexts; ``counted``: the ballots counted (bounds the totals)."""
+    verified) of those ciphertexts; ``counted``: the ballots counted (bounds the totals);
+    ``events[q]``: ranked question q's post-issue events (withdrawals: see
+    :func:`moot.verify.vresult.count_files`), recorded in the payload."""
     trustees = sorted(set(sum_factors) | set(ranked_factors))
     title = str((election.get("ballot") or {}).get("title") or "")
     questions: list[dict[str, Any]] = []
@@ -115,7 +118,8 @@ def result_payload(  # noqa: PLR0917 - the record's parts, as the verifier holds
                 invalid.append({"position": p, "reason": ranks.reason})
             else:
                 rankings.append(ranking_of(ranks))
-        made, elected = count_files(q, question, counting[str(q)], title, rankings)
+        happened = [dict(event) for event in (events or {}).get(q, [])]
+        made, elected = count_files(q, question, counting[str(q)], title, rankings, events=happened)
         files.update(made)
         questions.append(
             {
@@ -125,6 +129,7 @@ def result_payload(  # noqa: PLR0917 - the record's parts, as the verifier holds
                 "invalid": invalid,
                 "valid": len(rankings),
                 "elected": elected,
+                "events": happened,
                 "files": {name: hashlib.sha256(data).hexdigest() for name, data in made.items()},
             }
         )
