@@ -288,7 +288,9 @@ def verifiable_record_files(election: Election) -> dict[str, bytes]:
             ranks = unpack(chunks, n, pack)
             if not isinstance(ranks, InvalidRanking):
                 rankings.append(ranking_of(ranks))
-        files, _elected = count_files(q, question, counting[str(q)], title, rankings)
+        # The post-issue events the result was counted with (withdrawals), when it holds them.
+        extra: dict[str, Any] = {"events": row["events"]} if "events" in row else {}
+        files, _elected = count_files(q, question, counting[str(q)], title, rankings, **extra)
         made.update(files)
     return record_files(document, entries, made, signing_key=site_key())
 
