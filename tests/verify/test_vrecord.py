@@ -408,3 +408,29 @@ def test_a_complaint_answered_by_the_dealer() -> None:
     assert _check_complaints([{**complaint, "answer": wrong}], dealt) == {2}
     with pytest.raises(ProofError, match="complaint is unfounded"):
         _check_complaints([{**complaint, "share": group.scalar_hex(right)}], dealt)
+
+
+def test_a_bad_ballot_before_an_unreadable_line_is_named_first(sim: Simulation) -> None:
+    import base64
+    import hashlib
+    import json
+
+    from moot.verify.vrecord_write import dump_json, manifest_signed_bytes
+
+    def bad_signature(entries: list[dict[str, Any]]) -> None:
+        _ballots(entries)[1]["payload"]["signature"]["response"] = group.scalar_hex(8)
+
+    entries = copy.deepcopy(sim.entries)
+    bad_signature(entries)
+    _rechain(entries)
+    made = {name: sim.files[name] for name in result_file_names(sim.election)}
+    files = record_files(sim.election, entries, made, signing_key=KEY)
+    lines = files["board.jsonl"].splitlines(keepends=True)
+    lines[20] = lines[20].replace(b'{"height":20,', b'{"height": 20,')
+    files["board.jsonl"] = b"".join(lines)
+    manifest = json.loads(files["manifest.json"])
+    manifest["files"]["board.jsonl"] = hashlib.sha256(files["board.jsonl"]).hexdigest()
+    signature = KEY.sign(manifest_signed_bytes(manifest))
+    manifest["signature"]["signature"] = base64.b64encode(signature).decode()
+    files["manifest.json"] = dump_json(manifest)
+    assert "board.jsonl, entry 3, signature: does not verify" in _failure(_check(files))

@@ -118,7 +118,7 @@ def check_board(
     board = Board(election, parsed, ctx, parsed.public_key, report, workers=report.workers)
     chain = ChainChecker()
     try:
-        for entry, raw in entries:
+        for entry, raw in _read_ahead(entries, board):
             board.head_before = chain.parent
             try:
                 chain.feed(entry, raw)
@@ -171,6 +171,21 @@ def check_board(
         f"{BOARD_FILE}: {chain.count} entries chained, in order, ending with the result; head "
         f"{head} as the manifest says"
     )
+
+
+def _read_ahead(
+    entries: Iterable[tuple[dict[str, Any], bytes | None]], board: Board
+) -> Iterable[tuple[dict[str, Any], bytes | None]]:
+    """The entries; a line that cannot be read fails only after the ballots before it are
+    checked (one of them may fail first)."""
+    from moot.verify.vrecord import RecordError
+
+    try:
+        yield from entries
+    except RecordError:
+        if board.pending:
+            _flush_ballots(board)
+        raise
 
 
 def _chain_failure(exc: BoardError) -> Exception:
