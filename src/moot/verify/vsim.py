@@ -27,6 +27,7 @@ from moot.verify.group import Ciphertext, L, Point
 from moot.verify.shuffle import rows_digest, shuffle
 from moot.verify.vballot import (
     Election,
+    Ranked,
     credential_secret,
     credentials_sha256,
     encrypt_ballot,
@@ -153,8 +154,10 @@ def cast(election: Election, credential: str, vote: Vote) -> dict[str, Any]:
     """The ballot the booth makes for ``vote`` (raw chunks, when given, proved and signed)."""
     selections = [list(s) for s in vote.selections]
     for q in vote.chunks:  # a placeholder ranking, replaced below
-        n = len(election.questions[q].candidates)  # type: ignore[union-attr]
-        selections[q] = [1] + [0] * (n - 1)
+        question = election.questions[q]
+        if not isinstance(question, Ranked):
+            raise ValueError(f"question {q} is not ranked: raw chunks are for ranked questions")
+        selections[q] = [1] + [0] * (len(question.candidates) - 1)
     ballot, _ = encrypt_ballot(election, credential, selections)
     if not vote.chunks:
         return ballot
