@@ -139,7 +139,8 @@ def trustees_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "document": document,
             "trustees": trustees_of(election),
             "authority": authority,
-            "too_few": len(qualified) < election.threshold,
+            "too_few": len(qualified) < election.threshold
+            and len(qualified) < len(document["trustees"]),
             "can_appoint": can_appoint,
             "manager": manager,
             "trustees_form": trustees_form,
