@@ -185,7 +185,7 @@ def verifiable_cast_with_credential(
 
 @router.get(
     "/ballots/{ballot_id}/election",
-    response={200: dict[str, Any], 404: Message},
+    response={200: dict[str, Any], 404: Message, 422: Message},
     auth=None,
     summary="election.json (its SHA-256 is every ballot's election_hash)",
 )
@@ -200,7 +200,7 @@ def verifiable_election(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 @router.get(
     "/ballots/{ballot_id}/board",
-    response={200: BoardOut, 404: Message},
+    response={200: BoardOut, 404: Message, 422: Message},
     auth=None,
     summary="The board a page at a time (heights above `after`; trackers of ballots)",
 )
@@ -222,7 +222,7 @@ def verifiable_board(
 
 @router.get(
     "/ballots/{ballot_id}/board/{height}",
-    response={200: dict[str, Any], 404: Message},
+    response={200: dict[str, Any], 404: Message, 422: Message},
     auth=None,
     summary="One board entry, its canonical JSON",
 )
