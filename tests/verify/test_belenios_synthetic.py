@@ -30,9 +30,19 @@ pytestmark = [pytest.mark.pure, pytest.mark.slow]
 NAME = "SynthUuid12345ab.bel"
 
 
+_MADE: dict[str, tuple[bytes, list[list[int]]]] = {}
+
+
 def made(tmp_path: Path, **options: Any) -> tuple[Path, list[list[int]]]:
+    """The synthetic archive for these options (made once per session, copied per test)."""
     path = tmp_path / NAME
-    return path, make_archive(path, **options)
+    key = repr(sorted(options.items()))
+    if key not in _MADE:
+        result = make_archive(path, **options)
+        _MADE[key] = (path.read_bytes(), result)
+    blob, result = _MADE[key]
+    path.write_bytes(blob)
+    return path, result
 
 
 def fails(path: Path) -> VerifyError:
