@@ -108,3 +108,30 @@ def test_without_javascript_the_booth_says_so(live_server: Any, browser: Any) ->
     expect(page.locator("#noscript")).to_contain_text("This booth needs JavaScript")
     expect(page.locator("#noscript")).to_contain_text("paper you were sent by post")
     expect(page.locator("#booth")).to_be_hidden()
+
+
+def test_the_manager_runs_a_draft_verifiable_on_a_phone(
+    live_server: Any, browser: Any, axe: Any
+) -> None:
+    from ballots.roll_world import roll_world
+    from moot.verifiable.models import Election
+
+    world = roll_world()
+    page = signed_in_page(browser, live_server, world.officer, viewport=PHONE)
+    page.goto(f"{live_server.url}/ballots/{world.ballot.pk}/verifiable/setup/")
+    axe.check(page, "verifiable setup (phone)")
+    _fits(page, "verifiable setup")
+    page.get_by_label("Trustees").fill("3")
+    page.get_by_label("Threshold").fill("4")
+    page.get_by_role("button", name="Run it verifiable").click()
+    expect(page.locator("#make-form")).to_contain_text("between 2")
+    axe.check(page, "verifiable setup with a refusal (phone)")
+    assert not Election.objects.exists()
+    page.get_by_label("Threshold").fill("2")
+    page.get_by_role("button", name="Run it verifiable").click()
+    expect(page.locator("#chosen")).to_contain_text("2 of 3 trustees decrypt")
+    expect(page.locator("#missing")).to_contain_text("all 3 trustees appointed")
+    axe.check(page, "verifiable setup, chosen (phone)")
+    assert Election.objects.get().threshold == 2
+    assert not page.console_errors, page.console_errors
+    axe.assert_clean()
