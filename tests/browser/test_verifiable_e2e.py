@@ -3,8 +3,9 @@ make the key with the real ``moot trustee`` command over HTTP, the credential au
 generates and uploads the list with ``moot credentials``; a member votes on a phone in Chromium
 (booth.js and booth-crypto.js encrypt), sees the tracker and finds it on the board; another
 audits an encryption on the audit page, then casts afresh; a postal paper is counted beside
-them; the ballot closes; two of the three trustees mix and decrypt (the second is away); the
-count, the scrutineer's signature and the declaration are issue 11's; the published record
+them; the returning officer closes it on its page (the count is refused until the trustees have
+decrypted); two of the three trustees mix and decrypt (the second is away); the count, the
+scrutineer's signature and the declaration on issue 11's pages; the published record
 passes ``moot verify`` in a subprocess; axe (WCAG 2.2 A/AA) on every page."""
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from playwright.sync_api import expect
 from browser.conftest import PHONE, signed_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SATISFIED = {key: {"satisfied": True, "reasons": ""} for key in ("a", "b", "c")}
 
 
 def _fits(page: Any, label: str) -> None:
@@ -69,12 +68,6 @@ def test_a_verifiable_ballot_end_to_end(
     from django.utils import timezone
 
     from factories import UserFactory
-    from moot.ballots.actions.closing import (
-        do_close_ballot,
-        do_count_ballot,
-        do_declare_ballot,
-        do_sign_scrutineer_report,
-    )
     from moot.ballots.definition import definition_of, sha256_of
     from moot.ballots.models import Ballot, RollEntry
     from moot.verifiable.actions.mixing import do_skip_mixer
@@ -176,7 +169,20 @@ def test_a_verifiable_ballot_end_to_end(
         close_at=timezone.now() - datetime.timedelta(minutes=1)
     )
     ballot.refresh_from_db()
-    do_close_ballot(ballot, acting_user=ro)
+    officer = signed_in_page(browser, live_server, ro)
+    officer.goto(f"{server}/ballots/{ballot.pk}/close/")
+    officer.get_by_label("I have checked the above").check()
+    officer.get_by_role("button", name="Close the ballot").click()
+    expect(officer.get_by_text("The ballot is closed: 3 ballots to count")).to_be_visible()
+    # The count waits for the trustees: refused, and it says why.
+    officer.get_by_label("I have checked the above").check()
+    officer.get_by_role("button", name="Count the ballot").click()
+    expect(officer.get_by_text("once its trustees have mixed and decrypted").first).to_be_visible()
+    axe.check(officer, "the count, waiting for the trustees (phone)")
+    assert officer.console_errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]  # the refusal's own status
+    officer.console_errors.clear()
     for _ in range(4):
         for index in (1, 3):
             _cli(["trustee", "step", "--dir", str(ceremony.dirs[index])], capsys)
@@ -194,17 +200,28 @@ def test_a_verifiable_ballot_end_to_end(
         definition_hash=sha256_of(definition_of(ballot)),
         roll_commitment=roll_commitment(ballot, entries),
     )
+    officer.goto(f"{server}/ballots/{ballot.pk}/count/")
+    officer.get_by_label("I have checked the above").check()
+    officer.get_by_role("button", name="Count the ballot").click()
+    expect(officer.get_by_text("locked until the scrutineer signs").first).to_be_visible()
     ballot.refresh_from_db()
-    ballot = do_count_ballot(ballot, acting_user=ro)
     assert ballot.returns["counted"] == 3
-    ballot = do_sign_scrutineer_report(ballot, statements=SATISFIED, acting_user=scrutineer)
-    do_declare_ballot(ballot, acting_user=ro)
+    signer = signed_in_page(browser, live_server, scrutineer)
+    signer.goto(f"{server}/ballots/{ballot.pk}/scrutineer/")
+    for key in ("a", "b", "c"):
+        signer.locator(f"input[name={key}_satisfied][value=yes]").check()
+    signer.get_by_role("button", name="Sign the report").click()
+    expect(signer.get_by_text("You signed the report")).to_be_visible()
+    axe.check(signer, "the scrutineer's report of a verifiable ballot, signed (phone)")
+    officer.goto(f"{server}/ballots/{ballot.pk}/declare/")
+    officer.get_by_label("I have checked the above").check()
+    officer.get_by_role("button", name="Declare the result").click()
+    expect(officer.get_by_text("The result is declared and public.")).to_be_visible()
     ballot.refresh_from_db()
     assert ballot.state == "declared"
     assert ballot.bundle_sha256, ballot.record_failure
 
     # 7. The results and record pages, the record downloaded and verified by `moot verify`.
-    officer = signed_in_page(browser, live_server, ro)
     officer.goto(f"{server}/ballots/{ballot.pk}/results/")
     expect(officer.locator("#board-head")).to_have_text(election.board_head)
     axe.check(officer, "the results page of a verifiable ballot (phone)")
@@ -227,7 +244,7 @@ def test_a_verifiable_ballot_end_to_end(
     assert done.returncode == 0, done.stdout + done.stderr
     assert "the record holds and is signed by the site's key" in done.stdout
     assert "verifiable: the count holds the board's 2 valid decrypted rankings" in done.stdout
-    for page in (phone, second, auditor, officer):
+    for page in (phone, second, auditor, officer, signer):
         assert page.console_errors == [], page.console_errors
         page.context.close()
     axe.assert_clean()
