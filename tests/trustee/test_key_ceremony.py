@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import stat
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -57,7 +58,10 @@ def test_three_trustees_make_the_key_and_only_public_values_reach_the_server(
 
 
 def test_a_dealer_who_seals_a_bad_share_is_disqualified_and_two_go_on(
-    ceremony: Ceremony, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ceremony: Ceremony,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     real = dkg.seal_share
 
@@ -73,14 +77,53 @@ def test_a_dealer_who_seals_a_bad_share_is_disqualified_and_two_go_on(
     complaint = Complaint.objects.get(election=election)
     assert (complaint.complainant, complaint.dealer, complaint.verdict) == (3, 2, "upheld")
     dealer = Trustee.objects.get(election=election, index=2)
-    assert dealer.state == TrusteeState.DISQUALIFIED
     assert "fails its check" in dealer.disqualified_reason
-    assert "STOPPED: the server disqualified this trustee" in last[2]
-    # Trustees 1 and 3 finish; the key is theirs alone.
+    # Out of the key as a dealer, still a share-holder of the others' (as election.json and
+    # the verifier have it): every trustee finishes, and the key is trustees 1 and 3's alone.
     rows = {t.index: t for t in Trustee.objects.filter(election=election)}
-    assert rows[1].state == rows[3].state == TrusteeState.DONE
+    assert {t.state for t in rows.values()} == {TrusteeState.DONE}
     first = [Point.decode(rows[i].coefficients[0]["point"]) for i in (1, 3)]
     assert election.public_key == dkg.joint_public_key(first).hex()
+    assert "STOPPED" not in last[2]
+    assert "waiting: the credential authority" in last[2]
+    # With the credentials in, the election opens; election.json names all three trustees.
+    out = tmp_path / "authority"
+    assert (
+        run(
+            [
+                "credentials",
+                "generate",
+                "--uuid",
+                str(election.uuid),
+                "--count",
+                "3",
+                "--out",
+                str(out),
+            ],
+            capsys,
+        )[0]
+        == 0
+    )
+    code, text = run(
+        [
+            "credentials",
+            "upload",
+            "--server",
+            "http://localhost",
+            "--ballot",
+            str(ceremony.ballot_id),
+            "--token",
+            ceremony.authority_token,
+            "--file",
+            str(out / "public-credentials.json"),
+        ],
+        capsys,
+    )
+    assert code == 0, text
+    election = ceremony.refresh()
+    assert election.state == ElectionState.OPEN
+    document = json.loads(election.election_json)
+    assert [t["index"] for t in document["trustees"]] == [1, 2, 3]
 
 
 def test_a_complaint_against_an_honest_dealer_is_refused_and_writes_nothing(
@@ -176,3 +219,32 @@ def test_init_refuses_an_account_that_is_not_a_trustee_and_plain_http_elsewhere(
     )
     assert code == 1
     assert "plain http sends your token in clear" in out
+
+
+def test_a_reveal_whose_proof_fails_disqualifies_the_trustee_on_arrival(
+    ceremony: Ceremony, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from django.test import Client
+
+    init_all(ceremony, capsys)
+    for index in (1, 3, 2):
+        step(ceremony, index, capsys)  # all three commit; 2 reveals last
+    # Trustee 2's honest reveal went in; put it back before the reveal and post instead its
+    # points with the second proof replaced by the first's.
+    two = Trustee.objects.get(election=ceremony.election, index=2)
+    assert two.state == TrusteeState.REVEALED
+    forged = [dict(c) for c in two.coefficients]
+    forged[1] = {**forged[1], "proof": forged[0]["proof"]}
+    Trustee.objects.filter(pk=two.pk).update(state=TrusteeState.COMMITTED, coefficients=None)
+    answer = Client(HTTP_AUTHORIZATION=f"Bearer {ceremony.tokens[2]}").post(
+        f"/api/ballots/{ceremony.ballot_id}/verifiable/trustees/me/coefficients",
+        {"coefficients": forged},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200
+    assert answer.json()["state"] == "disqualified"
+    two.refresh_from_db()
+    assert "do not verify" in two.disqualified_reason
+    code, out = step(ceremony, 2, capsys)
+    assert code == 1
+    assert "STOPPED: the server disqualified this trustee" in out

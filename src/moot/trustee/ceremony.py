@@ -82,7 +82,13 @@ class Step:
 
     @staticmethod
     def qualified(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        """The trustees still in the ceremony (share-holders)."""
         return [t for t in doc["trustees"] if t["state"] != "disqualified"]
+
+    @classmethod
+    def dealers(cls, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        """QUAL: those whose coefficients make the key (no upheld complaint against them)."""
+        return [t for t in cls.qualified(doc) if not t["disqualified_reason"]]
 
     def others_not_yet(self, doc: dict[str, Any], state: str) -> list[str]:
         return [
@@ -101,9 +107,9 @@ class Step:
                     f"the server disqualified this trustee: {me['disqualified_reason']}"
                 )
                 return self.outcome
-            if len(self.qualified(doc)) < int(doc["threshold"]):
+            if len(self.dealers(doc)) < int(doc["threshold"]):
                 self.outcome.failed = (
-                    f"only {len(self.qualified(doc))} trustees are left and the election needs "
+                    f"only {len(self.dealers(doc))} trustees are left and the election needs "
                     f"{doc['threshold']}: it cannot open (the returning officer is told)"
                 )
                 return self.outcome
@@ -186,9 +192,9 @@ class Step:
         return True
 
     def dealers_points(self, doc: dict[str, Any]) -> dict[int, list[Point]]:
-        """Every qualified trustee's coefficients, each checked against its hash and proofs."""
+        """Every qualified dealer's coefficients, each checked against its hash and proofs."""
         points: dict[int, list[Point]] = {}
-        for trustee in self.qualified(doc):
+        for trustee in self.dealers(doc):
             try:
                 points[trustee["index"]] = dkg.check_reveal(
                     self.state["uuid"],

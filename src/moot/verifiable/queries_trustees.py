@@ -26,7 +26,9 @@ def ceremony_document(election: Election, user: Any) -> dict[str, Any]:
     authority = CredentialAuthority.objects.filter(election=election).first()
     user_pk = getattr(user, "pk", None)
     you = next((t.index for t in trustees if t.user_id == user_pk), None)
-    qualified = [t for t in trustees if t.state != TrusteeState.DISQUALIFIED]
+    qualified = [
+        t for t in trustees if t.state != TrusteeState.DISQUALIFIED and t.disqualified_at is None
+    ]
     return {
         "ballot": election.ballot_id,
         "uuid": str(election.uuid),

@@ -129,7 +129,11 @@ def trustees_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             show_refusal(trustees_form if action == "trustees" else authority_form, exc)
     document = ceremony_document(election, request.user)
     site = request.build_absolute_uri("/").rstrip("/")
-    qualified = [t for t in document["trustees"] if t["state"] != TrusteeState.DISQUALIFIED]
+    qualified = [
+        t
+        for t in document["trustees"]
+        if t["state"] != TrusteeState.DISQUALIFIED and not t["disqualified_reason"]
+    ]
     return render(
         request,
         "verifiable/trustees.html",

@@ -68,11 +68,20 @@ def _at_least(trustee: Trustee, state: str) -> bool:
 
 
 def qualified(election: Election) -> list[Trustee]:
+    """The trustees still in the ceremony: all but one whose own reveal failed. A dealer whose
+    share an upheld complaint proved bad stays a share-holder (its ``V_j`` is the qualified
+    dealers' sum, as election.json and the verifier have it), but deals no more."""
     return list(
         Trustee.objects.filter(election=election)
         .exclude(state=TrusteeState.DISQUALIFIED)
         .order_by("index")
     )
+
+
+def dealers(election: Election) -> list[Trustee]:
+    """QUAL: the trustees whose coefficients make the key (no failed reveal, no upheld
+    complaint against them)."""
+    return [t for t in qualified(election) if t.disqualified_at is None]
 
 
 def _refuse(message: str, *, field: str = "", code: RefusalCode = RefusalCode.INVALID) -> NoReturn:
@@ -120,8 +129,13 @@ def _waiting_for(election: Election, state: str, what: str) -> None:
         _refuse(f"Not yet: {what} of {names} are still missing.", code=RefusalCode.STATE)
 
 
-def _disqualify(election: Election, trustee: Trustee, reason: str, *, actor: Any) -> None:
-    trustee.state = TrusteeState.DISQUALIFIED
+def _disqualify(
+    election: Election, trustee: Trustee, reason: str, *, actor: Any, as_dealer: bool = False
+) -> None:
+    """Out of the key: entirely (a failed reveal), or ``as_dealer`` only (an upheld complaint:
+    its coefficients no longer count, it still holds a share of the others')."""
+    if not as_dealer:
+        trustee.state = TrusteeState.DISQUALIFIED
     trustee.disqualified_reason = reason
     trustee.disqualified_at = timezone.now()
     trustee.save(update_fields=["state", "disqualified_reason", "disqualified_at"])
@@ -362,8 +376,8 @@ def do_check_shares(
             reason=reason,
             decided_at=now,
         )
-        if dealer.state != TrusteeState.DISQUALIFIED:
-            _disqualify(election, dealer, reason, actor=acting_user)
+        if dealer.disqualified_at is None:
+            _disqualify(election, dealer, reason, actor=acting_user, as_dealer=True)
     trustee.state = TrusteeState.CHECKED
     trustee.checked_at = now
     trustee.save(update_fields=["state", "checked_at"])
@@ -396,8 +410,7 @@ def do_prove_share_key(
     ):
         return trustee
     _waiting_for(election, TrusteeState.CHECKED, "the share checks")
-    dealers = qualified(election)
-    points = {d.index: _dealer_points(election, d) for d in dealers}
+    points = {d.index: _dealer_points(election, d) for d in dealers(election)}
     expected = dkg.verification_key(points, trustee.index)
     if verification_key != expected.hex():
         _refuse(
@@ -427,18 +440,14 @@ def do_prove_share_key(
         obj=trustee,
         after={"index": trustee.index, "verification_key": verification_key},
     )
-    _finish_keys(election, dealers, points)
+    _finish_keys(election, points)
     return trustee
 
 
-def _finish_keys(
-    election: Election, dealers: list[Trustee], points: dict[int, list[Point]]
-) -> None:
-    if any(
-        d.state != TrusteeState.DONE for d in Trustee.objects.filter(pk__in=[d.pk for d in dealers])
-    ):
+def _finish_keys(election: Election, points: dict[int, list[Point]]) -> None:
+    if any(t.state != TrusteeState.DONE for t in qualified(election)):
         return
-    if len(dealers) < election.threshold:
+    if len(points) < election.threshold:
         return
     election.public_key = dkg.joint_public_key([p[0] for p in points.values()]).hex()
     election.keys_done_at = timezone.now()
