@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factories import UserFactory
+from moot.audit.models import AuditEvent
 from moot.ballots import content, secrecy
 from moot.ballots.actions.closing import (
     do_close_ballot,
@@ -125,6 +126,8 @@ def test_the_close_unseals_nothing_online_and_closes_the_board(
     world.election.refresh_from_db()
     assert world.election.state == ElectionState.CLOSED
     close = json.loads(BoardEntry.objects.get(election=world.election, kind="close").body)
+    event = AuditEvent.objects.get(verb="verifiable.close_board")
+    assert event.after["board_head"] == world.election.board_head
     assert close["payload"] == {
         "ballots": 3,
         "counted": 3,
@@ -158,6 +161,8 @@ def test_the_count_waits_for_the_trustees_then_counts_both_parts(
     reason = f"invalid after decryption: {invalid[0]['reason']}"
     assert ballot.returns["spoilt"] == {reason: 1}
     assert ballot.returns["counted"] == 3
+    event = AuditEvent.objects.get(verb="verifiable.take_result")
+    assert (event.after["counted"], event.after["invalid"]) == (2, 1)
 
 
 def test_the_declared_record_holds_both_parts(

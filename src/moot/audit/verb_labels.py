@@ -126,6 +126,8 @@ LABELS: dict[str, str] = {
     "verifiable.drop_verifiable": "Ballot no longer to be run verifiable",
     "verifiable.open_verifiable": "Verifiable election opened: election.json hashed, board head",
     "verifiable.cast_verifiable": "An encrypted ballot taken onto the board (nobody named)",
+    "verifiable.close_board": "Verifiable ballot's board closed with the ballot (its head)",
+    "verifiable.take_result": "Decrypted online votes added to the ballot's count",
     # ballots: casting and papers
     "ballots.cast_online": "A ballot vote received online (nobody named)",
     "ballots.key_paper": "Returned ballot paper keyed by a teller",

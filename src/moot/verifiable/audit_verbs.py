@@ -29,6 +29,9 @@ class AuditVerb(StrEnum):
     POST_SHUFFLE = "verifiable.post_shuffle"
     SKIP_MIXER = "verifiable.skip_mixer"
     POST_DECRYPTION = "verifiable.post_decryption"
+    # -- issue 11's close and count of a verifiable ballot (declaration.py)
+    CLOSE_BOARD = "verifiable.close_board"
+    TAKE_RESULT = "verifiable.take_result"
 
 
 FORMER_VERBS: dict[AuditVerb, tuple[str, ...]] = {}

@@ -30,10 +30,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from moot.audit.actions import record
 from moot.ballots import closing
 from moot.ballots.errors import BallotError, RefusalCode
 from moot.ballots.models import Ballot, Channel, Precedence
 from moot.verifiable import board
+from moot.verifiable.audit_verbs import AuditVerb
 from moot.verifiable.context import candidates_in_order
 from moot.verifiable.models import (
     RETURN_MARK,
@@ -126,6 +128,19 @@ def close_board(ballot: Ballot) -> None:
         locked=True,
     )
     Election.objects.filter(pk=held.pk).update(state=ElectionState.CLOSED, closed_at=timezone.now())
+    record(
+        actor=None,
+        verb=AuditVerb.CLOSE_BOARD,
+        obj=ballot,
+        after={
+            "ballots": taken,
+            "counted": len(last),
+            "superseded": len(superseded),
+            "board_head": held.board_head,
+        },
+        clause=CLAUSE,
+        reason="the ballot's close",
+    )
 
 
 def _result(election: Election) -> dict[str, Any]:
@@ -257,6 +272,18 @@ def take_result(ballot: Ballot) -> None:
     closing.write_counted(ballot, contents)
     ballot.returns = _amend_returns(returns, invalid)
     ballot.save(update_fields=["returns"])
+    record(
+        actor=None,
+        verb=AuditVerb.TAKE_RESULT,
+        obj=ballot,
+        after={
+            "counted": len(contents),
+            "invalid": len(invalid),
+            "board_head": election.board_head,
+        },
+        clause=CLAUSE,
+        reason="the ballot's count",
+    )
 
 
 def verifiable_record_files(election: Election) -> dict[str, bytes]:
