@@ -256,3 +256,27 @@ def test_the_record_and_results_pages_show_the_board_and_the_command(
         assert f'id="board-head">{world.election.board_head}<' in page, name
         assert reverse("verifiable:board", args=[world.ballot.pk]) in page
         assert f"moot verify ballot-{world.ballot.pk}-record.zip" in page
+
+
+def test_a_verifiable_question_is_counted_from_its_totals(
+    django_capture_on_commit_callbacks: Any, tmp_path: Any
+) -> None:
+    world = open_verifiable(voters=4, kind="question", method="yes-no")
+    entries = world.base.entries
+    for voter, answer in enumerate(([1, 0], [1, 0], [0, 1])):
+        do_cast_verifiable(world.ballot, entries[voter], world.encrypt(voter, answer))
+    ro, scrutineer = UserFactory(), UserFactory()
+    Ballot.objects.filter(pk=world.ballot.pk).update(
+        close_at=timezone.now() - datetime.timedelta(minutes=1),
+        returning_officer=ro,
+        scrutineer=scrutineer,
+    )
+    world.ballot.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_close_ballot(world.ballot, acting_user=ro)
+    result = mix_and_decrypt(world.election, world.shares)
+    assert result["questions"][0]["totals"] == [2, 1]
+    ballot = do_count_ballot(world.ballot, acting_user=ro)
+    contents = sorted(CountedBallot.objects.filter(ballot=ballot).values_list("content", flat=True))
+    assert contents == ['["no"]', '["yes"]', '["yes"]']
+    assert ballot.result["carried"] is True
