@@ -53,24 +53,8 @@ def _post(world: VerifiableWorld, entry: Any, names: list[str]) -> None:
     )
 
 
-def _voted(world: VerifiableWorld) -> tuple[Any, Any]:
-    """Three online votes (one of them not a ranking, as a faulty booth would make) and one
-    postal paper; the ballot past its close; its officers."""
-    entries = world.base.entries
-    parsed = world.parsed()
-    do_cast_verifiable(world.ballot, entries[0], world.encrypt(0, [1, 2, 0]))
-    do_cast_verifiable(world.ballot, entries[1], world.encrypt(1, [0, 1, 2]))
-    bad = vsim.cast(parsed, world.credentials[2], vsim.Vote(2, [[1, 0, 0]], chunks={0: [7]}))
-    do_cast_verifiable(world.ballot, entries[2], bad)
-    _post(world, entries[3], ["Cy Crane", "Ada Ashdown"])
-    ro, scrutineer = UserFactory(), UserFactory()
-    Ballot.objects.filter(pk=world.ballot.pk).update(
-        close_at=timezone.now() - datetime.timedelta(minutes=1),
-        returning_officer=ro,
-        scrutineer=scrutineer,
-    )
-    world.ballot.refresh_from_db()
-    # As at the freeze (the world skips it): the definition holds the verifiable part.
+def _as_frozen(world: VerifiableWorld) -> None:
+    """The freeze's hash and roll figures, as at the freeze (the world skips it)."""
     world.ballot.definition_hash = sha256_of(definition_of(world.ballot))
     entries = world.base.entries
     channels = {"online": 0, "post": 0}
@@ -92,6 +76,26 @@ def _voted(world: VerifiableWorld) -> tuple[Any, Any]:
         "channels": channels,
     }
     world.ballot.save(update_fields=["definition_hash", "roll_commitment"])
+
+
+def _voted(world: VerifiableWorld) -> tuple[Any, Any]:
+    """Three online votes (one of them not a ranking, as a faulty booth would make) and one
+    postal paper; the ballot past its close; its officers."""
+    entries = world.base.entries
+    parsed = world.parsed()
+    do_cast_verifiable(world.ballot, entries[0], world.encrypt(0, [1, 2, 0]))
+    do_cast_verifiable(world.ballot, entries[1], world.encrypt(1, [0, 1, 2]))
+    bad = vsim.cast(parsed, world.credentials[2], vsim.Vote(2, [[1, 0, 0]], chunks={0: [7]}))
+    do_cast_verifiable(world.ballot, entries[2], bad)
+    _post(world, entries[3], ["Cy Crane", "Ada Ashdown"])
+    ro, scrutineer = UserFactory(), UserFactory()
+    Ballot.objects.filter(pk=world.ballot.pk).update(
+        close_at=timezone.now() - datetime.timedelta(minutes=1),
+        returning_officer=ro,
+        scrutineer=scrutineer,
+    )
+    world.ballot.refresh_from_db()
+    _as_frozen(world)
     return ro, scrutineer
 
 
@@ -280,3 +284,15 @@ def test_a_verifiable_question_is_counted_from_its_totals(
     contents = sorted(CountedBallot.objects.filter(ballot=ballot).values_list("content", flat=True))
     assert contents == ['["no"]', '["yes"]', '["yes"]']
     assert ballot.result["carried"] is True
+    _as_frozen(world)
+    ballot.refresh_from_db()
+    do_sign_scrutineer_report(ballot, statements=SATISFIED, acting_user=scrutineer)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_declare_ballot(ballot, acting_user=ro)
+    path = tmp_path / "record.zip"
+    path.write_bytes(record_bytes(Ballot.objects.get(pk=ballot.pk)))
+    report = verify_bundle(path)
+    assert report.ok, "\n".join(report.lines())
+    assert report.passed[-1] == (
+        "verifiable: the count holds the board's decrypted totals [2, 1] as its online votes"
+    )

@@ -103,7 +103,15 @@ def _join(  # noqa: PLR0917 - the parts of both records the join reads
     post = (returns.get("by_channel") or {}).get("post") or {}
     questions = [q for q in result.get("questions") or [] if q.get("type") == "ranked"]
     if not questions:
-        return "the board's result is totals (no ranked question): the count is issue 11's"
+        # Totals (yes/no, one cross): each decrypted mark is one online vote counted.
+        totals = [int(n) for q in result.get("questions") or [] for n in q.get("totals") or []]
+        if sum(totals) != int(online.get("counted", -1)):
+            raise _StopError(
+                "returns.json",
+                f"counts {online.get('counted')} online votes; the board's decrypted totals "
+                f"{totals} add up to {sum(totals)}",
+            )
+        return f"the count holds the board's decrypted totals {totals} as its online votes"
     question = questions[0]
     q = question["question"]
     invalid = [row["position"] for row in question.get("invalid") or []]
