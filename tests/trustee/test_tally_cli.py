@@ -207,3 +207,31 @@ def test_the_returning_officer_skips_a_mixer_with_a_reason_but_one_mix_is_requir
         url.format(3), {"reason": "x"}, content_type="application/json"
     )
     assert answer.status_code == 403
+
+
+def test_the_trustees_page_shows_the_mix_and_lets_the_returning_officer_skip(
+    closed: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from moot.ballots.models import Ballot
+
+    world, dirs, _tokens = closed
+    officer = Trustee.objects.get(election=world.election, index=3).user
+    Ballot.objects.filter(pk=world.ballot.pk).update(returning_officer=officer)
+    url = f"/ballots/{world.ballot.pk}/verifiable/trustees/"
+    client = Client()
+    client.force_login(officer)
+    page = client.get(url).content.decode()
+    assert "Trustee 1 mixes next." in page
+    assert "Skip trustee 1" in page
+    assert "Skip trustee 1" not in Client().get(url).content.decode()  # the public: no form
+    refused = client.post(url, {"do": "skip", "index": "1", "reason": ""})
+    assert refused.status_code == 200
+    assert kinds(world).count("tally") == 0
+    done = client.post(url, {"do": "skip", "index": "1", "reason": "missed Friday's deadline"})
+    assert done.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Trustee 1 was skipped: missed Friday&#x27;s deadline" in page
+    assert "Trustee 2 mixes next." in page
+    code, out = step(dirs, 1, capsys)  # skipped: nothing to mix, waits for the decryption
+    assert code == 0
+    assert "shuffled" not in out

@@ -18,6 +18,7 @@ from moot.errors import Refusal, show_refusal
 from moot.text import TextGuardMixin
 from moot.verifiable.access_trustees import access_election, access_election_to_appoint
 from moot.verifiable.actions.credentials import do_appoint_credential_authority
+from moot.verifiable.actions.mixing import do_skip_mixer
 from moot.verifiable.actions.trustees import do_appoint_trustees
 from moot.verifiable.models import ElectionState, TrusteeState
 from moot.verifiable.queries_trustees import (
@@ -60,6 +61,17 @@ class TrusteesForm(TextGuardMixin, forms.Form):
                 self.add_error(f"account_{index}", "No active account has this e-mail address.")
             out.append((user, self.cleaned_data[f"name_{index}"]))
         return out
+
+
+class SkipForm(TextGuardMixin, forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        label="Why this trustee is skipped",
+        help_text="Recorded in the audit log, e.g. the deadline they were given and missed.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
 
 
 class AuthorityForm(TextGuardMixin, forms.Form):
@@ -108,9 +120,17 @@ def trustees_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
         request.POST if action == "authority" else None,
         initial={"account": login_of(authority.user if authority else None)},
     )
+    skip_form = SkipForm(request.POST if action == "skip" else None)
     if request.method == "POST":
         access_election_to_appoint(ballot_id, request.user)  # 403 for anyone else
         try:
+            if action == "skip" and skip_form.is_valid():
+                index = int(request.POST.get("index", "0") or 0)
+                do_skip_mixer(
+                    election, index, skip_form.cleaned_data["reason"], acting_user=request.user
+                )
+                messages.success(request, f"Trustee {index} is skipped in the mix.")
+                return redirect(request.path)
             if action == "trustees" and trustees_form.is_valid():
                 appointees = trustees_form.appointees()
                 if trustees_form.is_valid():
@@ -126,7 +146,8 @@ def trustees_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
                     messages.success(request, "The credential authority is appointed.")
                     return redirect(request.path)
         except Refusal as exc:
-            show_refusal(trustees_form if action == "trustees" else authority_form, exc)
+            forms_by_action = {"trustees": trustees_form, "skip": skip_form}
+            show_refusal(forms_by_action.get(action, authority_form), exc)
     document = ceremony_document(election, request.user)
     site = request.build_absolute_uri("/").rstrip("/")
     qualified = [
@@ -149,6 +170,11 @@ def trustees_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "manager": manager,
             "trustees_form": trustees_form,
             "authority_form": authority_form,
+            "skip_form": skip_form,
+            "mixing": document["mixing"],
+            "can_skip": manager
+            and election.state in ("closed", "mixing")
+            and document["mixing"]["next"] is not None,
             "site": site,
             "you": document["you"],
         },
