@@ -54,7 +54,9 @@ ONLINE_VOTES = 24
 YES_SHARE = 0.6
 ISSUED_DAYS_AGO = 1
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-SERVER = "http://localhost"  # the trustee command's address; answered in-process
+# The trustees' server: answered in-process during the seed; kept in each trustee's state.json
+# for their steps after the close, against `make run`'s server (PORT 8000).
+SERVER = "http://127.0.0.1:8000"
 
 __all__ = ["demo_credential", "seed_verifiable", "trustee_dir", "verifiable_lines"]
 
