@@ -18,15 +18,29 @@ from moot.verifiable.errors import RefusalCode, VerifiableError
 from moot.verifiable.models import BoardEntry, Election, ElectionState
 from moot.verify import vboard
 
-__all__ = ["append", "entries", "jsonl_lines", "lock_election", "payload_of"]
+__all__ = [
+    "APPEND_FIELDS",
+    "append",
+    "entries",
+    "entry_of_kind",
+    "jsonl_lines",
+    "lock_election",
+    "payload_of",
+]
 
 _RANK = {name: n for n, name in enumerate(vboard.TYPES)}
 _REPEATS = dict(vboard.ORDER)
 
 
-def lock_election(election_id: int) -> Election:
-    """The election's row, locked for the rest of the transaction (appends queue here)."""
-    return Election.objects.select_for_update(of=("self",)).get(pk=election_id)
+# What an append reads of the election's row (a cast locks only these).
+APPEND_FIELDS = ("id", "ballot_id", "state", "revote", "board_size", "board_head")
+
+
+def lock_election(election_id: int, *, fields: tuple[str, ...] = ()) -> Election:
+    """The election's row, locked for the rest of the transaction (appends queue here);
+    ``fields``: only these columns (a cast's, ``APPEND_FIELDS``)."""
+    rows = Election.objects.select_for_update(of=("self",))
+    return (rows.only(*fields) if fields else rows).get(pk=election_id)
 
 
 def _last_kind(election: Election) -> str | None:
@@ -104,6 +118,16 @@ def append(
     if election is not row:
         election.board_size, election.board_head = row.board_size, row.board_head
     return created
+
+
+def entry_of_kind(election: Election, kind: str) -> BoardEntry:
+    """The board's first entry of ``kind`` (its setup or its credentials)."""
+    entry = BoardEntry.objects.filter(election_id=election.pk, kind=kind).order_by("height").first()
+    if entry is None:
+        raise VerifiableError(
+            f"The board has no {kind} entry: the election has not opened.", code=RefusalCode.STATE
+        )
+    return entry
 
 
 def payload_of(entry: BoardEntry) -> dict[str, Any]:

@@ -45,6 +45,15 @@ class ElectionState(models.TextChoices):
     DECRYPTED = "decrypted", "Decrypted"
 
 
+class ElectionManager(models.Manager["Election"]):
+    """Elections without their credential list (500,000 public credentials are some 33 MB):
+    it is read only where it is used (``Election.credentials_json`` loads it on first access,
+    ``.values("credentials_json")`` asks for it), never on each page view or cast."""
+
+    def get_queryset(self) -> models.QuerySet[Election]:
+        return super().get_queryset().defer("credentials_json")
+
+
 class Election(models.Model):
     """The verifiable side of one ballot: its trustees' threshold, the election context and
     the board's head."""
@@ -62,7 +71,9 @@ class Election(models.Model):
     public_key = models.CharField(max_length=64, blank=True)  # Y, hex, once the keys are done
     election_json = models.TextField(blank=True)  # canonical election.json, at the opening
     election_hash = models.CharField(max_length=64, blank=True)  # SHA-256 of it (ctx, hex)
-    credentials_json = models.TextField(blank=True)  # canonical sorted list of public creds
+    # The uploaded public list (canonical, sorted) until the opening; from then on it is the
+    # board's credentials entry and this is emptied (the row stays small: every cast updates it).
+    credentials_json = models.TextField(blank=True)
     credentials_sha256 = models.CharField(max_length=64, blank=True)
     credentials_count = models.PositiveIntegerField(default=0)
     board_size = models.PositiveIntegerField(default=0)  # entries on the board
@@ -76,6 +87,8 @@ class Election(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     decrypted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ElectionManager()
 
     class Meta:
         constraints = [

@@ -71,9 +71,10 @@ def election_context(election: Election) -> tuple[vballot.Election, frozenset[st
         held = _CACHE.get(key)
     if held is not None:
         return held
-    row = Election.objects.filter(pk=election.pk).values("election_json", "credentials_json")[0]
-    parsed = vballot.parse_election(json.loads(row["election_json"]))
-    credentials = frozenset(json.loads(row["credentials_json"]))
+    document = Election.objects.filter(pk=election.pk).values_list("election_json", flat=True)[0]
+    parsed = vballot.parse_election(json.loads(document))
+    listed = board.payload_of(board.entry_of_kind(election, vboard.CREDENTIALS))["credentials"]
+    credentials = frozenset(listed)
     with _CACHE_LOCK:
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
@@ -83,7 +84,11 @@ def election_context(election: Election) -> tuple[vballot.Election, frozenset[st
 
 def open_election(ballot: Ballot) -> Election:
     """The ballot's verifiable election, open for ballots; else a refusal saying why."""
-    election = Election.objects.filter(ballot_id=ballot.pk).first()
+    election = (
+        Election.objects.filter(ballot_id=ballot.pk)
+        .only("id", "ballot_id", "state", "election_hash")
+        .first()
+    )
     if election is None:
         raise VerifiableError(
             "This ballot is not run verifiable: vote on its ordinary ballot page.",
@@ -196,7 +201,7 @@ def do_cast_verifiable(
                 f"({placed.reason}), and under this ballot's rule only one counts.",
                 code=RefusalCode.CONFLICT,
             )
-        held = board.lock_election(election.pk)
+        held = board.lock_election(election.pk, fields=board.APPEND_FIELDS)
         if held.state != ElectionState.OPEN:
             raise VerifiableError(
                 "The verifiable election stopped taking ballots while you were voting.",

@@ -137,12 +137,17 @@ def do_open_verifiable(election: Election, *, acting_user: Any = None) -> Electi
     board.append(locked, vboard.CREDENTIALS, {"credentials": listed}, locked=True)
     locked.state = ElectionState.OPEN
     locked.opened_at = timezone.now()
+    # From now on the list is the board's credentials entry (its SHA-256 stays on the row):
+    # the election's row, locked and updated by every cast, stays small (SQLite rewrites a
+    # whole row on an update, and 500,000 credentials are some 33 MB).
+    locked.credentials_json = ""
     locked.save(
         update_fields=[
             "election_json",
             "election_hash",
             "revote",
             "credentials_count",
+            "credentials_json",
             "state",
             "opened_at",
         ]
