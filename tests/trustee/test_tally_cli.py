@@ -176,9 +176,11 @@ def test_a_decryption_share_that_does_not_verify_is_refused(
     assert world.election.state != ElectionState.DECRYPTED
 
 
-def test_the_returning_officer_skips_a_mixer_with_a_reason_but_one_mix_is_required(
+def test_the_returning_officer_skips_a_mixer_but_the_threshold_must_mix(
     closed: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Two of three: trustee 1 may be skipped (2 and 3 can still mix), then trustee 2 may not
+    (only one could have mixed: it would know the permutation); the record verifies."""
     world, dirs, _tokens = closed
     officer = Trustee.objects.get(election=world.election, index=1).user  # any manager
     from moot.ballots.models import Ballot
@@ -187,19 +189,29 @@ def test_the_returning_officer_skips_a_mixer_with_a_reason_but_one_mix_is_requir
     ro_token = do_create_api_token(officer, name="ro", acting_user=officer)[1]
     client = Client(HTTP_AUTHORIZATION=f"Bearer {ro_token}")
     url = f"/api/ballots/{world.ballot.pk}/verifiable/trustees/{{}}/skip"
-    for index in (1, 2):
-        answer = client.post(
-            url.format(index), {"reason": "did not mix by Friday"}, content_type="application/json"
-        )
-        assert answer.status_code == 200, answer.json()
-    answer = client.post(url.format(3), {"reason": "away"}, content_type="application/json")
+    answer = client.post(
+        url.format(1), {"reason": "did not mix by Friday"}, content_type="application/json"
+    )
+    assert answer.status_code == 200, answer.json()
+    answer = client.post(url.format(2), {"reason": "away"}, content_type="application/json")
     assert answer.status_code == 422
-    assert "At least one trustee must mix" in answer.json()["detail"]
-    code, out = step(dirs, 3, capsys)
-    assert code == 0, out
+    assert "At least the threshold (2) of trustees must mix" in answer.json()["detail"]
+    for index in (2, 3):
+        code, out = step(dirs, index, capsys)
+        assert code == 0, out
     world.election.refresh_from_db()
     assert world.election.state == ElectionState.DECRYPTING
-    assert kinds(world).count("shuffle") == 1
+    assert kinds(world).count("shuffle") == 2
+    for index in (2, 3):
+        code, out = step(dirs, index, capsys)
+        assert code == 0, out
+    world.election.refresh_from_db()
+    assert world.election.state == ElectionState.DECRYPTED
+    from moot.verify.vrecord import Report, verify_files
+
+    files = declaration.verifiable_record_files(world.election)
+    report = verify_files(files, Report("x", trusted_key=None, fingerprint=None, workers=1))
+    assert report.failure is None
     # A trustee may not skip anyone.
     other = Trustee.objects.get(election=world.election, index=2).user
     token = do_create_api_token(other, name="t", acting_user=other)[1]
@@ -207,6 +219,73 @@ def test_the_returning_officer_skips_a_mixer_with_a_reason_but_one_mix_is_requir
         url.format(3), {"reason": "x"}, content_type="application/json"
     )
     assert answer.status_code == 403
+
+
+def test_a_returning_officer_who_mixed_cannot_skip_the_others_to_mix_alone(
+    closed: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world, dirs, _tokens = closed
+    officer = Trustee.objects.get(election=world.election, index=1).user
+    from moot.ballots.models import Ballot
+
+    Ballot.objects.filter(pk=world.ballot.pk).update(returning_officer=officer)
+    code, out = step(dirs, 1, capsys)
+    assert code == 0, out
+    ro_token = do_create_api_token(officer, name="ro", acting_user=officer)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {ro_token}")
+    url = f"/api/ballots/{world.ballot.pk}/verifiable/trustees/{{}}/skip"
+    assert (
+        client.post(url.format(2), {"reason": "late"}, content_type="application/json").status_code
+        == 200
+    )
+    answer = client.post(url.format(3), {"reason": "late"}, content_type="application/json")
+    assert answer.status_code == 422
+    assert "would leave 1 who have mixed or still can" in answer.json()["detail"]
+    world.election.refresh_from_db()
+    assert world.election.state == ElectionState.MIXING
+    code, out = step(dirs, 2, capsys)  # skipped: waits
+    assert code == 0
+    assert "shuffled" not in out
+
+
+def test_decryption_is_refused_with_fewer_than_the_threshold_of_mixers(
+    closed: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Were a skip recorded past the rule (an operator writing the audit row), neither the
+    server nor a trustee's step decrypts a board mixed by one trustee alone."""
+    from moot.audit.actions import record
+    from moot.verifiable.actions.mixing import do_post_decryption
+    from moot.verifiable.audit_verbs import AuditVerb
+    from moot.verifiable.errors import VerifiableError
+
+    world, dirs, _tokens = closed
+    code, out = step(dirs, 1, capsys)
+    assert code == 0, out
+    for index in (2, 3):
+        record(
+            actor=None,
+            verb=AuditVerb.SKIP_MIXER,
+            object_type="verifiable.election",
+            object_id=world.election.pk,
+            object_repr=str(world.election),
+            after={"index": index},
+            reason="bypassed",
+            clause="test",
+        )
+    from moot.verifiable.models import Election
+
+    Election.objects.filter(pk=world.election.pk).update(state=ElectionState.DECRYPTING)
+    code, out = step(dirs, 3, capsys)
+    assert "STOPPED: " in out
+    assert "at least the threshold, 2, must mix" in out
+    trustee = Trustee.objects.get(election=world.election, index=3)
+    from moot.trustee.tally import decrypt
+    from moot.verifiable.actions.mixing import read_board
+
+    payload = decrypt(read_board(world.election), 3, world.shares[3])
+    with pytest.raises(VerifiableError, match="at least the threshold"):
+        do_post_decryption(trustee, payload, acting_user=trustee.user)
+    assert kinds(world).count("decryption") == 0
 
 
 def test_the_trustees_page_shows_the_mix_and_lets_the_returning_officer_skip(

@@ -164,10 +164,25 @@ def read_tally(
             if mixer not in tally.mixers:
                 tally.mixers.append(mixer)
         elif kind == vboard.DECRYPTION:
+            if verify:
+                check_enough_mixers(tally, where)
             tally.decryptions[int(payload["trustee"])] = payload
         elif kind == vboard.RESULT:
             tally.result = payload
     return tally
+
+
+def check_enough_mixers(tally: Tally, where: str = "board") -> None:
+    """At least the threshold must have mixed the ranked questions before any decryption:
+    fewer (a lone mixer above all) would know the permutation, and ``moot verify`` rejects
+    such a record."""
+    threshold = int(tally.document["threshold"])
+    if tally.ranked and len(tally.mixers) < threshold:
+        raise ProofError(
+            where,
+            f"only {len(tally.mixers)} trustee(s) {tally.mixers} mixed the ballots; at least "
+            f"the threshold, {threshold}, must mix before anything is decrypted",
+        )
 
 
 # --- the trustee's own work -----------------------------------------------------------------------

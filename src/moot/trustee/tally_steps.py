@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from moot.trustee.tally import Tally, decrypt, mix, read_tally
+from moot.trustee.tally import Tally, check_enough_mixers, decrypt, mix, read_tally
 from moot.verify import group
 from moot.verify.vcommon import ProofError
 
@@ -55,6 +55,14 @@ def decrypt_step(step: Step, doc: dict[str, Any]) -> bool:
     if not ready or step.index in mixing.get("decrypted", []):
         return False
     tally = _checked_board(step)
+    try:
+        check_enough_mixers(tally)
+    except ProofError as exc:
+        from moot.trustee.ceremony import CeremonyError
+
+        raise CeremonyError(
+            f"{exc}; nothing was decrypted: tell the returning officer and the scrutineer"
+        ) from exc
     secret = group.decode_scalar(step.secrets["share"])
     step.api.post("/trustees/me/decryption", decrypt(tally, step.index, secret))
     step.outcome.did.append(

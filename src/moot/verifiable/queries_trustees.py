@@ -106,12 +106,27 @@ TALLY_STATES = ("closed", "mixing", "decrypting", "decrypted")
 def mixing_status(election: Election) -> dict[str, Any]:
     """Who has mixed, who was skipped (with the reason), whose turn it is, who has decrypted."""
     if election.state not in TALLY_STATES:
-        return {"next": None, "mixed": [], "skipped": {}, "decrypted": [], "ranked": []}
-    from moot.verifiable.actions.mixing import next_mixer, read_board, skipped_mixers
+        return {
+            "next": None,
+            "skippable": False,
+            "mixed": [],
+            "skipped": {},
+            "decrypted": [],
+            "ranked": [],
+        }
+    from moot.verifiable.actions.mixing import (
+        mixers_after_skip,
+        next_mixer,
+        read_board,
+        skipped_mixers,
+    )
 
     tally = read_board(election)
+    turn = next_mixer(election, tally)
     return {
-        "next": next_mixer(election, tally),
+        "next": turn,
+        "skippable": turn is not None
+        and mixers_after_skip(election, tally, turn) >= election.threshold,
         "mixed": tally.mixers,
         "skipped": {str(k): v for k, v in skipped_mixers(election).items()},
         "decrypted": sorted(tally.decryptions),

@@ -174,7 +174,7 @@ def trustees_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "mixing": document["mixing"],
             "can_skip": manager
             and election.state in ("closed", "mixing")
-            and document["mixing"]["next"] is not None,
+            and bool(document["mixing"]["skippable"]),
             "site": site,
             "you": document["you"],
         },

@@ -5,8 +5,10 @@ checked on arrival before it goes on the board:
   once, on the previous mixer's outputs (the counted ballots for the first); a shuffle whose
   proof does not verify is refused and nothing is written;
 * the returning officer may skip the trustee whose turn it is (one who does not mix in time),
-  with a reason, recorded in the audit chain — but at least one shuffle is required: the last
-  mixer who could still mix is never skipped when nobody has mixed;
+  with a reason, recorded in the audit chain — but at least the threshold t of trustees must
+  mix (fewer, and a coalition below t — even one mixer alone — would know the permutation;
+  ``moot verify`` rejects such a record): a skip is refused unless t trustees can still have
+  mixed after it, counting those who already have;
 * then each qualified trustee posts decryption shares of the homomorphic sums and of the last
   mixer's outputs; every share's Chaum–Pedersen proof is checked against the trustee's
   verification key; when t trustees' shares are in, the plaintexts are combined into the
@@ -81,6 +83,14 @@ def next_mixer(election: Election, tally: Tally) -> int | None:
         if index not in tally.mixers and index not in skipped:
             return index
     return None
+
+
+def mixers_after_skip(election: Election, tally: Tally, index: int) -> int:
+    """How many trustees will have mixed at most if ``index`` (whose turn it is) is skipped:
+    those who have, and the later qualified ones not skipped."""
+    skipped = skipped_mixers(election)
+    later = [i for i in qualified_indices(election) if i > index and i not in skipped]
+    return len(tally.mixers) + len(later)
 
 
 def _begin(held: Election, tally: Tally) -> None:
@@ -159,7 +169,7 @@ def do_post_shuffle(
 @transaction.atomic(durable=True)
 def do_skip_mixer(election: Election, index: int, reason: str, *, acting_user: Any) -> Election:
     """The returning officer skips the trustee whose turn it is to mix (one who did not mix
-    in time), with a reason; never the last who could mix when nobody has."""
+    in time), with a reason; never when fewer than the threshold could then have mixed."""
     held = board.lock_election(election.pk)
     if held.state not in AFTER_CLOSE:
         _refuse("Only a mixer whose turn it is can be skipped.", code=RefusalCode.STATE)
@@ -170,12 +180,12 @@ def do_skip_mixer(election: Election, index: int, reason: str, *, acting_user: A
     turn = next_mixer(held, tally)
     if turn != index:
         _refuse(f"It is trustee {turn}'s turn to mix, not trustee {index}'s.", field="index")
-    skipped = skipped_mixers(held)
-    later = [i for i in qualified_indices(held) if i > index and i not in skipped]
-    if not tally.mixers and not later:
+    could_mix = mixers_after_skip(held, tally, index)
+    if could_mix < held.threshold:
         _refuse(
-            "At least one trustee must mix the ballots: this is the last trustee who can, and "
-            "nobody has mixed yet.",
+            f"At least the threshold ({held.threshold}) of trustees must mix the ballots: "
+            f"skipping trustee {index} would leave {could_mix} who have mixed or still can "
+            f"({len(tally.mixers)} have mixed).",
             code=RefusalCode.RULE,
         )
     _begin(held, tally)
@@ -229,6 +239,12 @@ def do_post_decryption(trustee: Trustee, payload: dict[str, Any], *, acting_user
         )
     if trustee.index in tally.decryptions:
         _refuse(f"Trustee {trustee.index} has already decrypted.", code=RefusalCode.CONFLICT)
+    if tally.ranked and len(tally.mixers) < held.threshold:
+        _refuse(
+            f"Only {len(tally.mixers)} trustee(s) mixed the ballots; at least the threshold "
+            f"({held.threshold}) must mix before anything is decrypted.",
+            code=RefusalCode.RULE,
+        )
     key = Point.decode(trustee.verification_key)
     try:
         check_decryption(tally, trustee.index, key, payload)
