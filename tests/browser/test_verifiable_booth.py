@@ -57,10 +57,13 @@ def test_the_booth_encrypts_audits_and_casts_on_a_phone(
     voter.get_by_role("button", name="Encrypt my ballot").click()
     expect(voter.get_by_text("Your ballot is encrypted but it is NOT cast yet.")).to_be_visible()
     axe.check(voter, "encrypted, not cast (phone)")
+    challenged = voter.locator("#tracker").inner_text()
     voter.get_by_role("button", name="Check the encryption instead").click()
     expect(voter.get_by_role("heading", name="Check the encryption")).to_be_visible()
+    expect(voter.locator("#audit-tracker")).to_have_text(challenged)
     audit = voter.get_by_label("The audit of this ballot").input_value()
     assert json.loads(audit)["plaintexts"]
+    assert "signature" not in json.loads(audit)["ballot"], "an audited ballot is never signed"
     axe.check(voter, "the audit of an encryption (phone)")
     assert not BoardEntry.objects.filter(kind="ballot").exists()
 
@@ -70,6 +73,7 @@ def test_the_booth_encrypts_audits_and_casts_on_a_phone(
     checker.get_by_label("The audit the booth showed you").fill(audit)
     checker.get_by_role("button", name="Check").click()
     expect(checker.get_by_role("heading", name="The audit checks out")).to_be_visible()
+    expect(checker.locator("#audit-tracker")).to_have_text(challenged)
     expect(checker.get_by_text(f"{first.name}: 1")).to_be_visible()
     expect(checker.get_by_text(f"{second.name}: 2")).to_be_visible()
     axe.check(checker, "an audit checked (phone)")
@@ -82,6 +86,7 @@ def test_the_booth_encrypts_audits_and_casts_on_a_phone(
     voter.get_by_role("button", name="Cast this ballot").click()
     expect(voter.get_by_role("heading", name="Your ballot is cast")).to_be_visible()
     expect(voter.locator("#cast-tracker")).to_have_text(tracker_shown)
+    expect(voter.locator("#tracker-mismatch")).to_be_hidden()
     axe.check(voter, "cast (phone)")
     (cast,) = BoardEntry.objects.filter(kind="ballot")
     assert vballot.format_tracker(cast.tracker) == tracker_shown

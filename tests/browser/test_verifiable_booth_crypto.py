@@ -191,12 +191,14 @@ ENCRYPT = """([election, credential, selections, seedHex]) => {
   const loaded = booth.loadElection(election);
   const made = booth.encryptBallot(loaded, credential, selections, random ? { random } : {});
   const text = (value) => new TextDecoder().decode(booth.canonical(value));
+  const audit = text(made.audit); // before the cast: the audit reveals the unsigned ballot
   return {
     electionHash: loaded.hash,
-    ballot: text(made.ballot),
+    unsigned: text(made.ballot),
+    ballot: text(made.sign()),
     tracker: made.tracker,
     formatted: booth.formatTracker(made.tracker),
-    audit: text(made.audit),
+    audit,
   };
 }"""
 
@@ -220,7 +222,9 @@ def test_known_answers_equal_python_byte_for_byte(booth: Any) -> None:
         ballot, randomness = encrypt_ballot(election, CRED, selections, seeded_rng(seed))
         assert made["electionHash"] == election.election_hash
         assert made["ballot"] == canonical(ballot).decode("utf-8"), f"ballot {k} differs"
-        assert made["tracker"] == tracker(ballot)
+        unsigned = {key: value for key, value in ballot.items() if key != "signature"}
+        assert made["unsigned"] == canonical(unsigned).decode("utf-8")
+        assert made["tracker"] == tracker(ballot) == tracker(unsigned)
         assert made["formatted"] == format_tracker(tracker(ballot))
         audit = audit_object(election, ballot, randomness, selections)
         assert made["audit"] == canonical(audit).decode("utf-8"), f"audit {k} differs"
@@ -258,7 +262,10 @@ def verify_many(page: Any, election: Election, data: dict[str, Any]) -> list[str
         verify_ballot(election, ballot, listed)
         assert made["tracker"] == tracker(ballot)
         audit = json.loads(made["audit"])
-        plaintexts = check_audit(election, audit)
+        assert "signature" not in audit["ballot"]
+        audited = check_audit(election, audit)
+        assert audited.tracker == made["tracker"]
+        plaintexts = audited.plaintexts
         expected = [
             pack_ranking(sel, len(CANDIDATES), 4) if q is RANKED else sel
             for q, sel in zip(QUESTIONS, selections, strict=True)
@@ -296,6 +303,22 @@ def test_a_tampered_browser_ballot_or_audit_is_refused(booth: Any) -> None:
     forged["answers"][1]["choices"].reverse()
     with pytest.raises(ProofError):
         verify_ballot(election, forged, [public_credential(UUID, CRED).hex()])
+
+
+def test_the_booth_signs_only_with_the_credential_that_made_the_ballot(booth: Any) -> None:
+    data = election_json(QUESTIONS)
+    refused = booth.evaluate(
+        """([data, credential, other, selections]) => {
+             const election = booth.loadElection(data);
+             const made = booth.encryptBallot(election, credential, selections);
+             const tries = [[other, made.ballot], [credential, made.sign()]];
+             return tries.map(([c, b]) => {
+               try { booth.signBallot(election, c, b); return null; } catch (e) { return e.where; }
+             });
+           }""",
+        [data, CRED, OTHER_CRED, SELECTIONS[0]],
+    )
+    assert refused == ["credential", "credential"]
 
 
 # Keys the server refuses (moot.verify.group.Point.decode): the identity, a point of order 8,

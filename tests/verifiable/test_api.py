@@ -126,6 +126,22 @@ def test_the_public_reads(world: VerifiableWorld) -> None:
     assert client.get(f"{base}/trackers/xyz").status_code == 422
 
 
+def test_an_audited_ballot_cannot_be_cast(world: VerifiableWorld) -> None:
+    """Whoever sees an audit (the operator through the audit page) holds an unsigned ballot:
+    the cast API refuses it, and signing it needs the voter's credential."""
+    parsed = world.parsed()
+    unsigned, randomness = vballot.encrypt_unsigned(parsed, world.credentials[0], [[0, 1, 0]])
+    audit = vballot.audit_object(parsed, unsigned, randomness, [[0, 1, 0]])
+    client = _voter(world)
+    refused = _cast(client, world, audit["ballot"])
+    assert refused.status_code == 422
+    assert "signature" in refused.json()["detail"]
+    with pytest.raises(vballot.ProofError, match="did not make this ballot"):
+        vballot.sign_ballot(parsed, world.credentials[1], audit["ballot"])
+    assert not BoardEntry.objects.filter(kind="ballot").exists()
+    assert not Return.objects.exists()
+
+
 def test_the_audit_endpoint(world: VerifiableWorld) -> None:
     parsed = world.parsed()
     ballot, randomness = vballot.encrypt_ballot(parsed, world.credentials[0], [[0, 1, 0]])
@@ -133,6 +149,11 @@ def test_the_audit_endpoint(world: VerifiableWorld) -> None:
     url = f"/api/verifiable/ballots/{world.ballot.pk}/audit"
     ok = Client().post(url, json.dumps({"audit": audit}), content_type="application/json")
     assert ok.status_code == 200
+    assert ok.json()["tracker"] == vballot.tracker(ballot)
+    assert ok.json()["tracker_shown"] in ok.json()["compare"]
+    assert "compare it with the tracker your booth showed before you chose to check" in (
+        ok.json()["compare"]
+    )
     assert ok.json()["questions"][0]["lines"] == [
         {"choice": world.base.candidates[1].name, "mark": "1"}
     ]

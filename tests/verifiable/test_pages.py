@@ -92,6 +92,8 @@ def test_the_audit_page_shows_what_the_ballot_held(world: VerifiableWorld) -> No
         f"/ballots/{world.ballot.pk}/verifiable/audit/", {"audit": json.dumps(audit)}
     ).content.decode()
     assert "The audit checks out" in page
+    assert vballot.format_tracker(vballot.tracker(ballot)) in page
+    assert "compare it with the tracker your booth showed before you chose to check" in page
     first, second = world.base.candidates[1].name, world.base.candidates[0].name
     assert page.index(f"{first}: 1") < page.index(f"{second}: 2")
     audit["plaintexts"][0][0] += 1

@@ -32,6 +32,7 @@ from moot.verify.vballot import (
     credentials_sha256,
     election_hash,
     encrypt_ballot,
+    encrypt_unsigned,
     format_credential,
     format_tracker,
     new_credential,
@@ -40,6 +41,7 @@ from moot.verify.vballot import (
     parse_election,
     public_credential,
     read_credential_list,
+    sign_ballot,
     tracker,
     unpack,
     verify_ballot,
@@ -52,6 +54,7 @@ FEW = settings(max_examples=10, deadline=None)
 UUID = "3b1f6a52-0d1c-4c2e-9e57-2f9a1d0c7e11"
 A0, A1 = 1234567, 7654321  # the trustees' polynomial f(x) = A0 + A1·x (2 of 3)
 CRED = "2222-3333-4444-5555-6666-7777"
+OTHER_CRED = "7Kx2-Hq9P-mZ4r-Tw8N-bV3e-Jy6A"
 OTHER = "abcd-efgh-ijkm-nopq-rstu-vwxy"
 
 YES_NO = {"type": "homomorphic", "text": "Adopt?", "answers": ["Yes", "No"], "min": 1, "max": 1}
@@ -376,8 +379,15 @@ def test_a_ballot_known_answer() -> None:
     )
     assert ballot == expected
     assert randomness == [[r0, r1], [r2]]
-    text = json.dumps(expected, sort_keys=True, separators=(",", ":"))
-    assert tracker(ballot) == hashlib.sha256(text.encode()).hexdigest()
+    # The tracker covers the UNSIGNED ballot: what the booth shows before cast-or-check.
+    unsigned = {key: value for key, value in expected.items() if key != "signature"}
+    text = json.dumps(unsigned, sort_keys=True, separators=(",", ":"))
+    assert tracker(ballot) == hashlib.sha256(text.encode()).hexdigest() == tracker(unsigned)
+    alone, same_r = encrypt_unsigned(
+        election, CRED, [[1, 0], [3, 1, 2]], rng=fixed(*range(101, 200))
+    )
+    assert alone == unsigned
+    assert same_r == randomness
     assert format_tracker(tracker(ballot)).split(" ") == [
         tracker(ballot)[k : k + 8] for k in range(0, 64, 8)
     ]
@@ -408,7 +418,9 @@ def test_honest_ballots_verify_and_audit(yes: int, approve: list[int], ranks: li
     assert parsed.tracker == tracker(ballot)
     assert [len(a.choices) for a in parsed.answers] == [2, 3, 3]
     audit = audit_object(ELECTION, ballot, randomness, chosen)
-    plaintexts = check_audit(ELECTION, json.loads(json.dumps(audit)))
+    audited = check_audit(ELECTION, json.loads(json.dumps(audit)))
+    assert audited.tracker == tracker(ballot)
+    plaintexts = audited.plaintexts
     assert plaintexts == [chosen[0], chosen[1], pack_ranking(ranks, 5, 2)]
     assert unpack(plaintexts[2], 5, 2) == ranks
 
@@ -579,10 +591,38 @@ def test_selections_the_booth_must_not_encrypt() -> None:
 
 
 # --- Benaloh audit --------------------------------------------------------------------------------
+def test_an_audit_holds_no_signature_and_cannot_be_made_castable() -> None:
+    unsigned, randomness = encrypt_unsigned(ELECTION, CRED, SELECTIONS)
+    audit = audit_object(ELECTION, unsigned, randomness, SELECTIONS)
+    assert "signature" not in audit["ballot"]
+    with pytest.raises(ProofError) as refused:
+        verify_ballot(ELECTION, audit["ballot"], CREDENTIALS)
+    assert refused.value.where == "signature"
+    assert refused.value.what == "missing"
+    # Signing it needs the voting credential: any other is refused, and a signature made up
+    # without it does not verify.
+    with pytest.raises(ProofError, match="did not make this ballot"):
+        sign_ballot(ELECTION, OTHER_CRED, audit["ballot"])
+    forged = {
+        **audit["ballot"],
+        "signature": {"challenge": group.scalar_hex(1), "response": group.scalar_hex(2)},
+    }
+    with pytest.raises(ProofError) as unsigned_refusal:
+        verify_ballot(ELECTION, forged, CREDENTIALS)
+    assert unsigned_refusal.value.where == "signature"
+    # Only the voter can: the signed ballot verifies and keeps the tracker the audit shows.
+    cast = sign_ballot(ELECTION, CRED, audit["ballot"])
+    assert (
+        verify_ballot(ELECTION, cast, CREDENTIALS).tracker == check_audit(ELECTION, audit).tracker
+    )
+
+
 def test_an_audit_that_does_not_re_encrypt_is_refused() -> None:
     ballot, randomness = encrypt_ballot(ELECTION, CRED, SELECTIONS)
     audit = audit_object(ELECTION, ballot, randomness, SELECTIONS)
-    assert check_audit(ELECTION, audit) == [[1, 0], [1, 0, 1], pack_ranking(SELECTIONS[2], 5, 2)]
+    audited = check_audit(ELECTION, audit)
+    assert audited.plaintexts == [[1, 0], [1, 0, 1], pack_ranking(SELECTIONS[2], 5, 2)]
+    assert audited.tracker == tracker(ballot)
     lied = copy.deepcopy(audit)
     lied["plaintexts"][0] = [0, 1]
     with pytest.raises(ProofError) as refused:
@@ -593,11 +633,17 @@ def test_an_audit_that_does_not_re_encrypt_is_refused() -> None:
     with pytest.raises(ProofError) as again:
         check_audit(ELECTION, wrong_r)
     assert again.value.where == "ballot.answers[2].choices[1]"
-    broken = copy.deepcopy(audit)
-    broken["ballot"]["signature"]["response"] = group.scalar_hex(5)
-    with pytest.raises(ProofError) as unsigned:
-        check_audit(ELECTION, broken)
-    assert unsigned.value.where == "ballot.signature"
+    signed = copy.deepcopy(audit)
+    signed["ballot"]["signature"] = ballot["signature"]
+    with pytest.raises(ProofError) as castable:
+        check_audit(ELECTION, signed)
+    assert castable.value.where == "ballot.signature"
+    assert "never signed" in castable.value.what
+    proof = copy.deepcopy(audit)
+    proof["ballot"]["answers"][0]["overall_proof"][0]["response"] = group.scalar_hex(5)
+    with pytest.raises(ProofError) as unproved:
+        check_audit(ELECTION, proof)
+    assert unproved.value.where == "ballot.answers[0].overall_proof"
     short = copy.deepcopy(audit)
     short["randomness"][1].pop()
     with pytest.raises(ProofError) as shape:

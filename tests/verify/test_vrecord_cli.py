@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from moot.cli import main
 from moot.verify.record_keys import fingerprint
-from moot.verify.vballot import audit_object, encrypt_ballot
+from moot.verify.vballot import audit_object, encrypt_ballot, format_tracker, tracker
 from moot.verify.vboard import GENESIS
 from moot.verify.vrecord_write import write_record
 from moot.verify.vsim import Simulation, Vote, simulate
@@ -97,7 +97,10 @@ def test_a_benaloh_audit(
     (tmp_path / "audit.json").write_text(json.dumps(audit))
     args = ["verify", "--audit", str(tmp_path / "audit.json"), "--election"]
     assert main([*args, str(tmp_path / "election.json")]) == 0
-    assert "the booth encrypted what it showed" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "the booth encrypted what it showed" in out
+    assert f"tracker {format_tracker(tracker(ballot))}: compare it with the tracker your " in out
+    assert "booth showed before you chose to check" in out
     audit["plaintexts"][1] = [1, 0]
     (tmp_path / "audit.json").write_text(json.dumps(audit))
     assert main([*args, str(tmp_path / "election.json")]) == 1

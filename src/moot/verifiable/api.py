@@ -39,7 +39,7 @@ from moot.verifiable.actions import (
     do_make_verifiable,
     do_open_verifiable_now,
 )
-from moot.verifiable.audit_check import check_audit_text
+from moot.verifiable.audit_check import COMPARE_TRACKER, check_audit_text
 from moot.verifiable.errors import RefusalCode, VerifiableError
 from moot.verifiable.voter import voter_for
 from moot.verify import vballot
@@ -134,6 +134,9 @@ class AuditQuestionOut(Schema):
 
 class AuditOut(Schema):
     checked: bool
+    tracker: str
+    tracker_shown: str
+    compare: str
     questions: list[AuditQuestionOut]
 
 
@@ -273,9 +276,12 @@ def verifiable_audit(request: HttpRequest, ballot_id: int, payload: AuditIn) -> 
     result = check_audit_text(election.election_json, json.dumps(payload.audit))
     return {
         "checked": True,
+        "tracker": result.tracker,
+        "tracker_shown": result.tracker_shown,
+        "compare": f"This audited ballot's tracker is {result.tracker_shown}: {COMPARE_TRACKER}.",
         "questions": [
             {"text": q.text, "lines": [{"choice": c, "mark": m} for c, m in q.lines]}
-            for q in result
+            for q in result.questions
         ],
     }
 

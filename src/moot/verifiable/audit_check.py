@@ -12,7 +12,10 @@ from moot.verifiable.errors import VerifiableError
 from moot.verify import vballot
 from moot.verify.vcommon import ProofError
 
-__all__ = ["AuditedQuestion", "check_audit_text"]
+__all__ = ["AuditResult", "AuditedQuestion", "check_audit_text"]
+
+# Said wherever an audit's recomputed tracker is shown (the page, the API, moot verify --audit).
+COMPARE_TRACKER = "compare it with the tracker your booth showed before you chose to check"
 
 MAX_AUDIT_CHARS = 500_000
 
@@ -54,9 +57,19 @@ def _readable(election: vballot.Election, plaintexts: list[list[int]]) -> list[A
     return shown
 
 
-def check_audit_text(election_json: str, text: str) -> list[AuditedQuestion]:
-    """Check a pasted audit JSON against the election; the plaintexts, or a refusal naming the
-    field that fails."""
+@dataclass(frozen=True)
+class AuditResult:
+    """An audit that checks out: the tracker recomputed from the revealed ballot (hex and as
+    the voter reads it) and the choices read back."""
+
+    tracker: str
+    tracker_shown: str
+    questions: list[AuditedQuestion]
+
+
+def check_audit_text(election_json: str, text: str) -> AuditResult:
+    """Check a pasted audit JSON against the election; the recomputed tracker and the
+    plaintexts, or a refusal naming the field that fails."""
     if len(text) > MAX_AUDIT_CHARS:
         raise VerifiableError(
             f"The audit is {len(text):,} characters; an audit of this ballot is far shorter "
@@ -72,10 +85,14 @@ def check_audit_text(election_json: str, text: str) -> list[AuditedQuestion]:
         ) from None
     election = vballot.parse_election(json.loads(election_json))
     try:
-        plaintexts = vballot.check_audit(election, audit)
+        audited = vballot.check_audit(election, audit)
     except ProofError as exc:
         raise VerifiableError(
             f"The audit does not check out: {exc.where or 'audit'}: {exc.what}.",
             field="audit",
         ) from None
-    return _readable(election, plaintexts)
+    return AuditResult(
+        audited.tracker,
+        vballot.format_tracker(audited.tracker),
+        _readable(election, audited.plaintexts),
+    )

@@ -33,7 +33,7 @@ from moot.verifiable.actions import (
     do_make_verifiable,
     do_open_verifiable_now,
 )
-from moot.verifiable.audit_check import MAX_AUDIT_CHARS, check_audit_text
+from moot.verifiable.audit_check import COMPARE_TRACKER, MAX_AUDIT_CHARS, check_audit_text
 from moot.verifiable.models import ElectionState
 from moot.verifiable.readiness import missing_to_open
 from moot.verifiable.voter import voter_for
@@ -209,7 +209,13 @@ def audit(request: HttpRequest, ballot_id: int) -> HttpResponse:
     return render(
         request,
         "verifiable/audit.html",
-        {"ballot": ballot, "election": election, "form": form, "result": result},
+        {
+            "ballot": ballot,
+            "election": election,
+            "form": form,
+            "result": result,
+            "compare_tracker": COMPARE_TRACKER,
+        },
     )
 
 

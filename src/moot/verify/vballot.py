@@ -415,6 +415,7 @@ def unpack(values: Sequence[int | None], n: int, pack: int) -> list[int] | Inval
 
 # --- §7 The ballot --------------------------------------------------------------------------------
 BALLOT_KEYS = ("version", "election_hash", "credential", "answers", "signature")
+UNSIGNED_KEYS = ("version", "election_hash", "credential", "answers")
 
 
 def _check_selection(question: Question, selection: Sequence[int], where: str) -> list[int]:
@@ -435,20 +436,22 @@ def _check_selection(question: Question, selection: Sequence[int], where: str) -
     return list(selection)
 
 
-def encrypt_ballot(
+def encrypt_unsigned(
     election: Election,
     credential: str,
     selections: Sequence[Sequence[int]],
     rng: Rng = group.random_scalar,
 ) -> tuple[dict[str, Any], list[list[int]]]:
-    """Encrypt, prove and sign a ballot; returns it and its randomness (one scalar per
-    ciphertext, per question: the Benaloh audit reveals it).
+    """Encrypt and prove a ballot, NOT signed; returns it and its randomness (one scalar per
+    ciphertext, per question: the Benaloh audit reveals it). Its tracker (:func:`tracker`) is
+    what the booth shows before the voter chooses to cast or check; only a cast is signed
+    (:func:`sign_ballot`), so an audited ballot can never be cast by whoever sees its audit.
 
     ``selections[q]`` is, for a homomorphic question, one 0 or 1 per answer; for a ranked
     one, one rank per candidate (0: not ranked). Randomness is drawn from ``rng`` in the
     order of docs/verifiable.md §7.6: for each question, every ciphertext's ``r``, then its
     proofs' scalars (each 0/1 proof in turn, then the overall proof; or the ranked proof's
-    ``w_j``); last the signature's ``w``."""
+    ``w_j``); the signature's ``w`` is drawn last, by :func:`sign_ballot`."""
     if len(selections) != len(election.questions):
         raise ProofError("selections", f"one selection per question ({len(election.questions)})")
     secret = credential_secret(election.uuid, credential)
@@ -503,15 +506,42 @@ def encrypt_ballot(
                 }
             )
         randomness.append(rs)
-    signature = sign_answers(secret, answers, ctx=ctx, rng=rng)
-    ballot = {
+    unsigned = {
         "version": group.VERSION,
         "election_hash": election.election_hash,
         "credential": z_point.hex(),
         "answers": answers,
-        "signature": signature.to_json(),
     }
-    return ballot, randomness
+    return unsigned, randomness
+
+
+def sign_ballot(
+    election: Election,
+    credential: str,
+    unsigned: Mapping[str, Any],
+    rng: Rng = group.random_scalar,
+) -> dict[str, Any]:
+    """The ballot to cast: ``unsigned`` (from :func:`encrypt_unsigned`) with the Schnorr
+    signature by the voting credential over its answers. Only a cast is signed; refuses a
+    ballot made with another credential or already signed."""
+    obj = read_object(unsigned, "", UNSIGNED_KEYS)
+    secret = credential_secret(election.uuid, credential)
+    if Point.base_times(secret).hex() != obj["credential"]:
+        raise ProofError("credential", "this voting credential did not make this ballot")
+    signature = sign_answers(secret, obj["answers"], ctx=election.ctx, rng=rng)
+    return {**obj, "signature": signature.to_json()}
+
+
+def encrypt_ballot(
+    election: Election,
+    credential: str,
+    selections: Sequence[Sequence[int]],
+    rng: Rng = group.random_scalar,
+) -> tuple[dict[str, Any], list[list[int]]]:
+    """Encrypt, prove and sign a ballot (:func:`encrypt_unsigned` then :func:`sign_ballot`,
+    the randomness drawn in that order): the ballot to cast and its randomness."""
+    unsigned, randomness = encrypt_unsigned(election, credential, selections, rng)
+    return sign_ballot(election, credential, unsigned, rng), randomness
 
 
 def _sum(cts: Sequence[Ciphertext]) -> Ciphertext:
@@ -547,6 +577,13 @@ def parse_ballot(election: Election, ballot: object) -> Ballot:
     """The ballot's shape, version, election hash, and every point and scalar decoded;
     no proof is checked here (:func:`verify_ballot` does)."""
     obj = read_object(ballot, "", BALLOT_KEYS)
+    credential, answers = _parse_unsigned(election, obj)
+    return Ballot(
+        credential, answers, Proof.from_json(obj["signature"], "signature"), tracker(obj), obj
+    )
+
+
+def _parse_unsigned(election: Election, obj: Mapping[str, Any]) -> tuple[Point, tuple[Answer, ...]]:
     if read_str(obj["version"], "version") != group.VERSION:
         raise ProofError("version", f"expected “{group.VERSION}”")
     if read_hex(obj["election_hash"], "election_hash", 32) != election.ctx:
@@ -557,9 +594,7 @@ def parse_ballot(election: Election, ballot: object) -> Ballot:
         _parse_answer(question, item, at("answers", q))
         for q, (question, item) in enumerate(zip(election.questions, items, strict=True))
     )
-    return Ballot(
-        credential, answers, Proof.from_json(obj["signature"], "signature"), tracker(obj), obj
-    )
+    return credential, answers
 
 
 def _parse_answer(question: Question, value: object, where: str) -> Answer:
@@ -607,8 +642,12 @@ def _check_proofs(election: Election, parsed: Ballot) -> None:
         raise ProofError(
             "signature", "does not verify: not signed by this credential over these answers"
         )
-    y, ctx, z_point = election.public_key, election.ctx, parsed.credential
-    for q, (question, answer) in enumerate(zip(election.questions, parsed.answers, strict=True)):
+    _check_answer_proofs(election, parsed.credential, parsed.answers)
+
+
+def _check_answer_proofs(election: Election, z_point: Point, answers: Sequence[Answer]) -> None:
+    y, ctx = election.public_key, election.ctx
+    for q, (question, answer) in enumerate(zip(election.questions, answers, strict=True)):
         where = at("answers", q)
         if isinstance(question, Ranked):
             if answer.ranked is None or not verify_ranked(
@@ -646,7 +685,11 @@ def _check_proofs(election: Election, parsed: Ballot) -> None:
 
 
 def tracker(ballot: object) -> str:
-    """SHA-256 (hex) of the ballot's canonical JSON, signature included."""
+    """SHA-256 (hex) of the canonical JSON of the ballot's UNSIGNED part (every field but
+    ``"signature"``): the booth shows it before the voter chooses to cast or check, and a cast
+    ballot's tracker on the board is the same hash (docs/verifiable.md §7.7)."""
+    if isinstance(ballot, Mapping):
+        ballot = {key: value for key, value in ballot.items() if key != "signature"}
     return hashlib.sha256(canonical(ballot)).hexdigest()
 
 
@@ -663,32 +706,52 @@ def audit_object(
     selections: Sequence[Sequence[int]],
 ) -> dict[str, Any]:
     """What the booth reveals instead of casting: ``{"ballot", "randomness": [[r hex]…],
-    "plaintexts": [[m]…]}`` (a ranked question's plaintexts are its packed chunks)."""
+    "plaintexts": [[m]…]}`` (a ranked question's plaintexts are its packed chunks). The
+    ballot is the UNSIGNED one (a signature, if given, is dropped): nobody who sees the audit
+    can cast it without the voting credential."""
     plaintexts = [
         _check_selection(question, selection, at("selections", q))
         for q, (question, selection) in enumerate(zip(election.questions, selections, strict=True))
     ]
     return {
-        "ballot": dict(ballot),
+        "ballot": {key: value for key, value in ballot.items() if key != "signature"},
         "randomness": [[group.scalar_hex(r) for r in rs] for rs in randomness],
         "plaintexts": plaintexts,
     }
 
 
-def check_audit(election: Election, audit: object) -> list[list[int]]:
-    """A Benaloh audit checked: the ballot well formed, signed and proved (its credential is
-    not looked up: an audited ballot is never cast), then each ciphertext re-encrypted from
-    its revealed plaintext and randomness. Returns the plaintexts (per question)."""
+@dataclass(frozen=True)
+class Audited:
+    """A Benaloh audit that checks out: the tracker recomputed from the revealed ballot (the
+    voter compares it with the tracker the booth showed before they chose to check) and the
+    plaintexts per question."""
+
+    tracker: str
+    plaintexts: list[list[int]]
+
+
+def check_audit(election: Election, audit: object) -> Audited:
+    """A Benaloh audit checked: the unsigned ballot well formed and proved (it holds no
+    signature — an audited ballot is never signed, so never castable; its credential is not
+    looked up), then each ciphertext re-encrypted from its revealed plaintext and randomness.
+    Returns the tracker recomputed from the ballot and the plaintexts (per question)."""
     obj = read_object(audit, "", ("ballot", "randomness", "plaintexts"))
     try:
-        parsed = parse_ballot(election, obj["ballot"])
-        _check_proofs(election, parsed)
+        if isinstance(obj["ballot"], dict) and "signature" in obj["ballot"]:
+            raise ProofError(
+                "signature",
+                "an audited ballot is never signed: this one could be cast, so the booth "
+                "that revealed it is not to be trusted",
+            )
+        unsigned = read_object(obj["ballot"], "", UNSIGNED_KEYS)
+        credential, answers = _parse_unsigned(election, unsigned)
+        _check_answer_proofs(election, credential, answers)
     except ProofError as exc:
         raise ProofError(at("ballot", exc.where) if exc.where else "ballot", exc.what) from exc
     rs = read_list(obj["randomness"], "randomness", len(election.questions))
     ms = read_list(obj["plaintexts"], "plaintexts", len(election.questions))
     out: list[list[int]] = []
-    for q, (question, answer) in enumerate(zip(election.questions, parsed.answers, strict=True)):
+    for q, (question, answer) in enumerate(zip(election.questions, answers, strict=True)):
         count = len(answer.choices)
         r_items = read_list(rs[q], at("randomness", q), count)
         m_items = read_list(ms[q], at("plaintexts", q), count)
@@ -708,4 +771,4 @@ def check_audit(election: Election, audit: object) -> list[list[int]]:
             if isinstance(ranks, InvalidRanking):
                 raise ProofError(at("plaintexts", q), f"not a ranking: {ranks.reason}")
         out.append(plaintexts)
-    return out
+    return Audited(tracker(unsigned), out)

@@ -87,7 +87,7 @@ def _read_json(path: Path) -> object:
 
 
 def _audit(audit_path: Path, election_path: Path) -> int:
-    from moot.verify.vballot import check_audit, parse_election
+    from moot.verify.vballot import check_audit, format_tracker, parse_election
     from moot.verify.vcommon import ProofError
 
     try:
@@ -102,15 +102,22 @@ def _audit(audit_path: Path, election_path: Path) -> int:
         sys.stderr.write(f"FAIL {election_path.name}, {exc}\n")
         return 1
     try:
-        plaintexts = check_audit(election, audit)
+        audited = check_audit(election, audit)
     except ProofError as exc:
         sys.stderr.write(f"FAIL {audit_path.name}, {exc}\n")
         return 1
     sys.stdout.write(
-        f"ok   {audit_path.name}: the ballot's proofs and signature hold, and every ciphertext "
-        "is the encryption of the plaintext shown with the randomness revealed\n"
+        f"ok   {audit_path.name}: the ballot's proofs hold, it is unsigned (never castable), and "
+        "every ciphertext is the encryption of the plaintext shown with the randomness "
+        "revealed\n"
     )
-    for q, (question, values) in enumerate(zip(election.questions, plaintexts, strict=True)):
+    sys.stdout.write(
+        f"     tracker {format_tracker(audited.tracker)}: compare it with the tracker your "
+        "booth showed before you chose to check\n"
+    )
+    for q, (question, values) in enumerate(
+        zip(election.questions, audited.plaintexts, strict=True)
+    ):
         sys.stdout.write(f"     question {q + 1} ({question.text}): {values}\n")
     sys.stdout.write(
         f"{audit_path.name}: the booth encrypted what it showed (election {election.uuid}). "

@@ -12,7 +12,9 @@
 //   loadElection(electionJson)              -> election (checked; its context hash computed)
 //   parseCredential(text)                   -> the 24-character credential, or a BoothError
 //   encryptBallot(election, credential, selections[, {random}])
-//                                           -> {ballot, tracker, audit}
+//                                           -> {ballot, tracker, audit, sign}: the ballot is
+//                                              UNSIGNED; sign() signs it, only to cast it
+//   signBallot(election, credential, unsigned[, {random}]) -> the ballot to cast
 //   formatTracker(tracker)                  -> "xxxxxxxx xxxxxxxx …" (8 groups of 8)
 // selections: one entry per question — homomorphic: an array of 0/1 per answer; ranked: an
 // array of ranks per candidate (0 = not ranked, else 1..k each once, k ≥ 1).
@@ -466,9 +468,11 @@ function rankedAnswer(election, Z, q, question, selection, random) {
 
 // --- the ballot (design §7–§8) --------------------------------------------------------------
 
-/** SHA-256 of the ballot's canonical bytes, 64 hex digits: what the board lists. */
+/** SHA-256 of the canonical bytes of the ballot's UNSIGNED part (every field but "signature"),
+ * 64 hex digits: shown before the voter casts or checks, and what the board lists. */
 export function tracker(ballot) {
-  return bytesToHex(sha256(canonical(ballot)));
+  const unsigned = Object.fromEntries(Object.entries(ballot).filter(([key]) => key !== "signature"));
+  return bytesToHex(sha256(canonical(unsigned)));
 }
 
 /** The tracker as the voter reads it: 8 groups of 8 hex digits. */
@@ -476,46 +480,63 @@ export function formatTracker(hex) {
   return hex.match(/.{1,8}/g).join(" ");
 }
 
-/** Encrypt, prove and sign a ballot. `random` (a function returning a scalar in [1, L)) is
- * injected only by tests; the booth uses crypto.getRandomValues. Returns the ballot to cast,
- * its tracker, and the audit object that reveals its randomness (for a Benaloh challenge: an
- * audited ballot is never cast; encrypt afresh). */
-export function encryptBallot(election, credentialText, selections, options = {}) {
+// Every scalar drawn is checked: an injected source that gives anything but a BigInt in
+// [1, L) is a programming error, never silently reduced.
+function checkedRandom(options) {
   const source = options.random || randomScalar;
-  if (!Array.isArray(selections) || selections.length !== election.questions.length) {
-    throw new BoothError("selections", `one selection per question (${election.questions.length})`);
-  }
-  // Every scalar drawn is checked: an injected source that gives anything but a BigInt in
-  // [1, L) is a programming error, never silently reduced.
-  const random = () => {
+  return () => {
     const n = source();
     if (typeof n !== "bigint" || n <= 0n || n >= L) {
       throw new RangeError("random scalar not in [1, L)");
     }
     return n;
   };
+}
+
+function signWith(election, z, Z, unsigned, random) {
+  // Schnorr signature by z over the answers' hash: A = w·B, c = challenge("signature", ctx, Z,
+  // A, SHA-256(canonical(answers))), s = w + c·z.
+  const w = random();
+  const c = challenge("signature", election.ctx, Z, mul(B, w), sha256(canonical(unsigned.answers)));
+  return { ...unsigned, signature: { challenge: scalarHex(c), response: scalarHex(w + c * z) } };
+}
+
+/** The ballot to cast: the unsigned ballot signed by the voting credential that made it. Only
+ * a cast is signed, so an audited (revealed) ballot can never be cast by whoever sees it. */
+export function signBallot(election, credentialText, unsigned, options = {}) {
+  const { z, Z } = credentialKey(election, credentialText);
+  if (pointHex(Z) !== unsigned.credential || "signature" in unsigned) {
+    throw new BoothError("credential", "this voting credential did not make this ballot");
+  }
+  return signWith(election, z, Z, unsigned, checkedRandom(options));
+}
+
+/** Encrypt and prove a ballot, NOT signed. `random` (a function returning a scalar in [1, L))
+ * is injected only by tests; the booth uses crypto.getRandomValues. Returns the unsigned
+ * ballot, its tracker (show it before the voter chooses), the audit object that reveals its
+ * randomness (a Benaloh challenge: an audited ballot is never signed nor cast; encrypt
+ * afresh), and sign(): the signed ballot to cast (the signature's scalar drawn last). */
+export function encryptBallot(election, credentialText, selections, options = {}) {
+  if (!Array.isArray(selections) || selections.length !== election.questions.length) {
+    throw new BoothError("selections", `one selection per question (${election.questions.length})`);
+  }
+  const random = checkedRandom(options);
   const { z, Z } = credentialKey(election, credentialText);
   const made = election.questions.map((question, q) =>
     question.type === "ranked"
       ? rankedAnswer(election, Z, q, question, selections[q], random)
       : homomorphicAnswer(election, Z, q, question, selections[q], random),
   );
-  const answers = made.map((a) => a.answer);
-  // Schnorr signature by z over the answers' hash: A = w·B, c = challenge("signature", ctx, Z,
-  // A, SHA-256(canonical(answers))), s = w + c·z.
-  const w = random();
-  const c = challenge("signature", election.ctx, Z, mul(B, w), sha256(canonical(answers)));
   const ballot = {
     version: VERSION,
     election_hash: election.hash,
     credential: pointHex(Z),
-    answers,
-    signature: { challenge: scalarHex(c), response: scalarHex(w + c * z) },
+    answers: made.map((a) => a.answer),
   };
   const audit = {
     ballot,
     randomness: made.map((a) => a.randomness.map(scalarHex)),
     plaintexts: made.map((a) => a.plaintexts.map((m) => Number(m))),
   };
-  return { ballot, tracker: tracker(ballot), audit };
+  return { ballot, tracker: tracker(ballot), audit, sign: () => signWith(election, z, Z, ballot, random) };
 }

@@ -40,7 +40,7 @@ function csrfToken() {
 }
 
 let election = null;
-let pending = null; // {ballot, tracker, audit} encrypted and not yet cast or audited
+let pending = null; // {ballot (unsigned), tracker, audit, sign} encrypted, not yet cast or audited
 
 async function loadElectionOnce() {
   if (election) return election;
@@ -126,11 +126,13 @@ async function cast() {
   $("cast").disabled = true;
   $("check").disabled = true;
   try {
+    // Signed only now, to cast: an audited ballot is never signed, so never castable.
+    const signed = pending.sign();
     const response = await fetch(form.dataset.cast, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ ballot: pending.ballot }),
+      body: JSON.stringify({ ballot: signed }),
     });
     const answer = await response.json().catch(() => ({}));
     if (response.status !== 201) {
@@ -138,6 +140,19 @@ async function cast() {
     }
     $("cast-tracker").textContent = answer.tracker_shown;
     $("cast-board").href = answer.board_url;
+    const mismatch = $("tracker-mismatch");
+    if (answer.tracker !== pending.tracker) {
+      // The server recorded another ballot than the one encrypted here: say so loudly.
+      mismatch.textContent =
+        `WARNING: the server answered with the tracker ${answer.tracker_shown}, but this ` +
+        `device encrypted the ballot with the tracker ${formatTracker(pending.tracker)}. ` +
+        "They should be the same. Tell the returning officer and the scrutineer now, and " +
+        "look for your own tracker on the board.";
+      mismatch.hidden = false;
+    } else {
+      mismatch.textContent = "";
+      mismatch.hidden = true;
+    }
     pending = null;
     $("voting-credential").value = "";
     say(`Your ballot is cast. Your tracker is ${answer.tracker_shown}.`);
@@ -155,6 +170,7 @@ function check() {
   if (!pending) return;
   const text = JSON.stringify(pending.audit, null, 1);
   $("audit-json").value = text;
+  $("audit-tracker").textContent = formatTracker(pending.tracker);
   const link = $("audit-download");
   if (link.dataset.url) URL.revokeObjectURL(link.dataset.url);
   link.dataset.url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
