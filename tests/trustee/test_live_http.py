@@ -55,7 +55,7 @@ def test_the_key_ceremony_and_the_upload_over_http(
         capsys,
     )
     assert code == 0, text
-    assert "uploaded 3 public credentials" in text
+    assert "the server holds this file's 3 public credentials" in text
     election = ceremony.refresh()
     assert election.state == ElectionState.CREDENTIALS
     assert election.credentials_count == 3

@@ -68,7 +68,119 @@ class Step:
             raise CeremonyError(
                 "the server's ceremony document is not this election's (uuid differs)"
             )
+        if int(doc["threshold"]) != int(self.state["threshold"]):
+            raise CeremonyError(
+                f"the server now says the threshold is {doc['threshold']}; this trustee joined "
+                f"an election with threshold {self.state['threshold']}: tell the returning "
+                "officer and the scrutineer"
+            )
+        count = int(doc.get("trustee_count") or len(doc["trustees"]))
+        if "trustees" not in self.state:
+            self.state["trustees"] = count
+            self.directory.save_state(self.state)
+        elif count != int(self.state["trustees"]):
+            raise CeremonyError(
+                f"the server now says there are {count} trustees; this trustee joined an "
+                f"election with {self.state['trustees']}: tell the returning officer and the "
+                "scrutineer"
+            )
         return doc
+
+    def check_key(
+        self,
+        *,
+        uuid: str,
+        threshold: int,
+        count: int,
+        public_key: str,
+        own_key: str,
+        own_points: list[str],
+        dealer_constants: list[str],
+    ) -> None:
+        """The election's key is the one this trustee's ceremony made: the uuid, t and n it
+        joined; its verification key is s_j·B for the share kept here; its coefficients are the
+        ones this directory holds; Y is the sum of the qualified dealers' F_{i,0}."""
+        problems = []
+        if uuid != self.state["uuid"]:
+            problems.append(f"the election's uuid is {uuid}, this trustee's {self.state['uuid']}")
+        if threshold != int(self.state["threshold"]):
+            problems.append(
+                f"the threshold is {threshold}, this trustee's {self.state['threshold']}"
+            )
+        if "trustees" in self.state and count != int(self.state["trustees"]):
+            problems.append(
+                f"{count} trustees, this trustee's ceremony had {self.state['trustees']}"
+            )
+        if "share" in self.secrets:
+            mine = Point.base_times(group.decode_scalar(self.secrets["share"])).hex()
+            if own_key != mine:
+                problems.append(
+                    f"trustee {self.index}'s verification key is {own_key[:16]}…, the share kept "
+                    f"here makes {mine[:16]}…"
+                )
+        if "coefficients" in self.secrets:
+            local = [
+                point.hex()
+                for point in dkg.commitments(
+                    [group.decode_scalar(a) for a in self.secrets["coefficients"]]
+                )
+            ]
+            if own_points != local:
+                problems.append(
+                    f"trustee {self.index}'s coefficients are not the ones this directory holds"
+                )
+        total = group.IDENTITY
+        try:
+            for constant in dealer_constants:
+                total = total + Point.decode(constant)
+        except (ProofError, ValueError, TypeError):
+            problems.append("a qualified dealer's first coefficient is not a point")
+        else:
+            if total.hex() != public_key:
+                problems.append(
+                    f"the public key {public_key[:16]}… is not the sum of the qualified dealers' "
+                    f"first coefficients ({total.hex()[:16]}…)"
+                )
+        if problems:
+            raise CeremonyError(
+                "the election's key is not the one your ceremony made: "
+                + "; ".join(problems)
+                + " — nothing was mixed or decrypted: tell the returning officer and the "
+                "scrutineer"
+            )
+
+    def check_ceremony_key(self, doc: dict[str, Any]) -> None:
+        """At the end of the ceremony (the key is set): the ceremony document's key."""
+        me = self.me(doc)
+        self.check_key(
+            uuid=str(doc["uuid"]),
+            threshold=int(doc["threshold"]),
+            count=int(doc.get("trustee_count") or len(doc["trustees"])),
+            public_key=str(doc["public_key"]),
+            own_key=str(me["verification_key"]),
+            own_points=[str(c["point"]) for c in me["coefficients"] or []],
+            dealer_constants=[
+                str((t["coefficients"] or [{"point": ""}])[0]["point"]) for t in self.dealers(doc)
+            ],
+        )
+
+    def check_election_key(self, document: dict[str, Any], setup: dict[str, Any]) -> None:
+        """Before mixing or decrypting: election.json's key and the board's setup entry."""
+        dkg_part = setup.get("dkg") or {}
+        rows = {int(r["index"]): r for r in dkg_part.get("trustees") or []}
+        keys = {int(t["index"]): str(t["verification_key"]) for t in document["trustees"]}
+        qualified = [int(i) for i in dkg_part.get("qualified") or []]
+        self.check_key(
+            uuid=str(document["uuid"]),
+            threshold=int(document["threshold"]),
+            count=len(document["trustees"]),
+            public_key=str(document["public_key"]),
+            own_key=keys.get(self.index, ""),
+            own_points=[str(p) for p in (rows.get(self.index) or {}).get("coefficients") or []],
+            dealer_constants=[
+                str(((rows.get(i) or {}).get("coefficients") or [""])[0]) for i in qualified
+            ],
+        )
 
     @property
     def index(self) -> int:
@@ -134,6 +246,8 @@ class Step:
             return self._receive(doc)
         if state == "checked":
             return self._finalise(doc)
+        if doc.get("public_key"):
+            self.check_ceremony_key(doc)
         for extra in self.extra_steps:
             if extra(self, doc):
                 return True

@@ -46,7 +46,8 @@ def trustee_init(args: argparse.Namespace) -> int:
     directory = Path(args.dir)
     token = _token(args.token)
     server = check_server_url(args.server)
-    if (directory / "state.json").exists():
+    fresh = not (directory / "state.json").exists()
+    if not fresh:
         state, secrets, _ = TrusteeDir(directory).load()
         if (state["server"], state["ballot"]) != (server, args.ballot):
             raise StateError(
@@ -56,47 +57,68 @@ def trustee_init(args: argparse.Namespace) -> int:
     else:
         if directory.exists() and any(directory.iterdir()):
             raise StateError(f"{directory}: not empty; give a new directory for this trustee")
-        make_private_dir(directory)
         keys = dkg.SealKeys.generate()
         secrets = {"seal_secret": keys.secret.hex(), "seal_public": keys.public.hex()}
         state = {"server": server, "ballot": args.ballot}
-    where = TrusteeDir(directory)
-    where.save_token(token)
-    where.save_secrets(secrets)
+    # The new token is tried first: a directory's working token is replaced only once the
+    # server has accepted the new one for a trustee of this ballot.
     api = Api(_transport(server, token), args.ballot)
     doc = api.get("/ceremony")
     index = doc.get("you", {}).get("trustee")
     if not isinstance(index, int):
         raise ClientError(
             f"the token's account is not a trustee of ballot {args.ballot}: ask the returning "
-            "officer to appoint you (or use your own token)"
+            "officer to appoint you (or use your own token); nothing was changed"
         )
-    state.update({"index": index, "uuid": doc["uuid"], "threshold": doc["threshold"]})
-    where.save_state(state)
+    if not fresh and (state.get("index"), state.get("uuid")) != (index, doc["uuid"]):
+        raise StateError(
+            f"{directory} is trustee {state.get('index')} of election {state.get('uuid')}; the "
+            f"token is trustee {index}'s of election {doc['uuid']}: use that trustee's own token"
+        )
     me = next(t for t in doc["trustees"] if t["index"] == index)
-    if me["state"] == "invited":
-        api.post("/trustees/me/seal-key", {"seal_key": secrets["seal_public"]})
-    elif me["seal_key"] != secrets["seal_public"]:
+    if me["state"] != "invited" and me["seal_key"] != secrets["seal_public"]:
         raise CeremonyError(
             "the server holds another sealing key for this trustee: this is not the directory "
             "that registered; use that one"
         )
-    print(f"trustee {index} of ballot {args.ballot} ({me['name']}): sealing key registered")
+    where = TrusteeDir(directory)
+    if fresh:
+        make_private_dir(directory)
+        where.save_secrets(secrets)  # the sealing key, before its public half is posted
+    where.save_token(token)
+    state.update(
+        {
+            "index": index,
+            "uuid": doc["uuid"],
+            "threshold": doc["threshold"],
+            "trustees": int(doc.get("trustee_count") or len(doc["trustees"])),
+        }
+    )
+    where.save_state(state)
+    if me["state"] == "invited":
+        api.post("/trustees/me/seal-key", {"seal_key": secrets["seal_public"]})
+        print(f"trustee {index} of ballot {args.ballot} ({me['name']}): sealing key registered")
+    else:
+        print(
+            f"trustee {index} of ballot {args.ballot} ({me['name']}): already registered "
+            f"(state {me['state']}); the token is saved"
+        )
     print(f"keep {directory} private and backed up; next: moot trustee step --dir {directory}")
     return 0
 
 
-def _step(directory: Path) -> Step:
+def _step(directory: Path, server: str = "") -> Step:
     where = TrusteeDir(directory)
     state, secrets, token = where.load()
-    api = Api(_transport(state["server"], token), int(state["ballot"]))
+    address = check_server_url(server) if server else state["server"]
+    api = Api(_transport(address, token), int(state["ballot"]))
     from moot.trustee.tally_steps import TALLY_STEPS
 
     return Step(where, api, state, secrets, extra_steps=list(TALLY_STEPS))
 
 
 def trustee_step(args: argparse.Namespace) -> int:
-    step = _step(Path(args.dir))
+    step = _step(Path(args.dir), args.server)
     try:
         outcome = step.run()
     except CeremonyError as exc:
@@ -108,7 +130,7 @@ def trustee_step(args: argparse.Namespace) -> int:
 
 
 def trustee_status(args: argparse.Namespace) -> int:
-    step = _step(Path(args.dir))
+    step = _step(Path(args.dir), args.server)
     doc = step.ceremony()
     print(
         f"ballot {step.state['ballot']}: election {doc['uuid']}, state {doc['state']}, "
@@ -165,8 +187,16 @@ def credentials_upload(args: argparse.Namespace) -> int:
             f"{doc['uuid']}: generate the credentials with --uuid {doc['uuid']}"
         )
     answer = api.post("/credentials", {"credentials": listed, "credentials_sha256": digest})
+    if (answer.get("count"), answer.get("credentials_sha256")) != (len(listed), digest):
+        raise creds.CredentialError(
+            f"the server answered {answer.get('count')} credentials with SHA-256 "
+            f"{answer.get('credentials_sha256')}, not this file's {len(listed)} with {digest}: "
+            "tell the returning officer and the scrutineer"
+        )
+    print(f"the server holds this file's {len(listed)} public credentials, SHA-256 {digest}")
     print(
-        f"uploaded {len(listed)} public credentials (sha256 {digest}); {answer.get('detail', '')}"
+        f"{answer.get('detail', '')}; the election opens by itself once the ballot is frozen "
+        "and the trustees' key is made"
     )
     return 0
 
@@ -219,6 +249,11 @@ def _trustee_parser() -> argparse.ArgumentParser:
     ):
         command = sub.add_parser(name, help=text)
         command.add_argument("--dir", required=True)
+        command.add_argument(
+            "--server",
+            default="",
+            help="the site's address, instead of the one stored at init (not saved)",
+        )
         command.set_defaults(run=run)
     return parser
 

@@ -43,6 +43,7 @@ class Tally:
     document: dict[str, Any]
     election: vballot.Election
     counting: dict[str, Any] = field(default_factory=dict)
+    setup: dict[str, Any] = field(default_factory=dict)
     counted: list[dict[str, Any]] = field(default_factory=list)
     closed: bool = False
     tally_entry: bool = False
@@ -130,6 +131,7 @@ def read_tally(
         kind, payload, where = entry["type"], entry["payload"], f"board entry {entry['height']}"
         if kind == vboard.SETUP:
             tally.counting = dict(payload.get("counting") or {})
+            tally.setup = dict(payload)
             if verify and payload.get("election") != document:
                 raise ProofError(where, "the setup entry's election is not election.json")
         elif kind == vboard.CREDENTIALS:

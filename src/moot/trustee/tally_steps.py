@@ -20,12 +20,19 @@ def _checked_board(step: Step) -> Tally:
 
     answer = step.api.get("/trustees/board")
     try:
-        return read_tally(answer["election"], answer["entries"], verify=True)
+        tally = read_tally(answer["election"], answer["entries"], verify=True)
     except (ProofError, KeyError, TypeError, ValueError) as exc:
         raise CeremonyError(
             f"the server's board does not verify — {exc}; nothing was mixed or decrypted: "
             "tell the returning officer and the scrutineer"
         ) from exc
+    if not tally.setup:
+        raise CeremonyError(
+            "the server's board has no setup entry; nothing was mixed or decrypted: tell the "
+            "returning officer and the scrutineer"
+        )
+    step.check_election_key(tally.document, tally.setup)
+    return tally
 
 
 def mix_step(step: Step, doc: dict[str, Any]) -> bool:
