@@ -5,6 +5,8 @@ audit check, and the manager's setup page."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -75,6 +77,39 @@ def test_board_jsonl_is_the_chain(world: VerifiableWorld) -> None:
     world.election.refresh_from_db()
     assert vboard.check_chain(entries) == world.election.board_head
     assert [e["type"] for e in entries] == ["setup", "credentials", "ballot"]
+
+
+def test_the_board_pages_command_checks_the_live_board(
+    world: VerifiableWorld, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command the board page prints, run as printed on what the page offers: the board so
+    far holds and extends the head the page showed; a later ballot keeps it extended."""
+    from moot.cli import main
+
+    do_cast_verifiable(world.ballot, world.base.entries[0], world.encrypt(0, [1, 0, 0]))
+    client = Client()
+    base = f"/ballots/{world.ballot.pk}/verifiable"
+    page = client.get(f"{base}/board/").content.decode()
+    commands = re.findall(r'<code translate="no">(moot verify [^<]*)</code>', page)
+    assert len(commands) == 2
+    (tmp_path / f"board-{world.ballot.pk}.jsonl").write_bytes(
+        b"".join(client.get(f"{base}/board.jsonl").streaming_content)
+    )
+    (tmp_path / "election.json").write_bytes(client.get(f"{base}/election.json").content)
+    noted = commands[1]
+    do_cast_verifiable(world.ballot, world.base.entries[1], world.encrypt(1, [0, 1, 0]))
+    (tmp_path / f"board-{world.ballot.pk}.jsonl").write_bytes(
+        b"".join(client.get(f"{base}/board.jsonl").streaming_content)
+    )
+    for command in (commands[0], noted):
+        argv = [
+            str(tmp_path / a) if "." in a and not a.startswith("-") else a
+            for a in command.split()[1:]
+        ]
+        assert main(argv) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "2 ballot(s) so far" in out
+    assert "extends the earlier head" in out
 
 
 def test_election_json_is_what_is_hashed(world: VerifiableWorld) -> None:

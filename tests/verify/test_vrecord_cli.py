@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -189,3 +190,70 @@ def test_a_withdrawal_after_the_issue_is_counted_and_bound() -> None:
     assert (
         "payload.questions[0].elected[0]: is 'Bob'; the decryption and count give 'Ann'" in message
     )
+
+
+def _live_files(tmp_path: Path, sim: Simulation, entries: list[dict[str, Any]]) -> list[str]:
+    from moot.verify.vboard import board_jsonl
+
+    (tmp_path / "election.json").write_bytes(sim.files["election.json"])
+    (tmp_path / "board-1.jsonl").write_bytes(board_jsonl(entries))
+    return [
+        "verify",
+        str(tmp_path / "board-1.jsonl"),
+        "--election",
+        str(tmp_path / "election.json"),
+    ]
+
+
+def test_a_live_board_is_checked_and_must_extend_an_earlier_head(
+    sim: Simulation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from moot.verify.vboard import BALLOT, append, entry_hash
+
+    upto = [e["type"] for e in sim.entries].index("close")
+    live = sim.entries[:upto]  # open: setup, credentials, the ballots so far
+    ballots = [e for e in live if e["type"] == BALLOT]
+    assert len(ballots) == 3
+    args = _live_files(tmp_path, sim, live)
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "3 ballot(s) so far, each on the list, signed and proved, none twice" in out
+    assert f"{len(live)} entries, head {entry_hash(live[-1])}" in out
+    # An observer noted the head after the second ballot; the board went on: it extends it.
+    noted = entry_hash(ballots[1])
+    assert main([*args, "--head", noted]) == 0
+    assert "extends the earlier head" in capsys.readouterr().out
+    # The operator drops the second ballot and re-chains the rest before the close: every
+    # entry is consistent on its own, but the noted head is no longer in the chain.
+    rechained: list[dict[str, Any]] = []
+    for e in live:
+        if e is ballots[1]:
+            continue
+        append(rechained, e["type"], e["payload"])
+    args = _live_files(tmp_path, sim, rechained)
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main([*args, "--head", noted]) == 1
+    err = capsys.readouterr().err
+    assert f"does not extend the earlier head {noted}" in err
+    # A complete board is checked to its end too (the count is the record's zip).
+    args = _live_files(tmp_path, sim, sim.entries)
+    assert main(args) == 0
+    assert "the result entry is chained" in capsys.readouterr().out
+    # A tampered ballot fails by entry and field.
+    forged = copy.deepcopy(live)
+    forged[ballots[0]["height"]]["payload"]["signature"]["response"] = "00" * 32
+    assert main(_live_files(tmp_path, sim, forged)) == 1
+    assert "board.jsonl" in capsys.readouterr().err
+
+
+def test_the_cli_says_what_each_option_goes_with(
+    sim: Simulation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "audit.json").write_text("{}")
+    assert main(["verify", "--audit", str(tmp_path / "audit.json")]) == 2
+    assert "/ballots/<id>/verifiable/election.json" in capsys.readouterr().err
+    assert main(["verify", str(tmp_path / "board.jsonl")]) == 2
+    assert "needs its election.json" in capsys.readouterr().err
+    assert main(["verify", "x.zip", "--head", "00" * 32]) == 2
+    assert "--head goes with a board.jsonl" in capsys.readouterr().err

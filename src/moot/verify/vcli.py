@@ -6,6 +6,9 @@
   3: consistent but UNAUTHENTICATED (no trusted key given; ``--unauthenticated`` exits 0).
 * ``moot verify --audit AUDIT.json --election election.json``: a Benaloh audit (a ballot the
   booth opened instead of casting) re-encrypted from its revealed randomness.
+* ``moot verify board.jsonl --election election.json [--head HEX]``: a board being written
+  (the board page's download): the chain, setup, credentials and every ballot so far (and the
+  later entries if present); with ``--head``, that the board extends a head seen before.
 * ``moot verify UUID.bel``: a Belenios 2.0 archive (:mod:`moot.verify.belenios`).
 """
 
@@ -56,7 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", action="store_true", help="print only the last line")
     parser.add_argument("--audit", type=Path, metavar="AUDIT.json", help="a Benaloh audit")
     parser.add_argument(
-        "--election", type=Path, metavar="election.json", help="the election of --audit"
+        "--election",
+        type=Path,
+        metavar="election.json",
+        help="the election of --audit or of a board.jsonl (/ballots/<id>/verifiable/election.json)",
+    )
+    parser.add_argument(
+        "--head",
+        metavar="HEX",
+        help="with a board.jsonl: a head the board page showed earlier; the board must extend "
+        "it (the entry with that hash is in its chain)",
     )
     return parser
 
@@ -71,9 +83,27 @@ def main(argv: list[str]) -> int:
         options = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if options.record is not None and options.record.suffix == ".jsonl":
+        if options.election is None or options.audit is not None:
+            sys.stderr.write(
+                "moot verify BOARD.jsonl --election election.json [--head HEX]: the board needs "
+                "its election.json (/ballots/<id>/verifiable/election.json)\n"
+            )
+            return USAGE_EXIT
+        return _live(options)
+    if options.head is not None:
+        sys.stderr.write(
+            "moot verify: --head goes with a board.jsonl (BOARD.jsonl --election "
+            "election.json --head HEX)\n"
+        )
+        return USAGE_EXIT
     if options.audit is not None or options.election is not None:
         if options.audit is None or options.election is None or options.record is not None:
-            sys.stderr.write("moot verify --audit AUDIT.json --election election.json\n")
+            sys.stderr.write(
+                "moot verify --audit AUDIT.json --election election.json: the election.json "
+                "is the ballot's, at /ballots/<id>/verifiable/election.json (the board page "
+                "links it)\n"
+            )
             return USAGE_EXIT
         return _audit(options.audit, options.election)
     if options.record is None:
@@ -122,6 +152,30 @@ def _audit(audit_path: Path, election_path: Path) -> int:
     sys.stdout.write(
         f"{audit_path.name}: the booth encrypted what it showed (election {election.uuid}). "
         "This ballot was audited, so it was never cast.\n"
+    )
+    return 0
+
+
+def _live(options: argparse.Namespace) -> int:
+    from moot.verify.vrecord import verify_live_board
+
+    report, head, count = verify_live_board(
+        options.record,
+        options.election,
+        earlier_head=options.head,
+        workers=max(1, options.workers),
+    )
+    for line in report.lines()[: len(report.passed)]:
+        if not options.quiet:
+            sys.stdout.write(line + "\n")
+    if report.failure is not None:
+        sys.stderr.write(f"FAIL {report.failure}\n")
+        sys.stderr.write(f"{report.source}: the board does NOT hold\n")
+        return 1
+    since = f"; it extends the earlier head {options.head}" if options.head else ""
+    sys.stdout.write(
+        f"{report.source}: the board holds so far: {count} entries, head {head}{since}. Note "
+        "the head: check later with --head HEAD that the board still extends it.\n"
     )
     return 0
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -233,6 +234,70 @@ def verify_files(files: Mapping[str, Any], report: Report) -> Report:
     return report
 
 
+def verify_live_board(
+    board_path: str | Path,
+    election_path: str | Path,
+    *,
+    earlier_head: str | None = None,
+    workers: int = 1,
+) -> tuple[Report, str, int]:
+    """A board being written (``board.jsonl`` as the board page offers it, with the
+    ``election.json`` of that ballot): the chain, the setup, the credentials and every ballot
+    present so far, and the later entries if present (a result's count is the record's to
+    check); with ``earlier_head`` (a head seen before), that the board extends it. Returns the
+    report (``ok`` or its failure), the head and the number of entries."""
+    report = Report(str(board_path), workers=workers)
+    head, count = "", 0
+    try:
+        try:
+            election_bytes = Path(election_path).read_bytes()
+            board = Path(board_path).read_bytes()
+        except OSError as exc:
+            raise RecordError(
+                str(exc.filename or board_path), f"cannot be read ({exc.strerror})"
+            ) from None
+        if earlier_head is not None and not re.fullmatch(r"[0-9a-f]{64}", earlier_head):
+            raise RecordError(
+                "--head", "is 64 lower-case hex digits: the head the board page showed"
+            )
+        try:
+            election = json.loads(election_bytes.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise RecordError(ELECTION_FILE, f"is not valid JSON ({exc})") from None
+        if election_bytes.rstrip(b"\n") != canonical(election):
+            raise RecordError(
+                ELECTION_FILE, "is not the election's canonical JSON: its bytes were edited"
+            )
+        from moot.verify.vballot import parse_election
+        from moot.verify.vrecord_checks import check_board
+
+        try:
+            parsed = parse_election(election)
+        except ProofError as exc:
+            raise RecordError(ELECTION_FILE, exc.what, where=exc.where) from None
+        report.note(
+            f"{ELECTION_FILE}: election {parsed.uuid}, {len(parsed.questions)} question(s); "
+            f"election hash {parsed.election_hash}"
+        )
+        head, count = check_board(
+            election,
+            ctx=parsed.ctx,
+            entries=_entries(board),
+            files={},
+            manifest={},
+            report=report,
+            live=True,
+            earlier_head=earlier_head,
+        )
+    except RecordError as failure:
+        report.failure = failure
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        report.failure = RecordError(
+            BOARD_FILE, f"malformed where it was not expected ({type(exc).__name__}: {exc})"
+        )
+    return report, head, count
+
+
 def _entries(board: bytes | Streamed) -> Iterator[tuple[dict[str, Any], bytes]]:
     """The board's entries, each with its canonical bytes, a line at a time."""
     lines = board.lines() if isinstance(board, Streamed) else board.splitlines(keepends=True)
@@ -383,5 +448,6 @@ __all__ = [
     "fail_at",
     "read_zip",
     "verify_files",
+    "verify_live_board",
     "verify_record",
 ]

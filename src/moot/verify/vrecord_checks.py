@@ -108,15 +108,23 @@ def check_board(
     files: Mapping[str, Any],
     manifest: Mapping[str, Any],
     report: Report,
-) -> None:
+    live: bool = False,
+    earlier_head: str | None = None,
+) -> tuple[str, int]:
     """Every entry of the board in order (each with its canonical bytes when at hand), then
-    the chain's end: its head and size the manifest's."""
+    the chain's end: its head and size the manifest's. With ``live`` (a board being written,
+    no record around it): the board may end anywhere, there is no manifest, a result entry's
+    count files are not at hand (the record's zip checks them); with ``earlier_head``, that
+    hash must be one of the chain's entries (the board extends the head seen before). Returns
+    the head and the number of entries."""
     from moot.verify.vballot import parse_election
     from moot.verify.vrecord_checks_tally import on_decryption, on_result, on_shuffle
 
     parsed = parse_election(election)
     board = Board(election, parsed, ctx, parsed.public_key, report, workers=report.workers)
     chain = ChainChecker()
+    earlier_at: int | None = None
+    result_seen = False
     try:
         for entry, raw in _read_ahead(entries, board):
             board.head_before = chain.parent
@@ -126,6 +134,8 @@ def check_board(
                 if board.pending:  # a ballot before this entry may fail first
                     _flush_ballots(board)
                 raise _chain_failure(exc) from None
+            if earlier_head is not None and chain.parent == earlier_head:
+                earlier_at = chain.count - 1
             kind = entry["type"]
             if kind != BALLOT and board.pending:
                 _flush_ballots(board)
@@ -146,17 +156,28 @@ def check_board(
                 on_shuffle(board, entry)
             elif kind == DECRYPTION:
                 on_decryption(board, entry)
+            elif kind == RESULT and live:
+                result_seen = True
             elif kind == RESULT:
                 on_result(board, entry, files, manifest)
         if board.pending:
             _flush_ballots(board)
         try:
-            head = chain.finish(complete=True)
+            head = chain.finish(complete=not live)
         except BoardError as exc:
             raise _chain_failure(exc) from None
     finally:
         if board.pool is not None:
             board.pool.close()
+    if live:
+        return _live_end(
+            board,
+            head,
+            count=chain.count,
+            earlier_head=earlier_head,
+            earlier_at=earlier_at,
+            result_seen=result_seen,
+        )
     if manifest.get("board_head") != head or manifest.get("board_entries") != chain.count:
         from moot.verify.vrecord import RecordError
 
@@ -171,6 +192,44 @@ def check_board(
         f"{BOARD_FILE}: {chain.count} entries chained, in order, ending with the result; head "
         f"{head} as the manifest says"
     )
+    return head, chain.count
+
+
+def _live_end(
+    board: Board,
+    head: str,
+    *,
+    count: int,
+    earlier_head: str | None,
+    earlier_at: int | None,
+    result_seen: bool,
+) -> tuple[str, int]:
+    from moot.verify.vrecord import RecordError
+
+    if board.ballot_entries:
+        board.report.note(
+            f"{BOARD_FILE}: {board.ballot_entries} ballot(s) so far, each on the list, signed "
+            "and proved, none twice"
+        )
+    if earlier_head is not None:
+        if earlier_at is None:
+            raise RecordError(
+                BOARD_FILE,
+                f"does not extend the earlier head {earlier_head}: no entry of this board has "
+                "that hash — an entry seen before was dropped, changed or re-chained",
+                where="--head",
+            )
+        board.report.note(
+            f"{BOARD_FILE}: extends the earlier head {earlier_head} (entry {earlier_at}): "
+            f"{count - 1 - earlier_at} entr{'y' if count - 1 - earlier_at == 1 else 'ies'} since"
+        )
+    if result_seen:
+        board.report.note(
+            f"{BOARD_FILE}: the result entry is chained; its count is checked with the record's "
+            "zip (moot verify RECORD.zip)"
+        )
+    board.report.note(f"{BOARD_FILE}: {count} entries chained, in order; head {head}")
+    return head, count
 
 
 def _read_ahead(
