@@ -79,13 +79,8 @@ def open_ballot(
                     position=position,
                 )
             )
-    else:
-        for position, code in enumerate(("yes", "no"), start=1):
-            candidates.append(
-                Candidate.objects.create(
-                    ballot=ballot, code=code, name=code.title(), on_ballot=True, position=position
-                )
-            )
+    # A question has no candidates (nobody is nominated, as in production): its answers Yes
+    # and No are the count's candidates (moot.verify.ballot_count.ballot_candidates).
     entries: list[RollEntry] = []
     codes: dict[int, str] = {}
     for number in range(1, voters + 1):

@@ -23,7 +23,7 @@ from moot.counting import reports
 from moot.counting.formats.blt import write_blt
 from moot.counting.model import Ballots, CountError, Election, Ranking, Result
 from moot.counting.model import Candidate as CountCandidate
-from moot.verify.ballot_count import count_record, render_record
+from moot.verify.ballot_count import ballot_candidates, count_record, render_record
 
 CHUNK = 20000
 
@@ -43,9 +43,9 @@ def events_of(ballot: Ballot) -> list[dict[str, Any]]:
 
 def _index(definition: dict[str, Any], ballot: Ballot) -> dict[Any, int]:
     """What a content item (a candidate id, or an answer's code) stands for: its 0-based place
-    in the definition's ballot order."""
+    in the definition's ballot order (a question's answers Yes and No when nobody stands)."""
     index: dict[Any, int] = {}
-    for i, candidate in enumerate(definition["candidates"]):
+    for i, candidate in enumerate(ballot_candidates(definition)):
         index[candidate["id"]] = i
         if candidate.get("code"):
             index[candidate["code"]] = i
@@ -78,7 +78,7 @@ def ballots_blt(ballot: Ballot, definition: dict[str, Any] | None = None) -> str
         items[ranking] = items.get(ranking, 0) + n
     ordered = sorted(items.items(), key=lambda pair: (pair[0], pair[1]))
     election = Election(
-        candidates=[CountCandidate(str(c["name"])) for c in definition["candidates"]],
+        candidates=[CountCandidate(str(c["name"])) for c in ballot_candidates(definition)],
         seats=max(1, int(definition.get("seats") or 1)),
         ballots=Ballots([r for r, _ in ordered], [n for _, n in ordered]),
         title=str(definition.get("title") or ballot.title),

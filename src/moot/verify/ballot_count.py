@@ -14,7 +14,9 @@ What the definition decides (``definition.json``, ``moot.ballots.definition``):
   (minimum 0). The count is also run without it, and the first round at which the two
   counts part is the round where the minimum binds (``options["min_women_binds_at_round"]``,
   ``None`` when it never changed the count);
-* ``candidates``: in ballot order, the BLT's candidates 1..n (the names must agree).
+* ``candidates``: in ballot order, the BLT's candidates 1..n (the names must agree). A
+  question (``kind`` "question") lists none: its answers Yes and No are the candidates
+  (:func:`ballot_candidates`), as the returns' contents ``["yes"]``/``["no"]`` name them.
 
 Events (``events.json``): a ``candidate_withdrawn`` or ``candidate_suspended`` event not
 followed by a ``candidate_reinstated`` for the same candidate withdraws the candidate, as
@@ -55,7 +57,14 @@ WITHDRAWING = ("candidate_withdrawn", "candidate_suspended", "seat_vacated")
 REINSTATING = ("candidate_reinstated",)
 EVENT_KINDS = (*WITHDRAWING, *REINSTATING, "endorsement_withdrawn")
 
-__all__ = ["FORMAT", "count_record", "render_record", "withdrawn_by_events"]
+__all__ = [
+    "ANSWERS",
+    "FORMAT",
+    "ballot_candidates",
+    "count_record",
+    "render_record",
+    "withdrawn_by_events",
+]
 
 
 def _field(definition: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
@@ -70,8 +79,23 @@ def _field(definition: Mapping[str, Any], key: str, kind: type | tuple[type, ...
     return value
 
 
+ANSWERS: tuple[Mapping[str, Any], ...] = (
+    {"id": "yes", "name": "Yes", "code": "yes"},
+    {"id": "no", "name": "No", "code": "no"},
+)
+
+
+def ballot_candidates(definition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The count's candidates in ballot order: the definition's, or for a question put to the
+    members (``kind`` "question", nobody nominated) its answers **Yes** and **No** (ids and
+    codes ``"yes"``/``"no"``, what a return's content holds)."""
+    return _candidates(definition)
+
+
 def _candidates(definition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     candidates: list[Mapping[str, Any]] = _field(definition, "candidates", list)
+    if not candidates and definition.get("kind") == "question":
+        return [dict(answer) for answer in ANSWERS]
     for n, candidate in enumerate(candidates, start=1):
         if not isinstance(candidate, Mapping) or not {"id", "name"} <= set(candidate):
             raise CountError(

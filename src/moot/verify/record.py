@@ -460,7 +460,8 @@ def _check_definition(definition: Any, manifest: Mapping[str, Any], report: Repo
                 f'"ballot" is {definition.get("ballot")!r}, the manifest\'s is '
                 f"{manifest.get('ballot')!r}: the files are of different ballots",
             )
-        if not candidates:
+        if not candidates and definition.get("kind") != "question":
+            # A question lists none: its answers Yes and No are the count's candidates.
             raise _ProblemError(file, '"candidates": the ballot has no candidates')
         if seats < 1:
             raise _ProblemError(file, f'"seats": {seats}; a ballot fills at least one')
