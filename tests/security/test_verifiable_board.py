@@ -9,22 +9,29 @@
 * A voter tries to vote twice: with their own voting credential again, with someone else's,
   or by replaying a ballot already on the board.
 * Someone with a copy of the database looks for who cast which board entry: the return names
-  the roll entry and holds one constant marker; the board entry names no voter; the audit event
-  names nobody; nothing else holds a tracker or a public credential.
+  the roll entry and holds the marker and HMAC-SHA-256 of the public credential under a key
+  kept outside the database (issue 11's ballot key in MOOT_KEYS_DIR); the board entry names no
+  voter; the audit event names nobody; nothing holds a tracker or a public credential in
+  clear, nor the key.
 """
 
 from __future__ import annotations
 
 import ast
+import base64
+import hashlib
+import hmac
 import json
 from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from moot.audit.models import AuditEvent
+from moot.ballots import credentials as ballot_credentials
 from moot.ballots.models import Return, RollEntry
 from moot.verifiable.actions import do_cast_verifiable
 from moot.verifiable.errors import VerifiableError
@@ -182,7 +189,26 @@ def test_no_table_links_a_voter_to_a_board_entry(world: VerifiableWorld) -> None
         for n, entry in enumerate(world.base.entries[:3])
     ]
     returns = list(Return.objects.filter(ballot=world.ballot))
-    assert {r.sealed for r in returns} == {RETURN_MARK}  # one constant: no content, no link
+    # The marker and a keyed hash of the credential (one entitlement, one credential for a
+    # re-vote): 64 hex digits, one per credential, that nobody recomputes without the key.
+    marks = {r.sealed for r in returns}
+    assert len(marks) == len(casts)
+    for mark in marks:
+        prefix, digest = mark.rsplit(":", 1)
+        assert prefix == RETURN_MARK
+        assert len(digest) == 64
+        assert int(digest, 16) >= 0
+    public = {e.credential for e in BoardEntry.objects.filter(kind="ballot")}
+    for credential in public:  # a plain hash of a (public) credential would be a link
+        for plain in (
+            hashlib.sha256(credential.encode()).hexdigest(),
+            hmac.new(b"", credential.encode(), "sha256").hexdigest(),
+        ):
+            assert not any(plain in mark for mark in marks)
+    key = ballot_credentials.ballot_key(world.ballot)
+    key_file = ballot_credentials.key_path(world.ballot)
+    assert key_file.is_file()
+    assert Path(settings.MOOT_KEYS_DIR) in key_file.parents
     return_fields = {f.name for f in Return._meta.get_fields()}
     assert return_fields == {"id", "ballot", "entry", "slot", "channel", "sealed"}
     board_fields = {f.name for f in BoardEntry._meta.get_fields()}
@@ -198,6 +224,8 @@ def test_no_table_links_a_voter_to_a_board_entry(world: VerifiableWorld) -> None
         "credential",
     }
     rest = _every_text_in_the_database()
+    for text in (key.hex(), base64.b64encode(key).decode(), base64.b32encode(key).decode()):
+        assert text not in rest  # the HMAC key is outside the database
     for cast in casts:
         assert cast.tracker not in rest
     for entry in BoardEntry.objects.filter(kind="ballot"):
@@ -207,4 +235,5 @@ def test_no_table_links_a_voter_to_a_board_entry(world: VerifiableWorld) -> None
             assert f'"{roll.member.number}"' not in body
     for event in AuditEvent.objects.filter(verb="verifiable.cast_verifiable"):
         assert event.actor_id is None
-        assert set(event.after) == {"channel", "replaced"}
+        # The board's head (public on the board) reaches the audit chain; nothing names a voter.
+        assert set(event.after) == {"channel", "replaced", "board_height", "board_head"}

@@ -13,6 +13,7 @@ import pytest
 from moot.audit.models import AuditEvent
 from moot.ballots.models import Return, RollEntry
 from moot.verifiable.actions import do_cast_verifiable
+from moot.verifiable.actions.casting import return_mark
 from moot.verifiable.errors import VerifiableError
 from moot.verifiable.models import RETURN_MARK, BoardEntry
 from moot.verify import vballot, vboard
@@ -56,11 +57,18 @@ def test_a_good_ballot_is_on_the_board_and_the_return_held(world: VerifiableWorl
     world.election.refresh_from_db()
     assert vboard.check_chain(entries) == world.election.board_head
     held = Return.objects.get(ballot=world.ballot)
-    assert (held.entry_id, held.sealed, held.channel) == (entry.pk, RETURN_MARK, "online")
+    credential = ballot["credential"]
+    assert (held.entry_id, held.channel) == (entry.pk, "online")
+    assert held.sealed == return_mark(world.ballot, credential)
+    assert held.sealed.startswith(RETURN_MARK + ":")
+    assert credential not in held.sealed
     assert RollEntry.objects.get(pk=entry.pk).voted
     event = AuditEvent.objects.get(verb="verifiable.cast_verifiable")
     assert event.actor_id is None
     assert "tracker" not in json.dumps(event.after)
+    # The board's head after the ballot reaches the site's audit chain with every cast.
+    assert cast.head == world.election.board_head == vboard.entry_hash(entries[2])
+    assert (event.after["board_height"], event.after["board_head"]) == (2, cast.head)
 
 
 def _refused(world: VerifiableWorld, ballot: object, match: str, *, voter: int = 0) -> Any:
@@ -195,3 +203,73 @@ def test_no_ballot_before_the_election_opens() -> None:
     with pytest.raises(VerifiableError, match="not taking ballots"):
         do_cast_verifiable(world.ballot, world.base.entries[0], {"version": "x"})
     assert not Return.objects.exists()
+
+
+def test_a_revote_must_use_the_credential_the_entitlement_first_used() -> None:
+    """With re-voting, one entitlement cannot put ballots of several credentials on the board
+    (each would count, and the close would then refuse the count for good)."""
+    world = open_verifiable(voters=4, precedence="last_online")
+    entry = world.base.entries[0]
+    do_cast_verifiable(world.ballot, entry, world.encrypt(0, RANKING))
+    for other in (1, 2):  # other members' credentials, over the same entitlement
+        refusal = _refused(world, world.encrypt(other, RANKING), "another voting credential")
+        assert (refusal.field, refusal.code) == ("credential", "conflict")
+    assert BoardEntry.objects.filter(election=world.election, kind="ballot").count() == 1
+    held = Return.objects.get(ballot=world.ballot)
+    assert held.sealed == return_mark(world.ballot, world.encrypt(0, RANKING)["credential"])
+    cast = do_cast_verifiable(world.ballot, entry, world.encrypt(0, [1, 2, 3]))
+    assert cast.replaced
+    assert Return.objects.get(ballot=world.ballot).sealed == held.sealed
+
+
+def test_a_credential_used_by_another_entitlement_is_refused_even_with_revotes() -> None:
+    """A thief with one credential cannot vote over two entitlements."""
+    world = open_verifiable(voters=4, precedence="last_online")
+    do_cast_verifiable(world.ballot, world.base.entries[0], world.encrypt(0, RANKING))
+    refusal = _refused(world, world.encrypt(0, [1, 2, 3]), "another entitlement", voter=1)
+    assert refusal.field == "credential"
+    assert BoardEntry.objects.filter(election=world.election, kind="ballot").count() == 1
+    assert Return.objects.filter(ballot=world.ballot).count() == 1
+    assert not RollEntry.objects.get(pk=world.base.entries[1].pk).voted
+
+
+def test_revotes_leave_a_board_the_count_accepts(django_capture_on_commit_callbacks: Any) -> None:
+    """Re-votes and refused attempts: the board's close counts one ballot per entitlement
+    that voted, as issue 11's close counts their returns (no "board counted … close counted"
+    stop)."""
+    from django.db import transaction
+
+    from moot.verifiable import declaration
+
+    world = open_verifiable(voters=4, precedence="last_online")
+    first, second = world.base.entries[:2]
+    do_cast_verifiable(world.ballot, first, world.encrypt(0, RANKING))
+    do_cast_verifiable(world.ballot, first, world.encrypt(0, [1, 2, 3]))
+    do_cast_verifiable(world.ballot, second, world.encrypt(1, RANKING))
+    for voter, entry in ((2, first), (0, second)):
+        with pytest.raises(VerifiableError):
+            do_cast_verifiable(world.ballot, entry, world.encrypt(voter, RANKING))
+    with transaction.atomic():
+        declaration.close_board(world.ballot)
+    close = json.loads(BoardEntry.objects.get(election=world.election, kind="close").body)
+    assert (close["payload"]["ballots"], close["payload"]["counted"]) == (3, 2)
+    assert Return.objects.filter(ballot=world.ballot).count() == 2
+
+
+def test_the_cast_answer_carries_the_board_head(world: VerifiableWorld) -> None:
+    """The booth gets the board's head after its ballot with the tracker (to show it later)."""
+    from django.test import Client
+
+    client = Client()
+    client.get(f"/ballots/{world.ballot.pk}/vote/c/{world.base.code(world.base.entries[0])}/")
+    response = client.post(
+        f"/api/verifiable/ballots/{world.ballot.pk}/cast",
+        json.dumps({"ballot": world.encrypt(0, RANKING)}),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    world.election.refresh_from_db()
+    body = response.json()
+    assert body["board_head"] == world.election.board_head
+    event = AuditEvent.objects.get(verb="verifiable.cast_verifiable")
+    assert event.after["board_head"] == body["board_head"]

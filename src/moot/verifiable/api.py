@@ -89,6 +89,8 @@ class CastOut(Schema):
     height: int
     replaced: bool
     board_url: str
+    # The board's head after this ballot (its entry's hash), also in the cast's audit event.
+    board_head: str
 
 
 class SetupIn(StrictIn):
@@ -146,6 +148,7 @@ def _cast_out(ballot_id: int, cast: Any) -> dict[str, Any]:
         "tracker_shown": vballot.format_tracker(cast.tracker),
         "height": cast.height,
         "replaced": cast.replaced,
+        "board_head": cast.head,
         "board_url": f"/ballots/{ballot_id}/verifiable/board/?tracker={cast.tracker}",
     }
 

@@ -7,19 +7,31 @@ the published list, the signature, every proof); a refusal says where and what a
 nothing. Then, in one transaction:
 
 * the entitlement's one return (issue 11's slot, ``casting.place_return``) is taken with a
-  marker instead of sealed content (``models.RETURN_MARK``): turnout, reminders and the
-  declared precedence work as for any online vote;
+  marker instead of sealed content (:func:`return_mark`: ``models.RETURN_MARK`` and a keyed
+  hash of the public credential): turnout, reminders and the declared precedence work as for
+  any online vote;
 * the voting credential must not have cast a ballot already (unless the ballot allows a
   revote, when the last one counts), and the same ballot is never taken twice;
-* the ballot is appended to the board (``board.append``).
+* one entitlement, one credential: an entitlement that has voted re-votes only with the
+  credential it first used (its return's keyed hash must match), and a credential another
+  entitlement has used is refused, so that re-voting cannot put two counted ballots on the
+  board for one entitlement (the close would refuse to count, "board counted 3 … close
+  counted 1");
+* the ballot is appended to the board (``board.append``), and the audit event records the
+  board's new head (height and hash) in the site's audit chain.
 
-Nothing links the two: the return names the roll entry and no board entry; the board entry
-holds the public credential (from the authority's list, which names nobody) and no voter.
-The audit event names nobody, as an ordinary online vote's does.
+Nothing in the database links the two: the return names the roll entry and holds
+HMAC-SHA-256 of the public credential under a key derived from the ballot's key in
+``MOOT_KEYS_DIR`` (issue 11's ``credentials.ballot_key``, outside the database and destroyed
+at the close), never the credential; the board entry holds the public credential (from the
+authority's list, which names nobody) and no voter. A copy of the database alone cannot tell
+which return is which board entry's. The audit event names nobody, as an ordinary online
+vote's does.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import threading
 from dataclasses import dataclass
@@ -29,6 +41,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from moot.audit.actions import record
+from moot.ballots import credentials as ballot_credentials
 from moot.ballots.casting import (
     check_open_for_returns,
     lock_ballot_for_return,
@@ -36,7 +49,7 @@ from moot.ballots.casting import (
     place_return,
 )
 from moot.ballots.errors import BallotError
-from moot.ballots.models import Ballot, Channel, RollEntry
+from moot.ballots.models import Ballot, Channel, Return, RollEntry
 from moot.verifiable import board
 from moot.verifiable.audit_verbs import AuditVerb
 from moot.verifiable.errors import RefusalCode, VerifiableError
@@ -44,7 +57,16 @@ from moot.verifiable.models import RETURN_MARK, BoardEntry, BoardKind, Election,
 from moot.verify import vballot, vboard
 from moot.verify.vcommon import ProofError
 
-__all__ = ["Cast", "check_cast", "do_cast_verifiable", "election_context", "open_election"]
+__all__ = [
+    "Cast",
+    "check_cast",
+    "do_cast_verifiable",
+    "election_context",
+    "open_election",
+    "return_mark",
+]
+
+MARK_LABEL = b"moot-verifiable/1:return-mark"
 
 
 @dataclass(frozen=True)
@@ -55,6 +77,7 @@ class Cast:
     tracker: str
     height: int
     replaced: bool
+    head: str = ""
 
 
 # The parsed election.json and the credential set of each open election, by its hash: built
@@ -145,6 +168,35 @@ def _check_entry(row: RollEntry, entry: RollEntry, ballot: Ballot, acting_user: 
         )
 
 
+def return_mark(ballot: Ballot, credential: str) -> str:
+    """What the entitlement's return holds: ``RETURN_MARK``, a colon and HMAC-SHA-256 of the
+    public credential under a key derived from the ballot's key (kept in ``MOOT_KEYS_DIR``,
+    outside the database): the same credential gives the same mark, and without the key the
+    mark says nothing of which credential (board entry) it is."""
+    key = hmac.digest(ballot_credentials.ballot_key(ballot), MARK_LABEL, "sha256")
+    digest = hmac.new(key, credential.encode("ascii"), "sha256").hexdigest()
+    return f"{RETURN_MARK}:{digest}"
+
+
+def _tie_to_credential(previous: str | None, mark: str, used: bool) -> None:
+    """One entitlement, one credential: a re-vote with the credential first used; never a
+    credential another entitlement has used."""
+    if previous is not None and not hmac.compare_digest(previous, mark):
+        raise VerifiableError(
+            "Your ballot was not recorded: you voted with another voting credential; a re-vote "
+            "must use the same one.",
+            field="credential",
+            code=RefusalCode.CONFLICT,
+        )
+    if previous is None and used:
+        raise VerifiableError(
+            "Your ballot was not recorded: this voting credential has already been used for "
+            "another entitlement's vote. Use the voting credential you were sent.",
+            field="credential",
+            code=RefusalCode.CONFLICT,
+        )
+
+
 def _refuse_if_used(election: Election, tracker: str, credential: str) -> bool:
     """Refuse the same ballot twice, and a second ballot of a credential unless the election
     allows a revote; True when this ballot replaces an earlier one."""
@@ -194,7 +246,13 @@ def do_cast_verifiable(
         _as_verifiable(check_open_for_returns, locked)
         row = lock_entry(entry.pk)
         _check_entry(row, entry, locked, acting_user)
-        placed = place_return(locked, row, Channel.ONLINE, RETURN_MARK)
+        mark = return_mark(locked, credential)
+        previous = (
+            Return.objects.filter(entry_id=row.pk, channel=Channel.ONLINE)
+            .values_list("sealed", flat=True)
+            .first()
+        )
+        placed = place_return(locked, row, Channel.ONLINE, mark)
         if not placed.placed:
             raise VerifiableError(
                 f"Your ballot was not recorded: a vote was already received for you "
@@ -208,17 +266,24 @@ def do_cast_verifiable(
                 code=RefusalCode.STATE,
             )
         replaced = _refuse_if_used(held, tracker, credential)
+        _tie_to_credential(previous, mark, replaced)
         added = board.append(
             held, vboard.BALLOT, cast, tracker=tracker, credential=credential, locked=True
         )
+        head = added.entry_hash  # the board's new head: this entry's hash
         record(
             actor=None,
             verb=AuditVerb.CAST_VERIFIABLE,
             obj=locked,
             object_repr=locked.title,
-            after={"channel": Channel.ONLINE, "replaced": replaced},
+            after={
+                "channel": Channel.ONLINE,
+                "replaced": replaced,
+                "board_height": added.height,
+                "board_head": head,
+            },
         )
-    return Cast(tracker=tracker, height=added.height, replaced=replaced)
+    return Cast(tracker=tracker, height=added.height, replaced=replaced, head=head)
 
 
 def _as_verifiable(function: Any, *args: Any) -> Any:
