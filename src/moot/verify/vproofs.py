@@ -301,9 +301,15 @@ class DecryptionShare:
 
     @classmethod
     def from_json(cls, value: object, where: str) -> DecryptionShare:
+        """The factor may be the identity (the one point of §2 read from the wire that may):
+        the factor of a sum of no ballot, whose α is the identity. The proof binds it: for
+        any other α an identity factor fails (``s_j·α`` is never the identity)."""
         data = read_object(value, where, ("factor", "proof"))
+        factor = data["factor"]
         return cls(
-            read_point(data["factor"], at(where, "factor")),
+            group.IDENTITY
+            if factor == group.IDENTITY.hex()
+            else read_point(factor, at(where, "factor")),
             Proof.from_json(data["proof"], at(where, "proof")),
         )
 

@@ -14,7 +14,7 @@ from typing import Any
 from moot.counting.formats.blt import write_blt
 from moot.counting.model import Ballots, Election, Ranking
 from moot.counting.model import Candidate as CountCandidate
-from moot.verify.ballot_count import count_record, render_record
+from moot.verify.ballot_count import FORMAT, count_record, render_record
 
 # Counting rules a ranked question's count takes (the ``counting`` object of the setup entry
 # for that question); the candidates and seats are the question's own.
@@ -80,6 +80,38 @@ def dump_json(data: object) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
+NO_VALID_RANKING = "no valid ranking: nothing was counted and nobody is elected"
+
+
+def empty_count_files(
+    names: Mapping[str, str], definition: Mapping[str, Any], blt: str
+) -> dict[str, bytes]:
+    """The files of a ranked question without a single valid ranking (no ballot cast on it,
+    or every ranking invalid): ``moot.counting`` refuses an empty election, so there is no
+    count; the files say so, each as the record always holds it. The BLT has no ballot line;
+    the report is the title and :data:`NO_VALID_RANKING`; the JSON is the count's definition
+    with ``"elected": []``, ``"valid": 0`` and ``"note"``; the RCTab summary has no round."""
+    title = str(definition.get("title") or "")
+    text = f"{title or 'Count'}\n\n{NO_VALID_RANKING[0].upper()}{NO_VALID_RANKING[1:]}.\n"
+    as_json = {
+        "format": FORMAT,
+        "title": title,
+        "method": definition["method"],
+        "seats": definition["seats"],
+        "candidates": [str(c["name"]) for c in definition["candidates"]],
+        "elected": [],
+        "valid": 0,
+        "note": NO_VALID_RANKING,
+    }
+    rctab = {"config": {"contest": title or "Count"}, "results": []}
+    return {
+        names["blt"]: blt.encode(),
+        names["text"]: text.encode(),
+        names["json"]: dump_json(as_json),
+        names["rctab"]: dump_json(rctab),
+    }
+
+
 def count_files(
     question_index: int,
     question: Mapping[str, Any],
@@ -92,11 +124,14 @@ def count_files(
     """The ranked question's result files (BLT, report text, JSON, RCTab summary) by name,
     and the elected. ``events``: post-issue events as issue 11's count takes them (``kind``,
     ``candidate`` = the candidate's 1-based position in the question, ``occurred_at``): a
-    withdrawn candidate's papers count for the next preference. Raises
+    withdrawn candidate's papers count for the next preference. Without a single valid
+    ranking there is no count: :func:`empty_count_files`, nobody elected. Raises
     :class:`~moot.counting.model.CountError` on a rule or an event the count refuses."""
     names = file_names(question_index)
     blt = blt_text(list(question["candidates"]), int(question["seats"]), title, rankings)
     definition = count_definition(question, rules, title)
+    if not rankings:
+        return empty_count_files(names, definition, blt), []
     result = count_record(definition, blt, list(events))
     text, as_json, rctab = render_record(result)
     elected = as_json.get("elected")
@@ -111,10 +146,12 @@ def count_files(
 
 __all__ = [
     "COUNT_RULES",
+    "NO_VALID_RANKING",
     "blt_text",
     "count_definition",
     "count_files",
     "dump_json",
+    "empty_count_files",
     "file_names",
     "ranking_of",
 ]
