@@ -137,6 +137,7 @@ def test_the_close_unseals_nothing_online_and_closes_the_board(
         "counted": 3,
         "head": close["parent"],
         "superseded": [],
+        "voters_online": 3,
     }
 
 

@@ -210,6 +210,7 @@ def test_a_dropped_ballot(sim: Simulation) -> None:
         close = _of(entries, "close")[0]["payload"]
         close["ballots"] -= 1
         close["counted"] -= 1
+        close["voters_online"] -= 1  # the returns too (else the close fails on them)
 
     message = _failure(_forge(sim, drop_and_fix_the_close))
     assert "entry 33, payload.sums[0].choices" in message
@@ -281,6 +282,24 @@ def test_a_changed_superseded_list(sim: Simulation) -> None:
     assert "payload.superseded: lists 0 tracker(s)" in _failure(_forge(sim, forget))
     superseded = _of(sim.entries, "close")[0]["payload"]["superseded"]
     assert superseded == [tracker(_ballots(sim.entries)[5]["payload"])]
+
+
+def test_a_ballot_dropped_before_the_close_with_its_counts_fails_at_the_voters(
+    sim: Simulation,
+) -> None:
+    """The operator drops a ballot and re-chains, and the close's own counts agree with the
+    board left: the close's number of voters who voted online (issue 11's returns) does not."""
+
+    def drop(entries: list[dict[str, Any]]) -> None:
+        entries.remove(_ballots(entries)[0])
+        close = _of(entries, "close")[0]["payload"]
+        close["ballots"] -= 1
+        close["counted"] -= 1
+
+    failure = _failure(_forge(sim, drop))
+    assert "payload.voters_online: says 30 voter(s) voted online" in failure
+    assert "the board counts 29 ballot(s)" in failure
+    assert _of(sim.entries, "close")[0]["payload"]["voters_online"] == 30
 
 
 def test_an_altered_shuffle(sim: Simulation) -> None:

@@ -33,7 +33,7 @@ from django.utils import timezone
 from moot.audit.actions import record
 from moot.ballots import closing
 from moot.ballots.errors import BallotError, RefusalCode
-from moot.ballots.models import Ballot, Channel, Precedence
+from moot.ballots.models import Ballot, Channel, Precedence, Return
 from moot.verifiable import board
 from moot.verifiable.audit_verbs import AuditVerb
 from moot.verifiable.context import candidates_in_order
@@ -121,10 +121,19 @@ def close_board(ballot: Ballot) -> None:
             superseded.append(last[credential])
         last[credential] = tracker
     head = held.board_head
+    # The voters who voted online: issue 11's online returns (one per entitlement), which the
+    # close counts; the verifier checks the board's counted ballots are as many.
+    voters_online = Return.objects.filter(ballot=ballot, channel=Channel.ONLINE).count()
     board.append(
         held,
         vboard.CLOSE,
-        {"ballots": taken, "counted": len(last), "head": head, "superseded": sorted(superseded)},
+        {
+            "ballots": taken,
+            "counted": len(last),
+            "head": head,
+            "superseded": sorted(superseded),
+            "voters_online": voters_online,
+        },
         locked=True,
     )
     Election.objects.filter(pk=held.pk).update(state=ElectionState.CLOSED, closed_at=timezone.now())

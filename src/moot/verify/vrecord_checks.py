@@ -332,13 +332,23 @@ def _on_close(board: Board, entry: dict[str, Any]) -> None:
     )
     try:
         data = read_object(
-            entry["payload"], "payload", ("ballots", "counted", "head", "superseded")
+            entry["payload"],
+            "payload",
+            ("ballots", "counted", "head", "superseded", "voters_online"),
         )
         read_int(data["ballots"], "payload.ballots", board.ballot_entries, board.ballot_entries)
         read_int(data["counted"], "payload.counted", len(board.counted), len(board.counted))
         if read_str(data["head"], "payload.head") != board.head_before:
             raise ProofError(
                 "payload.head", f"is not the board's head before the close ({board.head_before})"
+            )
+        online = read_int(data["voters_online"], "payload.voters_online", 0, 2**53 - 1)
+        if online != len(board.counted):
+            raise ProofError(
+                "payload.voters_online",
+                f"says {online} voter(s) voted online (the returns the close counted); the "
+                f"board counts {len(board.counted)} ballot(s), one per credential: a ballot "
+                "is missing from the board or one is on it that no voter cast",
             )
         listed = read_list(data["superseded"], "payload.superseded")
         if listed != superseded:
@@ -353,8 +363,8 @@ def _on_close(board: Board, entry: dict[str, Any]) -> None:
         raise _failure(height, exc) from None
     board.report.note(
         f"close: {board.ballot_entries} ballot entries, {len(board.counted)} counted, "
-        f"{len(superseded)} superseded by a later ballot of the same credential; the head is "
-        "the board's before the close"
+        f"{len(superseded)} superseded by a later ballot of the same credential; as many "
+        "counted as voters who voted online; the head is the board's before the close"
     )
     for q, question in enumerate(board.election["questions"]):
         if question["type"] == "ranked":

@@ -239,6 +239,7 @@ def simulate(
             "counted": len(counted),
             "head": head(entries),
             "superseded": sorted(superseded),
+            "voters_online": len(last),
         },
     )
     sums = homomorphic_sums(election, counted)
