@@ -144,3 +144,23 @@ def test_a_ballot_that_is_not_verifiable_has_no_board() -> None:
 
     plain = open_ballot(voters=1)
     assert Client().get(f"/ballots/{plain.ballot.pk}/verifiable/board/").status_code == 404
+
+
+def test_the_tracker_look_up_says_a_ballot_was_superseded_by_a_revote() -> None:
+    world = open_verifiable(precedence="last_online")
+    entry = world.base.entries[0]
+    first = do_cast_verifiable(world.ballot, entry, world.encrypt(0, [1, 2, 0]))
+    second = do_cast_verifiable(world.ballot, entry, world.encrypt(0, [2, 1, 0]))
+    client = Client()
+    board = f"/ballots/{world.ballot.pk}/verifiable/board/"
+    old = client.get(board, {"tracker": first.tracker}).content.decode()
+    assert (
+        "It was superseded by a later ballot of the same voting credential, "
+        f"entry {second.height}: only the last ballot of a credential counts."
+    ) in old
+    last = client.get(board, {"tracker": second.tracker}).content.decode()
+    assert "Your ballot is on the board" in last
+    assert "superseded" not in last
+    api = f"/api/verifiable/ballots/{world.ballot.pk}/trackers"
+    assert client.get(f"{api}/{first.tracker}").json()["superseded_by"] == second.height
+    assert client.get(f"{api}/{second.tracker}").json()["superseded_by"] is None

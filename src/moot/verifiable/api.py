@@ -111,6 +111,8 @@ class BoardRowOut(Schema):
     type: str
     tracker: str
     entry_hash: str
+    # A tracker's look-up: the next ballot of the same credential, which supersedes this one.
+    superseded_by: int | None = None
 
 
 class BoardOut(Schema):
@@ -261,6 +263,7 @@ def verifiable_tracker(request: HttpRequest, ballot_id: int, tracker: str) -> di
         "type": entry.kind,
         "tracker": entry.tracker,
         "entry_hash": entry.entry_hash,
+        "superseded_by": queries.superseded_by(election, entry),
     }
 
 

@@ -57,7 +57,23 @@ def normal_tracker(text: str) -> str:
 def entry_for_tracker(election: Election, tracker: str) -> BoardEntry | None:
     return (
         BoardEntry.objects.filter(election=election, kind=BoardKind.BALLOT, tracker=tracker)
-        .only("height", "kind", "tracker", "entry_hash")
+        .only("height", "kind", "tracker", "entry_hash", "credential")
+        .first()
+    )
+
+
+def superseded_by(election: Election, entry: BoardEntry) -> int | None:
+    """The height of the next ballot of the same voting credential after ``entry`` (re-voting:
+    the last ballot of a credential counts, so ``entry`` does not), or None."""
+    return (
+        BoardEntry.objects.filter(
+            election=election,
+            kind=BoardKind.BALLOT,
+            credential=entry.credential,
+            height__gt=entry.height,
+        )
+        .order_by("height")
+        .values_list("height", flat=True)
         .first()
     )
 

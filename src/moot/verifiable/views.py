@@ -127,6 +127,7 @@ def board_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             )
         else:
             found = queries.entry_for_tracker(election, tracker)
+    later = queries.superseded_by(election, found) if found else None
     page = queries.board_page(election, after=_after(request))
     return render(
         request,
@@ -136,6 +137,7 @@ def board_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "election": election,
             "form": form,
             "found": found,
+            "superseded_by": later,
             "searched": searched,
             "page": page,
             # In groups of 8, as the booth shows them (and so they wrap on a phone).
