@@ -257,3 +257,7 @@ def test_the_cli_says_what_each_option_goes_with(
     assert "needs its election.json" in capsys.readouterr().err
     assert main(["verify", "x.zip", "--head", "00" * 32]) == 2
     assert "--head goes with a board.jsonl" in capsys.readouterr().err
+    for option in (["--public-key", "ab" * 32], ["--workers=2"], ["--head", "00" * 32]):
+        assert main(["verify", str(tmp_path / "e.bel"), *option]) == 2
+        err = capsys.readouterr().err
+        assert f"{option[0].split('=')[0]} is not an option of a Belenios archive (.bel)" in err

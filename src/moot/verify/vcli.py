@@ -74,9 +74,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    if argv and argv[-1].endswith(".bel"):
+    if any(arg.endswith(".bel") and not arg.startswith("-") for arg in argv):
         from moot.verify.belenios.cli import main as belenios_main
 
+        others = [arg for arg in argv if arg.startswith("-") and arg != "--quiet"]
+        if others:
+            option = others[0].split("=", 1)[0]
+            sys.stderr.write(
+                f"moot verify: {option} is not an option of a Belenios archive (.bel): "
+                "`moot verify UUID.bel` takes the archive alone (the options are for a moot "
+                "record, a board.jsonl or an audit)\n"
+            )
+            return USAGE_EXIT
         return belenios_main([arg for arg in argv if arg != "--quiet"])
     parser = _parser()
     try:
