@@ -112,6 +112,7 @@ def test_last_years_ballot_is_declared_and_its_record_verifies(demo: Any, tmp_pa
     assert {"definition.json", "ballots.blt", "count.txt", "manifest.json"} <= names
     key = "ed25519:" + base64.b64encode(raw_public(trusted_public_key()[0])).decode()
     assert _verify(out, key) == 0
+    assert _moot_verify(out, key) == 0
     # a byte changed in the count fails
     bad = tmp_path / "bad.zip"
     with zipfile.ZipFile(out) as source, zipfile.ZipFile(bad, "w") as target:
@@ -121,6 +122,84 @@ def test_last_years_ballot_is_declared_and_its_record_verifies(demo: Any, tmp_pa
                 data = data.replace(b"Elected", b"Eleclet", 1)
             target.writestr(name, data)
     assert _verify(bad, key) == 1
+
+
+def test_last_years_ballot_ran_verifiable_through_its_whole_chain(
+    demo: Any, tmp_path: Any, capsys: Any
+) -> None:
+    """Made verifiable in its draft, the trustees' key, the credential list, encrypted online
+    votes beside keyed postal papers, the board's close, three shuffles in turn, two
+    decryptions (2 of 3), the count of the decrypted rankings, the scrutineer's signature, the
+    declaration: the record holds it all and ``moot verify`` passes."""
+    import json
+
+    from django.core.management import call_command
+
+    from moot.audit.checkpoint import raw_public, trusted_public_key
+    from moot.ballots.models import RollEntry
+    from moot.demo.ballots import ONLINE_VOTES, PAPERS_KEYED
+    from moot.demo.verifiable_national import TRUSTEE_NAMES
+    from moot.verifiable.models import Election, Trustee
+    from moot.verify import vboard
+
+    _org, made = demo
+    ballot = made.last
+    ballot.refresh_from_db()
+    election = Election.objects.get(ballot=ballot)
+    assert (election.state, election.threshold, election.trustee_count) == ("decrypted", 2, 3)
+    names = list(Trustee.objects.filter(election=election).values_list("name", "state"))
+    assert names == [(name, "done") for name in TRUSTEE_NAMES]
+    voted = RollEntry.objects.filter(ballot=ballot, voted=True)
+    assert voted.filter(channel="online").count() == ONLINE_VOTES["last"]
+    assert voted.filter(channel="post").count() == PAPERS_KEYED["last"]
+    assert ballot.returns["counted"] == ONLINE_VOTES["last"] + PAPERS_KEYED["last"]
+    out = tmp_path / f"ballot-{ballot.pk}-record.zip"
+    call_command("ballot", "export", str(ballot.pk), str(out))
+    with zipfile.ZipFile(out) as bundle:
+        lines = bundle.read("verifiable/board.jsonl").decode().splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert vboard.check_chain(entries) == election.board_head
+    kinds = [e["type"] for e in entries]
+    assert kinds == (
+        ["setup", "credentials"]
+        + ["ballot"] * ONLINE_VOTES["last"]
+        + ["close", "tally", "shuffle", "shuffle", "shuffle", "decryption", "decryption", "result"]
+    )
+    assert [e["payload"]["mixer"] for e in entries if e["type"] == "shuffle"] == [1, 2, 3]
+    decrypted = [e["payload"]["trustee"] for e in entries if e["type"] == "decryption"]
+    assert len(set(decrypted)) == 2
+    result = entries[-1]["payload"]["questions"][0]
+    assert len(result["plaintexts"]) == ONLINE_VOTES["last"]
+    key = "ed25519:" + base64.b64encode(raw_public(trusted_public_key()[0])).decode()
+    capsys.readouterr()
+    assert _moot_verify(out, key) == 0
+    said = capsys.readouterr().out
+    assert "verifiable: shuffles: question 0: 3 shuffle(s) of 320 rows" in said
+    assert (
+        f"verifiable: the count holds the board's {ONLINE_VOTES['last']} valid decrypted "
+        f"rankings (0 invalid after decryption) and {PAPERS_KEYED['last']} postal papers"
+    ) in said
+    # a decrypted ranking changed on the published board fails the record
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(bad, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "verifiable/board.jsonl":
+                tampered = json.loads(lines[-1])
+                rows = tampered["payload"]["questions"][0]["plaintexts"]
+                rows[0], rows[1] = rows[1], rows[0]
+                if rows[0] == rows[1]:
+                    rows[0] = [0] * len(rows[0])
+                data = "\n".join([*lines[:-1], json.dumps(tampered)]).encode() + b"\n"
+            target.writestr(name, data)
+    assert _moot_verify(bad, key) == 1
+
+
+def _moot_verify(path: Any, key: str) -> int:
+    """`moot verify PATH --public-key KEY` (issue 11's record and its verifiable part)."""
+    from moot.cli import main
+
+    return main(["verify", str(path), "--public-key", key])
 
 
 def _verify(path: Any, key: str) -> int:

@@ -196,6 +196,7 @@ def _seed(org: seed.DemoOrg) -> DemoBallots:
         close_at=_moment(last_issue + datetime.timedelta(days=LAST_YEAR_VOTING_DAYS), 12),
         skip=voter,
         pick=0,
+        verifiable=True,
     )
     last = _declare(last, officers)
 
@@ -363,6 +364,7 @@ def _run(  # noqa: PLR0917 - the demo's two ballots differ in these
     close_at: datetime.datetime,
     skip: Any,
     pick: int,
+    verifiable: bool = False,
 ) -> Any:
     from moot.ballots.actions.definition import do_create_ballot, edition, spec_from_preset
     from moot.ballots.actions.officers import (
@@ -370,6 +372,7 @@ def _run(  # noqa: PLR0917 - the demo's two ballots differ in these
         do_appoint_scrutineer,
         do_appoint_teller,
     )
+    from moot.demo import verifiable_national as national_verifiable
 
     ro = officers[RETURNING_OFFICER]
     preset = edition().ballots.preset("national_executive")
@@ -395,7 +398,12 @@ def _run(  # noqa: PLR0917 - the demo's two ballots differ in these
         ballot = do_appoint_scrutineer(ballot, officers[SCRUTINEER], acting_user=ro)
         for local in TELLERS:
             do_appoint_teller(ballot, officers[local], acting_user=ro)
+        if verifiable:
+            national_verifiable.make_verifiable(ballot, officers)
         candidates = _candidates(clps, issue_day, admin, which, pick)
+    if verifiable:
+        with _at(_moment(day(CALLED), 15)):
+            national_verifiable.key_ceremony(ballot, officers)
     with _at(_moment(day(MEETS), 19)):
         for index, clp in enumerate(clps):
             nominees = [candidates[(index + k) % CANDIDATES][0] for k in range(NOMINATIONS_EACH)]
@@ -413,13 +421,19 @@ def _run(  # noqa: PLR0917 - the demo's two ballots differ in these
     )
     with _at(_moment(freeze, 10) + instant):
         ballot = do_freeze_ballot(ballot.pk, acting_user=ro)
+    cast = None
+    if verifiable:
+        with _at(_moment(freeze, 14)):
+            cast = national_verifiable.cast_encrypted(
+                ballot, national_verifiable.open_election(ballot)
+            )
     with _at(_moment(issue_day, 9, 5) + instant):
         ballot = do_issue_ballot(ballot.pk, acting_user=ro)
     if which == "this":
         _withdraw_endorsement(
             ballot, endorsements, _moment(issue_day + datetime.timedelta(1), 11), ro
         )
-    _cast(ballot, rng, which, skip, _moment(issue_day + datetime.timedelta(days=1), 8))
+    _cast(ballot, rng, which, skip, _moment(issue_day + datetime.timedelta(days=1), 8), cast)
     _key(ballot, rng, which, officers, _moment(issue_day + datetime.timedelta(days=1), 15))
     return ballot
 
@@ -602,10 +616,16 @@ def _weights(ballot: Any) -> tuple[list[int], list[float]]:
     return ids, [popular.uniform(0.3, 3.0) for _ in ids]
 
 
-def _cast(
-    ballot: Any, rng: random.Random, which: str, skip: Any, moment: datetime.datetime
+def _cast(  # noqa: PLR0917 - the verifiable ballot's cast beside the rest
+    ballot: Any,
+    rng: random.Random,
+    which: str,
+    skip: Any,
+    moment: datetime.datetime,
+    cast: Any = None,
 ) -> None:
-    """Online votes through the casting action, each with its voter's credential."""
+    """Online votes through the casting action, each with its voter's credential; for a
+    verifiable ballot ``cast`` encrypts each ranking and casts it as the booth does."""
     from moot.ballots.actions.casting import do_cast_online
     from moot.ballots.credentials import credential_for, entry_for_credential
     from moot.ballots.models import RollEntry
@@ -614,10 +634,14 @@ def _cast(
     entries = list(
         RollEntry.objects.filter(ballot=ballot, eligible=True, channel="online")
         .exclude(member=skip)
+        .select_related("member")
         .order_by("pk")
     )
     with _at(moment):
         for entry in rng.sample(entries, min(ONLINE_VOTES[which], len(entries))):
+            if cast is not None:
+                cast(ballot, entry, _ranking(rng, ids, weights))
+                continue
             found = entry_for_credential(ballot, credential_for(ballot, entry))
             do_cast_online(ballot, found, _ranking(rng, ids, weights))
 
@@ -652,8 +676,9 @@ def _key(
 
 
 def _declare(ballot: Any, officers: dict[str, Any]) -> Any:
-    """At its close: closed, counted, the scrutineer's report signed, declared (the record is
-    built by the task the declaration queues, inline during the seed)."""
+    """At its close: closed (a verifiable ballot's trustees then mix and decrypt), counted,
+    the scrutineer's report signed, declared (the record is built by the task the declaration
+    queues, inline during the seed)."""
     from moot.ballots import scrutineer
     from moot.ballots.actions.closing import (
         do_close_ballot,
@@ -661,10 +686,17 @@ def _declare(ballot: Any, officers: dict[str, Any]) -> Any:
         do_declare_ballot,
         do_sign_scrutineer_report,
     )
+    from moot.verifiable.models import Election
 
     ro = officers[RETURNING_OFFICER]
     with _at(ballot.close_at + datetime.timedelta(minutes=5)):
         ballot = do_close_ballot(ballot, acting_user=ro)
+    if Election.objects.filter(ballot=ballot).exists():
+        from moot.demo.verifiable_national import mix_and_decrypt
+
+        with _at(ballot.close_at + datetime.timedelta(hours=2)):
+            mix_and_decrypt(ballot)  # the trustees, in turn, on their own machines
+    with _at(ballot.close_at + datetime.timedelta(hours=3)):
         ballot = do_count_ballot(ballot, acting_user=ro)
     with _at(ballot.close_at + datetime.timedelta(days=1, hours=-2)):
         statements = {key: {"satisfied": True, "reasons": ""} for key in scrutineer.STATEMENTS}
