@@ -129,7 +129,14 @@ def _join(  # noqa: PLR0917 - the parts of both records the join reads
             f"{question['valid']} valid rankings",
         )
     blt_name = f"q{q}-ballots.blt"
-    names, board_rankings = _rankings(inner[blt_name].decode(), PREFIX + blt_name)
+    if int(question["valid"]) == 0:
+        # No valid ranking: the board's BLT holds no ballot line, which moot.counting refuses
+        # to read as an election (docs/verifiable.md §12.1); its bytes were re-derived with
+        # the verifiable record, so the names are the question's.
+        names = [str(name) for name in election["questions"][q]["candidates"]]
+        board_rankings: Counter[tuple[str, ...]] = Counter()
+    else:
+        names, board_rankings = _rankings(inner[blt_name].decode(), PREFIX + blt_name)
     main_names, main_rankings = _rankings(main_blt, "ballots.blt")
     if sorted(names) != sorted(main_names):
         raise _StopError("ballots.blt", f"names {main_names}; the board's question names {names}")
