@@ -42,6 +42,16 @@ def test_the_booth_encrypts_audits_and_casts_on_a_phone(
     axe.check(voter, "the booth (phone)")
     _fits(voter, "the booth")
 
+    # Nothing chosen: the question's rule in plain words, with the focus on it.
+    expect(voter.get_by_text("the trustees decrypt only the shuffled ballots")).to_be_visible()
+    expect(voter.get_by_text("It is secret: whoever has it can vote in your place")).to_be_visible()
+    voter.get_by_role("button", name="Encrypt my ballot").click()
+    expect(voter.locator("#problem")).to_have_text(
+        "Number at least one candidate: 1 beside your first choice."
+    )
+    expect(voter.locator("#problem")).to_be_focused()
+    axe.check(voter, "the booth, nothing chosen (phone)")
+
     # A credential of the wrong shape is refused in words, on the field.
     voter.get_by_label(first.name).fill("1")
     voter.get_by_label("Your voting credential").fill("not-a-credential")
@@ -87,6 +97,10 @@ def test_the_booth_encrypts_audits_and_casts_on_a_phone(
     expect(voter.get_by_role("heading", name="Your ballot is cast")).to_be_visible()
     expect(voter.locator("#cast-tracker")).to_have_text(tracker_shown)
     expect(voter.locator("#tracker-mismatch")).to_be_hidden()
+    # The cast message is on screen once (the status keeps it for screen readers only).
+    expect(voter.locator("#status")).to_have_class("visually-hidden")
+    box = voter.locator("#status").bounding_box()
+    assert box is not None and box["width"] <= 1 and box["height"] <= 1, box
     axe.check(voter, "cast (phone)")
     (cast,) = BoardEntry.objects.filter(kind="ballot")
     assert vballot.format_tracker(cast.tracker) == tracker_shown

@@ -24,12 +24,44 @@ function say(text) {
 
 function problem(text) {
   $("problem").textContent = text;
+  if (text) $("problem").focus(); // the voter (and a screen reader) lands on what to fix
+}
+
+// The question's rule in plain words, when the choice does not follow it ("" when it does):
+// checked before encrypting, so the voter reads what to do rather than a proof's terms.
+function ruleBroken(question, values) {
+  const chosen = values.filter((v) => v !== 0).length;
+  if (question.type === "ranked") {
+    return chosen === 0
+      ? "Number at least one candidate: 1 beside your first choice."
+      : "";
+  }
+  const { min, max } = question;
+  if (chosen >= min && chosen <= max) return "";
+  if (min === 1 && max === 1) return "Choose one answer.";
+  if (chosen < min) return `Choose at least ${min} (you chose ${chosen}).`;
+  return `Choose at most ${max} (you chose ${chosen}).`;
+}
+
+function markChoice(invalid) {
+  const group = $("choice-group");
+  if (!group) return;
+  if (invalid) {
+    group.setAttribute("aria-invalid", "true");
+    group.setAttribute("aria-describedby", "problem");
+  } else {
+    group.removeAttribute("aria-invalid");
+    group.removeAttribute("aria-describedby");
+  }
 }
 
 function show(step) {
   for (const id of ["step-choose", "step-encrypted", "step-audit", "step-cast"]) {
     $(id).hidden = id !== step;
   }
+  // After the cast the step itself says it: the status is kept for screen readers only, so
+  // the message is not on screen twice.
+  $("status").classList.toggle("visually-hidden", step === "step-cast");
   const heading = $(step).querySelector("h2");
   if (heading && step !== "step-choose") heading.focus();
 }
@@ -93,20 +125,30 @@ async function encrypt(event) {
   problem("");
   try {
     const credentialInput = $("voting-credential");
+    $("encrypt").disabled = true;
+    const loaded = await loadElectionOnce();
+    // The choice first (it comes first on the page), in the question's own words.
+    const selections = loaded.questions.map((question) => selection(question));
+    const broken = loaded.questions
+      .map((question, q) => ruleBroken(question, selections[q]))
+      .find((text) => text);
+    if (broken) {
+      markChoice(true);
+      say("");
+      problem(broken);
+      return;
+    }
+    markChoice(false);
     try {
       parseCredential(credentialInput.value);
       credentialInput.removeAttribute("aria-invalid");
     } catch (error) {
       credentialInput.setAttribute("aria-invalid", "true");
-      credentialInput.focus();
       throw error;
     }
     say("Encrypting your ballot on this device…");
-    $("encrypt").disabled = true;
-    const loaded = await loadElectionOnce();
     // Let the status reach the screen (and a screen reader) before the work starts.
     await new Promise((resolve) => setTimeout(resolve, 30));
-    const selections = loaded.questions.map((question) => selection(question));
     pending = encryptBallot(loaded, credentialInput.value, selections);
     $("tracker").textContent = formatTracker(pending.tracker);
     say("Your ballot is encrypted but NOT cast yet: cast it, or check its encryption.");
