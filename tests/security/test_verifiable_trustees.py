@@ -60,7 +60,7 @@ def test_no_share_coefficient_or_sealing_secret_is_ever_on_the_server(
                 "--uuid",
                 str(ceremony.election.uuid),
                 "--count",
-                "4",
+                "3",
                 "--out",
                 str(out),
             ],
@@ -103,7 +103,7 @@ def test_no_share_coefficient_or_sealing_secret_is_ever_on_the_server(
     for line in (out / "credentials-secret.csv").read_text().split()[1:]:
         assert line not in stored
         assert line.replace("-", "") not in stored
-    assert ceremony.refresh().credentials_count == 4
+    assert ceremony.refresh().credentials_count == 3
 
 
 def test_a_trustee_posts_only_as_themself(
@@ -186,3 +186,45 @@ def test_only_the_credential_authority_uploads_and_only_before_the_opening(
         )
         assert answer.status_code == 403
     assert not ceremony.refresh().credentials_json
+
+
+def test_the_opening_refuses_a_list_written_past_the_authority_or_longer_than_the_roll() -> None:
+    """An operator who writes a credential list into the election's row (no upload by the
+    authority in the audit chain), or a list with more credentials than the roll has voters
+    who may vote online (spare credentials could vote), does not open the election."""
+    from django.db import transaction
+
+    from moot.verifiable.actions import do_open_verifiable
+    from moot.verifiable.models import BoardEntry, Election
+    from moot.verify import vballot
+    from verifiable.world import verifiable_world
+
+    world = verifiable_world(voters=3)
+    election = Election.objects.get(pk=world.election.pk)
+    spare = vballot.public_credential(str(election.uuid), vballot.new_credential()).hex()
+    listed = sorted([*json.loads(election.credentials_json), spare])
+    election.credentials_json = json.dumps(listed)
+    election.credentials_sha256 = vballot.credentials_sha256(listed)
+    election.save(update_fields=["credentials_json", "credentials_sha256"])
+    with (
+        pytest.raises(VerifiableError, match="the audit chain records an upload of"),
+        transaction.atomic(),
+    ):
+        do_open_verifiable(election)
+    from moot.audit.actions import record
+
+    with transaction.atomic():
+        record(
+            actor=None,
+            verb="verifiable.upload_credentials",
+            obj=election,
+            after={"count": 4, "sha256": election.credentials_sha256},
+        )
+    with (
+        pytest.raises(
+            VerifiableError, match="has 4 credentials and the frozen roll has 3 online voters"
+        ),
+        transaction.atomic(),
+    ):
+        do_open_verifiable(election)
+    assert not BoardEntry.objects.filter(election=election).exists()

@@ -32,7 +32,7 @@ def sink() -> Iterator[SmtpSink]:
         controller.stop()
 
 
-def generate(c: Ceremony, out: Path, capsys: pytest.CaptureFixture[str], count: int = 5) -> None:
+def generate(c: Ceremony, out: Path, capsys: pytest.CaptureFixture[str], count: int = 3) -> None:
     code, text = run(
         [
             "credentials",
@@ -61,7 +61,7 @@ def test_generate_writes_a_private_secret_file_and_the_sorted_public_list(
     generate(ceremony, out, capsys)
     assert stat.S_IMODE((out / "credentials-secret.csv").stat().st_mode) == 0o600
     made = secret_rows(out)
-    assert len(made) == 5
+    assert len(made) == 3
     public = json.loads((out / "public-credentials.json").read_text())
     uuid = str(ceremony.election.uuid)
     expected = sorted(vballot.public_credential(uuid, c).hex() for c in made)
@@ -72,6 +72,26 @@ def test_generate_writes_a_private_secret_file_and_the_sorted_public_list(
 def test_upload_by_the_authority_then_the_election_opens_with_the_keys(
     ceremony: Ceremony, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    too_many = tmp_path / "too-many"
+    generate(ceremony, too_many, capsys, count=4)  # the roll has 3 voters
+    code, text = run(
+        [
+            "credentials",
+            "upload",
+            "--server",
+            SERVER,
+            "--ballot",
+            str(ceremony.ballot_id),
+            "--file",
+            str(too_many / "public-credentials.json"),
+            "--token",
+            ceremony.authority_token,
+        ],
+        capsys,
+    )
+    assert code == 1
+    assert "The list has 4 credentials and the frozen roll has 3 voters" in text
+    assert ceremony.refresh().credentials_count == 0
     out = tmp_path / "authority"
     generate(ceremony, out, capsys)
     upload = [
@@ -90,7 +110,7 @@ def test_upload_by_the_authority_then_the_election_opens_with_the_keys(
     code, text = run([*upload, "--token", ceremony.authority_token], capsys)
     assert code == 0, text
     election = ceremony.refresh()
-    assert election.credentials_count == 5
+    assert election.credentials_count == 3
     assert election.state != ElectionState.OPEN  # the keys are not made yet
     init_all(ceremony, capsys)
     last = step_all(ceremony, capsys)

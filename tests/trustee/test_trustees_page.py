@@ -103,3 +103,37 @@ def test_the_page_shows_each_trustees_progress_and_no_secret(
         for value in json.loads((path / "secrets.json").read_text()).values():
             if isinstance(value, str):
                 assert value not in page
+
+
+def test_staff_and_superusers_are_never_the_credential_authority(
+    setup_election: tuple[Election, Any],
+) -> None:
+    election, officer = setup_election
+    client = signed_in(officer)
+    url = f"/ballots/{election.ballot_id}/verifiable/trustees/"
+    for flag in ("is_staff", "is_superuser"):
+        person = MemberFactory(with_account=True).user
+        setattr(person, flag, True)
+        person.save(update_fields=[flag])
+        page = client.post(url, {"do": "authority", "account": person.email})
+        assert page.status_code == 200
+        assert "cannot be a member of staff or a superuser" in page.content.decode()
+    assert not CredentialAuthority.objects.filter(election=election).exists()
+
+
+def test_the_page_shows_who_appointed_whom_and_the_roll_beside_the_list(
+    setup_election: tuple[Election, Any],
+) -> None:
+    election, officer = setup_election
+    officer.first_name, officer.last_name = "Rhona", "Officer"
+    officer.save(update_fields=["first_name", "last_name"])
+    client = signed_in(officer)
+    url = f"/ballots/{election.ballot_id}/verifiable/trustees/"
+    people = [MemberFactory(with_account=True).user for _ in range(3)]
+    assert client.post(url, form(people)).status_code == 302
+    authority = MemberFactory(with_account=True).user
+    assert client.post(url, {"do": "authority", "account": authority.email}).status_code == 302
+    page = Client().get(url).content.decode()
+    assert page.count("by Rhona Officer, ") == 3  # each trustee's row
+    assert "Appointed by Rhona Officer on " in page
+    assert "the frozen roll has 3 voters who may vote online" in page

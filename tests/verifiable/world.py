@@ -13,10 +13,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from ballots.casting_world import OpenBallot, open_ballot
 from factories import UserFactory
+from moot.audit.actions import record
 from moot.ballots.models import Ballot
 from moot.verifiable.models import CredentialAuthority, Election, Trustee, TrusteeState
 from moot.verify import group, vballot, vdkg
@@ -88,10 +90,19 @@ def upload_credentials(election: Election, count: int) -> list[str]:
     credentials = [vballot.new_credential() for _ in range(count)]
     uuid = str(election.uuid)
     listed = vballot.credential_list([vballot.public_credential(uuid, c) for c in credentials])
-    CredentialAuthority.objects.create(election=election, user=UserFactory())
+    authority = CredentialAuthority.objects.create(election=election, user=UserFactory())
     election.credentials_json = json.dumps(listed)
     election.credentials_sha256 = vballot.credentials_sha256(listed)
     election.save(update_fields=["credentials_json", "credentials_sha256"])
+    # As do_upload_credentials records it (the opening checks the list against this record).
+    with transaction.atomic():
+        record(
+            actor=authority.user,
+            verb="verifiable.upload_credentials",
+            obj=election,
+            after={"count": len(listed), "sha256": election.credentials_sha256},
+            clause="docs/verifiable.md §4",
+        )
     return credentials
 
 

@@ -17,7 +17,11 @@ from moot.verifiable.models import (
 
 
 def trustees_of(election: Election) -> list[Trustee]:
-    return list(Trustee.objects.filter(election=election).select_related("user").order_by("index"))
+    return list(
+        Trustee.objects.filter(election=election)
+        .select_related("user", "appointed_by")
+        .order_by("index")
+    )
 
 
 def ceremony_document(election: Election, user: Any) -> dict[str, Any]:
@@ -82,7 +86,11 @@ def packets_for(trustee: Trustee) -> list[dict[str, Any]]:
 
 
 def credential_authority_of(election: Election) -> CredentialAuthority | None:
-    return CredentialAuthority.objects.select_related("user").filter(election=election).first()
+    return (
+        CredentialAuthority.objects.select_related("user", "appointed_by")
+        .filter(election=election)
+        .first()
+    )
 
 
 def account_named(text: str) -> Any | None:

@@ -19,6 +19,7 @@ from moot.text import TextGuardMixin
 from moot.verifiable.access_trustees import access_election, access_election_to_appoint
 from moot.verifiable.actions.credentials import do_appoint_credential_authority
 from moot.verifiable.actions.mixing import do_skip_mixer
+from moot.verifiable.actions.opening import online_voters
 from moot.verifiable.actions.trustees import do_appoint_trustees
 from moot.verifiable.models import ElectionState, TrusteeState
 from moot.verifiable.queries_trustees import (
@@ -172,6 +173,7 @@ def trustees_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "authority_form": authority_form,
             "skip_form": skip_form,
             "mixing": document["mixing"],
+            "online_voters": (online_voters(ballot) if ballot.frozen_at is not None else None),
             "can_skip": manager
             and election.state in ("closed", "mixing")
             and bool(document["mixing"]["skippable"]),

@@ -42,7 +42,8 @@ def do_appoint_credential_authority(
     election: Election, user: Any, *, acting_user: Any
 ) -> CredentialAuthority:
     """Appoint (or replace, before any upload) the election's credential authority: never the
-    ballot's returning officer, who runs the server side of the ballot."""
+    ballot's returning officer, who runs the server side of the ballot, nor staff or a
+    superuser, who run the site."""
     election = Election.objects.select_for_update(of=("self",)).get(pk=election.pk)
     ballot = Ballot.objects.get(pk=election.ballot_id)
     if election.state not in BEFORE_OPEN or election.credentials_json:
@@ -58,6 +59,15 @@ def do_appoint_credential_authority(
             "The credential authority cannot be the ballot's returning officer: whoever runs "
             "the ballot must not also hold the voters' credentials (they could vote for those "
             "who abstain).",
+            field="user",
+            clause=CLAUSE,
+            code=RefusalCode.RULE,
+        )
+    if user.is_staff or user.is_superuser:
+        raise VerifiableError(
+            "The credential authority cannot be a member of staff or a superuser: whoever "
+            "runs the site must not also hold the voters' credentials (with the server's "
+            "access they could vote for those who abstain).",
             field="user",
             clause=CLAUSE,
             code=RefusalCode.RULE,
@@ -144,6 +154,20 @@ def do_upload_credentials(
             clause=CLAUSE,
             code=RefusalCode.STATE,
         )
+    ballot = Ballot.objects.get(pk=election.ballot_id)
+    if ballot.state == BallotState.FROZEN:
+        from moot.verifiable.actions.opening import online_voters
+
+        online = online_voters(ballot)
+        if len(listed) > online:
+            raise VerifiableError(
+                f"The list has {len(listed)} credentials and the frozen roll has {online} "
+                "voters who may vote online: there may not be more credentials than voters "
+                "(a spare credential could vote). Generate one per voter and upload again.",
+                field="credentials",
+                clause=CLAUSE,
+                code=RefusalCode.RULE,
+            )
     text = canonical(listed).decode("utf-8")
     if election.credentials_json == text:
         return election
@@ -180,12 +204,18 @@ def do_upload_credentials(
 def open_when_ready(election: Election, *, acting_user: Any = None) -> None:
     """Open the election inside the caller's transaction if the last piece just came in (the
     ballot frozen, the keys done, the list uploaded); otherwise leave it to the page's button."""
-    from moot.verifiable.actions.opening import do_open_verifiable, ready_to_open
+    from moot.verifiable.actions.opening import do_open_verifiable, online_voters, ready_to_open
 
     # The opening refuses a ballot that is not frozen (and the refusal would undo the post
     # that brought the last piece): only a frozen ballot opens here.
-    frozen = Ballot.objects.filter(pk=election.ballot_id, state=BallotState.FROZEN).exists()
-    if frozen and ready_to_open(election):
+    ballot = Ballot.objects.filter(pk=election.ballot_id, state=BallotState.FROZEN).first()
+    # A list longer than the roll's online voters is refused by the opening (the page's
+    # button says so); it must not undo the trustee's post that brought the last key.
+    if (
+        ballot is not None
+        and ready_to_open(election)
+        and Election.objects.get(pk=election.pk).credentials_count <= online_voters(ballot)
+    ):
         do_open_verifiable(election, acting_user=acting_user)
 
 

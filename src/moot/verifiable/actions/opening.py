@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from moot.audit.actions import record
-from moot.ballots.models import Ballot, BallotState
+from moot.audit.models import AuditEvent
+from moot.ballots.models import Ballot, BallotState, Channel, RollEntry
 from moot.verifiable import board, context
 from moot.verifiable.audit_verbs import AuditVerb
 from moot.verifiable.errors import RefusalCode, VerifiableError
@@ -66,7 +67,37 @@ def _credentials(election: Election) -> list[str]:
             "recorded at its upload: the credential authority uploads it again.",
             field="credentials",
         )
+    # The audit chain's record of the upload (the authority's own act) names the same list:
+    # a list written into the row any other way does not open.
+    uploaded = (
+        AuditEvent.objects.filter(
+            verb=AuditVerb.UPLOAD_CREDENTIALS,
+            object_type="verifiable.election",
+            object_id=str(election.pk),
+        )
+        .order_by("-seq")
+        .values_list("after", flat=True)
+        .first()
+    )
+    recorded = (uploaded or {}).get("sha256")
+    if recorded != digest:
+        raise VerifiableError(
+            f"The credential list's SHA-256 is {digest}, but the audit chain records "
+            + (f"an upload of {recorded}" if recorded else "no upload by the credential authority")
+            + ": the credential authority uploads it again.",
+            field="credentials",
+        )
     return list(listed)
+
+
+def online_voters(ballot: Ballot) -> int:
+    """The frozen roll's voters who may vote online: every eligible entry when online is one
+    of the ballot's channels (an entry's own channel says how its invitation goes, by e-mail or
+    by post; either may vote online), none otherwise. A credential list longer than this would
+    let whoever holds the spare credentials vote."""
+    if Channel.ONLINE not in (ballot.channels or []):
+        return 0
+    return RollEntry.objects.filter(ballot=ballot, eligible=True).count()
 
 
 def _checked_document(document: dict[str, Any]) -> None:
@@ -124,6 +155,16 @@ def do_open_verifiable(election: Election, *, acting_user: Any = None) -> Electi
             code=RefusalCode.STATE,
         )
     listed = _credentials(locked)
+    online = online_voters(ballot)
+    if len(listed) > online:
+        raise VerifiableError(
+            f"The credential list has {len(listed)} credentials and the frozen roll has "
+            f"{online} online voters: there may not be more credentials than online voters "
+            "(spare credentials could vote). The credential authority generates one per "
+            "online voter and uploads the list again.",
+            field="credentials",
+            code=RefusalCode.RULE,
+        )
     document = context.election_document(locked, locked.credentials_sha256)
     _checked_document(document)
     payload = context.setup_payload(locked, document)
@@ -163,6 +204,7 @@ def do_open_verifiable(election: Election, *, acting_user: Any = None) -> Electi
             "uuid": str(locked.uuid),
             "election_hash": locked.election_hash,
             "credentials": len(listed),
+            "online_voters": online,
             "credentials_sha256": locked.credentials_sha256,
             "board_size": locked.board_size,
             "board_head": locked.board_head,
