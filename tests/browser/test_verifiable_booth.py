@@ -100,7 +100,9 @@ def test_the_booth_encrypts_audits_and_casts_on_a_phone(
     # The cast message is on screen once (the status keeps it for screen readers only).
     expect(voter.locator("#status")).to_have_class("visually-hidden")
     box = voter.locator("#status").bounding_box()
-    assert box is not None and box["width"] <= 1 and box["height"] <= 1, box
+    assert box is not None
+    assert box["width"] <= 1, box
+    assert box["height"] <= 1, box
     axe.check(voter, "cast (phone)")
     (cast,) = BoardEntry.objects.filter(kind="ballot")
     assert vballot.format_tracker(cast.tracker) == tracker_shown
@@ -153,4 +155,53 @@ def test_the_manager_runs_a_draft_verifiable_on_a_phone(
     axe.check(page, "verifiable setup, chosen (phone)")
     assert Election.objects.get().threshold == 2
     assert not page.console_errors, page.console_errors
+    axe.assert_clean()
+
+
+def test_the_booth_warns_loudly_when_the_servers_tracker_differs(
+    live_server: Any, browser: Any, axe: Any
+) -> None:
+    """A server that records another ballot than the one encrypted (its answer is faked here,
+    so nothing is cast): the booth compares the tracker and says so in an alert."""
+    from factories import UserFactory
+    from moot.verify import vballot
+    from verifiable.world import open_verifiable
+
+    world = open_verifiable(voters=1)
+    first = world.base.candidates[0]
+    base = live_server.url
+    voter = signed_in_page(browser, live_server, UserFactory(), viewport=PHONE)
+    voter.goto(f"{base}/ballots/{world.ballot.pk}/vote/c/{world.base.code(world.base.entries[0])}/")
+    other = "ab" * 32
+    voter.route(
+        "**/api/verifiable/ballots/*/cast",
+        lambda route: route.fulfill(
+            status=201,
+            content_type="application/json",
+            body=json.dumps(
+                {
+                    "tracker": other,
+                    "tracker_shown": vballot.format_tracker(other),
+                    "height": 2,
+                    "replaced": False,
+                    "board_head": "00" * 32,
+                    "board_url": f"/ballots/{world.ballot.pk}/verifiable/board/",
+                }
+            ),
+        ),
+    )
+    voter.get_by_label(first.name).fill("1")
+    voter.get_by_label("Your voting credential").fill(
+        vballot.format_credential(world.credentials[0])
+    )
+    voter.get_by_role("button", name="Encrypt my ballot").click()
+    mine = voter.locator("#tracker").inner_text()
+    voter.get_by_role("button", name="Cast this ballot").click()
+    warning = voter.locator("#tracker-mismatch")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text(
+        f"the server answered with the tracker {vballot.format_tracker(other)}"
+    )
+    expect(warning).to_contain_text(f"this device encrypted the ballot with the tracker {mine}")
+    axe.check(voter, "the booth's tracker warning (phone)")
     axe.assert_clean()
