@@ -24,6 +24,7 @@ from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from moot.ballots import hooks
 from moot.ballots.models import Ballot, BallotState
 from moot.ballots.queries import reached
 from moot.dates import long_date, long_datetime
@@ -104,6 +105,7 @@ class Section:
     text: str  # where it stands, and the next step
     url: str
     template: str | None  # the topic's own part, when it has one
+    links: tuple[tuple[str, str], ...] = ()  # more pages of the stage: (label, url)
 
 
 def _when(moment: Any) -> str:
@@ -254,6 +256,20 @@ def sections(ballot: Ballot) -> list[Section]:
                 name if template_exists(name) else None,
             )
         )
+    # The stages an app above adds (a verifiable ballot's trustees and credentials: hooks).
+    for extra in hooks.console_stages(ballot):
+        links = tuple((str(label), str(url)) for label, url in extra.get("links") or ())
+        section = Section(
+            Stage(str(extra["key"]), str(extra["title"]), "", "", str(extra.get("purpose", ""))),
+            str(extra["status"]),
+            str(extra["text"]),
+            links[0][1] if links else "",
+            None,
+            links[1:],
+        )
+        keys = [s.stage.key for s in found]
+        after = extra.get("after")
+        found.insert(keys.index(after) + 1 if after in keys else len(found), section)
     return found
 
 

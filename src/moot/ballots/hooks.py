@@ -22,6 +22,13 @@ twice):
   the count (a verifiable ballot adds its decrypted online votes to the counted ballots).
 * :data:`RECORD_PARTS`: ``parts(ballot) -> list[(name, bytes)]``; more files for the published
   record (a verifiable ballot's under ``verifiable/``), listed by its manifest.
+* :data:`CONSOLE_STAGES`: ``stage(ballot) -> dict | None``; a stage of the returning officer's
+  console (``console.sections``): ``key``, ``title``, ``purpose``, ``after`` (the key of the
+  stage it follows), ``status`` ("done", "now", "later"), ``text`` and ``links`` (a list of
+  (label, url)); None for a ballot it has nothing to say about.
+* :data:`COUNT_NOTES`: ``notes(ballot) -> list[dict]``; what the count page says before its
+  button (``text``, and a link: ``label``, ``url``; a verifiable ballot: its trustees'
+  progress until the result is decrypted).
 """
 
 from __future__ import annotations
@@ -34,12 +41,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BEFORE_COUNT",
+    "CONSOLE_STAGES",
+    "COUNT_NOTES",
     "DEFINITION_PARTS",
     "ISSUE_CHECKS",
     "ONLINE_BOOTHS",
     "ONLINE_MARKS",
     "ON_CLOSE",
     "RECORD_PARTS",
+    "console_stages",
+    "count_notes",
     "definition_parts",
     "online_booth",
     "online_mark",
@@ -57,6 +68,8 @@ ONLINE_MARKS: dict[str, Callable[[Ballot], str]] = {}
 ON_CLOSE: dict[str, Callable[[Ballot], None]] = {}
 BEFORE_COUNT: dict[str, Callable[[Ballot], None]] = {}
 RECORD_PARTS: dict[str, Callable[[Ballot], list[tuple[str, bytes]]]] = {}
+CONSOLE_STAGES: dict[str, Callable[[Ballot], dict[str, Any] | None]] = {}
+COUNT_NOTES: dict[str, Callable[[Ballot], list[dict[str, str]]]] = {}
 
 
 def register(hooks: dict[str, Callable[..., Any]], name: str, function: Callable[..., Any]) -> None:
@@ -107,3 +120,19 @@ def record_parts(ballot: Ballot) -> list[tuple[str, bytes]]:
     for name in sorted(RECORD_PARTS):
         parts.extend(RECORD_PARTS[name](ballot))
     return parts
+
+
+def console_stages(ballot: Ballot) -> list[dict[str, Any]]:
+    found = []
+    for name in sorted(CONSOLE_STAGES):
+        stage = CONSOLE_STAGES[name](ballot)
+        if stage is not None:
+            found.append(stage)
+    return found
+
+
+def count_notes(ballot: Ballot) -> list[dict[str, str]]:
+    notes: list[dict[str, str]] = []
+    for name in sorted(COUNT_NOTES):
+        notes.extend(COUNT_NOTES[name](ballot))
+    return notes

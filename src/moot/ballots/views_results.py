@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from moot.ballots import queries_results, results, scrutineer
+from moot.ballots import hooks, queries_results, results, scrutineer
 from moot.ballots.access import access_ballot, access_ballot_role
 from moot.ballots.actions.closing import (
     check_can_close,
@@ -167,6 +167,8 @@ def count(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "form": form,
             "may_read": results.may_read_result(ballot, request.user),
             "locked": results.locked_reason(ballot),
+            # What an app above says before the button (a verifiable ballot's trustees).
+            "notes": hooks.count_notes(ballot) if ballot.state == "closed" else [],
         },
         status=_status(form),
     )

@@ -72,3 +72,8 @@ def register() -> None:
     hooks.register(hooks.ON_CLOSE, NAME, declaration.close_board)
     hooks.register(hooks.BEFORE_COUNT, NAME, declaration.take_result)
     hooks.register(hooks.RECORD_PARTS, NAME, declaration.record_parts)
+    # The console's stage and the count page's progress (moot.verifiable.console).
+    from moot.verifiable import console
+
+    hooks.register(hooks.CONSOLE_STAGES, NAME, console.console_stage)
+    hooks.register(hooks.COUNT_NOTES, NAME, console.count_notes)
