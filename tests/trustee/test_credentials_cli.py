@@ -170,6 +170,8 @@ def test_send_gives_each_voter_one_credential_and_keeps_no_pairing(
             "authority@example.org",
             "--link",
             "https://moot.example.org/ballots/1/",
+            "--title",
+            "National executive 2027",
         ],
         capsys,
     )
@@ -211,6 +213,8 @@ def test_send_refuses_more_voters_than_credentials_and_a_repeated_address(
         "a@example.org",
         "--link",
         "https://moot.example.org/",
+        "--title",
+        "Rule change",
     ]
     voters.write_text("ada@example.org\nbo@example.org\n")
     code, text = run(base, capsys)
@@ -221,3 +225,62 @@ def test_send_refuses_more_voters_than_credentials_and_a_repeated_address(
     assert code == 1
     assert "line 2: ADA@example.org is listed twice" in text
     assert not sink.messages
+
+
+def test_a_second_send_is_refused_and_resume_sends_only_to_the_addresses_not_yet_sent(
+    ceremony: Ceremony, tmp_path: Path, capsys: pytest.CaptureFixture[str], sink: SmtpSink
+) -> None:
+    out = tmp_path / "authority"
+    generate(ceremony, out, capsys, count=3)
+    voters = tmp_path / "voters.csv"
+    voters.write_text("ada@example.org\nbo@example.org\n")
+    base = [
+        "credentials",
+        "send",
+        "--secret",
+        str(out / "credentials-secret.csv"),
+        "--voters",
+        str(voters),
+        "--smtp",
+        f"{sink.host}:{sink.port}",
+        "--from",
+        "a@example.org",
+        "--link",
+        "https://moot.example.org/",
+        "--title",
+        "National executive 2027",
+    ]
+    code, text = run(base, capsys)
+    assert code == 0, text
+    [first] = sink.to("ada@example.org")
+    assert first.message["Subject"] == "Your voting credential: National executive 2027"
+    body = " ".join(first.body.split())
+    assert "nobody else can vote with it" not in body
+    assert "Keep it secret: with it and your invitation you can vote" in body
+    state = out / "credentials-sent.json"
+    assert stat.S_IMODE(state.stat().st_mode) == 0o600
+    kept = json.loads(state.read_text())
+    assert kept["sent"] == 2
+    assert "example.org" not in state.read_text()  # salted hashes, no address
+    # The same command again: refused, nothing sent.
+    code, text = run(base, capsys)
+    assert code == 1
+    assert "a second run would give those voters a second credential" in text
+    assert len(sink.messages) == 2
+    # A voter added (an interrupted run's rest): --resume sends to her only.
+    voters.write_text("ada@example.org\nbo@example.org\ncy@example.org\n")
+    code, text = run([*base, "--resume"], capsys)
+    assert code == 0, text
+    assert "sent 1 credentials; 0 refused by the mail server; 0 unused" in text
+    assert "skipped 2 addresses already sent to" in text
+    assert len(sink.messages) == 3
+    made = set(secret_rows(out))
+    given = [
+        next(c for c in made if c in sink.to(a)[0].body)
+        for a in ("ada@example.org", "bo@example.org", "cy@example.org")
+    ]
+    assert len(set(given)) == 3  # no credential given twice
+    kept = json.loads(state.read_text())
+    assert sorted(kept["consumed"]) == sorted(given)
+    for line in kept["consumed"]:  # consumed, sorted: not in the order of the addresses
+        assert line in made

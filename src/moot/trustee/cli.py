@@ -18,7 +18,14 @@ from moot.trustee import credentials as creds
 from moot.trustee import dkg
 from moot.trustee.ceremony import CeremonyError, Step
 from moot.trustee.client import Api, ClientError, HttpTransport, Transport, check_server_url
-from moot.trustee.state import StateError, TrusteeDir, make_private_dir, write_json, write_private
+from moot.trustee.state import (
+    StateError,
+    TrusteeDir,
+    make_private_dir,
+    read_json,
+    write_json,
+    write_private,
+)
 
 # Tests drive the commands against Django's test client through this seam; None = real HTTP.
 TRANSPORT_FACTORY: Any = None
@@ -201,6 +208,9 @@ def credentials_upload(args: argparse.Namespace) -> int:
     return 0
 
 
+SENT_STATE = "credentials-sent.json"
+
+
 def credentials_send(args: argparse.Namespace) -> int:
     secret_path = Path(args.secret)
     secret = creds.read_secret_lines(secret_path.read_text("utf-8").splitlines(), args.secret)
@@ -208,6 +218,22 @@ def credentials_send(args: argparse.Namespace) -> int:
     host, _, port = args.smtp.rpartition(":")
     if not host or not port.isdigit():
         raise creds.CredentialError("--smtp HOST:PORT, e.g. --smtp mail.example.org:587")
+    if not args.title.strip():
+        raise creds.CredentialError("--title: the ballot's title, named in each e-mail")
+    state_path = secret_path.with_name(SENT_STATE)
+    if state_path.exists():
+        state = creds.SentState(read_json(state_path))
+        if not args.resume:
+            raise creds.CredentialError(
+                f"credentials were already sent from {secret_path} ({len(state.sent_to)} "
+                f"addresses, {state_path}): a second run would give those voters a second "
+                "credential. Give --resume to send only to the addresses not yet sent to."
+            )
+    else:
+        state = creds.SentState.new()
+    already = [address for address in voters if state.has(address)]
+    voters = [address for address in voters if not state.has(address)]
+    pool = [c for c in secret if c not in state.consumed]
     mail = creds.Mail(
         host=host,
         port=int(port),
@@ -216,8 +242,17 @@ def credentials_send(args: argparse.Namespace) -> int:
         starttls=args.starttls,
         user=os.environ.get("MOOT_SMTP_USER", ""),
         password=os.environ.get("MOOT_SMTP_PASSWORD", ""),
+        title=args.title.strip(),
     )
-    sent, failed, unused = creds.send_all(mail, voters, secret)
+    state.runs += 1
+    write_json(state_path, state.to_json())  # before the first message: a rerun needs --resume
+
+    def sent_one(address: str, credential: str) -> None:
+        state.mark(address, credential)
+        write_json(state_path, state.to_json())
+
+    sent, failed, _unused = creds.send_all(mail, voters, pool, on_sent=sent_one)
+    unused = sorted(c for c in secret if c not in state.consumed)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["credential"])
@@ -227,9 +262,14 @@ def credentials_send(args: argparse.Namespace) -> int:
     print(
         f"sent {sent} credentials; {len(failed)} refused by the mail server; {len(unused)} unused"
     )
+    if already:
+        print(f"skipped {len(already)} addresses already sent to by an earlier run")
     for address in failed:
         print(f"refused: {address}")
-    print(f"no file says who got which; the unused credentials are in {unused_path}")
+    print(
+        f"no file says who got which; the unused credentials are in {unused_path}; what was "
+        f"sent (counts, salted address hashes) is in {state_path}"
+    )
     return 1 if failed else 0
 
 
@@ -280,6 +320,12 @@ def _credentials_parser() -> argparse.ArgumentParser:
     send.add_argument("--smtp", required=True)
     send.add_argument("--from", dest="sender", required=True)
     send.add_argument("--link", required=True, help="the ballot's address, put in each e-mail")
+    send.add_argument("--title", required=True, help="the ballot's title, in each e-mail")
+    send.add_argument(
+        "--resume",
+        action="store_true",
+        help="after an interrupted run: send only to the addresses not yet sent to",
+    )
     send.add_argument("--starttls", action="store_true")
     send.set_defaults(run=credentials_send)
     return parser

@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
 from moot.verify import vballot
 from moot.verify.group import Point
@@ -121,31 +122,71 @@ class Mail:
     starttls: bool = False
     user: str = ""
     password: str = ""
+    title: str = ""
 
 
 def message(mail: Mail, address: str, credential: str) -> EmailMessage:
     out = EmailMessage()
     out["From"] = mail.sender
     out["To"] = address
-    out["Subject"] = "Your voting credential for the ballot"
+    out["Subject"] = f"Your voting credential: {mail.title}"
     out["Message-ID"] = make_msgid()
     out.set_content(
-        "You are a voter in a verifiable ballot.\n\n"
+        f'You are a voter in the verifiable ballot "{mail.title}".\n\n'
         f"Your voting credential is:\n\n    {credential}\n\n"
         f"Vote at {mail.link}\n\n"
         "The booth asks for this credential: it signs your encrypted ballot, and only ballots\n"
-        "signed with a credential on the published list are counted. Keep it private; nobody\n"
-        "else can vote with it, and nobody — not the site's operators, not this sender — keeps\n"
-        "a record of which credential went to which voter.\n"
+        "signed with a credential on the published list are counted. Keep it secret: with it\n"
+        "and your invitation you can vote. This sender keeps no record of which credential\n"
+        "went to which voter.\n"
     )
     return out
 
 
+class SentState:
+    """What ``moot credentials send`` has done, kept beside the secret file (0600) so that a
+    second run cannot give a voter a second credential: the counts, the credentials consumed
+    (sorted) and the addresses sent to as salted hashes (sorted; the salt is random and kept
+    here) — never which credential went to which address."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.salt = bytes.fromhex(str(data["salt"]))
+        self.sent_to: set[str] = set(data.get("sent_to") or [])
+        self.consumed: set[str] = set(data.get("consumed") or [])
+        self.runs = int(data.get("runs") or 0)
+
+    @classmethod
+    def new(cls) -> SentState:
+        return cls({"salt": secrets.token_bytes(32).hex()})
+
+    def key(self, address: str) -> str:
+        return hashlib.sha256(self.salt + address.strip().lower().encode("utf-8")).hexdigest()
+
+    def has(self, address: str) -> bool:
+        return self.key(address) in self.sent_to
+
+    def mark(self, address: str, credential: str) -> None:
+        self.sent_to.add(self.key(address))
+        self.consumed.add(credential)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "salt": self.salt.hex(),
+            "runs": self.runs,
+            "sent": len(self.sent_to),
+            "sent_to": sorted(self.sent_to),
+            "consumed": sorted(self.consumed),
+        }
+
+
 def send_all(
-    mail: Mail, voters: Sequence[str], credentials: Sequence[str]
+    mail: Mail,
+    voters: Sequence[str],
+    credentials: Sequence[str],
+    on_sent: Callable[[str, str], None] | None = None,
 ) -> tuple[int, list[str], list[str]]:
     """Pair voters with credentials in a random order and send; (sent, failed addresses, the
-    credentials not sent)."""
+    credentials not sent). ``on_sent(address, credential)`` after each accepted message."""
     if len(voters) > len(credentials):
         raise CredentialError(
             f"{len(voters)} voters but only {len(credentials)} credentials: generate at least "
@@ -169,4 +210,6 @@ def send_all(
                 unused.append(credential)
             else:
                 sent += 1
+                if on_sent is not None:
+                    on_sent(address, credential)
     return sent, failed, unused
