@@ -284,3 +284,39 @@ def test_a_second_send_is_refused_and_resume_sends_only_to_the_addresses_not_yet
     assert sorted(kept["consumed"]) == sorted(given)
     for line in kept["consumed"]:  # consumed, sorted: not in the order of the addresses
         assert line in made
+
+
+def test_check_confirms_the_board_holds_exactly_the_authoritys_list(
+    ceremony: Ceremony, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "authority"
+    generate(ceremony, out, capsys)
+    code, text = run(
+        [
+            "credentials",
+            "upload",
+            "--server",
+            SERVER,
+            "--ballot",
+            str(ceremony.ballot_id),
+            "--file",
+            str(out / "public-credentials.json"),
+            "--token",
+            ceremony.authority_token,
+        ],
+        capsys,
+    )
+    assert code == 0, text
+    init_all(ceremony, capsys)
+    step_all(ceremony, capsys)
+    assert ceremony.refresh().state == ElectionState.OPEN
+    check = ["credentials", "check", "--server", SERVER, "--ballot", str(ceremony.ballot_id)]
+    code, text = run([*check, "--file", str(out / "public-credentials.json")], capsys)
+    assert code == 0, text
+    assert "hold exactly this file's 3 public credentials" in text
+    other = tmp_path / "other"
+    generate(ceremony, other, capsys)  # another list for the same election
+    code, text = run([*check, "--file", str(other / "public-credentials.json")], capsys)
+    assert code == 1
+    assert "MISMATCH: election.json's credentials_sha256 is" in text
+    assert "3 on the board are not in the file, 3 of the file are not on the board" in text

@@ -208,6 +208,53 @@ def credentials_upload(args: argparse.Namespace) -> int:
     return 0
 
 
+def credentials_check(args: argparse.Namespace) -> int:
+    """The board's credentials entry and election.json are exactly the authority's list."""
+    data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    uuid, listed, digest = creds.check_public_file(data)
+    transport = _transport(check_server_url(args.server), args.token or "-")
+    base = f"/verifiable/ballots/{args.ballot}"
+
+    def get(path: str) -> Any:
+        status, answer = transport("GET", base + path, None)
+        if not 200 <= status < 300 or not isinstance(answer, dict):
+            detail = answer.get("detail") if isinstance(answer, dict) else answer
+            raise creds.CredentialError(f"the server refused {path} ({status}): {detail}")
+        return answer
+
+    election = get("/election")
+    entry = get("/board/1")
+    problems = []
+    if election.get("uuid") != uuid:
+        problems.append(f"election.json is election {election.get('uuid')}, the file {uuid}")
+    if election.get("credentials_sha256") != digest:
+        problems.append(
+            f"election.json's credentials_sha256 is {election.get('credentials_sha256')}, the "
+            f"file's {digest}"
+        )
+    payload = entry.get("payload") or {}
+    if entry.get("type") != "credentials":
+        problems.append(f"board entry 1 is {entry.get('type')!r}, not the credentials entry")
+    elif payload.get("credentials") != listed:
+        board = payload.get("credentials") or []
+        extra = len(set(board) - set(listed))
+        missing = len(set(listed) - set(board))
+        problems.append(
+            f"the board lists {len(board)} credentials, the file {len(listed)}: {extra} on the "
+            f"board are not in the file, {missing} of the file are not on the board"
+        )
+    if problems:
+        for line in problems:
+            print(f"MISMATCH: {line}")
+        print("the board's credential list is not the authority's: tell the scrutineer")
+        return 1
+    print(
+        f"the board's credentials entry and election.json hold exactly this file's "
+        f"{len(listed)} public credentials (SHA-256 {digest})"
+    )
+    return 0
+
+
 SENT_STATE = "credentials-sent.json"
 
 
@@ -314,6 +361,12 @@ def _credentials_parser() -> argparse.ArgumentParser:
     upload.add_argument("--token", default="")
     upload.add_argument("--file", required=True)
     upload.set_defaults(run=credentials_upload)
+    check = sub.add_parser("check", help="the board's credentials entry is exactly the file's")
+    check.add_argument("--server", required=True)
+    check.add_argument("--ballot", type=int, required=True)
+    check.add_argument("--token", default="", help="not needed: the board is public")
+    check.add_argument("--file", required=True)
+    check.set_defaults(run=credentials_check)
     send = sub.add_parser("send")
     send.add_argument("--secret", required=True)
     send.add_argument("--voters", required=True)
