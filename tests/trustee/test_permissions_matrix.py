@@ -36,6 +36,11 @@ ROWS: list[Row] = [
         method="post",
         data=lambda c: {"do": "authority", "account": c.users["returning_officer"].email},
     ),
+    Row(
+        "verifiable:voters_csv (the returning officer's, for the credential authority)",
+        lambda c: reverse("verifiable:voters_csv", args=[c.ballot.pk]),
+        MANAGERS,
+    ),
     Row("GET ceremony", api("ceremony"), SIGNED_IN, api=True),
     Row("GET trustees/board", api("trustees/board"), SIGNED_IN, api=True),
     Row("GET trustees/me/packets", api("trustees/me/packets"), NOBODY, api=True),

@@ -137,3 +137,30 @@ def test_the_page_shows_who_appointed_whom_and_the_roll_beside_the_list(
     assert page.count("by Rhona Officer, ") == 3  # each trustee's row
     assert "Appointed by Rhona Officer on " in page
     assert "the frozen roll has 3 voters who may vote online" in page
+
+
+def test_the_returning_officer_downloads_the_email_voters_for_the_authority(
+    setup_election: tuple[Election, Any],
+) -> None:
+    from moot.audit.models import AuditEvent
+    from moot.ballots.models import RollEntry
+
+    election, officer = setup_election
+    entries = list(RollEntry.objects.filter(ballot_id=election.ballot_id).order_by("pk"))
+    for n, entry in enumerate(entries):
+        entry.email = f"voter{n}@example.org"
+        entry.save(update_fields=["email"])
+    url = f"/ballots/{election.ballot_id}/verifiable/trustees/"
+    page = signed_in(officer).get(url).content.decode()
+    assert "Download voters.csv" in page
+    assert "Download voters.csv" not in Client().get(url).content.decode()
+    answer = signed_in(officer).get(url + "voters.csv")
+    assert answer.status_code == 200
+    assert answer["Content-Disposition"].startswith("attachment;")
+    online = sorted(e.email for e in entries if e.channel == "online")
+    assert answer.content.decode().splitlines() == online  # post voters are not e-mailed
+    event = AuditEvent.objects.get(verb="verifiable.export_voters")
+    assert event.actor_id == officer.pk
+    assert event.after == {"addresses": len(online)}
+    other = MemberFactory(with_account=True).user
+    assert signed_in(other).get(url + "voters.csv").status_code == 403

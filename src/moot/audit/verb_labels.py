@@ -128,6 +128,7 @@ LABELS: dict[str, str] = {
     "verifiable.cast_verifiable": "An encrypted ballot taken onto the board (nobody named)",
     "verifiable.close_board": "Verifiable ballot's board closed with the ballot (its head)",
     "verifiable.take_result": "Decrypted online votes added to the ballot's count",
+    "verifiable.export_voters": "E-mail voters exported for the credential authority",
     # ballots: casting and papers
     "ballots.cast_online": "A ballot vote received online (nobody named)",
     "ballots.key_paper": "Returned ballot paper keyed by a teller",

@@ -25,6 +25,7 @@ class AuditVerb(StrEnum):
     # -- the credential authority (actions/credentials.py)
     APPOINT_CREDENTIAL_AUTHORITY = "verifiable.appoint_credential_authority"
     UPLOAD_CREDENTIALS = "verifiable.upload_credentials"
+    EXPORT_VOTERS = "verifiable.export_voters"
     # -- the trustees' mix and decryption (actions/mixing.py)
     POST_SHUFFLE = "verifiable.post_shuffle"
     SKIP_MIXER = "verifiable.skip_mixer"

@@ -18,4 +18,9 @@ urlpatterns = [
         views_trustees.trustees_page,
         name="trustees",
     ),
+    path(
+        "ballots/<int:ballot_id>/verifiable/trustees/voters.csv",
+        views_trustees.voters_csv,
+        name="voters_csv",
+    ),
 ]

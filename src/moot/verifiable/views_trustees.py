@@ -17,7 +17,10 @@ from django.views.decorators.http import require_http_methods
 from moot.errors import Refusal, show_refusal
 from moot.text import TextGuardMixin
 from moot.verifiable.access_trustees import access_election, access_election_to_appoint
-from moot.verifiable.actions.credentials import do_appoint_credential_authority
+from moot.verifiable.actions.credentials import (
+    do_appoint_credential_authority,
+    do_export_voters,
+)
 from moot.verifiable.actions.mixing import do_skip_mixer
 from moot.verifiable.actions.opening import online_voters
 from moot.verifiable.actions.trustees import do_appoint_trustees
@@ -181,3 +184,21 @@ def trustees_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             "you": document["you"],
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def voters_csv(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """voters.csv for the credential authority: the frozen roll's e-mail voters, one address a
+    line; the returning officer's only, each download in the audit chain."""
+    election = access_election_to_appoint(ballot_id, request.user)
+    try:
+        addresses = do_export_voters(election, acting_user=request.user)
+    except Refusal as refusal:
+        show_refusal(request, refusal)
+        return redirect("verifiable:trustees", ballot_id=ballot_id)
+    response = HttpResponse(
+        "".join(f"{address}\n" for address in addresses), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="voters-{ballot_id}.csv"'
+    return response

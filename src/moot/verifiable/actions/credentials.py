@@ -201,6 +201,37 @@ def do_upload_credentials(
     return election
 
 
+@transaction.atomic(durable=True)
+def do_export_voters(election: Election, *, acting_user: Any) -> list[str]:
+    """The e-mail voters of the frozen roll (the addresses only, sorted: nothing of the roll's
+    order), for the returning officer to hand to the credential authority's
+    ``moot credentials send --voters``; recorded in the audit chain."""
+    from moot.ballots.models import Channel, RollEntry
+
+    ballot = Ballot.objects.get(pk=election.ballot_id)
+    if ballot.frozen_at is None:
+        raise VerifiableError(
+            "The roll is frozen with the ballot: export the voters after the freeze.",
+            clause=CLAUSE,
+            code=RefusalCode.STATE,
+        )
+    addresses = sorted(
+        set(
+            RollEntry.objects.filter(ballot=ballot, eligible=True, channel=Channel.ONLINE)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    record(
+        actor=acting_user,
+        verb=AuditVerb.EXPORT_VOTERS,
+        obj=election,
+        after={"addresses": len(addresses)},
+        clause=CLAUSE,
+    )
+    return addresses
+
+
 def open_when_ready(election: Election, *, acting_user: Any = None) -> None:
     """Open the election inside the caller's transaction if the last piece just came in (the
     ballot frozen, the keys done, the list uploaded); otherwise leave it to the page's button."""
@@ -226,6 +257,7 @@ def credentials_json(election: Election) -> list[str]:
 __all__ = [
     "check_credential_list",
     "do_appoint_credential_authority",
+    "do_export_voters",
     "do_upload_credentials",
     "open_when_ready",
 ]
