@@ -323,3 +323,38 @@ def test_a_question_is_counted_carried_or_not_from_yes_no_and_blank_papers(
     assert ballot.result["carried"] is True
     assert "yes 3, no 2" in ballot.result_text
     assert "1 blank papers not counted" in ballot.result_text
+
+
+@pytest.mark.django_db
+def test_a_question_without_candidates_is_counted_from_its_answers(
+    django_capture_on_commit_callbacks,
+) -> None:
+    """As production makes a question (nobody nominated, no candidate rows): its answers Yes
+    and No are the count's candidates, and the published record verifies."""
+    from ballots.closing_world import closing_ballot
+    from moot.ballots import secrecy
+    from moot.ballots.actions.closing import do_close_ballot, do_count_ballot
+    from moot.ballots.definition import definition_of
+    from moot.ballots.models import Candidate, Return
+
+    world = closing_ballot(voters=5, names=(), women=(), seats=1, method="yes-no")
+    ballot = world.ballot
+    ballot.kind = "question"
+    ballot.question = "Should the rule change?"
+    ballot.save(update_fields=["kind", "question"])
+    assert not Candidate.objects.filter(ballot=ballot).exists()
+    assert definition_of(ballot)["candidates"] == []
+    answers = ['["no"]', '["no"]', '["yes"]', '["no"]', "[]"]
+    for entry, text in zip(world.entries, answers, strict=True):
+        Return.objects.create(
+            ballot=ballot,
+            entry=entry,
+            slot="any",
+            channel="online",
+            sealed=secrecy.seal(ballot, text, 8),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        do_close_ballot(ballot, acting_user=world.returning_officer)
+    ballot = do_count_ballot(ballot, acting_user=world.returning_officer)
+    assert ballot.result["carried"] is False
+    assert "yes 1, no 3" in ballot.result_text
