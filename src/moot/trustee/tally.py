@@ -45,6 +45,7 @@ class Tally:
     counting: dict[str, Any] = field(default_factory=dict)
     setup: dict[str, Any] = field(default_factory=dict)
     counted: list[dict[str, Any]] = field(default_factory=list)
+    counted_count: int = 0
     closed: bool = False
     tally_entry: bool = False
     sums: dict[int, list[Ciphertext]] = field(default_factory=dict)
@@ -113,10 +114,19 @@ def _counted(
 
 
 def read_tally(
-    document: dict[str, Any], entries: Sequence[dict[str, Any]], *, verify: bool
+    document: dict[str, Any],
+    entries: Sequence[dict[str, Any]],
+    *,
+    verify: bool,
+    without_ballots: bool = False,
 ) -> Tally:
     """The tally so far from ``entries`` (the board in order). ``verify``: check everything a
-    trustee relies on (ProofError naming the entry)."""
+    trustee relies on (ProofError naming the entry). ``without_ballots`` (the server, never
+    with ``verify``): ``entries`` leave out the ballots, and the board already holds its tally
+    entry and a shuffle of every ranked question — the sums are the tally entry's and the rows
+    the last shuffle's outputs, each checked when it was appended."""
+    if verify and without_ballots:
+        raise ValueError("a trustee verifies every ballot")
     election = vballot.parse_election(document)
     tally = Tally(document=document, election=election)
     if verify:
@@ -141,9 +151,18 @@ def read_tally(
                 vballot.verify_ballot(election, payload, credentials)
             except ProofError as exc:
                 raise exc.within(where) from None
+        elif kind == vboard.CLOSE and without_ballots:
+            tally.closed = True
+            tally.counted_count = int(payload["counted"])
+            tally.current = {
+                q: []
+                for q, question in enumerate(document["questions"])
+                if question["type"] == "ranked"
+            }
         elif kind == vboard.CLOSE:
             tally.closed = True
             tally.counted = _counted(entries, payload)
+            tally.counted_count = len(tally.counted)
             tally.sums = homomorphic_sums(document, tally.counted)
             tally.current = {
                 q: [list(row) for row in ranked_rows(document, q, tally.counted)]
@@ -152,6 +171,13 @@ def read_tally(
             }
         elif kind == vboard.TALLY:
             tally.tally_entry = True
+            if without_ballots:
+                tally.sums = {
+                    int(block["question"]): [
+                        read_ciphertext(ct, "choices") for ct in block["choices"]
+                    ]
+                    for block in payload["sums"]
+                }
             if verify and payload != sums_json(tally.sums):
                 raise ProofError(where, "the tally is not the sum of the ballots that count")
         elif kind == vboard.SHUFFLE:

@@ -49,14 +49,21 @@ def _refuse(message: str, *, field: str = "", code: RefusalCode = RefusalCode.IN
 
 
 def read_board(election: Election) -> Tally:
-    """The tally so far, from the board (each entry was checked when it was appended)."""
-    entries = [
-        json.loads(body)
-        for body in BoardEntry.objects.filter(election_id=election.pk)
-        .order_by("height")
-        .values_list("body", flat=True)
+    """The tally so far, from the board (each entry was checked when it was appended). Once
+    the board holds its tally entry and a shuffle of every ranked question, the ballots are
+    not read again: the sums are the tally entry's, the rows the last shuffle's outputs."""
+    document = json.loads(election.election_json)
+    rows = BoardEntry.objects.filter(election_id=election.pk).order_by("height")
+    others = [
+        json.loads(body) for body in rows.exclude(kind=vboard.BALLOT).values_list("body", flat=True)
     ]
-    return read_tally(json.loads(election.election_json), entries, verify=False)
+    ranked = {q for q, question in enumerate(document["questions"]) if question["type"] == "ranked"}
+    shuffled = {int(e["payload"]["question"]) for e in others if e["type"] == vboard.SHUFFLE}
+    has_tally = any(e["type"] == vboard.TALLY for e in others)
+    if has_tally and ranked <= shuffled:
+        return read_tally(document, others, verify=False, without_ballots=True)
+    entries = [json.loads(body) for body in rows.values_list("body", flat=True)]
+    return read_tally(document, entries, verify=False)
 
 
 def qualified_indices(election: Election) -> list[int]:
@@ -268,7 +275,7 @@ def do_post_decryption(trustee: Trustee, payload: dict[str, Any], *, acting_user
             tally.current,
             sums,
             ranked,
-            len(tally.counted),
+            tally.counted_count,
         )
         board.append(held, vboard.RESULT, result, locked=True)
         Election.objects.filter(pk=held.pk).update(
