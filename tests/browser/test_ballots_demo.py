@@ -85,9 +85,10 @@ def test_the_demo_ballots_walk(live_server: Any, browser: Any, axe: Any) -> None
         axe.check(scrutineer, f"the scrutineer's view of {ballot.title}")
     scrutineer.context.close()
 
-    # Anyone: last year's results and its published record, on a phone.
+    # Anyone: last year's results, its published record and its public board (it ran
+    # verifiable: the trustees' shuffles and decryptions end it), on a phone.
     public = browser.new_context(viewport=PHONE, locale="en-GB", is_mobile=True).new_page()
-    for path in ("results", "record"):
+    for path in ("results", "record", "verifiable/board"):
         response = public.goto(f"{base}/ballots/{last.pk}/{path}/")
         assert response.status == 200, path
         axe.check(public, f"last year's {path} (phone)")
@@ -96,5 +97,14 @@ def test_the_demo_ballots_walk(live_server: Any, browser: Any, axe: Any) -> None
     last.refresh_from_db()
     for name in last.result["elected"]:
         assert name in public.content(), name
+    from moot.verifiable.models import BoardEntry, Election
+
+    election = Election.objects.get(ballot=last)
+    assert election.state == "decrypted"
+    expect(public.locator("#board-head")).to_have_text(election.board_head)
+    kinds = set(BoardEntry.objects.filter(election=election).values_list("kind", flat=True))
+    assert {"ballot", "close", "shuffle", "decryption", "result"} <= kinds
+    public.goto(f"{base}/ballots/{last.pk}/verifiable/board/")
+    expect(public.locator("main")).to_contain_text(election.board_head)
     public.context.close()
     axe.assert_clean()

@@ -227,5 +227,7 @@ def test_pages_and_banner(demo: Any, client: Any) -> None:
     assert "returning-officer@example.org" in text
     assert "scrutineer@example.org" in text
     assert f"/ballots/{made.current.pk}/vote/" in text
-    assert "moot ballot verify" in text
+    assert f"moot verify ballot-{made.last.pk}-record.zip --public-key" in text
+    assert f"/ballots/{made.last.pk}/verifiable/board/" in text
+    assert "320 ballots, 3 shuffles, 2 decryptions, 1 result" in text
     assert text.count("teller-") == 2

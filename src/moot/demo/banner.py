@@ -16,8 +16,7 @@ from moot.demo import seed
 
 RESET = "moot demo --reset"
 VERIFY = (
-    "moot ballot verify ballot-{pk}-record.zip "
-    '--public-key "$(moot audit public-key | grep ^ed25519:)"'
+    'moot verify ballot-{pk}-record.zip --public-key "$(moot audit public-key | grep ^ed25519:)"'
 )
 LATE = datetime.time(23, 0)  # from then, the banner warns that the AGM opens on its day only
 
@@ -311,9 +310,37 @@ def _ballot_lines(base: str) -> list[str]:
         lines.append(f"  Next: the console, {base}/ballots/{current.pk}/manage/")
     for ballot in ballots[1:]:
         if ballot.state == "declared":
+            lines.append(f"  {ballot.title}: declared, {base}/ballots/{ballot.pk}/results/")
+            lines += _board_lines(ballot, base)
             lines += [
-                f"  {ballot.title}: declared, {base}/ballots/{ballot.pk}/results/",
-                f"  its published record: {base}/ballots/{ballot.pk}/record/ ; verify it with",
+                f"  its published record: {base}/ballots/{ballot.pk}/record/ ; download it and",
+                "  verify it (with its verifiable part: every proof, shuffle and decryption):",
                 "    " + VERIFY.format(pk=ballot.pk),
             ]
     return lines
+
+
+def _board_lines(ballot: Any, base: str) -> list[str]:
+    """A verifiable ballot's public board: its entries by kind, as they are now."""
+    from collections import Counter
+
+    from moot.verifiable.models import BoardEntry, Election
+
+    election = Election.objects.filter(ballot=ballot).first()
+    if election is None:
+        return []
+    kinds = Counter(
+        BoardEntry.objects.filter(election=election).values_list("kind", flat=True).iterator()
+    )
+    shown = ", ".join(
+        f"{kinds[kind]} {kind}{'s' if kinds[kind] > 1 else ''}"
+        for kind in ("ballot", "shuffle", "decryption", "result")
+        if kinds[kind]
+    )
+    return [
+        (
+            f"  run verifiable: {election.trustee_count} trustees, {election.threshold} "
+            f"decrypt; its public board ({shown}):"
+        ),
+        f"    {base}/ballots/{ballot.pk}/verifiable/board/",
+    ]
