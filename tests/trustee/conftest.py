@@ -4,6 +4,7 @@ seam (``client_transport``), or for real over HTTP against pytest-django's ``liv
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,9 @@ def client_transport(server: str, token: str) -> Any:
             response = client.get("/api" + path)
         else:
             response = client.post("/api" + path, body, content_type="application/json")
+        if getattr(response, "streaming", False):  # GET trustees/board is streamed
+            raw = b"".join(response.streaming_content)
+            return response.status_code, json.loads(raw) if raw else {}
         return response.status_code, response.json() if response.content else {}
 
     return call

@@ -65,3 +65,25 @@ def test_after_the_mix_the_server_reads_no_ballot_and_gets_the_same_tally(
     files = declaration.verifiable_record_files(world.election)
     report = verify_files(files, Report("x", trusted_key=None, fingerprint=None, workers=1))
     assert report.failure is None
+
+
+def test_the_trustees_board_is_streamed_entry_by_entry(
+    closed: Any,  # noqa: F811
+) -> None:
+    from django.test import Client
+
+    world, _dirs, tokens = closed
+    answer = Client(HTTP_AUTHORIZATION=f"Bearer {tokens[1]}").get(
+        f"/api/ballots/{world.ballot.pk}/verifiable/trustees/board"
+    )
+    assert answer.status_code == 200
+    assert answer.streaming
+    document = json.loads(b"".join(answer.streaming_content))
+    assert document["election"] == json.loads(world.election.election_json)
+    stored = [
+        json.loads(body)
+        for body in BoardEntry.objects.filter(election=world.election)
+        .order_by("height")
+        .values_list("body", flat=True)
+    ]
+    assert document["entries"] == stored

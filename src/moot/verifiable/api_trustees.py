@@ -4,15 +4,17 @@ the actions; a trustee posts only as themself (the token's account decides the i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
 from moot.accounts.api_auth import API_AUTH
 from moot.api_common import Message
 from moot.api_common import caller as _user
+from moot.verifiable import board
 from moot.verifiable.access_trustees import (
     access_as_credential_authority,
     access_election,
@@ -29,7 +31,7 @@ from moot.verifiable.actions.trustees import (
     do_register_seal_key,
     do_reveal_coefficients,
 )
-from moot.verifiable.queries_trustees import board_entries, ceremony_document, packets_for
+from moot.verifiable.queries_trustees import ceremony_document, packets_for
 
 router = Router(tags=["verifiable"], auth=API_AUTH)
 
@@ -228,16 +230,27 @@ def _election_out(election: Any) -> ElectionOut:
     )
 
 
+def _board_document(election: Any) -> Iterator[bytes]:
+    """``{"election": …, "entries": [...]}`` written as it is read: each entry's stored
+    canonical bytes, a chunk of rows at a time (the server never holds the whole board)."""
+    yield b'{"election":' + (election.election_json or "{}").encode("utf-8") + b',"entries":['
+    first = True
+    for entry in board.entries(election):
+        yield (b"" if first else b",") + entry.body.encode("utf-8")
+        first = False
+    yield b"]}"
+
+
 @router.get(f"{BASE}/trustees/board", response={200: BoardOut, **REFUSALS})
-def whole_board(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
+def whole_board(request: HttpRequest, ballot_id: int) -> StreamingHttpResponse:
     """election.json and every board entry, in order: what ``moot trustee step`` checks
-    before it mixes or decrypts anything."""
+    before it mixes or decrypts anything. Streamed, as board.jsonl is."""
     election = access_election(ballot_id, _user(request))
     if not election.election_json:
-        return {"election": {}, "entries": []}
-    import json
-
-    return {"election": json.loads(election.election_json), "entries": board_entries(election)}
+        return StreamingHttpResponse(
+            iter([b'{"election":{},"entries":[]}']), content_type="application/json"
+        )
+    return StreamingHttpResponse(_board_document(election), content_type="application/json")
 
 
 @router.post(f"{BASE}/trustees/me/shuffle", response={200: ElectionOut, **REFUSALS})

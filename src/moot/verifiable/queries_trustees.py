@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from moot.verifiable.models import (
-    BoardEntry,
     Complaint,
     CredentialAuthority,
     Election,
@@ -140,14 +139,3 @@ def mixing_status(election: Election) -> dict[str, Any]:
         "decrypted": sorted(tally.decryptions),
         "ranked": tally.ranked,
     }
-
-
-def board_entries(election: Election) -> list[dict[str, Any]]:
-    import json
-
-    return [
-        json.loads(body)
-        for body in BoardEntry.objects.filter(election_id=election.pk)
-        .order_by("height")
-        .values_list("body", flat=True)
-    ]
