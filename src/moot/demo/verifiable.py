@@ -27,6 +27,7 @@ import contextlib
 import datetime
 import hashlib
 import io
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,8 @@ def _in_process(server: str, token: str) -> Any:
             response = client.post(
                 "/api" + path, body, content_type="application/json", secure=True
             )
-        return response.status_code, response.json() if response.content else {}
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return response.status_code, json.loads(body) if body else {}
 
     return call
 
@@ -177,8 +179,6 @@ def _upload_credentials(ballot: Any, election: Any, authority: Any) -> None:
 
 def _votes(ballot: Any, election: Any, rng: random.Random, skip: str) -> None:
     """Members vote online: encrypted as the booth encrypts, cast as the booth's API casts."""
-    import json
-
     from moot.ballots.models import RollEntry
     from moot.verifiable.actions import do_cast_verifiable
     from moot.verify import vballot
