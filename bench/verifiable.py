@@ -392,11 +392,14 @@ def close_and_sum(setup: Setup, entries: list[dict[str, Any]], ballots: list[Any
     from moot.verify.vboard import CLOSE, TALLY, append, head
     from moot.verify.vrecord_checks import homomorphic_sums, sums_json
 
-    append(
-        entries,
-        CLOSE,
-        {"ballots": len(ballots), "counted": len(ballots), "head": head(entries), "superseded": []},
-    )
+    close = {
+        "ballots": len(ballots),
+        "counted": len(ballots),
+        "head": head(entries),
+        "superseded": [],
+        "voters_online": len(ballots),  # one ballot per voter: no re-votes here
+    }
+    append(entries, CLOSE, close)
     append(entries, TALLY, sums_json(homomorphic_sums(setup.election, ballots)))
 
 

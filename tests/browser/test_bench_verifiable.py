@@ -56,7 +56,9 @@ def test_the_quick_benchmark_runs_verifies_and_matches(tmp_path: Path) -> None:
     assert last, f"the last line is not the agreed one: {first[-1]!r}"
     assert last["ballots"] == "24"
     assert last["matches"] == "1"
-    for figure in ("encrypt", "accept", "mix", "decrypt", "verify"):
+    # The milliseconds are never 0; the seconds are printed to 0.1 s, and 24 ballots mix,
+    # decrypt or verify in under 0.05 s on a quiet machine ("mix_s=0.0"): only their form.
+    for figure in ("encrypt", "accept"):
         assert float(last[figure]) > 0, figure
     text = "\n".join(first)
     assert "ballots MADE by vsim.cast" in text
