@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import stat
-import time
 from typing import Any
 
 import pytest
@@ -19,29 +18,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
     from django.db import connection
 
-    from moot.demo import verifiable
     from moot.demo.ballots import seed_ballots
     from moot.demo.seed import seed_foundation
 
-    timed: list[float] = []
-    real = verifiable.seed_verifiable
-
-    def seed_timed(*args: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return real(*args)
-        finally:
-            timed.append(time.perf_counter() - started)
-
-    verifiable.seed_verifiable = seed_timed  # type: ignore[assignment]
-    try:
-        with django_db_blocker.unblock():
-            org = seed_foundation()
-            made = seed_ballots(org)
-    finally:
-        verifiable.seed_verifiable = real  # type: ignore[assignment]
     with django_db_blocker.unblock():
-        yield org, made, timed[0]
+        org = seed_foundation()
+        made = seed_ballots(org)
+    with django_db_blocker.unblock():
+        yield org, made
 
         from django.core.management import call_command
 
@@ -54,7 +38,7 @@ def test_the_verifiable_ballot_is_open_with_encrypted_votes_on_its_board(demo: A
     from moot.verifiable.models import BoardEntry, Election, Trustee
     from moot.verify import vballot, vboard
 
-    _org, made, _seconds = demo
+    _org, made = demo
     ballot = made.verifiable
     assert (ballot.state, ballot.question, ballot.unit.slug) == (
         "open",
@@ -93,7 +77,7 @@ def test_the_banner_gives_the_demo_member_a_credential_that_votes(demo: Any) -> 
     from moot.verifiable.models import Election
     from moot.verify import vballot
 
-    _org, made, _seconds = demo
+    _org, made = demo
     ballot = made.verifiable
     election = Election.objects.get(ballot=ballot)
     entry = RollEntry.objects.select_related("member__user").get(
@@ -111,9 +95,3 @@ def test_the_banner_gives_the_demo_member_a_credential_that_votes(demo: Any) -> 
     cast, _ = vballot.encrypt_ballot(parsed, vballot.parse_credential(grouped), [[1, 0]])
     taken = do_cast_verifiable(ballot, entry, cast, acting_user=member.user)
     assert taken.tracker == vballot.tracker(cast)
-
-
-def test_the_verifiable_ballot_adds_a_few_seconds_at_most(demo: Any) -> None:
-    _org, _made, seconds = demo
-    print(f"the demo's verifiable ballot seeded in {seconds:.1f} s")
-    assert seconds < 10, seconds
