@@ -103,8 +103,12 @@ def _in_process(server: str, token: str) -> Any:
             response = client.post(
                 "/api" + path, body, content_type="application/json", secure=True
             )
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        return response.status_code, json.loads(body) if body else {}
+        raw = (
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]  # streamed answers
+            if response.streaming
+            else response.content
+        )
+        return response.status_code, json.loads(raw) if raw else {}
 
     return call
 
